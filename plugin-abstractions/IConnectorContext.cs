@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Abstractions;
+
+/// <summary>What a connector receives with each call.</summary>
+public interface IConnectorContext
+{
+    /// <summary>Logger scoped to the connector and the call; secret parameter values are masked.</summary>
+    ILogger Logger { get; }
+
+    /// <summary>Signalled when the call times out, the caller goes away or the host stops.</summary>
+    CancellationToken CancellationToken { get; }
+
+    /// <summary>The plugin's own folder (plugins are loaded from memory, so their assembly has no location).</summary>
+    string PluginDirectory { get; }
+
+    /// <summary>The plugin's configuration section (<c>Plugins:&lt;PluginName&gt;</c>).</summary>
+    IConfiguration Configuration { get; }
+
+    /// <summary>Which protocol, connector and caller ids this call belongs to.</summary>
+    InvocationInfo Invocation { get; }
+}

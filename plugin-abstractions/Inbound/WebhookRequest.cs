@@ -1,0 +1,17 @@
+namespace Switchboard.Abstractions.Inbound;
+
+/// <summary>An HTTP request received on a webhook inbound connector's route.</summary>
+public sealed class WebhookRequest
+{
+    /// <summary>HTTP method, upper case.</summary>
+    public string Method { get; init; } = "POST";
+
+    /// <summary>Request headers; a header sent several times is joined with commas.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Query string parameters.</summary>
+    public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Raw request body.</summary>
+    public ReadOnlyMemory<byte> Body { get; init; }
+}
