@@ -1,0 +1,23 @@
+namespace Switchboard.Host.Catalog;
+
+/// <summary>Settings of the plugin catalog (configuration section <c>Switchboard:Catalog</c>).</summary>
+public sealed class CatalogOptions
+{
+    /// <summary>Folder whose subfolders are plugins.</summary>
+    public string PluginsDirectory { get; set; } = "plugins";
+
+    /// <summary>Whether file changes reload plugins while the host runs.</summary>
+    public bool Watch { get; set; } = true;
+
+    /// <summary>How long a plugin folder must stay unchanged before it is reloaded.</summary>
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Call timeout for connectors that declare none.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a replaced generation's in-flight calls may take before its unload is reported stuck.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long to wait for a disposed generation to be collected before reporting it leaked.</summary>
+    public TimeSpan UnloadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

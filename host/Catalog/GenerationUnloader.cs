@@ -1,0 +1,113 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Host.Catalog;
+
+/// <summary>Takes a retired generation down: waits for its calls, stops its background work, unloads it and verifies the unload.</summary>
+internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
+{
+    public async Task UnloadAsync(PluginGeneration generation, bool stopLifecycles)
+    {
+        try
+        {
+            await DrainAsync(generation);
+            generation.State = PluginState.Unloading;
+            if (stopLifecycles)
+                await StopAsync(generation);
+            await DisposeConnectorsAsync(generation);
+            generation.Release();
+            var collected = await VerifyAsync(generation.ContextReference);
+            generation.State = collected ? PluginState.Unloaded : PluginState.Leaked;
+            if (collected)
+            {
+                generation.Reason = null;
+                logger.LogInformation("Plugin {Plugin} generation {Generation} unloaded", generation.PluginName, generation.Number);
+            }
+            else
+            {
+                generation.Reason = $"still referenced {options.UnloadTimeout.TotalSeconds:0.#} s after unloading (a thread, timer, static cache or event subscription keeps it alive)";
+                logger.LogWarning("Plugin {Plugin} generation {Generation} leaked: {Reason}", generation.PluginName, generation.Number, generation.Reason);
+            }
+        }
+        catch (Exception e)
+        {
+            generation.State = PluginState.Leaked;
+            generation.Reason = $"unload failed: {e.Message}";
+            logger.LogError("Plugin {Plugin} generation {Generation} failed to unload: {Error}", generation.PluginName, generation.Number, e.Message);
+        }
+    }
+
+    private async Task DrainAsync(PluginGeneration generation)
+    {
+        if (await Task.WhenAny(generation.Drained, Task.Delay(options.DrainTimeout)) == generation.Drained)
+            return;
+        generation.Reason = $"{generation.InFlight} calls still running after {options.DrainTimeout.TotalSeconds:0} s";
+        logger.LogWarning("Plugin {Plugin} generation {Generation} is stuck draining: {Reason}", generation.PluginName, generation.Number, generation.Reason);
+        await generation.Drained;
+        generation.Reason = null;
+    }
+
+    private async Task StopAsync(PluginGeneration generation)
+    {
+        foreach (var lifecycle in generation.Lifecycles)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await lifecycle.StopAsync(timeout.Token).WaitAsync(timeout.Token);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Plugin {Plugin} generation {Generation}: {Lifecycle}.StopAsync failed: {Error}",
+                    generation.PluginName, generation.Number, lifecycle.GetType().Name, e.Message);
+            }
+        }
+    }
+
+    private async Task DisposeConnectorsAsync(PluginGeneration generation)
+    {
+        foreach (var instance in generation.Connectors.Select(c => c.Instance).Concat(generation.Lifecycles).Distinct())
+        {
+            try
+            {
+                if (instance is IAsyncDisposable asyncDisposable)
+                    await asyncDisposable.DisposeAsync();
+                else if (instance is IDisposable disposable)
+                    disposable.Dispose();
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Plugin {Plugin} generation {Generation}: disposing {Type} failed: {Error}",
+                    generation.PluginName, generation.Number, instance.GetType().Name, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Collects until the context is gone or the timeout passes; scrubs framework caches that pin collectible types.</summary>
+    private async Task<bool> VerifyAsync(WeakReference context)
+    {
+        var deadline = DateTime.UtcNow + options.UnloadTimeout;
+        for (var round = 0; ; round++)
+        {
+            if (round < 3)
+                Scrub(context);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            if (!context.IsAlive)
+                return true;
+            if (DateTime.UtcNow >= deadline)
+                return false;
+            await Task.Delay(Math.Min(20 * (round + 1), 250));
+        }
+    }
+
+    /// <summary>Kept out of line so no strong reference to the context outlives the call on this frame.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Scrub(WeakReference context)
+    {
+        if (context.Target is AssemblyLoadContext alc)
+            TypeDescriptorCacheScrubber.Scrub(alc);
+    }
+}

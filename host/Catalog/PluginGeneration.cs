@@ -1,0 +1,106 @@
+using System.Runtime.Loader;
+using McMaster.NETCore.Plugins;
+using Switchboard.Abstractions;
+using Switchboard.Host.Binding;
+using Switchboard.Host.Connectors;
+using Switchboard.Host.Metadata;
+
+namespace Switchboard.Host.Catalog;
+
+/// <summary>One load of one plugin: its isolated context, connector instances and in-flight call count.</summary>
+/// <remarks>
+/// Calls hold a lease; a retired generation accepts no new lease and completes <see cref="Drained"/> when
+/// the last one ends. After <see cref="Release"/> only the weak reference to the context remains.
+/// </remarks>
+internal sealed class PluginGeneration
+{
+    private readonly Lock _lock = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private bool _retired;
+    private PluginLoader? _loader;
+    private AssemblyLoadContext? _context;
+
+    public PluginGeneration(string pluginName, int number, PluginLoader loader, AssemblyLoadContext context, string fingerprint,
+        string? version, TypeModels models, OutputWriter writer, IPluginContext pluginContext)
+    {
+        PluginName = pluginName;
+        Number = number;
+        _loader = loader;
+        _context = context;
+        ContextReference = new WeakReference(context, trackResurrection: false);
+        Fingerprint = fingerprint;
+        Version = version;
+        Models = models;
+        Writer = writer;
+        PluginContext = pluginContext;
+    }
+
+    public string PluginName { get; }
+    public int Number { get; }
+    public string Fingerprint { get; }
+    public string? Version { get; }
+    public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
+    public WeakReference ContextReference { get; }
+    public IPluginContext PluginContext { get; }
+    public TypeModels Models { get; private set; }
+    public OutputWriter Writer { get; private set; }
+    public IReadOnlyList<LoadedConnector> Connectors { get; set; } = [];
+    public IReadOnlyList<InboundConnectorMetadata> Inbound { get; set; } = [];
+    public IReadOnlyList<IPluginLifecycle> Lifecycles { get; set; } = [];
+    public PluginState State { get; set; } = PluginState.Loading;
+    public string? Reason { get; set; }
+    public Task Drained => _drained.Task;
+
+    /// <summary>The load context, for running plugin code with contextual reflection; null once released.</summary>
+    public AssemblyLoadContext? Context => _context;
+
+    public bool TryEnter()
+    {
+        lock (_lock)
+        {
+            if (_retired)
+                return false;
+            _inFlight++;
+            return true;
+        }
+    }
+
+    public void Exit()
+    {
+        lock (_lock)
+        {
+            if (--_inFlight == 0 && _retired)
+                _drained.TrySetResult();
+        }
+    }
+
+    public int InFlight
+    {
+        get { lock (_lock) return _inFlight; }
+    }
+
+    /// <summary>Stops new calls; <see cref="Drained"/> completes when the running ones end.</summary>
+    public void Retire()
+    {
+        lock (_lock)
+        {
+            _retired = true;
+            if (_inFlight == 0)
+                _drained.TrySetResult();
+        }
+    }
+
+    /// <summary>Drops every strong reference into the plugin and starts unloading its context.</summary>
+    public void Release()
+    {
+        Connectors = [];
+        Lifecycles = [];
+        Models = null!;
+        Writer = null!;
+        _context = null;
+        var loader = _loader;
+        _loader = null;
+        loader?.Dispose();
+    }
+}

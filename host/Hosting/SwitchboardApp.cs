@@ -1,0 +1,22 @@
+using Switchboard.Host.Status;
+
+namespace Switchboard.Host.Hosting;
+
+/// <summary>Builds the host: configuration, logging, catalog, pipeline and every protocol's endpoints.</summary>
+public static class SwitchboardApp
+{
+    /// <summary>Creates the application from command-line arguments (<c>--plugins</c>, <c>--urls</c>, any configuration key).</summary>
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddCommandLine(args, SwitchboardServices.SwitchMappings);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls("http://localhost:8080");
+        builder.AddSwitchboardLogging();
+        builder.AddSwitchboard();
+
+        var app = builder.Build();
+        app.MapStatusEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,26 @@
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
+
+namespace Switchboard.Host.Hosting;
+
+/// <summary>Registers the catalog, the pipeline and the protocol adapters.</summary>
+internal static class SwitchboardServices
+{
+    /// <summary>Command-line switches that map onto configuration keys.</summary>
+    public static readonly Dictionary<string, string> SwitchMappings = new()
+    {
+        ["--plugins"] = "Switchboard:Catalog:PluginsDirectory",
+    };
+
+    public static void AddSwitchboard(this WebApplicationBuilder builder)
+    {
+        var options = new CatalogOptions();
+        builder.Configuration.GetSection("Switchboard:Catalog").Bind(options);
+        if (string.IsNullOrWhiteSpace(builder.Configuration["Switchboard:Catalog:PluginsDirectory"]))
+            options.PluginsDirectory = PluginsDirectoryDefault.Resolve();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => new PluginCatalog(options, sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<InvocationPipeline>();
+        builder.Services.AddHostedService<CatalogHostedService>();
+    }
+}

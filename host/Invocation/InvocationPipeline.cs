@@ -1,0 +1,167 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Switchboard.Abstractions;
+using Switchboard.Host.Binding;
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Connectors;
+
+namespace Switchboard.Host.Invocation;
+
+/// <summary>The one path every protocol's calls take: find the connector, bind and validate the input, run it with a timeout, return one <see cref="Outcome"/>.</summary>
+public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<InvocationPipeline>();
+
+    /// <summary>Runs <paramref name="invocation"/>; never throws for anything the connector or the input does.</summary>
+    public async Task<Outcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await RunAsync(invocation, cancellationToken);
+        Log(invocation, outcome, Stopwatch.GetElapsedTime(started));
+        return outcome;
+    }
+
+    private async Task<Outcome> RunAsync(Invocation invocation, CancellationToken cancellationToken)
+    {
+        var lease = catalog.Acquire(invocation.ConnectorType);
+        if (lease is null)
+            return Fail(ErrorKind.UnknownConnector, "ConnectorNotFound", $"no loaded connector has the type '{invocation.ConnectorType}'");
+
+        var handedOver = false;
+        try
+        {
+            var metadata = lease.Connector.Metadata;
+            var operation = metadata.FindOperation(invocation.Operation);
+            if (operation is null)
+            {
+                var known = string.Join(", ", metadata.Operations.Select(o => o.Id));
+                return Fail(ErrorKind.UnknownOperation, "OperationNotFound", string.IsNullOrEmpty(invocation.Operation)
+                    ? $"connector '{metadata.Type}' needs an operation: one of {known}"
+                    : $"connector '{metadata.Type}' has no operation '{invocation.Operation}'; it has: {known}");
+            }
+
+            var invoker = lease.Connector.Invokers[operation.Id];
+            var generation = lease.Generation;
+            var secrets = new HashSet<string>(invocation.KnownSecrets, StringComparer.Ordinal);
+            var errors = new List<FieldError>();
+            object input;
+            using (generation.Context!.EnterContextualReflection())
+            {
+                input = InputBinder.Bind(invocation.Input, invoker.Input, errors, secrets);
+                InputValidator.Validate(input, invoker.Input, errors);
+            }
+            var masker = new SecretMasker(secrets);
+            if (errors.Count > 0)
+            {
+                var masked = errors.Select(e => e with { Message = masker.Apply(e.Message) }).ToList();
+                return Outcome.Failure(new InvocationError(ErrorKind.InvalidInput, "InvalidParameters",
+                    "invalid parameters: " + string.Join("; ", masked.Select(e => $"{e.Field} {e.Message}")), Retryable: false)
+                { FieldErrors = masked });
+            }
+
+            var timeout = invocation.Timeout ?? operation.Timeout;
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cancellation.CancelAfter(timeout);
+            var info = new InvocationInfo
+            {
+                Protocol = invocation.Protocol,
+                ConnectorType = metadata.Type,
+                Operation = operation.Id,
+                RequestId = invocation.RequestId,
+                JobKey = invocation.JobKey,
+                ProcessInstanceId = invocation.ProcessInstanceId,
+                Retries = invocation.Retries,
+                TaskData = invocation.TaskData,
+            };
+            var logger = new MaskingLogger(loggerFactory.CreateLogger($"Plugin.{generation.PluginName}"), masker);
+            var context = new ConnectorContext(logger, cancellation.Token, generation.PluginContext, info);
+
+            // The lease travels with the run: a call that outlives its timeout keeps its generation loaded until it ends.
+            var run = Task.Run(() => ExecuteAsync(lease, invoker, input, context, masker), CancellationToken.None);
+            handedOver = true;
+            var finished = await Task.WhenAny(run, Task.Delay(Timeout.Infinite, cancellation.Token));
+            if (finished == run)
+                return await run;
+            if (cancellationToken.IsCancellationRequested)
+                return Fail(ErrorKind.Cancelled, "Cancelled", "the call was cancelled by its caller", retryable: true);
+            return Fail(ErrorKind.Timeout, "Timeout", $"connector '{metadata.Type}' did not finish within {timeout.TotalSeconds:0.###} s", retryable: true);
+        }
+        catch (Exception e)
+        {
+            // Binding runs plugin code (constructors, property setters, validators): their failures are the connector's.
+            return Fail(ErrorKind.Internal, "ConnectorFailed", $"{e.GetType().Name}: {e.Message}", retryable: false);
+        }
+        finally
+        {
+            if (!handedOver)
+                lease.Dispose();
+        }
+    }
+
+    private static async Task<Outcome> ExecuteAsync(ConnectorLease lease, OperationInvoker invoker, object input, ConnectorContext context, SecretMasker masker)
+    {
+        var generation = lease.Generation;
+        try
+        {
+            using (generation.Context!.EnterContextualReflection())
+            {
+                try
+                {
+                    var result = await invoker.InvokeAsync(input, context);
+                    return Outcome.Success(masker.Apply(generation.Writer.Write(result)));
+                }
+                catch (ConnectorInputException e)
+                {
+                    return Outcome.Failure(new InvocationError(ErrorKind.InvalidInput, e.Code, masker.Apply(e.Message), Retryable: false)
+                    {
+                        Data = masker.Apply(generation.Writer.Write(e.Details)),
+                        FieldErrors = e.Field is null ? [] : [new FieldError(e.Field, masker.Apply(e.Message))],
+                    });
+                }
+                catch (ConnectorException e)
+                {
+                    return Outcome.Failure(new InvocationError(ErrorKind.ConnectorError, e.Code, masker.Apply(e.Message), e.Retryable)
+                    {
+                        Data = masker.Apply(generation.Writer.Write(e.Details)),
+                        Retries = e.Retries,
+                        RetryBackoff = e.RetryBackoff,
+                    });
+                }
+                catch (ValidationException e)
+                {
+                    return Outcome.Failure(new InvocationError(ErrorKind.InvalidInput, "InvalidParameters", masker.Apply(e.Message), Retryable: false));
+                }
+                catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+                {
+                    return Outcome.Failure(new InvocationError(ErrorKind.Timeout, "Timeout", "the connector stopped when its call was cancelled", Retryable: true));
+                }
+                catch (Exception e)
+                {
+                    return Outcome.Failure(new InvocationError(ErrorKind.Internal, "ConnectorFailed", masker.Apply($"{e.GetType().Name}: {e.Message}"), Retryable: true));
+                }
+            }
+        }
+        finally
+        {
+            lease.Dispose();
+        }
+    }
+
+    private static Outcome Fail(ErrorKind kind, string code, string message, bool retryable = false) =>
+        Outcome.Failure(new InvocationError(kind, code, message, retryable));
+
+    private void Log(Invocation invocation, Outcome outcome, TimeSpan elapsed)
+    {
+        var milliseconds = Math.Round(elapsed.TotalMilliseconds, 2);
+        if (outcome.Error is not { } error)
+        {
+            _logger.LogDebug("Connector {Connector} operation {Operation} via {Protocol} succeeded in {ElapsedMs} ms",
+                invocation.ConnectorType, invocation.Operation ?? "", invocation.Protocol, milliseconds);
+            return;
+        }
+        var level = error.Kind is ErrorKind.InvalidInput or ErrorKind.UnknownConnector or ErrorKind.UnknownOperation ? LogLevel.Information : LogLevel.Warning;
+        _logger.Log(level, "Connector {Connector} operation {Operation} via {Protocol} failed in {ElapsedMs} ms: {ErrorCode} {ErrorMessage} (retryable: {Retryable})",
+            invocation.ConnectorType, invocation.Operation ?? "", invocation.Protocol, milliseconds, error.Code, error.Message, error.Retryable);
+    }
+}

@@ -1,0 +1,3 @@
+using Switchboard.Host.Hosting;
+
+SwitchboardApp.Create(args).Run();

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Metadata;
+
+namespace Switchboard.Host.Status;
+
+/// <summary><c>GET /health</c> and <c>GET /plugins</c>: whether the host serves, and what each plugin is doing.</summary>
+internal static class StatusEndpoints
+{
+    public static void MapStatusEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/health", () => Results.Json(new JsonObject { ["status"] = "healthy" }));
+        endpoints.MapGet("/plugins", (PluginCatalog catalog) => Results.Json(Describe(catalog)));
+    }
+
+    private static JsonArray Describe(PluginCatalog catalog)
+    {
+        var connectors = catalog.Connectors.ToDictionary(c => c.Type);
+        var result = new JsonArray();
+        foreach (var plugin in catalog.Plugins)
+        {
+            result.Add(new JsonObject
+            {
+                ["name"] = plugin.Name,
+                ["state"] = Name(plugin.State),
+                ["reason"] = plugin.Reason,
+                ["version"] = plugin.Version,
+                ["generation"] = plugin.Generation,
+                ["loadedAt"] = plugin.LoadedAt?.ToString("O"),
+                ["connectors"] = new JsonArray(plugin.Connectors
+                    .Select(type => connectors.TryGetValue(type, out var c) ? Connector(c) : new JsonObject { ["type"] = type })
+                    .ToArray<JsonNode?>()),
+                ["previousGenerations"] = new JsonArray(plugin.PreviousGenerations
+                    .Select(g => new JsonObject { ["generation"] = g.Generation, ["state"] = Name(g.State), ["reason"] = g.Reason })
+                    .ToArray<JsonNode?>()),
+            });
+        }
+        return result;
+    }
+
+    private static JsonObject Connector(ConnectorMetadata connector) => new()
+    {
+        ["type"] = connector.Type,
+        ["name"] = connector.Name,
+        ["version"] = connector.Version,
+        ["operations"] = new JsonArray(connector.Operations
+            .Select(o => new JsonObject { ["id"] = o.Id, ["name"] = o.Name, ["spiffCommand"] = o.SpiffCommand, ["timeoutSeconds"] = o.Timeout.TotalSeconds })
+            .ToArray<JsonNode?>()),
+    };
+
+    private static string Name(PluginState state) => state.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,29 @@
+using Switchboard.Abstractions;
+
+namespace Switchboard.Plugins.Calculator;
+
+/// <summary>Adds, subtracts, multiplies or divides two numbers: the smallest complete connector.</summary>
+[Connector("io.switchboard:calculator:1",
+    Name = "Calculator",
+    Description = "Adds, subtracts, multiplies or divides two numbers.",
+    SpiffCommand = "calculator/Calculate")]
+public sealed class CalculatorConnector
+{
+    /// <summary>Applies the action to a and b.</summary>
+    [Operation]
+    public CalculatorOutput Calculate(CalculatorInput input)
+    {
+        var result = input.Action switch
+        {
+            CalculatorAction.Add => input.A + input.B,
+            CalculatorAction.Subtract => input.A - input.B,
+            CalculatorAction.Multiply => input.A * input.B,
+            CalculatorAction.Divide when input.B == 0 =>
+                // An input error: the same numbers will never divide, so no protocol should retry.
+                throw new ConnectorInputException("DivisionByZero", "cannot divide by zero: b is 0") { Field = "b" },
+            CalculatorAction.Divide => input.A / input.B,
+            _ => throw new ConnectorInputException("UnknownAction", $"unknown action {input.Action}") { Field = "action" },
+        };
+        return new CalculatorOutput(result, input.Action);
+    }
+}
