@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Hosting;
+
+namespace Switchboard.Tests.Infrastructure;
+
+/// <summary>The real host on a loopback port, serving a given plugins folder.</summary>
+public sealed class RunningHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunningHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public Uri Address { get; }
+    public HttpClient Http { get; }
+    public IServiceProvider Services => _app.Services;
+    public PluginCatalog Catalog => _app.Services.GetRequiredService<PluginCatalog>();
+
+    /// <summary>Starts the host with <c>--plugins</c> and a free port; extra <c>key=value</c> settings are passed as command-line configuration.</summary>
+    public static async Task<RunningHost> StartAsync(string pluginsDirectory, params string[] settings)
+    {
+        var args = new List<string>
+        {
+            "--plugins", pluginsDirectory,
+            "--urls", "http://127.0.0.1:0",
+            "--Switchboard:Catalog:QuietPeriod=00:00:00.300",
+            "--Switchboard:Log:Level=Warning",
+        };
+        args.AddRange(settings.Select(s => "--" + s));
+        var app = SwitchboardApp.Create(args.ToArray());
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningHost(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
