@@ -1,0 +1,35 @@
+using Newtonsoft.Json;
+using Switchboard.Abstractions;
+
+namespace Switchboard.TestPlugins.JsonNew;
+
+/// <summary>Serializes its own type with its own Newtonsoft.Json 13.0.1 and says which copy it used.</summary>
+[Connector("test.switchboard:json-new:1", Name = "JsonNew")]
+public sealed class JsonNewConnector
+{
+    [Operation]
+    public Report Serialize(Order input)
+    {
+        var json = JsonConvert.SerializeObject(input);
+        var back = JsonConvert.DeserializeObject<Order>(json)!;
+        return new Report
+        {
+            Json = json,
+            Lines = back.Lines,
+            NewtonsoftVersion = typeof(JsonConvert).Assembly.GetName().Version!.ToString(),
+        };
+    }
+}
+
+public sealed class Order
+{
+    public string Customer { get; set; } = "";
+    public int Lines { get; set; }
+}
+
+public sealed class Report
+{
+    public string Json { get; set; } = "";
+    public int Lines { get; set; }
+    public string NewtonsoftVersion { get; set; } = "";
+}

@@ -1,0 +1,6 @@
+namespace Switchboard.TestPlugins.ProbeLibrary;
+
+public sealed class Address
+{
+    public string Street { get; set; } = "";
+}

@@ -1,0 +1,53 @@
+using Newtonsoft.Json;
+using Switchboard.Abstractions;
+
+namespace Switchboard.TestPlugins.ReloadProbe;
+
+/// <summary>Says which build of the plugin answers, and waits on request, so reload tests can see generations switch.</summary>
+[Connector("test.switchboard:probe:1", Name = "Reload probe", SpiffCommand = "probe/Identify")]
+public sealed class ProbeConnector
+{
+#if V2
+    public const string Variant = "v2";
+#else
+    public const string Variant = "v1";
+#endif
+
+    /// <summary>Names the variant, after a Newtonsoft round trip of the plugin's own type (the case that used to pin unloads).</summary>
+    [Operation("identify", SpiffCommand = "probe/Identify")]
+    public ProbeIdentity Identify(ProbeInput input, IConnectorContext context)
+    {
+        var json = JsonConvert.SerializeObject(new ProbeIdentity { Variant = Variant, Echo = input.Echo });
+        var back = JsonConvert.DeserializeObject<ProbeIdentity>(json)!;
+        back.Newtonsoft = typeof(JsonConvert).Assembly.GetName().Version!.ToString();
+        back.PluginDirectory = context.PluginDirectory;
+        return back;
+    }
+
+    /// <summary>Waits the given time (optionally deaf to cancellation), then names the variant.</summary>
+    [Operation("wait", SpiffCommand = "probe/Wait", TimeoutSeconds = 5)]
+    public async Task<ProbeIdentity> WaitAsync(WaitInput input, IConnectorContext context)
+    {
+        await Task.Delay(input.Milliseconds, input.IgnoreCancellation ? CancellationToken.None : context.CancellationToken);
+        return new ProbeIdentity { Variant = Variant, Echo = input.Milliseconds.ToString() };
+    }
+}
+
+public sealed class ProbeInput
+{
+    public string? Echo { get; set; }
+}
+
+public sealed class WaitInput
+{
+    public int Milliseconds { get; set; }
+    public bool IgnoreCancellation { get; set; }
+}
+
+public sealed class ProbeIdentity
+{
+    public string Variant { get; set; } = "";
+    public string? Echo { get; set; }
+    public string? Newtonsoft { get; set; }
+    public string? PluginDirectory { get; set; }
+}
