@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.Loader;
 using Newtonsoft.Json;
 using Switchboard.Abstractions;
 
@@ -16,7 +18,8 @@ public sealed class JsonOldConnector
         {
             Json = json,
             Lines = back.Lines,
-            NewtonsoftVersion = typeof(JsonConvert).Assembly.GetName().Version!.ToString(),
+            NewtonsoftVersion = typeof(JsonConvert).Assembly.GetCustomAttribute<AssemblyFileVersionAttribute>()!.Version,
+            NewtonsoftIsolated = AssemblyLoadContext.GetLoadContext(typeof(JsonConvert).Assembly) != AssemblyLoadContext.Default,
         };
     }
 }
@@ -32,4 +35,5 @@ public sealed class Report
     public string Json { get; set; } = "";
     public int Lines { get; set; }
     public string NewtonsoftVersion { get; set; } = "";
+    public bool NewtonsoftIsolated { get; set; }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 using Switchboard.Abstractions;
 
@@ -24,6 +25,16 @@ public sealed class ProbeConnector
         return back;
     }
 
+    /// <summary>Fails on purpose with the requested code, quoting its secret token (which the host must mask).</summary>
+    [Operation("fail", SpiffCommand = "probe/Fail")]
+    public ProbeIdentity Fail(FailInput input, IConnectorContext context)
+    {
+        context.Logger.LogWarning("probe about to fail with token {Token}", input.Token);
+        if (input.Code == "Crash")
+            throw new InvalidOperationException($"crashed while holding {input.Token}");
+        throw new ConnectorException(input.Code, $"upstream rejected token {input.Token}", input.Retryable, new { token = input.Token, hint = "check the token" });
+    }
+
     /// <summary>Waits the given time (optionally deaf to cancellation), then names the variant.</summary>
     [Operation("wait", SpiffCommand = "probe/Wait", TimeoutSeconds = 5)]
     public async Task<ProbeIdentity> WaitAsync(WaitInput input, IConnectorContext context)
@@ -36,6 +47,14 @@ public sealed class ProbeConnector
 public sealed class ProbeInput
 {
     public string? Echo { get; set; }
+}
+
+public sealed class FailInput
+{
+    [Secret]
+    public string Token { get; set; } = "";
+    public string Code { get; set; } = "ProbeFailed";
+    public bool Retryable { get; set; }
 }
 
 public sealed class WaitInput
