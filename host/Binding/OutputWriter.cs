@@ -18,6 +18,9 @@ internal sealed class OutputWriter(TypeModels models)
 
     public JsonNode? Write(object? value) => Write(value, 0);
 
+    /// <summary>Numbers go through the parser so readers can take them as any numeric type, as with parsed input.</summary>
+    private static JsonNode Number(string text) => JsonNode.Parse(text)!;
+
     private JsonNode? Write(object? value, int depth)
     {
         if (depth > MaxDepth)
@@ -39,13 +42,11 @@ internal sealed class OutputWriter(TypeModels models)
             case bool b:
                 return JsonValue.Create(b);
             case double d:
-                return double.IsFinite(d) ? JsonValue.Create(d) : null;
+                return double.IsFinite(d) ? Number(d.ToString("R", CultureInfo.InvariantCulture)) : null;
             case float f:
-                return float.IsFinite(f) ? JsonValue.Create(f) : null;
-            case decimal m:
-                return JsonValue.Create(m);
-            case int or long or short or byte or sbyte or uint or ulong or ushort:
-                return JsonValue.Create(Convert.ToDecimal(value, CultureInfo.InvariantCulture));
+                return float.IsFinite(f) ? Number(f.ToString("R", CultureInfo.InvariantCulture)) : null;
+            case decimal or int or long or short or byte or sbyte or uint or ulong or ushort:
+                return Number(Convert.ToString(value, CultureInfo.InvariantCulture)!);
             case Enum e:
                 return JsonValue.Create(models.For(e.GetType()).EnumMembers.FirstOrDefault(m => m.Value.Equals(e)).Wire ?? e.ToString());
             case DateTime dt:

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions;
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Catalog;
+
+public sealed class BadPluginTests
+{
+    private static async Task ShouldStillServeCalculator(CatalogHarness harness)
+    {
+        var outcome = await harness.Pipeline.InvokeAsync(new Invocation("io.switchboard:calculator:1", null,
+            JsonNode.Parse("""{"action":"subtract","a":5,"b":3}""")!.AsObject(), Protocol.InProcess));
+        outcome.Output!["result"]!.GetValue<double>().Should().Be(2);
+        harness.Plugin("Calculator").State.Should().Be(PluginState.Loaded);
+    }
+
+    [Fact]
+    public async Task A_plugin_built_against_a_newer_abstractions_is_refused_with_the_versions_named()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox =>
+        {
+            sandbox.Add(Repository.ShippedPlugin("Calculator"));
+            var future = sandbox.Add(Repository.ShippedPlugin("Log"), "FutureLog");
+            AssemblyReferencePatcher.SetReferenceVersion(Path.Combine(future, "Log.dll"), "Switchboard.Abstractions", new Version(2, 1, 0, 0));
+        }, watch: false);
+
+        var status = harness.Plugin("FutureLog");
+        status.State.Should().Be(PluginState.Failed);
+        status.Reason.Should().Be("Log.dll was built against Switchboard.Abstractions 2.1.0.0, but this host provides 1.0.0.0; " +
+            "rebuild the plugin against Switchboard.Abstractions 1.0.0.0 or run a newer host");
+        harness.Catalog.Find("io.switchboard:log:1").Should().BeNull();
+        harness.Logs.All.Should().Contain("Plugin FutureLog failed to load and is skipped");
+        await ShouldStillServeCalculator(harness);
+    }
+
+    [Fact]
+    public async Task A_plugin_needing_a_newer_shared_Microsoft_Extensions_assembly_is_refused()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox =>
+        {
+            sandbox.Add(Repository.ShippedPlugin("Calculator"));
+            var future = sandbox.Add(Repository.ShippedPlugin("Log"), "FutureLog");
+            AssemblyReferencePatcher.SetReferenceVersion(Path.Combine(future, "Log.dll"), "Microsoft.Extensions.Logging.Abstractions", new Version(99, 0, 0, 0));
+        }, watch: false);
+
+        harness.Plugin("FutureLog").Reason.Should().StartWith("Log.dll was built against Microsoft.Extensions.Logging.Abstractions 99.0.0.0, but this host provides 10.");
+        await ShouldStillServeCalculator(harness);
+    }
+
+    [Fact]
+    public async Task An_older_abstractions_reference_still_loads()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox =>
+        {
+            var older = sandbox.Add(Repository.ShippedPlugin("Log"));
+            AssemblyReferencePatcher.SetReferenceVersion(Path.Combine(older, "Log.dll"), "Switchboard.Abstractions", new Version(0, 9, 0, 0));
+        }, watch: false);
+
+        harness.Plugin("Log").State.Should().Be(PluginState.Loaded);
+    }
+
+    [Fact]
+    public async Task Corrupt_dll_missing_dependency_throwing_constructor_and_duplicate_type_are_each_reported_and_skipped()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox =>
+        {
+            sandbox.Add(Repository.ShippedPlugin("Calculator"));
+            var corrupt = Path.Combine(sandbox.Directory, "Corrupt");
+            Directory.CreateDirectory(corrupt);
+            File.WriteAllText(Path.Combine(corrupt, "Corrupt.dll"), "this is not a portable executable");
+            var missing = sandbox.Add(Repository.TestPlugin("NeedsLibrary"));
+            File.Delete(Path.Combine(missing, "ProbeLibrary.dll"));
+            sandbox.Add(Repository.TestPlugin("ThrowingCtor"));
+            sandbox.Add(Repository.ShippedPlugin("Calculator"), "CalculatorCopy");
+            Directory.CreateDirectory(Path.Combine(sandbox.Directory, "Empty"));
+        }, watch: false);
+
+        harness.Plugin("Corrupt").Reason.Should().Be("Corrupt.dll is not a .NET assembly (bad image format)");
+        harness.Plugin("NeedsLibrary").Reason.Should().Contain("ProbeLibrary");
+        harness.Plugin("ThrowingCtor").Reason.Should().Be(
+            "Switchboard.TestPlugins.ThrowingCtor.ThrowingConnector: constructor threw InvalidOperationException: configuration value 'endpoint' is missing");
+        harness.Plugin("CalculatorCopy").Reason.Should().Be("connector type 'io.switchboard:calculator:1' is already served by plugin 'Calculator'");
+        harness.Plugin("Empty").Reason.Should().Be("the folder holds no .dll");
+        harness.Catalog.Plugins.Where(p => p.Name != "Calculator").Should().OnlyContain(p => p.State == PluginState.Failed);
+        await ShouldStillServeCalculator(harness);
+    }
+}
