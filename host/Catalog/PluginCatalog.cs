@@ -340,8 +340,8 @@ public sealed class PluginCatalog : IAsyncDisposable
             lock (_stateLock)
             {
                 slot.Prune();
-                if (slot.Previous.Count == 0)
-                    _removed.Remove(slot);
+                if (slot.Previous.All(g => g.State == PluginState.Unloaded))
+                    _removed.Remove(slot); // a removed plugin stays listed only while unloading or leaked
             }
         }, TaskScheduler.Default);
         lock (_stateLock)

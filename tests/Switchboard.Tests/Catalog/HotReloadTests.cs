@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions;
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Catalog;
+
+public sealed class HotReloadTests : IAsyncLifetime
+{
+    private CatalogHarness _harness = null!;
+    private string ProbeFolder => Path.Combine(_harness.Sandbox.Directory, "ReloadProbe");
+
+    public async Task InitializeAsync() =>
+        _harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe"));
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    private async Task<string?> Variant()
+    {
+        var outcome = await _harness.Pipeline.InvokeAsync(new Invocation("test.switchboard:probe:1", "identify", new JsonObject(), Protocol.InProcess));
+        return outcome.Output?["variant"]?.GetValue<string>();
+    }
+
+    private Task WaitForVariant(string? expected, string because) =>
+        Eventually.WaitFor(Variant, v => v == expected, because: because);
+
+    private async Task OldGenerationsUnload()
+    {
+        await Eventually.WaitFor(() => Task.FromResult(_harness.Catalog.Plugins.SelectMany(p => p.PreviousGenerations).ToList()),
+            gens => gens.Count > 0 && gens.All(g => g.State is PluginState.Unloaded or PluginState.Leaked), because: "the old generation finishes unloading");
+        _harness.Catalog.Plugins.SelectMany(p => p.PreviousGenerations).Should().OnlyContain(g => g.State == PluginState.Unloaded,
+            "the old context must be collected even though the plugin used Newtonsoft on its own types and ran a timer");
+    }
+
+    [Fact]
+    public async Task In_place_overwrite_switches_to_the_new_build()
+    {
+        (await Variant()).Should().Be("v1");
+
+        PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V2"), ProbeFolder);
+
+        await WaitForVariant("v2", "the overwritten plugin is reloaded");
+        _harness.Plugin("ReloadProbe").Generation.Should().Be(2);
+        await OldGenerationsUnload();
+    }
+
+    [Fact]
+    public async Task Atomic_rename_deploy_is_picked_up()
+    {
+        var staged = Path.Combine(ProbeFolder, "ReloadProbe.dll.new");
+        File.Copy(Path.Combine(Repository.TestPlugin("ReloadProbe.V2"), "ReloadProbe.dll"), staged);
+        await Task.Delay(1000); // let any reload caused by the staged file settle first
+        (await Variant()).Should().Be("v1");
+
+        File.Move(staged, Path.Combine(ProbeFolder, "ReloadProbe.dll"), overwrite: true);
+
+        await WaitForVariant("v2", "the rename alone triggers the reload");
+        await OldGenerationsUnload();
+    }
+
+    [Fact]
+    public async Task Delete_then_create_serves_the_new_build()
+    {
+        Directory.Delete(ProbeFolder, recursive: true);
+        await WaitForVariant(null, "the deleted plugin's connector goes away");
+
+        _harness.Sandbox.Add(Repository.TestPlugin("ReloadProbe.V2"), "ReloadProbe");
+
+        await WaitForVariant("v2", "the re-created folder is loaded");
+    }
+
+    [Fact]
+    public async Task A_new_folder_adds_its_connectors_and_a_removed_folder_removes_them()
+    {
+        var changes = new List<CatalogChange>();
+        _harness.Catalog.Changed += change => { lock (changes) changes.Add(change); };
+
+        _harness.Sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await Eventually.WaitFor(() => _harness.Catalog.Find("io.switchboard:calculator:1") is not null, because: "the new folder is loaded");
+
+        Directory.Delete(ProbeFolder, recursive: true);
+        await Eventually.WaitFor(() => _harness.Catalog.Find("test.switchboard:probe:1") is null, because: "the removed folder's connector goes");
+
+        lock (changes)
+        {
+            changes.Should().ContainSingle(c => c.PluginName == "Calculator" && c.Added.Single().Type == "io.switchboard:calculator:1");
+            changes.Should().ContainSingle(c => c.PluginName == "ReloadProbe" && c.Removed.Single().Type == "test.switchboard:probe:1");
+        }
+        await OldGenerationsUnload();
+        await Eventually.WaitFor(() => _harness.Catalog.Plugins.All(p => p.Name != "ReloadProbe"), because: "an unloaded removed plugin leaves the listing");
+    }
+
+    [Fact]
+    public async Task In_flight_calls_finish_on_the_old_generation_while_new_calls_reach_the_new_one()
+    {
+        var slow = _harness.Pipeline.InvokeAsync(new Invocation("test.switchboard:probe:1", "wait",
+            JsonNode.Parse("""{"milliseconds":2500}""")!.AsObject(), Protocol.InProcess));
+        await Task.Delay(200);
+
+        PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V2"), ProbeFolder);
+        await WaitForVariant("v2", "new calls go to the new generation");
+        slow.IsCompleted.Should().BeFalse("the old generation's call is still running");
+        _harness.Catalog.Plugins.Single().PreviousGenerations.Single().State.Should().Be(PluginState.Draining);
+
+        var finished = await slow;
+        finished.Error.Should().BeNull();
+        finished.Output!["variant"]!.GetValue<string>().Should().Be("v1");
+        await OldGenerationsUnload();
+    }
+
+    [Fact]
+    public async Task A_dotnet_build_writing_into_the_folder_ends_with_the_new_build_serving()
+    {
+        var project = Path.Combine(Repository.Root, "tests", "plugins", "ReloadProbe.V2", "ReloadProbe.V2.csproj");
+        var build = Process.Start(new ProcessStartInfo("dotnet", ["build", project, "--nologo", "-v", "q", $"-p:OutDir={ProbeFolder}/"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = await build.StandardOutput.ReadToEndAsync();
+        await build.WaitForExitAsync();
+        build.ExitCode.Should().Be(0, output);
+
+        await WaitForVariant("v2", "the build's output is loaded once the folder is quiet");
+        _harness.Plugin("ReloadProbe").State.Should().Be(PluginState.Loaded);
+    }
+}
