@@ -28,6 +28,9 @@ internal sealed class CallbackListener : IAsyncDisposable
     /// <summary>The URL to pass as <c>callbackUrl</c>; its query carries a token that must never reach a log or an error.</summary>
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>A <c>Retry-After</c> value sent with each failure status, when set.</summary>
+    public string? RetryAfter { get; set; }
+
     /// <summary>Every request received, refused ones included.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
@@ -68,13 +71,17 @@ internal sealed class CallbackListener : IAsyncDisposable
         }
     }
 
-    private async Task<IResult> ReceiveAsync(HttpRequest request)
+    private async Task<IResult> ReceiveAsync(HttpRequest request, HttpResponse response)
     {
         Interlocked.Increment(ref _requests);
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync();
         if (_failures.TryDequeue(out var status))
+        {
+            if (RetryAfter is not null)
+                response.Headers.RetryAfter = RetryAfter;
             return Results.StatusCode(status);
+        }
         _delivered.Writer.TryWrite(JsonNode.Parse(body)!);
         return Results.Ok();
     }

@@ -77,6 +77,18 @@ public sealed class CspCallbackTests(CspHostFixture fixture) : IClassFixture<Csp
     }
 
     [Fact]
+    public async Task A_Retry_After_header_is_honoured_only_up_to_the_longest_retry_delay()
+    {
+        await using var listener = await CallbackListener.StartAsync(429);
+        listener.RetryAfter = "3600";
+
+        await _http.PostAsync(CspCall.Request(8, CspCall.Calculator, CspCall.Add(4, 4), callbackUrl: listener.Url.ToString()));
+
+        (await listener.NextAsync(TimeSpan.FromSeconds(5)))["result"]!["output"]!["result"]!.GetValue<double>().Should().Be(8, "an hour's Retry-After is capped at MaxRetryDelay");
+        listener.Requests.Should().Be(2);
+    }
+
+    [Fact]
     public async Task A_callback_answered_429_then_500_is_retried_until_delivered_within_the_attempt_bound()
     {
         await using var listener = await CallbackListener.StartAsync(429, 500);
