@@ -20,9 +20,9 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         {
             await HandleBodyAsync(http);
         }
-        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
+        catch (Exception e) when (e is not BadHttpRequestException && !http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
         {
-            // A bug of ours must still get the protocol's error form, and its details stay in the log.
+            // A bug of ours must still get the protocol's error form, and its details stay in the log; a broken HTTP request stays Kestrel's 400.
             logger.LogError("{Protocol} request failed inside the adapter: {Error}", Protocol.Csp, $"{e.GetType().Name}: {e.Message}");
             await WriteAsync(http, StatusCodes.Status200OK, JsonRpcResponses.Error(null, CspErrorCodes.InternalError, "the request could not be processed"));
         }
