@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Reflection;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
@@ -70,6 +71,7 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
             throw new PluginLoadException($"{type.FullName}: with several operations, each [Operation] needs an id");
 
         var instance = Create(type);
+        var configuredTimeout = ConfiguredTimeout();
         var operations = new List<OperationMetadata>();
         var invokers = new Dictionary<string, OperationInvoker>(StringComparer.OrdinalIgnoreCase);
         foreach (var (method, operation) in methods)
@@ -87,7 +89,7 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
                 operation.Name ?? (operation.Id.Length == 0 ? attribute.Name ?? type.Name : TypeModels.Words(operation.Id)),
                 operation.Description ?? (operation.Id.Length == 0 ? attribute.Description : null),
                 SpiffCommandOf(attribute, operation, method, methods.Count),
-                timeout > 0 ? TimeSpan.FromSeconds(timeout) : defaultTimeout,
+                configuredTimeout ?? (timeout > 0 ? TimeSpan.FromSeconds(timeout) : defaultTimeout),
                 operation.LongRunning || attribute.LongRunning,
                 Parameters(inputModel, 0),
                 outputModel is null ? [] : Parameters(outputModel, 0)));
@@ -100,6 +102,17 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         var metadata = new ConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
             attribute.Version, attribute.DocumentationUrl, plugin.PluginName, operations);
         return new LoadedConnector(metadata, instance, invokers);
+    }
+
+    /// <summary><c>Plugins:&lt;Plugin&gt;:TimeoutSeconds</c>: the operator knows how slow a backend is, so the setting wins over what the plugin declares.</summary>
+    private TimeSpan? ConfiguredTimeout()
+    {
+        var value = plugin.Configuration["TimeoutSeconds"];
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= int.MaxValue)
+            return TimeSpan.FromSeconds(seconds);
+        throw new PluginLoadException($"Plugins:{plugin.PluginName}:TimeoutSeconds must be a positive number of seconds, not '{value}'");
     }
 
     private string SpiffCommandOf(ConnectorAttribute connector, OperationAttribute operation, MethodInfo method, int operationCount)

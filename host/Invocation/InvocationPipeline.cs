@@ -5,6 +5,7 @@ using Switchboard.Abstractions;
 using Switchboard.Host.Binding;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Connectors;
+using Switchboard.Host.Metadata;
 
 namespace Switchboard.Host.Invocation;
 
@@ -22,43 +23,42 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         return outcome;
     }
 
+    /// <summary>Finds the connector and binds and validates the input without running the connector: the error the call would fail with before it starts, or null.</summary>
+    /// <remarks>For adapters that must accept or refuse a call before answering, such as CSP with a callback URL.</remarks>
+    public InvocationError? Validate(Invocation invocation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        InvocationError? error;
+        using (var lease = catalog.Acquire(invocation.ConnectorType))
+        {
+            try
+            {
+                error = lease is null ? NotFound(invocation) : Prepare(lease, invocation, out _);
+            }
+            catch (Exception e)
+            {
+                error = Failed(e);
+            }
+        }
+        if (error is not null)
+            Log(invocation, Outcome.Failure(error), Stopwatch.GetElapsedTime(started));
+        return error;
+    }
+
     private async Task<Outcome> RunAsync(Invocation invocation, CancellationToken cancellationToken)
     {
         var lease = catalog.Acquire(invocation.ConnectorType);
         if (lease is null)
-            return Fail(ErrorKind.UnknownConnector, "ConnectorNotFound", $"no loaded connector has the type '{invocation.ConnectorType}'");
+            return Outcome.Failure(NotFound(invocation));
 
         var handedOver = false;
         try
         {
+            if (Prepare(lease, invocation, out var prepared) is { } invalid)
+                return Outcome.Failure(invalid);
+            var (operation, invoker, input, masker) = prepared!;
             var metadata = lease.Connector.Metadata;
-            var operation = metadata.FindOperation(invocation.Operation);
-            if (operation is null)
-            {
-                var known = string.Join(", ", metadata.Operations.Select(o => o.Id));
-                return Fail(ErrorKind.UnknownOperation, "OperationNotFound", string.IsNullOrEmpty(invocation.Operation)
-                    ? $"connector '{metadata.Type}' needs an operation: one of {known}"
-                    : $"connector '{metadata.Type}' has no operation '{invocation.Operation}'; it has: {known}");
-            }
-
-            var invoker = lease.Connector.Invokers[operation.Id];
             var generation = lease.Generation;
-            var secrets = new HashSet<string>(invocation.KnownSecrets, StringComparer.Ordinal);
-            var errors = new List<FieldError>();
-            object input;
-            using (generation.Context!.EnterContextualReflection())
-            {
-                input = InputBinder.Bind(invocation.Input, invoker.Input, errors, secrets);
-                InputValidator.Validate(input, invoker.Input, errors);
-            }
-            var masker = new SecretMasker(secrets);
-            if (errors.Count > 0)
-            {
-                var masked = errors.Select(e => e with { Message = masker.Apply(e.Message) }).ToList();
-                return Outcome.Failure(new InvocationError(ErrorKind.InvalidInput, "InvalidParameters",
-                    "invalid parameters: " + string.Join("; ", masked.Select(e => $"{e.Field} {e.Message}")), Retryable: false)
-                { FieldErrors = masked });
-            }
 
             var timeout = invocation.Timeout ?? operation.Timeout;
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -89,8 +89,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         }
         catch (Exception e)
         {
-            // Binding runs plugin code (constructors, property setters, validators): their failures are the connector's.
-            return Fail(ErrorKind.Internal, "ConnectorFailed", $"{e.GetType().Name}: {e.Message}", retryable: false);
+            return Outcome.Failure(Failed(e));
         }
         finally
         {
@@ -98,6 +97,47 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                 lease.Dispose();
         }
     }
+
+    /// <summary>Picks the operation and binds the input into <paramref name="prepared"/>; the error when either fails.</summary>
+    private static InvocationError? Prepare(ConnectorLease lease, Invocation invocation, out PreparedCall? prepared)
+    {
+        prepared = null;
+        var metadata = lease.Connector.Metadata;
+        var operation = metadata.FindOperation(invocation.Operation);
+        if (operation is null)
+        {
+            var known = string.Join(", ", metadata.Operations.Select(o => o.Id));
+            return new InvocationError(ErrorKind.UnknownOperation, "OperationNotFound", string.IsNullOrEmpty(invocation.Operation)
+                ? $"connector '{metadata.Type}' needs an operation: one of {known}"
+                : $"connector '{metadata.Type}' has no operation '{invocation.Operation}'; it has: {known}", Retryable: false);
+        }
+
+        var invoker = lease.Connector.Invokers[operation.Id];
+        var secrets = new HashSet<string>(invocation.KnownSecrets, StringComparer.Ordinal);
+        var errors = new List<FieldError>();
+        object input;
+        using (lease.Generation.Context!.EnterContextualReflection())
+        {
+            input = InputBinder.Bind(invocation.Input, invoker.Input, errors, secrets);
+            InputValidator.Validate(input, invoker.Input, errors);
+        }
+        var masker = new SecretMasker(secrets);
+        if (errors.Count > 0)
+        {
+            var masked = errors.Select(e => e with { Message = masker.Apply(e.Message) }).ToList();
+            return new InvocationError(ErrorKind.InvalidInput, "InvalidParameters",
+                "invalid parameters: " + string.Join("; ", masked.Select(e => $"{e.Field} {e.Message}")), Retryable: false)
+            { FieldErrors = masked };
+        }
+        prepared = new PreparedCall(operation, invoker, input, masker);
+        return null;
+    }
+
+    private static InvocationError NotFound(Invocation invocation) =>
+        new(ErrorKind.UnknownConnector, "ConnectorNotFound", $"no loaded connector has the type '{invocation.ConnectorType}'", Retryable: false);
+
+    // Binding runs plugin code (constructors, property setters, validators): their failures are the connector's.
+    private static InvocationError Failed(Exception e) => new(ErrorKind.Internal, "ConnectorFailed", $"{e.GetType().Name}: {e.Message}", Retryable: false);
 
     private static async Task<Outcome> ExecuteAsync(ConnectorLease lease, OperationInvoker invoker, object input, ConnectorContext context, SecretMasker masker)
     {
@@ -150,6 +190,8 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
 
     private static Outcome Fail(ErrorKind kind, string code, string message, bool retryable = false) =>
         Outcome.Failure(new InvocationError(kind, code, message, retryable));
+
+    private sealed record PreparedCall(OperationMetadata Operation, OperationInvoker Invoker, object Input, SecretMasker Masker);
 
     private void Log(Invocation invocation, Outcome outcome, TimeSpan elapsed)
     {

@@ -1,0 +1,144 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Unicode;
+using Microsoft.Extensions.Options;
+using Switchboard.Abstractions;
+using Switchboard.Host.Invocation;
+
+namespace Switchboard.Host.Protocols.Csp;
+
+/// <summary>Answers <c>POST /csp/connector</c>: one JSON-RPC request or a batch, each call run through the pipeline.</summary>
+internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallbackSender callbacks, IOptions<CspOptions> options, ILogger<CspRequestHandler> logger)
+{
+    private readonly CspOptions _options = options.Value;
+    private readonly JsonDocumentOptions _parsing = new() { MaxDepth = options.Value.MaxDepth, AllowDuplicateProperties = false };
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        try
+        {
+            await HandleBodyAsync(http);
+        }
+        catch (Exception e) when (e is not BadHttpRequestException && !http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
+        {
+            // A bug of ours must still get the protocol's error form, and its details stay in the log; a broken HTTP request stays Kestrel's 400.
+            logger.LogError("{Protocol} request failed inside the adapter: {Error}", Protocol.Csp, $"{e.GetType().Name}: {e.Message}");
+            await WriteAsync(http, StatusCodes.Status200OK, JsonRpcResponses.Error(null, CspErrorCodes.InternalError, "the request could not be processed"));
+        }
+    }
+
+    private async Task HandleBodyAsync(HttpContext http)
+    {
+        var body = await CspBodyReader.ReadAsync(http, _options.MaxBodyBytes, http.RequestAborted);
+        if (body is null)
+        {
+            logger.LogWarning("{Protocol} request refused: the body is larger than {MaxBodyBytes} bytes", Protocol.Csp, _options.MaxBodyBytes);
+            await WriteAsync(http, StatusCodes.Status413PayloadTooLarge, JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest,
+                $"the request body is larger than the limit of {_options.MaxBodyBytes} bytes"));
+            return;
+        }
+
+        var root = Parse(body, out var problem);
+        if (problem is not null)
+        {
+            logger.LogInformation("{Protocol} request refused: the body is not valid JSON: {Reason}", Protocol.Csp, problem);
+            await WriteAsync(http, StatusCodes.Status200OK, JsonRpcResponses.Error(null, CspErrorCodes.ParseError, "the body is not valid JSON: " + problem));
+            return;
+        }
+
+        if (root is JsonArray batch)
+        {
+            await HandleBatchAsync(http, batch);
+            return;
+        }
+        var reply = await DispatchAsync(root, http.RequestAborted);
+        if (reply is null)
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+        else
+            await WriteAsync(http, reply.Accepted ? StatusCodes.Status202Accepted : StatusCodes.Status200OK, reply.Body);
+    }
+
+    private async Task HandleBatchAsync(HttpContext http, JsonArray batch)
+    {
+        var problem = batch.Count == 0 ? "a batch must hold at least one request"
+            : batch.Count > _options.MaxBatchSize ? $"a batch may hold at most {_options.MaxBatchSize} requests, this one holds {batch.Count}"
+            : null;
+        if (problem is not null)
+        {
+            logger.LogInformation("{Protocol} batch refused: {Reason}", Protocol.Csp, problem);
+            await WriteAsync(http, StatusCodes.Status200OK, JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest, problem));
+            return;
+        }
+        // JSON-RPC lets a batch's calls run in any order: they run side by side, answered in request order.
+        var replies = await Task.WhenAll(batch.Select(element => DispatchAsync(element, http.RequestAborted)));
+        var answers = replies.OfType<CspReply>().Select(r => (JsonNode?)r.Body).ToArray();
+        if (answers.Length == 0)
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+        else
+            await WriteAsync(http, StatusCodes.Status200OK, new JsonArray(answers));
+    }
+
+    private JsonNode? Parse(byte[] body, out string? problem)
+    {
+        problem = null;
+        // The reader checks UTF-8 only where it decodes, so a bad string would surface later, mid-request.
+        if (!Utf8.IsValid(body))
+        {
+            problem = "it is not valid UTF-8";
+            return null;
+        }
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: _parsing);
+        }
+        catch (JsonException e)
+        {
+            problem = e.Message;
+            return null;
+        }
+    }
+
+    /// <summary>Runs one request element; null when it earns no answer (a notification).</summary>
+    private async Task<CspReply?> DispatchAsync(JsonNode? element, CancellationToken requestAborted)
+    {
+        var request = CspRequestReader.Read(element, _options.CallbackAllowedHosts, out var rejection);
+        if (request is null)
+        {
+            logger.LogInformation("{Protocol} request refused: {ErrorCode} {Reason}", Protocol.Csp, rejection!.Code, rejection.Problem);
+            return rejection.IsNotification ? null : new CspReply(rejection.ToResponse());
+        }
+
+        var invocation = new Invocation.Invocation(request.ConnectorType, request.Operation, request.Input, Protocol.Csp) { RequestId = request.RequestId };
+        if (request.IsNotification)
+        {
+            // A notification is promised to run even if its sender hangs up; it never has a response, so no callback either.
+            await pipeline.InvokeAsync(invocation, CancellationToken.None);
+            return null;
+        }
+        if (request.CallbackUrl is null)
+            return new CspReply(CspOutcomeMapper.ToResponse(request.Id, await pipeline.InvokeAsync(invocation, requestAborted)));
+
+        if (pipeline.Validate(invocation) is { } invalid)
+            return new CspReply(CspOutcomeMapper.ToResponse(request.Id, invalid));
+        if (!callbacks.TryAccept(new CspAsyncCall(request, invocation), out var refusal))
+        {
+            logger.LogWarning("{Protocol} asynchronous call of connector {Connector} refused: {Reason}", Protocol.Csp, request.ConnectorType, refusal);
+            return new CspReply(JsonRpcResponses.Error(request.Id, CspErrorCodes.InternalError, refusal));
+        }
+        return new CspReply(JsonRpcResponses.Accepted(request.Id), Accepted: true);
+    }
+
+    private static async Task WriteAsync(HttpContext http, int status, JsonNode body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, JsonRpcResponses.WriterOptions))
+            body.WriteTo(writer);
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = buffer.WrittenCount;
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+    }
+
+    private sealed record CspReply(JsonObject Body, bool Accepted = false);
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace Switchboard.Host.Protocols.Csp;
+
+/// <summary>Registers the CSP adapter: its options, request handler, callback sender and the callback HTTP client.</summary>
+internal static class CspServices
+{
+    public static void AddCsp(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CspOptions>()
+            .Bind(builder.Configuration.GetSection(CspOptions.Section))
+            .Validate(o => o.MaxBodyBytes > 0, "Switchboard:Csp:MaxBodyBytes must be positive")
+            .Validate(o => o.MaxDepth is > 0 and <= 1000, "Switchboard:Csp:MaxDepth must be between 1 and 1000")
+            .Validate(o => o.MaxBatchSize > 0, "Switchboard:Csp:MaxBatchSize must be positive")
+            .Validate(o => o.Callback.MaxAttempts > 0, "Switchboard:Csp:Callback:MaxAttempts must be at least 1")
+            .Validate(o => o.Callback.FirstRetryDelay > TimeSpan.Zero && o.Callback.MaxRetryDelay >= o.Callback.FirstRetryDelay,
+                "Switchboard:Csp:Callback:FirstRetryDelay must be positive and not above MaxRetryDelay")
+            .Validate(o => o.Callback.AttemptTimeout > TimeSpan.Zero, "Switchboard:Csp:Callback:AttemptTimeout must be positive")
+            .Validate(o => o.Callback.MaxConcurrentCalls > 0 && o.Callback.MaxPendingCalls > 0,
+                "Switchboard:Csp:Callback:MaxConcurrentCalls and MaxPendingCalls must be positive")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<CspCallbackMetrics>();
+        builder.Services.AddSingleton<CspRequestHandler>();
+        builder.Services.AddSingleton<CspCallbackSender>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CspCallbackSender>());
+        builder.Services.AddHttpClient(CspCallbackSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // A redirect would lead the callback past the host allow-list.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .RemoveAllLoggers()
+            .AddResilienceHandler("csp-callback", CspCallbackRetry.Configure);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchboard.Host.Binding;
+
+namespace Switchboard.Host.Protocols.Csp;
+
+/// <summary>Builds the JSON-RPC 2.0 response objects CSP sends: the result envelope and the error forms.</summary>
+internal static class JsonRpcResponses
+{
+    /// <summary>The pipeline's code for a binding or validation failure, also used for CSP's own parameter checks.</summary>
+    public const string InvalidParametersCode = "InvalidParameters";
+
+    // Relaxed escaping keeps quotes and non-ASCII readable; a JSON-RPC body is never embedded in HTML.
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary><c>{"jsonrpc":"2.0","id":..,"result":{"output":..,"statusCode":200,"error":null}}</c>.</summary>
+    public static JsonObject Success(JsonNode? id, JsonNode? output) => Result(id, output, 200);
+
+    /// <summary>The answer to an asynchronous call: no output yet, 202 in the body as the reference library puts it.</summary>
+    public static JsonObject Accepted(JsonNode? id) => Result(id, null, 202);
+
+    public static JsonObject Error(JsonNode? id, int code, string message, JsonObject data) => new()
+    {
+        ["jsonrpc"] = "2.0",
+        ["id"] = Detached(id),
+        ["error"] = new JsonObject { ["code"] = code, ["message"] = message, ["data"] = data },
+    };
+
+    /// <summary>A standard error with its standard message and <c>data.errorMessage</c> saying what went wrong.</summary>
+    public static JsonObject Error(JsonNode? id, int code, string errorMessage) =>
+        Error(id, code, CspErrorCodes.MessageOf(code), new JsonObject { ["errorMessage"] = errorMessage });
+
+    /// <summary>-32602 naming each failing field in <c>data.validationErrors</c>.</summary>
+    public static JsonObject InvalidParams(JsonNode? id, IReadOnlyList<FieldError> fields) =>
+        Error(id, CspErrorCodes.InvalidParams, CspErrorCodes.MessageOf(CspErrorCodes.InvalidParams), new JsonObject
+        {
+            ["errorCode"] = InvalidParametersCode,
+            ["errorMessage"] = "invalid parameters: " + string.Join("; ", fields.Select(f => $"{f.Field} {f.Message}")),
+            ["validationErrors"] = ValidationErrors(fields),
+        });
+
+    public static JsonArray ValidationErrors(IEnumerable<FieldError> fields) =>
+        new(fields.Select(f => (JsonNode?)new JsonObject { ["field"] = f.Field, ["message"] = f.Message }).ToArray());
+
+    private static JsonObject Result(JsonNode? id, JsonNode? output, int statusCode) => new()
+    {
+        ["jsonrpc"] = "2.0",
+        ["id"] = Detached(id),
+        ["result"] = new JsonObject { ["output"] = Detached(output), ["statusCode"] = statusCode, ["error"] = null },
+    };
+
+    /// <summary>A node can sit in one tree only; the request's id and a shared output are copied rather than moved.</summary>
+    private static JsonNode? Detached(JsonNode? node) => node?.Parent is null ? node : node.DeepClone();
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Switchboard.Benchmarks;
+
+// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario csp [--connections 16] [--warmup 5] [--duration 10] [--rounds 2] [--plugins DIR]
+var options = Arguments.Parse(args);
+var settings = new LoadSettings(options.Int("connections", 16), TimeSpan.FromSeconds(options.Int("warmup", 5)),
+    TimeSpan.FromSeconds(options.Int("duration", 10)), options.Int("rounds", 2));
+var plugins = options.Text("plugins", Path.Combine(Arguments.RepositoryRoot(), "artifacts", "plugins"));
+await using IScenario scenario = options.Text("scenario", "csp") switch
+{
+    "csp" => new CspScenario(plugins),
+    var other => throw new ArgumentException($"unknown scenario '{other}'; known: csp"),
+};
+
+var (subject, baseline) = await scenario.StartAsync();
+Console.WriteLine($"scenario: {scenario.Description}");
+Console.WriteLine($"load: {settings}");
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, load runner in the same process");
+
+foreach (var target in new[] { baseline, subject })
+    await LoadRunner.DriveAsync(target, settings.Connections, settings.Warmup);
+
+// Rounds alternate between the targets, so a neighbour's load on a shared machine falls on both alike.
+var results = new Dictionary<LoadTarget, LoadResult> { [baseline] = new(baseline.Name), [subject] = new(subject.Name) };
+for (var round = 0; round < settings.Rounds; round++)
+{
+    var rps = new Dictionary<LoadTarget, double>();
+    foreach (var target in new[] { baseline, subject })
+    {
+        var (latencies, errors, elapsed) = await LoadRunner.DriveAsync(target, settings.Connections, settings.Duration);
+        results[target].Add(latencies, errors, elapsed);
+        rps[target] = latencies.Count / elapsed.TotalSeconds;
+    }
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  round {round + 1}: {baseline.Name} {rps[baseline]:0} rps, {subject.Name} {rps[subject]:0} rps, ratio {rps[subject] / rps[baseline]:0.00}"));
+}
+
+Console.WriteLine();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"target",-16} {"requests",10} {"rps",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}"));
+foreach (var result in results.Values)
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{result.Target,-16} {result.Requests,10} {result.RequestsPerSecond,10:0} {result.Percentile(50),8:0.000} {result.Percentile(99),8:0.000} {result.Errors,7}"));
+var (host, bare) = (results[subject], results[baseline]);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"ratio {subject.Name} / {baseline.Name}: rps {host.RequestsPerSecond / bare.RequestsPerSecond:0.00}, p50 {host.Percentile(50) / bare.Percentile(50):0.00}, p99 {host.Percentile(99) / bare.Percentile(99):0.00}"));
+return host.Errors + bare.Errors == 0 ? 0 : 1;

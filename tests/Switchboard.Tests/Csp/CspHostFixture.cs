@@ -1,0 +1,42 @@
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Csp;
+
+/// <summary>One running host shared by a test class: Calculator, Log, the reload probe (1 s timeout) and the faults plugin.</summary>
+public sealed class CspHostFixture : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+
+    /// <summary>Settings every CSP host in these tests uses: a short probe timeout and fast callback retries.</summary>
+    public static readonly string[] Settings =
+    [
+        "Plugins:ReloadProbe:TimeoutSeconds=1",
+        "Switchboard:Csp:Callback:MaxAttempts=3",
+        "Switchboard:Csp:Callback:FirstRetryDelay=00:00:00.050",
+        "Switchboard:Csp:Callback:MaxRetryDelay=00:00:00.200",
+    ];
+
+    public RunningHost Host { get; private set; } = null!;
+
+    public HttpClient Http => Host.Http;
+
+    public static void AddPlugins(PluginSandbox sandbox)
+    {
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        sandbox.Add(Repository.ShippedPlugin("Log"));
+        sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe");
+        sandbox.Add(Repository.TestPlugin("Faults"));
+    }
+
+    public async Task InitializeAsync()
+    {
+        AddPlugins(_sandbox);
+        Host = await RunningHost.StartAsync(_sandbox.Directory, Settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        _sandbox.Dispose();
+    }
+}

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Switchboard.Tests.Csp;
+
+/// <summary>Bodies a broken or hostile client sends: each gets the right JSON-RPC error (or 413), and the host keeps serving.</summary>
+public sealed class CspMalformedRequestTests(CspHostFixture fixture) : IClassFixture<CspHostFixture>
+{
+    private const string Calc = "\"method\":\"io.switchboard:calculator:1\"";
+    private const string Input = "\"params\":{\"input\":{\"action\":\"add\",\"a\":1,\"b\":2}}";
+
+    private readonly HttpClient _http = fixture.Http;
+
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"io.switchboard:calculator:1\",\"params\":{\"input\":{\"action\":\"add\",\"a\":1,")]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("jsonrpc=2.0&method=add")]
+    [InlineData("{'jsonrpc':'2.0'}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2," + Calc + "," + Input + "}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + "," + Input + "} trailing")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":01," + Calc + "," + Input + "}")]
+    public async Task A_body_that_is_not_JSON_is_a_parse_error_with_a_null_id(string body)
+    {
+        var answer = await _http.PostAsync(body);
+
+        answer.Status.Should().Be(HttpStatusCode.OK);
+        answer.ErrorCode.Should().Be(-32700);
+        answer.Error!["message"]!.GetValue<string>().Should().Be("Parse error");
+        answer.Json["id"].Should().BeNull();
+        answer.ErrorData!["errorMessage"]!.GetValue<string>().Should().StartWith("the body is not valid JSON");
+        await StillServes();
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_UTF8_are_a_parse_error()
+    {
+        using var content = new ByteArrayContent([(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}']);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync("/csp/connector", content);
+
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<int>().Should().Be(-32700);
+        await StillServes();
+    }
+
+    [Theory]
+    [InlineData("42", null, "a request must be a JSON object, not a number")]
+    [InlineData("\"call\"", null, "not a string")]
+    [InlineData("null", null, "not null")]
+    [InlineData("true", null, "not a boolean")]
+    [InlineData("{\"jsonrpc\":2.0,\"id\":1," + Calc + "," + Input + "}", "1", "jsonrpc must be the string \"2.0\", not a number")]
+    [InlineData("{\"jsonrpc\":\"1.0\",\"id\":1," + Calc + "," + Input + "}", "1", "jsonrpc must be \"2.0\"")]
+    [InlineData("{\"id\":1," + Calc + "," + Input + "}", "1", "jsonrpc must be the string \"2.0\", not null")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Input + "}", "1", "method must name a connector type: a non-empty string (it is missing)")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7," + Input + "}", "1", "not a number")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\"," + Input + "}", "1", "not an empty string")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":[\"x\"]," + Input + "}", "1", "not an array")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":{\"n\":1}," + Calc + "," + Input + "}", null, "id must be a string, a number or null, not an object")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":[1]," + Calc + "," + Input + "}", null, "not an array")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":true," + Calc + "," + Input + "}", null, "not a boolean")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":[1,2]}", "1", "params must be an object, not an array")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":\"x\"}", "1", "params must be an object, not a string")]
+    [InlineData("{\"jsonrpc\":\"2.0\"," + Calc + ",\"params\":7}", null, "params must be an object, not a number")]
+    public async Task A_JSON_value_that_is_not_a_request_object_is_an_invalid_request(string body, string? id, string problem)
+    {
+        var answer = await _http.PostAsync(body);
+
+        answer.Status.Should().Be(HttpStatusCode.OK, "JSON-RPC answers even an invalid request without an id");
+        answer.ErrorCode.Should().Be(-32600);
+        answer.Error!["message"]!.GetValue<string>().Should().Be("Invalid Request");
+        answer.Json["id"]?.ToJsonString().Should().Be(id);
+        answer.ErrorData!["errorMessage"]!.GetValue<string>().Should().Contain(problem);
+        await StillServes();
+    }
+
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + "}", "params.input", "is required")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{}}", "params.input", "is required")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":null}}", "params.input", "is required")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":\"a=1\"}}", "params.input", "must be a JSON object, not a string")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":[1,2]}}", "params.input", "must be a JSON object, not an array")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":{},\"operation\":5}}", "params.operation", "must be a string, not a number")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":{},\"callbackUrl\":{}}}", "params.callbackUrl", "must be a string, not an object")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":{},\"callbackUrl\":\"/relative/cb\"}}", "params.callbackUrl", "absolute http or https URL")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":{},\"callbackUrl\":\"file:///etc/passwd\"}}", "params.callbackUrl", "absolute http or https URL")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":{\"action\":7,\"a\":\"x\",\"b\":{}}}}", "action", "must be one of")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":{\"action\":\"add\",\"a\":[1],\"b\":true}}}", "a", "must be a number")]
+    public async Task Wrong_types_inside_params_are_invalid_params_naming_the_field(string body, string field, string problem)
+    {
+        var answer = await _http.PostAsync(body);
+
+        answer.ErrorCode.Should().Be(-32602);
+        answer.Json["id"]!.GetValue<int>().Should().Be(1);
+        answer.InvalidFields.Should().Contain(field);
+        answer.ErrorData!["validationErrors"]!.AsArray()
+            .First(e => e!["field"]!.GetValue<string>() == field)!["message"]!.GetValue<string>().Should().Contain(problem);
+        await StillServes();
+    }
+
+    [Fact]
+    public async Task A_10_MB_body_is_refused_with_413_and_the_host_keeps_serving()
+    {
+        var body = "{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":{\"pad\":\"" + new string('x', 10 * 1024 * 1024) + "\"}}}";
+
+        var answer = await _http.PostAsync(body);
+
+        answer.Status.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        answer.ErrorCode.Should().Be(-32600);
+        answer.ErrorData!["errorMessage"]!.GetValue<string>().Should().Contain("larger than the limit of 1048576 bytes");
+        await StillServes();
+    }
+
+    [Fact]
+    public async Task A_chunked_body_without_length_is_cut_off_at_the_limit_too()
+    {
+        using var content = new StreamContent(new PatternStream(2 * 1024 * 1024));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/csp/connector") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _http.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        await StillServes();
+    }
+
+    [Fact]
+    public async Task A_body_just_under_the_limit_is_served()
+    {
+        var echo = new string('e', 1000 * 1024);
+        var answer = await _http.PostAsync(CspCall.Request(1, CspCall.Probe, new JsonObject { ["echo"] = echo }, operation: "identify"));
+
+        answer.Status.Should().Be(HttpStatusCode.OK);
+        answer.Result!["output"]!["echo"]!.GetValue<string>().Should().HaveLength(echo.Length);
+    }
+
+    [Theory]
+    [InlineData(65)]
+    [InlineData(100_000)]
+    public async Task Nesting_deeper_than_the_limit_is_a_parse_error(int depth)
+    {
+        var body = "{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":{\"a\":" + new string('[', depth) + new string(']', depth) + "}}}";
+
+        var answer = await _http.PostAsync(body);
+
+        answer.ErrorCode.Should().Be(-32700);
+        answer.ErrorData!["errorMessage"]!.GetValue<string>().Should().Contain("maximum configured depth of 64");
+        await StillServes();
+    }
+
+    [Fact]
+    public async Task Nesting_within_the_limit_reaches_binding()
+    {
+        var body = "{\"jsonrpc\":\"2.0\",\"id\":1," + Calc + ",\"params\":{\"input\":{\"action\":\"add\",\"b\":1,\"a\":" + new string('[', 50) + new string(']', 50) + "}}}";
+
+        var answer = await _http.PostAsync(body);
+
+        answer.ErrorCode.Should().Be(-32602);
+        answer.InvalidFields.Should().Equal("a");
+    }
+
+    private async Task StillServes()
+    {
+        var answer = await _http.PostAsync(CspCall.Request(1000, CspCall.Calculator, CspCall.Add(20, 22)));
+        answer.Result!["output"]!["result"]!.GetValue<double>().Should().Be(42, "the host keeps serving after a bad request");
+    }
+
+    /// <summary>An endless-looking stream of JSON-ish bytes, read in small pieces so the client sends it chunked.</summary>
+    private sealed class PatternStream(long length) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(Math.Min(count, 16 * 1024), length - _position);
+            for (var i = 0; i < n; i++)
+                buffer[offset + i] = _position + i == 0 ? (byte)'[' : (byte)' ';
+            _position += n;
+            return n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,38 @@
+using Switchboard.Abstractions;
+
+namespace Switchboard.TestPlugins.Faults;
+
+/// <summary>Fails on request, the ways a real connector fails, with a secret in play: protocols must map each failure and never leak the secret.</summary>
+[Connector("test.switchboard:faults:1", Name = "Faults", SpiffCommand = "faults/Raise")]
+public sealed class FaultsConnector
+{
+    /// <summary>Raises a connector error with the requested code and retryability; message and details carry the token.</summary>
+    [Operation("raise", SpiffCommand = "faults/Raise")]
+    public FaultOutput Raise(FaultInput input) =>
+        throw new ConnectorException(input.Code, $"{input.Message} (token {input.Token})", input.Retryable,
+            new Dictionary<string, object?> { ["attempt"] = 3, ["token"] = input.Token });
+
+    /// <summary>Crashes with an unexpected exception from deeper in the call stack, its message carrying the token.</summary>
+    [Operation("crash", SpiffCommand = "faults/Crash")]
+    public FaultOutput Crash(FaultInput input) => Backend.Call(input.Token);
+
+    private static class Backend
+    {
+        public static FaultOutput Call(string? token) => throw new InvalidOperationException($"backend refused token {token}");
+    }
+}
+
+public sealed class FaultInput
+{
+    public string Code { get; set; } = "BackendUnavailable";
+    public string Message { get; set; } = "the backend failed";
+    public bool Retryable { get; set; }
+
+    [Secret]
+    public string? Token { get; set; }
+}
+
+public sealed class FaultOutput
+{
+    public string? Result { get; set; }
+}
