@@ -1,3 +1,4 @@
+using Switchboard.Host.Protocols.Spiff;
 using Switchboard.Host.Status;
 
 namespace Switchboard.Host.Hosting;
@@ -17,6 +18,7 @@ public static class SwitchboardApp
 
         var app = builder.Build();
         app.MapStatusEndpoints();
+        app.MapSpiff();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
+using Switchboard.Host.Protocols.Spiff;
 
 namespace Switchboard.Host.Hosting;
 
@@ -22,5 +23,6 @@ internal static class SwitchboardServices
         builder.Services.AddSingleton(sp => new PluginCatalog(options, sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<InvocationPipeline>();
         builder.Services.AddHostedService<CatalogHostedService>();
+        builder.AddSpiff();
     }
 }
