@@ -1,4 +1,5 @@
 using Switchboard.Host.Protocols.Csp;
+using Switchboard.Host.Protocols.Spiff;
 using Switchboard.Host.Status;
 
 namespace Switchboard.Host.Hosting;
@@ -19,6 +20,7 @@ public static class SwitchboardApp
         var app = builder.Build();
         app.MapStatusEndpoints();
         app.MapCsp();
+        app.MapSpiff();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Protocols.Csp;
+using Switchboard.Host.Protocols.Spiff;
 
 namespace Switchboard.Host.Hosting;
 
@@ -24,5 +25,6 @@ internal static class SwitchboardServices
         builder.Services.AddSingleton<InvocationPipeline>();
         builder.Services.AddHostedService<CatalogHostedService>();
         builder.AddCsp();
+        builder.AddSpiff();
     }
 }

@@ -2,15 +2,22 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Switchboard.Benchmarks;
 
-// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario csp [--connections 16] [--warmup 5] [--duration 10] [--rounds 2] [--plugins DIR]
+// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario csp|spiff [--connections 16] [--warmup 5] [--duration 10] [--rounds 2] [--plugins DIR]
+// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
 var options = Arguments.Parse(args);
+if (options.Text("scenario", "csp") == "catalog")
+{
+    await CatalogScenario.RunAsync();
+    return 0;
+}
 var settings = new LoadSettings(options.Int("connections", 16), TimeSpan.FromSeconds(options.Int("warmup", 5)),
     TimeSpan.FromSeconds(options.Int("duration", 10)), options.Int("rounds", 2));
 var plugins = options.Text("plugins", Path.Combine(Arguments.RepositoryRoot(), "artifacts", "plugins"));
 await using IScenario scenario = options.Text("scenario", "csp") switch
 {
     "csp" => new CspScenario(plugins),
-    var other => throw new ArgumentException($"unknown scenario '{other}'; known: csp"),
+    "spiff" => new SpiffScenario(plugins),
+    var other => throw new ArgumentException($"unknown scenario '{other}'; known: catalog, csp, spiff"),
 };
 
 var (subject, baseline) = await scenario.StartAsync();

@@ -1,0 +1,75 @@
+using Switchboard.Abstractions;
+using Switchboard.Host.Catalog;
+
+namespace Switchboard.Host.Protocols.Spiff;
+
+/// <summary>The commands the proxy publishes, rebuilt from the catalog on every change so they follow hot reloads.</summary>
+internal sealed class SpiffCommandIndex
+{
+    /// <summary>Ids the backend serves with its own built-in HTTP client; it hides proxy commands of the same name.</summary>
+    public static readonly IReadOnlySet<string> ReservedIds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "http/GetRequest", "http/PostRequest", "http/PutRequest", "http/PatchRequest", "http/DeleteRequest", "http/HeadRequest",
+    };
+
+    private readonly PluginCatalog _catalog;
+    private readonly ILogger _logger;
+    private readonly Lock _rebuildLock = new();
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private volatile Snapshot _snapshot = new(new Dictionary<string, SpiffCommand>(), [], "[]"u8.ToArray());
+
+    public SpiffCommandIndex(PluginCatalog catalog, ILogger<SpiffCommandIndex> logger)
+    {
+        _catalog = catalog;
+        _logger = logger;
+        catalog.Changed += _ => Rebuild();
+        Rebuild();
+    }
+
+    /// <summary>The published commands in id order.</summary>
+    public IReadOnlyList<SpiffCommand> Commands => _snapshot.Ordered;
+
+    /// <summary>The <c>GET /v1/commands</c> answer, serialized once per catalog change.</summary>
+    public ReadOnlyMemory<byte> CommandListJson => _snapshot.ListJson;
+
+    /// <summary>Finds a published command by its exact id.</summary>
+    public SpiffCommand? Find(string id) => _snapshot.ById.GetValueOrDefault(id);
+
+    private void Rebuild()
+    {
+        // Reading the catalog inside the lock makes the last rebuild see the newest catalog, whatever order changes arrive in.
+        lock (_rebuildLock)
+        {
+            var byId = new Dictionary<string, SpiffCommand>(StringComparer.Ordinal);
+            foreach (var connector in _catalog.Connectors)
+            {
+                foreach (var operation in connector.Operations)
+                {
+                    var id = operation.SpiffCommand;
+                    if (ReservedIds.Contains(id))
+                    {
+                        if (FirstReport(id, connector.Type))
+                            _logger.LogWarning("Command {Command} of connector {Connector} is not published via {Protocol}: the backend reserves that id for its built-in HTTP client; rename it, e.g. {Suggestion}",
+                                id, connector.Type, Protocol.Spiff, id + "V2");
+                    }
+                    else if (byId.TryGetValue(id, out var first))
+                    {
+                        if (FirstReport(id, connector.Type))
+                            _logger.LogWarning("Command {Command} of connector {Connector} is not published via {Protocol}: connector {OtherConnector} already serves it",
+                                id, connector.Type, Protocol.Spiff, first.Connector.Type);
+                    }
+                    else
+                    {
+                        byId[id] = new SpiffCommand(id, connector, operation);
+                    }
+                }
+            }
+            var ordered = byId.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+            _snapshot = new Snapshot(byId, ordered, SpiffCommandList.Serialize(ordered));
+        }
+    }
+
+    private bool FirstReport(string id, string connector) => _reported.Add(connector + "|" + id);
+
+    private sealed record Snapshot(IReadOnlyDictionary<string, SpiffCommand> ById, IReadOnlyList<SpiffCommand> Ordered, byte[] ListJson);
+}

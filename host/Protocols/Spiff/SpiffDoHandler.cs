@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions;
+using Switchboard.Host.Binding;
+using Switchboard.Host.Invocation;
+using Call = Switchboard.Host.Invocation.Invocation;
+
+namespace Switchboard.Host.Protocols.Spiff;
+
+/// <summary><c>POST /v1/do/{plugin}/{Command}</c>: binds the body to an invocation and answers with the v2 envelope, or 202 and a callback later.</summary>
+internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipeline pipeline, SpiffCallbackSender callbacks, SpiffOptions options)
+{
+    private const string CallbackKey = "spiff__callback_url";
+
+    public async Task HandleAsync(HttpContext http, string plugin, string command)
+    {
+        var id = plugin + "/" + command;
+        var found = commands.Find(id);
+        if (found is null)
+        {
+            await WriteAsync(http, StatusCodes.Status404NotFound, SpiffEnvelope.Failure(new SpiffFailure(404, SpiffOutcomeMapper.CommandNotFound,
+                $"no loaded connector serves the command '{id}'; GET /v1/commands lists them")));
+            return;
+        }
+
+        var (request, problem) = await SpiffRequestReader.ReadAsync(http.Request.Body, http.RequestAborted);
+        if (request is null)
+        {
+            await WriteAsync(http, StatusCodes.Status400BadRequest, SpiffEnvelope.Failure(new SpiffFailure(400, "InvalidRequest", problem!)));
+            return;
+        }
+
+        var invocation = new Call(found.Connector.Type, found.Operation.Id, request.Parameters, Protocol.Spiff)
+        {
+            RequestId = request.TaskId,
+            ProcessInstanceId = request.ProcessInstanceId,
+            TaskData = request.TaskData,
+        };
+
+        if (request.CallbackUrl is { } callbackUrl && RunsInBackground(found))
+        {
+            await AcceptAsync(http, invocation, found.Id, callbackUrl);
+            return;
+        }
+
+        var outcome = await pipeline.InvokeAsync(invocation, http.RequestAborted);
+        if (outcome.Error is { } error)
+        {
+            var failure = SpiffOutcomeMapper.ToFailure(error);
+            await WriteAsync(http, SpiffOutcomeMapper.ResponseStatus(failure), SpiffEnvelope.Failure(failure));
+            return;
+        }
+        await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Success(outcome.Output));
+    }
+
+    private bool RunsInBackground(SpiffCommand command) =>
+        command.Operation.LongRunning || command.Operation.Timeout > options.LongRunningThreshold;
+
+    private async Task AcceptAsync(HttpContext http, Call invocation, string command, string callbackUrl)
+    {
+        if (CallbackProblem(callbackUrl, out var callback) is { } problem)
+        {
+            await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Failure(new SpiffFailure(400, "InvalidParameters",
+                $"invalid parameters: {CallbackKey} {problem}") { Fields = [new FieldError(CallbackKey, problem)] }));
+            return;
+        }
+        if (!callbacks.TryStart(invocation, command, callback!))
+        {
+            await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Failure(new SpiffFailure(503, "ShuttingDown", "the host is shutting down; try again")));
+            return;
+        }
+        await WriteAsync(http, StatusCodes.Status202Accepted, SpiffEnvelope.Success(new JsonObject { ["status"] = "accepted", ["command"] = command }, StatusCodes.Status202Accepted));
+    }
+
+    private string? CallbackProblem(string url, out Uri? callback)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out callback) || (callback.Scheme != Uri.UriSchemeHttp && callback.Scheme != Uri.UriSchemeHttps))
+            return "must be an absolute http or https URL";
+        var target = callback;
+        if (options.CallbackOrigins.Length > 0 && !options.CallbackOrigins.Any(o =>
+                Uri.TryCreate(o, UriKind.Absolute, out var allowed)
+                && allowed.Scheme == target.Scheme && allowed.Port == target.Port
+                && string.Equals(allowed.IdnHost, target.IdnHost, StringComparison.OrdinalIgnoreCase)))
+            return $"must point to one of the configured callback origins, not {callback.GetLeftPart(UriPartial.Authority)}";
+        return null;
+    }
+
+    private static Task WriteAsync(HttpContext http, int status, byte[] envelope)
+    {
+        var response = http.Response;
+        response.StatusCode = status;
+        response.ContentType = SpiffEnvelope.ContentType;
+        response.ContentLength = envelope.Length;
+        return response.Body.WriteAsync(envelope, http.RequestAborted).AsTask();
+    }
+}

@@ -1,0 +1,40 @@
+namespace Switchboard.Host.Protocols.Spiff;
+
+/// <summary>The proxy's routes, at the root and under <see cref="SpiffOptions.BasePath"/>: liveness, commands, auths, do.</summary>
+internal static class SpiffEndpoints
+{
+    private const string Json = "application/json";
+
+    /// <summary>Maps the routes; takes the application rather than a route builder because CORS needs its middleware.</summary>
+    public static void MapSpiff(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<SpiffOptions>();
+        // Created now so it follows the catalog from the first load and reports refused ids when plugins load.
+        app.Services.GetRequiredService<SpiffCommandIndex>();
+        if (options.CorsOrigins.Length > 0)
+            app.UseCors();
+        Map(app.MapGroup(""), options);
+        if (options.BasePath is { } basePath)
+            Map(app.MapGroup(basePath), options);
+    }
+
+    private static void Map(RouteGroupBuilder root, SpiffOptions options)
+    {
+        if (options.CorsOrigins.Length > 0)
+            root.RequireCors(SpiffServices.CorsPolicy);
+
+        // Liveness stays outside the API key: orchestrators probe it without credentials.
+        root.MapGet("/liveness", Live);
+        root.MapGet("/v1/liveness", Live);
+
+        var api = root.MapGroup("/v1");
+        if (options.ApiKey is { } key)
+            api.AddEndpointFilter(new SpiffApiKeyFilter(key));
+        api.MapGet("/commands", (SpiffCommandIndex index) => Results.Bytes(index.CommandListJson, Json));
+        api.MapGet("/auths", () => Results.Text("[]", Json));
+        api.MapPost("/do/{plugin}/{command}", (HttpContext http, string plugin, string command, SpiffDoHandler handler) =>
+            handler.HandleAsync(http, plugin, command));
+    }
+
+    private static IResult Live() => Results.Text("""{"ok":true}""", Json);
+}

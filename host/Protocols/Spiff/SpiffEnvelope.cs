@@ -1,0 +1,63 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Switchboard.Host.Protocols.Spiff;
+
+/// <summary>The version-2 response envelope the backend reads from <c>/v1/do</c> answers and callback PUTs.</summary>
+/// <remarks>
+/// <c>command_response.body</c> is the connector's output as it is (any JSON value; <c>{}</c> when it returns
+/// nothing); on failure it is <c>{"error_code","message"}</c> plus <c>fields</c> and <c>data</c> when known, so a
+/// BPMN error event's payload names the failing fields.
+/// </remarks>
+internal static class SpiffEnvelope
+{
+    public const string ContentType = "application/json";
+
+    /// <summary>A successful answer carrying <paramref name="body"/> with <paramref name="httpStatus"/> (200, or 202 when accepted for a callback).</summary>
+    public static byte[] Success(JsonNode? body, int httpStatus = 200) => Write(body ?? new JsonObject(), httpStatus, null, null);
+
+    /// <summary>A failed answer: <paramref name="httpStatus"/> in <c>command_response</c>, the code and message in <c>error</c>.</summary>
+    public static byte[] Failure(SpiffFailure failure)
+    {
+        var body = new JsonObject { ["error_code"] = failure.Code, ["message"] = failure.Message };
+        if (failure.Fields.Count > 0)
+            body["fields"] = new JsonArray(failure.Fields.Select(f => (JsonNode?)new JsonObject { ["field"] = f.Field, ["message"] = f.Message }).ToArray());
+        if (failure.Data is not null)
+            body["data"] = failure.Data.DeepClone();
+        return Write(body, failure.HttpStatus, failure.Code, failure.Message);
+    }
+
+    private static byte[] Write(JsonNode body, int httpStatus, string? errorCode, string? message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("command_response");
+            writer.WritePropertyName("body");
+            body.WriteTo(writer);
+            writer.WriteString("mimetype", ContentType);
+            writer.WriteNumber("http_status", httpStatus);
+            writer.WriteStartObject("headers");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteNumber("command_response_version", 2);
+            if (errorCode is null)
+            {
+                writer.WriteNull("error");
+            }
+            else
+            {
+                writer.WriteStartObject("error");
+                writer.WriteString("error_code", errorCode);
+                writer.WriteString("message", message);
+                writer.WriteEndObject();
+            }
+            writer.WriteStartArray("spiff__logs");
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

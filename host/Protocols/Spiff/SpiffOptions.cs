@@ -1,0 +1,41 @@
+namespace Switchboard.Host.Protocols.Spiff;
+
+/// <summary>Settings of the SpiffWorkflow connector proxy (configuration section <c>Switchboard:Spiff</c>).</summary>
+public sealed class SpiffOptions
+{
+    /// <summary>Configuration section the options are bound from.</summary>
+    public const string Section = "Switchboard:Spiff";
+
+    /// <summary>Path prefix under which the routes are served too (e.g. <c>/connector-proxy</c>); they are always served at the root.</summary>
+    public string? BasePath { get; set; }
+
+    /// <summary>Key the backend must send in <c>Spiff-Connector-Proxy-Api-Key</c>; null leaves the routes open, empty is refused at startup.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Browser origins allowed to call the routes; empty turns CORS off.</summary>
+    public string[] CorsOrigins { get; set; } = [];
+
+    /// <summary>Sent as <c>Authorization: Bearer</c> with every callback PUT.</summary>
+    public string? CallbackBearerToken { get; set; }
+
+    /// <summary>Sent as <c>SpiffWorkflow-Api-Key</c> with every callback PUT.</summary>
+    public string? CallbackApiKey { get; set; }
+
+    /// <summary>Origins (<c>scheme://host:port</c>) callback URLs must belong to; empty accepts any http(s) URL.</summary>
+    public string[] CallbackOrigins { get; set; } = [];
+
+    /// <summary>Retries of a callback PUT after a 5xx, 408, 429, timeout or connection failure (at least 1).</summary>
+    public int CallbackRetries { get; set; } = 6;
+
+    /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>
+    public TimeSpan CallbackRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between two callback attempts, whatever <c>Retry-After</c> says.</summary>
+    public TimeSpan CallbackMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest one callback attempt may take.</summary>
+    public TimeSpan CallbackAttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Operations whose timeout exceeds this run in the background and answer through the callback (the backend waits 45 s).</summary>
+    public TimeSpan LongRunningThreshold { get; set; } = TimeSpan.FromSeconds(40);
+}

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Spiff;
+
+public sealed class SpiffCallbackTests
+{
+    private const string FastRetries = "Switchboard:Spiff:CallbackRetryDelay=00:00:00.050";
+
+    [Fact]
+    public async Task A_long_running_command_answers_202_then_puts_the_envelope_retrying_after_a_503()
+    {
+        await using var listener = await CallbackListener.StartAsync(answers: (503, """{"error":"busy"}"""));
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries, "Switchboard:Spiff:CallbackBearerToken=backend-token");
+
+        var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later",
+            $$"""{"milliseconds":200,"spiff__task_id":"task-9","spiff__process_instance_id":42,"spiff__callback_url":"{{listener.CallbackUrl("task-9")}}"}""");
+
+        accepted.Status.Should().Be(HttpStatusCode.Accepted);
+        accepted.ContentType.Should().Be("application/json");
+        accepted.Json["error"].Should().BeNull("the backend fails the task at once when a 202 carries an error");
+        accepted.Json["command_response"]!["http_status"]!.GetValue<int>().Should().BeLessThan(300);
+        accepted.Json["command_response_version"]!.GetValue<int>().Should().Be(2);
+
+        await Eventually.WaitFor(() => listener.Received.Count >= 2, because: "the PUT is retried after the 503");
+        var attempts = listener.Received.ToArray();
+        attempts.Should().HaveCount(2).And.OnlyContain(r => r.Method == "PUT" && r.Path == "/v1.0/tasks/42/task-9/callback"
+            && r.ContentType == "application/json" && r.Authorization == "Bearer backend-token");
+        attempts[1].Body.Should().Be(
+            """{"command_response":{"body":{"done":true,"waited":200,"taskId":"task-9"},"mimetype":"application/json","http_status":200,"headers":{}},"command_response_version":2,"error":null,"spiff__logs":[]}""");
+    }
+
+    [Fact]
+    public async Task A_connection_failure_is_retried_until_the_backend_listens()
+    {
+        int port;
+        await using (var probe = await CallbackListener.StartAsync())
+            port = probe.Address.Port;
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries, "Switchboard:Spiff:CallbackApiKey=backend-key");
+
+        var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later",
+            $$"""{"milliseconds":0,"spiff__task_id":"task-3","spiff__callback_url":"http://127.0.0.1:{{port}}/v1.0/tasks/42/task-3/callback"}""");
+        accepted.Status.Should().Be(HttpStatusCode.Accepted);
+        await Task.Delay(300); // the first attempts hit a closed port
+        await using var listener = await CallbackListener.StartAsync(port);
+
+        await Eventually.WaitFor(() => !listener.Received.IsEmpty, because: "the PUT is retried after connection failures");
+        var received = listener.Received.Single();
+        received.ApiKey.Should().Be("backend-key");
+        received.Authorization.Should().BeEmpty();
+        JsonNode.Parse(received.Body)!["command_response"]!["body"]!["taskId"]!.GetValue<string>().Should().Be("task-3");
+    }
+
+    [Theory]
+    [InlineData("not_waiting_for_callback")]
+    [InlineData("callback_not_found")]
+    public async Task A_400_saying_the_backend_no_longer_waits_stops_the_retries(string code)
+    {
+        await using var listener = await CallbackListener.StartAsync(answers: (400, $$"""{"error_code":"{{code}}","message":"done"}"""));
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries);
+
+        var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later",
+            $$"""{"milliseconds":0,"spiff__callback_url":"{{listener.CallbackUrl("t")}}"}""");
+        accepted.Status.Should().Be(HttpStatusCode.Accepted);
+
+        await Eventually.WaitFor(() => !listener.Received.IsEmpty);
+        await Task.Delay(1000); // ample time for retries 50 ms apart, were there any
+        listener.Received.Should().HaveCount(1);
+    }
+
+    [Fact]
+    public async Task A_failure_in_the_background_reaches_the_backend_as_an_error_envelope()
+    {
+        await using var listener = await CallbackListener.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries);
+
+        await SpiffCall.DoAsync(host.Http, "fixture/Later", $$"""{"milliseconds":0,"fail":true,"spiff__callback_url":"{{listener.CallbackUrl("t")}}"}""");
+
+        await Eventually.WaitFor(() => !listener.Received.IsEmpty);
+        var envelope = JsonNode.Parse(listener.Received.Single().Body)!;
+        envelope["command_response"]!["http_status"]!.GetValue<int>().Should().Be(503);
+        envelope["command_response"]!["body"]!["error_code"]!.GetValue<string>().Should().Be("UpstreamDown");
+        envelope["error"]!["error_code"]!.GetValue<string>().Should().Be("UpstreamDown");
+    }
+
+    [Fact]
+    public async Task A_command_whose_timeout_exceeds_the_threshold_runs_in_the_background_too()
+    {
+        await using var listener = await CallbackListener.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries, "Switchboard:Spiff:LongRunningThreshold=00:00:00.500");
+
+        var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Slow", $$"""{"milliseconds":100,"spiff__callback_url":"{{listener.CallbackUrl("t")}}"}""");
+
+        accepted.Status.Should().Be(HttpStatusCode.Accepted);
+        await Eventually.WaitFor(() => !listener.Received.IsEmpty);
+        JsonNode.Parse(listener.Received.Single().Body)!["command_response"]!["body"]!.GetValue<string>().Should().Be("done");
+    }
+
+    [Theory]
+    [InlineData("ftp://127.0.0.1/callback", "must be an absolute http or https URL")]
+    [InlineData("/relative/callback", "must be an absolute http or https URL")]
+    [InlineData("http://attacker.example:7000/collect", "must point to one of the configured callback origins")]
+    public async Task A_callback_url_outside_the_allowed_origins_is_an_invalid_parameter(string url, string problem)
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Switchboard:Spiff:CallbackOrigins:0=http://127.0.0.1:7000", "Switchboard:Spiff:CallbackBearerToken=backend-token");
+
+        var call = await SpiffCall.DoAsync(host.Http, "fixture/Later", $$"""{"milliseconds":0,"spiff__callback_url":"{{url}}"}""");
+
+        call.Status.Should().Be(HttpStatusCode.OK);
+        call.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(400);
+        call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("InvalidParameters");
+        call.Json["error"]!["message"]!.GetValue<string>().Should().Contain("spiff__callback_url").And.Contain(problem);
+    }
+
+    [Fact]
+    public async Task Shutdown_waits_for_a_running_command_and_delivers_its_callback()
+    {
+        await using var listener = await CallbackListener.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries);
+
+        var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later", $$"""{"milliseconds":800,"spiff__callback_url":"{{listener.CallbackUrl("t")}}"}""");
+        accepted.Status.Should().Be(HttpStatusCode.Accepted);
+        await host.DisposeAsync();
+
+        listener.Received.Should().ContainSingle("the host drained the command before stopping")
+            .Which.Body.Should().Contain("\"waited\":800");
+    }
+}
