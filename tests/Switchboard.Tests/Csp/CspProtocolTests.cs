@@ -76,7 +76,7 @@ public sealed class CspProtocolTests(CspHostFixture fixture) : IClassFixture<Csp
 
         answer.ErrorCode.Should().Be(-32601);
         answer.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("OperationNotFound");
-        answer.ErrorData!["errorMessage"]!.GetValue<string>().Should().Contain(expected).And.Contain("identify, wait");
+        answer.ErrorData!["errorMessage"]!.GetValue<string>().Should().Contain(expected).And.Contain("identify, fail, wait");
     }
 
     [Fact]
@@ -247,9 +247,9 @@ public sealed class CspProtocolTests(CspHostFixture fixture) : IClassFixture<Csp
         var details = JsonNode.Parse(await _http.GetStringAsync("/csp/connectors/" + CspCall.Probe))!;
         var missing = await _http.GetAsync("/csp/connectors/io.example:nothing:1");
 
-        details["operations"]!.AsArray().Select(o => o!["id"]!.GetValue<string>()).Should().Equal("identify", "wait");
-        details["operations"]![1]!["timeoutSeconds"]!.GetValue<double>().Should().Be(1, "Plugins:ReloadProbe:TimeoutSeconds overrides the declared 5 s");
-        details["operations"]![1]!["input"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).Should().Equal("milliseconds", "ignoreCancellation");
+        details["operations"]!.AsArray().Select(o => o!["id"]!.GetValue<string>()).Should().Equal("identify", "fail", "wait");
+        details["operations"]![2]!["timeoutSeconds"]!.GetValue<double>().Should().Be(1, "Plugins:ReloadProbe:TimeoutSeconds overrides the declared 5 s");
+        details["operations"]![2]!["input"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).Should().Equal("milliseconds", "ignoreCancellation");
         missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 

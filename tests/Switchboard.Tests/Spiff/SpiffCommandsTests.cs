@@ -84,7 +84,7 @@ public sealed class SpiffCommandsTests
 
         var folder = sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe");
         await Eventually.WaitFor(() => CommandIds(host), ids => ids.Contains("probe/Identify"), because: "the copied plugin is loaded");
-        (await CommandIds(host)).Should().Equal("calculator/Calculate", "probe/Identify", "probe/Wait");
+        (await CommandIds(host)).Should().Equal("calculator/Calculate", "probe/Fail", "probe/Identify", "probe/Wait");
         var identify = await SpiffCall.DoAsync(host.Http, "probe/Identify", """{"echo":"hi","spiff__task_id":"t-1"}""");
         identify.Json["command_response"]!["body"]!["variant"]!.GetValue<string>().Should().Be("v1");
         identify.Json["command_response"]!["body"]!["echo"]!.GetValue<string>().Should().Be("hi");
