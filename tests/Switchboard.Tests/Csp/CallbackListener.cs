@@ -2,26 +2,21 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Csp;
 
 /// <summary>A real HTTP server on loopback that receives CSP callbacks, answering the first ones with chosen failure statuses.</summary>
 internal sealed class CallbackListener : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private readonly Channel<JsonNode> _delivered = Channel.CreateUnbounded<JsonNode>();
     private readonly ConcurrentQueue<int> _failures;
     private int _requests;
 
-    private CallbackListener(WebApplication app, IEnumerable<int> failures)
+    private CallbackListener(IEnumerable<int> failures)
     {
-        _app = app;
         _failures = new ConcurrentQueue<int>(failures);
     }
 
@@ -37,15 +32,9 @@ internal sealed class CallbackListener : IAsyncDisposable
     /// <summary>Starts listening; the first requests are answered with <paramref name="failWith"/> statuses in turn, the rest with 200.</summary>
     public static async Task<CallbackListener> StartAsync(params int[] failWith)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var listener = new CallbackListener(app, failWith);
-        app.MapPost("/callbacks/csp", listener.ReceiveAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        listener.Url = new Uri(address + "/callbacks/csp?token=listener-secret");
+        var listener = new CallbackListener(failWith);
+        listener._server = await LoopbackServer.StartAsync(app => app.MapPost("/callbacks/csp", listener.ReceiveAsync));
+        listener.Url = new Uri(listener._server.Address, "callbacks/csp?token=listener-secret");
         return listener;
     }
 
@@ -86,9 +75,5 @@ internal sealed class CallbackListener : IAsyncDisposable
         return Results.Ok();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

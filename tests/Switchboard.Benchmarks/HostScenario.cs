@@ -1,0 +1,59 @@
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Switchboard.Host.Hosting;
+
+namespace Switchboard.Benchmarks;
+
+/// <summary>One request to the real host with the shipped plugins, against bare Kestrel answering the very bytes the host answered.</summary>
+internal abstract class HostScenario(string pluginsDirectory) : IScenario
+{
+    private WebApplication? _host;
+    private BareEndpoint? _bare;
+
+    /// <summary>Name of the target under test in the results.</summary>
+    protected abstract string Name { get; }
+
+    /// <summary>The route the request is posted to.</summary>
+    protected abstract string Path { get; }
+
+    /// <summary>The request body, sent as JSON.</summary>
+    protected abstract byte[] Request { get; }
+
+    /// <summary>A fragment the host's answer must hold, so a benchmark never measures an error.</summary>
+    protected abstract string ExpectedFragment { get; }
+
+    public string Description { get; private set; } = "";
+
+    public async Task<(LoadTarget Subject, LoadTarget Baseline)> StartAsync()
+    {
+        _host = SwitchboardApp.Create(["--plugins", pluginsDirectory, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning"]);
+        await _host.StartAsync();
+        var address = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var url = new Uri(address, Path);
+
+        using var client = new HttpClient();
+        using var content = new ByteArrayContent(Request);
+        content.Headers.ContentType = new("application/json");
+        using var probe = await client.PostAsync(url, content);
+        var answer = await probe.Content.ReadAsByteArrayAsync();
+        var text = Encoding.UTF8.GetString(answer);
+        if (!probe.IsSuccessStatusCode || !text.Contains(ExpectedFragment))
+            throw new InvalidOperationException($"the host did not answer as expected: {(int)probe.StatusCode} {text}");
+        _bare = await BareEndpoint.StartAsync(Path, answer);
+
+        Description = $"POST {Path} on the real host, against a bare Kestrel endpoint returning the same {answer.Length}-byte body: {text}";
+        return (new LoadTarget(Name, url, Request, 200, answer.Length), new LoadTarget("bare kestrel", _bare.Url, Request, 200, answer.Length));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_bare is not null)
+            await _bare.DisposeAsync();
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            await _host.DisposeAsync();
+        }
+    }
+}
