@@ -12,16 +12,8 @@ public static class ErrorMapping
     /// </summary>
     public static ErrorDecision Decide(string errorExpression, JsonNode? response, ConnectorFailure? failure, int retries, FeelEngine? engine = null)
     {
-        var text = errorExpression.StartsWith('=') ? errorExpression[1..] : errorExpression;
-        CompiledExpression compiled;
-        try
-        {
-            compiled = (engine ?? FeelEngine.Default).Parse(text);
-        }
-        catch (FeelException e)
-        {
-            return new ErrorDecision.Invalid($"errorExpression is invalid: {e.Message}");
-        }
+        if (HeaderExpression.Compile(errorExpression, "errorExpression", engine, out var invalid) is not { } compiled)
+            return new ErrorDecision.Invalid(invalid!);
         var scope = MappingScope.Of(failure is null ? response : null);
         if (failure is not null)
         {

@@ -9,16 +9,8 @@ public static class ResultMapping
     /// <summary>Variables from the expression (a header value, with or without the leading '='), or the reason there are none.</summary>
     public static ResultMappingOutcome Apply(string resultExpression, JsonNode? response, FeelEngine? engine = null)
     {
-        var text = resultExpression.StartsWith('=') ? resultExpression[1..] : resultExpression;
-        CompiledExpression compiled;
-        try
-        {
-            compiled = (engine ?? FeelEngine.Default).Parse(text);
-        }
-        catch (FeelException e)
-        {
-            return new ResultMappingOutcome(null, $"resultExpression is invalid: {e.Message}", []);
-        }
+        if (HeaderExpression.Compile(resultExpression, "resultExpression", engine, out var error) is not { } compiled)
+            return new ResultMappingOutcome(null, error, []);
         var result = compiled.EvaluateValue(MappingScope.Of(response));
         return result.Value switch
         {

@@ -411,6 +411,7 @@ public sealed class Parser
         do
         {
             string key;
+            var keyOffset = Current.Offset;
             if (Current.Kind == TokenKind.String)
                 key = Next().Text;
             else if (Current.Kind == TokenKind.Name)
@@ -423,7 +424,7 @@ public sealed class Parser
             else
                 throw Error($"expected a context key but found {Current}");
             if (entries.Any(e => e.Key == key))
-                throw Error($"duplicate context key '{key}'");
+                throw Error($"duplicate context key '{key}'", keyOffset);
             Expect(":");
             entries.Add(new(key, ParseExpression()));
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -68,6 +69,9 @@ public static class FeelJson
         }
     }
 
+    /// <summary>Numbers beyond decimal's range have no FEEL value here: they read as null.</summary>
+    private static object? Approximate(double value) => Math.Abs(value) < 7.9e28 ? (decimal)value : null;
+
     private static object? Scalar(JsonValue value)
     {
         switch (value.GetValueKind())
@@ -79,13 +83,13 @@ public static class FeelJson
             case JsonValueKind.False:
                 return false;
             case JsonValueKind.Number:
+                if (value.TryGetValue<JsonElement>(out var element))
+                    return element.TryGetDecimal(out var fromElement) ? fromElement : Approximate(element.GetDouble());
                 if (value.TryGetValue<decimal>(out var d))
                     return d;
-                if (value.TryGetValue<JsonElement>(out var element) && element.TryGetDecimal(out d))
-                    return d;
-                if (value.TryGetValue<double>(out var dbl) && Math.Abs(dbl) < 7.9e28)
-                    return (decimal)dbl;
-                return null;
+                // Values built in code (int, long, double...) print as JSON numbers, which parse back exactly.
+                var text = value.ToJsonString();
+                return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out d) ? d : Approximate(double.Parse(text, CultureInfo.InvariantCulture));
             default:
                 return null;
         }
