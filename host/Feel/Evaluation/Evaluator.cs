@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Switchboard.Host.Feel.Syntax;
 using Switchboard.Host.Feel.Values;
 
@@ -6,8 +7,16 @@ namespace Switchboard.Host.Feel.Evaluation;
 /// <summary>Walks a FEEL syntax tree; problems become null results with a warning, never exceptions.</summary>
 public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> functions, FeelWarnings warnings)
 {
+    /// <summary>Calls nested deeper than this (a lambda calling itself) give null instead of overflowing the stack.</summary>
+    private const int MaxCallDepth = 64;
+
+    private int _callDepth;
+
     public object? Evaluate(Node node, Scope scope)
     {
+        // Long operator chains nest the tree deeply; on a small thread stack give null rather than crash the host.
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            return warnings.Null("expression nested too deeply for this thread's stack");
         switch (node)
         {
             case LiteralNode literal:
@@ -306,13 +315,22 @@ public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> function
         var arguments = Invocation.Bind(function, call, node => Evaluate(node, scope), warnings);
         if (arguments is null)
             return null;
+        if (++_callDepth > MaxCallDepth)
+        {
+            _callDepth--;
+            return warnings.Null($"{function.Name}: calls nested deeper than {MaxCallDepth} levels");
+        }
         try
         {
             return function.Invoke(arguments, warnings);
         }
-        catch (Exception e) when (e is OverflowException or ArgumentException or InvalidCastException or FormatException)
+        catch (Exception e) when (e is OverflowException or ArgumentException or InvalidCastException or FormatException or TimeoutException)
         {
             return warnings.Null($"{function.Name}: {e.Message}");
+        }
+        finally
+        {
+            _callDepth--;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Switchboard.Host.Feel.Syntax;
 
@@ -13,12 +14,21 @@ public sealed class Parser
     private readonly List<Token> _tokens;
     private readonly IReadOnlyList<string[]> _multiWordNames;
     private int _position;
+    private int _depth;
+
+    /// <summary>Deeper nesting than any real mapping needs; the limit keeps hostile input from exhausting the stack.</summary>
+    private const int MaxDepth = 200;
+
+    /// <summary>Bounds operator chains too (they nest the tree without nesting the text), far above any real mapping.</summary>
+    private const int MaxTokens = 4_000;
 
     private Parser(string text, IReadOnlyList<string[]> multiWordNames)
     {
         _text = text;
         _tokens = Lexer.Tokenize(text);
         _multiWordNames = multiWordNames;
+        if (_tokens.Count > MaxTokens)
+            throw new FeelException($"expression has more than {MaxTokens} tokens", text, _tokens[MaxTokens].Offset);
     }
 
     /// <summary>Parses a whole expression. <paramref name="multiWordNames"/> are function names with spaces, longest first.</summary>
@@ -76,6 +86,20 @@ public sealed class Parser
     }
 
     private Node ParseExpression()
+    {
+        if (++_depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Error($"expression nested deeper than {MaxDepth} levels or than this thread's stack allows");
+        try
+        {
+            return ParseExpressionBody();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Node ParseExpressionBody()
     {
         var start = Current.Offset;
         if (AcceptName("if"))
@@ -276,9 +300,24 @@ public sealed class Parser
         if (Current.Is("-"))
         {
             var offset = Next().Offset;
-            return new NegateNode(offset, ParseUnary());
+            return new NegateNode(offset, ParseExpressionAsOperand());
         }
         return ParsePostfix(ParsePrimary());
+    }
+
+    /// <summary>A negated operand, counted against the nesting limit like a parenthesised expression.</summary>
+    private Node ParseExpressionAsOperand()
+    {
+        if (++_depth > MaxDepth)
+            throw Error($"expression nested deeper than {MaxDepth} levels");
+        try
+        {
+            return ParseUnary();
+        }
+        finally
+        {
+            _depth--;
+        }
     }
 
     private Node ParsePostfix(Node node)

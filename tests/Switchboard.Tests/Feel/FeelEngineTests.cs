@@ -117,3 +117,54 @@ public class FeelEngineTests
         public override DateTimeOffset GetUtcNow() => now;
     }
 }
+
+public class FeelEngineLimitTests
+{
+    [Fact]
+    public void Hostile_nesting_is_a_syntax_error_not_a_crash()
+    {
+        var engine = new FeelEngine();
+
+        var parens = () => engine.Parse(new string('(', 300) + "1" + new string(')', 300));
+        var negations = () => engine.Parse(string.Concat(Enumerable.Repeat("- ", 300)) + "1");
+
+        parens.Should().Throw<FeelException>().WithMessage("*nested deeper than 200 levels*");
+        negations.Should().Throw<FeelException>().WithMessage("*nested deeper than 200 levels*");
+    }
+
+    [Fact]
+    public void A_lambda_calling_itself_forever_gives_null_with_a_warning()
+    {
+        var result = new FeelEngine().Evaluate("{f: function(n) f(n + 1), r: f(1)}.r", null);
+
+        result.Value.Should().BeNull();
+        result.Warnings.Should().Contain(w => w.Contains("nested deeper than"));
+    }
+
+    [Fact]
+    public void The_longest_operator_chain_accepted_evaluates_and_longer_ones_are_refused()
+    {
+        var engine = new FeelEngine();
+        var longest = string.Join(" + ", Enumerable.Repeat("1", 1999));
+
+        var tooLong = () => engine.Parse(longest + " + 1 + 1");
+
+        engine.Evaluate(longest, null).Value!.GetValue<decimal>().Should().Be(1999);
+        tooLong.Should().Throw<FeelException>().WithMessage("*more than 4000 tokens*");
+    }
+
+    [Fact]
+    public void On_a_tiny_thread_stack_a_deep_chain_gives_null_with_a_warning_instead_of_crashing()
+    {
+        var engine = new FeelEngine();
+        var chain = string.Join(" + ", Enumerable.Repeat("1", 1999));
+        FeelResult? result = null;
+
+        var thread = new Thread(() => result = engine.Evaluate(chain, null), 256 * 1024);
+        thread.Start();
+        thread.Join();
+
+        result!.Value.Should().BeNull();
+        result.Warnings.Should().Contain(w => w.Contains("nested too deeply"));
+    }
+}
