@@ -25,6 +25,11 @@ public static class Lexer
                 i = ReadNumber(text, i, tokens);
             else if (c == '"')
                 i = ReadString(text, i, tokens);
+            else if (c == '@' && i + 1 < text.Length && text[i + 1] == '"')
+            {
+                i = ReadString(text, i + 1, tokens);
+                tokens[^1] = tokens[^1] with { Kind = TokenKind.Temporal, Offset = tokens[^1].Offset - 1 };
+            }
             else if (c == '`')
                 i = ReadQuotedName(text, i, tokens);
             else if (IsNameStart(c))

@@ -397,6 +397,9 @@ public sealed class Parser
                 return new LiteralNode(token.Offset, token.Text);
             case TokenKind.Name:
                 return ParseName();
+            case TokenKind.Temporal:
+                _position++;
+                return new LiteralNode(token.Offset, TemporalLiteral(token.Text) ?? throw Error($"@\"{token.Text}\" is no date, time, date and time or duration", token.Offset));
             case TokenKind.End:
                 throw Error("unexpected end of expression");
         }
@@ -431,6 +434,12 @@ public sealed class Parser
             return ParseContext(token.Offset);
         throw Error($"unexpected {token}");
     }
+
+    private static object? TemporalLiteral(string text) =>
+        text.StartsWith('P') || text.StartsWith("-P") ? Values.FeelIso.ParseDuration(text)
+        : text.Contains('T') ? Values.FeelIso.ParseDateTime(text)
+        : text.Contains(':') ? Values.FeelIso.ParseTime(text)
+        : Values.FeelIso.ParseDate(text);
 
     private RangeNode FinishRange(int offset, Node start, bool startIncluded)
     {

@@ -5,6 +5,8 @@ public enum TokenKind
 {
     Number,
     String,
+    /// <summary>A temporal literal such as <c>@"2024-01-15"</c>; Text is the string inside.</summary>
+    Temporal,
     Name,
     Symbol,
     End,

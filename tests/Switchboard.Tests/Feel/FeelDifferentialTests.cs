@@ -24,6 +24,8 @@ public class FeelDifferentialTests
         ["max(\"a\", \"c\", \"b\")"] = "max compares any comparable values (strings too) per the spec; feelin only numbers",
         ["years and months duration(date(\"2020-01-15\"), date(\"2024-03-10\"))"] = "a years-months duration has no days; feelin returns P4Y1M24D",
         ["duration(\"PT1H\") * 2"] = "the spec multiplies a duration by a number; feelin returns null",
+        ["@\"PT1H\" / @\"PT30M\""] = "the spec divides a duration by a duration into a number; feelin returns null",
+        ["-@\"PT1H\""] = "the spec negates durations; feelin returns null",
         ["every x in [1, null] satisfies x > 0"] = "three-valued logic: null > 0 is null, so 'every' is null, not false",
         ["every p in people satisfies p.age > 10"] = "three-valued logic: one age is null, so 'every' is null, not false",
         ["sublist(list: [1,2,3], start position: 2)"] = "named arguments use the spec's parameter names; feelin does not know them for sublist",
