@@ -329,7 +329,7 @@ public sealed class Parser
             {
                 if (Current.Kind != TokenKind.Name)
                     throw Error($"expected a name after '.' but found {Current}");
-                node = new PathNode(token.Offset, node, Next().Text);
+                node = new PathNode(token.Offset, node, ReadSpacedName());
             }
             else if (Accept("["))
             {
@@ -500,8 +500,19 @@ public sealed class Parser
         }
         if (Keywords.Contains(token.Text))
             throw Error($"unexpected keyword '{token.Text}'");
-        _position++;
-        return new NameNode(token.Offset, token.Text);
+        return new NameNode(token.Offset, ReadSpacedName());
+    }
+
+    /// <summary>
+    /// A name may hold spaces (<c>first name</c>): adjacent name tokens that are no keywords form one name,
+    /// since two names side by side mean nothing else in FEEL.
+    /// </summary>
+    private string ReadSpacedName()
+    {
+        var name = Next().Text;
+        while (Current.Kind == TokenKind.Name && !Keywords.Contains(Current.Text))
+            name += " " + Next().Text;
+        return name;
     }
 
     private bool MatchesWords(string[] words)
