@@ -1,0 +1,13 @@
+using Switchboard.Host.Feel.Values;
+using static Switchboard.Host.Feel.BuiltIns.BuiltIn;
+
+namespace Switchboard.Host.Feel.BuiltIns;
+
+/// <summary>FEEL boolean functions.</summary>
+public static class BooleanFunctions
+{
+    public static IEnumerable<FeelFunction> All() =>
+    [
+        Define("not", "negand", (a, _) => a[0] is bool b ? !b : null),
+    ];
+}

@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Switchboard.Host.Feel.Values;
+
+namespace Switchboard.Host.Feel.Connectors;
+
+/// <summary>Applies an <c>errorExpression</c> header after a connector call, on success and on failure alike.</summary>
+public static class ErrorMapping
+{
+    /// <summary>
+    /// Evaluates with the output's fields and <c>response</c> in scope (on failure: <c>error.code</c> and <c>error.message</c>),
+    /// plus <c>job.retries</c>, and decides by the result's <c>errorType</c>.
+    /// </summary>
+    public static ErrorDecision Decide(string errorExpression, JsonNode? response, ConnectorFailure? failure, int retries, FeelEngine? engine = null)
+    {
+        if (HeaderExpression.Compile(errorExpression, "errorExpression", engine, out var invalid) is not { } compiled)
+            return new ErrorDecision.Invalid(invalid!);
+        var scope = MappingScope.Of(failure is null ? response : null);
+        if (failure is not null)
+        {
+            var error = new FeelContext(2);
+            error.Set("code", failure.Code);
+            error.Set("message", failure.Message);
+            scope.Set("error", error);
+        }
+        var job = new FeelContext(1);
+        job.Set("retries", (decimal)retries);
+        scope.Set("job", job);
+        return Interpret(compiled.EvaluateValue(scope).Value);
+    }
+
+    private static ErrorDecision Interpret(object? result)
+    {
+        if (result is null || result is FeelContext { Count: 0 })
+            return new ErrorDecision.None();
+        if (result is not FeelContext context)
+            return new ErrorDecision.Invalid($"errorExpression yielded a {FeelTypes.NameOf(result)}, expected a context or null");
+        var variables = context["variables"] is FeelContext v ? (JsonObject)FeelJson.ToJson(v)! : [];
+        switch (context[ConnectorFunctions.ErrorType] as string)
+        {
+            case "jobError":
+                var retries = context["retries"] is decimal r ? (int)Math.Clamp(decimal.Truncate(r), 0, int.MaxValue) : 0;
+                var backoff = context["retryBackoff"] switch
+                {
+                    TimeSpan t => t,
+                    string s when FeelIso.ParseDuration(s) is TimeSpan t => t,
+                    _ => TimeSpan.Zero,
+                };
+                return new ErrorDecision.JobError(Text(context, "message", "errorMessage") ?? "", variables, retries, backoff < TimeSpan.Zero ? TimeSpan.Zero : backoff);
+            case "ignoreError":
+                return new ErrorDecision.Ignore(variables);
+            case "bpmnError" or null:
+                // A context without errorType but with a code is the older bpmnError shape; without a code it is no error.
+                var code = Text(context, "code", "errorCode");
+                return string.IsNullOrEmpty(code)
+                    ? new ErrorDecision.None()
+                    : new ErrorDecision.BpmnError(code, Text(context, "message", "errorMessage") ?? "", variables);
+            case var other:
+                return new ErrorDecision.Invalid($"errorExpression yielded unknown errorType '{other}'");
+        }
+    }
+
+    private static string? Text(FeelContext context, string key, string alternative) =>
+        context[key] as string ?? context[alternative] as string;
+}
+
+/// <summary>A connector failure as the error expression sees it: <c>error.code</c> and <c>error.message</c>.</summary>
+public sealed record ConnectorFailure(string Code, string Message);

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Switchboard.Host.Feel.BuiltIns;
+using Switchboard.Host.Feel.Syntax;
+
+namespace Switchboard.Host.Feel;
+
+/// <summary>Parses FEEL expressions once (bounded cache by text) and evaluates them against JSON variables.</summary>
+public sealed class FeelEngine
+{
+    private readonly ConcurrentDictionary<string, CompiledExpression> _cache = new(StringComparer.Ordinal);
+    private readonly FunctionTable _table;
+    private readonly int _capacity;
+
+    public FeelEngine(TimeProvider? clock = null, int cacheCapacity = 1024)
+    {
+        _table = new FunctionTable(clock ?? TimeProvider.System);
+        _capacity = cacheCapacity;
+    }
+
+    /// <summary>Shared engine on the system clock; stateless apart from its cache.</summary>
+    public static FeelEngine Default { get; } = new();
+
+    public int CachedCount => _cache.Count;
+
+    /// <summary>Parses (or takes from the cache) an expression without the header's leading '='. Throws <see cref="FeelException"/>.</summary>
+    public CompiledExpression Parse(string expression)
+    {
+        if (_cache.TryGetValue(expression, out var cached))
+            return cached;
+        var compiled = new CompiledExpression(expression, Parser.Parse(expression, _table.MultiWordNames), _table.Functions);
+        // Expressions come from process models, so distinct texts are few; a full cache is simply started afresh.
+        if (_cache.Count >= _capacity)
+            _cache.Clear();
+        _cache.TryAdd(expression, compiled);
+        return compiled;
+    }
+
+    /// <summary>Parses without touching the cache (for measuring and one-off checks).</summary>
+    public CompiledExpression ParseUncached(string expression) =>
+        new(expression, Parser.Parse(expression, _table.MultiWordNames), _table.Functions);
+
+    public FeelResult Evaluate(string expression, JsonObject? variables) => Parse(expression).Evaluate(variables);
+
+    /// <summary>A Camunda header value: "=expr" is FEEL; anything else is a literal string, as in Camunda.</summary>
+    public FeelResult EvaluateHeader(string header, JsonObject? variables) =>
+        header.StartsWith('=') ? Evaluate(header[1..], variables) : new FeelResult(JsonValue.Create(header), []);
+}
