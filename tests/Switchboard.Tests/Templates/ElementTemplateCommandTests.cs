@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Switchboard.Tests.Infrastructure;
 
@@ -69,28 +68,6 @@ public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>
 
     private static string NewFolder() => Path.Combine(Path.GetTempPath(), "switchboard-tests", "templates-" + Guid.NewGuid().ToString("N")[..12]);
 
-    private static async Task<(int ExitCode, string Log)> RunHostAsync(params string[] args)
-    {
-        var host = Path.Combine(AppContext.BaseDirectory, "Switchboard.Host.dll");
-        var start = new ProcessStartInfo("dotnet", [host, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the templates verb did not exit within a minute: " + await stdout);
-        }
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunHostAsync(params string[] args) =>
+        DotnetCli.RunAsync(Path.GetTempPath(), TimeSpan.FromMinutes(1), [Path.Combine(AppContext.BaseDirectory, "Switchboard.Host.dll"), .. args]);
 }
