@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Switchboard.Abstractions;
+using Switchboard.Host.Binding;
+using Switchboard.Host.Connectors;
+using Switchboard.Host.Invocation;
+
+namespace Switchboard.Testing;
+
+/// <summary>Runs one connector in-process with JSON input, binding, validating and reporting errors by the host's rules.</summary>
+/// <example>
+/// <code>
+/// var harness = ConnectorHarness.For&lt;CalculatorConnector&gt;();
+/// var result = await harness.InvokeAsync("""{"action":"divide","a":1,"b":0}""");
+/// result.Error!.Code.Should().Be("DivisionByZero");
+/// </code>
+/// </example>
+public sealed class ConnectorHarness
+{
+    private readonly object _connector;
+    private readonly ConnectorAttribute _attribute;
+    private readonly IPluginContext _plugin;
+    private readonly ConcurrentQueue<string> _logs;
+    private readonly TypeModels _models = new();
+    private readonly Dictionary<string, (OperationAttribute Attribute, OperationInvoker Invoker)> _operations = new(StringComparer.OrdinalIgnoreCase);
+
+    private ConnectorHarness(Type type, IReadOnlyDictionary<string, string?>? configuration, string? pluginDirectory)
+    {
+        _attribute = type.GetCustomAttribute<ConnectorAttribute>()
+            ?? throw new ArgumentException($"{type.FullName} is not marked [Connector]", nameof(type));
+        _logs = new ConcurrentQueue<string>();
+        var logger = new CapturedLogger(_logs);
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build();
+        _plugin = new TestPluginContext(type.Assembly.GetName().Name ?? type.Name, pluginDirectory ?? Path.GetDirectoryName(type.Assembly.Location) ?? AppContext.BaseDirectory, settings, logger);
+        // Same construction rule as the host: a constructor taking IPluginContext wins over a parameterless one.
+        _connector = type.GetConstructor([typeof(IPluginContext)]) is { } withContext
+            ? withContext.Invoke([_plugin])
+            : Activator.CreateInstance(type) ?? throw new ArgumentException($"{type.FullName} cannot be created", nameof(type));
+
+        foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (method.GetCustomAttribute<OperationAttribute>() is not { } operation)
+                continue;
+            var input = _models.For(method.GetParameters()[0].ParameterType).Object
+                ?? throw new ArgumentException($"{type.FullName}.{method.Name}: the input must be a class with properties");
+            _operations[operation.Id] = (operation, new OperationInvoker(_connector, method, input));
+        }
+        if (_operations.Count == 0)
+            throw new ArgumentException($"{type.FullName} has no public method marked [Operation]", nameof(type));
+    }
+
+    /// <summary>Creates <typeparamref name="TConnector"/> as the host would; <paramref name="configuration"/> is its <c>Plugins:&lt;Name&gt;</c> section.</summary>
+    public static ConnectorHarness For<TConnector>(IReadOnlyDictionary<string, string?>? configuration = null, string? pluginDirectory = null)
+        where TConnector : class => new(typeof(TConnector), configuration, pluginDirectory);
+
+    /// <summary>Everything the connector logged so far, as <c>Level: message</c>.</summary>
+    public IReadOnlyList<string> Logs => _logs.ToArray();
+
+    /// <summary>Invokes an operation with JSON text as input; <paramref name="operation"/> may be left out for a single-operation connector.</summary>
+    public Task<ConnectorResult> InvokeAsync(string inputJson, string? operation = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        InvokeAsync(JsonNode.Parse(inputJson)?.AsObject(), operation, timeout, cancellationToken);
+
+    /// <summary>Invokes an operation with a JSON object as input.</summary>
+    public async Task<ConnectorResult> InvokeAsync(JsonObject? input, string? operation = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        if (!TryFind(operation, out var chosen, out var unknown))
+            return new ConnectorResult(null, unknown, Logs);
+        var (attribute, invoker) = chosen;
+
+        var errors = new List<FieldError>();
+        var secrets = new HashSet<string>(StringComparer.Ordinal);
+        var bound = InputBinder.Bind(input, invoker.Input, errors, secrets);
+        InputValidator.Validate(bound, invoker.Input, errors);
+        var masker = new SecretMasker(secrets);
+        if (errors.Count > 0)
+        {
+            var masked = errors.Select(e => e with { Message = masker.Apply(e.Message) }).ToList();
+            return new ConnectorResult(null, new ConnectorError(ConnectorErrorKind.InvalidInput, "InvalidParameters",
+                "invalid parameters: " + string.Join("; ", masked.Select(e => $"{e.Field} {e.Message}")), false) { FieldErrors = masked }, Logs);
+        }
+
+        var seconds = attribute.TimeoutSeconds > 0 ? attribute.TimeoutSeconds : _attribute.TimeoutSeconds;
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancellation.CancelAfter(timeout ?? (seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(30)));
+        var info = new InvocationInfo { Protocol = Protocol.InProcess, ConnectorType = _attribute.Type, Operation = attribute.Id, RequestId = Guid.NewGuid().ToString("N") };
+        var context = new ConnectorContext(new CapturedLogger(_logs), cancellation.Token, _plugin, info);
+        var writer = new OutputWriter(_models);
+
+        var run = Task.Run(() => invoker.InvokeAsync(bound, context), CancellationToken.None);
+        var finished = await Task.WhenAny(run, Task.Delay(Timeout.Infinite, cancellation.Token)).ConfigureAwait(false);
+        if (finished != run)
+            return new ConnectorResult(null, new ConnectorError(ConnectorErrorKind.Timeout, "Timeout", $"connector '{_attribute.Type}' did not finish in time", true), Logs);
+        try
+        {
+            return new ConnectorResult(masker.Apply(writer.Write(await run.ConfigureAwait(false))), null, Logs);
+        }
+        catch (Exception e)
+        {
+            return new ConnectorResult(null, ErrorOf(e, writer, masker, cancellation.IsCancellationRequested), Logs);
+        }
+    }
+
+    private bool TryFind(string? operation, out (OperationAttribute, OperationInvoker) chosen, out ConnectorError? unknown)
+    {
+        unknown = null;
+        if (string.IsNullOrEmpty(operation) && _operations.Count == 1)
+        {
+            chosen = _operations.Values.First();
+            return true;
+        }
+        if (operation is not null && _operations.TryGetValue(operation, out chosen))
+            return true;
+        chosen = default;
+        var known = string.Join(", ", _operations.Keys);
+        unknown = new ConnectorError(ConnectorErrorKind.UnknownOperation, "OperationNotFound", string.IsNullOrEmpty(operation)
+            ? $"connector '{_attribute.Type}' needs an operation: one of {known}"
+            : $"connector '{_attribute.Type}' has no operation '{operation}'; it has: {known}", false);
+        return false;
+    }
+
+    /// <summary>The host's mapping of what a connector throws: input errors never retry, its own errors keep their flags, anything else retries.</summary>
+    private static ConnectorError ErrorOf(Exception e, OutputWriter writer, SecretMasker masker, bool cancelled) => e switch
+    {
+        ConnectorInputException input => new ConnectorError(ConnectorErrorKind.InvalidInput, input.Code, masker.Apply(input.Message), false)
+        {
+            Data = masker.Apply(writer.Write(input.Details)),
+            FieldErrors = input.Field is null ? [] : [new FieldError(input.Field, masker.Apply(input.Message))],
+        },
+        ConnectorException own => new ConnectorError(ConnectorErrorKind.ConnectorError, own.Code, masker.Apply(own.Message), own.Retryable)
+        {
+            Data = masker.Apply(writer.Write(own.Details)),
+            Retries = own.Retries,
+            RetryBackoff = own.RetryBackoff,
+        },
+        ValidationException invalid => new ConnectorError(ConnectorErrorKind.InvalidInput, "InvalidParameters", masker.Apply(invalid.Message), false),
+        OperationCanceledException when cancelled => new ConnectorError(ConnectorErrorKind.Timeout, "Timeout", "the connector stopped when its call was cancelled", true),
+        _ => new ConnectorError(ConnectorErrorKind.Internal, "ConnectorFailed", masker.Apply($"{e.GetType().Name}: {e.Message}"), true),
+    };
+}
