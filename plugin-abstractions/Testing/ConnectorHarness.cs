@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +19,9 @@ namespace Switchboard.Testing;
 /// </example>
 public sealed class ConnectorHarness
 {
+    /// <summary>The host's default call timeout (Switchboard:Catalog:DefaultTimeout) for connectors that declare none.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
     private readonly object _connector;
     private readonly ConnectorAttribute _attribute;
     private readonly IPluginContext _plugin;
@@ -76,15 +78,12 @@ public sealed class ConnectorHarness
         InputValidator.Validate(bound, invoker.Input, errors);
         var masker = new SecretMasker(secrets);
         if (errors.Count > 0)
-        {
-            var masked = errors.Select(e => e with { Message = masker.Apply(e.Message) }).ToList();
-            return new ConnectorResult(null, new ConnectorError(ConnectorErrorKind.InvalidInput, "InvalidParameters",
-                "invalid parameters: " + string.Join("; ", masked.Select(e => $"{e.Field} {e.Message}")), false) { FieldErrors = masked }, Logs);
-        }
+            return new ConnectorResult(null, ConnectorFailure.InvalidParameters(errors, masker), Logs);
 
         var seconds = attribute.TimeoutSeconds > 0 ? attribute.TimeoutSeconds : _attribute.TimeoutSeconds;
+        var limit = timeout ?? (seconds > 0 ? TimeSpan.FromSeconds(seconds) : DefaultTimeout);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cancellation.CancelAfter(timeout ?? (seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(30)));
+        cancellation.CancelAfter(limit);
         var info = new InvocationInfo { Protocol = Protocol.InProcess, ConnectorType = _attribute.Type, Operation = attribute.Id, RequestId = Guid.NewGuid().ToString("N") };
         var context = new ConnectorContext(new CapturedLogger(_logs), cancellation.Token, _plugin, info);
         var writer = new OutputWriter(_models);
@@ -92,18 +91,18 @@ public sealed class ConnectorHarness
         var run = Task.Run(() => invoker.InvokeAsync(bound, context), CancellationToken.None);
         var finished = await Task.WhenAny(run, Task.Delay(Timeout.Infinite, cancellation.Token)).ConfigureAwait(false);
         if (finished != run)
-            return new ConnectorResult(null, new ConnectorError(ConnectorErrorKind.Timeout, "Timeout", $"connector '{_attribute.Type}' did not finish in time", true), Logs);
+            return new ConnectorResult(null, ConnectorFailure.Timeout(_attribute.Type, limit), Logs);
         try
         {
             return new ConnectorResult(masker.Apply(writer.Write(await run.ConfigureAwait(false))), null, Logs);
         }
         catch (Exception e)
         {
-            return new ConnectorResult(null, ErrorOf(e, writer, masker, cancellation.IsCancellationRequested), Logs);
+            return new ConnectorResult(null, ConnectorFailure.From(e, writer, masker, cancellation.IsCancellationRequested), Logs);
         }
     }
 
-    private bool TryFind(string? operation, out (OperationAttribute, OperationInvoker) chosen, out ConnectorError? unknown)
+    private bool TryFind(string? operation, out (OperationAttribute, OperationInvoker) chosen, out InvocationError? unknown)
     {
         unknown = null;
         if (string.IsNullOrEmpty(operation) && _operations.Count == 1)
@@ -115,28 +114,9 @@ public sealed class ConnectorHarness
             return true;
         chosen = default;
         var known = string.Join(", ", _operations.Keys);
-        unknown = new ConnectorError(ConnectorErrorKind.UnknownOperation, "OperationNotFound", string.IsNullOrEmpty(operation)
+        unknown = new InvocationError(ErrorKind.UnknownOperation, "OperationNotFound", string.IsNullOrEmpty(operation)
             ? $"connector '{_attribute.Type}' needs an operation: one of {known}"
             : $"connector '{_attribute.Type}' has no operation '{operation}'; it has: {known}", false);
         return false;
     }
-
-    /// <summary>The host's mapping of what a connector throws: input errors never retry, its own errors keep their flags, anything else retries.</summary>
-    private static ConnectorError ErrorOf(Exception e, OutputWriter writer, SecretMasker masker, bool cancelled) => e switch
-    {
-        ConnectorInputException input => new ConnectorError(ConnectorErrorKind.InvalidInput, input.Code, masker.Apply(input.Message), false)
-        {
-            Data = masker.Apply(writer.Write(input.Details)),
-            FieldErrors = input.Field is null ? [] : [new FieldError(input.Field, masker.Apply(input.Message))],
-        },
-        ConnectorException own => new ConnectorError(ConnectorErrorKind.ConnectorError, own.Code, masker.Apply(own.Message), own.Retryable)
-        {
-            Data = masker.Apply(writer.Write(own.Details)),
-            Retries = own.Retries,
-            RetryBackoff = own.RetryBackoff,
-        },
-        ValidationException invalid => new ConnectorError(ConnectorErrorKind.InvalidInput, "InvalidParameters", masker.Apply(invalid.Message), false),
-        OperationCanceledException when cancelled => new ConnectorError(ConnectorErrorKind.Timeout, "Timeout", "the connector stopped when its call was cancelled", true),
-        _ => new ConnectorError(ConnectorErrorKind.Internal, "ConnectorFailed", masker.Apply($"{e.GetType().Name}: {e.Message}"), true),
-    };
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchboard.Plugins.Calculator;
+using Switchboard.Host.Invocation;
 using Switchboard.Testing;
 
 namespace Switchboard.Plugins.Tests;
@@ -37,7 +38,7 @@ public sealed class CalculatorKitTests
     {
         var result = await _calculator.InvokeAsync("""{"action":"divide","a":1,"b":0}""");
 
-        result.Error!.Kind.Should().Be(ConnectorErrorKind.InvalidInput);
+        result.Error!.Kind.Should().Be(ErrorKind.InvalidInput);
         result.Error.Code.Should().Be("DivisionByZero");
         result.Error.Retryable.Should().BeFalse();
         result.Error.FieldErrors.Should().ContainSingle(f => f.Field == "b");
@@ -58,7 +59,7 @@ public sealed class CalculatorKitTests
     {
         var result = await _calculator.InvokeAsync("""{"action":"add","a":1,"b":2}""", operation: "sqrt");
 
-        result.Error!.Kind.Should().Be(ConnectorErrorKind.UnknownOperation);
+        result.Error!.Kind.Should().Be(ErrorKind.UnknownOperation);
         result.Error.Message.Should().Contain("sqrt");
     }
 }

@@ -1,4 +1,5 @@
 using Switchboard.Plugins.Log;
+using Switchboard.Host.Invocation;
 using Switchboard.Testing;
 
 namespace Switchboard.Plugins.Tests;
@@ -30,7 +31,7 @@ public sealed class LogKitTests
     {
         var result = await _log.InvokeAsync("""{"level":"loud"}""");
 
-        result.Error!.Kind.Should().Be(ConnectorErrorKind.InvalidInput);
+        result.Error!.Kind.Should().Be(ErrorKind.InvalidInput);
         result.Error.FieldErrors.Select(f => f.Field).Should().BeEquivalentTo("message", "level");
         result.Logs.Should().BeEmpty("the connector never ran");
     }
