@@ -22,17 +22,21 @@ public sealed class ThirdPartyConnectorTests : IDisposable
         Directory.CreateDirectory(_root);
         var hive = Path.Combine(_root, "hive");
         var project = Path.Combine(_root, "Acme.Weather");
+        var feed = Path.Combine(Repository.Root, "artifacts", "packages");
 
-        await Run(Repository.Root, "pack", Path.Combine(Repository.Root, "plugin-abstractions"), "-o", Path.Combine(Repository.Root, "artifacts", "packages"), "-nodeReuse:false");
+        await Run(Repository.Root, "pack", Path.Combine(Repository.Root, "plugin-abstractions"), "-o", feed, "-nodeReuse:false");
+        await Run(Repository.Root, "pack", Path.Combine(Repository.Root, "plugin-abstractions", "Testing"), "-o", feed, "-nodeReuse:false");
         await Run(_root, "new", "install", Path.Combine(Repository.Root, "plugin-abstractions", "template"), "--debug:custom-hive", hive);
         await Run(_root, "new", "switchboard-connector", "-n", "Acme.Weather", "-o", project, "--debug:custom-hive", hive);
         WriteNuGetConfig();
-        // A packages folder of its own: the 1.0.0 just packed must not be shadowed by an older 1.0.0 in the machine's cache.
-        await Run(project, "build", "--packages", Path.Combine(_root, "packages"), "-nodeReuse:false");
 
-        var output = Path.Combine(project, "bin", "plugin", "Acme.Weather");
+        // The generated tests run on the packed Switchboard.Testing, then the connector is built as the author ships it.
+        var tests = await Run(project, "test", Path.Combine("tests", "Acme.Weather.Tests"), "-nodeReuse:false");
+        tests.Should().MatchRegex(@"Passed!\s+- Failed:\s+0, Passed:\s+3");
+
+        var output = Path.Combine(project, "src", "Acme.Weather", "bin", "plugin", "Acme.Weather");
         Directory.GetFiles(output).Select(Path.GetFileName).Should().Contain("Acme.Weather.dll")
-            .And.NotContain(f => f!.StartsWith("Switchboard.Abstractions") || f.StartsWith("Microsoft.Extensions."),
+            .And.NotContain(f => f!.StartsWith("Switchboard.") || f.StartsWith("Microsoft.Extensions."),
                 "the host provides the contracts; a copy would be a second, incompatible Switchboard.Abstractions");
 
         using var sandbox = new PluginSandbox();
@@ -76,10 +80,16 @@ public sealed class ThirdPartyConnectorTests : IDisposable
         config.Save(Path.Combine(_root, "nuget.config"));
     }
 
-    private static async Task Run(string directory, params string[] args)
+    /// <summary>Runs a dotnet command with a packages folder of its own, so the just-packed 1.0.0 is never shadowed by an older 1.0.0 in the machine's cache.</summary>
+    private static async Task<string> Run(string directory, params string[] args)
     {
-        var (exitCode, output) = await DotnetCli.RunAsync(directory, StepTimeout, args);
+        var packages = Path.Combine(Repository.Root, "artifacts", "third-party", "packages");
+        foreach (var ours in new[] { "switchboard.abstractions", "switchboard.testing" })
+            if (Directory.Exists(Path.Combine(packages, ours)))
+                Directory.Delete(Path.Combine(packages, ours), recursive: true);
+        var (exitCode, output) = await DotnetCli.RunAsync(directory, StepTimeout, new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages }, args);
         exitCode.Should().Be(0, $"dotnet {string.Join(' ', args)} printed:\n{output}");
+        return output;
     }
 
     private static async Task<JsonNode> PostJson(RunningHost host, string path, JsonNode body)

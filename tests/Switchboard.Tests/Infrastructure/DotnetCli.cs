@@ -6,7 +6,11 @@ namespace Switchboard.Tests.Infrastructure;
 public static class DotnetCli
 {
     /// <summary>Runs <c>dotnet</c> with <paramref name="args"/>; returns the exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        RunAsync(workingDirectory, timeout, null, args);
+
+    /// <summary>Runs <c>dotnet</c> with extra environment variables (e.g. <c>NUGET_PACKAGES</c>).</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", args)
         {
@@ -23,6 +27,8 @@ public static class DotnetCli
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1";
         start.Environment["UseSharedCompilation"] = "false";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
         var stdout = process.StandardOutput.ReadToEndAsync();
