@@ -11,28 +11,30 @@ internal static class ElementTemplateInputs
 
     /// <summary>The properties for <paramref name="operation"/>; <paramref name="idPrefix"/> and <paramref name="condition"/> are set when several operations share the template.</summary>
     public static IEnumerable<JsonObject> For(OperationMetadata operation, string idPrefix, JsonObject? condition, ISet<string> reservedIds) =>
-        Leaves(operation.Input, "", parentRequired: true, 0)
-            .Select(leaf => Property(leaf.Parameter, leaf.Path, leaf.Required, idPrefix, condition, reservedIds));
+        Leaves(operation.Input, "", "", parentRequired: true, 0)
+            .Select(leaf => Property(leaf.Parameter, leaf.Path, leaf.Label, leaf.Required, idPrefix, condition, reservedIds));
 
-    private static IEnumerable<(ParameterMetadata Parameter, string Path, bool Required)> Leaves(
-        IReadOnlyList<ParameterMetadata> parameters, string prefix, bool parentRequired, int depth)
+    private static IEnumerable<(ParameterMetadata Parameter, string Path, string Label, bool Required)> Leaves(
+        IReadOnlyList<ParameterMetadata> parameters, string prefix, string labelPrefix, bool parentRequired, int depth)
     {
         foreach (var parameter in parameters)
         {
             var path = prefix.Length == 0 ? parameter.Id : prefix + "." + parameter.Id;
+            // Flattened fields keep their object's name in the label, so "Host" reads "Server: Host".
+            var label = labelPrefix + parameter.Label;
             // A required field inside an optional object is only required once the object is given.
             var required = parentRequired && parameter.Required;
             if (parameter.Kind == ParameterKind.Object && parameter.Children.Count > 0 && depth < MaxDepth)
             {
-                foreach (var leaf in Leaves(parameter.Children, path, required, depth + 1))
+                foreach (var leaf in Leaves(parameter.Children, path, label + ": ", required, depth + 1))
                     yield return leaf;
             }
             else
-                yield return (parameter, path, required);
+                yield return (parameter, path, label, required);
         }
     }
 
-    private static JsonObject Property(ParameterMetadata parameter, string path, bool required, string idPrefix, JsonObject? condition, ISet<string> reservedIds)
+    private static JsonObject Property(ParameterMetadata parameter, string path, string label, bool required, string idPrefix, JsonObject? condition, ISet<string> reservedIds)
     {
         var id = idPrefix + path;
         if (reservedIds.Contains(id))
@@ -40,7 +42,7 @@ internal static class ElementTemplateInputs
         var property = new JsonObject
         {
             ["id"] = id,
-            ["label"] = parameter.Label,
+            ["label"] = label,
             ["group"] = "input",
         };
         var description = Description(parameter, path);
