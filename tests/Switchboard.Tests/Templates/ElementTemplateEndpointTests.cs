@@ -107,8 +107,7 @@ public sealed class ElementTemplateEndpointTests : IAsyncLifetime
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
-    private static JsonObject Property(JsonNode template, string id) =>
-        template["properties"]!.AsArray().Single(p => (string?)p!["id"] == id)!.AsObject();
+    private static JsonObject Property(JsonNode template, string id) => TemplateJson.Property(template, id);
 
     private static JsonObject Binding(JsonNode template, Func<JsonObject, bool> match) =>
         template["properties"]!.AsArray().Single(p => match(p!["binding"]!.AsObject()))!.AsObject();

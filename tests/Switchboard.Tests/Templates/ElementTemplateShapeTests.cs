@@ -73,6 +73,5 @@ public sealed class ElementTemplateShapeTests : IAsyncLifetime
     private async Task<JsonNode> MailerAsync() =>
         JsonNode.Parse(await _host.Http.GetStringAsync("/element-templates/test.switchboard:mailer:2"))!;
 
-    private static JsonObject Property(JsonNode template, string id) =>
-        template["properties"]!.AsArray().Single(p => (string?)p!["id"] == id)!.AsObject();
+    private static JsonObject Property(JsonNode template, string id) => TemplateJson.Property(template, id);
 }
