@@ -35,6 +35,10 @@ internal static class ConnectorFailure
         _ => new InvocationError(ErrorKind.Internal, "ConnectorFailed", masker.Apply($"{exception.GetType().Name}: {exception.Message}"), Retryable: true),
     };
 
+    /// <summary>Binding runs plugin code (constructors, property setters, validators): their failures are the connector's, and not retried.</summary>
+    public static InvocationError BeforeRun(Exception exception) =>
+        new(ErrorKind.Internal, "ConnectorFailed", $"{exception.GetType().Name}: {exception.Message}", Retryable: false);
+
     /// <summary>A call that outlived its timeout.</summary>
     public static InvocationError Timeout(string connectorType, TimeSpan timeout) =>
         new(ErrorKind.Timeout, "Timeout", $"connector '{connectorType}' did not finish within {timeout.TotalSeconds:0.###} s", Retryable: true);

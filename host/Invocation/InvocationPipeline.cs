@@ -36,7 +36,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             }
             catch (Exception e)
             {
-                error = Failed(e);
+                error = ConnectorFailure.BeforeRun(e);
             }
         }
         if (error is not null)
@@ -88,7 +88,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         }
         catch (Exception e)
         {
-            return Outcome.Failure(Failed(e));
+            return Outcome.Failure(ConnectorFailure.BeforeRun(e));
         }
         finally
         {
@@ -130,8 +130,6 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     private static InvocationError NotFound(Invocation invocation) =>
         new(ErrorKind.UnknownConnector, "ConnectorNotFound", $"no loaded connector has the type '{invocation.ConnectorType}'", Retryable: false);
 
-    // Binding runs plugin code (constructors, property setters, validators): their failures are the connector's.
-    private static InvocationError Failed(Exception e) => new(ErrorKind.Internal, "ConnectorFailed", $"{e.GetType().Name}: {e.Message}", Retryable: false);
 
     private static async Task<Outcome> ExecuteAsync(ConnectorLease lease, OperationInvoker invoker, object input, ConnectorContext context, SecretMasker masker)
     {

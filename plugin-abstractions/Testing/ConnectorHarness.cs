@@ -74,8 +74,16 @@ public sealed class ConnectorHarness
 
         var errors = new List<FieldError>();
         var secrets = new HashSet<string>(StringComparer.Ordinal);
-        var bound = InputBinder.Bind(input, invoker.Input, errors, secrets);
-        InputValidator.Validate(bound, invoker.Input, errors);
+        object bound;
+        try
+        {
+            bound = InputBinder.Bind(input, invoker.Input, errors, secrets);
+            InputValidator.Validate(bound, invoker.Input, errors);
+        }
+        catch (Exception e)
+        {
+            return new ConnectorResult(null, ConnectorFailure.BeforeRun(e), Logs);
+        }
         var masker = new SecretMasker(secrets);
         if (errors.Count > 0)
             return new ConnectorResult(null, ConnectorFailure.InvalidParameters(errors, masker), Logs);
