@@ -4,9 +4,10 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Templates;
 
 /// <summary>The host's <c>templates --out</c> verb, run as a real process the way an operator runs it.</summary>
-public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>
+public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>, IDisposable
 {
     private readonly TemplatePlugins _plugins;
+    private readonly List<string> _folders = [];
 
     public ElementTemplateCommandTests(TemplatePlugins plugins) => _plugins = plugins;
 
@@ -61,12 +62,23 @@ public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>
         var action = template["properties"]!.AsArray().First(p => (string?)p!["id"] == "action")!.AsObject();
         action.Remove("choices");
 
-        var results = await TemplateSchema.ValidateAsync([template], NewFolder());
+        var results = await TemplateSchema.ValidateAsync([template]);
 
         results.Single().Value.Should().Contain(e => e.Contains("choices"));
     }
 
-    private static string NewFolder() => Path.Combine(Path.GetTempPath(), "switchboard-tests", "templates-" + Guid.NewGuid().ToString("N")[..12]);
+    private string NewFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "switchboard-tests", "templates-" + Guid.NewGuid().ToString("N")[..12]);
+        _folders.Add(folder);
+        return folder;
+    }
+
+    public void Dispose()
+    {
+        foreach (var folder in _folders.Where(Directory.Exists))
+            Directory.Delete(folder, recursive: true);
+    }
 
     private static Task<(int ExitCode, string Output)> RunHostAsync(params string[] args) =>
         DotnetCli.RunAsync(Path.GetTempPath(), TimeSpan.FromMinutes(1), [Path.Combine(AppContext.BaseDirectory, "Switchboard.Host.dll"), .. args]);

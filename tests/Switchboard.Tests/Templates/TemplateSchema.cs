@@ -52,17 +52,25 @@ public static class TemplateSchema
         }
     }
 
-    /// <summary>Writes templates to a folder and validates them.</summary>
-    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ValidateAsync(IEnumerable<JsonNode> templates, string folder)
+    /// <summary>Writes templates to a throw-away folder and validates them.</summary>
+    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ValidateAsync(IEnumerable<JsonNode> templates)
     {
+        var folder = Path.Combine(Path.GetTempPath(), "switchboard-tests", "templates-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
-        var files = new List<string>();
-        foreach (var template in templates)
+        try
         {
-            var file = Path.Combine(folder, $"{files.Count}.json");
-            await File.WriteAllTextAsync(file, template.ToJsonString());
-            files.Add(file);
+            var files = new List<string>();
+            foreach (var template in templates)
+            {
+                var file = Path.Combine(folder, $"{files.Count}.json");
+                await File.WriteAllTextAsync(file, template.ToJsonString());
+                files.Add(file);
+            }
+            return await ValidateAsync(files);
         }
-        return await ValidateAsync(files);
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
