@@ -1,6 +1,7 @@
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;
 using Switchboard.Host.Status;
+using Switchboard.Host.Templates;
 
 namespace Switchboard.Host.Hosting;
 
@@ -21,6 +22,7 @@ public static class SwitchboardApp
         app.MapStatusEndpoints();
         app.MapCsp();
         app.MapSpiff();
+        app.MapElementTemplates();
         return app;
     }
 }

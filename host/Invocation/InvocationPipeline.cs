@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
@@ -37,7 +36,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             }
             catch (Exception e)
             {
-                error = Failed(e);
+                error = ConnectorFailure.BeforeRun(e);
             }
         }
         if (error is not null)
@@ -85,11 +84,11 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                 return await run;
             if (cancellationToken.IsCancellationRequested)
                 return Fail(ErrorKind.Cancelled, "Cancelled", "the call was cancelled by its caller", retryable: true);
-            return Fail(ErrorKind.Timeout, "Timeout", $"connector '{metadata.Type}' did not finish within {timeout.TotalSeconds:0.###} s", retryable: true);
+            return Outcome.Failure(ConnectorFailure.Timeout(metadata.Type, timeout));
         }
         catch (Exception e)
         {
-            return Outcome.Failure(Failed(e));
+            return Outcome.Failure(ConnectorFailure.BeforeRun(e));
         }
         finally
         {
@@ -123,12 +122,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         }
         var masker = new SecretMasker(secrets);
         if (errors.Count > 0)
-        {
-            var masked = errors.Select(e => e with { Message = masker.Apply(e.Message) }).ToList();
-            return new InvocationError(ErrorKind.InvalidInput, "InvalidParameters",
-                "invalid parameters: " + string.Join("; ", masked.Select(e => $"{e.Field} {e.Message}")), Retryable: false)
-            { FieldErrors = masked };
-        }
+            return ConnectorFailure.InvalidParameters(errors, masker);
         prepared = new PreparedCall(operation, invoker, input, masker);
         return null;
     }
@@ -136,8 +130,6 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     private static InvocationError NotFound(Invocation invocation) =>
         new(ErrorKind.UnknownConnector, "ConnectorNotFound", $"no loaded connector has the type '{invocation.ConnectorType}'", Retryable: false);
 
-    // Binding runs plugin code (constructors, property setters, validators): their failures are the connector's.
-    private static InvocationError Failed(Exception e) => new(ErrorKind.Internal, "ConnectorFailed", $"{e.GetType().Name}: {e.Message}", Retryable: false);
 
     private static async Task<Outcome> ExecuteAsync(ConnectorLease lease, OperationInvoker invoker, object input, ConnectorContext context, SecretMasker masker)
     {
@@ -151,34 +143,9 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                     var result = await invoker.InvokeAsync(input, context);
                     return Outcome.Success(masker.Apply(generation.Writer.Write(result)));
                 }
-                catch (ConnectorInputException e)
-                {
-                    return Outcome.Failure(new InvocationError(ErrorKind.InvalidInput, e.Code, masker.Apply(e.Message), Retryable: false)
-                    {
-                        Data = masker.Apply(generation.Writer.Write(e.Details)),
-                        FieldErrors = e.Field is null ? [] : [new FieldError(e.Field, masker.Apply(e.Message))],
-                    });
-                }
-                catch (ConnectorException e)
-                {
-                    return Outcome.Failure(new InvocationError(ErrorKind.ConnectorError, e.Code, masker.Apply(e.Message), e.Retryable)
-                    {
-                        Data = masker.Apply(generation.Writer.Write(e.Details)),
-                        Retries = e.Retries,
-                        RetryBackoff = e.RetryBackoff,
-                    });
-                }
-                catch (ValidationException e)
-                {
-                    return Outcome.Failure(new InvocationError(ErrorKind.InvalidInput, "InvalidParameters", masker.Apply(e.Message), Retryable: false));
-                }
-                catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
-                {
-                    return Outcome.Failure(new InvocationError(ErrorKind.Timeout, "Timeout", "the connector stopped when its call was cancelled", Retryable: true));
-                }
                 catch (Exception e)
                 {
-                    return Outcome.Failure(new InvocationError(ErrorKind.Internal, "ConnectorFailed", masker.Apply($"{e.GetType().Name}: {e.Message}"), Retryable: true));
+                    return Outcome.Failure(ConnectorFailure.From(e, generation.Writer, masker, context.CancellationToken.IsCancellationRequested));
                 }
             }
         }

@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using Switchboard.Host.Metadata;
+
+namespace Switchboard.Host.Templates;
+
+/// <summary>Builds the Camunda element template of one connector from its metadata (shape: shared/spec/element-templates.md).</summary>
+/// <remarks>
+/// One template per connector; a connector with several operations gets an <c>operation</c> dropdown bound to the
+/// task header the Zeebe worker reads, and each operation's inputs show only while it is chosen.
+/// </remarks>
+internal static class ElementTemplateBuilder
+{
+    /// <summary>The schema Modeler uses to tell a Camunda 8 template from a Camunda 7 one.</summary>
+    public const string Schema = "https://unpkg.com/@camunda/zeebe-element-templates-json-schema/resources/schema.json";
+
+    private static readonly string[] FixedIds = ["operation", "resultVariable", "resultExpression", "errorExpression", "retryCount", "retryBackoff"];
+
+    public static JsonObject Build(ConnectorMetadata connector)
+    {
+        var template = new JsonObject
+        {
+            ["$schema"] = Schema,
+            ["name"] = connector.Name,
+            ["id"] = ElementTemplateIds.TemplateId(connector.Type),
+            ["version"] = connector.Version,
+        };
+        if (!string.IsNullOrWhiteSpace(connector.Description))
+            template["description"] = connector.Description;
+        if (Uri.TryCreate(connector.DocumentationUrl, UriKind.Absolute, out var docs) && docs.Scheme is "http" or "https")
+            template["documentationRef"] = docs.ToString();
+        template["category"] = new JsonObject { ["id"] = "connectors", ["name"] = "Connectors" };
+        template["appliesTo"] = new JsonArray("bpmn:Task");
+        template["elementType"] = new JsonObject { ["value"] = "bpmn:ServiceTask" };
+        template["groups"] = Groups(connector.HasOperations);
+        template["properties"] = new JsonArray(Properties(connector).Select(p => (JsonNode?)p).ToArray());
+        return template;
+    }
+
+    private static JsonArray Groups(bool withOperation)
+    {
+        var groups = new JsonArray();
+        if (withOperation)
+            groups.Add(Group("operation", "Operation"));
+        groups.Add(Group("input", "Input"));
+        groups.Add(Group("output", "Output mapping"));
+        groups.Add(Group("error", "Error handling"));
+        groups.Add(Group("retries", "Retries"));
+        return groups;
+    }
+
+    private static JsonObject Group(string id, string label) => new() { ["id"] = id, ["label"] = label };
+
+    private static IEnumerable<JsonObject> Properties(ConnectorMetadata connector)
+    {
+        yield return new JsonObject
+        {
+            ["type"] = "Hidden",
+            ["value"] = connector.Type,
+            ["binding"] = new JsonObject { ["type"] = "zeebe:taskDefinition", ["property"] = "type" },
+        };
+
+        var reserved = new HashSet<string>(FixedIds, StringComparer.Ordinal);
+        if (!connector.HasOperations)
+        {
+            foreach (var input in ElementTemplateInputs.For(connector.Operations[0], "", null, reserved))
+                yield return input;
+        }
+        else
+        {
+            yield return OperationDropdown(connector);
+            foreach (var operation in connector.Operations)
+            {
+                var condition = new JsonObject { ["property"] = "operation", ["equals"] = operation.Id };
+                foreach (var input in ElementTemplateInputs.For(operation, operation.Id + ".", condition, reserved))
+                    yield return input;
+            }
+        }
+
+        yield return Header("resultVariable", "Result variable", "output", "String", "Name of the process variable that receives the connector's whole output.");
+        yield return Header("resultExpression", "Result expression", "output", "Text", "FEEL expression mapping the output into process variables, e.g. = {total: result}.", feel: true);
+        yield return Header("errorExpression", "Error expression", "error", "Text", "FEEL expression turning an output or error into a BPMN error, a job error or nothing.", feel: true);
+        yield return Preset("retryCount", "Retries", "How often Zeebe retries the job when the connector fails.", "3",
+            new JsonObject { ["type"] = "zeebe:taskDefinition", ["property"] = "retries" });
+        yield return Preset("retryBackoff", "Retry backoff", "ISO-8601 duration to wait before a retry, e.g. PT30S.", "PT0S",
+            new JsonObject { ["type"] = "zeebe:taskHeader", ["key"] = "retryBackoff" });
+    }
+
+    private static JsonObject Preset(string id, string label, string description, string value, JsonObject binding) => new()
+    {
+        ["id"] = id,
+        ["label"] = label,
+        ["description"] = description,
+        ["group"] = "retries",
+        ["type"] = "String",
+        ["value"] = value,
+        ["binding"] = binding,
+    };
+
+    private static JsonObject OperationDropdown(ConnectorMetadata connector) => new()
+    {
+        ["id"] = "operation",
+        ["label"] = "Operation",
+        ["group"] = "operation",
+        ["type"] = "Dropdown",
+        ["value"] = connector.Operations[0].Id,
+        ["choices"] = new JsonArray(connector.Operations
+            .Select(o => (JsonNode?)new JsonObject { ["name"] = o.Name, ["value"] = o.Id }).ToArray()),
+        ["binding"] = new JsonObject { ["type"] = "zeebe:taskHeader", ["key"] = "operation" },
+        ["constraints"] = new JsonObject { ["notEmpty"] = true },
+    };
+
+    private static JsonObject Header(string key, string label, string group, string type, string description, bool feel = false)
+    {
+        var header = new JsonObject
+        {
+            ["id"] = key,
+            ["label"] = label,
+            ["description"] = description,
+            ["group"] = group,
+            ["type"] = type,
+        };
+        if (feel)
+            header["feel"] = "required";
+        // Left empty, the header is not written, so the worker sees no header rather than an empty one.
+        header["optional"] = true;
+        header["binding"] = new JsonObject { ["type"] = "zeebe:taskHeader", ["key"] = key };
+        return header;
+    }
+}

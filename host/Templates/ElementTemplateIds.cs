@@ -1,0 +1,45 @@
+using System.Text;
+
+namespace Switchboard.Host.Templates;
+
+/// <summary>Stable names derived from a connector's type: the template id, its file name and secret names.</summary>
+internal static class ElementTemplateIds
+{
+    /// <summary><c>io.example:calculator:1</c> becomes <c>io.example.calculator</c>: the version lives in the template's <c>version</c>, so Modeler sees one template upgraded, not two.</summary>
+    public static string TemplateId(string connectorType)
+    {
+        var segments = connectorType.Split(':', StringSplitOptions.RemoveEmptyEntries).ToList();
+        if (segments.Count > 1 && segments[^1].All(char.IsAsciiDigit))
+            segments.RemoveAt(segments.Count - 1);
+        return string.Join('.', segments);
+    }
+
+    /// <summary>A file name that is safe on every OS for the template id.</summary>
+    public static string FileName(string templateId)
+    {
+        var name = new StringBuilder(templateId.Length + 5);
+        foreach (var c in templateId)
+            name.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-');
+        return name.Append(".json").ToString();
+    }
+
+    /// <summary>The secret a parameter hints at: <c>auth.apiKey</c> becomes <c>AUTH_API_KEY</c>.</summary>
+    public static string SecretName(string path)
+    {
+        var name = new StringBuilder(path.Length + 8);
+        for (var i = 0; i < path.Length; i++)
+        {
+            var c = path[i];
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                if (name.Length > 0 && name[^1] != '_')
+                    name.Append('_');
+                continue;
+            }
+            if (char.IsUpper(c) && i > 0 && char.IsLower(path[i - 1]) && name[^1] != '_')
+                name.Append('_');
+            name.Append(char.ToUpperInvariant(c));
+        }
+        return name.ToString().Trim('_');
+    }
+}

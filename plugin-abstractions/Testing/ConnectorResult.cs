@@ -1,0 +1,12 @@
+using System.Text.Json.Nodes;
+using Switchboard.Host.Invocation;
+
+namespace Switchboard.Testing;
+
+/// <summary>What one call produced: the output as the host would send it, or the host's error for it; and what the connector logged.</summary>
+/// <remarks><see cref="InvocationError"/> and <see cref="ErrorKind"/> are the host's own types, so a test asserts exactly what every protocol maps.</remarks>
+public sealed record ConnectorResult(JsonNode? Output, InvocationError? Error, IReadOnlyList<string> Logs)
+{
+    /// <summary>Whether the call succeeded.</summary>
+    public bool Succeeded => Error is null;
+}

@@ -1,0 +1,4 @@
+namespace SwitchboardConnector;
+
+/// <summary>What the connector returns: serialized as JSON with camelCase names.</summary>
+public sealed record GreetOutput(string Message);

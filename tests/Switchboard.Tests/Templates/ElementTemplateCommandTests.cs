@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Templates;
+
+/// <summary>The host's <c>templates --out</c> verb, run as a real process the way an operator runs it.</summary>
+public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>, IDisposable
+{
+    private readonly TemplatePlugins _plugins;
+    private readonly List<string> _folders = [];
+
+    public ElementTemplateCommandTests(TemplatePlugins plugins) => _plugins = plugins;
+
+    [Fact]
+    public async Task Writes_one_schema_valid_file_per_connector_and_exits_without_serving()
+    {
+        var output = NewFolder();
+        var (exitCode, log) = await RunHostAsync("templates", "--out", output, "--plugins", _plugins.Sandbox.Directory);
+
+        exitCode.Should().Be(0, log);
+        Directory.GetFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(
+            "io.switchboard.calculator.json", "io.switchboard.log.json", "test.switchboard.probe.json");
+        log.Should().NotContain("Now listening", "the verb must not start the web server");
+
+        var results = await TemplateSchema.ValidateAsync(Directory.GetFiles(output));
+        results.Should().HaveCount(3);
+        foreach (var (file, errors) in results)
+            errors.Should().BeEmpty($"{Path.GetFileName(file)} must satisfy {TemplateSchema.SchemaPackage}");
+    }
+
+    [Fact]
+    public async Task Ids_and_content_are_stable_across_runs()
+    {
+        var first = NewFolder();
+        var second = NewFolder();
+        (await RunHostAsync("templates", "--out", first, "--plugins", _plugins.Sandbox.Directory)).ExitCode.Should().Be(0);
+        (await RunHostAsync("templates", "--out", second, "--plugins", _plugins.Sandbox.Directory)).ExitCode.Should().Be(0);
+
+        foreach (var file in Directory.GetFiles(first))
+            File.ReadAllText(Path.Combine(second, Path.GetFileName(file))).Should().Be(File.ReadAllText(file));
+        var calculator = JsonNode.Parse(File.ReadAllText(Path.Combine(first, "io.switchboard.calculator.json")))!;
+        ((string)calculator["id"]!).Should().Be("io.switchboard.calculator");
+        ((int)calculator["version"]!).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Without_an_output_folder_it_fails_with_usage()
+    {
+        var (exitCode, log) = await RunHostAsync("templates", "--plugins", _plugins.Sandbox.Directory);
+
+        exitCode.Should().NotBe(0);
+        log.Should().Contain("templates --out <dir>");
+    }
+
+    [Fact]
+    public async Task The_validator_rejects_a_broken_template()
+    {
+        // Guards the guard: a Dropdown without choices and a zeebe:input without a name are schema errors.
+        var output = NewFolder();
+        (await RunHostAsync("templates", "--out", output, "--plugins", _plugins.Sandbox.Directory)).ExitCode.Should().Be(0);
+        var template = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "io.switchboard.calculator.json")))!;
+        var action = template["properties"]!.AsArray().First(p => (string?)p!["id"] == "action")!.AsObject();
+        action.Remove("choices");
+
+        var results = await TemplateSchema.ValidateAsync([template]);
+
+        results.Single().Value.Should().Contain(e => e.Contains("choices"));
+    }
+
+    private string NewFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "switchboard-tests", "templates-" + Guid.NewGuid().ToString("N")[..12]);
+        _folders.Add(folder);
+        return folder;
+    }
+
+    public void Dispose()
+    {
+        foreach (var folder in _folders.Where(Directory.Exists))
+            Directory.Delete(folder, recursive: true);
+    }
+
+    private static Task<(int ExitCode, string Output)> RunHostAsync(params string[] args) =>
+        DotnetCli.RunAsync(Path.GetTempPath(), TimeSpan.FromMinutes(1), [Path.Combine(AppContext.BaseDirectory, "Switchboard.Host.dll"), .. args]);
+}
