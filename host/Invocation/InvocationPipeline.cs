@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
@@ -12,6 +13,7 @@ namespace Switchboard.Host.Invocation;
 public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<InvocationPipeline>();
+    private readonly ConcurrentDictionary<string, ILogger> _pluginLoggers = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="invocation"/>; never throws for anything the connector or the input does.</summary>
     public async Task<Outcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken = default)
@@ -73,18 +75,23 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                 Retries = invocation.Retries,
                 TaskData = invocation.TaskData,
             };
-            var logger = new MaskingLogger(loggerFactory.CreateLogger($"Plugin.{generation.PluginName}"), masker);
+            var logger = new MaskingLogger(_pluginLoggers.GetOrAdd(generation.PluginName, name => loggerFactory.CreateLogger("Plugin." + name)), masker);
             var context = new ConnectorContext(logger, cancellation.Token, generation.PluginContext, info);
 
             // The lease travels with the run: a call that outlives its timeout keeps its generation loaded until it ends.
             var run = Task.Run(() => ExecuteAsync(lease, invoker, input, context, masker), CancellationToken.None);
             handedOver = true;
-            var finished = await Task.WhenAny(run, Task.Delay(Timeout.Infinite, cancellation.Token));
-            if (finished == run)
-                return await run;
-            if (cancellationToken.IsCancellationRequested)
-                return Fail(ErrorKind.Cancelled, "Cancelled", "the call was cancelled by its caller", retryable: true);
-            return Outcome.Failure(ConnectorFailure.Timeout(metadata.Type, timeout));
+            try
+            {
+                // ExecuteAsync turns everything the connector throws into an outcome, so a cancellation here is the deadline's or the caller's.
+                return await run.WaitAsync(cancellation.Token);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                    return Fail(ErrorKind.Cancelled, "Cancelled", "the call was cancelled by its caller", retryable: true);
+                return Outcome.Failure(ConnectorFailure.Timeout(metadata.Type, timeout));
+            }
         }
         catch (Exception e)
         {
