@@ -183,10 +183,14 @@ internal static class InputBinder
         }
     }
 
+    // A JSON number's own text: TryGetValue only converts a value built in code from that exact CLR type, so an int from an adapter would fail as decimal.
+    private static string? NumberText(JsonNode node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.ToJsonString() : null;
+
     private static (object?, string?) ToInteger(JsonNode node, Type target)
     {
         decimal number;
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out decimal d))
+        if (NumberText(node) is { } json && decimal.TryParse(json, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
             number = d;
         else if (TextOf(node) is { } s && decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
             number = parsed;
@@ -207,7 +211,7 @@ internal static class InputBinder
     private static (object?, string?) ToNumber(JsonNode node, Type target)
     {
         double number;
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out double d))
+        if (NumberText(node) is { } json && double.TryParse(json, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
             number = d;
         else if (TextOf(node) is { } s && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
             number = parsed;
@@ -217,7 +221,7 @@ internal static class InputBinder
             return (null, "must be a finite number");
         if (target == typeof(decimal))
         {
-            var text = node is JsonValue jv && jv.GetValueKind() == JsonValueKind.Number ? jv.ToJsonString() : TextOf(node)!;
+            var text = NumberText(node) ?? TextOf(node)!;
             return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var exact) ? (exact, null) : (null, "is out of range for decimal");
         }
         return (target == typeof(float) ? (float)number : number, null);

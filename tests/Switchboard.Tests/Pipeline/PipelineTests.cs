@@ -22,6 +22,18 @@ public sealed class PipelineTests : IAsyncLifetime
         _harness.Pipeline.InvokeAsync(new Invocation(type, operation, JsonNode.Parse(json)!.AsObject(), protocol) { Timeout = timeout });
 
     [Fact]
+    public async Task Numbers_built_in_code_bind_like_parsed_ones()
+    {
+        // Adapters (Zeebe variables, FEEL results, the test kit) hand over JsonValues made from CLR numbers, not parsed text.
+        var input = new JsonObject { ["action"] = "divide", ["a"] = 7, ["b"] = 2L };
+
+        var outcome = await _harness.Pipeline.InvokeAsync(new Invocation("io.switchboard:calculator:1", null, input, Protocol.InProcess));
+
+        outcome.Error.Should().BeNull(outcome.Error?.Message);
+        outcome.Output!["result"]!.GetValue<double>().Should().Be(3.5);
+    }
+
+    [Fact]
     public async Task Calculator_adds_and_names_the_action()
     {
         var outcome = await Invoke("io.switchboard:calculator:1", """{"action":"add","a":5,"b":3}""");

@@ -1,0 +1,44 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+using Switchboard.Abstractions;
+
+namespace Switchboard.Plugins.Smtp;
+
+/// <summary>Sends one email through an SMTP server.</summary>
+[Connector("io.switchboard:smtp:1",
+    Name = "Send email (SMTP)",
+    Description = "Sends an email with a text and/or HTML body through an SMTP server.",
+    SpiffCommand = "smtp/SendEmail",
+    TimeoutSeconds = 120)]
+public sealed class SmtpConnector
+{
+    /// <summary>Builds the message, connects, authenticates when a user is given, and sends.</summary>
+    [Operation]
+    public async Task<SmtpOutput> SendEmail(SmtpInput input, IConnectorContext context)
+    {
+        var message = MessageBuilder.Build(input);
+        var recipients = message.GetRecipients(onlyUnique: true).Select(r => r.Address).ToList();
+        var security = input.SmtpSsl ? SecureSocketOptions.SslOnConnect
+            : input.SmtpStarttls ? SecureSocketOptions.StartTls
+            : SecureSocketOptions.StartTlsWhenAvailable;
+
+        using var client = new SmtpClient { Timeout = input.SmtpTimeoutSeconds * 1000 };
+        try
+        {
+            await client.ConnectAsync(input.SmtpHost, input.SmtpPort, security, context.CancellationToken);
+            if (!string.IsNullOrEmpty(input.SmtpUser))
+                await client.AuthenticateAsync(input.SmtpUser, input.SmtpPassword ?? "", context.CancellationToken);
+            var response = await client.SendAsync(message, context.CancellationToken);
+            await client.DisconnectAsync(quit: true, context.CancellationToken);
+            context.Logger.LogInformation("Sent {MessageId} to {RecipientCount} recipients via {SmtpHost}:{SmtpPort}",
+                message.MessageId, recipients.Count, input.SmtpHost, input.SmtpPort);
+            return new SmtpOutput(message.MessageId ?? "", recipients, response);
+        }
+        catch (Exception e) when (DeliveryFailure.From(e, input) is { } failure)
+        {
+            throw failure;
+        }
+    }
+}
