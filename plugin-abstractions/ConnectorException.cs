@@ -30,4 +30,7 @@ public class ConnectorException : Exception
 
     /// <summary>How long to wait before the next attempt; null keeps the protocol's default.</summary>
     public TimeSpan? RetryBackoff { get; init; }
+
+    /// <summary>The HTTP-style status (4xx or 5xx) the failure stands for, e.g. an upstream's 404; protocols with a status carry it.</summary>
+    public int? StatusCode { get; init; }
 }

@@ -61,11 +61,12 @@ internal sealed class OperationInvoker
         }
     }
 
-    /// <summary>The output type after unwrapping tasks; null when the operation returns nothing.</summary>
+    /// <summary>The output type after unwrapping tasks; null when the operation returns nothing or a <see cref="ConnectorResponse"/> of any shape.</summary>
     public static Type? OutputTypeOf(MethodInfo method)
     {
         var type = method.ReturnType;
-        if (type == typeof(void) || type == typeof(Task) || type == typeof(ValueTask))
+        if (type == typeof(void) || type == typeof(Task) || type == typeof(ValueTask) || type == typeof(ConnectorResponse)
+            || type == typeof(Task<ConnectorResponse>) || type == typeof(ValueTask<ConnectorResponse>))
             return null;
         if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Task<>) || type.GetGenericTypeDefinition() == typeof(ValueTask<>)))
             return type.GetGenericArguments()[0];

@@ -29,6 +29,7 @@ internal static class ConnectorFailure
             Data = masker.Apply(writer.Write(e.Details)),
             Retries = e.Retries,
             RetryBackoff = e.RetryBackoff,
+            StatusCode = e.StatusCode is >= 400 and <= 599 ? e.StatusCode : null,
         },
         ValidationException e => new InvocationError(ErrorKind.InvalidInput, "InvalidParameters", masker.Apply(e.Message), Retryable: false),
         OperationCanceledException when cancelled => new InvocationError(ErrorKind.Timeout, "Timeout", "the connector stopped when its call was cancelled", Retryable: true),

@@ -148,7 +148,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                 try
                 {
                     var result = await invoker.InvokeAsync(input, context);
-                    return Outcome.Success(masker.Apply(generation.Writer.Write(result)));
+                    return ConnectorOutput.ToOutcome(result, generation.Writer, masker);
                 }
                 catch (Exception e)
                 {

@@ -17,15 +17,19 @@ public sealed record InvocationError(ErrorKind Kind, string Code, string Message
 
     /// <summary>Backoff the connector asked for before the next attempt.</summary>
     public TimeSpan? RetryBackoff { get; init; }
+
+    /// <summary>The 4xx/5xx status the connector said the failure stands for; null lets each protocol choose.</summary>
+    public int? StatusCode { get; init; }
 }
 
 /// <summary>What a call produced: output JSON, or an error.</summary>
 public sealed record Outcome
 {
-    private Outcome(JsonNode? output, InvocationError? error)
+    private Outcome(JsonNode? output, InvocationError? error, ResponseFacts? response = null)
     {
         Output = output;
         Error = error;
+        Response = response;
     }
 
     /// <summary>The connector's output; null when it returns nothing or the call failed.</summary>
@@ -34,9 +38,12 @@ public sealed record Outcome
     /// <summary>The failure, or null on success.</summary>
     public InvocationError? Error { get; }
 
+    /// <summary>Status, headers and media type the connector returned with its output (a <c>ConnectorResponse</c>); null for a plain output.</summary>
+    public ResponseFacts? Response { get; }
+
     public bool Succeeded => Error is null;
 
-    public static Outcome Success(JsonNode? output) => new(output, null);
+    public static Outcome Success(JsonNode? output, ResponseFacts? response = null) => new(output, null, response);
 
     public static Outcome Failure(InvocationError error) => new(null, error);
 }

@@ -102,7 +102,8 @@ public sealed class ConnectorHarness
             return new ConnectorResult(null, ConnectorFailure.Timeout(_attribute.Type, limit), Logs);
         try
         {
-            return new ConnectorResult(masker.Apply(writer.Write(await run.ConfigureAwait(false))), null, Logs);
+            var success = ConnectorOutput.ToOutcome(await run.ConfigureAwait(false), writer, masker);
+            return new ConnectorResult(success.Output, null, Logs) { Response = success.Response };
         }
         catch (Exception e)
         {

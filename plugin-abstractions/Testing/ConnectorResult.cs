@@ -9,4 +9,7 @@ public sealed record ConnectorResult(JsonNode? Output, InvocationError? Error, I
 {
     /// <summary>Whether the call succeeded.</summary>
     public bool Succeeded => Error is null;
+
+    /// <summary>Status, headers and media type, when the connector returned a <c>ConnectorResponse</c>.</summary>
+    public ResponseFacts? Response { get; init; }
 }

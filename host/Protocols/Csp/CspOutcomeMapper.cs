@@ -15,7 +15,7 @@ namespace Switchboard.Host.Protocols.Csp;
 internal static class CspOutcomeMapper
 {
     public static JsonObject ToResponse(JsonNode? id, Outcome outcome) =>
-        outcome.Error is { } error ? ToResponse(id, error) : JsonRpcResponses.Success(id, outcome.Output);
+        outcome.Error is { } error ? ToResponse(id, error) : JsonRpcResponses.Success(id, outcome.Output, outcome.Response?.StatusCode ?? 200);
 
     public static JsonObject ToResponse(JsonNode? id, InvocationError error)
     {

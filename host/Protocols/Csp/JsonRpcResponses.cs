@@ -16,7 +16,7 @@ internal static class JsonRpcResponses
     public static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary><c>{"jsonrpc":"2.0","id":..,"result":{"output":..,"statusCode":200,"error":null}}</c>.</summary>
-    public static JsonObject Success(JsonNode? id, JsonNode? output) => Result(id, output, 200);
+    public static JsonObject Success(JsonNode? id, JsonNode? output, int statusCode = 200) => Result(id, output, statusCode);
 
     /// <summary>The answer to an asynchronous call: no output yet, 202 in the body as the reference library puts it.</summary>
     public static JsonObject Accepted(JsonNode? id) => Result(id, null, 202);

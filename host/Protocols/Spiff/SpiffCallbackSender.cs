@@ -64,7 +64,7 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
     private async Task RunAsync(Call invocation, string command, Uri callback)
     {
         var outcome = await pipeline.InvokeAsync(invocation, _abandon.Token);
-        var envelope = outcome.Error is { } error ? SpiffEnvelope.Failure(SpiffOutcomeMapper.ToFailure(error)) : SpiffEnvelope.Success(outcome.Output);
+        var envelope = outcome.Error is { } error ? SpiffEnvelope.Failure(SpiffOutcomeMapper.ToFailure(error)) : SpiffEnvelope.Success(outcome);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Put, callback) { Content = new ByteArrayContent(envelope) };

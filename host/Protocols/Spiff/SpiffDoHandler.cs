@@ -49,7 +49,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             await WriteAsync(http, SpiffOutcomeMapper.ResponseStatus(failure), SpiffEnvelope.Failure(failure));
             return;
         }
-        await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Success(outcome.Output));
+        await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Success(outcome));
     }
 
     private bool RunsInBackground(SpiffCommand command) =>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Switchboard.Host.Invocation;
 
 namespace Switchboard.Host.Protocols.Spiff;
 
@@ -17,6 +18,11 @@ internal static class SpiffEnvelope
     /// <summary>A successful answer carrying <paramref name="body"/> with <paramref name="httpStatus"/> (200, or 202 when accepted for a callback).</summary>
     public static byte[] Success(JsonNode? body, int httpStatus = 200) => Write(body ?? new JsonObject(), httpStatus, null, null);
 
+    /// <summary>A successful answer for <paramref name="outcome"/>: its output, with the status, headers and media type the connector gave.</summary>
+    public static byte[] Success(Outcome outcome) => outcome.Response is { } facts
+        ? Write(outcome.Output ?? new JsonObject(), facts.StatusCode, null, null, facts.Headers, facts.MediaType)
+        : Success(outcome.Output);
+
     /// <summary>A failed answer: <paramref name="httpStatus"/> in <c>command_response</c>, the code and message in <c>error</c>.</summary>
     public static byte[] Failure(SpiffFailure failure)
     {
@@ -28,7 +34,8 @@ internal static class SpiffEnvelope
         return Write(body, failure.HttpStatus, failure.Code, failure.Message);
     }
 
-    private static byte[] Write(JsonNode body, int httpStatus, string? errorCode, string? message)
+    private static byte[] Write(JsonNode body, int httpStatus, string? errorCode, string? message,
+        IReadOnlyDictionary<string, string>? headers = null, string? mimetype = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -37,9 +44,11 @@ internal static class SpiffEnvelope
             writer.WriteStartObject("command_response");
             writer.WritePropertyName("body");
             body.WriteTo(writer);
-            writer.WriteString("mimetype", ContentType);
+            writer.WriteString("mimetype", mimetype ?? ContentType);
             writer.WriteNumber("http_status", httpStatus);
             writer.WriteStartObject("headers");
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+                writer.WriteString(name, value);
             writer.WriteEndObject();
             writer.WriteEndObject();
             writer.WriteNumber("command_response_version", 2);

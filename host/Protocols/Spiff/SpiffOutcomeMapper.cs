@@ -15,7 +15,8 @@ internal static class SpiffOutcomeMapper
         // Binding failures ("InvalidParameters") and ConnectorInputException codes alike: the same input fails again.
         ErrorKind.InvalidInput => new SpiffFailure(400, error.Code, error.Message) { Fields = error.FieldErrors, Data = error.Data },
         // 422, not 400: the request was understood, the connector refused it for good (the backend words 400 as "not understood").
-        ErrorKind.ConnectorError => new SpiffFailure(error.Retryable ? 503 : 422, error.Code, error.Message) { Data = error.Data },
+        // A status the connector named (an upstream's 404 or 502) is passed on; its class still says permanent or transient.
+        ErrorKind.ConnectorError => new SpiffFailure(error.StatusCode ?? (error.Retryable ? 503 : 422), error.Code, error.Message) { Data = error.Data },
         ErrorKind.Timeout => new SpiffFailure(504, error.Code, error.Message),
         ErrorKind.Cancelled => new SpiffFailure(503, error.Code, error.Message),
         _ => new SpiffFailure(500, error.Code, error.Message),

@@ -1,0 +1,59 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions;
+
+namespace Switchboard.Plugins.Http;
+
+/// <summary>The request's URL, headers and body from the input, refusing what cannot be sent.</summary>
+internal static class RequestBuilder
+{
+    public static Uri Url(HttpReadInput input)
+    {
+        if (!Uri.TryCreate(input.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            throw new ConnectorInputException("InvalidUrl", "must be an absolute http:// or https:// URL") { Field = "url" };
+        if (input.Params is null)
+            return url;
+        if (input.Params is not JsonObject parameters)
+            throw new ConnectorInputException("InvalidParameters", "must be an object of query parameters") { Field = "params" };
+        var query = new StringBuilder(url.Query.TrimStart('?'));
+        foreach (var (name, value) in parameters)
+        {
+            var values = value is JsonArray list ? list.Select(Text) : [Text(value)];
+            foreach (var text in values)
+                query.Append(query.Length > 0 ? "&" : "").Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(text));
+        }
+        return new UriBuilder(url) { Query = query.ToString() }.Uri;
+    }
+
+    public static void AddHeaders(HttpRequestMessage request, HttpReadInput input)
+    {
+        foreach (var (name, value) in input.Headers ?? [])
+        {
+            // Content headers (Content-Type) belong to the body; the rest to the request.
+            if (!request.Headers.TryAddWithoutValidation(name, value) && request.Content is not null)
+            {
+                request.Content.Headers.Remove(name);
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        if (!string.IsNullOrEmpty(input.BasicAuthUsername))
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{input.BasicAuthUsername}:{input.BasicAuthPassword}")));
+    }
+
+    public static HttpContent? Body(HttpWriteInput input) => input.BodyFormat switch
+    {
+        BodyFormat.None => null,
+        _ when input.Data is null => null,
+        BodyFormat.Json => new StringContent(input.Data.ToJsonString(), Encoding.UTF8, "application/json"),
+        BodyFormat.Raw => new StringContent(Text(input.Data), Encoding.UTF8, "text/plain"),
+        BodyFormat.Form when input.Data is JsonObject form => new FormUrlEncodedContent(form.Select(p => KeyValuePair.Create(p.Key, Text(p.Value)))),
+        _ => throw new ConnectorInputException("InvalidParameters", "body_format form needs data to be an object") { Field = "data" },
+    };
+
+    // Strings go as they are, anything else as its JSON text (numbers, booleans, nested values).
+    private static string Text(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : node?.ToJsonString() ?? "";
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Switchboard.Abstractions;
+
+namespace Switchboard.Plugins.Http;
+
+/// <summary>Sends one request and turns the answer into a response or a stable <c>HttpError&lt;status&gt;</c>.</summary>
+internal sealed class RequestSender(IHttpClientFactory clients)
+{
+    public async Task<ConnectorResponse> SendAsync(HttpMethod method, HttpReadInput input, HttpWriteInput? write, IConnectorContext context)
+    {
+        var url = RequestBuilder.Url(input);
+        using var request = new HttpRequestMessage(method, url) { Content = write is null ? null : RequestBuilder.Body(write) };
+        RequestBuilder.AddHeaders(request, input);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(input.TimeoutSeconds));
+        // Only scheme, host and path are logged: query strings and headers often carry tokens.
+        var target = url.GetLeftPart(UriPartial.Path);
+        var started = Stopwatch.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            response = await clients.CreateClient(write is null ? HttpConnector.RetryingClient : HttpConnector.SingleShotClient).SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new ConnectorException("HttpTimeout", $"{method} {target} did not answer within {input.TimeoutSeconds} s", retryable: true) { StatusCode = 504 };
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ConnectorException("HttpConnectionFailed", $"{method} {target} failed: {e.HttpRequestError}: {e.Message}", retryable: true) { StatusCode = 502 };
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            context.Logger.LogInformation("{Method} {Target} answered {Status} in {ElapsedMs} ms",
+                method.Method, target, status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            var body = method == HttpMethod.Head ? new JsonObject() : await ResponseReader.BodyAsync(response.Content, mediaType, deadline.Token);
+            if (status >= 300)
+                throw new ConnectorException($"HttpError{status}", $"{method} {target} answered {status} {response.ReasonPhrase}",
+                    retryable: status is 408 or 429 or >= 500, details: body) { StatusCode = status is >= 400 and <= 599 ? status : 502 };
+            return new ConnectorResponse(body, status)
+            {
+                MediaType = mediaType ?? "application/json",
+                Headers = input.IncludeResponseHeaders ? ResponseReader.Headers(response) : null,
+            };
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Http;
+
+/// <summary>The service the HTTP connector calls in tests: a real Kestrel server on loopback with one route per behaviour.</summary>
+public sealed class Upstream : IAsyncDisposable
+{
+    public const string User = "api-user";
+    public const string Password = "basic-pass-W3";
+
+    private LoopbackServer _server = null!;
+    private int _boomHits;
+    private int _flakyHits;
+
+    public Uri Address => _server.Address;
+
+    /// <summary>How often <c>/boom</c> was called.</summary>
+    public int BoomHits => Volatile.Read(ref _boomHits);
+
+    public string Url(string path) => new Uri(Address, path).ToString();
+
+    public static async Task<Upstream> StartAsync()
+    {
+        var upstream = new Upstream();
+        upstream._server = await LoopbackServer.StartAsync(upstream.Map);
+        return upstream;
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.MapGet("/json", () => Results.Json(new { id = 123, name = "widget", tags = new[] { "a", "b" } }));
+        app.MapGet("/xml", () => Results.Text("<item><id>7</id></item>", "application/xml"));
+        app.MapGet("/text", () => Results.Text("plain hello", "text/plain"));
+        app.MapGet("/missing", () => Results.Json(new { error = "no such item" }, statusCode: 404));
+        app.MapGet("/boom", () =>
+        {
+            Interlocked.Increment(ref _boomHits);
+            return Results.Text("exploded", "text/plain", statusCode: 500);
+        });
+        app.MapGet("/flaky", () => Interlocked.Increment(ref _flakyHits) == 1
+            ? Results.StatusCode(503)
+            : Results.Json(new { recovered = true }));
+        app.MapGet("/slow", async (CancellationToken aborted) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(10), aborted);
+            return Results.Ok();
+        });
+        app.MapGet("/redirect", () => Results.Redirect("/json"));
+        app.MapGet("/basic", (HttpRequest request) =>
+            request.Headers.Authorization.ToString() == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}"))
+                ? Results.Json(new { authenticated = true })
+                : Results.StatusCode(401));
+        app.MapMethods("/echo", ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], async (HttpRequest request, HttpResponse response) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            response.Headers["X-Upstream"] = "echo";
+            return Results.Json(new JsonObject
+            {
+                ["method"] = request.Method,
+                ["query"] = request.QueryString.Value,
+                ["contentType"] = request.ContentType,
+                ["accept"] = request.Headers.Accept.ToString(),
+                ["body"] = body,
+            });
+        });
+    }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+}
