@@ -63,6 +63,13 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
                 $"invalid parameters: {CallbackKey} {problem}") { Fields = [new FieldError(CallbackKey, problem)] }));
             return;
         }
+        // The backend fails the task at once on an error in a 202, so bad input must be answered now, not through the callback.
+        if (pipeline.Validate(invocation) is { } invalid)
+        {
+            var failure = SpiffOutcomeMapper.ToFailure(invalid);
+            await WriteAsync(http, SpiffOutcomeMapper.ResponseStatus(failure), SpiffEnvelope.Failure(failure));
+            return;
+        }
         if (!callbacks.TryStart(invocation, command, callback!))
         {
             await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Failure(new SpiffFailure(503, "ShuttingDown", "the host is shutting down; try again")));

@@ -34,6 +34,25 @@ public sealed class SpiffCallbackTests
     }
 
     [Fact]
+    public async Task Invalid_parameters_of_a_long_running_command_are_answered_at_once_and_never_called_back()
+    {
+        await using var listener = await CallbackListener.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries);
+
+        var refused = await SpiffCall.DoAsync(host.Http, "fixture/Later",
+            $$"""{"milliseconds":"soon","spiff__task_id":"task-3","spiff__process_instance_id":42,"spiff__callback_url":"{{listener.CallbackUrl("task-3")}}"}""");
+
+        refused.Status.Should().Be(HttpStatusCode.OK, "not 202: the call was never accepted");
+        refused.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(400);
+        refused.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("InvalidParameters");
+        refused.Json["error"]!["message"]!.GetValue<string>().Should().Contain("milliseconds");
+        await Task.Delay(500);
+        listener.Received.Should().BeEmpty("a refused call has nothing to call back with");
+    }
+
+    [Fact]
     public async Task A_connection_failure_is_retried_until_the_backend_listens()
     {
         int port;
