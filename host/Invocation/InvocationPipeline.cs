@@ -170,14 +170,16 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     private void Log(Invocation invocation, Outcome outcome, TimeSpan elapsed)
     {
         var milliseconds = Math.Round(elapsed.TotalMilliseconds, 2);
+        // A single-operation connector's operation id is empty; a visible word keeps the line readable and greppable.
+        var operation = string.IsNullOrEmpty(invocation.Operation) ? "(only)" : invocation.Operation;
         if (outcome.Error is not { } error)
         {
             _logger.LogDebug("Connector {Connector} operation {Operation} via {Protocol} succeeded in {ElapsedMs} ms",
-                invocation.ConnectorType, invocation.Operation ?? "", invocation.Protocol, milliseconds);
+                invocation.ConnectorType, operation, invocation.Protocol, milliseconds);
             return;
         }
         var level = error.Kind is ErrorKind.InvalidInput or ErrorKind.UnknownConnector or ErrorKind.UnknownOperation ? LogLevel.Information : LogLevel.Warning;
         _logger.Log(level, "Connector {Connector} operation {Operation} via {Protocol} failed in {ElapsedMs} ms: {ErrorCode} {ErrorMessage} (retryable: {Retryable})",
-            invocation.ConnectorType, invocation.Operation ?? "", invocation.Protocol, milliseconds, error.Code, error.Message, error.Retryable);
+            invocation.ConnectorType, operation, invocation.Protocol, milliseconds, error.Code, error.Message, error.Retryable);
     }
 }

@@ -78,6 +78,8 @@ public sealed class PipelineTests : IAsyncLifetime
         outcome.Error.Code.Should().Be("DivisionByZero");
         outcome.Error.Retryable.Should().BeFalse();
         outcome.Error.FieldErrors.Should().ContainSingle(f => f.Field == "b");
+        _harness.Logs.All.Should().Contain("Connector io.switchboard:calculator:1 operation (only) via InProcess failed",
+            "one line naming the connector and the protocol, with a readable operation even for a single-operation connector");
     }
 
     [Fact]
