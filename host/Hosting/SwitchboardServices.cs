@@ -2,6 +2,7 @@ using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;
+using Switchboard.Host.Protocols.Zeebe;
 
 namespace Switchboard.Host.Hosting;
 
@@ -26,5 +27,6 @@ internal static class SwitchboardServices
         builder.Services.AddHostedService<CatalogHostedService>();
         builder.AddCsp();
         builder.AddSpiff();
+        builder.AddZeebe();
     }
 }

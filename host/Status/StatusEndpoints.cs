@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Metadata;
+using Switchboard.Host.Protocols.Zeebe;
 
 namespace Switchboard.Host.Status;
 
@@ -9,7 +10,8 @@ internal static class StatusEndpoints
 {
     public static void MapStatusEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/health", () => Results.Json(new JsonObject { ["status"] = "healthy" }));
+        // The host is healthy while it serves HTTP; the Zeebe connection is reported beside it, since the HTTP protocols work without it.
+        endpoints.MapGet("/health", (ZeebeWorkers zeebe) => Results.Json(new JsonObject { ["status"] = "healthy", ["zeebe"] = zeebe.Describe() }));
         endpoints.MapGet("/plugins", (PluginCatalog catalog) => Results.Json(Describe(catalog)));
     }
 

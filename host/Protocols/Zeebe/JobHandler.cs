@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using Switchboard.Abstractions;
+using Switchboard.Host.Invocation;
+using Switchboard.Host.Protocols.Zeebe.Gateway;
+using Call = Switchboard.Host.Invocation.Invocation;
+
+namespace Switchboard.Host.Protocols.Zeebe;
+
+/// <summary>One activated job: headers and variables into an invocation, its outcome into CompleteJob or FailJob.</summary>
+internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, InvocationPipeline pipeline, ILogger logger)
+{
+    /// <summary>FailJob messages longer than this are cut (the connector runtime's limit).</summary>
+    public const int MaxErrorMessage = 6000;
+
+    /// <summary>Completion variables larger than this fail the job instead (the gateway refuses bigger commands).</summary>
+    public const int MaxVariablesBytes = 1536 * 1024;
+
+    public async Task HandleAsync(ActivatedJob job, CancellationToken stopping)
+    {
+        var (headers, headerProblem) = JobHeaders.Parse(job.CustomHeaders);
+        if (headers is null)
+        {
+            await FailAsync(job, 0, headerProblem!, "InvalidHeaders", TimeSpan.Zero, stopping);
+            return;
+        }
+        if (headers.JobTimeout is { } jobTimeout)
+            await JobCommands.RetryAsync(() => gateway.UpdateJobTimeoutAsync(
+                new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds }, cancellationToken: stopping).ResponseAsync, stopping);
+
+        JsonObject? variables;
+        try
+        {
+            variables = string.IsNullOrWhiteSpace(job.Variables) ? new JsonObject() : JsonNode.Parse(job.Variables) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            variables = null;
+        }
+        if (variables is null)
+        {
+            await FailAsync(job, 0, "the job's variables are not a JSON object", "InvalidVariables", TimeSpan.Zero, stopping);
+            return;
+        }
+
+        var outcome = await pipeline.InvokeAsync(new Call(job.Type, headers.Operation, variables, Protocol.Zeebe)
+        {
+            JobKey = job.Key,
+            ProcessInstanceId = job.ProcessInstanceKey.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Retries = job.Retries,
+            RequestId = job.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, stopping);
+
+        if (outcome.Error is { } error)
+        {
+            // Input errors cannot succeed on a retry; anything else spends one retry unless the connector chose otherwise.
+            var retries = error.Kind is ErrorKind.InvalidInput or ErrorKind.UnknownOperation ? 0 : error.Retries ?? Math.Max(0, job.Retries - 1);
+            var backoff = error.RetryBackoff ?? headers.RetryBackoff ?? TimeSpan.Zero;
+            await FailAsync(job, retries, error.Message, error.Code, backoff, stopping);
+            return;
+        }
+
+        var completion = headers.ResultVariable is { } name ? new JsonObject { [name] = outcome.Output?.DeepClone() } : new JsonObject();
+        var text = completion.ToJsonString();
+        if (text.Length > MaxVariablesBytes)
+        {
+            await FailAsync(job, 0, $"the result is {text.Length} bytes; Zeebe takes at most {MaxVariablesBytes}", "ResultTooLarge", TimeSpan.Zero, stopping);
+            return;
+        }
+        await JobCommands.RetryAsync(() => gateway.CompleteJobAsync(new CompleteJobRequest { JobKey = job.Key, Variables = text }, cancellationToken: stopping).ResponseAsync, stopping);
+        logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} completed",
+            job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe);
+    }
+
+    private async Task FailAsync(ActivatedJob job, int retries, string message, string code, TimeSpan backoff, CancellationToken stopping)
+    {
+        var cut = message.Length > MaxErrorMessage ? message[..MaxErrorMessage] : message;
+        var variables = new JsonObject { ["error"] = new JsonObject { ["type"] = "ConnectorError", ["code"] = code, ["message"] = cut } };
+        await JobCommands.RetryAsync(() => gateway.FailJobAsync(new FailJobRequest
+        {
+            JobKey = job.Key,
+            Retries = retries,
+            ErrorMessage = cut,
+            RetryBackOff = (long)backoff.TotalMilliseconds,
+            Variables = variables.ToJsonString(),
+        }, cancellationToken: stopping).ResponseAsync, stopping);
+        logger.LogWarning("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} failed with {ErrorCode}, {Retries} retries left: {ErrorMessage}",
+            job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, code, retries, cut);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Xml;
+
+namespace Switchboard.Host.Protocols.Zeebe;
+
+/// <summary>The task headers the connector runtime reads from a job's <c>customHeaders</c>.</summary>
+internal sealed record JobHeaders(string? ResultVariable, string? Operation, TimeSpan? RetryBackoff, TimeSpan? JobTimeout)
+{
+    /// <summary>Reads the headers; the problem, naming the header, when one is malformed.</summary>
+    public static (JobHeaders? Headers, string? Problem) Parse(string customHeaders)
+    {
+        Dictionary<string, string?> values;
+        try
+        {
+            values = string.IsNullOrWhiteSpace(customHeaders)
+                ? []
+                : JsonSerializer.Deserialize<Dictionary<string, string?>>(customHeaders) ?? [];
+        }
+        catch (JsonException)
+        {
+            return (null, "the job's custom headers are not a JSON object of strings");
+        }
+        var (backoff, backoffProblem) = Duration(values, "retryBackoff");
+        var (timeout, timeoutProblem) = Duration(values, "jobTimeout");
+        if ((backoffProblem ?? timeoutProblem) is { } problem)
+            return (null, problem);
+        return (new JobHeaders(Text(values, "resultVariable"), Text(values, "operation"), backoff, timeout), null);
+    }
+
+    private static string? Text(Dictionary<string, string?> values, string name) =>
+        values.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    private static (TimeSpan?, string?) Duration(Dictionary<string, string?> values, string name)
+    {
+        if (Text(values, name) is not { } text)
+            return (null, null);
+        try
+        {
+            var duration = XmlConvert.ToTimeSpan(text);
+            return duration < TimeSpan.Zero ? (null, $"header {name} '{text}' is negative") : (duration, null);
+        }
+        catch (FormatException)
+        {
+            return (null, $"header {name} '{text}' is not an ISO-8601 duration such as PT30S");
+        }
+    }
+}

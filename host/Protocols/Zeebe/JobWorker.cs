@@ -1,0 +1,150 @@
+using Grpc.Core;
+using Switchboard.Host.Metadata;
+using Switchboard.Host.Protocols.Zeebe.Gateway;
+
+namespace Switchboard.Host.Protocols.Zeebe;
+
+/// <summary>Activates and runs the jobs of one connector type: long polling with a capacity of <see cref="ZeebeOptions.MaxJobsActive"/>, refilled at 30 %.</summary>
+internal sealed class JobWorker : IAsyncDisposable
+{
+    private readonly Gateway.Gateway.GatewayClient _gateway;
+    private readonly JobHandler _handler;
+    private readonly ZeebeOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _polling = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly SemaphoreSlim _capacity;
+    private readonly HashSet<Task> _running = [];
+    private readonly Task _loop;
+
+    public JobWorker(ConnectorMetadata connector, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger)
+    {
+        Type = connector.Type;
+        // Only the variables the input declares travel; an operation's inputs all count, whichever is chosen.
+        FetchVariables = connector.Operations.SelectMany(o => o.Input).Select(p => p.Id).Distinct().ToList();
+        _gateway = gateway;
+        _handler = handler;
+        _options = options;
+        _logger = logger;
+        _capacity = new SemaphoreSlim(options.MaxJobsActive, options.MaxJobsActive);
+        _loop = Task.Run(PollAsync);
+    }
+
+    /// <summary>The job type served: the connector type.</summary>
+    public string Type { get; }
+
+    /// <summary>The variable names asked for on activation.</summary>
+    public IReadOnlyList<string> FetchVariables { get; }
+
+    /// <summary>Jobs running now.</summary>
+    public int Active => _options.MaxJobsActive - _capacity.CurrentCount;
+
+    /// <summary>The last poll failure, or null while polling works.</summary>
+    public string? LastError { get; private set; }
+
+    private async Task PollAsync()
+    {
+        var backoff = new ErrorBackoff();
+        var refillAt = Math.Max(1, (int)Math.Ceiling(_options.MaxJobsActive * 0.3));
+        while (!_polling.IsCancellationRequested)
+        {
+            // Wait for room: poll again once at least 30 % of the capacity is free, as the official clients do.
+            var free = _capacity.CurrentCount;
+            if (free < refillAt)
+            {
+                await Task.Delay(_options.PollInterval, _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                continue;
+            }
+            try
+            {
+                var activated = await ActivateAsync(free);
+                LastError = null;
+                backoff.Reset();
+                if (activated == 0)
+                    await Task.Delay(_options.PollInterval, _polling.Token);
+            }
+            catch (OperationCanceledException) when (_polling.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && _polling.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (RpcException e)
+            {
+                // RESOURCE_EXHAUSTED is the broker's backpressure: wait like any error, without alarm.
+                LastError = $"{e.StatusCode}: {e.Status.Detail}";
+                var level = e.StatusCode == StatusCode.ResourceExhausted ? LogLevel.Debug : LogLevel.Warning;
+                _logger.Log(level, "Activating {Connector} jobs via {Protocol} failed: {Error}", Type, "Zeebe", LastError);
+                await Task.Delay(backoff.Next(), _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task<int> ActivateAsync(int room)
+    {
+        var request = new ActivateJobsRequest
+        {
+            Type = Type,
+            Worker = _options.WorkerName,
+            Timeout = (long)_options.JobTimeout.TotalMilliseconds,
+            MaxJobsToActivate = room,
+            RequestTimeout = (long)_options.RequestTimeout.TotalMilliseconds,
+        };
+        request.FetchVariable.AddRange(FetchVariables);
+        // The official clients give the call requestTimeout plus 10 s before they give up on it.
+        using var call = _gateway.ActivateJobs(request, deadline: DateTime.UtcNow + _options.RequestTimeout + TimeSpan.FromSeconds(10), cancellationToken: _polling.Token);
+        var count = 0;
+        await foreach (var response in call.ResponseStream.ReadAllAsync(_polling.Token))
+        {
+            foreach (var job in response.Jobs)
+            {
+                await _capacity.WaitAsync(_abort.Token);
+                count++;
+                Start(job);
+            }
+        }
+        return count;
+    }
+
+    private void Start(ActivatedJob job)
+    {
+        var run = Task.Run(async () =>
+        {
+            try
+            {
+                await _handler.HandleAsync(job, _abort.Token);
+            }
+            catch (Exception e) when (e is RpcException or OperationCanceledException)
+            {
+                // NOT_FOUND: the job timed out and went elsewhere; cancelled: shutdown gave up on it. Zeebe re-activates it either way.
+                _logger.LogWarning("Job {JobKey} of {Connector} via {Protocol} was not reported: {Error}", job.Key, Type, "Zeebe", e.Message);
+            }
+            finally
+            {
+                _capacity.Release();
+            }
+        });
+        lock (_running)
+            _running.Add(run);
+        run.ContinueWith(t => { lock (_running) _running.Remove(t); }, TaskScheduler.Default);
+    }
+
+    /// <summary>Stops activating, lets running jobs finish and report within the drain timeout, then gives up on the rest.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _polling.Cancel();
+        await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
+        Task[] running;
+        lock (_running)
+            running = [.. _running];
+        var drained = Task.WhenAll(running);
+        if (await Task.WhenAny(drained, Task.Delay(_options.DrainTimeout)) != drained)
+            _logger.LogWarning("{Count} {Connector} jobs did not finish within the drain timeout; Zeebe will hand them out again", running.Count(t => !t.IsCompleted), Type);
+        _abort.Cancel();
+        await drained.ContinueWith(_ => { }, TaskScheduler.Default);
+        _polling.Dispose();
+        _abort.Dispose();
+    }
+}

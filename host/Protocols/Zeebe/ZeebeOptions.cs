@@ -1,0 +1,29 @@
+namespace Switchboard.Host.Protocols.Zeebe;
+
+/// <summary>Settings of the Zeebe job worker (configuration section <c>Switchboard:Zeebe</c>; the gateway address also from <c>ZEEBE_GRPC_ADDRESS</c>, <c>ZEEBE_ADDRESS</c> or <c>CAMUNDA_GRPC_ADDRESS</c>).</summary>
+public sealed class ZeebeOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string Section = "Switchboard:Zeebe";
+
+    /// <summary>Gateway address: <c>host:port</c> (plaintext), or an <c>http://</c> / <c>https://</c> URL; none leaves the adapter off.</summary>
+    public string? Address { get; set; }
+
+    /// <summary>Name the gateway records as the worker of each activated job.</summary>
+    public string WorkerName { get; set; } = $"switchboard-{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>Jobs one connector type may hold at once.</summary>
+    public int MaxJobsActive { get; set; } = 32;
+
+    /// <summary>How long an activated job stays ours before the gateway hands it out again.</summary>
+    public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long one ActivateJobs call may wait for jobs (long polling).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Pause between two polls that found nothing.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>At shutdown, how long running jobs may take to finish and report.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}

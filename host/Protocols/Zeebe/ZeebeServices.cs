@@ -1,0 +1,18 @@
+namespace Switchboard.Host.Protocols.Zeebe;
+
+/// <summary>Registers the Zeebe job worker adapter and its options.</summary>
+internal static class ZeebeServices
+{
+    public static void AddZeebe(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ZeebeOptions>()
+            .Bind(builder.Configuration.GetSection(ZeebeOptions.Section))
+            .Validate(o => o.MaxJobsActive > 0, "Switchboard:Zeebe:MaxJobsActive must be positive")
+            .Validate(o => o.JobTimeout >= TimeSpan.FromSeconds(1), "Switchboard:Zeebe:JobTimeout must be at least 1 s")
+            .Validate(o => o.RequestTimeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero, "Switchboard:Zeebe:RequestTimeout and PollInterval must be positive")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.WorkerName), "Switchboard:Zeebe:WorkerName must not be empty")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ZeebeWorkers>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ZeebeWorkers>());
+    }
+}

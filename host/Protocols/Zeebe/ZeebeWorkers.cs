@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Options;
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
+using Switchboard.Host.Metadata;
+
+namespace Switchboard.Host.Protocols.Zeebe;
+
+/// <summary>One job worker per connector type in the catalog, opened and closed as the catalog changes; off when no gateway is configured.</summary>
+internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pipeline, IOptions<ZeebeOptions> options, IConfiguration configuration,
+    ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+{
+    private readonly ILogger _logger = loggers.CreateLogger<ZeebeWorkers>();
+    private readonly Dictionary<string, JobWorker> _workers = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private GrpcChannel? _channel;
+    private Gateway.Gateway.GatewayClient? _gateway;
+    private JobHandler? _handler;
+
+    /// <summary>The gateway in use, or null when the adapter is off.</summary>
+    public Uri? Address { get; private set; }
+
+    /// <summary>The workers open now, by job type.</summary>
+    public IReadOnlyList<JobWorker> Workers
+    {
+        get { lock (_workers) return [.. _workers.Values]; }
+    }
+
+    /// <summary>The adapter's state for <c>/health</c>: off, connected, or retrying with the last error; and each worker's job type and load.</summary>
+    public JsonObject Describe()
+    {
+        if (Address is null)
+            return new JsonObject { ["state"] = "off", ["reason"] = "no gateway address configured" };
+        var workers = Workers;
+        var error = workers.Select(w => w.LastError).FirstOrDefault(e => e is not null);
+        return new JsonObject
+        {
+            ["state"] = error is null ? "connected" : "retrying",
+            ["address"] = Address.GetLeftPart(UriPartial.Authority),
+            ["lastError"] = error,
+            ["workers"] = new JsonArray(workers.Select(w => (JsonNode?)new JsonObject
+            {
+                ["jobType"] = w.Type,
+                ["activeJobs"] = w.Active,
+                ["state"] = w.LastError is null ? "polling" : "retrying",
+            }).ToArray()),
+        };
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Address = ZeebeAddress.Resolve(options.Value, configuration);
+        if (Address is null)
+        {
+            _logger.LogInformation("Zeebe adapter off: no gateway address (set ZEEBE_GRPC_ADDRESS or Switchboard:Zeebe:Address); the HTTP protocols serve");
+            return;
+        }
+        _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                // Long polls sit idle for seconds: keep-alive pings keep proxies from cutting them.
+                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+                EnableMultipleHttp2Connections = true,
+            },
+        });
+        _gateway = new Gateway.Gateway.GatewayClient(_channel);
+        _handler = new JobHandler(_gateway, pipeline, loggers.CreateLogger<JobHandler>());
+        catalog.Changed += OnChanged;
+        await SyncAsync();
+        _logger.LogInformation("Zeebe adapter on: gateway {Address}, worker {Worker}", Address, options.Value.WorkerName);
+    }
+
+    private void OnChanged(CatalogChange change) => _ = SyncAsync();
+
+    // The catalog is the source of truth: open a worker for each type it serves and close the others.
+    private async Task SyncAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            var wanted = catalog.Connectors.ToDictionary(c => c.Type, StringComparer.Ordinal);
+            List<JobWorker> closing;
+            lock (_workers)
+            {
+                closing = _workers.Values.Where(w => !wanted.ContainsKey(w.Type)).ToList();
+                foreach (var connector in wanted.Values.Where(c => !_workers.ContainsKey(c.Type)))
+                {
+                    _workers[connector.Type] = new JobWorker(connector, _gateway!, _handler!, options.Value, _logger);
+                    _logger.LogInformation("Zeebe worker for {Connector} opened via {Protocol}", connector.Type, "Zeebe");
+                }
+            }
+            // A closing worker stays listed until its running jobs have reported.
+            foreach (var worker in closing)
+            {
+                await worker.DisposeAsync();
+                lock (_workers)
+                    _workers.Remove(worker.Type);
+                _logger.LogInformation("Zeebe worker for {Connector} closed via {Protocol}", worker.Type, "Zeebe");
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        catalog.Changed -= OnChanged;
+        List<JobWorker> all;
+        lock (_workers)
+        {
+            all = [.. _workers.Values];
+            _workers.Clear();
+        }
+        await Task.WhenAll(all.Select(w => w.DisposeAsync().AsTask()));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _channel?.Dispose();
+    }
+}

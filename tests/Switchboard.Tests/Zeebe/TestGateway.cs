@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Grpc.Core;
+using Switchboard.Host.Protocols.Zeebe.Gateway;
+
+namespace Switchboard.Tests.Zeebe;
+
+/// <summary>An in-memory Zeebe gateway: jobs a test creates, handed out by long-polled ActivateJobs, with the real gateway's answers to job commands.</summary>
+/// <remarks>Follows ../shared/spec/zeebe.md: a poll with nothing to hand out ends OK with no message after requestTimeout; unknown or inactive jobs are NOT_FOUND; failed jobs with retries come back after their backoff, without retries they raise an incident; an activated job whose timeout passes is handed out again.</remarks>
+public sealed class TestGateway : Gateway.GatewayBase
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<long, TestJob> _jobs = [];
+    private long _nextKey = 2251799813685249;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Every ActivateJobs request received, for asserting what the worker asked for.</summary>
+    public List<ActivateJobsRequest> ActivateRequests { get; } = [];
+
+    /// <summary>Creates an activatable job of <paramref name="type"/>.</summary>
+    public long CreateJob(string type, string variables = "{}", Dictionary<string, string>? headers = null, int retries = 3)
+    {
+        lock (_lock)
+        {
+            var key = _nextKey++;
+            _jobs[key] = new TestJob(key, type, variables, System.Text.Json.JsonSerializer.Serialize(headers ?? []), retries);
+            Pulse();
+            return key;
+        }
+    }
+
+    /// <summary>The job's current record.</summary>
+    public TestJob Job(long key)
+    {
+        lock (_lock)
+            return _jobs[key];
+    }
+
+    /// <summary>Waits until the job reaches a final state (completed, failed, error thrown) and returns it.</summary>
+    public async Task<TestJob> FinishedAsync(long key, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+            {
+                var job = _jobs[key];
+                if (job.State is JobState.Completed or JobState.Failed or JobState.Incident or JobState.ErrorThrown)
+                    return job;
+                changed = _changed.Task;
+            }
+            var left = until - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || await Task.WhenAny(changed, Task.Delay(left)) != changed)
+                throw new TimeoutException($"job {key} did not finish; it is {Job(key).State}");
+        }
+    }
+
+    public override async Task ActivateJobs(ActivateJobsRequest request, IServerStreamWriter<ActivateJobsResponse> responseStream, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Type) || string.IsNullOrWhiteSpace(request.Worker) || request.Timeout < 1 || request.MaxJobsToActivate < 1)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "type and worker must not be blank; timeout and maxJobsToActivate must be positive"));
+        lock (_lock)
+            ActivateRequests.Add(request);
+        var wait = request.RequestTimeout == 0 ? TimeSpan.FromSeconds(10) : TimeSpan.FromMilliseconds(Math.Max(0, request.RequestTimeout));
+        var until = DateTime.UtcNow + wait;
+        while (!context.CancellationToken.IsCancellationRequested)
+        {
+            Task changed;
+            var response = new ActivateJobsResponse();
+            lock (_lock)
+            {
+                var now = DateTime.UtcNow;
+                foreach (var job in _jobs.Values.Where(j => j.Type == request.Type && j.ActivatableAt(now)).OrderBy(j => j.Key).Take(request.MaxJobsToActivate))
+                {
+                    job.Activate(request.Worker, now + TimeSpan.FromMilliseconds(request.Timeout));
+                    response.Jobs.Add(job.ToActivated(request.FetchVariable));
+                }
+                changed = _changed.Task;
+            }
+            if (response.Jobs.Count > 0)
+            {
+                await responseStream.WriteAsync(response);
+                return;
+            }
+            var left = until - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+                return; // the real gateway ends an empty long poll OK, with no message
+            // Wake on a new or returned job, or in time to notice retry backoffs and job timeouts ending.
+            await Task.WhenAny(changed, Task.Delay(left < TimeSpan.FromMilliseconds(50) ? left : TimeSpan.FromMilliseconds(50), context.CancellationToken));
+        }
+    }
+
+    public override Task<CompleteJobResponse> CompleteJob(CompleteJobRequest request, ServerCallContext context)
+    {
+        Command(request.JobKey, job =>
+        {
+            job.Completions++;
+            job.Complete(request.Variables);
+        });
+        return Task.FromResult(new CompleteJobResponse());
+    }
+
+    public override Task<FailJobResponse> FailJob(FailJobRequest request, ServerCallContext context)
+    {
+        Command(request.JobKey, job => job.Fail(request.Retries, request.ErrorMessage, TimeSpan.FromMilliseconds(request.RetryBackOff), request.Variables));
+        return Task.FromResult(new FailJobResponse());
+    }
+
+    public override Task<ThrowErrorResponse> ThrowError(ThrowErrorRequest request, ServerCallContext context)
+    {
+        Command(request.JobKey, job => job.Throw(request.ErrorCode, request.ErrorMessage));
+        return Task.FromResult(new ThrowErrorResponse());
+    }
+
+    public override Task<UpdateJobTimeoutResponse> UpdateJobTimeout(UpdateJobTimeoutRequest request, ServerCallContext context)
+    {
+        Command(request.JobKey, job => job.ExtendTo(DateTime.UtcNow + TimeSpan.FromMilliseconds(request.Timeout), TimeSpan.FromMilliseconds(request.Timeout)));
+        return Task.FromResult(new UpdateJobTimeoutResponse());
+    }
+
+    public override Task<TopologyResponse> Topology(TopologyRequest request, ServerCallContext context) =>
+        Task.FromResult(new TopologyResponse
+        {
+            ClusterSize = 1, PartitionsCount = 1, ReplicationFactor = 1, GatewayVersion = "8.8.0-switchboard-test",
+            Brokers = { new BrokerInfo { NodeId = 0, Host = "127.0.0.1", Port = 26501, Version = "8.8.0", Partitions = { new Partition { PartitionId = 1 } } } },
+        });
+
+    private void Command(long key, Action<TestJob> apply)
+    {
+        lock (_lock)
+        {
+            if (!_jobs.TryGetValue(key, out var job) || job.State != JobState.Activated)
+                throw new RpcException(new Status(StatusCode.NotFound, $"Command rejected: job {key} is not activated"));
+            apply(job);
+            Pulse();
+        }
+    }
+
+    private void Pulse()
+    {
+        var previous = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        previous.TrySetResult();
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Tests.Zeebe;
+
+/// <summary>The test gateway served over gRPC (HTTP/2 cleartext, gzip accepted) on a loopback port.</summary>
+public sealed class TestGatewayServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestGatewayServer(WebApplication app, TestGateway gateway, int port)
+    {
+        _app = app;
+        Gateway = gateway;
+        Port = port;
+    }
+
+    public TestGateway Gateway { get; }
+    public int Port { get; }
+
+    /// <summary>The address to give the host: <c>127.0.0.1:port</c>, as users write ZEEBE_ADDRESS.</summary>
+    public string Address => $"127.0.0.1:{Port}";
+
+    public static async Task<TestGatewayServer> StartAsync(TestGateway? gateway = null, int port = 0)
+    {
+        gateway ??= new TestGateway();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc(o => o.ResponseCompressionAlgorithm = null);
+        builder.Services.AddSingleton(gateway);
+        var app = builder.Build();
+        app.MapGrpcService<TestGateway>();
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new TestGatewayServer(app, gateway, address.Port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

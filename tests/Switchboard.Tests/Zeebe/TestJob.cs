@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using Switchboard.Host.Protocols.Zeebe.Gateway;
+
+namespace Switchboard.Tests.Zeebe;
+
+/// <summary>Where a test gateway job is in its life.</summary>
+public enum JobState
+{
+    Activatable,
+    Activated,
+    Completed,
+    Failed,
+    Incident,
+    ErrorThrown,
+}
+
+/// <summary>One job of the test gateway and everything the worker did to it.</summary>
+public sealed class TestJob(long key, string type, string variables, string headers, int retries)
+{
+    private DateTime _availableAt = DateTime.MinValue;
+    private DateTime _deadline;
+
+    public long Key { get; } = key;
+    public string Type { get; } = type;
+    public int Retries { get; private set; } = retries;
+    public JobState State { get; private set; } = JobState.Activatable;
+    public int Activations { get; private set; }
+    public int Completions { get; set; }
+    public string? Worker { get; private set; }
+    public JsonObject? CompletedVariables { get; private set; }
+    public string? ErrorMessage { get; private set; }
+    public string? ErrorCode { get; private set; }
+    public TimeSpan? RetryBackoff { get; private set; }
+    public JsonObject? FailVariables { get; private set; }
+    public TimeSpan? ExtendedTimeout { get; private set; }
+
+    /// <summary>Whether ActivateJobs may hand the job out now: new, back after a retry backoff, or timed out with its worker.</summary>
+    public bool ActivatableAt(DateTime now) =>
+        (State == JobState.Activatable && now >= _availableAt) || (State == JobState.Activated && now >= _deadline);
+
+    public void Activate(string worker, DateTime deadline)
+    {
+        State = JobState.Activated;
+        Worker = worker;
+        _deadline = deadline;
+        Activations++;
+    }
+
+    public ActivatedJob ToActivated(IReadOnlyCollection<string> fetch)
+    {
+        var all = JsonNode.Parse(variables)!.AsObject();
+        // fetchVariable limits what travels, as the real gateway does; empty means all.
+        var sent = fetch.Count == 0 ? all : new JsonObject(all.Where(p => fetch.Contains(p.Key)).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        return new ActivatedJob
+        {
+            Key = Key, Type = Type, ProcessInstanceKey = Key + 1000, BpmnProcessId = "test-process", ProcessDefinitionVersion = 1,
+            ProcessDefinitionKey = 4503599627370497, ElementId = "task", ElementInstanceKey = Key + 2000, CustomHeaders = headers,
+            Worker = Worker, Retries = Retries, Deadline = new DateTimeOffset(_deadline).ToUnixTimeMilliseconds(), Variables = sent.ToJsonString(),
+            TenantId = "<default>",
+        };
+    }
+
+    public void Complete(string completion)
+    {
+        State = JobState.Completed;
+        CompletedVariables = JsonNode.Parse(string.IsNullOrEmpty(completion) ? "{}" : completion)!.AsObject();
+    }
+
+    public void Fail(int retries, string message, TimeSpan backoff, string failVariables)
+    {
+        Retries = retries;
+        ErrorMessage = message;
+        RetryBackoff = backoff;
+        FailVariables = string.IsNullOrEmpty(failVariables) ? null : JsonNode.Parse(failVariables)!.AsObject();
+        State = retries > 0 ? JobState.Failed : JobState.Incident;
+        _availableAt = DateTime.UtcNow + backoff;
+    }
+
+    /// <summary>Puts a failed job with retries back in line; a test calls this to watch the retry run.</summary>
+    public void Retry() => State = State == JobState.Failed ? JobState.Activatable : State;
+
+    public void Throw(string code, string message)
+    {
+        State = JobState.ErrorThrown;
+        ErrorCode = code;
+        ErrorMessage = message;
+    }
+
+    public void ExtendTo(DateTime deadline, TimeSpan timeout)
+    {
+        _deadline = deadline;
+        ExtendedTimeout = timeout;
+    }
+}

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Host.Protocols.Zeebe;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Zeebe;
+
+public sealed class ZeebeWorkerTests
+{
+    private static readonly string[] FastPolling =
+    [
+        "Switchboard:Zeebe:PollInterval=00:00:00.050",
+        "Switchboard:Zeebe:RequestTimeout=00:00:01",
+        "Switchboard:Zeebe:WorkerName=switchboard-test-worker",
+    ];
+
+    private static Task<RunningHost> HostAsync(PluginSandbox sandbox, string address) =>
+        RunningHost.StartAsync(sandbox.Directory, [.. FastPolling, "Switchboard:Zeebe:Address=" + address]);
+
+    private static PluginSandbox Plugins(params string[] testPlugins)
+    {
+        var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        foreach (var plugin in testPlugins)
+            sandbox.Add(Repository.TestPlugin(plugin + ".V1"), plugin);
+        return sandbox;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task A_job_is_completed_with_the_output_under_the_result_variable()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        await using var host = await HostAsync(sandbox, server.Address);
+
+        var key = server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"multiply","a":6,"b":7,"unrelated":"x"}""",
+            new() { ["resultVariable"] = "calculation" });
+        var job = await server.Gateway.FinishedAsync(key);
+
+        job.State.Should().Be(JobState.Completed);
+        job.Completions.Should().Be(1);
+        job.Worker.Should().Be("switchboard-test-worker");
+        job.CompletedVariables!["calculation"]!["result"]!.GetValue<double>().Should().Be(42);
+        job.CompletedVariables["calculation"]!["action"]!.GetValue<string>().Should().Be("multiply");
+        server.Gateway.ActivateRequests.Should().Contain(r => r.Type == "io.switchboard:calculator:1"
+            && r.FetchVariable.OrderBy(v => v).SequenceEqual(new[] { "a", "action", "b" }), "only the declared inputs are fetched");
+    }
+
+    [Fact]
+    public async Task Without_a_result_variable_the_job_completes_with_no_variables()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        await using var host = await HostAsync(sandbox, server.Address);
+
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":2}"""));
+
+        job.State.Should().Be(JobState.Completed);
+        job.CompletedVariables.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_input_error_fails_the_job_without_retries()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        await using var host = await HostAsync(sandbox, server.Address);
+
+        var divide = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"divide","a":1,"b":0}"""));
+        var unbound = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"power","a":"x"}"""));
+
+        divide.State.Should().Be(JobState.Incident, "retrying a division by zero cannot help");
+        divide.Retries.Should().Be(0);
+        divide.ErrorMessage.Should().Contain("divide by zero");
+        divide.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("DivisionByZero");
+        unbound.Retries.Should().Be(0);
+        unbound.ErrorMessage.Should().Contain("action").And.Contain("a ").And.Contain("b ");
+    }
+
+    [Fact]
+    public async Task A_connector_error_spends_one_retry_with_the_headers_backoff_and_masks_the_secret()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins("ReloadProbe");
+        await using var host = await HostAsync(sandbox, server.Address);
+
+        var key = server.Gateway.CreateJob("test.switchboard:probe:1", """{"token":"tok-SECRET-99","code":"UpstreamBusy","retryable":true}""",
+            new() { ["operation"] = "fail", ["retryBackoff"] = "PT2S" }, retries: 3);
+        var job = await server.Gateway.FinishedAsync(key);
+
+        job.State.Should().Be(JobState.Failed);
+        job.Retries.Should().Be(2);
+        job.RetryBackoff.Should().Be(TimeSpan.FromSeconds(2));
+        job.ErrorMessage.Should().Contain("upstream rejected token ***").And.NotContain("tok-SECRET-99");
+        job.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("UpstreamBusy");
+    }
+
+    [Fact]
+    public async Task A_bad_retryBackoff_header_fails_the_job_without_retries_and_jobTimeout_extends_the_job_first()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        await using var host = await HostAsync(sandbox, server.Address);
+
+        var bad = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":2}""",
+            new() { ["retryBackoff"] = "soon" }));
+        var extended = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":2}""",
+            new() { ["jobTimeout"] = "PT10M" }));
+
+        bad.Retries.Should().Be(0);
+        bad.ErrorMessage.Should().Contain("retryBackoff");
+        extended.State.Should().Be(JobState.Completed);
+        extended.ExtendedTimeout.Should().Be(TimeSpan.FromMinutes(10));
+    }
+
+    [Fact]
+    public async Task A_gateway_that_is_down_at_start_gets_its_backlog_done_once_it_is_up()
+    {
+        var port = FreePort();
+        using var sandbox = Plugins();
+        await using var host = await HostAsync(sandbox, $"127.0.0.1:{port}");
+        var retrying = await Eventually.WaitFor(async () => System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/health"))!["zeebe"]!,
+            z => z["state"]!.GetValue<string>() == "retrying", because: "the worker meets a refused connection and says so");
+        retrying["lastError"]!.GetValue<string>().Should().StartWith("Unavailable");
+
+        var gateway = new TestGateway();
+        var keys = Enumerable.Range(1, 5).Select(i => gateway.CreateJob("io.switchboard:calculator:1", $$"""{"action":"add","a":{{i}},"b":1}""")).ToList();
+        await using var server = await TestGatewayServer.StartAsync(gateway, port);
+
+        foreach (var key in keys)
+            (await gateway.FinishedAsync(key)).State.Should().Be(JobState.Completed);
+        keys.Select(k => gateway.Job(k).Completions).Should().OnlyContain(c => c == 1, "no job is completed twice");
+    }
+
+    [Fact]
+    public async Task Workers_follow_the_catalog_a_dropped_in_plugin_gets_its_jobs_and_a_removed_one_stops()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        await using var host = await HostAsync(sandbox, server.Address);
+        var workers = host.Services.GetRequiredService<ZeebeWorkers>();
+        workers.Workers.Select(w => w.Type).Should().Equal("io.switchboard:calculator:1");
+
+        var folder = sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe");
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("test.switchboard:probe:1", """{"echo":"hi"}""",
+            new() { ["operation"] = "identify", ["resultVariable"] = "probe" }));
+        job.CompletedVariables!["probe"]!["variant"]!.GetValue<string>().Should().Be("v1");
+
+        Directory.Delete(folder, recursive: true);
+        await Eventually.WaitFor(() => workers.Workers.All(w => w.Type != "test.switchboard:probe:1"), because: "the removed connector's worker closes");
+        await Task.Delay(300); // the gateway learns of the cancelled long poll a moment after the worker drops it
+        var orphan = server.Gateway.CreateJob("test.switchboard:probe:1", """{"echo":"late"}""", new() { ["operation"] = "identify" });
+        await Task.Delay(1500);
+        server.Gateway.Job(orphan).State.Should().Be(JobState.Activatable, "nobody serves the type any more");
+    }
+
+    [Fact]
+    public async Task Without_a_gateway_address_the_adapter_stays_off_and_the_HTTP_protocols_serve()
+    {
+        using var sandbox = Plugins();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+
+        var workers = host.Services.GetRequiredService<ZeebeWorkers>();
+        workers.Address.Should().BeNull();
+        workers.Workers.Should().BeEmpty();
+        var health = System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/health"))!;
+        health["status"]!.GetValue<string>().Should().Be("healthy");
+        health["zeebe"]!["state"]!.GetValue<string>().Should().Be("off");
+        (await host.Http.PostAsync("/csp/connector", new StringContent(
+            """{"jsonrpc":"2.0","id":1,"method":"io.switchboard:calculator:1","params":{"input":{"action":"add","a":1,"b":2}}}""")))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("gateway:26500", "http://gateway:26500/")]
+    [InlineData("gateway", "http://gateway:26500/")]
+    [InlineData("https://cluster.example:443", "https://cluster.example/")]
+    public void Addresses_are_read_as_Camunda_clients_read_them(string address, string expected)
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        ZeebeAddress.Resolve(new ZeebeOptions { Address = address }, configuration)!.ToString().Should().Be(expected);
+    }
+
+    [Fact]
+    public void An_address_with_a_path_is_refused_with_a_clear_message()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        var resolve = () => ZeebeAddress.Resolve(new ZeebeOptions { Address = "http://gateway:26500/zeebe" }, configuration);
+        resolve.Should().Throw<InvalidOperationException>().WithMessage("*not a gateway address*");
+    }
+}
