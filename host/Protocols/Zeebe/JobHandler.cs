@@ -2,9 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Grpc.Core;
 using Switchboard.Abstractions;
+using Switchboard.Host.Feel.Connectors;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Protocols.Zeebe.Gateway;
 using Call = Switchboard.Host.Invocation.Invocation;
+using FeelFailure = Switchboard.Host.Feel.Connectors.ConnectorFailure;
 
 namespace Switchboard.Host.Protocols.Zeebe;
 
@@ -52,6 +54,10 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             RequestId = job.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, stopping);
 
+        // errorExpression may turn any outcome, success included, into a BPMN error, a job error or a completion.
+        if (headers.ErrorExpression is { } errorExpression && await ApplyErrorExpressionAsync(job, errorExpression, outcome, stopping))
+            return;
+
         if (outcome.Error is { } error)
         {
             // Input errors cannot succeed on a retry; anything else spends one retry unless the connector chose otherwise.
@@ -62,6 +68,49 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         }
 
         var completion = headers.ResultVariable is { } name ? new JsonObject { [name] = outcome.Output?.DeepClone() } : new JsonObject();
+        if (headers.ResultExpression is { } resultExpression)
+        {
+            var mapped = ResultMapping.Apply(resultExpression, outcome.Output);
+            if (mapped.Variables is null)
+            {
+                await FailAsync(job, 0, mapped.Error!, "InvalidResultExpression", TimeSpan.Zero, stopping);
+                return;
+            }
+            foreach (var (key, value) in mapped.Variables)
+                completion[key] = value?.DeepClone();
+        }
+        await CompleteAsync(job, completion, stopping);
+    }
+
+    private async Task<bool> ApplyErrorExpressionAsync(ActivatedJob job, string expression, Outcome outcome, CancellationToken stopping)
+    {
+        var failure = outcome.Error is { } error ? new FeelFailure(error.Code, error.Message) : null;
+        switch (ErrorMapping.Decide(expression, outcome.Output, failure, job.Retries))
+        {
+            case ErrorDecision.BpmnError bpmn:
+                await JobCommands.RetryAsync(() => gateway.ThrowErrorAsync(new ThrowErrorRequest
+                {
+                    JobKey = job.Key, ErrorCode = bpmn.Code, ErrorMessage = Cut(bpmn.Message), Variables = bpmn.Variables.ToJsonString(),
+                }, cancellationToken: stopping).ResponseAsync, stopping);
+                logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} threw BPMN error {ErrorCode}",
+                    job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, bpmn.Code);
+                return true;
+            case ErrorDecision.JobError fail:
+                await FailAsync(job, fail.Retries, fail.Message, "JobError", fail.RetryBackoff, stopping, fail.Variables);
+                return true;
+            case ErrorDecision.Ignore ignore:
+                await CompleteAsync(job, ignore.Variables, stopping);
+                return true;
+            case ErrorDecision.Invalid invalid:
+                await FailAsync(job, 0, invalid.Message, "InvalidErrorExpression", TimeSpan.Zero, stopping);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private async Task CompleteAsync(ActivatedJob job, JsonObject completion, CancellationToken stopping)
+    {
         var text = completion.ToJsonString();
         if (text.Length > MaxVariablesBytes)
         {
@@ -73,10 +122,14 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe);
     }
 
-    private async Task FailAsync(ActivatedJob job, int retries, string message, string code, TimeSpan backoff, CancellationToken stopping)
+    private static string Cut(string message) => message.Length > MaxErrorMessage ? message[..MaxErrorMessage] : message;
+
+    private async Task FailAsync(ActivatedJob job, int retries, string message, string code, TimeSpan backoff, CancellationToken stopping,
+        JsonObject? extraVariables = null)
     {
-        var cut = message.Length > MaxErrorMessage ? message[..MaxErrorMessage] : message;
-        var variables = new JsonObject { ["error"] = new JsonObject { ["type"] = "ConnectorError", ["code"] = code, ["message"] = cut } };
+        var cut = Cut(message);
+        var variables = extraVariables?.DeepClone().AsObject() ?? new JsonObject();
+        variables["error"] = new JsonObject { ["type"] = "ConnectorError", ["code"] = code, ["message"] = cut };
         await JobCommands.RetryAsync(() => gateway.FailJobAsync(new FailJobRequest
         {
             JobKey = job.Key,

@@ -4,7 +4,8 @@ using System.Xml;
 namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>The task headers the connector runtime reads from a job's <c>customHeaders</c>.</summary>
-internal sealed record JobHeaders(string? ResultVariable, string? Operation, TimeSpan? RetryBackoff, TimeSpan? JobTimeout)
+internal sealed record JobHeaders(string? ResultVariable, string? Operation, TimeSpan? RetryBackoff, TimeSpan? JobTimeout,
+    string? ResultExpression = null, string? ErrorExpression = null)
 {
     /// <summary>Reads the headers; the problem, naming the header, when one is malformed.</summary>
     public static (JobHeaders? Headers, string? Problem) Parse(string customHeaders)
@@ -24,7 +25,8 @@ internal sealed record JobHeaders(string? ResultVariable, string? Operation, Tim
         var (timeout, timeoutProblem) = Duration(values, "jobTimeout");
         if ((backoffProblem ?? timeoutProblem) is { } problem)
             return (null, problem);
-        return (new JobHeaders(Text(values, "resultVariable"), Text(values, "operation"), backoff, timeout), null);
+        return (new JobHeaders(Text(values, "resultVariable"), Text(values, "operation"), backoff, timeout,
+            Text(values, "resultExpression"), Text(values, "errorExpression")), null);
     }
 
     private static string? Text(Dictionary<string, string?> values, string name) =>
