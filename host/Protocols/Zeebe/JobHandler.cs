@@ -5,13 +5,14 @@ using Switchboard.Abstractions;
 using Switchboard.Host.Feel.Connectors;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Protocols.Zeebe.Gateway;
+using Switchboard.Host.Protocols.Zeebe.Secrets;
 using Call = Switchboard.Host.Invocation.Invocation;
 using FeelFailure = Switchboard.Host.Feel.Connectors.ConnectorFailure;
 
 namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>One activated job: headers and variables into an invocation, its outcome into CompleteJob or FailJob.</summary>
-internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, InvocationPipeline pipeline, ILogger logger)
+internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, InvocationPipeline pipeline, ISecretProvider secrets, ILogger logger)
 {
     /// <summary>FailJob messages longer than this are cut (the connector runtime's limit).</summary>
     public const int MaxErrorMessage = 6000;
@@ -31,10 +32,12 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             await JobCommands.RetryAsync(() => gateway.UpdateJobTimeoutAsync(
                 new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds }, cancellationToken: stopping).ResponseAsync, stopping);
 
+        var usedSecrets = new HashSet<string>(StringComparer.Ordinal);
         JsonObject? variables;
         try
         {
-            variables = string.IsNullOrWhiteSpace(job.Variables) ? new JsonObject() : JsonNode.Parse(job.Variables) as JsonObject;
+            var text = SecretPlaceholders.Replace(job.Variables ?? "", secrets, usedSecrets);
+            variables = string.IsNullOrWhiteSpace(text) ? new JsonObject() : JsonNode.Parse(text) as JsonObject;
         }
         catch (JsonException)
         {
@@ -51,6 +54,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             JobKey = job.Key,
             ProcessInstanceId = job.ProcessInstanceKey.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Retries = job.Retries,
+            KnownSecrets = usedSecrets,
             RequestId = job.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, stopping);
 

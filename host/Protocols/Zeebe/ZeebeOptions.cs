@@ -24,6 +24,9 @@ public sealed class ZeebeOptions
     /// <summary>Pause between two polls that found nothing.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Prefix of the environment variables holding <c>{{secrets.NAME}}</c> values.</summary>
+    public string SecretPrefix { get; set; } = "SECRET_";
+
     /// <summary>At shutdown, how long running jobs may take to finish and report.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

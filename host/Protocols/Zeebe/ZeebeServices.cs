@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Switchboard.Host.Protocols.Zeebe.Secrets;
+
 namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>Registers the Zeebe job worker adapter and its options.</summary>
@@ -12,6 +16,8 @@ internal static class ZeebeServices
             .Validate(o => o.RequestTimeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero, "Switchboard:Zeebe:RequestTimeout and PollInterval must be positive")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WorkerName), "Switchboard:Zeebe:WorkerName must not be empty")
             .ValidateOnStart();
+        // TryAdd: a deployment that registers its own provider (a vault, say) first keeps it.
+        builder.Services.TryAddSingleton<ISecretProvider>(sp => new EnvironmentSecretProvider(sp.GetRequiredService<IOptions<ZeebeOptions>>().Value.SecretPrefix));
         builder.Services.AddSingleton<ZeebeWorkers>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ZeebeWorkers>());
     }

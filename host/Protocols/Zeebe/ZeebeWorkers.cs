@@ -4,12 +4,13 @@ using Microsoft.Extensions.Options;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Metadata;
+using Switchboard.Host.Protocols.Zeebe.Secrets;
 
 namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>One job worker per connector type in the catalog, opened and closed as the catalog changes; off when no gateway is configured.</summary>
 internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pipeline, IOptions<ZeebeOptions> options, IConfiguration configuration,
-    ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+    ISecretProvider secrets, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<ZeebeWorkers>();
     private readonly Dictionary<string, JobWorker> _workers = new(StringComparer.Ordinal);
@@ -68,7 +69,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
             },
         });
         _gateway = new Gateway.Gateway.GatewayClient(_channel);
-        _handler = new JobHandler(_gateway, pipeline, loggers.CreateLogger<JobHandler>());
+        _handler = new JobHandler(_gateway, pipeline, secrets, loggers.CreateLogger<JobHandler>());
         catalog.Changed += OnChanged;
         await SyncAsync();
         _logger.LogInformation("Zeebe adapter on: gateway {Address}, worker {Worker}", Address, options.Value.WorkerName);

@@ -104,6 +104,38 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task Secret_placeholders_are_filled_from_the_environment_and_masked_in_what_goes_back()
+    {
+        var prefix = "SBTEST_" + Guid.NewGuid().ToString("N")[..8] + "_";
+        Environment.SetEnvironmentVariable(prefix + "API_TOKEN", "tok-\"quoted\"-77");
+        Environment.SetEnvironmentVariable(prefix + "OPERAND", "12345");
+        try
+        {
+            await using var server = await TestGatewayServer.StartAsync();
+            using var sandbox = Plugins("ReloadProbe");
+            await using var host = await RunningHost.StartAsync(sandbox.Directory,
+                [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Switchboard:Zeebe:SecretPrefix=" + prefix]);
+
+            var failed = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("test.switchboard:probe:1",
+                """{"token":"{{secrets.API_TOKEN}}","code":"Rejected"}""", new() { ["operation"] = "fail" }));
+            var added = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1",
+                """{"action":"add","a":"secrets.OPERAND","b":1}""", new() { ["resultVariable"] = "sum" }));
+            var unknown = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("test.switchboard:probe:1",
+                """{"echo":"{{secrets.NOT_THERE}}"}""", new() { ["operation"] = "identify", ["resultVariable"] = "probe" }));
+
+            failed.ErrorMessage.Should().Be("upstream rejected token ***", "the value reached the connector and was masked on the way back");
+            failed.FailVariables!.ToJsonString().Should().NotContain("quoted");
+            added.CompletedVariables!["sum"]!["result"]!.GetValue<double>().Should().Be(12346);
+            unknown.CompletedVariables!["probe"]!["echo"]!.GetValue<string>().Should().Be("{{secrets.NOT_THERE}}", "an unknown secret stays as written");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(prefix + "API_TOKEN", null);
+            Environment.SetEnvironmentVariable(prefix + "OPERAND", null);
+        }
+    }
+
+    [Fact]
     public async Task A_bad_retryBackoff_header_fails_the_job_without_retries_and_jobTimeout_extends_the_job_first()
     {
         await using var server = await TestGatewayServer.StartAsync();
