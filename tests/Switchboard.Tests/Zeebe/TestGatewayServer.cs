@@ -42,6 +42,15 @@ public sealed class TestGatewayServer : IAsyncDisposable
         return new TestGatewayServer(app, gateway, address.Port);
     }
 
+    /// <summary>Stops at once, cutting open calls as a crashed gateway would; the <see cref="Gateway"/> state survives for a restart.</summary>
+    public async Task KillAsync()
+    {
+        using var now = new CancellationTokenSource();
+        await now.CancelAsync();
+        await _app.StopAsync(now.Token);
+        await _app.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -173,6 +173,27 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task A_gateway_killed_mid_run_loses_no_job_and_completes_none_twice()
+    {
+        var gateway = new TestGateway();
+        var first = await TestGatewayServer.StartAsync(gateway);
+        using var sandbox = Plugins("ReloadProbe");
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            [.. FastPolling, "Switchboard:Zeebe:Address=" + first.Address, "Switchboard:Zeebe:JobTimeout=00:00:02"]);
+        var keys = Enumerable.Range(1, 8).Select(_ => gateway.CreateJob("test.switchboard:probe:1", """{"milliseconds":400}""",
+            new() { ["operation"] = "wait", ["resultVariable"] = "probe" })).ToList();
+        await Eventually.WaitFor(() => keys.Any(k => gateway.Job(k).Activations > 0), because: "the worker took jobs before the crash");
+
+        await first.KillAsync();
+        await Task.Delay(1500); // results finishing now find no gateway; their retries run out
+        await using var second = await TestGatewayServer.StartAsync(gateway, first.Port);
+
+        foreach (var key in keys)
+            (await gateway.FinishedAsync(key, TimeSpan.FromSeconds(30))).State.Should().Be(JobState.Completed, "a lost result is re-run after the job timeout");
+        keys.Select(k => gateway.Job(k).Completions).Should().OnlyContain(c => c == 1, "no job is completed twice");
+    }
+
+    [Fact]
     public async Task Workers_follow_the_catalog_a_dropped_in_plugin_gets_its_jobs_and_a_removed_one_stops()
     {
         await using var server = await TestGatewayServer.StartAsync();
