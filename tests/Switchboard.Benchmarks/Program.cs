@@ -4,11 +4,18 @@ using Switchboard.Benchmarks;
 
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario csp|spiff [--connections 16] [--warmup 5] [--duration 10] [--rounds 2] [--plugins DIR]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
+// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] [--max-jobs-active 32]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario feel [--duration 3] [--rounds 2]
 var options = Arguments.Parse(args);
 if (options.Text("scenario", "csp") == "feel")
 {
     FeelScenario.Run(options.Int("duration", 3), options.Int("rounds", 2));
+    return 0;
+}
+if (options.Text("scenario", "csp") == "zeebe")
+{
+    await ZeebeScenario.RunAsync(options.Text("plugins", Path.Combine(Arguments.RepositoryRoot(), "artifacts", "plugins")),
+        options.Int("jobs", 20000), options.Int("rounds", 2), options.Int("max-jobs-active", 32));
     return 0;
 }
 if (options.Text("scenario", "csp") == "catalog")
@@ -23,7 +30,7 @@ await using IScenario scenario = options.Text("scenario", "csp") switch
 {
     "csp" => new CspScenario(plugins),
     "spiff" => new SpiffScenario(plugins),
-    var other => throw new ArgumentException($"unknown scenario '{other}'; known: catalog, csp, spiff, feel"),
+    var other => throw new ArgumentException($"unknown scenario '{other}'; known: catalog, csp, spiff, feel, zeebe"),
 };
 
 var (subject, baseline) = await scenario.StartAsync();

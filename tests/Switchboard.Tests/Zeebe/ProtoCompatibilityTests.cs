@@ -3,6 +3,8 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Switchboard.Tests.Infrastructure;
 
+using Switchboard.ZeebeTestGateway;
+
 namespace Switchboard.Tests.Zeebe;
 
 /// <summary>Our gateway.proto subset against the real Zeebe proto shipped in npm's @camunda8/sdk, both compiled by Grpc.Tools' protoc.</summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Switchboard.Tests.Infrastructure;
 
+using Switchboard.ZeebeTestGateway;
+
 namespace Switchboard.Tests.Zeebe;
 
 /// <summary>The real <c>zbctl</c> (npm zbctl@8.4.1, Camunda's Go client) against our test gateway: proof that it answers as the real one does.</summary>

@@ -1,5 +1,7 @@
 using Switchboard.Tests.Infrastructure;
 
+using Switchboard.ZeebeTestGateway;
+
 namespace Switchboard.Tests.Zeebe;
 
 /// <summary>The FEEL headers <c>resultExpression</c> and <c>errorExpression</c> applied to real jobs through the test gateway.</summary>

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Host.Protocols.Zeebe;
 using Switchboard.Tests.Infrastructure;
 
+using Switchboard.ZeebeTestGateway;
+
 namespace Switchboard.Tests.Zeebe;
 
 public sealed class ZeebeWorkerTests

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Switchboard.Tests.Zeebe;
+namespace Switchboard.ZeebeTestGateway;
 
 /// <summary>The test gateway served over gRPC (HTTP/2 cleartext, gzip accepted) on a loopback port.</summary>
 public sealed class TestGatewayServer : IAsyncDisposable

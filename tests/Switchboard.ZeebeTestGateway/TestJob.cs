@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Switchboard.Host.Protocols.Zeebe.Gateway;
 
-namespace Switchboard.Tests.Zeebe;
+namespace Switchboard.ZeebeTestGateway;
 
 /// <summary>Where a test gateway job is in its life.</summary>
 public enum JobState
@@ -34,6 +34,12 @@ public sealed class TestJob(long key, string type, string variables, string head
     public JsonObject? FailVariables { get; private set; }
     public TimeSpan? ExtendedTimeout { get; private set; }
 
+    /// <summary>When the job was last handed out, and when a worker last reported on it (Stopwatch timestamps), for latency figures.</summary>
+    public long ActivatedAt { get; private set; }
+
+    /// <inheritdoc cref="ActivatedAt"/>
+    public long FinishedAt { get; private set; }
+
     /// <summary>Whether ActivateJobs may hand the job out now: new, back after a retry backoff, or timed out with its worker.</summary>
     public bool ActivatableAt(DateTime now) =>
         (State == JobState.Activatable && now >= _availableAt) || (State == JobState.Activated && now >= _deadline);
@@ -44,6 +50,7 @@ public sealed class TestJob(long key, string type, string variables, string head
         Worker = worker;
         _deadline = deadline;
         Activations++;
+        ActivatedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     public ActivatedJob ToActivated(IReadOnlyCollection<string> fetch)
@@ -63,6 +70,7 @@ public sealed class TestJob(long key, string type, string variables, string head
     public void Complete(string completion)
     {
         State = JobState.Completed;
+        FinishedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         CompletedVariables = JsonNode.Parse(string.IsNullOrEmpty(completion) ? "{}" : completion)!.AsObject();
     }
 
