@@ -12,11 +12,12 @@ internal static class StatusEndpoints
     {
         // The host is healthy while it serves HTTP; the Zeebe connection is reported beside it, since the HTTP protocols work without it.
         endpoints.MapGet("/health", (ZeebeWorkers zeebe) => Results.Json(new JsonObject { ["status"] = "healthy", ["zeebe"] = zeebe.Describe() }));
-        endpoints.MapGet("/plugins", (PluginCatalog catalog) => Results.Json(Describe(catalog)));
+        endpoints.MapGet("/plugins", (PluginCatalog catalog, ZeebeWorkers zeebe) => Results.Json(Describe(catalog, zeebe)));
     }
 
-    private static JsonArray Describe(PluginCatalog catalog)
+    private static JsonArray Describe(PluginCatalog catalog, ZeebeWorkers zeebe)
     {
+        var workers = zeebe.Workers.ToDictionary(w => w.Type);
         var connectors = catalog.Connectors.ToDictionary(c => c.Type);
         var result = new JsonArray();
         foreach (var plugin in catalog.Plugins)
@@ -30,7 +31,7 @@ internal static class StatusEndpoints
                 ["generation"] = plugin.Generation,
                 ["loadedAt"] = plugin.LoadedAt?.ToString("O"),
                 ["connectors"] = new JsonArray(plugin.Connectors
-                    .Select(type => connectors.TryGetValue(type, out var c) ? Connector(c) : new JsonObject { ["type"] = type })
+                    .Select(type => connectors.TryGetValue(type, out var c) ? Connector(c, workers.GetValueOrDefault(type), zeebe.Address is not null) : new JsonObject { ["type"] = type })
                     .ToArray<JsonNode?>()),
                 ["previousGenerations"] = new JsonArray(plugin.PreviousGenerations
                     .Select(g => new JsonObject { ["generation"] = g.Generation, ["state"] = Name(g.State), ["reason"] = g.Reason })
@@ -40,9 +41,15 @@ internal static class StatusEndpoints
         return result;
     }
 
-    private static JsonObject Connector(ConnectorMetadata connector) => new()
+    private static JsonObject Connector(ConnectorMetadata connector, JobWorker? worker, bool zeebeOn) => new()
     {
         ["type"] = connector.Type,
+        ["zeebe"] = new JsonObject
+        {
+            ["jobType"] = connector.Type,
+            ["worker"] = !zeebeOn ? "off" : worker is null ? "opening" : worker.LastError is null ? "polling" : "retrying",
+            ["activeJobs"] = worker?.Active ?? 0,
+        },
         ["name"] = connector.Name,
         ["version"] = connector.Version,
         ["operations"] = new JsonArray(connector.Operations

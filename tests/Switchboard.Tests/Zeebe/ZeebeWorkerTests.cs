@@ -196,6 +196,27 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task Shutdown_lets_a_running_job_finish_and_report_and_plugins_shows_the_worker()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins("ReloadProbe");
+        var host = await HostAsync(sandbox, server.Address);
+        var key = server.Gateway.CreateJob("test.switchboard:probe:1", """{"milliseconds":1500}""", new() { ["operation"] = "wait", ["resultVariable"] = "probe" });
+        await Eventually.WaitFor(() => server.Gateway.Job(key).Activations > 0, because: "the job is running");
+
+        var plugins = System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/plugins"))!.AsArray();
+        var probe = plugins.Single(p => p!["name"]!.GetValue<string>() == "ReloadProbe")!["connectors"]![0]!["zeebe"]!;
+        probe["jobType"]!.GetValue<string>().Should().Be("test.switchboard:probe:1");
+        probe["worker"]!.GetValue<string>().Should().Be("polling");
+        probe["activeJobs"]!.GetValue<int>().Should().Be(1);
+
+        await host.DisposeAsync();
+
+        server.Gateway.Job(key).State.Should().Be(JobState.Completed, "shutdown waits for the running job and sends its result");
+        server.Gateway.Job(key).Completions.Should().Be(1);
+    }
+
+    [Fact]
     public async Task Workers_follow_the_catalog_a_dropped_in_plugin_gets_its_jobs_and_a_removed_one_stops()
     {
         await using var server = await TestGatewayServer.StartAsync();
