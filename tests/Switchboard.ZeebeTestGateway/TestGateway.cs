@@ -20,6 +20,9 @@ public sealed class TestGateway : Gateway.GatewayBase
     /// <summary>Every ActivateJobs request received, for asserting what the worker asked for.</summary>
     public List<ActivateJobsRequest> ActivateRequests { get; } = [];
 
+    /// <summary>The <c>grpc-encoding</c> each ActivateJobs request arrived with (null: uncompressed).</summary>
+    public List<string?> RequestEncodings { get; } = [];
+
     /// <summary>Creates an activatable job of <paramref name="type"/>.</summary>
     public long CreateJob(string type, string variables = "{}", Dictionary<string, string>? headers = null, int retries = 3)
     {
@@ -71,7 +74,10 @@ public sealed class TestGateway : Gateway.GatewayBase
         if (string.IsNullOrWhiteSpace(request.Type) || string.IsNullOrWhiteSpace(request.Worker) || request.Timeout < 1 || request.MaxJobsToActivate < 1)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "type and worker must not be blank; timeout and maxJobsToActivate must be positive"));
         lock (_lock)
+        {
             ActivateRequests.Add(request);
+            RequestEncodings.Add(context.GetHttpContext().Request.Headers["grpc-encoding"].FirstOrDefault());
+        }
         var wait = request.RequestTimeout == 0 ? TimeSpan.FromSeconds(10) : TimeSpan.FromMilliseconds(Math.Max(0, request.RequestTimeout));
         var until = DateTime.UtcNow + wait;
         while (!context.CancellationToken.IsCancellationRequested)

@@ -30,7 +30,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         }
         if (headers.JobTimeout is { } jobTimeout)
             await JobCommands.RetryAsync(() => gateway.UpdateJobTimeoutAsync(
-                new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds }, cancellationToken: stopping).ResponseAsync, stopping);
+                new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping);
 
         var usedSecrets = new HashSet<string>(StringComparer.Ordinal);
         JsonObject? variables;
@@ -95,7 +95,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
                 await JobCommands.RetryAsync(() => gateway.ThrowErrorAsync(new ThrowErrorRequest
                 {
                     JobKey = job.Key, ErrorCode = bpmn.Code, ErrorMessage = Cut(bpmn.Message), Variables = bpmn.Variables.ToJsonString(),
-                }, cancellationToken: stopping).ResponseAsync, stopping);
+                }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping);
                 logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} threw BPMN error {ErrorCode}",
                     job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, bpmn.Code);
                 return true;
@@ -121,7 +121,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             await FailAsync(job, 0, $"the result is {text.Length} bytes; Zeebe takes at most {MaxVariablesBytes}", "ResultTooLarge", TimeSpan.Zero, stopping);
             return;
         }
-        await JobCommands.RetryAsync(() => gateway.CompleteJobAsync(new CompleteJobRequest { JobKey = job.Key, Variables = text }, cancellationToken: stopping).ResponseAsync, stopping);
+        await JobCommands.RetryAsync(() => gateway.CompleteJobAsync(new CompleteJobRequest { JobKey = job.Key, Variables = text }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping);
         logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} completed",
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe);
     }
@@ -141,7 +141,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             ErrorMessage = cut,
             RetryBackOff = (long)backoff.TotalMilliseconds,
             Variables = variables.ToJsonString(),
-        }, cancellationToken: stopping).ResponseAsync, stopping);
+        }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping);
         logger.LogWarning("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} failed with {ErrorCode}, {Retries} retries left: {ErrorMessage}",
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, code, retries, cut);
     }

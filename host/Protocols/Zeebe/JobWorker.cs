@@ -94,7 +94,7 @@ internal sealed class JobWorker : IAsyncDisposable
         };
         request.FetchVariable.AddRange(FetchVariables);
         // The official clients give the call requestTimeout plus 10 s before they give up on it.
-        using var call = _gateway.ActivateJobs(request, deadline: DateTime.UtcNow + _options.RequestTimeout + TimeSpan.FromSeconds(10), cancellationToken: _polling.Token);
+        using var call = _gateway.ActivateJobs(request, GzipRequests.Headers, DateTime.UtcNow + _options.RequestTimeout + TimeSpan.FromSeconds(10), _polling.Token);
         var count = 0;
         await foreach (var response in call.ResponseStream.ReadAllAsync(_polling.Token))
         {

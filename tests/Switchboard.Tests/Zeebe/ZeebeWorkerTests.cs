@@ -54,6 +54,7 @@ public sealed class ZeebeWorkerTests
         job.CompletedVariables["calculation"]!["action"]!.GetValue<string>().Should().Be("multiply");
         server.Gateway.ActivateRequests.Should().Contain(r => r.Type == "io.switchboard:calculator:1"
             && r.FetchVariable.OrderBy(v => v).SequenceEqual(new[] { "a", "action", "b" }), "only the declared inputs are fetched");
+        server.Gateway.RequestEncodings.Should().Contain("gzip", "requests are compressed as the Node SDK's are, and the gateway takes them");
     }
 
     [Fact]
