@@ -71,6 +71,7 @@ public sealed class TestGateway : Gateway.GatewayBase
 
     public override async Task ActivateJobs(ActivateJobsRequest request, IServerStreamWriter<ActivateJobsResponse> responseStream, ServerCallContext context)
     {
+        Authorize(context);
         if (string.IsNullOrWhiteSpace(request.Type) || string.IsNullOrWhiteSpace(request.Worker) || request.Timeout < 1 || request.MaxJobsToActivate < 1)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "type and worker must not be blank; timeout and maxJobsToActivate must be positive"));
         lock (_lock)
@@ -109,6 +110,7 @@ public sealed class TestGateway : Gateway.GatewayBase
 
     public override Task<CompleteJobResponse> CompleteJob(CompleteJobRequest request, ServerCallContext context)
     {
+        Authorize(context);
         Command(request.JobKey, job =>
         {
             job.Completions++;
@@ -119,28 +121,52 @@ public sealed class TestGateway : Gateway.GatewayBase
 
     public override Task<FailJobResponse> FailJob(FailJobRequest request, ServerCallContext context)
     {
+        Authorize(context);
         Command(request.JobKey, job => job.Fail(request.Retries, request.ErrorMessage, TimeSpan.FromMilliseconds(request.RetryBackOff), request.Variables));
         return Task.FromResult(new FailJobResponse());
     }
 
     public override Task<ThrowErrorResponse> ThrowError(ThrowErrorRequest request, ServerCallContext context)
     {
+        Authorize(context);
         Command(request.JobKey, job => job.Throw(request.ErrorCode, request.ErrorMessage));
         return Task.FromResult(new ThrowErrorResponse());
     }
 
     public override Task<UpdateJobTimeoutResponse> UpdateJobTimeout(UpdateJobTimeoutRequest request, ServerCallContext context)
     {
+        Authorize(context);
         Command(request.JobKey, job => job.ExtendTo(DateTime.UtcNow + TimeSpan.FromMilliseconds(request.Timeout), TimeSpan.FromMilliseconds(request.Timeout)));
         return Task.FromResult(new UpdateJobTimeoutResponse());
     }
 
-    public override Task<TopologyResponse> Topology(TopologyRequest request, ServerCallContext context) =>
-        Task.FromResult(new TopologyResponse
+    public override Task<TopologyResponse> Topology(TopologyRequest request, ServerCallContext context)
+    {
+        Authorize(context);
+        return Task.FromResult(new TopologyResponse
         {
             ClusterSize = 1, PartitionsCount = 1, ReplicationFactor = 1, GatewayVersion = "8.8.0-switchboard-test",
             Brokers = { new BrokerInfo { NodeId = 0, Host = "127.0.0.1", Port = 26501, Version = "8.8.0", Partitions = { new Partition { PartitionId = 1 } } } },
         });
+    }
+
+    /// <summary>When set, every call must carry <c>authorization: Bearer</c> this token, else UNAUTHENTICATED (as an OAuth-protected gateway answers).</summary>
+    public string? RequiredToken { get; set; }
+
+    /// <summary>Every bearer token calls arrived with.</summary>
+    public List<string> SeenTokens { get; } = [];
+
+    private void Authorize(ServerCallContext context)
+    {
+        var header = context.RequestHeaders.GetValue("authorization");
+        lock (_lock)
+        {
+            if (header is not null)
+                SeenTokens.Add(header);
+        }
+        if (RequiredToken is { } token && header != "Bearer " + token)
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "Expected a valid token"));
+    }
 
     private void Command(long key, Action<TestJob> apply)
     {

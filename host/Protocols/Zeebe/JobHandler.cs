@@ -12,7 +12,8 @@ using FeelFailure = Switchboard.Host.Feel.Connectors.ConnectorFailure;
 namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>One activated job: headers and variables into an invocation, its outcome into CompleteJob or FailJob.</summary>
-internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, InvocationPipeline pipeline, ISecretProvider secrets, ILogger logger)
+internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, InvocationPipeline pipeline, ISecretProvider secrets, ILogger logger,
+    Action? tokenRefused = null)
 {
     /// <summary>FailJob messages longer than this are cut (the connector runtime's limit).</summary>
     public const int MaxErrorMessage = 6000;
@@ -30,7 +31,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         }
         if (headers.JobTimeout is { } jobTimeout)
             await JobCommands.RetryAsync(() => gateway.UpdateJobTimeoutAsync(
-                new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping);
+                new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
 
         var usedSecrets = new HashSet<string>(StringComparer.Ordinal);
         JsonObject? variables;
@@ -95,7 +96,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
                 await JobCommands.RetryAsync(() => gateway.ThrowErrorAsync(new ThrowErrorRequest
                 {
                     JobKey = job.Key, ErrorCode = bpmn.Code, ErrorMessage = Cut(bpmn.Message), Variables = bpmn.Variables.ToJsonString(),
-                }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping);
+                }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
                 logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} threw BPMN error {ErrorCode}",
                     job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, bpmn.Code);
                 return true;
@@ -121,7 +122,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             await FailAsync(job, 0, $"the result is {text.Length} bytes; Zeebe takes at most {MaxVariablesBytes}", "ResultTooLarge", TimeSpan.Zero, stopping);
             return;
         }
-        await JobCommands.RetryAsync(() => gateway.CompleteJobAsync(new CompleteJobRequest { JobKey = job.Key, Variables = text }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping);
+        await JobCommands.RetryAsync(() => gateway.CompleteJobAsync(new CompleteJobRequest { JobKey = job.Key, Variables = text }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
         logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} completed",
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe);
     }
@@ -141,7 +142,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             ErrorMessage = cut,
             RetryBackOff = (long)backoff.TotalMilliseconds,
             Variables = variables.ToJsonString(),
-        }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping);
+        }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
         logger.LogWarning("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} failed with {ErrorCode}, {Retries} retries left: {ErrorMessage}",
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, code, retries, cut);
     }

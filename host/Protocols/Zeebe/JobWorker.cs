@@ -16,9 +16,12 @@ internal sealed class JobWorker : IAsyncDisposable
     private readonly SemaphoreSlim _capacity;
     private readonly HashSet<Task> _running = [];
     private readonly Task _loop;
+    private readonly Action? _tokenRefused;
 
-    public JobWorker(ConnectorMetadata connector, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger)
+    public JobWorker(ConnectorMetadata connector, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger,
+        Action? tokenRefused = null)
     {
+        _tokenRefused = tokenRefused;
         Type = connector.Type;
         // Only the variables the input declares travel; an operation's inputs all count, whichever is chosen.
         FetchVariables = connector.Operations.SelectMany(o => o.Input).Select(p => p.Id).Distinct().ToList();
@@ -73,6 +76,8 @@ internal sealed class JobWorker : IAsyncDisposable
             }
             catch (RpcException e)
             {
+                if (e.StatusCode == StatusCode.Unauthenticated)
+                    _tokenRefused?.Invoke();
                 // RESOURCE_EXHAUSTED is the broker's backpressure: wait like any error, without alarm.
                 LastError = $"{e.StatusCode}: {e.Status.Detail}";
                 var level = e.StatusCode == StatusCode.ResourceExhausted ? LogLevel.Debug : LogLevel.Warning;

@@ -9,6 +9,21 @@ public sealed class ZeebeOptions
     /// <summary>Gateway address: <c>host:port</c> (plaintext), or an <c>http://</c> / <c>https://</c> URL; none leaves the adapter off.</summary>
     public string? Address { get; set; }
 
+    /// <summary>OAuth client id (or <c>ZEEBE_CLIENT_ID</c>); with a secret and an authorization server, calls carry a bearer token.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>OAuth client secret (or <c>ZEEBE_CLIENT_SECRET</c>); never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Token endpoint for the client-credentials grant (or <c>ZEEBE_AUTHORIZATION_SERVER_URL</c>).</summary>
+    public string? AuthorizationServerUrl { get; set; }
+
+    /// <summary>Token audience (or <c>ZEEBE_TOKEN_AUDIENCE</c>).</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Token scope (or <c>ZEEBE_TOKEN_SCOPE</c>), sent only when set.</summary>
+    public string? Scope { get; set; }
+
     /// <summary>Name the gateway records as the worker of each activated job.</summary>
     public string WorkerName { get; set; } = $"switchboard-{Environment.MachineName}-{Environment.ProcessId}";
 

@@ -7,6 +7,9 @@ namespace Switchboard.Host.Protocols.Zeebe;
 /// <summary>Registers the Zeebe job worker adapter and its options.</summary>
 internal static class ZeebeServices
 {
+    /// <summary>The HTTP client fetching OAuth tokens.</summary>
+    public const string OAuthClientName = "zeebe-oauth";
+
     public static void AddZeebe(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ZeebeOptions>()
@@ -18,6 +21,7 @@ internal static class ZeebeServices
             .ValidateOnStart();
         // TryAdd: a deployment that registers its own provider (a vault, say) first keeps it.
         builder.Services.TryAddSingleton<ISecretProvider>(sp => new EnvironmentSecretProvider(sp.GetRequiredService<IOptions<ZeebeOptions>>().Value.SecretPrefix));
+        builder.Services.AddHttpClient(OAuthClientName, client => client.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
         builder.Services.AddSingleton<ZeebeWorkers>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ZeebeWorkers>());
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
 using Switchboard.Host.Catalog;
@@ -10,7 +11,7 @@ namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>One job worker per connector type in the catalog, opened and closed as the catalog changes; off when no gateway is configured.</summary>
 internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pipeline, IOptions<ZeebeOptions> options, IConfiguration configuration,
-    ISecretProvider secrets, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+    ISecretProvider secrets, IHttpClientFactory httpClients, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<ZeebeWorkers>();
     private readonly Dictionary<string, JobWorker> _workers = new(StringComparer.Ordinal);
@@ -18,6 +19,11 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
     private GrpcChannel? _channel;
     private Gateway.Gateway.GatewayClient? _gateway;
     private JobHandler? _handler;
+    private OAuthTokenSource? _tokens;
+    private Action? _tokenRefused;
+
+    /// <summary>Token requests made so far; 0 without OAuth.</summary>
+    public int TokenRequests => _tokens?.Requests ?? 0;
 
     /// <summary>The gateway in use, or null when the adapter is off.</summary>
     public Uri? Address { get; private set; }
@@ -57,7 +63,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
             _logger.LogInformation("Zeebe adapter off: no gateway address (set ZEEBE_GRPC_ADDRESS or Switchboard:Zeebe:Address); the HTTP protocols serve");
             return;
         }
-        _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+        var channelOptions = new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
             {
@@ -67,9 +73,23 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
                 KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
                 EnableMultipleHttp2Connections = true,
             },
-        });
+        };
+        if (OAuthSettings.Resolve(options.Value, configuration) is { } oauth)
+        {
+            _tokens = new OAuthTokenSource(oauth, httpClients.CreateClient(ZeebeServices.OAuthClientName), TimeProvider.System);
+            var tokens = _tokens;
+            var bearer = CallCredentials.FromInterceptor(async (context, metadata) =>
+                metadata.Add("authorization", "Bearer " + await tokens.GetAsync(context.CancellationToken)));
+            channelOptions.Credentials = ChannelCredentials.Create(Address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, bearer);
+            // Self-managed clusters often run OAuth over plaintext inside their network; the operator chose the address.
+            channelOptions.UnsafeUseInsecureChannelCallCredentials = Address.Scheme == Uri.UriSchemeHttp;
+            _logger.LogInformation("Zeebe adapter authenticates as {OAuthClient}", oauth.ToString());
+        }
+        _channel = GrpcChannel.ForAddress(Address, channelOptions);
         _gateway = new Gateway.Gateway.GatewayClient(_channel);
-        _handler = new JobHandler(_gateway, pipeline, secrets, loggers.CreateLogger<JobHandler>());
+        Action? tokenRefused = _tokens is null ? null : _tokens.Invalidate;
+        _tokenRefused = tokenRefused;
+        _handler = new JobHandler(_gateway, pipeline, secrets, loggers.CreateLogger<JobHandler>(), tokenRefused);
         catalog.Changed += OnChanged;
         await SyncAsync();
         _logger.LogInformation("Zeebe adapter on: gateway {Address}, worker {Worker}", Address, options.Value.WorkerName);
@@ -90,7 +110,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
                 closing = _workers.Values.Where(w => !wanted.ContainsKey(w.Type)).ToList();
                 foreach (var connector in wanted.Values.Where(c => !_workers.ContainsKey(c.Type)))
                 {
-                    _workers[connector.Type] = new JobWorker(connector, _gateway!, _handler!, options.Value, _logger);
+                    _workers[connector.Type] = new JobWorker(connector, _gateway!, _handler!, options.Value, _logger, _tokenRefused);
                     _logger.LogInformation("Zeebe worker for {Connector} opened via {Protocol}", connector.Type, "Zeebe");
                 }
             }

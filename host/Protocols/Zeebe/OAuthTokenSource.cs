@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+
+namespace Switchboard.Host.Protocols.Zeebe;
+
+/// <summary>Bearer tokens by the client-credentials grant: fetched once, reused until shortly before they expire, refreshed on demand after UNAUTHENTICATED.</summary>
+internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, TimeProvider clock)
+{
+    // Refresh this long before the server's expiry, so a call never leaves with a token about to lapse.
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(30);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private string? _token;
+    private DateTimeOffset _refreshAt;
+
+    /// <summary>Token requests made so far.</summary>
+    public int Requests { get; private set; }
+
+    public async Task<string> GetAsync(CancellationToken cancellation)
+    {
+        if (_token is { } cached && clock.GetUtcNow() < _refreshAt)
+            return cached;
+        await _gate.WaitAsync(cancellation);
+        try
+        {
+            if (_token is { } fresh && clock.GetUtcNow() < _refreshAt)
+                return fresh;
+            var form = new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = settings.ClientId,
+                ["client_secret"] = settings.ClientSecret,
+            };
+            if (settings.Audience is { } audience)
+                form["audience"] = audience;
+            if (settings.Scope is { } scope)
+                form["scope"] = scope;
+            Requests++;
+            using var response = await http.PostAsync(settings.TokenUrl, new FormUrlEncodedContent(form), cancellation);
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"the token endpoint {settings.TokenUrl.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} for {settings.ClientId}");
+            var answer = await response.Content.ReadFromJsonAsync<TokenAnswer>(cancellation)
+                ?? throw new InvalidOperationException("the token endpoint answered no token");
+            if (string.IsNullOrEmpty(answer.AccessToken))
+                throw new InvalidOperationException("the token endpoint's answer has no access_token");
+            var lifetime = TimeSpan.FromSeconds(answer.ExpiresIn is > 0 ? answer.ExpiresIn.Value : 300);
+            _refreshAt = clock.GetUtcNow() + (lifetime > Margin * 2 ? lifetime - Margin : lifetime / 2);
+            _token = answer.AccessToken;
+            return _token;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Forgets the token after the gateway refused it, so the next call fetches a new one.</summary>
+    public void Invalidate() => _refreshAt = DateTimeOffset.MinValue;
+
+    private sealed record TokenAnswer(
+        [property: JsonPropertyName("access_token")] string? AccessToken,
+        [property: JsonPropertyName("expires_in")] double? ExpiresIn);
+}
