@@ -20,6 +20,9 @@ public sealed class TestGateway : Gateway.GatewayBase
     /// <summary>Every ActivateJobs request received, for asserting what the worker asked for.</summary>
     public List<ActivateJobsRequest> ActivateRequests { get; } = [];
 
+    /// <summary>Every StreamActivatedJobs request received.</summary>
+    public List<StreamActivatedJobsRequest> StreamRequests { get; } = [];
+
     /// <summary>The <c>grpc-encoding</c> each ActivateJobs request arrived with (null: uncompressed).</summary>
     public List<string?> RequestEncodings { get; } = [];
 
@@ -105,6 +108,36 @@ public sealed class TestGateway : Gateway.GatewayBase
                 return; // the real gateway ends an empty long poll OK, with no message
             // Wake on a new or returned job, or in time to notice retry backoffs and job timeouts ending.
             await Task.WhenAny(changed, Task.Delay(left < TimeSpan.FromMilliseconds(50) ? left : TimeSpan.FromMilliseconds(50), context.CancellationToken));
+        }
+    }
+
+    public override async Task StreamActivatedJobs(StreamActivatedJobsRequest request, IServerStreamWriter<ActivatedJob> responseStream, ServerCallContext context)
+    {
+        Authorize(context);
+        if (string.IsNullOrWhiteSpace(request.Type) || string.IsNullOrWhiteSpace(request.Worker) || request.Timeout < 1)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "type and worker must not be blank; timeout must be positive"));
+        lock (_lock)
+            StreamRequests.Add(request);
+        // Open until the worker cancels: jobs are pushed as they become available, one message each.
+        while (!context.CancellationToken.IsCancellationRequested)
+        {
+            Task changed;
+            var pushed = new List<ActivatedJob>();
+            lock (_lock)
+            {
+                var now = DateTime.UtcNow;
+                foreach (var job in _open.Select(k => _jobs[k]).Where(j => j.Type == request.Type && j.ActivatableAt(now)).Take(32).ToList())
+                {
+                    job.Activate(request.Worker, now + TimeSpan.FromMilliseconds(request.Timeout));
+                    job.Streamed = true;
+                    pushed.Add(job.ToActivated(request.FetchVariable));
+                }
+                changed = _changed.Task;
+            }
+            foreach (var job in pushed)
+                await responseStream.WriteAsync(job, context.CancellationToken);
+            if (pushed.Count == 0)
+                await Task.WhenAny(changed, Task.Delay(50, context.CancellationToken)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 

@@ -53,7 +53,9 @@ public sealed class TestGatewayServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        // Job streams stay open until their worker cancels; give them a moment, then cut them as a gateway going down does.
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
     }
 }

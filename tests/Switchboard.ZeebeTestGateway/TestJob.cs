@@ -25,6 +25,9 @@ public sealed class TestJob(long key, string type, string variables, string head
     public int Retries { get; private set; } = retries;
     public JobState State { get; private set; } = JobState.Activatable;
     public int Activations { get; private set; }
+
+    /// <summary>Whether the last activation came through a job stream rather than a poll.</summary>
+    public bool Streamed { get; set; }
     public int Completions { get; set; }
     public string? Worker { get; private set; }
     public JsonObject? CompletedVariables { get; private set; }
@@ -50,6 +53,7 @@ public sealed class TestJob(long key, string type, string variables, string head
         Worker = worker;
         _deadline = deadline;
         Activations++;
+        Streamed = false;
         ActivatedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 

@@ -16,6 +16,7 @@ internal sealed class JobWorker : IAsyncDisposable
     private readonly SemaphoreSlim _capacity;
     private readonly HashSet<Task> _running = [];
     private readonly Task _loop;
+    private readonly Task _stream;
     private readonly Action? _tokenRefused;
 
     public JobWorker(ConnectorMetadata connector, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger,
@@ -30,7 +31,8 @@ internal sealed class JobWorker : IAsyncDisposable
         _options = options;
         _logger = logger;
         _capacity = new SemaphoreSlim(options.MaxJobsActive, options.MaxJobsActive);
-        _loop = Task.Run(PollAsync);
+        _loop = options.Polling ? Task.Run(PollAsync) : Task.CompletedTask;
+        _stream = options.Streaming ? Task.Run(StreamAsync) : Task.CompletedTask;
     }
 
     /// <summary>The job type served: the connector type.</summary>
@@ -87,6 +89,43 @@ internal sealed class JobWorker : IAsyncDisposable
         }
     }
 
+    // The gateway pushes jobs as they appear; reading only when there is room holds it back through HTTP/2 flow control.
+    private async Task StreamAsync()
+    {
+        var backoff = new ErrorBackoff();
+        while (!_polling.IsCancellationRequested)
+        {
+            try
+            {
+                var request = new StreamActivatedJobsRequest { Type = Type, Worker = _options.WorkerName, Timeout = (long)_options.JobTimeout.TotalMilliseconds };
+                request.FetchVariable.AddRange(FetchVariables);
+                using var call = _gateway.StreamActivatedJobs(request, GzipRequests.Headers, cancellationToken: _polling.Token);
+                await foreach (var job in call.ResponseStream.ReadAllAsync(_polling.Token))
+                {
+                    backoff.Reset();
+                    await _capacity.WaitAsync(_abort.Token);
+                    Start(job);
+                }
+            }
+            catch (OperationCanceledException) when (_polling.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && _polling.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (RpcException e)
+            {
+                if (e.StatusCode == StatusCode.Unauthenticated)
+                    _tokenRefused?.Invoke();
+                LastError = $"{e.StatusCode}: {e.Status.Detail}";
+                _logger.LogWarning("The {Connector} job stream via {Protocol} broke: {Error}", Type, "Zeebe", LastError);
+            }
+            await Task.Delay(backoff.Next(), _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
     private async Task<int> ActivateAsync(int room)
     {
         var request = new ActivateJobsRequest
@@ -140,7 +179,7 @@ internal sealed class JobWorker : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _polling.Cancel();
-        await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll(_loop, _stream).ContinueWith(_ => { }, TaskScheduler.Default);
         Task[] running;
         lock (_running)
             running = [.. _running];

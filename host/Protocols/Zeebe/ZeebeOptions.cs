@@ -36,6 +36,12 @@ public sealed class ZeebeOptions
     /// <summary>How long one ActivateJobs call may wait for jobs (long polling).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Whether workers keep a job stream open (StreamActivatedJobs), as Camunda's connector runtime does.</summary>
+    public bool Streaming { get; set; } = true;
+
+    /// <summary>Whether workers also long-poll ActivateJobs, which picks up jobs created while no stream was open.</summary>
+    public bool Polling { get; set; } = true;
+
     /// <summary>Pause between two polls that found nothing.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -18,6 +18,7 @@ internal static class ZeebeServices
             .Validate(o => o.JobTimeout >= TimeSpan.FromSeconds(1), "Switchboard:Zeebe:JobTimeout must be at least 1 s")
             .Validate(o => o.RequestTimeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero, "Switchboard:Zeebe:RequestTimeout and PollInterval must be positive")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WorkerName), "Switchboard:Zeebe:WorkerName must not be empty")
+            .Validate(o => o.Streaming || o.Polling, "Switchboard:Zeebe:Streaming and Polling cannot both be off")
             .ValidateOnStart();
         // TryAdd: a deployment that registers its own provider (a vault, say) first keeps it.
         builder.Services.TryAddSingleton<ISecretProvider>(sp => new EnvironmentSecretProvider(sp.GetRequiredService<IOptions<ZeebeOptions>>().Value.SecretPrefix));

@@ -57,6 +57,28 @@ public sealed class ZeebeWorkerTests
         server.Gateway.RequestEncodings.Should().Contain("gzip", "requests are compressed as the Node SDK's are, and the gateway takes them");
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task Streaming_and_polling_each_deliver_jobs_on_their_own(bool streaming, bool polling)
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address,
+            $"Switchboard:Zeebe:Streaming={streaming}", $"Switchboard:Zeebe:Polling={polling}"]);
+
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":2,"b":3}""",
+            new() { ["resultVariable"] = "r" }));
+
+        job.State.Should().Be(JobState.Completed);
+        job.CompletedVariables!["r"]!["result"]!.GetValue<double>().Should().Be(5);
+        job.Streamed.Should().Be(streaming, "the job came the one way that is on");
+        server.Gateway.StreamRequests.Any().Should().Be(streaming);
+        server.Gateway.ActivateRequests.Any().Should().Be(polling);
+        if (streaming)
+            server.Gateway.StreamRequests.Should().OnlyContain(r => r.Worker == "switchboard-test-worker" && r.FetchVariable.Count == 3);
+    }
+
     [Fact]
     public async Task Without_a_result_variable_the_job_completes_with_no_variables()
     {
