@@ -10,12 +10,18 @@ internal static class ZeebeScenario
 {
     public static async Task RunAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive)
     {
-        Console.WriteLine($"# zeebe scenario: {jobs} io.switchboard:calculator:1 jobs per round, polling, maxJobsActive {maxJobsActive}, " +
+        foreach (var (mode, streaming, polling) in new[] { ("polling", false, true), ("streaming", true, false), ("streaming + polling", true, true) })
+            await RunModeAsync(pluginsDirectory, jobs, rounds, maxJobsActive, mode, streaming, polling);
+    }
+
+    private static async Task RunModeAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive, string mode, bool streaming, bool polling)
+    {
+        Console.WriteLine($"# zeebe scenario, {mode}: {jobs} io.switchboard:calculator:1 jobs per round, maxJobsActive {maxJobsActive}, " +
                           $"gateway and host in one process on {Environment.ProcessorCount} cores");
         await using var server = await TestGatewayServer.StartAsync();
         var host = SwitchboardApp.Create(["--plugins", pluginsDirectory, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning",
             "--Switchboard:Zeebe:Address=" + server.Address, "--Switchboard:Zeebe:PollInterval=00:00:00.010",
-            "--Switchboard:Zeebe:MaxJobsActive=" + maxJobsActive]);
+            "--Switchboard:Zeebe:MaxJobsActive=" + maxJobsActive, $"--Switchboard:Zeebe:Streaming={streaming}", $"--Switchboard:Zeebe:Polling={polling}"]);
         await host.StartAsync();
         try
         {
