@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -27,12 +28,18 @@ public sealed class TestGatewayServer : IAsyncDisposable
     /// <summary>The address to give the host: <c>127.0.0.1:port</c>, as users write ZEEBE_ADDRESS.</summary>
     public string Address => $"127.0.0.1:{Port}";
 
-    public static async Task<TestGatewayServer> StartAsync(TestGateway? gateway = null, int port = 0)
+    /// <summary>Starts on <paramref name="port"/> (0: any free one); with <paramref name="certificate"/> it speaks TLS (HTTP/2 by ALPN).</summary>
+    public static async Task<TestGatewayServer> StartAsync(TestGateway? gateway = null, int port = 0, X509Certificate2? certificate = null)
     {
         gateway ??= new TestGateway();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o =>
+        {
+            o.Protocols = HttpProtocols.Http2;
+            if (certificate is not null)
+                o.UseHttps(certificate);
+        }));
         builder.Services.AddGrpc(o => o.ResponseCompressionAlgorithm = null);
         builder.Services.AddSingleton(gateway);
         var app = builder.Build();

@@ -9,6 +9,18 @@ public sealed class ZeebeOptions
     /// <summary>Gateway address: <c>host:port</c> (plaintext), or an <c>http://</c> / <c>https://</c> URL; none leaves the adapter off.</summary>
     public string? Address { get; set; }
 
+    /// <summary>Force plaintext (true) or TLS (false) for a <c>host:port</c> address (or <c>ZEEBE_INSECURE_CONNECTION</c>); unset: plaintext unless a CA certificate is given.</summary>
+    public bool? Insecure { get; set; }
+
+    /// <summary>PEM or DER file of the CA that signed the gateway's certificate (or <c>ZEEBE_CA_CERTIFICATE_PATH</c>); implies TLS.</summary>
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>Camunda SaaS cluster id (or <c>CAMUNDA_CLUSTER_ID</c>); with <see cref="Region"/> and no address, the cluster's TLS gateway is used.</summary>
+    public string? ClusterId { get; set; }
+
+    /// <summary>Camunda SaaS region (or <c>CAMUNDA_CLUSTER_REGION</c>), e.g. <c>bru-2</c>.</summary>
+    public string? Region { get; set; }
+
     /// <summary>OAuth client id (or <c>ZEEBE_CLIENT_ID</c>); with a secret and an authorization server, calls carry a bearer token.</summary>
     public string? ClientId { get; set; }
 

@@ -72,6 +72,9 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
                 KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
                 EnableMultipleHttp2Connections = true,
+                SslOptions = ZeebeAddress.CaCertificatePath(options.Value, configuration) is { } ca
+                    ? new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = GatewayTrust.For(ca) }
+                    : new System.Net.Security.SslClientAuthenticationOptions(),
             },
         };
         if (OAuthSettings.Resolve(options.Value, configuration) is { } oauth)

@@ -1,0 +1,32 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Switchboard.Host.Protocols.Zeebe;
+
+/// <summary>Trusts the gateway's certificate when it chains to a CA the operator named, as self-managed clusters with their own CA need.</summary>
+internal static class GatewayTrust
+{
+    /// <summary>A validation callback trusting <paramref name="caPath"/> (PEM or DER) besides nothing else; the host name must still match.</summary>
+    public static RemoteCertificateValidationCallback For(string caPath)
+    {
+        X509Certificate2 authority;
+        try
+        {
+            authority = X509CertificateLoader.LoadCertificateFromFile(caPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new InvalidOperationException($"Switchboard:Zeebe:CaCertificatePath '{caPath}' is not a readable certificate: {e.Message}");
+        }
+        return (_, certificate, _, errors) =>
+        {
+            if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+                return false;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(authority);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(certificate as X509Certificate2 ?? new X509Certificate2(certificate));
+        };
+    }
+}
