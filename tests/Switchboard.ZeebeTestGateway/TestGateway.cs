@@ -20,6 +20,9 @@ public sealed class TestGateway : Gateway.GatewayBase
     /// <summary>Every ActivateJobs request received, for asserting what the worker asked for.</summary>
     public List<ActivateJobsRequest> ActivateRequests { get; } = [];
 
+    /// <summary>How many coming ActivateJobs calls to refuse with RESOURCE_EXHAUSTED, as a broker under backpressure does.</summary>
+    public int ExhaustedPolls { get; set; }
+
     /// <summary>Every StreamActivatedJobs request received.</summary>
     public List<StreamActivatedJobsRequest> StreamRequests { get; } = [];
 
@@ -79,6 +82,11 @@ public sealed class TestGateway : Gateway.GatewayBase
             throw new RpcException(new Status(StatusCode.InvalidArgument, "type and worker must not be blank; timeout and maxJobsToActivate must be positive"));
         lock (_lock)
         {
+            if (ExhaustedPolls > 0)
+            {
+                ExhaustedPolls--;
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, "Expected to activate jobs, but the broker is under backpressure"));
+            }
             ActivateRequests.Add(request);
             RequestEncodings.Add(context.GetHttpContext().Request.Headers["grpc-encoding"].FirstOrDefault());
         }

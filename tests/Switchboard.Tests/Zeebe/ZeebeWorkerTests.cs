@@ -240,6 +240,42 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task Backpressure_is_waited_out_and_the_jobs_still_run()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        server.Gateway.ExhaustedPolls = 4;
+        using var sandbox = Plugins();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Switchboard:Zeebe:Streaming=false"]);
+
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":1}"""));
+
+        job.State.Should().Be(JobState.Completed);
+        server.Gateway.ExhaustedPolls.Should().Be(0, "the worker kept polling through RESOURCE_EXHAUSTED");
+    }
+
+    [Fact]
+    public async Task A_connector_reloaded_while_jobs_stream_through_it_loses_none_and_new_jobs_reach_the_new_build()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins("ReloadProbe");
+        await using var host = await HostAsync(sandbox, server.Address);
+        var headers = new Dictionary<string, string> { ["operation"] = "wait", ["resultVariable"] = "probe" };
+        var early = Enumerable.Range(0, 20).Select(_ => server.Gateway.CreateJob("test.switchboard:probe:1", """{"milliseconds":150}""", headers)).ToList();
+        await Eventually.WaitFor(() => early.Count(k => server.Gateway.Job(k).State == JobState.Completed) >= 3, because: "jobs are flowing");
+
+        PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V2"), Path.Combine(sandbox.Directory, "ReloadProbe"));
+        await Eventually.WaitFor(() => host.Catalog.Plugins.Single(p => p.Name == "ReloadProbe").Generation == 2, because: "the new build is loaded");
+        var late = Enumerable.Range(0, 5).Select(_ => server.Gateway.CreateJob("test.switchboard:probe:1", """{"milliseconds":10}""", headers)).ToList();
+
+        foreach (var key in early.Concat(late))
+            (await server.Gateway.FinishedAsync(key)).State.Should().Be(JobState.Completed, "a reload neither fails nor drops a job");
+        early.Concat(late).Select(k => server.Gateway.Job(k).Completions).Should().OnlyContain(c => c == 1);
+        late.Select(k => server.Gateway.Job(k).CompletedVariables!["probe"]!["variant"]!.GetValue<string>()).Should().OnlyContain(v => v == "v2");
+        early.Select(k => server.Gateway.Job(k).CompletedVariables!["probe"]!["variant"]!.GetValue<string>()).Should().Contain("v1");
+    }
+
+    [Fact]
     public async Task Workers_follow_the_catalog_a_dropped_in_plugin_gets_its_jobs_and_a_removed_one_stops()
     {
         await using var server = await TestGatewayServer.StartAsync();
