@@ -12,6 +12,35 @@ internal static class ZeebeScenario
     {
         foreach (var (mode, streaming, polling) in new[] { ("polling", false, true), ("streaming", true, false), ("streaming + polling", true, true) })
             await RunModeAsync(pluginsDirectory, jobs, rounds, maxJobsActive, mode, streaming, polling);
+        await RunNodeSdkAsync(jobs, rounds, maxJobsActive);
+    }
+
+    // The reference: @camunda8/sdk's worker (polling) completing the same jobs through the same gateway.
+    private static async Task RunNodeSdkAsync(int jobs, int rounds, int maxJobsActive)
+    {
+        Console.WriteLine($"# zeebe scenario, Node SDK worker (@camunda8/sdk 8.8.13, polling): {jobs} jobs per round, maxJobsToActivate {maxJobsActive}");
+        var package = await Switchboard.Tests.Infrastructure.NpmPackage.InstallAsync("@camunda8/sdk@8.8.13");
+        var script = Path.Combine(package, "..", "..", "node-worker.cjs");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "node-worker.cjs"), script, overwrite: true);
+        await using var server = await TestGatewayServer.StartAsync();
+        using var node = Process.Start(new ProcessStartInfo("node", [script, server.Address, "io.switchboard:calculator:1", maxJobsActive.ToString(CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        })!;
+        await node.StandardOutput.ReadLineAsync();
+        try
+        {
+            await RoundAsync(server.Gateway, Math.Min(jobs, 500), print: false);
+            for (var round = 1; round <= rounds; round++)
+                await RoundAsync(server.Gateway, jobs, print: true, round);
+        }
+        finally
+        {
+            node.StandardInput.Close();
+            if (!node.WaitForExit(5000))
+                node.Kill(entireProcessTree: true);
+        }
     }
 
     private static async Task RunModeAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive, string mode, bool streaming, bool polling)

@@ -12,10 +12,19 @@ public static class NpmPackage
     public static Task<string> InstallAsync(string spec) =>
         Installs.GetOrAdd(spec, s => new Lazy<Task<string>>(() => InstallOnceAsync(s))).Value;
 
+    // Found here rather than through Repository, so the benchmarks can compile this file in too.
+    private static string CheckoutRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "Plugins.sln")))
+                return directory.FullName;
+        throw new InvalidOperationException("Plugins.sln not found above " + AppContext.BaseDirectory);
+    }
+
     private static async Task<string> InstallOnceAsync(string spec)
     {
         var name = spec.LastIndexOf('@') > 0 ? spec[..spec.LastIndexOf('@')] : spec;
-        var prefix = Path.Combine(Repository.Root, "artifacts", "npm", spec.Replace('/', '+'));
+        var prefix = Path.Combine(CheckoutRoot(), "artifacts", "npm", spec.Replace('/', '+'));
         var folder = Path.Combine(prefix, "node_modules", name);
         var marker = Path.Combine(prefix, ".installed");
         if (File.Exists(marker))
