@@ -25,7 +25,7 @@ internal sealed class JobWorker : IAsyncDisposable
         _tokenRefused = tokenRefused;
         Type = connector.Type;
         // Only the variables the input declares travel; an operation's inputs all count, whichever is chosen.
-        FetchVariables = connector.Operations.SelectMany(o => o.Input).Select(p => p.Id).Distinct().ToList();
+        FetchVariables = options.FetchAllVariables ? [] : connector.Operations.SelectMany(o => o.Input).Select(p => p.Id).Distinct().ToList();
         _gateway = gateway;
         _handler = handler;
         _options = options;
@@ -38,7 +38,7 @@ internal sealed class JobWorker : IAsyncDisposable
     /// <summary>The job type served: the connector type.</summary>
     public string Type { get; }
 
-    /// <summary>The variable names asked for on activation.</summary>
+    /// <summary>The variable names asked for on activation; empty asks for all.</summary>
     public IReadOnlyList<string> FetchVariables { get; }
 
     /// <summary>Jobs running now.</summary>

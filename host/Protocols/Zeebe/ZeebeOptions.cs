@@ -54,6 +54,9 @@ public sealed class ZeebeOptions
     /// <summary>Whether workers also long-poll ActivateJobs, which picks up jobs created while no stream was open.</summary>
     public bool Polling { get; set; } = true;
 
+    /// <summary>Fetch every variable of the process instance instead of only those the connector's input declares.</summary>
+    public bool FetchAllVariables { get; set; }
+
     /// <summary>Pause between two polls that found nothing.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

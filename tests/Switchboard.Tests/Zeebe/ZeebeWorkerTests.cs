@@ -161,6 +161,53 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task A_slow_connector_times_out_and_spends_a_retry()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins("ReloadProbe");
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Plugins:ReloadProbe:TimeoutSeconds=1"]);
+
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("test.switchboard:probe:1", """{"milliseconds":5000}""",
+            new() { ["operation"] = "wait", ["retryBackoff"] = "PT1S" }, retries: 3));
+
+        job.State.Should().Be(JobState.Failed);
+        job.Retries.Should().Be(2, "a timeout may pass on the next try");
+        job.RetryBackoff.Should().Be(TimeSpan.FromSeconds(1));
+        job.ErrorMessage.Should().Contain("did not finish within 1 s");
+        job.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("Timeout");
+    }
+
+    [Fact]
+    public async Task Retries_and_backoff_the_connector_asks_for_win_over_the_rule_and_the_header()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        sandbox.Add(Repository.TestPlugin("Faults"));
+        await using var host = await HostAsync(sandbox, server.Address);
+
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("test.switchboard:faults:1",
+            """{"code":"RateLimited","retryable":true,"retries":7,"retryBackoffSeconds":30}""",
+            new() { ["operation"] = "raise", ["retryBackoff"] = "PT2S" }, retries: 3));
+
+        job.Retries.Should().Be(7);
+        job.RetryBackoff.Should().Be(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task FetchAllVariables_asks_the_gateway_for_every_variable()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Switchboard:Zeebe:FetchAllVariables=true", "Switchboard:Zeebe:Streaming=false"]);
+
+        (await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":1}""")))
+            .State.Should().Be(JobState.Completed);
+        server.Gateway.ActivateRequests.Should().OnlyContain(r => r.FetchVariable.Count == 0);
+    }
+
+    [Fact]
     public async Task A_bad_retryBackoff_header_fails_the_job_without_retries_and_jobTimeout_extends_the_job_first()
     {
         await using var server = await TestGatewayServer.StartAsync();

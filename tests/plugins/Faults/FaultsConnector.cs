@@ -10,7 +10,11 @@ public sealed class FaultsConnector
     [Operation("raise", SpiffCommand = "faults/Raise")]
     public FaultOutput Raise(FaultInput input) =>
         throw new ConnectorException(input.Code, $"{input.Message} (token {input.Token})", input.Retryable,
-            new Dictionary<string, object?> { ["attempt"] = 3, ["token"] = input.Token });
+            new Dictionary<string, object?> { ["attempt"] = 3, ["token"] = input.Token })
+        {
+            Retries = input.Retries,
+            RetryBackoff = input.RetryBackoffSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        };
 
     /// <summary>Crashes with an unexpected exception from deeper in the call stack, its message carrying the token.</summary>
     [Operation("crash", SpiffCommand = "faults/Crash")]
@@ -30,6 +34,12 @@ public sealed class FaultInput
 
     [Secret]
     public string? Token { get; set; }
+
+    /// <summary>Retries the connector asks the job to keep, overriding the protocol's rule.</summary>
+    public int? Retries { get; set; }
+
+    /// <summary>Backoff the connector asks for, in seconds.</summary>
+    public int? RetryBackoffSeconds { get; set; }
 }
 
 public sealed class FaultOutput
