@@ -47,32 +47,55 @@ internal sealed class JobWorker : IAsyncDisposable
     /// <summary>The last poll failure, or null while polling works.</summary>
     public string? LastError { get; private set; }
 
-    private async Task PollAsync()
+    private Task PollAsync() => KeepGoingAsync("Activating jobs", PollOnceAsync);
+
+    // The gateway pushes jobs as they appear; reading only when there is room holds it back through HTTP/2 flow control.
+    private Task StreamAsync() => KeepGoingAsync("The job stream", StreamOnceAsync);
+
+    private async Task PollOnceAsync(ErrorBackoff backoff)
+    {
+        // Poll again once at least 30 % of the capacity is free, as the official clients do.
+        var free = _capacity.CurrentCount;
+        if (free < Math.Max(1, (int)Math.Ceiling(_options.MaxJobsActive * 0.3)))
+        {
+            await Task.Delay(_options.PollInterval, _polling.Token);
+            return;
+        }
+        var activated = await ActivateAsync(free);
+        LastError = null;
+        backoff.Reset();
+        if (activated == 0)
+            await Task.Delay(_options.PollInterval, _polling.Token);
+    }
+
+    private async Task StreamOnceAsync(ErrorBackoff backoff)
+    {
+        var request = new StreamActivatedJobsRequest { Type = Type, Worker = _options.WorkerName, Timeout = (long)_options.JobTimeout.TotalMilliseconds };
+        request.FetchVariable.AddRange(FetchVariables);
+        using (var call = _gateway.StreamActivatedJobs(request, GzipRequests.Headers, cancellationToken: _polling.Token))
+        {
+            await foreach (var job in call.ResponseStream.ReadAllAsync(_polling.Token))
+            {
+                backoff.Reset();
+                await _capacity.WaitAsync(_polling.Token); // closing: a job received but not started is left to its Zeebe timeout
+                Start(job);
+            }
+        }
+        // The gateway closed the stream: open a new one, but not in a tight loop.
+        await Task.Delay(backoff.Next(), _polling.Token);
+    }
+
+    // One loop shape for polling and streaming: repeat until the worker closes, and back off after a failed call.
+    private async Task KeepGoingAsync(string activity, Func<ErrorBackoff, Task> attempt)
     {
         var backoff = new ErrorBackoff();
-        var refillAt = Math.Max(1, (int)Math.Ceiling(_options.MaxJobsActive * 0.3));
         while (!_polling.IsCancellationRequested)
         {
-            // Wait for room: poll again once at least 30 % of the capacity is free, as the official clients do.
-            var free = _capacity.CurrentCount;
-            if (free < refillAt)
-            {
-                await Task.Delay(_options.PollInterval, _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-                continue;
-            }
             try
             {
-                var activated = await ActivateAsync(free);
-                LastError = null;
-                backoff.Reset();
-                if (activated == 0)
-                    await Task.Delay(_options.PollInterval, _polling.Token);
+                await attempt(backoff);
             }
-            catch (OperationCanceledException) when (_polling.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && _polling.IsCancellationRequested)
+            catch (Exception e) when (_polling.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
                 break;
             }
@@ -83,46 +106,9 @@ internal sealed class JobWorker : IAsyncDisposable
                 // RESOURCE_EXHAUSTED is the broker's backpressure: wait like any error, without alarm.
                 LastError = $"{e.StatusCode}: {e.Status.Detail}";
                 var level = e.StatusCode == StatusCode.ResourceExhausted ? LogLevel.Debug : LogLevel.Warning;
-                _logger.Log(level, "Activating {Connector} jobs via {Protocol} failed: {Error}", Type, "Zeebe", LastError);
+                _logger.Log(level, "{Activity} for {Connector} via {Protocol} failed: {Error}", activity, Type, "Zeebe", LastError);
                 await Task.Delay(backoff.Next(), _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             }
-        }
-    }
-
-    // The gateway pushes jobs as they appear; reading only when there is room holds it back through HTTP/2 flow control.
-    private async Task StreamAsync()
-    {
-        var backoff = new ErrorBackoff();
-        while (!_polling.IsCancellationRequested)
-        {
-            try
-            {
-                var request = new StreamActivatedJobsRequest { Type = Type, Worker = _options.WorkerName, Timeout = (long)_options.JobTimeout.TotalMilliseconds };
-                request.FetchVariable.AddRange(FetchVariables);
-                using var call = _gateway.StreamActivatedJobs(request, GzipRequests.Headers, cancellationToken: _polling.Token);
-                await foreach (var job in call.ResponseStream.ReadAllAsync(_polling.Token))
-                {
-                    backoff.Reset();
-                    await _capacity.WaitAsync(_abort.Token);
-                    Start(job);
-                }
-            }
-            catch (OperationCanceledException) when (_polling.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && _polling.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (RpcException e)
-            {
-                if (e.StatusCode == StatusCode.Unauthenticated)
-                    _tokenRefused?.Invoke();
-                LastError = $"{e.StatusCode}: {e.Status.Detail}";
-                _logger.LogWarning("The {Connector} job stream via {Protocol} broke: {Error}", Type, "Zeebe", LastError);
-            }
-            await Task.Delay(backoff.Next(), _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -144,7 +130,7 @@ internal sealed class JobWorker : IAsyncDisposable
         {
             foreach (var job in response.Jobs)
             {
-                await _capacity.WaitAsync(_abort.Token);
+                await _capacity.WaitAsync(_polling.Token); // closing: a job received but not started is left to its Zeebe timeout
                 count++;
                 Start(job);
             }
