@@ -27,9 +27,16 @@ public sealed class SmtpConnector
         using var client = new SmtpClient { Timeout = input.SmtpTimeoutSeconds * 1000 };
         try
         {
-            await client.ConnectAsync(input.SmtpHost, input.SmtpPort, security, context.CancellationToken);
+            await client.ConnectAsync(input.SmtpHost.Trim(), input.SmtpPort, security, context.CancellationToken);
             if (!string.IsNullOrEmpty(input.SmtpUser))
+            {
+                // "STARTTLS when offered" silently stays in clear text when the server offers none: never send a password that way unasked.
+                if (!client.IsEncrypted && !input.SmtpAllowInsecureAuth)
+                    throw new ConnectorInputException("SmtpInsecureAuthRefused",
+                        $"{input.SmtpHost}:{input.SmtpPort} offers no TLS, so logging in would send the password in clear text; use smtp_starttls or smtp_ssl with a server that supports it, or set smtp_allow_insecure_auth to true")
+                        { Field = "smtp_allow_insecure_auth" };
                 await client.AuthenticateAsync(input.SmtpUser, input.SmtpPassword ?? "", context.CancellationToken);
+            }
             var response = await client.SendAsync(message, context.CancellationToken);
             await client.DisconnectAsync(quit: true, context.CancellationToken);
             context.Logger.LogInformation("Sent {MessageId} to {RecipientCount} recipients via {SmtpHost}:{SmtpPort}",

@@ -31,6 +31,11 @@ public sealed class SmtpInput : IValidatableObject
     [Parameter("smtp_ssl"), Description("Connect with TLS from the first byte (port 465).")]
     public bool SmtpSsl { get; set; }
 
+    /// <summary>Allow sending the password over a connection that is not encrypted.</summary>
+    /// <remarks>Off by default: a server that offers no STARTTLS would otherwise receive the password in clear text.</remarks>
+    [Parameter("smtp_allow_insecure_auth"), Description("Allow logging in over an unencrypted connection (a server without TLS). Off: such a login is refused before the password is sent.")]
+    public bool SmtpAllowInsecureAuth { get; set; }
+
     /// <summary>Seconds one connection may take for each step before giving up.</summary>
     [Parameter("smtp_timeout_seconds"), Range(1, 600), Description("Seconds a connect, command or upload may take.")]
     public int SmtpTimeoutSeconds { get; set; } = 30;
@@ -70,6 +75,9 @@ public sealed class SmtpInput : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // A host MailKit cannot even parse is the caller's mistake, not a connection failure worth retrying.
+        if (!string.IsNullOrWhiteSpace(SmtpHost) && Uri.CheckHostName(SmtpHost.Trim()) == UriHostNameType.Unknown)
+            yield return new ValidationResult("is not a valid host name or IP address", [nameof(SmtpHost)]);
         if (string.IsNullOrWhiteSpace(EmailBody) && string.IsNullOrWhiteSpace(EmailBodyHtml))
             yield return new ValidationResult("needs a text or an HTML body", [nameof(EmailBody)]);
         if (SmtpStarttls && SmtpSsl)

@@ -46,6 +46,8 @@ public sealed class SmtpConnectorTests(SmtpFixture fixture) : IClassFixture<Smtp
         ["smtp_port"] = fixture.Sink.Port,
         ["smtp_user"] = withLogin ? SmtpSink.User : null,
         ["smtp_password"] = withLogin ? SmtpSink.Password : null,
+        // The sink offers no STARTTLS: a login there is clear text, which must be asked for.
+        ["smtp_allow_insecure_auth"] = withLogin,
         ["email_subject"] = "Invoice 42",
         ["email_body"] = "Your invoice is attached.",
         ["email_to"] = to,
@@ -138,6 +140,43 @@ public sealed class SmtpConnectorTests(SmtpFixture fixture) : IClassFixture<Smtp
         answer.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("SmtpAuthFailed");
         answer.ErrorData["retryable"]!.GetValue<bool>().Should().BeFalse();
         answer.Text.Should().NotContain("not-the-password-Z9");
+    }
+
+    [Fact]
+    public async Task A_login_over_a_connection_without_tls_is_refused_unless_allowed_and_the_password_never_leaves()
+    {
+        var input = Input(withLogin: true);
+        input.Remove("smtp_allow_insecure_auth");
+        var loginsBefore = fixture.Sink.AuthAttempts;
+
+        var answer = await CallAsync(input);
+        var spiff = await SpiffCall.DoAsync(fixture.Host.Http, "smtp/SendEmail", input.ToJsonString());
+
+        answer.ErrorCode.Should().Be(-32602, answer.Text);
+        answer.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("SmtpInsecureAuthRefused");
+        answer.ErrorData["retryable"]!.GetValue<bool>().Should().BeFalse();
+        answer.ErrorData["errorMessage"]!.GetValue<string>().Should().Contain("clear text").And.Contain("smtp_allow_insecure_auth");
+        spiff.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(400, spiff.Text);
+        // The sink prints in order: once a later message has arrived, any AUTH before it has been counted.
+        (await CallAsync(Input("marker@example.com"))).Error.Should().BeNull();
+        (await fixture.Sink.NextAsync())["to"]![0]!.GetValue<string>().Should().Be("marker@example.com", "the refused calls sent no message");
+        fixture.Sink.AuthAttempts.Should().Be(loginsBefore, "the password was never sent");
+    }
+
+    [Theory]
+    [InlineData("smtp.exa mple.com")]
+    [InlineData("host/with/slashes")]
+    [InlineData("[::1")]
+    public async Task A_host_that_is_no_host_name_is_a_permanent_input_error(string host)
+    {
+        var input = Input();
+        input["smtp_host"] = host;
+
+        var answer = await CallAsync(input);
+
+        answer.ErrorCode.Should().Be(-32602, answer.Text);
+        answer.ErrorData!["retryable"]!.GetValue<bool>().Should().BeFalse();
+        answer.InvalidFields.Should().Contain("smtp_host");
     }
 
     [Fact]

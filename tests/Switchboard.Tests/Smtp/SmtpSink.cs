@@ -24,13 +24,20 @@ public sealed class SmtpSink : IAsyncDisposable
                 return;
             if (json["listening"] is { } port)
                 _port.TrySetResult(port.GetValue<int>());
+            else if (json["auth"] is not null)
+                Interlocked.Increment(ref _authAttempts);
             else
                 _messages.Writer.TryWrite(json);
         };
         _node.Exited += (_, _) => _port.TrySetException(new InvalidOperationException("the SMTP sink exited before listening"));
     }
 
+    private int _authAttempts;
+
     public int Port { get; private set; }
+
+    /// <summary>Login attempts the server saw so far (printed before the next accepted message, so reading it after <see cref="NextAsync"/> is exact).</summary>
+    public int AuthAttempts => Volatile.Read(ref _authAttempts);
 
     public static async Task<SmtpSink> StartAsync()
     {

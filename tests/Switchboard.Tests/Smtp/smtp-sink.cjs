@@ -1,5 +1,5 @@
 // A real SMTP server on loopback for the SMTP connector's tests, built on npm's smtp-server.
-// Prints one JSON line per event to stdout: {"listening":port}, then {"from","to","raw"} per accepted message.
+// Prints one JSON line per event to stdout: {"listening":port}, {"auth","method"} per login attempt, then {"from","to","raw"} per accepted message.
 // Recipients whose address starts with "reject" get 550, "later" gets 451; credentials must be mailer / the password in argv[2].
 const { SMTPServer } = require('smtp-server');
 
@@ -10,6 +10,7 @@ const server = new SMTPServer({
   authOptional: true,
   logger: false,
   onAuth(auth, session, callback) {
+    process.stdout.write(JSON.stringify({ auth: auth.username, method: auth.method }) + '\n');
     if (auth.username === 'mailer' && auth.password === password) return callback(null, { user: auth.username });
     return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
   },
