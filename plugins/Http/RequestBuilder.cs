@@ -31,6 +31,10 @@ internal static class RequestBuilder
     {
         foreach (var (name, value) in input.Headers ?? [])
         {
+            // Headers are added without the typed parsers (which refuse many real-world values), so the wire-level
+            // rules are checked here: a CR or LF in a value would otherwise split the request.
+            if (HeaderProblem(name, value) is { } problem)
+                throw new ConnectorInputException("InvalidHeader", problem) { Field = "headers" };
             // Content headers (Content-Type) belong to the body; the rest to the request.
             if (!request.Headers.TryAddWithoutValidation(name, value) && request.Content is not null)
             {
@@ -42,6 +46,35 @@ internal static class RequestBuilder
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
                 Convert.ToBase64String(Encoding.UTF8.GetBytes($"{input.BasicAuthUsername}:{input.BasicAuthPassword}")));
     }
+
+    /// <summary>What makes a header unsendable: a name that is not an RFC 9110 token, or a value with a control character other than tab.</summary>
+    internal static string? HeaderProblem(string name, string? value)
+    {
+        if (name.Length == 0)
+            return "a header name is empty";
+        if (!name.All(IsTokenChar))
+            return $"header name '{Printable(name)}' has characters a header name cannot have (only letters, digits and !#$%&'*+-.^_`|~)";
+        if (value is not null && value.Any(c => c is '\r' or '\n' or '\0' || (char.IsControl(c) && c != '\t')))
+            return $"the value of header '{name}' contains a control character (CR, LF, NUL or another), which cannot be sent";
+        return null;
+    }
+
+    private static bool IsTokenChar(char c) =>
+        c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
+
+    // The refused name is echoed back; control characters are shown escaped so the message itself stays one line.
+    private static string Printable(string text)
+    {
+        var shown = text.Length > 100 ? text[..100] + "…" : text;
+        var builder = new StringBuilder(shown.Length);
+        foreach (var c in shown)
+            builder.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c);
+        return builder.ToString();
+    }
+
+    /// <summary>The URL as messages and logs may show it: scheme, host, port and path; never the user part or the query, which carry credentials.</summary>
+    public static string Loggable(Uri url) =>
+        url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
 
     public static HttpContent? Body(HttpWriteInput input) => input.BodyFormat switch
     {

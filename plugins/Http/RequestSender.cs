@@ -19,8 +19,8 @@ internal sealed class RequestSender(IHttpClientFactory clients)
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(input.TimeoutSeconds));
-        // Only scheme, host and path are logged: query strings and headers often carry tokens.
-        var target = url.GetLeftPart(UriPartial.Path);
+        // Only scheme, host, port and path are logged or returned: the user part, query strings and headers often carry credentials.
+        var target = RequestBuilder.Loggable(url);
         var started = Stopwatch.GetTimestamp();
         HttpResponseMessage response;
         try

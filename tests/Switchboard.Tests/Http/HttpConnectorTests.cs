@@ -259,4 +259,48 @@ public sealed class HttpConnectorTests(HttpFixture fixture) : IClassFixture<Http
         harness.Logs.All.Should().Contain("GET " + fixture.Upstream.Url("basic") + " answered 200")
             .And.NotContain(Upstream.Password).And.NotContain("header-secret-2").And.NotContain("query-secret-1");
     }
+
+    [Theory]
+    [InlineData("X-A", "v\r\nContent-Length: 0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: internal")]
+    [InlineData("X-A", "v\nInjected: 1")]
+    [InlineData("X-A", "nul\u0000byte")]
+    [InlineData("X A", "space in the name")]
+    [InlineData("X-A:\r\nInjected", "v")]
+    public async Task A_header_that_could_split_the_request_is_an_input_error_and_nothing_is_sent(string name, string value)
+    {
+        var input = new JsonObject { ["url"] = fixture.Upstream.Url("echo"), ["headers"] = new JsonObject { [name] = value } };
+        var before = fixture.Upstream.Requests;
+
+        var spiff = await DoAsync("GetRequestV2", input);
+        var csp = await fixture.Host.Http.PostAsync(CspCall.Request(3, Type, input, "get"));
+        // Requests arrive in order: once this one is counted, anything the refused calls sent would have been too.
+        var marker = await DoAsync("GetRequestV2", new JsonObject { ["url"] = fixture.Upstream.Url("json") });
+
+        Response(spiff)["http_status"]!.GetValue<int>().Should().Be(400, spiff.Text);
+        spiff.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("InvalidHeader", spiff.Text);
+        csp.ErrorCode.Should().Be(-32602, csp.Text);
+        csp.InvalidFields.Should().Contain("headers");
+        csp.ErrorData!["errorMessage"]!.GetValue<string>().Should().Contain("header").And.NotContain("\n", "a refused name is shown escaped, a value not at all");
+        marker.Json["error"].Should().BeNull(marker.Text);
+        fixture.Upstream.Requests.Should().Be(before + 1, "only the marker request reached the upstream");
+    }
+
+    [Fact]
+    public async Task Credentials_in_the_URL_user_part_appear_in_no_answer_and_no_log_line()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.ShippedPlugin("Http")), watch: false);
+        var withUser = new UriBuilder(fixture.Upstream.Url("basic")) { UserName = "someone", Password = "S3cr3t-in-url" }.Uri.ToString();
+        var input = new JsonObject { ["url"] = withUser };
+
+        var spiff = await DoAsync("GetRequestV2", input);
+        var csp = await fixture.Host.Http.PostAsync(CspCall.Request(4, Type, input, "get"));
+        var direct = await harness.Pipeline.InvokeAsync(new Invocation(Type, "get", input, Protocol.InProcess));
+
+        Response(spiff)["http_status"]!.GetValue<int>().Should().Be(401, spiff.Text);
+        spiff.Text.Should().NotContain("S3cr3t-in-url").And.NotContain("someone:");
+        csp.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("HttpError401", csp.Text);
+        csp.Text.Should().NotContain("S3cr3t-in-url");
+        direct.Error!.Message.Should().Contain(fixture.Upstream.Url("basic")).And.NotContain("S3cr3t-in-url");
+        harness.Logs.All.Should().Contain("answered 401").And.NotContain("S3cr3t-in-url");
+    }
 }

@@ -15,11 +15,15 @@ public sealed class Upstream : IAsyncDisposable
     private LoopbackServer _server = null!;
     private int _boomHits;
     private int _flakyHits;
+    private int _requests;
 
     public Uri Address => _server.Address;
 
     /// <summary>How often <c>/boom</c> was called.</summary>
     public int BoomHits => Volatile.Read(ref _boomHits);
+
+    /// <summary>How many requests arrived on any route (a smuggled second request counts too).</summary>
+    public int Requests => Volatile.Read(ref _requests);
 
     public string Url(string path) => new Uri(Address, path).ToString();
 
@@ -32,6 +36,11 @@ public sealed class Upstream : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
+        app.Use((context, next) =>
+        {
+            Interlocked.Increment(ref _requests);
+            return next(context);
+        });
         app.MapGet("/json", () => Results.Json(new { id = 123, name = "widget", tags = new[] { "a", "b" } }));
         app.MapGet("/xml", () => Results.Text("<item><id>7</id></item>", "application/xml"));
         app.MapGet("/text", () => Results.Text("plain hello", "text/plain"));
