@@ -41,10 +41,11 @@ internal sealed class OutputWriter(TypeModels models)
                 return JsonValue.Create(c.ToString());
             case bool b:
                 return JsonValue.Create(b);
+            // JSON has no NaN or infinity; a null in their place would be a silently wrong result.
             case double d:
-                return double.IsFinite(d) ? Number(d.ToString("R", CultureInfo.InvariantCulture)) : null;
+                return double.IsFinite(d) ? Number(d.ToString("R", CultureInfo.InvariantCulture)) : throw NonFinite(d.ToString(CultureInfo.InvariantCulture));
             case float f:
-                return float.IsFinite(f) ? Number(f.ToString("R", CultureInfo.InvariantCulture)) : null;
+                return float.IsFinite(f) ? Number(f.ToString("R", CultureInfo.InvariantCulture)) : throw NonFinite(f.ToString(CultureInfo.InvariantCulture));
             case decimal or int or long or short or byte or sbyte or uint or ulong or ushort:
                 return Number(Convert.ToString(value, CultureInfo.InvariantCulture)!);
             case Enum e:
@@ -68,12 +69,15 @@ internal sealed class OutputWriter(TypeModels models)
             case IDictionary dictionary:
                 var map = new JsonObject();
                 foreach (DictionaryEntry entry in dictionary)
-                    map[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = Write(entry.Value, depth + 1);
+                {
+                    var key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "";
+                    map[key] = Under(key, entry.Value, depth);
+                }
                 return map;
             case IEnumerable sequence:
                 var array = new JsonArray();
                 foreach (var item in sequence)
-                    array.Add(Write(item, depth + 1));
+                    array.Add(Under($"[{array.Count}]", item, depth));
                 return array;
         }
 
@@ -82,7 +86,23 @@ internal sealed class OutputWriter(TypeModels models)
             return JsonValue.Create(value.ToString());
         var result = new JsonObject();
         foreach (var property in model.Object.Properties)
-            result[property.Id] = Write(property.Property.GetValue(value), depth + 1);
+            result[property.Id] = Under(property.Id, property.Property.GetValue(value), depth);
         return result;
     }
+
+    /// <summary>Writes a member, naming it in the path of any output problem found below it.</summary>
+    private JsonNode? Under(string step, object? value, int depth)
+    {
+        try
+        {
+            return Write(value, depth + 1);
+        }
+        catch (OutputException e)
+        {
+            throw e.Under(step);
+        }
+    }
+
+    private static OutputException NonFinite(string shown) =>
+        new("NonFiniteNumber", "", $"is {shown}, which JSON cannot represent (a number overflowed or was undefined)");
 }

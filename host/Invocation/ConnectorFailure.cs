@@ -31,6 +31,8 @@ internal static class ConnectorFailure
             RetryBackoff = e.RetryBackoff,
             StatusCode = e.StatusCode is >= 400 and <= 599 ? e.StatusCode : null,
         },
+        // The same input would give the same output again: retrying cannot help.
+        OutputException e => new InvocationError(ErrorKind.ConnectorError, e.Code, masker.Apply(e.Message), Retryable: false),
         ValidationException e => new InvocationError(ErrorKind.InvalidInput, "InvalidParameters", masker.Apply(e.Message), Retryable: false),
         OperationCanceledException when cancelled => new InvocationError(ErrorKind.Timeout, "Timeout", "the connector stopped when its call was cancelled", Retryable: true),
         _ => new InvocationError(ErrorKind.Internal, "ConnectorFailed", masker.Apply($"{exception.GetType().Name}: {exception.Message}"), Retryable: true),

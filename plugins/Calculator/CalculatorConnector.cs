@@ -24,6 +24,9 @@ public sealed class CalculatorConnector
             CalculatorAction.Divide => input.A / input.B,
             _ => throw new ConnectorInputException("UnknownAction", $"unknown action {input.Action}") { Field = "action" },
         };
+        if (!double.IsFinite(result))
+            // The inputs were finite, so the result left the range of a double: the same numbers always will.
+            throw new ConnectorInputException("Overflow", $"the result of {input.Action.ToString().ToLowerInvariant()} is beyond ±1.8e308, the range of a number");
         return new CalculatorOutput(result, input.Action);
     }
 }

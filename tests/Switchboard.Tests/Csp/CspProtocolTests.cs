@@ -105,6 +105,27 @@ public sealed class CspProtocolTests(CspHostFixture fixture) : IClassFixture<Csp
     }
 
     [Fact]
+    public async Task A_result_beyond_the_range_of_a_number_is_an_Overflow_input_error_never_a_null_result()
+    {
+        var answer = await _http.PostAsync(CspCall.Request(8, "io.switchboard:calculator:1", new JsonObject { ["action"] = "multiply", ["a"] = 1e308, ["b"] = 10 }));
+
+        answer.ErrorCode.Should().Be(-32602, answer.Text);
+        answer.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("Overflow");
+        answer.ErrorData!["retryable"]!.GetValue<bool>().Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_non_finite_number_in_an_output_is_a_permanent_connector_failure_naming_where_it_is()
+    {
+        var answer = await _http.PostAsync(CspCall.Request(8, CspCall.Faults, new JsonObject(), operation: "nonfinite"));
+
+        answer.Result.Should().BeNull(answer.Text);
+        answer.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("NonFiniteNumber", answer.Text);
+        answer.ErrorData!["errorMessage"]!.GetValue<string>().Should().Contain("summary.totals[1]").And.Contain("NaN");
+        answer.ErrorData!["retryable"]!.GetValue<bool>().Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_connector_error_passes_through_with_its_code_retryability_and_details_and_the_secret_masked()
     {
         var answer = await _http.PostAsync(CspCall.Request(8, CspCall.Faults, new JsonObject

@@ -92,6 +92,15 @@ public sealed class SpiffDoTests(SpiffDoTests.HostFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_result_beyond_the_range_of_a_number_is_an_Overflow_input_error_never_a_null_result()
+    {
+        var call = await SpiffCall.DoAsync(Http, "calculator/Calculate", """{"action":"multiply","a":1e308,"b":10}""");
+
+        call.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(400, call.Text);
+        call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("Overflow", call.Text);
+    }
+
+    [Fact]
     public async Task A_connector_input_error_keeps_its_code_and_is_permanent()
     {
         var call = await SpiffCall.DoAsync(Http, "calculator/Calculate", """{"action":"divide","a":1,"b":0}""");

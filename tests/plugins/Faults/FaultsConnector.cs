@@ -20,6 +20,10 @@ public sealed class FaultsConnector
     [Operation("crash", SpiffCommand = "faults/Crash")]
     public FaultOutput Crash(FaultInput input) => Backend.Call(input.Token);
 
+    /// <summary>Returns a result holding a NaN deep inside: JSON has no such number.</summary>
+    [Operation("nonfinite", SpiffCommand = "faults/NonFinite")]
+    public object NonFinite(FaultInput input) => new { summary = new { totals = new[] { 1.5, double.NaN } } };
+
     private static class Backend
     {
         public static FaultOutput Call(string? token) => throw new InvalidOperationException($"backend refused token {token}");
