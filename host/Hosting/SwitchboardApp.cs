@@ -1,3 +1,4 @@
+using Switchboard.Host.Logging;
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;
 using Switchboard.Host.Status;
@@ -9,13 +10,15 @@ namespace Switchboard.Host.Hosting;
 public static class SwitchboardApp
 {
     /// <summary>Creates the application from command-line arguments (<c>--plugins</c>, <c>--urls</c>, any configuration key).</summary>
-    public static WebApplication Create(string[] args)
+    /// <param name="args">The command line.</param>
+    /// <param name="logOutput">Where log lines go instead of the console (tests read the host's real log lines there).</param>
+    public static WebApplication Create(string[] args, TextWriter? logOutput = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, SwitchboardServices.SwitchMappings);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls("http://localhost:8080");
-        builder.AddSwitchboardLogging();
+        builder.AddSwitchboardLogging(logOutput);
         builder.AddSwitchboard();
 
         var app = builder.Build();

@@ -1,7 +1,7 @@
 using Serilog.Core;
 using Serilog.Events;
 
-namespace Switchboard.Host.Hosting;
+namespace Switchboard.Host.Logging;
 
 /// <summary>Adds an exception's type and message as one property, so every event stays on one console line.</summary>
 internal sealed class ExceptionSummaryEnricher : ILogEventEnricher

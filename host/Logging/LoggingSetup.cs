@@ -1,8 +1,11 @@
 using Serilog;
 using Serilog.Events;
+using Serilog.Core;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
-namespace Switchboard.Host.Hosting;
+namespace Switchboard.Host.Logging;
 
 /// <summary>Serilog to the console, one line per event: readable text by default, compact JSON with <c>Switchboard:Log:Format=json</c>.</summary>
 internal static class LoggingSetup
@@ -10,22 +13,41 @@ internal static class LoggingSetup
     private const string TextTemplate =
         "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext} {Message:lj}{Error:l}{NewLine}";
 
-    public static void AddSwitchboardLogging(this WebApplicationBuilder builder)
+    public static void AddSwitchboardLogging(this WebApplicationBuilder builder, TextWriter? output = null)
     {
         var section = builder.Configuration.GetSection("Switchboard:Log");
+        builder.Services.AddSerilog(configuration => Configure(configuration, section, output));
+    }
+
+    /// <summary>The host's logging pipeline from its <c>Switchboard:Log</c> section, written to <paramref name="output"/> (the console when null).</summary>
+    public static LoggerConfiguration Configure(LoggerConfiguration configuration, IConfiguration section, TextWriter? output = null)
+    {
         var level = Enum.TryParse<LogEventLevel>(section["Level"], ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
         var json = string.Equals(section["Format"], "json", StringComparison.OrdinalIgnoreCase);
-        builder.Services.AddSerilog(configuration =>
+        var maxLength = int.TryParse(section["MaxValueLength"], out var max) && max >= 20 ? max : LogValueSanitizer.DefaultMaxLength;
+        configuration
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .Enrich.FromLogContext();
+        if (!json)
+            configuration.Enrich.With<ExceptionSummaryEnricher>();
+        // Last, so it also sees what the enrichers above added (the exception summary carries outside text too).
+        configuration.Enrich.With(new LogValueSanitizer(maxLength));
+        if (output is not null)
+            return configuration.WriteTo.Sink(new TextWriterSink(json ? new RenderedCompactJsonFormatter() : new MessageTemplateTextFormatter(TextTemplate), output));
+        return json
+            ? configuration.WriteTo.Console(new RenderedCompactJsonFormatter())
+            : configuration.WriteTo.Console(outputTemplate: TextTemplate);
+    }
+
+    /// <summary>Writes formatted events to a writer the caller owns (the console sink writes only to the console).</summary>
+    private sealed class TextWriterSink(ITextFormatter formatter, TextWriter output) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent)
         {
-            configuration
-                .MinimumLevel.Is(level)
-                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-                .Enrich.FromLogContext();
-            if (json)
-                configuration.WriteTo.Console(new RenderedCompactJsonFormatter());
-            else
-                configuration.Enrich.With<ExceptionSummaryEnricher>().WriteTo.Console(outputTemplate: TextTemplate);
-        });
+            lock (output)
+                formatter.Format(logEvent, output);
+        }
     }
 }

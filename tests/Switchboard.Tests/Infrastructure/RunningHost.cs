@@ -25,7 +25,10 @@ public sealed class RunningHost : IAsyncDisposable
     public PluginCatalog Catalog => _app.Services.GetRequiredService<PluginCatalog>();
 
     /// <summary>Starts the host with <c>--plugins</c> and a free port; extra <c>key=value</c> settings are passed as command-line configuration.</summary>
-    public static async Task<RunningHost> StartAsync(string pluginsDirectory, params string[] settings)
+    public static Task<RunningHost> StartAsync(string pluginsDirectory, params string[] settings) => StartAsync(pluginsDirectory, null, settings);
+
+    /// <summary>Starts the host as above, writing its log lines (the real Serilog output) to <paramref name="log"/>.</summary>
+    public static async Task<RunningHost> StartAsync(string pluginsDirectory, TextWriter? log, params string[] settings)
     {
         var args = new List<string>
         {
@@ -35,7 +38,7 @@ public sealed class RunningHost : IAsyncDisposable
             "--Switchboard:Log:Level=Warning",
         };
         args.AddRange(settings.Select(s => "--" + s));
-        var app = SwitchboardApp.Create(args.ToArray());
+        var app = SwitchboardApp.Create(args.ToArray(), log);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningHost(app, new Uri(address));

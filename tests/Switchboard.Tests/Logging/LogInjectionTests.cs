@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Csp;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Logging;
+
+/// <summary>Values from outside reach the host's real text log escaped and capped: no forged lines, no 100 KB lines.</summary>
+public sealed class LogInjectionTests
+{
+    [Fact]
+    public async Task A_line_break_in_a_CSP_method_cannot_forge_a_log_line_and_a_huge_method_is_capped()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        var log = new StringWriter();
+        await using (var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information"))
+        {
+            var forged = await host.Http.PostAsync(CspCall.Request(1, "x\n12:00:00.000 ERR Forged line", new JsonObject()));
+            var huge = await host.Http.PostAsync(CspCall.Request(2, new string('m', 100_000), new JsonObject()));
+
+            forged.Error.Should().NotBeNull(forged.Text);
+            huge.Error.Should().NotBeNull(huge.Text);
+        }
+
+        var lines = log.ToString().Split('\n');
+        lines.Should().NotContain(l => l.StartsWith("12:00:00.000 ERR Forged line"), "the line break is escaped, not written");
+        lines.Should().Contain(l => l.Contains("x\\n12:00:00.000 ERR Forged line"));
+        lines.Where(l => l.Contains("mmmm")).Should().NotBeEmpty()
+            .And.OnlyContain(l => l.Length < 2_000 && l.Contains("more characters]"), "a value from outside is capped with a marker");
+    }
+}
