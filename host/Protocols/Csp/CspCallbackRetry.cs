@@ -1,3 +1,4 @@
+using Switchboard.Host.Logging;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -38,7 +39,7 @@ internal static class CspCallbackRetry
                     {
                         var attempt = call.CountAttempt();
                         logger.LogInformation("CSP callback for connector {Connector} call {RequestId} to {CallbackTarget} failed ({Reason}); attempt {Attempt} of {MaxAttempts} in {DelayMs} ms",
-                            call.Invocation.ConnectorType, call.Request.RequestId, CspCallbackUrl.Loggable(call.CallbackUrl),
+                            call.Invocation.ConnectorType, call.Request.RequestId, LoggableUrl.Of(call.CallbackUrl),
                             Describe(args.Outcome), attempt, options.MaxAttempts, (int)args.RetryDelay.TotalMilliseconds);
                     }
                     return default;

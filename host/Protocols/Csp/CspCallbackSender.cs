@@ -1,3 +1,4 @@
+using Switchboard.Host.Logging;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -142,14 +143,14 @@ internal sealed class CspCallbackSender : BackgroundService
         }
         _metrics.Delivered();
         _logger.LogDebug("CSP callback for connector {Connector} call {RequestId} delivered to {CallbackTarget} after {Attempts} attempts via {Protocol}",
-            call.Invocation.ConnectorType, call.Request.RequestId, CspCallbackUrl.Loggable(call.CallbackUrl), call.Attempts, Protocol.Csp);
+            call.Invocation.ConnectorType, call.Request.RequestId, LoggableUrl.Of(call.CallbackUrl), call.Attempts, Protocol.Csp);
     }
 
     private void Lose(CspAsyncCall call, string reason)
     {
         _metrics.LostOne();
         _logger.LogError("CSP callback for connector {Connector} call {RequestId} to {CallbackTarget} lost after {Attempts} attempts via {Protocol}: {Reason}",
-            call.Invocation.ConnectorType, call.Request.RequestId, CspCallbackUrl.Loggable(call.CallbackUrl), call.Attempts, Protocol.Csp, reason);
+            call.Invocation.ConnectorType, call.Request.RequestId, LoggableUrl.Of(call.CallbackUrl), call.Attempts, Protocol.Csp, reason);
     }
 
     private static Outcome ShutDown(string message) =>

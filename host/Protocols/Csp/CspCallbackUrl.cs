@@ -15,9 +15,6 @@ internal static class CspCallbackUrl
         return null;
     }
 
-    /// <summary>The URL as it may appear in logs: scheme, host and port, never the path or query that may carry tokens.</summary>
-    public static string Loggable(Uri url) => url.GetLeftPart(UriPartial.Authority);
-
     private static bool Matches(string host, string allowed)
     {
         allowed = allowed.Trim();

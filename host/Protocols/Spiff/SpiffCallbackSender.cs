@@ -1,3 +1,4 @@
+using Switchboard.Host.Logging;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -77,7 +78,7 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
         {
             logger.LogWarning("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} failed after its retries: {Failure}",
-                command, invocation.ConnectorType, Protocol.Spiff, callback.GetLeftPart(UriPartial.Path), e.Message);
+                command, invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(callback), e.Message);
         }
     }
 
@@ -88,13 +89,13 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         var (connector, command) = request is not null && request.Options.TryGetValue(CallOption, out var call) ? call : ("", "");
         var failure = args.Outcome.Exception is { } e ? e.Message : $"HTTP {(int)args.Outcome.Result!.StatusCode}";
         logger.LogWarning("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} failed ({Failure}); retry {Attempt} in {DelayMs} ms",
-            command, connector, Protocol.Spiff, request?.RequestUri?.GetLeftPart(UriPartial.Path), failure, args.AttemptNumber + 1, (int)args.RetryDelay.TotalMilliseconds);
+            command, connector, Protocol.Spiff, request?.RequestUri is { } uri ? LoggableUrl.Of(uri) : null, failure, args.AttemptNumber + 1, (int)args.RetryDelay.TotalMilliseconds);
         return ValueTask.CompletedTask;
     }
 
     private void Report(string connector, string command, Uri callback, int status, string answer)
     {
-        var target = callback.GetLeftPart(UriPartial.Path);
+        var target = LoggableUrl.Of(callback);
         if (status is >= 200 and < 300)
         {
             logger.LogInformation("Callback of command {Command} (connector {Connector}) via {Protocol} delivered to {CallbackUrl}: {CallbackStatus}",

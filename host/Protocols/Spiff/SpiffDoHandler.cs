@@ -1,3 +1,4 @@
+using Switchboard.Host.Logging;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 using Switchboard.Host.Binding;
@@ -87,7 +88,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
                 Uri.TryCreate(o, UriKind.Absolute, out var allowed)
                 && allowed.Scheme == target.Scheme && allowed.Port == target.Port
                 && string.Equals(allowed.IdnHost, target.IdnHost, StringComparison.OrdinalIgnoreCase)))
-            return $"must point to one of the configured callback origins, not {callback.GetLeftPart(UriPartial.Authority)}";
+            return $"must point to one of the configured callback origins, not {LoggableUrl.Of(callback)}";
         return null;
     }
 

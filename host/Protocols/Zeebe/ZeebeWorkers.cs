@@ -1,3 +1,4 @@
+using Switchboard.Host.Logging;
 using System.Text.Json.Nodes;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -44,7 +45,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         return new JsonObject
         {
             ["state"] = error is null ? "connected" : "retrying",
-            ["address"] = Address.GetLeftPart(UriPartial.Authority),
+            ["address"] = LoggableUrl.Of(Address),
             ["lastError"] = error,
             ["workers"] = new JsonArray(workers.Select(w => (JsonNode?)new JsonObject
             {

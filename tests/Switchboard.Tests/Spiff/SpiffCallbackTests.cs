@@ -130,6 +130,7 @@ public sealed class SpiffCallbackTests
     [InlineData("ftp://127.0.0.1/callback", "must be an absolute http or https URL")]
     [InlineData("/relative/callback", "must be an absolute http or https URL")]
     [InlineData("http://attacker.example:7000/collect", "must point to one of the configured callback origins")]
+    [InlineData("http://someone:Pa55word@attacker.example:7000/collect", "not http://attacker.example:7000")]
     public async Task A_callback_url_outside_the_allowed_origins_is_an_invalid_parameter(string url, string problem)
     {
         using var sandbox = new PluginSandbox();
@@ -143,6 +144,7 @@ public sealed class SpiffCallbackTests
         call.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(400);
         call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("InvalidParameters");
         call.Json["error"]!["message"]!.GetValue<string>().Should().Contain("spiff__callback_url").And.Contain(problem);
+        call.Text.Should().NotContain("Pa55word", "a URL's user part is never echoed");
     }
 
     [Fact]
