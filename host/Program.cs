@@ -5,4 +5,7 @@ if (ElementTemplateCommand.Matches(args))
     return await ElementTemplateCommand.RunAsync(args);
 
 SwitchboardApp.Create(args).Run();
+// The host has stopped. A plugin may still have a foreground thread running (a plugin cannot be made to end
+// its threads); returning from Main would wait for it forever, so the process ends here.
+Environment.Exit(0);
 return 0;

@@ -18,6 +18,9 @@ public sealed class CatalogOptions
     /// <summary>How long a replaced generation's in-flight calls may take before its unload is reported stuck.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long loading one plugin (its constructors and <c>IPluginLifecycle.StartAsync</c>) may take before it is reported failed as stuck and the catalog goes on.</summary>
+    public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long to wait for a disposed generation to be collected before reporting it leaked.</summary>
     public TimeSpan UnloadTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -35,6 +35,7 @@ public sealed class PluginCatalog : IAsyncDisposable
     private volatile IReadOnlyDictionary<string, IndexEntry> _index = new Dictionary<string, IndexEntry>();
     private PluginWatcher? _watcher;
     private Task? _requestLoop;
+    private volatile bool _stopRequested;
 
     public PluginCatalog(CatalogOptions options, IConfiguration configuration, ILoggerFactory loggerFactory)
     {
@@ -118,7 +119,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            SyncLocked(name, force);
+            await SyncLockedAsync(name, force);
         }
         finally
         {
@@ -158,7 +159,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         }
     }
 
-    private void SyncLocked(string name, bool force)
+    private async Task SyncLockedAsync(string name, bool force)
     {
         var directory = Path.Combine(PluginsDirectory, name);
         PluginSlot? slot;
@@ -194,16 +195,24 @@ public sealed class PluginCatalog : IAsyncDisposable
 
         var started = Stopwatch.GetTimestamp();
         PluginGeneration generation;
+        var loading = LoadOffCatalogAsync(name, directory, fingerprint, slot.NextNumber());
         try
         {
-            generation = Load(name, directory, fingerprint, slot.NextNumber());
-            CheckConflicts(name, generation);
-            StartLifecycles(generation);
+            generation = await loading.WaitAsync(_options.LoadTimeout);
         }
         catch (PluginLoadException e)
         {
             slot.FailedFingerprint = fingerprint;
             Fail(slot, e.Message);
+            return;
+        }
+        catch (TimeoutException)
+        {
+            // The plugin's code is still running on its own thread; the catalog cannot stop it, only stop waiting.
+            // Should it ever finish, the generation it built never serves and is unloaded.
+            slot.FailedFingerprint = fingerprint;
+            Fail(slot, $"stuck: loading did not finish within {_options.LoadTimeout.TotalSeconds:0.###} s (a constructor or IPluginLifecycle.StartAsync that blocks); the catalog went on without it");
+            _ = loading.ContinueWith(t => Discard(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             return;
         }
 
@@ -223,6 +232,33 @@ public sealed class PluginCatalog : IAsyncDisposable
         Publish(name, before);
         if (previous is not null)
             Retire(slot, previous);
+    }
+
+    /// <summary>Loads, checks and starts a generation on a thread of its own, so plugin code that blocks holds only that thread.</summary>
+    private Task<PluginGeneration> LoadOffCatalogAsync(string name, string directory, string fingerprint, int number)
+    {
+        var loaded = new TaskCompletionSource<PluginGeneration>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                var generation = Load(name, directory, fingerprint, number);
+                CheckConflicts(name, generation);
+                StartLifecycles(generation);
+                loaded.SetResult(generation);
+            }
+            catch (Exception e)
+            {
+                loaded.SetException(e is PluginLoadException ? e : new PluginLoadException($"loading failed: {ConnectorDescriber.Describe(e)}", e));
+            }
+        })
+        {
+            // A plugin stuck here must never keep the process alive at shutdown.
+            IsBackground = true,
+            Name = $"Switchboard load {name}#{number}",
+        };
+        thread.Start();
+        return loaded.Task;
     }
 
     private PluginGeneration Load(string name, string directory, string fingerprint, int number)
@@ -278,7 +314,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                using var timeout = new CancellationTokenSource(_options.LoadTimeout);
                 using (generation.Context!.EnterContextualReflection())
                     lifecycle.StartAsync(timeout.Token).WaitAsync(timeout.Token).GetAwaiter().GetResult();
             }
@@ -309,7 +345,7 @@ public sealed class PluginCatalog : IAsyncDisposable
             _logger.LogError("Plugin {Plugin} failed to load and is skipped: {Reason}", slot.Name, reason);
     }
 
-    private void Remove(PluginSlot slot)
+    private void Remove(PluginSlot slot, bool shuttingDown = false)
     {
         var previous = slot.Current;
         lock (_stateLock)
@@ -318,7 +354,10 @@ public sealed class PluginCatalog : IAsyncDisposable
             slot.Current = null;
         }
         var before = RebuildIndex();
-        _logger.LogInformation("Plugin {Plugin} folder removed; its connectors are no longer served", slot.Name);
+        if (shuttingDown)
+            _logger.LogDebug("Plugin {Plugin} stops serving: the host is shutting down", slot.Name);
+        else
+            _logger.LogInformation("Plugin {Plugin} folder removed; its connectors are no longer served", slot.Name);
         Publish(slot.Name, before);
         if (previous is not null)
         {
@@ -397,40 +436,54 @@ public sealed class PluginCatalog : IAsyncDisposable
     }
 
     /// <summary>Stops watching and unloads every plugin after its in-flight calls finish.</summary>
+    /// <remarks>
+    /// Never throws for <paramref name="cancellationToken"/>: when the host's shutdown timeout fires first, what is
+    /// still draining or unloading is logged and abandoned, and shutdown goes on (the process ends with its calls).
+    /// </remarks>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        _stopRequested = true;
         _watcher?.Dispose();
         _watcher = null;
         _requests.Writer.TryComplete();
-        if (_requestLoop is not null)
-            await _requestLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await _gate.WaitAsync(cancellationToken);
         try
         {
-            List<PluginSlot> slots;
-            lock (_stateLock)
-                slots = _plugins.Values.ToList();
-            foreach (var slot in slots)
-                Remove(slot);
+            if (_requestLoop is not null)
+                await _requestLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                List<PluginSlot> slots;
+                lock (_stateLock)
+                    slots = _plugins.Values.ToList();
+                foreach (var slot in slots)
+                    Remove(slot, shuttingDown: true);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+            await WaitForUnloadsAsync().WaitAsync(cancellationToken);
         }
-        finally
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            _gate.Release();
+            string[] abandoned;
+            lock (_stateLock)
+                abandoned = _plugins.Values.Concat(_removed).SelectMany(s => s.Previous.Concat(s.Current is null ? [] : [s.Current]))
+                    .Where(g => g.State is not PluginState.Unloaded and not PluginState.Leaked)
+                    .Select(g => $"{g.PluginName}#{g.Number} ({g.State.ToString().ToLowerInvariant()}, {g.InFlight} calls)").Distinct().ToArray();
+            _logger.LogWarning("Shutdown timeout reached: stopped waiting for {AbandonedCount} plugin generations: {Abandoned}",
+                abandoned.Length, abandoned);
         }
-        await WaitForUnloadsAsync().WaitAsync(cancellationToken);
     }
 
+    /// <summary>Stops the catalog unless <see cref="StopAsync"/> already did (or gave up at the shutdown timeout: waiting again would only delay the exit).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stopRequested)
+            return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await StopAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _logger.LogWarning("Plugin catalog stopped before every plugin finished unloading");
-        }
+        await StopAsync(timeout.Token);
     }
 
     private sealed record IndexEntry(PluginGeneration Generation, LoadedConnector Connector);

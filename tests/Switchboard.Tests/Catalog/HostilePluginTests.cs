@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions;
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
+using Switchboard.Tests.Csp;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Catalog;
+
+/// <summary>Plugin code that blocks or hangs costs the host a bounded wait, never its catalog or its shutdown.</summary>
+public sealed class HostilePluginTests
+{
+    private const string Calculator = "io.switchboard:calculator:1";
+
+    [Theory]
+    [InlineData("block-constructor")]
+    [InlineData("block-start")]
+    public async Task A_plugin_that_blocks_while_loading_is_reported_stuck_and_every_other_plugin_loads_and_reloads(string marker)
+    {
+        var start = CatalogHarness.StartAsync(sandbox =>
+        {
+            sandbox.Add(Repository.ShippedPlugin("Calculator"));
+            File.WriteAllText(Path.Combine(sandbox.Add(Repository.TestPlugin("Hostile")), marker), "");
+            sandbox.Add(Repository.TestPlugin("Faults"), "ZLoadsLast");
+        }, watch: false, configure: options => options.LoadTimeout = TimeSpan.FromSeconds(1));
+        await using var harness = await start.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var hostile = harness.Plugin("Hostile");
+        hostile.State.Should().Be(PluginState.Failed);
+        hostile.Reason.Should().Contain("stuck");
+        harness.Plugin("ZLoadsLast").State.Should().Be(PluginState.Loaded, "plugins after the stuck one still load");
+        await harness.Catalog.SyncAsync("Calculator", force: true).WaitAsync(TimeSpan.FromSeconds(60));
+        harness.Plugin("Calculator").Generation.Should().Be(2, "reloads still happen");
+        var sum = await harness.Pipeline.InvokeAsync(new Invocation(Calculator, null, CspCall.Add(2, 3), Protocol.InProcess));
+        sum.Error.Should().BeNull(sum.Error?.Message);
+        await harness.Catalog.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task Shutdown_with_a_call_that_never_ends_finishes_within_the_shutdown_timeout_and_says_what_it_abandoned()
+    {
+        using var sandbox = new PluginSandbox();
+        var folder = sandbox.Add(Repository.TestPlugin("Hostile"));
+        var log = new StringWriter();
+        var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "shutdownTimeoutSeconds=2");
+        var hanging = host.Http.PostAsync(CspCall.Request(1, "test.switchboard:hostile:1", new JsonObject(), "hang"));
+        await Eventually.WaitFor(() => File.Exists(Path.Combine(folder, "hang-started")), because: "the call is running");
+
+        var stop = host.DisposeAsync().AsTask();
+
+        await stop.WaitAsync(TimeSpan.FromSeconds(60));
+        stop.IsCompletedSuccessfully.Should().BeTrue(log.ToString());
+        log.ToString().Should().Contain("Shutdown timeout reached").And.Contain("Hostile#1");
+        _ = hanging.ContinueWith(t => t.Exception, TaskScheduler.Default);
+    }
+
+    [Fact]
+    public async Task A_plugin_with_a_foreground_thread_does_not_keep_the_host_process_alive_after_SIGTERM()
+    {
+        using var sandbox = new PluginSandbox();
+        File.WriteAllText(Path.Combine(sandbox.Add(Repository.TestPlugin("Hostile")), "foreground-thread"), "");
+        await using var host = await HostProcess.StartAsync(sandbox.Directory);
+
+        host.Terminate();
+
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        exitCode.Should().Be(0, "the host stops cleanly even with a plugin thread still running:\n" + host.Output);
+    }
+}

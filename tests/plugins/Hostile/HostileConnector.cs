@@ -1,0 +1,69 @@
+using Switchboard.Abstractions;
+
+namespace Switchboard.TestPlugins.Hostile;
+
+/// <summary>Plugin code that misbehaves the ways third-party code does: it blocks, hangs and starts threads.</summary>
+/// <remarks>
+/// What it does at load is chosen by marker files a test drops into the plugin's folder: <c>block-constructor</c>,
+/// <c>block-start</c> (in <see cref="HostileLifecycle"/>) and <c>foreground-thread</c>.
+/// </remarks>
+[Connector("test.switchboard:hostile:1", Name = "Hostile", SpiffCommand = "hostile/Block")]
+public sealed class HostileConnector
+{
+    private readonly IPluginContext _plugin;
+
+    public HostileConnector(IPluginContext plugin)
+    {
+        _plugin = plugin;
+        if (Marker.Present(plugin, "block-constructor"))
+            Thread.Sleep(Timeout.Infinite);
+        if (Marker.Present(plugin, "foreground-thread"))
+            new Thread(() => Thread.Sleep(Timeout.Infinite)) { IsBackground = false, Name = "hostile foreground" }.Start();
+    }
+
+    /// <summary>Blocks its thread for good, deaf to cancellation.</summary>
+    [Operation("block", SpiffCommand = "hostile/Block", TimeoutSeconds = 3)]
+    public HostileOutput Block(HostileInput input)
+    {
+        Thread.Sleep(Timeout.Infinite);
+        return new HostileOutput("never");
+    }
+
+    /// <summary>Awaits forever, deaf to cancellation: a call no timeout can end. Drops <c>hang-started</c> into its folder first.</summary>
+    [Operation("hang", SpiffCommand = "hostile/Hang", TimeoutSeconds = 600)]
+    public async Task<HostileOutput> Hang(HostileInput input)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_plugin.PluginDirectory, "hang-started"), "");
+        await Task.Delay(Timeout.Infinite, CancellationToken.None);
+        return new HostileOutput("never");
+    }
+
+    /// <summary>Answers at once.</summary>
+    [Operation("ping", SpiffCommand = "hostile/Ping")]
+    public HostileOutput Ping(HostileInput input) => new("pong");
+}
+
+/// <summary>Blocks in <see cref="StartAsync"/> itself, before returning any task, when the folder holds <c>block-start</c>.</summary>
+public sealed class HostileLifecycle(IPluginContext plugin) : IPluginLifecycle
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Marker.Present(plugin, "block-start"))
+            Thread.Sleep(Timeout.Infinite);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal static class Marker
+{
+    public static bool Present(IPluginContext plugin, string name) => File.Exists(Path.Combine(plugin.PluginDirectory, name));
+}
+
+public sealed class HostileInput
+{
+    public string? Note { get; set; }
+}
+
+public sealed record HostileOutput(string Result);
