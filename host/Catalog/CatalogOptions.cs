@@ -1,3 +1,5 @@
+using Switchboard.Host.Connectors;
+
 namespace Switchboard.Host.Catalog;
 
 /// <summary>Settings of the plugin catalog (configuration section <c>Switchboard:Catalog</c>).</summary>
@@ -17,6 +19,12 @@ public sealed class CatalogOptions
 
     /// <summary>How long a replaced generation's in-flight calls may take before its unload is reported stuck.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Calls one connector may run at once (a plugin's <c>Plugins:&lt;Name&gt;:MaxConcurrentCalls</c> overrides it).</summary>
+    public int MaxConcurrentCalls { get; set; } = ConcurrencyLimits.Default.MaxConcurrentCalls;
+
+    /// <summary>Calls that may wait for one connector beyond those running; more are answered <c>Busy</c> (<c>Plugins:&lt;Name&gt;:MaxQueuedCalls</c> overrides it).</summary>
+    public int MaxQueuedCalls { get; set; } = ConcurrencyLimits.Default.MaxQueuedCalls;
 
     /// <summary>How long loading one plugin (its constructors and <c>IPluginLifecycle.StartAsync</c>) may take before it is reported failed as stuck and the catalog goes on.</summary>
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(30);

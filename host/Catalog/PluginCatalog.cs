@@ -280,6 +280,9 @@ public sealed class PluginCatalog : IAsyncDisposable
             var describer = new ConnectorDescriber(models, writer, pluginContext, _options.DefaultTimeout);
             using (context.EnterContextualReflection())
                 describer.Describe(assembly);
+            var limits = new ConcurrencyLimits(_options.MaxConcurrentCalls, _options.MaxQueuedCalls).With(pluginContext.Configuration);
+            foreach (var connector in describer.Connectors)
+                connector.Limit(limits);
             return new PluginGeneration(name, number, loader, context, fingerprint, version, models, writer, pluginContext)
             {
                 Connectors = describer.Connectors,

@@ -23,4 +23,7 @@ public enum ErrorKind
 
     /// <summary>The connector failed unexpectedly (an unhandled exception).</summary>
     Internal,
+
+    /// <summary>The connector already runs and queues as many calls as it is allowed: try again later.</summary>
+    Busy,
 }

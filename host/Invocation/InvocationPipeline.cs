@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
 using Switchboard.Host.Binding;
@@ -78,11 +79,30 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             var logger = new MaskingLogger(_pluginLoggers.GetOrAdd(generation.PluginName, name => loggerFactory.CreateLogger("Plugin." + name)), masker);
             var context = new ConnectorContext(logger, cancellation.Token, generation.PluginContext, info);
 
-            // The lease travels with the run: a call that outlives its timeout keeps its generation loaded until it ends.
-            var run = Task.Run(() => ExecuteAsync(lease, invoker, input, context, masker), CancellationToken.None);
-            handedOver = true;
             try
             {
+                // Past the connector's concurrency limit calls wait their turn within their own timeout; past its queue they are refused.
+                var permit = lease.Connector.Limiter.AttemptAcquire();
+                if (!permit.IsAcquired)
+                {
+                    permit.Dispose();
+                    permit = await lease.Connector.Limiter.AcquireAsync(1, cancellation.Token);
+                    if (!permit.IsAcquired)
+                    {
+                        permit.Dispose();
+                        return Outcome.Failure(Busy(metadata.Type, lease.Connector.Limits));
+                    }
+                }
+
+                // The lease and the permit travel with the run: a call that outlives its timeout keeps its generation
+                // loaded and its concurrency slot taken until the plugin code really ends.
+                BlockedThreadCompensator.Shared.Queued();
+                var run = Task.Run(() =>
+                {
+                    using (BlockedThreadCompensator.Shared.Enter())
+                        return ExecuteAsync(lease, permit, invoker, input, context, masker);
+                }, CancellationToken.None);
+                handedOver = true;
                 // ExecuteAsync turns everything the connector throws into an outcome, so a cancellation here is the deadline's or the caller's.
                 return await run.WaitAsync(cancellation.Token);
             }
@@ -138,7 +158,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         new(ErrorKind.UnknownConnector, "ConnectorNotFound", $"no loaded connector has the type '{invocation.ConnectorType}'", Retryable: false);
 
 
-    private static async Task<Outcome> ExecuteAsync(ConnectorLease lease, OperationInvoker invoker, object input, ConnectorContext context, SecretMasker masker)
+    private static async Task<Outcome> ExecuteAsync(ConnectorLease lease, RateLimitLease permit, OperationInvoker invoker, object input, ConnectorContext context, SecretMasker masker)
     {
         var generation = lease.Generation;
         try
@@ -158,9 +178,13 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         }
         finally
         {
+            permit.Dispose();
             lease.Dispose();
         }
     }
+
+    private static InvocationError Busy(string connectorType, ConcurrencyLimits limits) =>
+        new(ErrorKind.Busy, "Busy", $"connector '{connectorType}' is busy: {limits.MaxConcurrentCalls} calls are running and {limits.MaxQueuedCalls} waiting; try again later", Retryable: true);
 
     private static Outcome Fail(ErrorKind kind, string code, string message, bool retryable = false) =>
         Outcome.Failure(new InvocationError(kind, code, message, retryable));

@@ -18,7 +18,7 @@ internal static class SpiffOutcomeMapper
         // A status the connector named (an upstream's 404 or 502) is passed on; its class still says permanent or transient.
         ErrorKind.ConnectorError => new SpiffFailure(error.StatusCode ?? (error.Retryable ? 503 : 422), error.Code, error.Message) { Data = error.Data },
         ErrorKind.Timeout => new SpiffFailure(504, error.Code, error.Message),
-        ErrorKind.Cancelled => new SpiffFailure(503, error.Code, error.Message),
+        ErrorKind.Cancelled or ErrorKind.Busy => new SpiffFailure(503, error.Code, error.Message),
         _ => new SpiffFailure(500, error.Code, error.Message),
     };
 

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Switchboard.Host.Invocation;
+
+/// <summary>Gives the thread pool a thread back for every pool thread that plugin code has blocked for a while.</summary>
+/// <remarks>
+/// Plugin code starts on the shared thread pool, which also runs Kestrel, gRPC and every timeout. A connector that
+/// blocks (<c>Thread.Sleep</c>, a synchronous socket read) holds a pool thread the pool does not know is lost, and
+/// the pool adds threads only slowly, so a burst of blocked calls starves every protocol for tens of seconds. The
+/// pool raises its own minimum for the waits it can see (<c>Task.Wait</c>); this does the same for plugin code it
+/// cannot see: a watcher thread of its own counts calls whose synchronous part has run past
+/// <see cref="BlockedAfter"/> and, while there are any, keeps the pool's minimum that many threads above where it
+/// started plus as many again and one for every call still waiting for a thread (a burst of blocking calls queued
+/// ahead of the protocols' own work would otherwise be given threads one by one). Per-connector concurrency limits bound how
+/// many threads one connector can hold this way.
+/// </remarks>
+internal sealed class BlockedThreadCompensator
+{
+    /// <summary>How long plugin code may hold its thread before it counts as blocked.</summary>
+    public static readonly TimeSpan BlockedAfter = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The one instance: the thread pool it adjusts is the process's.</summary>
+    public static BlockedThreadCompensator Shared { get; } = new();
+
+    private readonly ConcurrentDictionary<long, long> _running = new();
+    private readonly int _baseWorkers;
+    private readonly int _baseIo;
+    private long _nextId;
+    private int _waiting;
+    private int _started;
+    private int _compensating;
+
+    private BlockedThreadCompensator() => ThreadPool.GetMinThreads(out _baseWorkers, out _baseIo);
+
+    /// <summary>Threads currently added to the pool's minimum for blocked plugin code.</summary>
+    public int Compensating => Volatile.Read(ref _compensating);
+
+    /// <summary>Marks a call handed to the pool whose plugin code has not started yet; <see cref="Enter"/> ends the wait.</summary>
+    public void Queued()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+            new Thread(Watch) { IsBackground = true, Name = "Switchboard blocked-thread watcher" }.Start();
+        Interlocked.Increment(ref _waiting);
+    }
+
+    /// <summary>Marks the start of plugin code on the current pool thread (after <see cref="Queued"/>); dispose the result when it returns.</summary>
+    public Scope Enter()
+    {
+        Interlocked.Decrement(ref _waiting);
+        var id = Interlocked.Increment(ref _nextId);
+        _running[id] = Stopwatch.GetTimestamp();
+        return new Scope(this, id);
+    }
+
+    private void Watch()
+    {
+        while (true)
+        {
+            Thread.Sleep(CheckEvery);
+            var blocked = 0;
+            foreach (var (_, started) in _running)
+                if (Stopwatch.GetElapsedTime(started) >= BlockedAfter)
+                    blocked++;
+            // Twice the blocked count: the requests still to reach the pipeline wait for pool threads too, and a burst
+            // of blocking calls is then met in a few checks (2, 4, 8, ... threads) rather than one thread per check.
+            var extra = blocked == 0 ? 0 : 2 * blocked + Math.Max(0, Volatile.Read(ref _waiting));
+            if (extra == _compensating)
+                continue;
+            if (ThreadPool.SetMinThreads(_baseWorkers + extra, _baseIo))
+                Volatile.Write(ref _compensating, extra);
+        }
+    }
+
+    /// <summary>One call's synchronous stretch of plugin code.</summary>
+    public readonly struct Scope(BlockedThreadCompensator owner, long id) : IDisposable
+    {
+        public void Dispose() => owner._running.TryRemove(id, out _);
+    }
+}
