@@ -29,7 +29,7 @@ internal static class InputValidator
                 var result = validator.GetValidationResult(value, context);
                 if (result is not null && result != ValidationResult.Success)
                 {
-                    errors.Add(new FieldError(path, result.ErrorMessage ?? "is not valid"));
+                    errors.Add(new FieldError(path, WithoutFieldName(result.ErrorMessage, property.Id)));
                     break;
                 }
             }
@@ -63,5 +63,16 @@ internal static class InputValidator
                 errors.Add(new FieldError(field.Length == 0 ? "input" : field, result.ErrorMessage ?? "is not valid"));
             }
         }
+    }
+
+    /// <summary>DataAnnotations' default messages start "The field x ..."; the field is named beside the message already.</summary>
+    private static string WithoutFieldName(string? message, string field)
+    {
+        if (string.IsNullOrEmpty(message))
+            return "is not valid";
+        foreach (var prefix in new[] { $"The field {field} ", $"The {field} field ", $"{field} " })
+            if (message.StartsWith(prefix, StringComparison.Ordinal))
+                return message[prefix.Length..];
+        return message;
     }
 }

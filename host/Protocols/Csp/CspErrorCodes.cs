@@ -15,6 +15,16 @@ internal static class CspErrorCodes
     /// <summary>Whether JSON-RPC reserves <paramref name="code"/> (-32768 to -32000), so a connector may not claim it.</summary>
     public static bool IsReserved(long code) => code is >= -32768 and <= -32000;
 
+    /// <summary>The stable <c>data.errorCode</c> of a protocol-level error.</summary>
+    public static string NameOf(int code) => code switch
+    {
+        ParseError => "ParseError",
+        InvalidRequest => "InvalidRequest",
+        MethodNotFound => "MethodNotFound",
+        InvalidParams => "InvalidParameters",
+        _ => "InternalError",
+    };
+
     public static string MessageOf(int code) => code switch
     {
         ParseError => "Parse error",

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Unicode;
 using Microsoft.Extensions.Options;
 using Switchboard.Abstractions;
 using Switchboard.Host.Invocation;
@@ -30,16 +29,16 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
 
     private async Task HandleBodyAsync(HttpContext http)
     {
-        var body = await CspBodyReader.ReadAsync(http, _options.MaxBodyBytes, http.RequestAborted);
+        var body = await RequestBody.ReadAsync(http, _options.MaxBodyBytes, http.RequestAborted);
         if (body is null)
         {
             logger.LogWarning("{Protocol} request refused: the body is larger than {MaxBodyBytes} bytes", Protocol.Csp, _options.MaxBodyBytes);
             await WriteAsync(http, StatusCodes.Status413PayloadTooLarge, JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest,
-                $"the request body is larger than the limit of {_options.MaxBodyBytes} bytes"));
+                $"the request body is larger than the limit of {_options.MaxBodyBytes} bytes", "PayloadTooLarge"));
             return;
         }
 
-        var root = Parse(body, out var problem);
+        var root = RequestBody.Parse(body, _parsing, out var problem);
         if (problem is not null)
         {
             logger.LogInformation("{Protocol} request refused: the body is not valid JSON: {Reason}", Protocol.Csp, problem);
@@ -79,26 +78,6 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             await WriteAsync(http, StatusCodes.Status200OK, new JsonArray(answers));
     }
 
-    private JsonNode? Parse(byte[] body, out string? problem)
-    {
-        problem = null;
-        // The reader checks UTF-8 only where it decodes, so a bad string would surface later, mid-request.
-        if (!Utf8.IsValid(body))
-        {
-            problem = "it is not valid UTF-8";
-            return null;
-        }
-        try
-        {
-            return JsonNode.Parse(body, documentOptions: _parsing);
-        }
-        catch (JsonException e)
-        {
-            problem = e.Message;
-            return null;
-        }
-    }
-
     /// <summary>Runs one request element; null when it earns no answer (a notification).</summary>
     private async Task<CspReply?> DispatchAsync(JsonNode? element, CancellationToken requestAborted)
     {
@@ -124,7 +103,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         if (!callbacks.TryAccept(new CspAsyncCall(request, invocation), out var refusal))
         {
             logger.LogWarning("{Protocol} asynchronous call of connector {Connector} refused: {Reason}", Protocol.Csp, request.ConnectorType, refusal);
-            return new CspReply(JsonRpcResponses.Error(request.Id, CspErrorCodes.InternalError, refusal));
+            return new CspReply(JsonRpcResponses.Error(request.Id, CspErrorCodes.InternalError, refusal, "Busy"));
         }
         return new CspReply(JsonRpcResponses.Accepted(request.Id), Accepted: true);
     }

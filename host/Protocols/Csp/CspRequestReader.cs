@@ -12,6 +12,8 @@ namespace Switchboard.Host.Protocols.Csp;
 /// </remarks>
 internal static class CspRequestReader
 {
+    private const string NotText = "is not Unicode text: it holds a lone surrogate escape such as \\ud800";
+
     /// <summary>The call <paramref name="element"/> asks for, or null with <paramref name="rejection"/> saying why it cannot run.</summary>
     public static CspRequest? Read(JsonNode? element, IReadOnlyList<string> allowedCallbackHosts, out CspRejection? rejection)
     {
@@ -26,9 +28,15 @@ internal static class CspRequestReader
         if (versionText != "2.0")
             return Invalid(id, out rejection, versionIsString ? "jsonrpc must be \"2.0\"" : $"jsonrpc must be the string \"2.0\", not {Describe(version)}");
         request.TryGetPropertyValue("method", out var method);
+        request.TryGetPropertyValue("params", out var parameters);
+        // A lone surrogate escape would fail later, when the value is read or logged: refuse it here, naming where it is.
+        if ((JsonText.FindInvalid(method, "method") ?? JsonText.FindInvalid(parameters, "params")) is { } notText)
+        {
+            rejection = new CspRejection(id, CspErrorCodes.InvalidParams, $"{notText} {NotText}", [new FieldError(notText, NotText)], isNotification);
+            return null;
+        }
         if (!IsString(method, out var connectorType) || connectorType.Length == 0)
             return Invalid(id, out rejection, "method must name a connector type: a non-empty string" + (method is null ? " (it is missing)" : $", not {Describe(method)}"));
-        request.TryGetPropertyValue("params", out var parameters);
         if (parameters is not null and not JsonObject)
             return Invalid(id, out rejection, $"params must be an object, not {Describe(parameters)}");
 

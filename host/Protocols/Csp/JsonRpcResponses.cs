@@ -28,9 +28,19 @@ internal static class JsonRpcResponses
         ["error"] = new JsonObject { ["code"] = code, ["message"] = message, ["data"] = data },
     };
 
-    /// <summary>A standard error with its standard message and <c>data.errorMessage</c> saying what went wrong.</summary>
-    public static JsonObject Error(JsonNode? id, int code, string errorMessage) =>
-        Error(id, code, CspErrorCodes.MessageOf(code), new JsonObject { ["errorMessage"] = errorMessage });
+    /// <summary>A standard error with its standard message, and in <c>data</c> the same three fields every other error carries.</summary>
+    /// <param name="id">The request's id, or null when it could not be read.</param>
+    /// <param name="code">The JSON-RPC code.</param>
+    /// <param name="errorMessage">What went wrong.</param>
+    /// <param name="errorCode">A stable name for the problem; by default the code's (<c>ParseError</c>, <c>InvalidRequest</c>, <c>InternalError</c>).</param>
+    /// <param name="retryable">Whether the same request may succeed later; by default only for internal errors.</param>
+    public static JsonObject Error(JsonNode? id, int code, string errorMessage, string? errorCode = null, bool? retryable = null) =>
+        Error(id, code, CspErrorCodes.MessageOf(code), new JsonObject
+        {
+            ["errorCode"] = errorCode ?? CspErrorCodes.NameOf(code),
+            ["errorMessage"] = errorMessage,
+            ["retryable"] = retryable ?? code == CspErrorCodes.InternalError,
+        });
 
     /// <summary>-32602 naming each failing field in <c>data.validationErrors</c>.</summary>
     public static JsonObject InvalidParams(JsonNode? id, IReadOnlyList<FieldError> fields) =>
@@ -38,6 +48,7 @@ internal static class JsonRpcResponses
         {
             ["errorCode"] = InvalidParametersCode,
             ["errorMessage"] = "invalid parameters: " + string.Join("; ", fields.Select(f => $"{f.Field} {f.Message}")),
+            ["retryable"] = false,
             ["validationErrors"] = ValidationErrors(fields),
         });
 

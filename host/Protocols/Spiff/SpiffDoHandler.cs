@@ -23,10 +23,20 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             return;
         }
 
-        var (request, problem) = await SpiffRequestReader.ReadAsync(http.Request.Body, http.RequestAborted);
+        var body = await RequestBody.ReadAsync(http, options.MaxBodyBytes, http.RequestAborted);
+        if (body is null)
+        {
+            await WriteAsync(http, StatusCodes.Status413PayloadTooLarge, SpiffEnvelope.Failure(new SpiffFailure(413, "PayloadTooLarge",
+                $"the request body is larger than the limit of {options.MaxBodyBytes} bytes ({SpiffOptions.Section}:MaxBodyBytes)")));
+            return;
+        }
+        var (request, problem, field) = SpiffRequestReader.Read(body);
         if (request is null)
         {
-            await WriteAsync(http, StatusCodes.Status400BadRequest, SpiffEnvelope.Failure(new SpiffFailure(400, "InvalidRequest", problem!)));
+            var failure = field is null
+                ? new SpiffFailure(400, "InvalidRequest", problem!)
+                : new SpiffFailure(400, "InvalidParameters", problem!) { Fields = [new FieldError(field, problem!)] };
+            await WriteAsync(http, StatusCodes.Status400BadRequest, SpiffEnvelope.Failure(failure));
             return;
         }
 
@@ -53,8 +63,9 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
         await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Success(outcome));
     }
 
-    private bool RunsInBackground(SpiffCommand command) =>
-        command.Operation.LongRunning || command.Operation.Timeout > options.LongRunningThreshold;
+    // As the real proxy runs only execute_async commands in the background: SpiffArena sends a callback URL with every
+    // call, and a command that is not long-running must answer at once, so the BPMN can read its command_response.
+    private static bool RunsInBackground(SpiffCommand command) => command.Operation.LongRunning;
 
     private async Task AcceptAsync(HttpContext http, Call invocation, string command, string callbackUrl)
     {

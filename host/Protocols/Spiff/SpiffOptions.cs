@@ -36,6 +36,6 @@ public sealed class SpiffOptions
     /// <summary>Longest one callback attempt may take.</summary>
     public TimeSpan CallbackAttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Operations whose timeout exceeds this run in the background and answer through the callback (the backend waits 45 s).</summary>
-    public TimeSpan LongRunningThreshold { get; set; } = TimeSpan.FromSeconds(40);
+    /// <summary>The largest request body accepted, in bytes; larger ones are answered 413 in the envelope.</summary>
+    public long MaxBodyBytes { get; set; } = 4 * 1024 * 1024;
 }

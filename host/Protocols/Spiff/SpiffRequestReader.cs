@@ -12,27 +12,24 @@ internal static class SpiffRequestReader
     // A duplicated key would otherwise surface later, while reading the object, as a server error.
     private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
 
-    /// <summary>Parses <paramref name="body"/>; on failure returns null and names the problem in <paramref name="problem"/>.</summary>
-    public static async Task<(SpiffRequest? Request, string? Problem)> ReadAsync(Stream body, CancellationToken cancellationToken)
+    /// <summary>Parses <paramref name="body"/>; on failure returns null and names the problem (and the field, when one is at fault).</summary>
+    public static (SpiffRequest? Request, string? Problem, string? Field) Read(byte[] body)
     {
-        JsonNode? node;
-        try
-        {
-            node = await JsonNode.ParseAsync(body, documentOptions: Strict, cancellationToken: cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"the body is not valid JSON: {e.Message}");
-        }
+        var node = RequestBody.Parse(body, Strict, out var invalid);
+        if (invalid is not null)
+            return (null, $"the body is not valid JSON: {invalid}", null);
         if (node is not JsonObject parameters)
-            return (null, $"the body must be a JSON object of parameters, not {Describe(node)}");
+            return (null, $"the body must be a JSON object of parameters, not {Describe(node)}", null);
+        // A lone surrogate escape would fail later, inside the connector or while answering: refuse it here, naming where it is.
+        if (JsonText.FindInvalid(parameters) is { } notText)
+            return (null, $"invalid parameters: {notText} is not Unicode text: it holds a lone surrogate escape such as \\ud800", notText);
 
         List<string>? reserved = null;
         foreach (var (key, _) in parameters)
             if (key.StartsWith(ReservedPrefix, StringComparison.Ordinal))
                 (reserved ??= []).Add(key);
         if (reserved is null)
-            return (new SpiffRequest(parameters), null);
+            return (new SpiffRequest(parameters), null, null);
 
         var request = new SpiffRequest(parameters)
         {
@@ -43,7 +40,7 @@ internal static class SpiffRequestReader
         };
         foreach (var key in reserved)
             parameters.Remove(key);
-        return (request, null);
+        return (request, null, null);
     }
 
     private static string? Text(JsonNode? node) => node switch

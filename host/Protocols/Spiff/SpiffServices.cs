@@ -73,8 +73,10 @@ internal static class SpiffServices
             throw new InvalidOperationException($"{SpiffOptions.Section}:ApiKey is set but empty: set a real key, or remove the setting to leave the SpiffWorkflow routes open.");
         if (options.CallbackRetries < 1)
             throw new InvalidOperationException($"{SpiffOptions.Section}:CallbackRetries must be at least 1.");
-        if (options.CallbackRetryDelay <= TimeSpan.Zero || options.CallbackAttemptTimeout <= TimeSpan.Zero || options.LongRunningThreshold <= TimeSpan.Zero)
-            throw new InvalidOperationException($"{SpiffOptions.Section}: CallbackRetryDelay, CallbackAttemptTimeout and LongRunningThreshold must be positive.");
+        if (options.CallbackRetryDelay <= TimeSpan.Zero || options.CallbackAttemptTimeout <= TimeSpan.Zero)
+            throw new InvalidOperationException($"{SpiffOptions.Section}: CallbackRetryDelay and CallbackAttemptTimeout must be positive.");
+        if (options.MaxBodyBytes < 1024)
+            throw new InvalidOperationException($"{SpiffOptions.Section}:MaxBodyBytes must be at least 1024.");
         foreach (var origin in options.CorsOrigins.Concat(options.CallbackOrigins))
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
                 throw new InvalidOperationException($"{SpiffOptions.Section}: origin '{origin}' must be an absolute http or https URL such as http://localhost:7001.");

@@ -35,6 +35,44 @@ public sealed class CspMalformedRequestTests(CspHostFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Protocol_level_errors_carry_errorCode_errorMessage_and_retryable_as_every_other_error_does()
+    {
+        var parse = await _http.PostAsync("{");
+        var invalid = await _http.PostAsync("42");
+
+        parse.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("ParseError", parse.Text);
+        parse.ErrorData["retryable"]!.GetValue<bool>().Should().BeFalse();
+        invalid.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("InvalidRequest", invalid.Text);
+        invalid.ErrorData["retryable"]!.GetValue<bool>().Should().BeFalse();
+        invalid.ErrorData["errorMessage"].Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task A_body_starting_with_a_UTF8_byte_order_mark_is_read_as_Spiff_reads_it()
+    {
+        var json = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":5," + Calc + "," + Input + "}");
+        using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. json]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync("/csp/connector", content);
+        var text = await response.Content.ReadAsStringAsync();
+
+        JsonNode.Parse(text)!["result"]!["output"]!["result"]!.GetValue<double>().Should().Be(3, text);
+    }
+
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"io.switchboard:calculator:1\\ud800\"," + Input + "}", "method")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":7," + Calc + ",\"params\":{\"input\":{\"action\":\"add\",\"a\":1,\"b\":2,\"note\":\"\\udc00\"}}}", "params.input.note")]
+    public async Task A_lone_surrogate_is_an_invalid_params_error_naming_the_field_and_keeping_the_id(string body, string field)
+    {
+        var answer = await _http.PostAsync(body);
+
+        answer.ErrorCode.Should().Be(-32602, answer.Text);
+        answer.Json["id"]!.GetValue<int>().Should().Be(7);
+        answer.InvalidFields.Should().Contain(field);
+        await StillServes();
+    }
+
+    [Fact]
     public async Task Bytes_that_are_not_UTF8_are_a_parse_error()
     {
         using var content = new ByteArrayContent([(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}']);

@@ -303,4 +303,21 @@ public sealed class HttpConnectorTests(HttpFixture fixture) : IClassFixture<Http
         direct.Error!.Message.Should().Contain(fixture.Upstream.Url("basic")).And.NotContain("S3cr3t-in-url");
         harness.Logs.All.Should().Contain("answered 401").And.NotContain("S3cr3t-in-url");
     }
+
+    [Fact]
+    public async Task A_GET_from_SpiffArena_with_its_callback_url_answers_at_once_with_status_and_headers()
+    {
+        var call = await DoAsync("GetRequestV2", new JsonObject
+        {
+            ["url"] = fixture.Upstream.Url("json"),
+            ["include_response_headers"] = true,
+            ["spiff__task_id"] = "t-1",
+            ["spiff__callback_url"] = "http://127.0.0.1:9/v1.0/tasks/1/t-1/callback",
+        });
+
+        call.Status.Should().Be(HttpStatusCode.OK, "the 300 s timeout is no reason to run in the background: " + call.Text);
+        Response(call)["http_status"]!.GetValue<int>().Should().Be(200);
+        Response(call)["body"]!["id"]!.GetValue<int>().Should().Be(123);
+        Response(call)["headers"]!["Content-Type"]!.GetValue<string>().Should().StartWith("application/json");
+    }
 }

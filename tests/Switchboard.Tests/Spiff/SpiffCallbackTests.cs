@@ -112,18 +112,21 @@ public sealed class SpiffCallbackTests
     }
 
     [Fact]
-    public async Task A_command_whose_timeout_exceeds_the_threshold_runs_in_the_background_too()
+    public async Task A_command_not_declared_long_running_answers_at_once_although_the_backend_sends_a_callback_url()
     {
         await using var listener = await CallbackListener.StartAsync();
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("SpiffFixture"));
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries, "Switchboard:Spiff:LongRunningThreshold=00:00:00.500");
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries);
 
-        var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Slow", $$"""{"milliseconds":100,"spiff__callback_url":"{{listener.CallbackUrl("t")}}"}""");
+        // SpiffArena's backend sends spiff__callback_url with every call; only execute_async-style commands use it.
+        var answered = await SpiffCall.DoAsync(host.Http, "fixture/Slow", $$"""{"milliseconds":100,"spiff__callback_url":"{{listener.CallbackUrl("t")}}"}""");
 
-        accepted.Status.Should().Be(HttpStatusCode.Accepted);
-        await Eventually.WaitFor(() => !listener.Received.IsEmpty);
-        JsonNode.Parse(listener.Received.Single().Body)!["command_response"]!["body"]!.GetValue<string>().Should().Be("done");
+        answered.Status.Should().Be(HttpStatusCode.OK, answered.Text);
+        answered.Json["error"].Should().BeNull(answered.Text);
+        answered.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(200);
+        answered.Json["command_response"]!["body"].Should().NotBeNull();
+        listener.Received.Should().BeEmpty("the answer was the response; there is nothing to call back with");
     }
 
     [Theory]

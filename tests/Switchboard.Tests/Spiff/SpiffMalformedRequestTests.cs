@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Spiff;
+
+/// <summary>Bodies a broken or hostile client sends to <c>/v1/do</c>: each gets a 4xx envelope naming the problem, never a 500 or an empty body.</summary>
+public sealed class SpiffMalformedRequestTests(SpiffDoTests.HostFixture fixture) : IClassFixture<SpiffDoTests.HostFixture>
+{
+    private HttpClient Http => fixture.Host.Http;
+
+    private async Task<SpiffCall> PostBytesAsync(byte[] body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/do/calculator/Calculate") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return await SpiffCall.SendAsync(Http, request);
+    }
+
+    private static byte[] WithBadByte(string before, string after) =>
+        [.. Encoding.UTF8.GetBytes(before), 0xC3, 0x28, .. Encoding.UTF8.GetBytes(after)];
+
+    [Theory]
+    [InlineData("{\"a", "\":1,\"b\":2,\"action\":\"add\"}")]
+    [InlineData("{\"a\":1,\"b\":2,\"action\":\"add\",\"note\":\"", "\"}")]
+    public async Task Invalid_UTF8_in_a_key_or_a_value_is_a_400_envelope_saying_so(string before, string after)
+    {
+        var call = await PostBytesAsync(WithBadByte(before, after));
+
+        call.Status.Should().Be(HttpStatusCode.BadRequest, call.Text);
+        call.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(400);
+        call.Json["error"]!["message"]!.GetValue<string>().Should().Contain("UTF-8");
+    }
+
+    [Theory]
+    [InlineData("""{"action":"add","a":1,"b":2,"note":"\ud800"}""", "note")]
+    [InlineData("""{"action":"add","a":1,"b":2,"list":["ok","x\udc00y"]}""", "list[1]")]
+    public async Task A_lone_surrogate_is_an_InvalidParameters_error_naming_the_field(string body, string field)
+    {
+        var call = await SpiffCall.DoAsync(Http, "calculator/Calculate", body);
+
+        call.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(400, call.Text);
+        call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("InvalidParameters");
+        call.Json["error"]!["message"]!.GetValue<string>().Should().Contain(field).And.Contain("lone surrogate");
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_in_a_key_is_a_400_envelope_saying_so()
+    {
+        var call = await SpiffCall.DoAsync(Http, "calculator/Calculate", """{"action":"add","a":1,"b":2,"k\ud800":1}""");
+
+        call.Status.Should().Be(HttpStatusCode.BadRequest, call.Text);
+        call.Json["error"]!["message"]!.GetValue<string>().Should().Contain("lone surrogate");
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_a_413_envelope()
+    {
+        var padding = new string('x', 5 * 1024 * 1024);
+        var call = await SpiffCall.DoAsync(Http, "calculator/Calculate", $$"""{"action":"add","a":1,"b":2,"note":"{{padding}}"}""");
+
+        call.Status.Should().Be(HttpStatusCode.RequestEntityTooLarge, call.Text);
+        call.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(413);
+        call.Json["error"]!["message"]!.GetValue<string>().Should().Contain("MaxBodyBytes");
+    }
+
+    [Fact]
+    public async Task A_field_error_names_the_field_once()
+    {
+        var call = await SpiffCall.DoAsync(Http, "calculator/Calculate", """{"action":"add","a":1}""");
+
+        var message = call.Json["error"]!["message"]!.GetValue<string>();
+        message.Should().Contain("b ").And.NotContain("The b field").And.NotContain("The field b", "the field is named once: " + message);
+    }
+}
