@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Switchboard.Host.Logging;
 using System.Net.Http.Headers;
 using System.Text;
@@ -28,6 +29,7 @@ internal sealed class CspCallbackSender : BackgroundService
     private readonly Channel<CspAsyncCall> _queue;
     private readonly CancellationTokenSource _cancelCalls = new();
     private readonly CancellationTokenSource _cancelDeliveries = new();
+    private readonly ConcurrentDictionary<Task, bool> _deliveries = new();
     private volatile bool _stopping;
 
     public CspCallbackSender(InvocationPipeline pipeline, IHttpClientFactory clients, CspCallbackMetrics metrics, IOptions<CspOptions> options, ILogger<CspCallbackSender> logger)
@@ -66,7 +68,7 @@ internal sealed class CspCallbackSender : BackgroundService
     {
         _stopping = true;
         _queue.Writer.TryComplete();
-        var drained = ExecuteTask ?? Task.CompletedTask;
+        var drained = DrainedAsync();
         if (_metrics.Pending > 0)
             _logger.LogInformation("Finishing {Pending} asynchronous {Protocol} calls before shutdown", _metrics.Pending, Protocol.Csp);
         if (!await FinishesWithin(drained, _options.DrainTimeout, cancellationToken))
@@ -80,6 +82,13 @@ internal sealed class CspCallbackSender : BackgroundService
                     _metrics.Pending, Protocol.Csp);
         }
         await base.StopAsync(cancellationToken);
+    }
+
+    // Runs end first (no delivery starts after the last run), then their deliveries.
+    private async Task DrainedAsync()
+    {
+        await (ExecuteTask ?? Task.CompletedTask);
+        await Task.WhenAll(_deliveries.Keys);
     }
 
     public override void Dispose()
@@ -99,6 +108,7 @@ internal sealed class CspCallbackSender : BackgroundService
 
     private async Task RunAsync(CspAsyncCall call)
     {
+        JsonObject response;
         try
         {
             var outcome = _cancelCalls.IsCancellationRequested
@@ -106,11 +116,31 @@ internal sealed class CspCallbackSender : BackgroundService
                 : await _pipeline.InvokeAsync(call.Invocation, _cancelCalls.Token);
             if (outcome.Error is { Kind: ErrorKind.Cancelled } && _cancelCalls.IsCancellationRequested)
                 outcome = ShutDown("the host shut down while the call ran");
-            await DeliverAsync(call, CspOutcomeMapper.ToResponse(call.Request.Id, outcome));
+            response = CspOutcomeMapper.ToResponse(call.Request.Id, outcome);
         }
         catch (Exception e)
         {
             // Nothing may escape: one failure must not stop the loop that serves every other call.
+            Lose(call, Describe(e));
+            _metrics.Finished();
+            return;
+        }
+        // Delivery leaves the run slot at once: a receiver that is slow or never answers delays only its own callback,
+        // never the next call's run or another receiver's delivery.
+        var delivery = DeliverInBackgroundAsync(call, response);
+        _deliveries.TryAdd(delivery, true);
+        _ = delivery.ContinueWith(t => _deliveries.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    private async Task DeliverInBackgroundAsync(CspAsyncCall call, JsonObject response)
+    {
+        await Task.Yield(); // never completes before it is tracked
+        try
+        {
+            await DeliverAsync(call, response);
+        }
+        catch (Exception e)
+        {
             Lose(call, Describe(e));
         }
         finally

@@ -205,4 +205,25 @@ public sealed class CspCallbackTests(CspHostFixture fixture) : IClassFixture<Csp
         socket.Start();
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
+
+    [Fact]
+    public async Task Receivers_that_never_answer_do_not_delay_another_calls_callback()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        // Two run slots, one attempt each that may take a minute: were delivery holding a run slot, the third call would wait that minute.
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Csp:Callback:MaxConcurrentCalls=2",
+            "Switchboard:Csp:Callback:MaxAttempts=1", "Switchboard:Csp:Callback:AttemptTimeout=00:01:00", "shutdownTimeoutSeconds=2");
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start(); // accepts connections (the backlog does) and never answers
+        var silentUrl = $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/callback";
+        await using var listener = await CallbackListener.StartAsync();
+
+        for (var i = 0; i < 2; i++)
+            (await host.Http.PostAsync(CspCall.Request(i, CspCall.Calculator, CspCall.Add(i, 1), callbackUrl: silentUrl))).Status.Should().Be(HttpStatusCode.Accepted);
+        (await host.Http.PostAsync(CspCall.Request(3, CspCall.Calculator, CspCall.Add(1, 2), callbackUrl: listener.Url.ToString()))).Status.Should().Be(HttpStatusCode.Accepted);
+
+        var callback = await listener.NextAsync();
+        callback["result"]!["output"]!["result"]!.GetValue<double>().Should().Be(3);
+    }
 }
