@@ -1,3 +1,4 @@
+using Switchboard.Host.Callbacks;
 using Switchboard.Host.Logging;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,9 +30,8 @@ internal static class CspCallbackRetry
                 UseJitter = true,
                 Delay = options.FirstRetryDelay,
                 MaxDelay = options.MaxRetryDelay,
-                // Retry-After is honoured, but capped like every other wait: a callback server must not park a call for hours.
                 ShouldRetryAfterHeader = false,
-                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter(args.Outcome.Result, options.MaxRetryDelay)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter.Capped(args.Outcome.Result, options.MaxRetryDelay)),
                 OnRetry = args =>
                 {
                     metrics.Retried();
@@ -47,13 +47,6 @@ internal static class CspCallbackRetry
             });
         }
         pipeline.AddTimeout(options.AttemptTimeout);
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan cap)
-    {
-        var header = response?.Headers.RetryAfter;
-        var wait = header?.Delta ?? header?.Date - DateTimeOffset.UtcNow;
-        return wait > TimeSpan.Zero ? (wait < cap ? wait : cap) : null;
     }
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>

@@ -1,3 +1,4 @@
+using Switchboard.Host.Callbacks;
 using System.Collections.Concurrent;
 using Switchboard.Host.Logging;
 using System.Net.Http.Headers;

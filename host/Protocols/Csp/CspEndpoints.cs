@@ -1,3 +1,4 @@
+using Switchboard.Host.Callbacks;
 using Microsoft.Extensions.Options;
 using Switchboard.Host.Catalog;
 

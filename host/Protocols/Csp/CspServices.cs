@@ -1,3 +1,4 @@
+using Switchboard.Host.Callbacks;
 using Microsoft.Extensions.Options;
 
 namespace Switchboard.Host.Protocols.Csp;

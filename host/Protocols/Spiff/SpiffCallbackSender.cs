@@ -1,3 +1,4 @@
+using Switchboard.Host.Callbacks;
 using Switchboard.Host.Logging;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
@@ -15,7 +16,7 @@ namespace Switchboard.Host.Protocols.Spiff;
 /// Retries with backoff come from the named client's resilience handler (5xx, 408, 429, timeouts, connection
 /// failures). At shutdown it stops accepting and waits for running commands until the host's shutdown timeout.
 /// </remarks>
-internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClientFactory clients, SpiffOptions options, ILogger<SpiffCallbackSender> logger)
+internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClientFactory clients, SpiffOptions options, SpiffCallbackMetrics metrics, ILogger<SpiffCallbackSender> logger)
     : IHostedService
 {
     /// <summary>Name of the HTTP client carrying the callback credentials and retry policy.</summary>
@@ -32,6 +33,7 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
     {
         if (_stopping)
             return false;
+        metrics.Accepted();
         var run = Task.Run(() => RunAsync(invocation, command, callback), CancellationToken.None);
         _running.TryAdd(run, true);
         run.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
@@ -56,13 +58,32 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         }
         catch (OperationCanceledException)
         {
-            logger.LogWarning("{Count} long-running commands via {Protocol} were abandoned at shutdown; their callbacks are not sent",
+            logger.LogWarning("{Count} long-running commands via {Protocol} were abandoned at shutdown; their callbacks are lost",
                 _running.Count, Protocol.Spiff);
             await _abandon.CancelAsync();
         }
     }
 
     private async Task RunAsync(Call invocation, string command, Uri callback)
+    {
+        try
+        {
+            await RunAndDeliverAsync(invocation, command, callback);
+        }
+        catch (Exception e)
+        {
+            // Nothing may escape a background command; what did is a lost callback, said once.
+            metrics.LostOne();
+            logger.LogError("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} lost: {Failure}",
+                command, invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(callback), $"{e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            metrics.Finished();
+        }
+    }
+
+    private async Task RunAndDeliverAsync(Call invocation, string command, Uri callback)
     {
         var outcome = await pipeline.InvokeAsync(invocation, _abandon.Token);
         var envelope = outcome.Error is { } error ? SpiffEnvelope.Failure(SpiffOutcomeMapper.ToFailure(error)) : SpiffEnvelope.Success(outcome);
@@ -77,6 +98,7 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
         {
+            metrics.LostOne();
             logger.LogWarning("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} failed after its retries: {Failure}",
                 command, invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(callback), e.Message);
         }
@@ -87,6 +109,7 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
     {
         var request = args.Context.GetRequestMessage();
         var (connector, command) = request is not null && request.Options.TryGetValue(CallOption, out var call) ? call : ("", "");
+        metrics.Retried();
         var failure = args.Outcome.Exception is { } e ? e.Message : $"HTTP {(int)args.Outcome.Result!.StatusCode}";
         logger.LogWarning("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} failed ({Failure}); retry {Attempt} in {DelayMs} ms",
             command, connector, Protocol.Spiff, request?.RequestUri is { } uri ? LoggableUrl.Of(uri) : null, failure, args.AttemptNumber + 1, (int)args.RetryDelay.TotalMilliseconds);
@@ -98,19 +121,24 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         var target = LoggableUrl.Of(callback);
         if (status is >= 200 and < 300)
         {
+            metrics.Delivered();
             logger.LogInformation("Callback of command {Command} (connector {Connector}) via {Protocol} delivered to {CallbackUrl}: {CallbackStatus}",
                 command, connector, Protocol.Spiff, target, Field(answer, "status") ?? status.ToString());
             return;
         }
         if (status is >= 500 or 408 or 429)
         {
+            metrics.LostOne();
             logger.LogWarning("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} failed after its retries with {StatusCode}",
                 command, connector, Protocol.Spiff, target, status);
             return;
         }
         // not_waiting_for_callback and callback_not_found: the backend is done with the task, so nothing is lost by stopping.
         var code = Field(answer, "error_code");
-        var level = code is "not_waiting_for_callback" or "callback_not_found" ? LogLevel.Information : LogLevel.Warning;
+        var finished = code is "not_waiting_for_callback" or "callback_not_found";
+        if (!finished)
+            metrics.LostOne();
+        var level = finished ? LogLevel.Information : LogLevel.Warning;
         logger.Log(level, "Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} refused with {StatusCode} {ErrorCode}; not retried",
             command, connector, Protocol.Spiff, target, status, code ?? "");
     }

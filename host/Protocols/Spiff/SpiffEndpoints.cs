@@ -1,3 +1,5 @@
+using Switchboard.Host.Callbacks;
+
 namespace Switchboard.Host.Protocols.Spiff;
 
 /// <summary>The proxy's routes, at the root and under <see cref="SpiffOptions.BasePath"/>: liveness, commands, auths, do.</summary>
@@ -32,6 +34,8 @@ internal static class SpiffEndpoints
             api.AddEndpointFilter(new SpiffApiKeyFilter(key));
         api.MapGet("/commands", (SpiffCommandIndex index) => Results.Bytes(index.CommandListJson, Json));
         api.MapGet("/auths", () => Results.Text("[]", Json));
+        // Not part of the backend's contract: what became of long-running commands' callbacks, as /csp/status says for CSP.
+        api.MapGet("/status", (SpiffCallbackMetrics metrics) => Results.Json(metrics.Snapshot()));
         api.MapPost("/do/{plugin}/{command}", (HttpContext http, string plugin, string command, SpiffDoHandler handler) =>
             handler.HandleAsync(http, plugin, command));
     }

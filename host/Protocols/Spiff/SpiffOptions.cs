@@ -31,7 +31,7 @@ public sealed class SpiffOptions
     public TimeSpan CallbackRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest wait between two callback attempts, whatever <c>Retry-After</c> says.</summary>
-    public TimeSpan CallbackMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan CallbackMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest one callback attempt may take.</summary>
     public TimeSpan CallbackAttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,3 +1,4 @@
+using Switchboard.Host.Callbacks;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -21,6 +22,7 @@ internal static class SpiffServices
         services.AddSingleton(options);
         services.AddSingleton<SpiffCommandIndex>();
         services.AddSingleton<SpiffDoHandler>();
+        services.AddSingleton<SpiffCallbackMetrics>();
         services.AddSingleton<SpiffCallbackSender>();
         services.AddHostedService(sp => sp.GetRequiredService<SpiffCallbackSender>());
 
@@ -53,6 +55,8 @@ internal static class SpiffServices
                     MaxDelay = options.CallbackMaxRetryDelay,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
+                    ShouldRetryAfterHeader = false,
+                    DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter.Capped(args.Outcome.Result, options.CallbackMaxRetryDelay)),
                     OnRetry = context.ServiceProvider.GetRequiredService<SpiffCallbackSender>().OnRetryAsync,
                 });
                 pipeline.AddTimeout(options.CallbackAttemptTimeout);

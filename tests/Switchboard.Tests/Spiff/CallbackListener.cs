@@ -18,6 +18,9 @@ public sealed class CallbackListener : IAsyncDisposable
 
     public Uri Address => _server.Address;
 
+    /// <summary>A <c>Retry-After</c> value sent with every scripted failure, when set.</summary>
+    public string? RetryAfter { get; set; }
+
     /// <summary>The callback URL the backend would send for process instance 42 and <paramref name="taskId"/>.</summary>
     public string CallbackUrl(string taskId) => new Uri(Address, $"v1.0/tasks/42/{taskId}/callback").ToString();
 
@@ -33,6 +36,8 @@ public sealed class CallbackListener : IAsyncDisposable
                 http.Request.Headers.Authorization.ToString(), http.Request.Headers["SpiffWorkflow-Api-Key"].ToString(),
                 await reader.ReadToEndAsync()));
             var (status, body) = listener._script.TryDequeue(out var next) ? next : (200, """{"ok":true,"status":"completed"}""");
+            if (status >= 300 && listener.RetryAfter is { } retryAfter)
+                http.Response.Headers.RetryAfter = retryAfter;
             return Results.Text(body, "application/json", statusCode: status);
         }), port);
         return listener;

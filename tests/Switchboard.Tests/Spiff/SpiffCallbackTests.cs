@@ -165,4 +165,24 @@ public sealed class SpiffCallbackTests
         listener.Received.Should().ContainSingle("the host drained the command before stopping")
             .Which.Body.Should().Contain("\"waited\":800");
     }
+
+    [Fact]
+    public async Task A_Retry_After_of_an_hour_is_capped_and_a_callback_given_up_on_is_counted_lost()
+    {
+        await using var listener = await CallbackListener.StartAsync(answers: [(503, "{}"), (503, "{}"), (503, "{}")]);
+        listener.RetryAfter = "3600";
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries,
+            "Switchboard:Spiff:CallbackRetries=2", "Switchboard:Spiff:CallbackMaxRetryDelay=00:00:00.200");
+
+        var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later", $$"""{"milliseconds":0,"spiff__callback_url":"{{listener.CallbackUrl("t")}}"}""");
+        accepted.Status.Should().Be(HttpStatusCode.Accepted);
+
+        var status = await Eventually.WaitFor(async () => (await SpiffCall.GetAsync(host.Http, "/v1/status")).Json,
+            s => s["callbacks"]!["lost"]!.GetValue<long>() == 1, because: "the retries wait at most the cap, not the hour asked for");
+        listener.Received.Should().HaveCount(3, "the first attempt and two retries");
+        status["callbacks"]!["retried"]!.GetValue<long>().Should().Be(2);
+        status["asyncCalls"]!["pending"]!.GetValue<long>().Should().Be(0);
+    }
 }
