@@ -1,4 +1,5 @@
 using Switchboard.Host.Logging;
+using Switchboard.Host.Protocols;
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;
 using Switchboard.Host.Status;
@@ -22,6 +23,7 @@ public static class SwitchboardApp
         builder.AddSwitchboard();
 
         var app = builder.Build();
+        app.UseProtocolStatusPages();
         app.MapStatusEndpoints();
         app.MapCsp();
         app.MapSpiff();

@@ -72,6 +72,20 @@ public sealed class CspMalformedRequestTests(CspHostFixture fixture) : IClassFix
         await StillServes();
     }
 
+    [Theory]
+    [InlineData("GET", "/csp/connector", 405, "MethodNotAllowed")]
+    [InlineData("POST", "/csp/nothing-here", 404, "NotFound")]
+    public async Task Framework_refusals_on_CSP_routes_are_JSON_RPC_errors(string method, string path, int status, string code)
+    {
+        using var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        var text = await response.Content.ReadAsStringAsync();
+
+        ((int)response.StatusCode).Should().Be(status, text);
+        var error = JsonNode.Parse(text)!["error"]!;
+        error["code"]!.GetValue<int>().Should().Be(-32600);
+        error["data"]!["errorCode"]!.GetValue<string>().Should().Be(code);
+    }
+
     [Fact]
     public async Task Bytes_that_are_not_UTF8_are_a_parse_error()
     {

@@ -72,4 +72,17 @@ public sealed class SpiffMalformedRequestTests(SpiffDoTests.HostFixture fixture)
         var message = call.Json["error"]!["message"]!.GetValue<string>();
         message.Should().Contain("b ").And.NotContain("The b field").And.NotContain("The field b", "the field is named once: " + message);
     }
+
+    [Theory]
+    [InlineData("GET", "/v1/do/calculator/Calculate", 405, "MethodNotAllowed")]
+    [InlineData("POST", "/v1/nothing-here", 404, "NotFound")]
+    [InlineData("DELETE", "/v1/commands", 405, "MethodNotAllowed")]
+    public async Task Framework_refusals_on_the_proxys_routes_are_envelopes(string method, string path, int status, string code)
+    {
+        var call = await SpiffCall.SendAsync(Http, new HttpRequestMessage(new HttpMethod(method), path));
+
+        ((int)call.Status).Should().Be(status, call.Text);
+        call.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(status);
+        call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be(code);
+    }
 }
