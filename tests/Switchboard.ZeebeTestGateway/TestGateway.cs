@@ -26,6 +26,31 @@ public sealed class TestGateway : Gateway.GatewayBase
     /// <summary>Every StreamActivatedJobs request received.</summary>
     public List<StreamActivatedJobsRequest> StreamRequests { get; } = [];
 
+    private readonly Dictionary<string, int> _openActivations = new(StringComparer.Ordinal);
+
+    /// <summary>Long polls and job streams for <paramref name="type"/> open right now.</summary>
+    public int OpenActivations(string type)
+    {
+        lock (_lock)
+            return _openActivations.GetValueOrDefault(type);
+    }
+
+    private IDisposable Opened(string type)
+    {
+        lock (_lock)
+            _openActivations[type] = _openActivations.GetValueOrDefault(type) + 1;
+        return new Closing(() =>
+        {
+            lock (_lock)
+                _openActivations[type]--;
+        });
+    }
+
+    private sealed class Closing(Action close) : IDisposable
+    {
+        public void Dispose() => close();
+    }
+
     /// <summary>The <c>grpc-encoding</c> each ActivateJobs request arrived with (null: uncompressed).</summary>
     public List<string?> RequestEncodings { get; } = [];
 
@@ -90,6 +115,7 @@ public sealed class TestGateway : Gateway.GatewayBase
             ActivateRequests.Add(request);
             RequestEncodings.Add(context.GetHttpContext().Request.Headers["grpc-encoding"].FirstOrDefault());
         }
+        using var open = Opened(request.Type);
         var wait = request.RequestTimeout == 0 ? TimeSpan.FromSeconds(10) : TimeSpan.FromMilliseconds(Math.Max(0, request.RequestTimeout));
         var until = DateTime.UtcNow + wait;
         while (!context.CancellationToken.IsCancellationRequested)
@@ -126,6 +152,7 @@ public sealed class TestGateway : Gateway.GatewayBase
             throw new RpcException(new Status(StatusCode.InvalidArgument, "type and worker must not be blank; timeout must be positive"));
         lock (_lock)
             StreamRequests.Add(request);
+        using var open = Opened(request.Type);
         // Open until the worker cancels: jobs are pushed as they become available, one message each.
         while (!context.CancellationToken.IsCancellationRequested)
         {

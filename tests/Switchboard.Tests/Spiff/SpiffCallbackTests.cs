@@ -48,8 +48,9 @@ public sealed class SpiffCallbackTests
         refused.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(400);
         refused.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("InvalidParameters");
         refused.Json["error"]!["message"]!.GetValue<string>().Should().Contain("milliseconds");
-        await Task.Delay(500);
-        listener.Received.Should().BeEmpty("a refused call has nothing to call back with");
+        var status = (await SpiffCall.GetAsync(host.Http, "/v1/status")).Json;
+        status["asyncCalls"]!["accepted"]!.GetValue<long>().Should().Be(0, "a refused call is never started, so it has nothing to call back with");
+        listener.Received.Should().BeEmpty();
     }
 
     [Fact]
@@ -89,8 +90,11 @@ public sealed class SpiffCallbackTests
             $$"""{"milliseconds":0,"spiff__callback_url":"{{listener.CallbackUrl("t")}}"}""");
         accepted.Status.Should().Be(HttpStatusCode.Accepted);
 
-        await Eventually.WaitFor(() => !listener.Received.IsEmpty);
-        await Task.Delay(1000); // ample time for retries 50 ms apart, were there any
+        // A command stops being pending only once its callback is settled: from then on no retry can follow.
+        var status = await Eventually.WaitFor(async () => (await SpiffCall.GetAsync(host.Http, "/v1/status")).Json,
+            s => s["asyncCalls"]!["pending"]!.GetValue<long>() == 0);
+        status["callbacks"]!["retried"]!.GetValue<long>().Should().Be(0);
+        status["callbacks"]!["lost"]!.GetValue<long>().Should().Be(0, "the backend is done with the task: nothing is lost");
         listener.Received.Should().HaveCount(1);
     }
 

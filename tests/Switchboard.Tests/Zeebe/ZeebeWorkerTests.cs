@@ -338,10 +338,14 @@ public sealed class ZeebeWorkerTests
 
         Directory.Delete(folder, recursive: true);
         await Eventually.WaitFor(() => workers.Workers.All(w => w.Type != "test.switchboard:probe:1"), because: "the removed connector's worker closes");
-        await Task.Delay(300); // the gateway learns of the cancelled long poll a moment after the worker drops it
+        await Eventually.WaitFor(() => server.Gateway.OpenActivations("test.switchboard:probe:1") == 0, because: "the worker's polls and stream are closed");
+        var asked = server.Gateway.ActivateRequests.Count(r => r.Type == "test.switchboard:probe:1") + server.Gateway.StreamRequests.Count(r => r.Type == "test.switchboard:probe:1");
         var orphan = server.Gateway.CreateJob("test.switchboard:probe:1", """{"echo":"late"}""", new() { ["operation"] = "identify" });
-        await Task.Delay(1500);
+        // A job of the type still served finishing shows the worker side kept running meanwhile.
+        await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":1}"""));
         server.Gateway.Job(orphan).State.Should().Be(JobState.Activatable, "nobody serves the type any more");
+        (server.Gateway.ActivateRequests.Count(r => r.Type == "test.switchboard:probe:1") + server.Gateway.StreamRequests.Count(r => r.Type == "test.switchboard:probe:1"))
+            .Should().Be(asked, "no poll or stream for the removed type was opened again");
     }
 
     [Fact]
