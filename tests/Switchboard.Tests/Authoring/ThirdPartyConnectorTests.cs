@@ -1,48 +1,48 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Xml.Linq;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Authoring;
 
 /// <summary>
-/// The third-party path end to end: pack the abstractions, install the <c>dotnet new</c> template into a private hive,
-/// create a connector outside the solution, restore it from the local feed the repository's nuget.config names, build it,
-/// drop its output into a running host and call it over CSP and the SpiffWorkflow proxy.
+/// The third-party path end to end, as the README tells it: its "Write a connector" commands (pack, install the
+/// template, create a project beside the checkout, test, build) run exactly as written in a copy of the checkout;
+/// then the built folder is dropped into a running host and called over CSP and the SpiffWorkflow proxy.
 /// </summary>
 public sealed class ThirdPartyConnectorTests : IDisposable
 {
-    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(8);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "switchboard-tests", "third-party-" + Guid.NewGuid().ToString("N")[..12]);
 
     [Fact]
-    public async Task A_connector_made_from_the_template_is_served_after_a_drop_in()
+    public async Task The_READMEs_author_steps_work_as_written_and_the_connector_is_served_after_a_drop_in()
     {
-        Directory.CreateDirectory(_root);
+        var checkout = Path.Combine(_root, "switchboard");
+        CopyCheckout(checkout);
+        ForgetEarlierPacks();
         var hive = Path.Combine(_root, "hive");
+        // The README's lines as they are; only `dotnet new` gets a private template hive, so the test leaves the machine's templates alone.
+        var script = string.Join("\n", AuthorSteps().Select(line => line.StartsWith("dotnet new ", StringComparison.Ordinal)
+            ? $"{line} --debug:custom-hive '{hive}'"
+            : line));
+
+        var (exitCode, output) = await DotnetCli.RunScriptAsync(checkout, ScriptTimeout, script);
+
+        exitCode.Should().Be(0, $"the README's steps ran:\n{script}\nand printed:\n{output}");
+        output.Should().MatchRegex(@"Passed!\s+- Failed:\s+0, Passed:\s+3", "the generated tests ran on the packed Switchboard.Testing");
         var project = Path.Combine(_root, "Acme.Weather");
-        var feed = Path.Combine(Repository.Root, "artifacts", "packages");
-
-        await Run(Repository.Root, "pack", Path.Combine(Repository.Root, "plugin-abstractions"), "-o", feed, "-nodeReuse:false");
-        await Run(Repository.Root, "pack", Path.Combine(Repository.Root, "plugin-abstractions", "Testing"), "-o", feed, "-nodeReuse:false");
-        await Run(_root, "new", "install", Path.Combine(Repository.Root, "plugin-abstractions", "template"), "--debug:custom-hive", hive);
-        await Run(_root, "new", "switchboard-connector", "-n", "Acme.Weather", "-o", project, "--debug:custom-hive", hive);
-        WriteNuGetConfig();
-
-        // The generated tests run on the packed Switchboard.Testing, then the connector is built as the author ships it.
-        var tests = await Run(project, "test", Path.Combine("tests", "Acme.Weather.Tests"), "-nodeReuse:false");
-        tests.Should().MatchRegex(@"Passed!\s+- Failed:\s+0, Passed:\s+3");
-
-        var output = Path.Combine(project, "src", "Acme.Weather", "bin", "plugin", "Acme.Weather");
-        Directory.GetFiles(output).Select(Path.GetFileName).Should().Contain("Acme.Weather.dll")
+        File.ReadAllText(Path.Combine(project, "nuget.config")).Should().Contain(Path.Combine(checkout, "artifacts", "packages"));
+        var built = Path.Combine(project, "src", "Acme.Weather", "bin", "plugin", "Acme.Weather");
+        Directory.GetFiles(built).Select(Path.GetFileName).Should().Contain("Acme.Weather.dll")
             .And.NotContain(f => f!.StartsWith("Switchboard.") || f.StartsWith("Microsoft.Extensions."),
                 "the host provides the contracts; a copy would be a second, incompatible Switchboard.Abstractions");
 
+        // Steps 5 and 6: the drop-in and the calls.
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Calculator"));
         await using var host = await RunningHost.StartAsync(sandbox.Directory);
-        sandbox.Add(output, "Acme.Weather");
+        sandbox.Add(built, "Acme.Weather");
         await Eventually.WaitFor(() => host.Catalog.Find("acme.weather:greet:1") is not null, because: "the dropped-in plugin loads");
 
         var csp = await PostJson(host, "/csp/connector", new JsonObject
@@ -67,29 +67,47 @@ public sealed class ThirdPartyConnectorTests : IDisposable
         (await template.Content.ReadAsStringAsync()).Should().Contain("\"id\":\"acme.weather.greet\"");
     }
 
-    /// <summary>The repository's nuget.config beside the project, its local feed made absolute: outside the checkout, NuGet still finds the packed abstractions, and the default source stays as the machine has it.</summary>
-    private void WriteNuGetConfig()
+    /// <summary>Steps 1 to 4 of the README's "Write a connector" block: every command line up to the drop-in.</summary>
+    private static IEnumerable<string> AuthorSteps()
     {
-        var config = XDocument.Load(Path.Combine(Repository.Root, "nuget.config"));
-        foreach (var source in config.Descendants("add"))
-        {
-            var value = (string?)source.Attribute("value");
-            if (value is not null && !value.Contains("://", StringComparison.Ordinal) && !Path.IsPathRooted(value))
-                source.SetAttributeValue("value", Path.GetFullPath(Path.Combine(Repository.Root, value)));
-        }
-        config.Save(Path.Combine(_root, "nuget.config"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
+        var section = readme[readme.IndexOf("## Write a connector", StringComparison.Ordinal)..];
+        var block = section[(section.IndexOf("```sh\n", StringComparison.Ordinal) + 6)..];
+        block = block[..block.IndexOf("```", StringComparison.Ordinal)];
+        return block.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .TakeWhile(l => !l.StartsWith("cp ", StringComparison.Ordinal));
     }
 
-    /// <summary>Runs a dotnet command with a packages folder of its own, so the just-packed 1.0.0 is never shadowed by an older 1.0.0 in the machine's cache.</summary>
-    private static async Task<string> Run(string directory, params string[] args)
+    /// <summary>What an author's checkout holds for these steps: the abstractions, the host sources the test kit compiles in, the build settings.</summary>
+    private static void CopyCheckout(string to)
     {
-        var packages = Path.Combine(Repository.Root, "artifacts", "third-party", "packages");
+        foreach (var folder in new[] { "plugin-abstractions", "host" })
+            CopySources(Path.Combine(Repository.Root, folder), Path.Combine(to, folder));
+        foreach (var file in new[] { "Directory.Build.props", "nuget.config", "README.md" })
+            File.Copy(Path.Combine(Repository.Root, file), Path.Combine(to, file));
+    }
+
+    private static void CopySources(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var sub in Directory.GetDirectories(from).Where(d => Path.GetFileName(d) is not ("bin" or "obj")))
+            CopySources(sub, Path.Combine(to, Path.GetFileName(sub)));
+    }
+
+    /// <summary>This test packs Switchboard.* 1.0.0 afresh; an earlier run's copy in the shared NuGet folder would shadow it (the README says the same to authors).</summary>
+    private static void ForgetEarlierPacks()
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set
+            ? set
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         foreach (var ours in new[] { "switchboard.abstractions", "switchboard.testing" })
-            if (Directory.Exists(Path.Combine(packages, ours)))
-                Directory.Delete(Path.Combine(packages, ours), recursive: true);
-        var (exitCode, output) = await DotnetCli.RunAsync(directory, StepTimeout, new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages }, args);
-        exitCode.Should().Be(0, $"dotnet {string.Join(' ', args)} printed:\n{output}");
-        return output;
+        {
+            var version = Path.Combine(packages, ours, "1.0.0");
+            if (Directory.Exists(version))
+                Directory.Delete(version, recursive: true);
+        }
     }
 
     private static async Task<JsonNode> PostJson(RunningHost host, string path, JsonNode body)

@@ -10,9 +10,16 @@ public static class DotnetCli
         RunAsync(workingDirectory, timeout, null, args);
 
     /// <summary>Runs <c>dotnet</c> with extra environment variables (e.g. <c>NUGET_PACKAGES</c>).</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunProcessAsync("dotnet", workingDirectory, timeout, environment, args);
+
+    /// <summary>Runs a shell script with bash (<c>-e</c>: it stops at the first failing command), as a user pastes commands.</summary>
+    public static Task<(int ExitCode, string Output)> RunScriptAsync(string workingDirectory, TimeSpan timeout, string script) =>
+        RunProcessAsync("bash", workingDirectory, timeout, null, ["-e", "-c", script]);
+
+    private static async Task<(int ExitCode, string Output)> RunProcessAsync(string program, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", args)
+        var start = new ProcessStartInfo(program, args)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -30,7 +37,7 @@ public static class DotnetCli
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             start.Environment[key] = value;
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException(program + " could not be started");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancellation = new CancellationTokenSource(timeout);
@@ -41,7 +48,7 @@ public static class DotnetCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish within {timeout}: {await stdout}");
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish within {timeout}: {await stdout}");
         }
         return (process.ExitCode, await stdout + await stderr);
     }
