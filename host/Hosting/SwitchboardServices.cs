@@ -21,6 +21,10 @@ internal static class SwitchboardServices
         builder.Configuration.GetSection("Switchboard:Catalog").Bind(options);
         if (string.IsNullOrWhiteSpace(builder.Configuration["Switchboard:Catalog:PluginsDirectory"]))
             options.PluginsDirectory = PluginsDirectoryDefault.Resolve();
+        else if (!Directory.Exists(options.PluginsDirectory))
+            // A typo must not start a host that serves nothing and says it is healthy; only the default folder is created.
+            throw new StartupProblem($"the plugins folder {Path.GetFullPath(options.PluginsDirectory)} does not exist "
+                + "(from --plugins or Switchboard:Catalog:PluginsDirectory); create it or name an existing folder");
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => new PluginCatalog(options, sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<InvocationPipeline>();

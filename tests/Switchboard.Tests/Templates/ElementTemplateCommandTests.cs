@@ -53,6 +53,33 @@ public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>
     }
 
     [Fact]
+    public async Task A_plugins_folder_that_does_not_exist_is_an_error_not_an_empty_run()
+    {
+        var output = NewFolder();
+        var missing = Path.Combine(Path.GetTempPath(), "switchboard-tests", "missing-" + Guid.NewGuid().ToString("N")[..12]);
+
+        var (exitCode, log) = await RunHostAsync("templates", "--out", output, "--plugins", missing);
+
+        exitCode.Should().Be(2, log);
+        log.Should().Contain("does not exist").And.Contain(missing).And.NotContain("   at ");
+        Directory.Exists(missing).Should().BeFalse("the folder is not created behind the operator's back");
+    }
+
+    [Fact]
+    public async Task Under_dotnet_run_relative_paths_mean_the_callers_working_directory()
+    {
+        var caller = NewFolder();
+        Directory.CreateDirectory(caller);
+        PluginSandbox.Copy(_plugins.Sandbox.Directory, Path.Combine(caller, "my-plugins"));
+
+        var (exitCode, log) = await DotnetCli.RunAsync(caller, TimeSpan.FromMinutes(3), "run", "--no-build", "--project",
+            Path.Combine(Repository.Root, "host"), "--", "templates", "--out", "./element-templates", "--plugins", "./my-plugins");
+
+        exitCode.Should().Be(0, log);
+        Directory.GetFiles(Path.Combine(caller, "element-templates")).Should().HaveCount(3, log);
+    }
+
+    [Fact]
     public async Task The_validator_rejects_a_broken_template()
     {
         // Guards the guard: a Dropdown without choices and a zeebe:input without a name are schema errors.
