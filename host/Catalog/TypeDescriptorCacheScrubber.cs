@@ -50,6 +50,11 @@ internal static class TypeDescriptorCacheScrubber
         // Default-attribute cache is keyed by attribute type, so plugin-defined attributes land here.
         Type attributes = typeof(AttributeCollection);
         removed += ScrubTable(Static(attributes, "s_defaultAttributes"), Static(attributes, "s_internalSyncObject"), InContext);
+        // DataAnnotations keeps one entry per validated type (Validator, and so every library validating its options
+        // with it, as Polly does) in a process-wide store that locks the dictionary itself.
+        Type? validationStore = typeof(System.ComponentModel.DataAnnotations.Validator).Assembly.GetType("System.ComponentModel.DataAnnotations.ValidationAttributeStore");
+        if (Static(validationStore, "Instance") is { } store)
+            removed += ScrubTable(Field(store, "_typeStoreItems"), null, InContext);
         return removed;
     }
 

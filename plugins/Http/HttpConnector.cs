@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
-using Polly;
 using Switchboard.Abstractions;
 
 namespace Switchboard.Plugins.Http;
@@ -12,31 +9,22 @@ namespace Switchboard.Plugins.Http;
     TimeoutSeconds = 300)]
 public sealed class HttpConnector : IDisposable
 {
-    /// <summary>The client for GET and HEAD, which retries transient failures.</summary>
-    internal const string RetryingClient = "switchboard-http-safe";
-
-    /// <summary>The client for methods whose repetition could act twice: no retries.</summary>
-    internal const string SingleShotClient = "switchboard-http-once";
-
-    // The plugin's own container: handlers are pooled across calls and disposed with the plugin when it unloads.
-    private readonly ServiceProvider _services;
+    // One connection pool owned by the plugin and disposed with it when it unloads; DNS changes are picked up by
+    // recycling pooled connections instead of recycling handlers (no IHttpClientFactory: its handler-expiry timers
+    // outlive the container in Microsoft.Extensions.Http 8.x and keep the plugin loaded).
+    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+    private readonly HttpClient _retrying;
+    private readonly HttpClient _singleShot;
     private readonly RequestSender _sender;
 
-    /// <summary>Builds the plugin's HTTP client pipeline.</summary>
+    /// <summary>Builds the plugin's HTTP clients.</summary>
     public HttpConnector()
     {
-        var services = new ServiceCollection();
-        // 408, 429, 5xx and connection failures, twice, with jittered exponential backoff.
-        services.AddHttpClient(RetryingClient).AddResilienceHandler("transient-retry", pipeline => pipeline.AddRetry(new HttpRetryStrategyOptions
-        {
-            MaxRetryAttempts = 2,
-            Delay = TimeSpan.FromMilliseconds(300),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-        }));
-        services.AddHttpClient(SingleShotClient);
-        _services = services.BuildServiceProvider();
-        _sender = new RequestSender(_services.GetRequiredService<IHttpClientFactory>());
+        // GET and HEAD: 408, 429, 5xx and connection failures, twice, with jittered exponential backoff.
+        _retrying = new HttpClient(new RetryHandler(_handler, maxRetries: 2, baseDelay: TimeSpan.FromMilliseconds(300)), disposeHandler: false);
+        // Methods whose repetition could act twice: no retries.
+        _singleShot = new HttpClient(_handler, disposeHandler: false);
+        _sender = new RequestSender(_retrying, _singleShot);
     }
 
     /// <summary>GET the URL.</summary>
@@ -63,6 +51,11 @@ public sealed class HttpConnector : IDisposable
     [Operation("delete", Name = "DELETE", SpiffCommand = "http/DeleteRequestV2")]
     public Task<ConnectorResponse> Delete(HttpWriteInput input, IConnectorContext context) => _sender.SendAsync(HttpMethod.Delete, input, input, context);
 
-    /// <summary>Releases the pooled handlers so the plugin can unload.</summary>
-    public void Dispose() => _services.Dispose();
+    /// <summary>Closes the pooled connections so the plugin can unload.</summary>
+    public void Dispose()
+    {
+        _retrying.Dispose();
+        _singleShot.Dispose();
+        _handler.Dispose();
+    }
 }

@@ -8,8 +8,8 @@ using Switchboard.Abstractions;
 
 namespace Switchboard.Plugins.Http;
 
-/// <summary>Sends one request and turns the answer into a response or a stable <c>HttpError&lt;status&gt;</c>.</summary>
-internal sealed class RequestSender(IHttpClientFactory clients)
+/// <summary>Sends one request (GET and HEAD on the retrying client) and turns the answer into a response or a stable <c>HttpError&lt;status&gt;</c>.</summary>
+internal sealed class RequestSender(HttpClient retrying, HttpClient singleShot)
 {
     public async Task<ConnectorResponse> SendAsync(HttpMethod method, HttpReadInput input, HttpWriteInput? write, IConnectorContext context)
     {
@@ -25,7 +25,7 @@ internal sealed class RequestSender(IHttpClientFactory clients)
         HttpResponseMessage response;
         try
         {
-            response = await clients.CreateClient(write is null ? HttpConnector.RetryingClient : HttpConnector.SingleShotClient).SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
+            response = await (write is null ? retrying : singleShot).SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {

@@ -1,0 +1,39 @@
+using System.Net;
+
+namespace Switchboard.Plugins.Http;
+
+/// <summary>Retries transient failures (408, 429, 5xx, connection failures) with jittered exponential backoff.</summary>
+/// <remarks>Deliberately not Polly: building a Polly pipeline validates its options with DataAnnotations, which caches the
+/// plugin's types in the framework's static TypeDescriptor and ValidationAttributeStore tables and so keeps the plugin's
+/// collectible load context alive for good.</remarks>
+internal sealed class RetryHandler(HttpMessageHandler inner, int maxRetries, TimeSpan baseDelay) : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await base.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException) when (attempt < maxRetries && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(Backoff(attempt, null), cancellationToken);
+                continue;
+            }
+            if (attempt >= maxRetries || !IsTransient(response.StatusCode))
+                return response;
+            var retryAfter = response.Headers.RetryAfter?.Delta;
+            response.Dispose();
+            await Task.Delay(Backoff(attempt, retryAfter), cancellationToken);
+        }
+    }
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+
+    // baseDelay * 2^attempt, jittered by ±25%; a server's Retry-After wins.
+    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter) =>
+        retryAfter ?? TimeSpan.FromMilliseconds(baseDelay.TotalMilliseconds * Math.Pow(2, attempt) * (0.75 + Random.Shared.NextDouble() * 0.5));
+}
