@@ -504,13 +504,24 @@ public sealed class PluginCatalog : IAsyncDisposable
 
         public int NextNumber() => ++_lastNumber;
 
-        /// <summary>Keeps every generation still on its way out or leaked, and the last few that unloaded cleanly.</summary>
+        /// <summary>Keeps every generation still on its way out, the last few that unloaded cleanly, and at most
+        /// <see cref="MaxSettledListed"/> settled ones in all: a plugin that leaks on every reload must not grow the list forever.</summary>
         public void Prune()
         {
             var unloaded = Previous.Where(g => g.State == PluginState.Unloaded).ToList();
             foreach (var old in unloaded.Take(Math.Max(0, unloaded.Count - 3)))
                 Previous.Remove(old);
+            var settled = Previous.Where(g => g.State is PluginState.Unloaded or PluginState.Leaked).ToList();
+            foreach (var old in settled.Take(Math.Max(0, settled.Count - MaxSettledListed)))
+            {
+                if (old.State == PluginState.Leaked)
+                    _leakedUnlisted++;
+                Previous.Remove(old);
+            }
         }
+
+        private const int MaxSettledListed = 10;
+        private int _leakedUnlisted;
 
         public PluginStatus ToStatus() => new(
             Name,
@@ -524,6 +535,9 @@ public sealed class PluginCatalog : IAsyncDisposable
             Current?.Number ?? 0,
             Current?.LoadedAt,
             Current?.Connectors.Select(c => c.Metadata.Type).ToList() ?? [],
-            Previous.Select(g => new GenerationStatus(g.Number, g.State, g.Reason)).ToList());
+            Previous.Select(g => new GenerationStatus(g.Number, g.State, g.Reason)).ToList())
+        {
+            LeakedGenerations = _leakedUnlisted + Previous.Count(g => g.State == PluginState.Leaked),
+        };
     }
 }

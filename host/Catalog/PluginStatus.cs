@@ -21,7 +21,11 @@ public sealed record PluginStatus(
     int Generation,
     DateTimeOffset? LoadedAt,
     IReadOnlyList<string> Connectors,
-    IReadOnlyList<GenerationStatus> PreviousGenerations);
+    IReadOnlyList<GenerationStatus> PreviousGenerations)
+{
+    /// <summary>Generations of this plugin found leaked since the host started, listed or not (the list keeps the last ten settled).</summary>
+    public int LeakedGenerations { get; init; }
+}
 
 /// <summary>An older generation of a plugin on its way out.</summary>
 public sealed record GenerationStatus(int Generation, PluginState State, string? Reason);

@@ -36,6 +36,7 @@ internal static class StatusEndpoints
                 ["previousGenerations"] = new JsonArray(plugin.PreviousGenerations
                     .Select(g => new JsonObject { ["generation"] = g.Generation, ["state"] = Name(g.State), ["reason"] = g.Reason })
                     .ToArray<JsonNode?>()),
+                ["leakedGenerations"] = plugin.LeakedGenerations,
             });
         }
         return result;

@@ -50,4 +50,21 @@ public sealed class LeakReportTests
         var call = await host.Http.PostAsync("/csp/connector", new StringContent("""{"jsonrpc":"2.0","id":1,"method":"test.switchboard:leaky:1","params":{"input":{}}}"""));
         (await call.Content.ReadAsStringAsync()).Should().Contain("-32601");
     }
+
+    [Fact]
+    public async Task A_plugin_that_leaks_on_every_reload_is_listed_with_its_last_ten_generations_and_counted_in_full()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("Leaky")),
+            watch: false, options => options.UnloadTimeout = TimeSpan.FromMilliseconds(300));
+
+        for (var i = 0; i < 13; i++)
+            await harness.Catalog.SyncAsync("Leaky", force: true);
+        await harness.Catalog.WaitForUnloadsAsync();
+
+        var status = harness.Plugin("Leaky");
+        status.Generation.Should().Be(14);
+        status.PreviousGenerations.Should().HaveCount(10).And.OnlyContain(g => g.State == PluginState.Leaked);
+        status.PreviousGenerations.Select(g => g.Generation).Should().Equal(Enumerable.Range(4, 10), "the newest are kept");
+        status.LeakedGenerations.Should().Be(13);
+    }
 }
