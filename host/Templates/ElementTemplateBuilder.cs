@@ -3,7 +3,7 @@ using Switchboard.Host.Metadata;
 
 namespace Switchboard.Host.Templates;
 
-/// <summary>Builds the Camunda element template of one connector from its metadata (shape: shared/spec/element-templates.md).</summary>
+/// <summary>Builds the Camunda element template of one connector from its metadata (shape: docs/element-templates.md).</summary>
 /// <remarks>
 /// One template per connector; a connector with several operations gets an <c>operation</c> dropdown bound to the
 /// task header the Zeebe worker reads, and each operation's inputs show only while it is chosen.
