@@ -20,7 +20,8 @@ public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>
         exitCode.Should().Be(0, log);
         Directory.GetFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(
             "io.switchboard.calculator.json", "io.switchboard.log.json", "test.switchboard.probe.json");
-        log.Should().NotContain("Now listening", "the verb must not start the web server");
+        log.Should().NotContain("Now listening", "the verb must not start the web server")
+            .And.NotContain("folder removed", "stopping after the run removes no plugin folder and must not say so");
 
         var results = await TemplateSchema.ValidateAsync(Directory.GetFiles(output));
         results.Should().HaveCount(3);
