@@ -82,18 +82,9 @@ public sealed class ThirdPartyConnectorTests : IDisposable
     private static void CopyCheckout(string to)
     {
         foreach (var folder in new[] { "plugin-abstractions", "host" })
-            CopySources(Path.Combine(Repository.Root, folder), Path.Combine(to, folder));
+            Repository.CopySources(Path.Combine(Repository.Root, folder), Path.Combine(to, folder));
         foreach (var file in new[] { "Directory.Build.props", "nuget.config", "README.md" })
             File.Copy(Path.Combine(Repository.Root, file), Path.Combine(to, file));
-    }
-
-    private static void CopySources(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (var sub in Directory.GetDirectories(from).Where(d => Path.GetFileName(d) is not ("bin" or "obj")))
-            CopySources(sub, Path.Combine(to, Path.GetFileName(sub)));
     }
 
     /// <summary>This test packs Switchboard.* 1.0.0 afresh; an earlier run's copy in the shared NuGet folder would shadow it (the README says the same to authors).</summary>

@@ -11,6 +11,16 @@ public static class Repository
     /// <summary>Output folder of a test fixture plugin under tests/plugins.</summary>
     public static string TestPlugin(string name) => Path.Combine(Root, "artifacts", "test-plugins", name);
 
+    /// <summary>Copies a source folder of the checkout, leaving out build output (<c>bin</c>, <c>obj</c>).</summary>
+    public static void CopySources(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var sub in Directory.GetDirectories(from).Where(d => Path.GetFileName(d) is not ("bin" or "obj")))
+            CopySources(sub, Path.Combine(to, Path.GetFileName(sub)));
+    }
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
