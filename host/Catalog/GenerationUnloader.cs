@@ -34,7 +34,7 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
         {
             generation.State = PluginState.Leaked;
             generation.Reason = $"unload failed: {e.Message}";
-            logger.LogError("Plugin {Plugin} generation {Generation} failed to unload: {Error}", generation.PluginName, generation.Number, e.Message);
+            logger.LogError(e, "Plugin {Plugin} generation {Generation} failed to unload", generation.PluginName, generation.Number);
         }
     }
 
@@ -59,8 +59,8 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
             }
             catch (Exception e)
             {
-                logger.LogWarning("Plugin {Plugin} generation {Generation}: {Lifecycle}.StopAsync failed: {Error}",
-                    generation.PluginName, generation.Number, lifecycle.GetType().Name, e.Message);
+                logger.LogWarning(e, "Plugin {Plugin} generation {Generation}: {Lifecycle}.StopAsync failed",
+                    generation.PluginName, generation.Number, lifecycle.GetType().Name);
             }
         }
     }
@@ -78,8 +78,8 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
             }
             catch (Exception e)
             {
-                logger.LogWarning("Plugin {Plugin} generation {Generation}: disposing {Type} failed: {Error}",
-                    generation.PluginName, generation.Number, instance.GetType().Name, e.Message);
+                logger.LogWarning(e, "Plugin {Plugin} generation {Generation}: disposing {Type} failed",
+                    generation.PluginName, generation.Number, instance.GetType().Name);
             }
         }
     }

@@ -154,7 +154,7 @@ public sealed class PluginCatalog : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _logger.LogError("Plugin {Plugin} could not be synchronised with its folder: {Error}", request ?? "*", e.Message);
+                _logger.LogError(e, "Plugin {Plugin} could not be synchronised with its folder", request ?? "*");
             }
         }
     }
@@ -424,7 +424,7 @@ public sealed class PluginCatalog : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _logger.LogError("A catalog subscriber failed on the change of plugin {Plugin}: {Error}", plugin, e.Message);
+                _logger.LogError(e, "A catalog subscriber failed on the change of plugin {Plugin}", plugin);
             }
         }
     }

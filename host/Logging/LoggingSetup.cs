@@ -11,7 +11,7 @@ namespace Switchboard.Host.Logging;
 internal static class LoggingSetup
 {
     private const string TextTemplate =
-        "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext} {Message:lj}{Error:l}{NewLine}";
+        "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext} {Message:lj}{" + ExceptionSummaryEnricher.PropertyName + ":l}{NewLine}";
 
     public static void AddSwitchboardLogging(this WebApplicationBuilder builder, TextWriter? output = null)
     {

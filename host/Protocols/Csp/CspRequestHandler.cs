@@ -22,7 +22,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         catch (Exception e) when (e is not BadHttpRequestException && !http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
         {
             // A bug of ours must still get the protocol's error form, and its details stay in the log; a broken HTTP request stays Kestrel's 400.
-            logger.LogError("{Protocol} request failed inside the adapter: {Error}", Protocol.Csp, $"{e.GetType().Name}: {e.Message}");
+            logger.LogError(e, "{Protocol} request failed inside the adapter", Protocol.Csp);
             await WriteAsync(http, StatusCodes.Status200OK, JsonRpcResponses.Error(null, CspErrorCodes.InternalError, "the request could not be processed"));
         }
     }

@@ -74,8 +74,8 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         {
             // Nothing may escape a background command; what did is a lost callback, said once.
             metrics.LostOne();
-            logger.LogError("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} lost: {Failure}",
-                command, invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(callback), $"{e.GetType().Name}: {e.Message}");
+            logger.LogError(e, "Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} lost",
+                command, invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(callback));
         }
         finally
         {

@@ -99,7 +99,10 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         _logger.LogInformation("Zeebe adapter on: gateway {Address}, worker {Worker}", Address, options.Value.WorkerName);
     }
 
-    private void OnChanged(CatalogChange change) => _ = SyncAsync();
+    // Raised on the catalog's thread: the sync runs on, and a failure is logged with its stack rather than lost.
+    private void OnChanged(CatalogChange change) =>
+        SyncAsync().ContinueWith(t => _logger.LogError(t.Exception!.GetBaseException(), "Zeebe workers could not follow the catalog's change of plugin {Plugin}", change.PluginName),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     // The catalog is the source of truth: open a worker for each type it serves and close the others.
     private async Task SyncAsync()

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using System.Text.Json.Nodes;
 using Switchboard.Tests.Csp;
 using Switchboard.Tests.Infrastructure;
@@ -27,5 +29,38 @@ public sealed class LogInjectionTests
         lines.Should().Contain(l => l.Contains("x\\n12:00:00.000 ERR Forged line"));
         lines.Where(l => l.Contains("mmmm")).Should().NotBeEmpty()
             .And.OnlyContain(l => l.Length < 2_000 && l.Contains("more characters]"), "a value from outside is capped with a marker");
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    public void An_exception_is_logged_on_one_line_with_its_summary_once_and_in_JSON_with_its_stack(string format)
+    {
+        var output = new StringWriter();
+        var settings = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Format"] = format }).Build();
+        using (var serilog = Switchboard.Host.Logging.LoggingSetup.Configure(new Serilog.LoggerConfiguration(), settings, output).CreateLogger())
+        using (var factory = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog))
+        {
+            Exception thrown;
+            try
+            {
+                throw new InvalidOperationException("the disk is full");
+            }
+            catch (InvalidOperationException e)
+            {
+                thrown = e;
+            }
+            factory.CreateLogger("Test").LogError(thrown, "Plugin {Plugin} failed to unload; the error was {Error}", "Leaky", "see below");
+        }
+
+        var lines = output.ToString().TrimEnd('\n').Split('\n');
+        lines.Should().ContainSingle("one event is one line: " + output);
+        var line = lines[0];
+        System.Text.RegularExpressions.Regex.Matches(line, "the disk is full").Count.Should().Be(1, line);
+        if (format == "json")
+            line.Should().Contain("\"@x\"").And.Contain(nameof(An_exception_is_logged_on_one_line_with_its_summary_once_and_in_JSON_with_its_stack), "the stack is kept");
+        else
+            line.Should().Contain("the error was see below (InvalidOperationException: the disk is full)");
     }
 }
