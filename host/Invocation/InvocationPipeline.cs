@@ -20,45 +20,71 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     public async Task<Outcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        var outcome = await RunAsync(invocation, cancellationToken);
+        var outcome = TryPrepare(invocation, out var prepared) is { } invalid
+            ? Outcome.Failure(invalid)
+            : await RunAsync(prepared!, cancellationToken);
         Log(invocation, outcome, Stopwatch.GetElapsedTime(started));
         return outcome;
     }
 
-    /// <summary>Finds the connector and binds and validates the input without running the connector: the error the call would fail with before it starts, or null.</summary>
-    /// <remarks>For adapters that must accept or refuse a call before answering, such as CSP with a callback URL.</remarks>
-    public InvocationError? Validate(Invocation invocation)
+    /// <summary>Finds the connector and binds and validates the input without running it: the call ready to run, or
+    /// null with the error it fails with before it starts in <paramref name="error"/>.</summary>
+    /// <remarks>
+    /// For adapters that accept or refuse a call before answering and run it later (CSP and Spiff with a callback).
+    /// The prepared call holds its connector's generation: it runs on the generation that validated it even if the
+    /// plugin is reloaded meanwhile, and the input is bound once. Run it with <see cref="InvokeAsync(PreparedInvocation, CancellationToken)"/>
+    /// or dispose it.
+    /// </remarks>
+    public PreparedInvocation? Prepare(Invocation invocation, out InvocationError? error)
     {
         var started = Stopwatch.GetTimestamp();
-        InvocationError? error;
-        using (var lease = catalog.Acquire(invocation.ConnectorType))
-        {
-            try
-            {
-                error = lease is null ? NotFound(invocation) : Prepare(lease, invocation, out _);
-            }
-            catch (Exception e)
-            {
-                error = ConnectorFailure.BeforeRun(e);
-            }
-        }
+        error = TryPrepare(invocation, out var prepared);
         if (error is not null)
             Log(invocation, Outcome.Failure(error), Stopwatch.GetElapsedTime(started));
-        return error;
+        return prepared;
     }
 
-    private async Task<Outcome> RunAsync(Invocation invocation, CancellationToken cancellationToken)
+    /// <summary>Runs a call <see cref="Prepare"/> accepted; never throws for anything the connector does.</summary>
+    public async Task<Outcome> InvokeAsync(PreparedInvocation prepared, CancellationToken cancellationToken = default)
     {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await RunAsync(prepared, cancellationToken);
+        Log(prepared.Invocation, outcome, Stopwatch.GetElapsedTime(started));
+        return outcome;
+    }
+
+    private InvocationError? TryPrepare(Invocation invocation, out PreparedInvocation? prepared)
+    {
+        prepared = null;
         var lease = catalog.Acquire(invocation.ConnectorType);
         if (lease is null)
-            return Outcome.Failure(NotFound(invocation));
+            return NotFound(invocation);
+        try
+        {
+            if (Bind(lease, invocation, out var call) is { } invalid)
+            {
+                lease.Dispose();
+                return invalid;
+            }
+            prepared = new PreparedInvocation(invocation, lease, call!);
+            return null;
+        }
+        catch (Exception e)
+        {
+            lease.Dispose();
+            return ConnectorFailure.BeforeRun(e);
+        }
+    }
 
+    private async Task<Outcome> RunAsync(PreparedInvocation prepared, CancellationToken cancellationToken)
+    {
+        if (!prepared.TryTakeLease(out var lease))
+            throw new InvalidOperationException("a prepared invocation runs once");
+        var invocation = prepared.Invocation;
         var handedOver = false;
         try
         {
-            if (Prepare(lease, invocation, out var prepared) is { } invalid)
-                return Outcome.Failure(invalid);
-            var (operation, invoker, input, masker) = prepared!;
+            var (operation, invoker, input, masker) = prepared.Call;
             var metadata = lease.Connector.Metadata;
             var generation = lease.Generation;
 
@@ -125,7 +151,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     }
 
     /// <summary>Picks the operation and binds the input into <paramref name="prepared"/>; the error when either fails.</summary>
-    private static InvocationError? Prepare(ConnectorLease lease, Invocation invocation, out PreparedCall? prepared)
+    private static InvocationError? Bind(ConnectorLease lease, Invocation invocation, out BoundCall? prepared)
     {
         prepared = null;
         var metadata = lease.Connector.Metadata;
@@ -150,7 +176,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         var masker = new SecretMasker(secrets);
         if (errors.Count > 0)
             return ConnectorFailure.InvalidParameters(errors, masker);
-        prepared = new PreparedCall(operation, invoker, input, masker);
+        prepared = new BoundCall(operation, invoker, input, masker);
         return null;
     }
 
@@ -189,7 +215,6 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     private static Outcome Fail(ErrorKind kind, string code, string message, bool retryable = false) =>
         Outcome.Failure(new InvocationError(kind, code, message, retryable));
 
-    private sealed record PreparedCall(OperationMetadata Operation, OperationInvoker Invoker, object Input, SecretMasker Masker);
 
     private void Log(Invocation invocation, Outcome outcome, TimeSpan elapsed)
     {

@@ -1,13 +1,18 @@
+using Switchboard.Host.Invocation;
+
 namespace Switchboard.Host.Protocols.Csp;
 
 /// <summary>An accepted asynchronous call on its way to its callback URL.</summary>
-internal sealed class CspAsyncCall(CspRequest request, Invocation.Invocation invocation)
+internal sealed class CspAsyncCall(CspRequest request, PreparedInvocation prepared)
 {
     private int _attempts;
 
     public CspRequest Request { get; } = request;
 
-    public Invocation.Invocation Invocation { get; } = invocation;
+    /// <summary>The call, validated when it was accepted and bound to that generation.</summary>
+    public PreparedInvocation Prepared { get; } = prepared;
+
+    public Invocation.Invocation Invocation => Prepared.Invocation;
 
     public Uri CallbackUrl => Request.CallbackUrl!;
 

@@ -112,9 +112,14 @@ internal sealed class CspCallbackSender : BackgroundService
         JsonObject response;
         try
         {
-            var outcome = _cancelCalls.IsCancellationRequested
-                ? ShutDown("the host shut down before the call ran")
-                : await _pipeline.InvokeAsync(call.Invocation, _cancelCalls.Token);
+            Outcome outcome;
+            if (_cancelCalls.IsCancellationRequested)
+            {
+                call.Prepared.Dispose();
+                outcome = ShutDown("the host shut down before the call ran");
+            }
+            else
+                outcome = await _pipeline.InvokeAsync(call.Prepared, _cancelCalls.Token);
             if (outcome.Error is { Kind: ErrorKind.Cancelled } && _cancelCalls.IsCancellationRequested)
                 outcome = ShutDown("the host shut down while the call ran");
             response = CspOutcomeMapper.ToResponse(call.Request.Id, outcome);

@@ -98,10 +98,12 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         if (request.CallbackUrl is null)
             return new CspReply(CspOutcomeMapper.ToResponse(request.Id, await pipeline.InvokeAsync(invocation, requestAborted)));
 
-        if (pipeline.Validate(invocation) is { } invalid)
-            return new CspReply(CspOutcomeMapper.ToResponse(request.Id, invalid));
-        if (!callbacks.TryAccept(new CspAsyncCall(request, invocation), out var refusal))
+        // Bound and validated once, and held on the generation that validated it until it runs.
+        if (pipeline.Prepare(invocation, out var invalid) is not { } prepared)
+            return new CspReply(CspOutcomeMapper.ToResponse(request.Id, invalid!));
+        if (!callbacks.TryAccept(new CspAsyncCall(request, prepared), out var refusal))
         {
+            prepared.Dispose();
             logger.LogWarning("{Protocol} asynchronous call of connector {Connector} refused: {Reason}", Protocol.Csp, request.ConnectorType, refusal);
             return new CspReply(JsonRpcResponses.Error(request.Id, CspErrorCodes.InternalError, refusal, "Busy"));
         }

@@ -28,13 +28,13 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
     private readonly ConcurrentDictionary<Task, bool> _running = new();
     private volatile bool _stopping;
 
-    /// <summary>Starts <paramref name="invocation"/> in the background; false once the host is stopping.</summary>
-    public bool TryStart(Call invocation, string command, Uri callback)
+    /// <summary>Runs <paramref name="prepared"/> in the background; false once the host is stopping.</summary>
+    public bool TryStart(PreparedInvocation prepared, string command, Uri callback)
     {
         if (_stopping)
             return false;
         metrics.Accepted();
-        var run = Task.Run(() => RunAsync(invocation, command, callback), CancellationToken.None);
+        var run = Task.Run(() => RunAsync(prepared, command, callback), CancellationToken.None);
         _running.TryAdd(run, true);
         run.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
         return true;
@@ -64,11 +64,12 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         }
     }
 
-    private async Task RunAsync(Call invocation, string command, Uri callback)
+    private async Task RunAsync(PreparedInvocation prepared, string command, Uri callback)
     {
+        var invocation = prepared.Invocation;
         try
         {
-            await RunAndDeliverAsync(invocation, command, callback);
+            await RunAndDeliverAsync(prepared, command, callback);
         }
         catch (Exception e)
         {
@@ -83,9 +84,10 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         }
     }
 
-    private async Task RunAndDeliverAsync(Call invocation, string command, Uri callback)
+    private async Task RunAndDeliverAsync(PreparedInvocation prepared, string command, Uri callback)
     {
-        var outcome = await pipeline.InvokeAsync(invocation, _abandon.Token);
+        var invocation = prepared.Invocation;
+        var outcome = await pipeline.InvokeAsync(prepared, _abandon.Token);
         var envelope = outcome.Error is { } error ? SpiffEnvelope.Failure(SpiffOutcomeMapper.ToFailure(error)) : SpiffEnvelope.Success(outcome);
         try
         {

@@ -76,14 +76,16 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             return;
         }
         // The backend fails the task at once on an error in a 202, so bad input must be answered now, not through the callback.
-        if (pipeline.Validate(invocation) is { } invalid)
+        // Bound and validated once, and held on the generation that validated it until it runs.
+        if (pipeline.Prepare(invocation, out var invalid) is not { } prepared)
         {
-            var failure = SpiffOutcomeMapper.ToFailure(invalid);
+            var failure = SpiffOutcomeMapper.ToFailure(invalid!);
             await WriteAsync(http, SpiffOutcomeMapper.ResponseStatus(failure), SpiffEnvelope.Failure(failure));
             return;
         }
-        if (!callbacks.TryStart(invocation, command, callback!))
+        if (!callbacks.TryStart(prepared, command, callback!))
         {
+            prepared.Dispose();
             await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Failure(new SpiffFailure(503, "ShuttingDown", "the host is shutting down; try again")));
             return;
         }

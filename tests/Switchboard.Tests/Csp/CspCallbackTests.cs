@@ -226,4 +226,27 @@ public sealed class CspCallbackTests(CspHostFixture fixture) : IClassFixture<Csp
         var callback = await listener.NextAsync();
         callback["result"]!["output"]!["result"]!.GetValue<double>().Should().Be(3);
     }
+
+    [Fact]
+    public async Task An_accepted_call_runs_on_the_generation_that_validated_it_even_if_the_plugin_is_reloaded_before_it_runs()
+    {
+        using var sandbox = new PluginSandbox();
+        var folder = sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe");
+        // One run slot, so the second call waits behind the first; reloads only on request.
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Csp:Callback:MaxConcurrentCalls=1", "Switchboard:Catalog:Watch=false");
+        await using var listener = await CallbackListener.StartAsync();
+        var callback = listener.Url.ToString();
+
+        (await host.Http.PostAsync(CspCall.Request(1, CspCall.Probe, new JsonObject { ["milliseconds"] = 3000 }, "wait", callback))).Status.Should().Be(HttpStatusCode.Accepted);
+        (await host.Http.PostAsync(CspCall.Request(2, CspCall.Probe, new JsonObject { ["echo"] = "queued" }, "identify", callback))).Status.Should().Be(HttpStatusCode.Accepted);
+        PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V2"), folder);
+        await host.Catalog.SyncAsync("ReloadProbe", force: true);
+        host.Catalog.Plugins.Single(p => p.Name == "ReloadProbe").Generation.Should().Be(2, "v2 serves new calls now");
+
+        var first = await listener.NextAsync(TimeSpan.FromSeconds(30));
+        var second = await listener.NextAsync(TimeSpan.FromSeconds(30));
+
+        first["id"]!.GetValue<int>().Should().Be(1);
+        second["result"]!["output"]!["variant"]!.GetValue<string>().Should().Be("v1", "it was validated by v1 and runs there: " + second.ToJsonString());
+    }
 }

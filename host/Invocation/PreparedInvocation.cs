@@ -1,0 +1,38 @@
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Connectors;
+using Switchboard.Host.Metadata;
+
+namespace Switchboard.Host.Invocation;
+
+/// <summary>A call whose connector was found and whose input was bound and validated, held on that connector's generation until it runs.</summary>
+/// <remarks>Made by <see cref="InvocationPipeline.Prepare"/>; run once with <see cref="InvocationPipeline.InvokeAsync(PreparedInvocation, CancellationToken)"/>,
+/// or disposed when it will never run, which lets a replaced generation unload.</remarks>
+public sealed class PreparedInvocation : IDisposable
+{
+    private ConnectorLease? _lease;
+
+    internal PreparedInvocation(Invocation invocation, ConnectorLease lease, BoundCall call)
+    {
+        Invocation = invocation;
+        _lease = lease;
+        Call = call;
+    }
+
+    /// <summary>The call as the adapter made it.</summary>
+    public Invocation Invocation { get; }
+
+    internal BoundCall Call { get; }
+
+    /// <summary>Hands the generation lease to the run; false when it already ran or was disposed.</summary>
+    internal bool TryTakeLease(out ConnectorLease lease)
+    {
+        lease = Interlocked.Exchange(ref _lease, null)!;
+        return lease is not null;
+    }
+
+    /// <summary>Releases the generation when the call will not run.</summary>
+    public void Dispose() => Interlocked.Exchange(ref _lease, null)?.Dispose();
+}
+
+/// <summary>The operation a call picked and its input, bound and validated.</summary>
+internal sealed record BoundCall(OperationMetadata Operation, OperationInvoker Invoker, object Input, SecretMasker Masker);
