@@ -7,7 +7,6 @@ using Polly;
 using Polly.Retry;
 using Switchboard.Abstractions;
 using Switchboard.Host.Invocation;
-using Call = Switchboard.Host.Invocation.Invocation;
 
 namespace Switchboard.Host.Protocols.Spiff;
 
