@@ -176,9 +176,25 @@ public sealed class TestGateway : Gateway.GatewayBase
         }
     }
 
+    /// <summary>How many CompleteJob calls to refuse with a transient code before accepting, cycling UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED.</summary>
+    public int RefusedCompletions { get; set; }
+
+    /// <summary>CompleteJob calls received, refused ones included.</summary>
+    public int CompletionAttempts { get; private set; }
+
     public override Task<CompleteJobResponse> CompleteJob(CompleteJobRequest request, ServerCallContext context)
     {
         Authorize(context);
+        lock (_lock)
+        {
+            CompletionAttempts++;
+            if (RefusedCompletions > 0)
+            {
+                RefusedCompletions--;
+                var code = (CompletionAttempts % 3) switch { 1 => StatusCode.Unavailable, 2 => StatusCode.ResourceExhausted, _ => StatusCode.DeadlineExceeded };
+                throw new RpcException(new Status(code, "refused for the test"));
+            }
+        }
         Command(request.JobKey, job =>
         {
             job.Completions++;

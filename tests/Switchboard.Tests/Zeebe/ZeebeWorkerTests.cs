@@ -302,6 +302,21 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task A_completion_refused_with_transient_codes_is_retried_until_the_gateway_takes_it()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        server.Gateway.RefusedCompletions = 3;
+        using var sandbox = Plugins();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address]);
+
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":2,"b":2}"""));
+
+        job.State.Should().Be(JobState.Completed);
+        job.Completions.Should().Be(1);
+        server.Gateway.CompletionAttempts.Should().Be(4, "UNAVAILABLE, RESOURCE_EXHAUSTED and DEADLINE_EXCEEDED were each retried");
+    }
+
+    [Fact]
     public async Task A_connector_reloaded_while_jobs_stream_through_it_loses_none_and_new_jobs_reach_the_new_build()
     {
         await using var server = await TestGatewayServer.StartAsync();
