@@ -13,8 +13,8 @@ internal static class CspEndpoints
         var csp = endpoints.MapGroup("/csp");
         if (!string.IsNullOrEmpty(options.BearerToken))
         {
-            var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CspBearerTokenFilter));
-            csp.AddEndpointFilter(new CspBearerTokenFilter(options.BearerToken, logger));
+            var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CredentialFilter));
+            csp.AddEndpointFilter(CredentialFilter.Bearer(Switchboard.Abstractions.Protocol.Csp, options.BearerToken, logger));
         }
 
         csp.MapPost("/connector", (HttpContext http, CspRequestHandler handler) => handler.HandleAsync(http));

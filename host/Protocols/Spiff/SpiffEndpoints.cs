@@ -15,12 +15,13 @@ internal static class SpiffEndpoints
         app.Services.GetRequiredService<SpiffCommandIndex>();
         if (options.CorsOrigins.Length > 0)
             app.UseCors();
-        Map(app.MapGroup(""), options);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CredentialFilter));
+        Map(app.MapGroup(""), options, logger);
         if (options.BasePath is { } basePath)
-            Map(app.MapGroup(basePath), options);
+            Map(app.MapGroup(basePath), options, logger);
     }
 
-    private static void Map(RouteGroupBuilder root, SpiffOptions options)
+    private static void Map(RouteGroupBuilder root, SpiffOptions options, ILogger logger)
     {
         if (options.CorsOrigins.Length > 0)
             root.RequireCors(SpiffServices.CorsPolicy);
@@ -31,7 +32,7 @@ internal static class SpiffEndpoints
 
         var api = root.MapGroup("/v1");
         if (options.ApiKey is { } key)
-            api.AddEndpointFilter(new SpiffApiKeyFilter(key));
+            api.AddEndpointFilter(CredentialFilter.SpiffApiKey(key, logger));
         api.MapGet("/commands", (SpiffCommandIndex index) => Results.Bytes(index.CommandListJson, Json));
         api.MapGet("/auths", () => Results.Text("[]", Json));
         // Not part of the backend's contract: what became of long-running commands' callbacks, as /csp/status says for CSP.

@@ -66,7 +66,7 @@ internal static class SpiffServices
             services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
                 .WithOrigins(options.CorsOrigins)
                 .WithMethods("GET", "POST")
-                .WithHeaders("Content-Type", SpiffApiKeyFilter.HeaderName)));
+                .WithHeaders("Content-Type", CredentialFilter.SpiffApiKeyHeader)));
     }
 
     private static SpiffOptions Read(IConfigurationSection section)

@@ -8,6 +8,23 @@ public sealed class SpiffSecurityTests
     private const string Key = "s3cret-proxy-key";
 
     [Fact]
+    public async Task A_refused_key_is_logged_as_CSP_refusals_are_naming_the_protocol_and_never_the_key()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        var log = new StringWriter();
+        await using (var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), $"Switchboard:Spiff:ApiKey={Key}"))
+        {
+            (await SpiffCall.GetAsync(host.Http, "/v1/commands", "guessed-key-77")).Status.Should().Be(HttpStatusCode.Unauthorized);
+            (await SpiffCall.GetAsync(host.Http, "/v1/commands")).Status.Should().Be(HttpStatusCode.Unauthorized);
+        }
+
+        var text = log.ToString();
+        text.Should().Contain("Spiff").And.Contain("request to /v1/commands from").And.Contain("refused: wrong API key").And.Contain("refused: no API key");
+        text.Should().NotContain("guessed-key-77").And.NotContain(Key);
+    }
+
+    [Fact]
     public async Task With_a_key_configured_commands_auths_and_do_need_the_exact_key_while_liveness_stays_open()
     {
         using var sandbox = new PluginSandbox();

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions;
+
+namespace Switchboard.Host.Protocols;
+
+/// <summary>The one check of a protocol's shared secret: present exactly once, compared in constant time, every refusal logged; 401 in the protocol's form.</summary>
+internal sealed class CredentialFilter : IEndpointFilter
+{
+    /// <summary>SpiffArena's header carrying the proxy's API key.</summary>
+    public const string SpiffApiKeyHeader = "Spiff-Connector-Proxy-Api-Key";
+
+    private const string BearerScheme = "Bearer ";
+
+    // Comparing fixed-length digests in constant time reveals neither the secret's content nor its length.
+    private readonly byte[] _expected;
+    private readonly Protocol _protocol;
+    private readonly string _what;
+    private readonly Func<HttpRequest, string?> _presented;
+    private readonly Func<HttpContext, IResult> _refusal;
+    private readonly ILogger _logger;
+
+    private CredentialFilter(Protocol protocol, string secret, string what, Func<HttpRequest, string?> presented, Func<HttpContext, IResult> refusal, ILogger logger)
+    {
+        _expected = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        _protocol = protocol;
+        _what = what;
+        _presented = presented;
+        _refusal = refusal;
+        _logger = logger;
+    }
+
+    /// <summary>CSP: <c>Authorization: Bearer &lt;token&gt;</c>; refused with <c>WWW-Authenticate: Bearer</c> and a JSON <c>detail</c>.</summary>
+    public static CredentialFilter Bearer(Protocol protocol, string token, ILogger logger) => new(protocol, token, "bearer token",
+        request => request.Headers.Authorization is { Count: 1 } header && header[0]!.StartsWith(BearerScheme, StringComparison.OrdinalIgnoreCase)
+            ? header[0]![BearerScheme.Length..].Trim()
+            : null,
+        http =>
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Json(new JsonObject { ["detail"] = "a valid bearer token is required" }, statusCode: StatusCodes.Status401Unauthorized);
+        },
+        logger);
+
+    /// <summary>SpiffWorkflow: the key in <see cref="SpiffApiKeyHeader"/>, sent once; refused as the real proxy does, <c>{"error":"Unauthorized"}</c>.</summary>
+    public static CredentialFilter SpiffApiKey(string key, ILogger logger) => new(Protocol.Spiff, key, "API key",
+        request => request.Headers[SpiffApiKeyHeader] is { Count: 1 } header ? header[0] : null,
+        _ => Results.Text("""{"error":"Unauthorized"}""", "application/json", statusCode: StatusCodes.Status401Unauthorized),
+        logger);
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var presented = _presented(http.Request);
+        if (presented is not null && CryptographicOperations.FixedTimeEquals(_expected, SHA256.HashData(Encoding.UTF8.GetBytes(presented))))
+            return await next(context);
+
+        _logger.LogWarning("{Protocol} request to {Path} from {RemoteAddress} refused: {Reason}", _protocol, http.Request.Path.Value,
+            http.Connection.RemoteIpAddress?.ToString(), presented is null ? $"no {_what} (or more than one)" : $"wrong {_what}");
+        return _refusal(http);
+    }
+}
