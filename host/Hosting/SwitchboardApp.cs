@@ -20,6 +20,12 @@ public static class SwitchboardApp
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls("http://localhost:8080");
         builder.AddSwitchboardLogging(logOutput);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Above the limits the protocols enforce themselves, so those refusals get a body in the protocol's form.
+            kestrel.Limits.MaxRequestLineSize = ProtocolStatusPages.KestrelRequestLineLimit;
+            kestrel.Limits.MaxRequestHeadersTotalSize = ProtocolStatusPages.KestrelHeadersLimit;
+        });
         builder.AddSwitchboard();
 
         var app = builder.Build();

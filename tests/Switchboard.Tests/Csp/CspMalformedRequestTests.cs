@@ -87,6 +87,21 @@ public sealed class CspMalformedRequestTests(CspHostFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task An_over_long_URL_or_header_block_is_answered_as_a_JSON_RPC_error()
+    {
+        using var longUrl = await _http.PostAsync("/csp/connector?pad=" + new string('x', 10_000), new StringContent("{}"));
+        using var bigHeaders = new HttpRequestMessage(HttpMethod.Post, "/csp/connector") { Content = new StringContent("{}") };
+        bigHeaders.Headers.Add("X-Pad", new string('y', 40_000));
+        using var tooMany = await _http.SendAsync(bigHeaders);
+
+        ((int)longUrl.StatusCode).Should().Be(414);
+        JsonNode.Parse(await longUrl.Content.ReadAsStringAsync())!["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("UriTooLong");
+        ((int)tooMany.StatusCode).Should().Be(431);
+        JsonNode.Parse(await tooMany.Content.ReadAsStringAsync())!["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("HeadersTooLarge");
+        await StillServes();
+    }
+
+    [Fact]
     public async Task Bytes_that_are_not_UTF8_are_a_parse_error()
     {
         using var content = new ByteArrayContent([(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}']);

@@ -85,4 +85,18 @@ public sealed class SpiffMalformedRequestTests(SpiffDoTests.HostFixture fixture)
         call.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(status);
         call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be(code);
     }
+
+    [Fact]
+    public async Task An_over_long_URL_or_header_block_is_an_envelope()
+    {
+        var longUrl = await SpiffCall.SendAsync(Http, new HttpRequestMessage(HttpMethod.Get, "/v1/commands?pad=" + new string('x', 10_000)));
+        var bigHeaders = new HttpRequestMessage(HttpMethod.Get, "/v1/commands");
+        bigHeaders.Headers.Add("X-Pad", new string('y', 40_000));
+        var tooMany = await SpiffCall.SendAsync(Http, bigHeaders);
+
+        ((int)longUrl.Status).Should().Be(414, longUrl.Text);
+        longUrl.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("UriTooLong");
+        ((int)tooMany.Status).Should().Be(431, tooMany.Text);
+        tooMany.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("HeadersTooLarge");
+    }
 }
