@@ -31,4 +31,21 @@ public sealed class CatalogOptions
 
     /// <summary>How long to wait for a disposed generation to be collected before reporting it leaked.</summary>
     public TimeSpan UnloadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>What is wrong with these settings, each naming its key; empty when they can run.</summary>
+    public IEnumerable<string> Problems()
+    {
+        const string section = "Switchboard:Catalog:";
+        foreach (var (name, value) in new[]
+                 {
+                     (nameof(QuietPeriod), QuietPeriod), (nameof(DefaultTimeout), DefaultTimeout), (nameof(DrainTimeout), DrainTimeout),
+                     (nameof(UnloadTimeout), UnloadTimeout), (nameof(LoadTimeout), LoadTimeout),
+                 })
+            if (value <= TimeSpan.Zero)
+                yield return $"{section}{name} must be a positive time span such as 00:00:30, not {value}";
+        if (MaxConcurrentCalls < 1)
+            yield return $"{section}{nameof(MaxConcurrentCalls)} must be at least 1, not {MaxConcurrentCalls}";
+        if (MaxQueuedCalls < 0)
+            yield return $"{section}{nameof(MaxQueuedCalls)} must be 0 or more, not {MaxQueuedCalls}";
+    }
 }

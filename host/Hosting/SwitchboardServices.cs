@@ -18,7 +18,17 @@ internal static class SwitchboardServices
     public static void AddSwitchboard(this WebApplicationBuilder builder)
     {
         var options = new CatalogOptions();
-        builder.Configuration.GetSection("Switchboard:Catalog").Bind(options);
+        try
+        {
+            builder.Configuration.GetSection("Switchboard:Catalog").Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder names the key and the value it could not convert; that is the whole message the operator needs.
+            throw new StartupProblem(e.Message);
+        }
+        if (options.Problems().ToList() is { Count: > 0 } problems)
+            throw new StartupProblem(string.Join("; ", problems));
         if (string.IsNullOrWhiteSpace(builder.Configuration["Switchboard:Catalog:PluginsDirectory"]))
             options.PluginsDirectory = PluginsDirectoryDefault.Resolve();
         else if (!Directory.Exists(options.PluginsDirectory))

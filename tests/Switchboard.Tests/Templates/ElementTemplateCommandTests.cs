@@ -66,6 +66,18 @@ public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>
         Directory.Exists(missing).Should().BeFalse("the folder is not created behind the operator's back");
     }
 
+    [Theory]
+    [InlineData("--Switchboard:Catalog:MaxConcurrentCalls=0", "Switchboard:Catalog:MaxConcurrentCalls must be at least 1")]
+    [InlineData("--Switchboard:Catalog:LoadTimeout=-00:00:01", "Switchboard:Catalog:LoadTimeout must be a positive time span")]
+    [InlineData("--Switchboard:Catalog:DrainTimeout=soon", "Switchboard:Catalog:DrainTimeout")]
+    public async Task A_catalog_setting_that_cannot_work_stops_the_host_with_one_line_naming_it(string setting, string problem)
+    {
+        var (exitCode, log) = await RunHostAsync("templates", "--out", NewFolder(), "--plugins", _plugins.Sandbox.Directory, setting);
+
+        exitCode.Should().Be(2, log);
+        log.Should().Contain(problem).And.NotContain("   at ");
+    }
+
     [Fact]
     public async Task Under_dotnet_run_relative_paths_mean_the_callers_working_directory()
     {
