@@ -29,6 +29,9 @@ public sealed class CatalogOptions
     /// <summary>How long loading one plugin (its constructors and <c>IPluginLifecycle.StartAsync</c>) may take before it is reported failed as stuck and the catalog goes on.</summary>
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a retired generation's <c>IPluginLifecycle.StopAsync</c> may take before the unload goes on without it.</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long to wait for a disposed generation to be collected before reporting it leaked.</summary>
     public TimeSpan UnloadTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -39,7 +42,7 @@ public sealed class CatalogOptions
         foreach (var (name, value) in new[]
                  {
                      (nameof(QuietPeriod), QuietPeriod), (nameof(DefaultTimeout), DefaultTimeout), (nameof(DrainTimeout), DrainTimeout),
-                     (nameof(UnloadTimeout), UnloadTimeout), (nameof(LoadTimeout), LoadTimeout),
+                     (nameof(UnloadTimeout), UnloadTimeout), (nameof(LoadTimeout), LoadTimeout), (nameof(StopTimeout), StopTimeout),
                  })
             if (value <= TimeSpan.Zero)
                 yield return $"{section}{name} must be a positive time span such as 00:00:30, not {value}";

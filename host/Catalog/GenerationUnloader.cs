@@ -54,7 +54,7 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                using var timeout = new CancellationTokenSource(options.StopTimeout);
                 await lifecycle.StopAsync(timeout.Token).WaitAsync(timeout.Token);
             }
             catch (Exception e)

@@ -37,6 +37,20 @@ public sealed class HostilePluginTests
     }
 
     [Fact]
+    public async Task A_lifecycle_StopAsync_that_never_ends_holds_an_unload_only_for_StopTimeout()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox =>
+            File.WriteAllText(Path.Combine(sandbox.Add(Repository.TestPlugin("Hostile")), "block-stop"), ""),
+            watch: false, configure: options => options.StopTimeout = TimeSpan.FromSeconds(1));
+
+        await harness.Catalog.SyncAsync("Hostile", force: true);
+        await harness.Catalog.WaitForUnloadsAsync().WaitAsync(TimeSpan.FromSeconds(20));
+
+        harness.Plugin("Hostile").PreviousGenerations.Should().ContainSingle().Which.Generation.Should().Be(1);
+        harness.Logs.All.Should().Contain("HostileLifecycle.StopAsync failed");
+    }
+
+    [Fact]
     public async Task Shutdown_with_a_call_that_never_ends_finishes_within_the_shutdown_timeout_and_says_what_it_abandoned()
     {
         using var sandbox = new PluginSandbox();

@@ -4,8 +4,8 @@ namespace Switchboard.TestPlugins.Hostile;
 
 /// <summary>Plugin code that misbehaves the ways third-party code does: it blocks, hangs and starts threads.</summary>
 /// <remarks>
-/// What it does at load is chosen by marker files a test drops into the plugin's folder: <c>block-constructor</c>,
-/// <c>block-start</c> (in <see cref="HostileLifecycle"/>) and <c>foreground-thread</c>.
+/// What it does is chosen by marker files a test drops into the plugin's folder: <c>block-constructor</c>,
+/// <c>block-start</c> and <c>block-stop</c> (in <see cref="HostileLifecycle"/>) and <c>foreground-thread</c>.
 /// </remarks>
 [Connector("test.switchboard:hostile:1", Name = "Hostile", SpiffCommand = "hostile/Block")]
 public sealed class HostileConnector
@@ -53,7 +53,9 @@ public sealed class HostileLifecycle(IPluginContext plugin) : IPluginLifecycle
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Never finishes, deaf to cancellation, when the folder holds <c>block-stop</c>.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        Marker.Present(plugin, "block-stop") ? Task.Delay(Timeout.Infinite, CancellationToken.None) : Task.CompletedTask;
 }
 
 internal static class Marker
