@@ -1,3 +1,4 @@
+using Switchboard.Host.Callbacks;
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,6 +13,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
 {
     private readonly CspOptions _options = options.Value;
     private readonly JsonDocumentOptions _parsing = new() { MaxDepth = options.Value.MaxDepth, AllowDuplicateProperties = false };
+    private readonly CallbackTargets _callbackTargets = new(options.Value.CallbackAllowedHosts, CspOptions.Section + ":CallbackAllowedHosts");
 
     public async Task HandleAsync(HttpContext http)
     {
@@ -81,7 +83,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
     /// <summary>Runs one request element; null when it earns no answer (a notification).</summary>
     private async Task<CspReply?> DispatchAsync(JsonNode? element, CancellationToken requestAborted)
     {
-        var request = CspRequestReader.Read(element, _options.CallbackAllowedHosts, out var rejection);
+        var request = CspRequestReader.Read(element, _callbackTargets, out var rejection);
         if (request is null)
         {
             logger.LogInformation("{Protocol} request refused: {ErrorCode} {Reason}", Protocol.Csp, rejection!.Code, rejection.Problem);

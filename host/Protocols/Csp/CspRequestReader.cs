@@ -1,3 +1,4 @@
+using Switchboard.Host.Callbacks;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Host.Binding;
@@ -15,7 +16,7 @@ internal static class CspRequestReader
     private const string NotText = "is not Unicode text: it holds a lone surrogate escape such as \\ud800";
 
     /// <summary>The call <paramref name="element"/> asks for, or null with <paramref name="rejection"/> saying why it cannot run.</summary>
-    public static CspRequest? Read(JsonNode? element, IReadOnlyList<string> allowedCallbackHosts, out CspRejection? rejection)
+    public static CspRequest? Read(JsonNode? element, CallbackTargets callbackTargets, out CspRejection? rejection)
     {
         if (element is not JsonObject request)
             return Invalid(null, out rejection, $"a request must be a JSON object, not {Describe(element)}");
@@ -45,7 +46,7 @@ internal static class CspRequestReader
         var operation = ReadString(parameters as JsonObject, "operation", errors);
         var callbackText = ReadString(parameters as JsonObject, "callbackUrl", errors);
         Uri? callbackUrl = null;
-        if (!string.IsNullOrEmpty(callbackText) && CspCallbackUrl.Check(callbackText, allowedCallbackHosts, out callbackUrl) is { } problem)
+        if (!string.IsNullOrEmpty(callbackText) && callbackTargets.Check(callbackText, out callbackUrl) is { } problem)
             errors.Add(new FieldError("params.callbackUrl", problem));
         if (errors.Count > 0)
         {

@@ -1,3 +1,4 @@
+using Switchboard.Host.Callbacks;
 using Switchboard.Host.Logging;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
@@ -11,6 +12,8 @@ namespace Switchboard.Host.Protocols.Spiff;
 internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipeline pipeline, SpiffCallbackSender callbacks, SpiffOptions options)
 {
     private const string CallbackKey = "spiff__callback_url";
+
+    private readonly CallbackTargets _callbackTargets = new(options.CallbackOrigins, SpiffOptions.Section + ":CallbackOrigins");
 
     public async Task HandleAsync(HttpContext http, string plugin, string command)
     {
@@ -69,7 +72,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
 
     private async Task AcceptAsync(HttpContext http, Call invocation, string command, string callbackUrl)
     {
-        if (CallbackProblem(callbackUrl, out var callback) is { } problem)
+        if (_callbackTargets.Check(callbackUrl, out var callback) is { } problem)
         {
             await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Failure(new SpiffFailure(400, "InvalidParameters",
                 $"invalid parameters: {CallbackKey} {problem}") { Fields = [new FieldError(CallbackKey, problem)] }));
@@ -90,19 +93,6 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             return;
         }
         await WriteAsync(http, StatusCodes.Status202Accepted, SpiffEnvelope.Success(new JsonObject { ["status"] = "accepted", ["command"] = command }, StatusCodes.Status202Accepted));
-    }
-
-    private string? CallbackProblem(string url, out Uri? callback)
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out callback) || (callback.Scheme != Uri.UriSchemeHttp && callback.Scheme != Uri.UriSchemeHttps))
-            return "must be an absolute http or https URL";
-        var target = callback;
-        if (options.CallbackOrigins.Length > 0 && !options.CallbackOrigins.Any(o =>
-                Uri.TryCreate(o, UriKind.Absolute, out var allowed)
-                && allowed.Scheme == target.Scheme && allowed.Port == target.Port
-                && string.Equals(allowed.IdnHost, target.IdnHost, StringComparison.OrdinalIgnoreCase)))
-            return $"must point to one of the configured callback origins, not {LoggableUrl.Of(callback)}";
-        return null;
     }
 
     private static Task WriteAsync(HttpContext http, int status, byte[] envelope)

@@ -91,6 +91,6 @@ public sealed class CspSecurityTests : IAsyncLifetime
         if (allowed)
             answer.InvalidFields.Should().BeEquivalentTo("a", "b");
         else
-            answer.ErrorData!["validationErrors"]![0]!["message"]!.GetValue<string>().Should().Contain("not in the callback allow-list");
+            answer.ErrorData!["validationErrors"]![0]!["message"]!.GetValue<string>().Should().Contain("which Switchboard:Csp:CallbackAllowedHosts does not allow");
     }
 }

@@ -136,8 +136,8 @@ public sealed class SpiffCallbackTests
     [Theory]
     [InlineData("ftp://127.0.0.1/callback", "must be an absolute http or https URL")]
     [InlineData("/relative/callback", "must be an absolute http or https URL")]
-    [InlineData("http://attacker.example:7000/collect", "must point to one of the configured callback origins")]
-    [InlineData("http://someone:Pa55word@attacker.example:7000/collect", "not http://attacker.example:7000")]
+    [InlineData("http://attacker.example:7000/collect", "which Switchboard:Spiff:CallbackOrigins does not allow")]
+    [InlineData("http://someone:Pa55word@attacker.example:7000/collect", "points at http://attacker.example:7000,")]
     public async Task A_callback_url_outside_the_allowed_origins_is_an_invalid_parameter(string url, string problem)
     {
         using var sandbox = new PluginSandbox();

@@ -1,0 +1,42 @@
+using Switchboard.Host.Logging;
+
+namespace Switchboard.Host.Callbacks;
+
+/// <summary>The one policy for where a callback may go, for every protocol that calls back: an absolute http(s) URL,
+/// and, when entries are configured, one they allow.</summary>
+/// <remarks>
+/// An entry with a scheme is an origin (<c>https://backend.example:7000</c>): scheme, host and port must match. Any
+/// other entry is a host name (<c>callbacks.example.com</c>), or <c>*.domain</c> for its subdomains, on any port.
+/// The URL comes from the request while the callback carries the operator's credentials, so without entries a
+/// caller may send it anywhere.
+/// </remarks>
+internal sealed class CallbackTargets(IEnumerable<string> allowed, string setting)
+{
+    private readonly string[] _allowed = allowed.Select(a => a.Trim()).Where(a => a.Length > 0).ToArray();
+
+    /// <summary>Whether entries restrict the targets.</summary>
+    public bool Restricted => _allowed.Length > 0;
+
+    /// <summary>The problem with <paramref name="text"/> as a callback URL, or null with <paramref name="url"/> set.</summary>
+    public string? Check(string text, out Uri? url)
+    {
+        url = null;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+            return "must be an absolute http or https URL";
+        if (Restricted && !_allowed.Any(entry => Matches(parsed, entry)))
+            return $"points at {LoggableUrl.Of(parsed)}, which {setting} does not allow";
+        url = parsed;
+        return null;
+    }
+
+    private static bool Matches(Uri url, string entry)
+    {
+        if (entry.Contains("://", StringComparison.Ordinal))
+            return Uri.TryCreate(entry, UriKind.Absolute, out var origin)
+                   && origin.Scheme == url.Scheme && origin.Port == url.Port
+                   && string.Equals(origin.IdnHost, url.IdnHost, StringComparison.OrdinalIgnoreCase);
+        if (entry.StartsWith("*.", StringComparison.Ordinal))
+            return url.IdnHost.EndsWith(entry[1..], StringComparison.OrdinalIgnoreCase) && url.IdnHost.Length > entry.Length - 1;
+        return string.Equals(url.IdnHost, entry, StringComparison.OrdinalIgnoreCase);
+    }
+}
