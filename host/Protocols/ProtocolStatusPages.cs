@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
-using Microsoft.AspNetCore.Diagnostics;
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;
 
@@ -56,11 +53,7 @@ internal static class ProtocolStatusPages
         var problem = Describe(status, http.Request.Method, path);
         if (path.StartsWithSegments("/csp"))
         {
-            var body = JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest, problem, Code(status));
-            var buffer = new ArrayBufferWriter<byte>(256);
-            using (var writer = new Utf8JsonWriter(buffer))
-                body.WriteTo(writer);
-            return Write(http, buffer.WrittenMemory);
+            return Write(http, JsonRpcResponses.Utf8(JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest, problem, Code(status))));
         }
         if (path.StartsWithSegments("/v1") || path.StartsWithSegments("/liveness")
             || (spiffBase is not null && path.StartsWithSegments(spiffBase)))

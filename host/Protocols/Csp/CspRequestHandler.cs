@@ -1,5 +1,4 @@
 using Switchboard.Host.Callbacks;
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -114,13 +113,11 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
 
     private static async Task WriteAsync(HttpContext http, int status, JsonNode body)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonRpcResponses.WriterOptions))
-            body.WriteTo(writer);
+        var bytes = JsonRpcResponses.Utf8(body);
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        http.Response.ContentLength = buffer.WrittenCount;
-        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+        http.Response.ContentLength = bytes.Length;
+        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
     }
 
     private sealed record CspReply(JsonObject Body, bool Accepted = false);

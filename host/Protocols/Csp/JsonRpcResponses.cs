@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -14,6 +15,15 @@ internal static class JsonRpcResponses
     // Relaxed escaping keeps quotes and non-ASCII readable; a JSON-RPC body is never embedded in HTML.
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     public static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>A response (or batch of responses) as the UTF-8 bytes every CSP answer is written with.</summary>
+    public static ReadOnlyMemory<byte> Utf8(JsonNode body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            body.WriteTo(writer);
+        return buffer.WrittenMemory;
+    }
 
     /// <summary><c>{"jsonrpc":"2.0","id":..,"result":{"output":..,"statusCode":200,"error":null}}</c>.</summary>
     public static JsonObject Success(JsonNode? id, JsonNode? output, int statusCode = 200) => Result(id, output, statusCode);
