@@ -277,12 +277,10 @@ public sealed class PluginCatalog : IAsyncDisposable
             var pluginContext = new PluginContext(name, directory, _configuration.GetSection($"Plugins:{name}"), _loggerFactory);
             var models = new TypeModels();
             var writer = new OutputWriter(models);
-            var describer = new ConnectorDescriber(models, writer, pluginContext, _options.DefaultTimeout);
+            var limits = new ConcurrencyLimits(_options.MaxConcurrentCalls, _options.MaxQueuedCalls).With(pluginContext.Configuration);
+            var describer = new ConnectorDescriber(models, writer, pluginContext, _options.DefaultTimeout, limits);
             using (context.EnterContextualReflection())
                 describer.Describe(assembly);
-            var limits = new ConcurrencyLimits(_options.MaxConcurrentCalls, _options.MaxQueuedCalls).With(pluginContext.Configuration);
-            foreach (var connector in describer.Connectors)
-                connector.Limit(limits);
             return new PluginGeneration(name, number, loader, context, fingerprint, version, models, writer, pluginContext)
             {
                 Connectors = describer.Connectors,

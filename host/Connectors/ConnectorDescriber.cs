@@ -10,7 +10,7 @@ using Switchboard.Host.Metadata;
 namespace Switchboard.Host.Connectors;
 
 /// <summary>Reads the connectors a plugin assembly declares, creating each once and describing it as plugin-free metadata.</summary>
-internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer, IPluginContext plugin, TimeSpan defaultTimeout)
+internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer, IPluginContext plugin, TimeSpan defaultTimeout, ConcurrencyLimits limits)
 {
     public IReadOnlyList<LoadedConnector> Connectors { get; private set; } = [];
     public IReadOnlyList<InboundConnectorMetadata> Inbound { get; private set; } = [];
@@ -101,7 +101,7 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
 
         var metadata = new ConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
             attribute.Version, attribute.DocumentationUrl, plugin.PluginName, operations);
-        return new LoadedConnector(metadata, instance, invokers);
+        return new LoadedConnector(metadata, instance, invokers, limits);
     }
 
     /// <summary><c>Plugins:&lt;Plugin&gt;:TimeoutSeconds</c>: the operator knows how slow a backend is, so the setting wins over what the plugin declares.</summary>

@@ -4,7 +4,7 @@ using Switchboard.Host.Metadata;
 namespace Switchboard.Host.Connectors;
 
 /// <summary>A connector instance of one plugin generation, with its metadata and one invoker per operation.</summary>
-internal sealed class LoadedConnector(ConnectorMetadata metadata, object instance, IReadOnlyDictionary<string, OperationInvoker> invokers)
+internal sealed class LoadedConnector(ConnectorMetadata metadata, object instance, IReadOnlyDictionary<string, OperationInvoker> invokers, ConcurrencyLimits limits)
 {
     public ConnectorMetadata Metadata { get; } = metadata;
 
@@ -14,16 +14,9 @@ internal sealed class LoadedConnector(ConnectorMetadata metadata, object instanc
     /// <summary>Invokers keyed by operation id (empty for a single operation).</summary>
     public IReadOnlyDictionary<string, OperationInvoker> Invokers { get; } = invokers;
 
-    /// <summary>How many calls may run and wait at once.</summary>
-    public ConcurrencyLimits Limits { get; private set; } = ConcurrencyLimits.Default;
+    /// <summary>How many calls may run and wait at once: the catalog's limits with the plugin's own settings applied.</summary>
+    public ConcurrencyLimits Limits { get; } = limits;
 
     /// <summary>Bounds the connector's concurrent calls, so one slow or blocking connector cannot take every thread.</summary>
-    public ConcurrencyLimiter Limiter { get; private set; } = ConcurrencyLimits.Default.CreateLimiter();
-
-    /// <summary>Applies the plugin's configured limits (set once, at load, before the connector serves).</summary>
-    public void Limit(ConcurrencyLimits limits)
-    {
-        Limits = limits;
-        Limiter = limits.CreateLimiter();
-    }
+    public ConcurrencyLimiter Limiter { get; } = limits.CreateLimiter();
 }
