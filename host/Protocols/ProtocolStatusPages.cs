@@ -8,8 +8,9 @@ namespace Switchboard.Host.Protocols;
 /// A CSP client reads a JSON-RPC error and SpiffArena reads the v2 envelope; an empty 404 or 405 tells neither what
 /// went wrong. Kestrel refuses an over-long request line (414) or header block (431) itself, with no body, before
 /// the application sees it; so Kestrel's limits are set well above ours (<see cref="KestrelRequestLineLimit"/>,
-/// <see cref="KestrelHeadersLimit"/>) and ours are enforced here, in the protocol's form. Only requests beyond
-/// Kestrel's limits, header timeouts (408) and request lines Kestrel cannot parse (a NUL in the path) stay bodiless.
+/// <see cref="KestrelHeadersLimit"/>) and ours are enforced here, in the protocol's form; a body Kestrel cannot read
+/// is answered by <see cref="RequestBody"/>. Only requests beyond Kestrel's limits, header timeouts (408) and request
+/// lines Kestrel cannot parse (a NUL in the path) stay bodiless: no request reaches the application for them.
 /// </remarks>
 internal static class ProtocolStatusPages
 {

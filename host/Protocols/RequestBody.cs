@@ -11,12 +11,12 @@ internal static class RequestBody
 {
     private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
-    /// <summary>The body's bytes, or null when it is larger than <paramref name="limit"/>.</summary>
-    public static async Task<byte[]?> ReadAsync(HttpContext http, long limit, CancellationToken cancellationToken)
+    /// <summary>The body's bytes, or why it could not be read: larger than <paramref name="limit"/> (413), sent too slowly (408) or broken framing (400).</summary>
+    public static async Task<BodyRead> ReadAsync(HttpContext http, long limit, CancellationToken cancellationToken)
     {
         var request = http.Request;
         if (request.ContentLength > limit)
-            return null;
+            return BodyRead.TooLarge(limit);
         // Kestrel enforces the same limit on bodies without a length (chunked) while we read.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
             sizeLimit.MaxRequestBodySize = limit;
@@ -31,20 +31,27 @@ internal static class RequestBody
                 if (buffer.Length > limit)
                 {
                     reader.AdvanceTo(buffer.Start, buffer.End);
-                    return null;
+                    return BodyRead.TooLarge(limit);
                 }
                 if (read.IsCompleted)
                 {
                     var body = buffer.ToArray();
                     reader.AdvanceTo(buffer.End);
-                    return body;
+                    return new BodyRead(body, StatusCodes.Status200OK, null, null);
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return null;
+            return BodyRead.TooLarge(limit);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own reason (a bad chunk size, a body sent too slowly); it names the framing, never the request's content.
+            return e.StatusCode == StatusCodes.Status408RequestTimeout
+                ? new BodyRead(null, e.StatusCode, "RequestTimeout", "the request body was not received in time: " + e.Message)
+                : new BodyRead(null, e.StatusCode, "BadRequestBody", "the request body could not be read: " + e.Message);
         }
     }
 
@@ -77,4 +84,11 @@ internal static class RequestBody
             return null;
         }
     }
+}
+
+/// <summary>What reading a request body gave: its bytes, or the HTTP status, error code and reason it was refused with.</summary>
+internal readonly record struct BodyRead(byte[]? Body, int Status, string? ErrorCode, string? Problem)
+{
+    public static BodyRead TooLarge(long limit) =>
+        new(null, StatusCodes.Status413PayloadTooLarge, "PayloadTooLarge", $"the request body is larger than the limit of {limit} bytes");
 }

@@ -30,12 +30,11 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
 
     private async Task HandleBodyAsync(HttpContext http)
     {
-        var body = await RequestBody.ReadAsync(http, _options.MaxBodyBytes, http.RequestAborted);
-        if (body is null)
+        var read = await RequestBody.ReadAsync(http, _options.MaxBodyBytes, http.RequestAborted);
+        if (read.Body is not { } body)
         {
-            logger.LogWarning("{Protocol} request refused: the body is larger than {MaxBodyBytes} bytes", Protocol.Csp, _options.MaxBodyBytes);
-            await WriteAsync(http, StatusCodes.Status413PayloadTooLarge, JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest,
-                $"the request body is larger than the limit of {_options.MaxBodyBytes} bytes", "PayloadTooLarge"));
+            logger.LogWarning("{Protocol} request refused: {Reason}", Protocol.Csp, read.Problem);
+            await WriteAsync(http, read.Status, JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest, read.Problem!, read.ErrorCode));
             return;
         }
 

@@ -26,11 +26,11 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             return;
         }
 
-        var body = await RequestBody.ReadAsync(http, options.MaxBodyBytes, http.RequestAborted);
-        if (body is null)
+        var read = await RequestBody.ReadAsync(http, options.MaxBodyBytes, http.RequestAborted);
+        if (read.Body is not { } body)
         {
-            await WriteAsync(http, StatusCodes.Status413PayloadTooLarge, SpiffEnvelope.Failure(new SpiffFailure(413, "PayloadTooLarge",
-                $"the request body is larger than the limit of {options.MaxBodyBytes} bytes ({SpiffOptions.Section}:MaxBodyBytes)")));
+            var setting = read.Status == StatusCodes.Status413PayloadTooLarge ? $" ({SpiffOptions.Section}:MaxBodyBytes)" : "";
+            await WriteAsync(http, read.Status, SpiffEnvelope.Failure(new SpiffFailure(read.Status, read.ErrorCode!, read.Problem + setting)));
             return;
         }
         var (request, problem, field) = SpiffRequestReader.Read(body);

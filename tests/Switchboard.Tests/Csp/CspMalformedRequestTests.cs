@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Csp;
 
@@ -98,6 +99,20 @@ public sealed class CspMalformedRequestTests(CspHostFixture fixture) : IClassFix
         JsonNode.Parse(await longUrl.Content.ReadAsStringAsync())!["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("UriTooLong");
         ((int)tooMany.StatusCode).Should().Be(431);
         JsonNode.Parse(await tooMany.Content.ReadAsStringAsync())!["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("HeadersTooLarge");
+        await StillServes();
+    }
+
+    [Fact]
+    public async Task A_broken_chunked_body_is_answered_as_a_JSON_RPC_error()
+    {
+        var (status, body) = await RawHttp.SendAsync(fixture.Host.Address,
+            "POST /csp/connector HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+
+        status.Should().Be(400);
+        var error = JsonNode.Parse(body)!["error"]!;
+        error["code"]!.GetValue<int>().Should().Be(-32600);
+        error["data"]!["errorCode"]!.GetValue<string>().Should().Be("BadRequestBody");
+        error["data"]!["errorMessage"]!.GetValue<string>().Should().Contain("chunk");
         await StillServes();
     }
 

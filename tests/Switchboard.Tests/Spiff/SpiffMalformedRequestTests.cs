@@ -20,6 +20,19 @@ public sealed class SpiffMalformedRequestTests(SpiffDoTests.HostFixture fixture)
     private static byte[] WithBadByte(string before, string after) =>
         [.. Encoding.UTF8.GetBytes(before), 0xC3, 0x28, .. Encoding.UTF8.GetBytes(after)];
 
+    [Fact]
+    public async Task A_broken_chunked_body_is_a_400_envelope()
+    {
+        var (status, body) = await RawHttp.SendAsync(fixture.Host.Address,
+            "POST /v1/do/calculator/Calculate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+
+        status.Should().Be(400);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+        json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(400);
+        json["error"]!["error_code"]!.GetValue<string>().Should().Be("BadRequestBody");
+        json["error"]!["message"]!.GetValue<string>().Should().Contain("chunk");
+    }
+
     [Theory]
     [InlineData("{\"a", "\":1,\"b\":2,\"action\":\"add\"}")]
     [InlineData("{\"a\":1,\"b\":2,\"action\":\"add\",\"note\":\"", "\"}")]
