@@ -1,4 +1,4 @@
-using Switchboard.Host.Metadata;
+using Switchboard.Core.Metadata;
 
 namespace Switchboard.Host.Catalog;
 

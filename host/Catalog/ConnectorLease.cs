@@ -1,3 +1,5 @@
+using Switchboard.Core.Describing;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
 
 namespace Switchboard.Host.Catalog;

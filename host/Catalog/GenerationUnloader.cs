@@ -1,3 +1,4 @@
+using Switchboard.Core.Describing;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using Microsoft.Extensions.Logging;
@@ -71,10 +72,7 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
         {
             try
             {
-                if (instance is IAsyncDisposable asyncDisposable)
-                    await asyncDisposable.DisposeAsync();
-                else if (instance is IDisposable disposable)
-                    disposable.Dispose();
+                await ConnectorInstances.DisposeAsync(instance);
             }
             catch (Exception e)
             {

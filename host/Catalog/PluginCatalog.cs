@@ -6,9 +6,11 @@ using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
-using Switchboard.Host.Binding;
+using Switchboard.Core.Binding;
+using Switchboard.Core.Describing;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
-using Switchboard.Host.Metadata;
+using Switchboard.Core.Metadata;
 
 namespace Switchboard.Host.Catalog;
 
@@ -278,12 +280,12 @@ public sealed class PluginCatalog : IAsyncDisposable
             var models = new TypeModels();
             var writer = new OutputWriter(models);
             var limits = new ConcurrencyLimits(_options.MaxConcurrentCalls, _options.MaxQueuedCalls).With(pluginContext.Configuration);
-            var describer = new ConnectorDescriber(models, writer, pluginContext, _options.DefaultTimeout, limits);
+            var describer = new ConnectorDescriber(models, writer, pluginContext, _options.DefaultTimeout);
             using (context.EnterContextualReflection())
                 describer.Describe(assembly);
             return new PluginGeneration(name, number, loader, context, fingerprint, version, models, writer, pluginContext)
             {
-                Connectors = describer.Connectors,
+                Connectors = describer.Connectors.Select(c => new LoadedConnector(c, limits)).ToList(),
                 Inbound = describer.Inbound,
                 Lifecycles = describer.Lifecycles,
             };

@@ -25,7 +25,7 @@ internal static class PluginFolder
         var dlls = Directory.GetFiles(directory, "*.dll");
         if (dlls.Length == 1)
             return dlls[0];
-        throw new Connectors.PluginLoadException(dlls.Length == 0
+        throw new Core.Describing.PluginLoadException(dlls.Length == 0
             ? "the folder holds no .dll"
             : $"cannot tell which assembly is the plugin: name it {name}.dll or leave exactly one *.deps.json");
     }

@@ -1,9 +1,11 @@
 using System.Runtime.Loader;
 using McMaster.NETCore.Plugins;
 using Switchboard.Abstractions;
-using Switchboard.Host.Binding;
+using Switchboard.Core.Binding;
+using Switchboard.Core.Describing;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
-using Switchboard.Host.Metadata;
+using Switchboard.Core.Metadata;
 
 namespace Switchboard.Host.Catalog;
 

@@ -3,6 +3,8 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.Loader;
 using Switchboard.Abstractions;
+using Switchboard.Core.Describing;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
 
 namespace Switchboard.Host.Catalog;

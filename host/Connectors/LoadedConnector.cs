@@ -1,18 +1,20 @@
 using System.Threading.RateLimiting;
-using Switchboard.Host.Metadata;
+using Switchboard.Core.Describing;
+using Switchboard.Core.Invoking;
+using Switchboard.Core.Metadata;
 
 namespace Switchboard.Host.Connectors;
 
-/// <summary>A connector instance of one plugin generation, with its metadata and one invoker per operation.</summary>
-internal sealed class LoadedConnector(ConnectorMetadata metadata, object instance, IReadOnlyDictionary<string, OperationInvoker> invokers, ConcurrencyLimits limits)
+/// <summary>A connector of one plugin generation as the host serves it: the core's description of it, and its concurrency limit.</summary>
+internal sealed class LoadedConnector(ConnectorDefinition definition, ConcurrencyLimits limits)
 {
-    public ConnectorMetadata Metadata { get; } = metadata;
+    /// <summary>What the core described: metadata, instance, invokers.</summary>
+    public ConnectorDefinition Definition { get; } = definition;
+
+    public ConnectorMetadata Metadata => Definition.Metadata;
 
     /// <summary>The plugin's object; disposed with its generation.</summary>
-    public object Instance { get; } = instance;
-
-    /// <summary>Invokers keyed by operation id (empty for a single operation).</summary>
-    public IReadOnlyDictionary<string, OperationInvoker> Invokers { get; } = invokers;
+    public object Instance => Definition.Instance;
 
     /// <summary>How many calls may run and wait at once: the catalog's limits with the plugin's own settings applied.</summary>
     public ConcurrencyLimits Limits { get; } = limits;

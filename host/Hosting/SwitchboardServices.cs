@@ -1,4 +1,6 @@
 using Switchboard.Host.Catalog;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;

@@ -3,10 +3,13 @@ using System.Diagnostics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
-using Switchboard.Host.Binding;
+using Switchboard.Core.Binding;
 using Switchboard.Host.Catalog;
+using Switchboard.Core.Describing;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
-using Switchboard.Host.Metadata;
+using Switchboard.Core.Metadata;
+using Switchboard.Core;
 
 namespace Switchboard.Host.Invocation;
 
@@ -84,7 +87,8 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         var handedOver = false;
         try
         {
-            var (operation, invoker, input, masker) = prepared.Call;
+            var call = prepared.Call;
+            var operation = call.Operation;
             var metadata = lease.Connector.Metadata;
             var generation = lease.Generation;
 
@@ -102,8 +106,8 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                 Retries = invocation.Retries,
                 TaskData = invocation.TaskData,
             };
-            var logger = new MaskingLogger(_pluginLoggers.GetOrAdd(generation.PluginName, name => loggerFactory.CreateLogger("Plugin." + name)), masker);
-            var context = new ConnectorContext(logger, cancellation.Token, generation.PluginContext, info);
+            var logger = _pluginLoggers.GetOrAdd(generation.PluginName, name => loggerFactory.CreateLogger("Plugin." + name));
+            var context = CallRunner.Context(call, logger, cancellation.Token, generation.PluginContext, info);
 
             try
             {
@@ -126,7 +130,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                 var run = Task.Run(() =>
                 {
                     using (BlockedThreadCompensator.Shared.Enter())
-                        return ExecuteAsync(lease, permit, invoker, input, context, masker);
+                        return ExecuteAsync(lease, permit, call, context);
                 }, CancellationToken.None);
                 handedOver = true;
                 // ExecuteAsync turns everything the connector throws into an outcome, so a cancellation here is the deadline's or the caller's.
@@ -134,9 +138,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
-                if (cancellationToken.IsCancellationRequested)
-                    return Fail(ErrorKind.Cancelled, "Cancelled", "the call was cancelled by its caller", retryable: true);
-                return Outcome.Failure(ConnectorFailure.Timeout(metadata.Type, timeout));
+                return CallRunner.Abandoned(metadata.Type, timeout, cancellationToken.IsCancellationRequested);
             }
         }
         catch (Exception e)
@@ -150,57 +152,24 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         }
     }
 
-    /// <summary>Picks the operation and binds the input into <paramref name="prepared"/>; the error when either fails.</summary>
+    /// <summary>Picks the operation and binds the input, inside the plugin's load context, into <paramref name="prepared"/>; the error when either fails.</summary>
     private static InvocationError? Bind(ConnectorLease lease, Invocation invocation, out BoundCall? prepared)
     {
-        prepared = null;
-        var metadata = lease.Connector.Metadata;
-        var operation = metadata.FindOperation(invocation.Operation);
-        if (operation is null)
-        {
-            var known = string.Join(", ", metadata.Operations.Select(o => o.Id));
-            return new InvocationError(ErrorKind.UnknownOperation, "OperationNotFound", string.IsNullOrEmpty(invocation.Operation)
-                ? $"connector '{metadata.Type}' needs an operation: one of {known}"
-                : $"connector '{metadata.Type}' has no operation '{invocation.Operation}'; it has: {known}", Retryable: false);
-        }
-
-        var invoker = lease.Connector.Invokers[operation.Id];
-        var secrets = new HashSet<string>(invocation.KnownSecrets, StringComparer.Ordinal);
-        var errors = new List<FieldError>();
-        object input;
         using (lease.Generation.Context!.EnterContextualReflection())
-        {
-            input = InputBinder.Bind(invocation.Input, invoker.Input, errors, secrets);
-            InputValidator.Validate(input, invoker.Input, errors);
-        }
-        var masker = new SecretMasker(secrets);
-        if (errors.Count > 0)
-            return ConnectorFailure.InvalidParameters(errors, masker);
-        prepared = new BoundCall(operation, invoker, input, masker);
-        return null;
+            return CallBinder.Bind(lease.Connector.Definition, invocation.Operation, invocation.Input, invocation.KnownSecrets, out prepared);
     }
 
     private static InvocationError NotFound(Invocation invocation) =>
         new(ErrorKind.UnknownConnector, "ConnectorNotFound", $"no loaded connector has the type '{invocation.ConnectorType}'", Retryable: false);
 
 
-    private static async Task<Outcome> ExecuteAsync(ConnectorLease lease, RateLimitLease permit, OperationInvoker invoker, object input, ConnectorContext context, SecretMasker masker)
+    private static async Task<Outcome> ExecuteAsync(ConnectorLease lease, RateLimitLease permit, BoundCall call, ConnectorContext context)
     {
         var generation = lease.Generation;
         try
         {
             using (generation.Context!.EnterContextualReflection())
-            {
-                try
-                {
-                    var result = await invoker.InvokeAsync(input, context);
-                    return ConnectorOutput.ToOutcome(result, generation.Writer, masker);
-                }
-                catch (Exception e)
-                {
-                    return Outcome.Failure(ConnectorFailure.From(e, generation.Writer, masker, context.CancellationToken.IsCancellationRequested));
-                }
-            }
+                return await CallRunner.RunAsync(call, context, generation.Writer);
         }
         finally
         {
@@ -212,8 +181,6 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     private static InvocationError Busy(string connectorType, ConcurrencyLimits limits) =>
         new(ErrorKind.Busy, "Busy", $"connector '{connectorType}' is busy: {limits.MaxConcurrentCalls} calls are running and {limits.MaxQueuedCalls} waiting; try again later", Retryable: true);
 
-    private static Outcome Fail(ErrorKind kind, string code, string message, bool retryable = false) =>
-        Outcome.Failure(new InvocationError(kind, code, message, retryable));
 
 
     private void Log(Invocation invocation, Outcome outcome, TimeSpan elapsed)

@@ -1,6 +1,8 @@
 using Switchboard.Host.Catalog;
+using Switchboard.Core.Describing;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
-using Switchboard.Host.Metadata;
+using Switchboard.Core.Metadata;
 
 namespace Switchboard.Host.Invocation;
 
@@ -33,6 +35,3 @@ public sealed class PreparedInvocation : IDisposable
     /// <summary>Releases the generation when the call will not run.</summary>
     public void Dispose() => Interlocked.Exchange(ref _lease, null)?.Dispose();
 }
-
-/// <summary>The operation a call picked and its input, bound and validated.</summary>
-internal sealed record BoundCall(OperationMetadata Operation, OperationInvoker Invoker, object Input, SecretMasker Masker);

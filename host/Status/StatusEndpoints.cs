@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchboard.Host.Catalog;
-using Switchboard.Host.Metadata;
+using Switchboard.Core.Metadata;
 using Switchboard.Host.Protocols.Zeebe;
 
 namespace Switchboard.Host.Status;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Switchboard.Host.Metadata;
+using Switchboard.Core.Metadata;
 
 namespace Switchboard.Host.Templates;
 

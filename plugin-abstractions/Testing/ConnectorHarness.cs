@@ -1,131 +1,114 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Switchboard.Abstractions;
-using Switchboard.Host.Binding;
-using Switchboard.Host.Connectors;
-using Switchboard.Host.Invocation;
+using Switchboard.Core;
+using Switchboard.Core.Binding;
+using Switchboard.Core.Describing;
+using Switchboard.Core.Invoking;
 
 namespace Switchboard.Testing;
 
-/// <summary>Runs one connector in-process with JSON input, binding, validating and reporting errors by the host's rules.</summary>
+/// <summary>Runs one connector in-process with JSON input through the host's own core: the same description rules,
+/// binding, validation, timeout choice, secret masking and error rules as every protocol of the host.</summary>
 /// <example>
 /// <code>
-/// var harness = ConnectorHarness.For&lt;CalculatorConnector&gt;();
+/// await using var harness = ConnectorHarness.For&lt;CalculatorConnector&gt;();
 /// var result = await harness.InvokeAsync("""{"action":"divide","a":1,"b":0}""");
 /// result.Error!.Code.Should().Be("DivisionByZero");
 /// </code>
 /// </example>
-public sealed class ConnectorHarness
+public sealed class ConnectorHarness : IAsyncDisposable
 {
     /// <summary>The host's default call timeout (Switchboard:Catalog:DefaultTimeout) for connectors that declare none.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly object _connector;
-    private readonly ConnectorAttribute _attribute;
+    private readonly ConnectorDefinition _connector;
     private readonly IPluginContext _plugin;
-    private readonly ConcurrentQueue<string> _logs;
-    private readonly TypeModels _models = new();
-    private readonly Dictionary<string, (OperationAttribute Attribute, OperationInvoker Invoker)> _operations = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<string> _logs = new();
+    private readonly OutputWriter _writer;
+    private int _disposed;
 
     private ConnectorHarness(Type type, IReadOnlyDictionary<string, string?>? configuration, string? pluginDirectory)
     {
-        _attribute = type.GetCustomAttribute<ConnectorAttribute>()
-            ?? throw new ArgumentException($"{type.FullName} is not marked [Connector]", nameof(type));
-        _logs = new ConcurrentQueue<string>();
         var logger = new CapturedLogger(_logs);
         var settings = new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build();
-        _plugin = new TestPluginContext(type.Assembly.GetName().Name ?? type.Name, pluginDirectory ?? Path.GetDirectoryName(type.Assembly.Location) ?? AppContext.BaseDirectory, settings, logger);
-        // Same construction rule as the host: a constructor taking IPluginContext wins over a parameterless one.
-        _connector = type.GetConstructor([typeof(IPluginContext)]) is { } withContext
-            ? withContext.Invoke([_plugin])
-            : Activator.CreateInstance(type) ?? throw new ArgumentException($"{type.FullName} cannot be created", nameof(type));
-
-        foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance))
+        _plugin = new TestPluginContext(type.Assembly.GetName().Name ?? type.Name,
+            pluginDirectory ?? Path.GetDirectoryName(type.Assembly.Location) ?? AppContext.BaseDirectory, settings, logger);
+        var models = new TypeModels();
+        _writer = new OutputWriter(models);
+        try
         {
-            if (method.GetCustomAttribute<OperationAttribute>() is not { } operation)
-                continue;
-            var input = _models.For(method.GetParameters()[0].ParameterType).Object
-                ?? throw new ArgumentException($"{type.FullName}.{method.Name}: the input must be a class with properties");
-            _operations[operation.Id] = (operation, new OperationInvoker(_connector, method, input));
+            // The host's own describer: a connector the host would refuse to load is refused here, with the same reason.
+            _connector = new ConnectorDescriber(models, _writer, _plugin, DefaultTimeout).DescribeConnector(type);
         }
-        if (_operations.Count == 0)
-            throw new ArgumentException($"{type.FullName} has no public method marked [Operation]", nameof(type));
+        catch (PluginLoadException e)
+        {
+            throw new ArgumentException($"the host would not load this connector: {e.Message}", nameof(type), e);
+        }
     }
 
-    /// <summary>Creates <typeparamref name="TConnector"/> as the host would; <paramref name="configuration"/> is its <c>Plugins:&lt;Name&gt;</c> section.</summary>
+    /// <summary>Creates <typeparamref name="TConnector"/> as the host would; <paramref name="configuration"/> is its
+    /// <c>Plugins:&lt;Name&gt;</c> section (so <c>TimeoutSeconds</c> there wins over the declared timeout, as in the host).</summary>
+    /// <exception cref="ArgumentException">The host would refuse to load the connector; the message says why.</exception>
     public static ConnectorHarness For<TConnector>(IReadOnlyDictionary<string, string?>? configuration = null, string? pluginDirectory = null)
         where TConnector : class => new(typeof(TConnector), configuration, pluginDirectory);
 
-    /// <summary>Everything the connector logged so far, as <c>Level: message</c>.</summary>
+    /// <summary>Everything the connector logged so far, as <c>Level: message</c>, with the calls' secret values masked as the host masks them.</summary>
     public IReadOnlyList<string> Logs => _logs.ToArray();
 
     /// <summary>Invokes an operation with JSON text as input; <paramref name="operation"/> may be left out for a single-operation connector.</summary>
+    /// <param name="inputJson">The input as JSON text: an object, as every protocol sends it.</param>
+    /// <param name="operation">The operation id (case-insensitive); may be left out when the connector has one operation.</param>
+    /// <param name="timeout">Overrides the operation's timeout, as a Zeebe job's deadline does in the host.</param>
+    /// <param name="cancellationToken">Cancels the call; it then fails with <c>Cancelled</c>.</param>
     public Task<ConnectorResult> InvokeAsync(string inputJson, string? operation = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         InvokeAsync(JsonNode.Parse(inputJson)?.AsObject(), operation, timeout, cancellationToken);
 
     /// <summary>Invokes an operation with a JSON object as input.</summary>
     public async Task<ConnectorResult> InvokeAsync(JsonObject? input, string? operation = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        if (!TryFind(operation, out var chosen, out var unknown))
-            return new ConnectorResult(null, unknown, Logs);
-        var (attribute, invoker) = chosen;
-
-        var errors = new List<FieldError>();
-        var secrets = new HashSet<string>(StringComparer.Ordinal);
-        object bound;
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        BoundCall? call;
         try
         {
-            bound = InputBinder.Bind(input, invoker.Input, errors, secrets);
-            InputValidator.Validate(bound, invoker.Input, errors);
+            if (CallBinder.Bind(_connector, operation, input, [], out call) is { } invalid)
+                return Result(Outcome.Failure(invalid));
         }
         catch (Exception e)
         {
-            return new ConnectorResult(null, ConnectorFailure.BeforeRun(e), Logs);
+            return Result(Outcome.Failure(ConnectorFailure.BeforeRun(e)));
         }
-        var masker = new SecretMasker(secrets);
-        if (errors.Count > 0)
-            return new ConnectorResult(null, ConnectorFailure.InvalidParameters(errors, masker), Logs);
 
-        var seconds = attribute.TimeoutSeconds > 0 ? attribute.TimeoutSeconds : _attribute.TimeoutSeconds;
-        var limit = timeout ?? (seconds > 0 ? TimeSpan.FromSeconds(seconds) : DefaultTimeout);
+        var limit = timeout ?? call!.Operation.Timeout;
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cancellation.CancelAfter(limit);
-        var info = new InvocationInfo { Protocol = Protocol.InProcess, ConnectorType = _attribute.Type, Operation = attribute.Id, RequestId = Guid.NewGuid().ToString("N") };
-        var context = new ConnectorContext(new CapturedLogger(_logs), cancellation.Token, _plugin, info);
-        var writer = new OutputWriter(_models);
-
-        var run = Task.Run(() => invoker.InvokeAsync(bound, context), CancellationToken.None);
-        var finished = await Task.WhenAny(run, Task.Delay(Timeout.Infinite, cancellation.Token)).ConfigureAwait(false);
-        if (finished != run)
-            return new ConnectorResult(null, ConnectorFailure.Timeout(_attribute.Type, limit), Logs);
+        var info = new InvocationInfo
+        {
+            Protocol = Protocol.InProcess,
+            ConnectorType = _connector.Metadata.Type,
+            Operation = call!.Operation.Id,
+            RequestId = Guid.NewGuid().ToString("N"),
+        };
+        var context = CallRunner.Context(call, new CapturedLogger(_logs), cancellation.Token, _plugin, info);
+        // Off the caller's thread, as in the host: a connector that blocks cannot hold the test past its timeout.
+        var run = Task.Run(() => CallRunner.RunAsync(call, context, _writer), CancellationToken.None);
         try
         {
-            var success = ConnectorOutput.ToOutcome(await run.ConfigureAwait(false), writer, masker);
-            return new ConnectorResult(success.Output, null, Logs) { Response = success.Response };
+            return Result(await run.WaitAsync(cancellation.Token).ConfigureAwait(false));
         }
-        catch (Exception e)
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return new ConnectorResult(null, ConnectorFailure.From(e, writer, masker, cancellation.IsCancellationRequested), Logs);
+            return Result(CallRunner.Abandoned(_connector.Metadata.Type, limit, cancellationToken.IsCancellationRequested));
         }
     }
 
-    private bool TryFind(string? operation, out (OperationAttribute, OperationInvoker) chosen, out InvocationError? unknown)
+    /// <summary>Disposes the connector instance, as the host does when it unloads the plugin.</summary>
+    public async ValueTask DisposeAsync()
     {
-        unknown = null;
-        if (string.IsNullOrEmpty(operation) && _operations.Count == 1)
-        {
-            chosen = _operations.Values.First();
-            return true;
-        }
-        if (operation is not null && _operations.TryGetValue(operation, out chosen))
-            return true;
-        chosen = default;
-        var known = string.Join(", ", _operations.Keys);
-        unknown = new InvocationError(ErrorKind.UnknownOperation, "OperationNotFound", string.IsNullOrEmpty(operation)
-            ? $"connector '{_attribute.Type}' needs an operation: one of {known}"
-            : $"connector '{_attribute.Type}' has no operation '{operation}'; it has: {known}", false);
-        return false;
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            await ConnectorInstances.DisposeAsync(_connector.Instance).ConfigureAwait(false);
     }
+
+    private ConnectorResult Result(Outcome outcome) => new(outcome.Output, outcome.Error, Logs) { Response = outcome.Response };
 }

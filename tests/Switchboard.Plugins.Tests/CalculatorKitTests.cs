@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchboard.Plugins.Calculator;
-using Switchboard.Host.Invocation;
+using Switchboard.Core;
 using Switchboard.Testing;
 
 namespace Switchboard.Plugins.Tests;

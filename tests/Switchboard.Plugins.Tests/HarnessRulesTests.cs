@@ -1,4 +1,4 @@
-using Switchboard.Host.Invocation;
+using Switchboard.Core;
 using Switchboard.Testing;
 using Switchboard.TestPlugins.ReloadProbe;
 

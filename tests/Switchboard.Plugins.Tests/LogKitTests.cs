@@ -1,5 +1,5 @@
 using Switchboard.Plugins.Log;
-using Switchboard.Host.Invocation;
+using Switchboard.Core;
 using Switchboard.Testing;
 
 namespace Switchboard.Plugins.Tests;

@@ -8,6 +8,8 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 using Switchboard.Abstractions;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 
 namespace Switchboard.Host.Protocols.Csp;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchboard.Host.Catalog;
-using Switchboard.Host.Metadata;
+using Switchboard.Core.Metadata;
 
 namespace Switchboard.Host.Protocols.Csp;
 

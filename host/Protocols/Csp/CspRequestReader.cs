@@ -1,7 +1,7 @@
 using Switchboard.Host.Callbacks;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Switchboard.Host.Binding;
+using Switchboard.Core.Binding;
 
 namespace Switchboard.Host.Protocols.Csp;
 

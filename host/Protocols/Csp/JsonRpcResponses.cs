@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Switchboard.Host.Binding;
+using Switchboard.Core.Binding;
 
 namespace Switchboard.Host.Protocols.Csp;
 

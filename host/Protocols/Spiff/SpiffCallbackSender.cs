@@ -6,6 +6,8 @@ using System.Text.Json;
 using Polly;
 using Polly.Retry;
 using Switchboard.Abstractions;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 
 namespace Switchboard.Host.Protocols.Spiff;

@@ -2,7 +2,9 @@ using Switchboard.Host.Callbacks;
 using Switchboard.Host.Logging;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
-using Switchboard.Host.Binding;
+using Switchboard.Core.Binding;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 using Call = Switchboard.Host.Invocation.Invocation;
 

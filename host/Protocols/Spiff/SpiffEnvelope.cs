@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 
 namespace Switchboard.Host.Protocols.Spiff;

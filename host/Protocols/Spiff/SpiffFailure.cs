@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Switchboard.Host.Binding;
+using Switchboard.Core.Binding;
 
 namespace Switchboard.Host.Protocols.Spiff;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Switchboard.Host.Binding;
+using Switchboard.Core.Binding;
 
 namespace Switchboard.Host.Protocols.Spiff;
 

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Grpc.Core;
 using Switchboard.Abstractions;
 using Switchboard.Host.Feel.Connectors;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Protocols.Zeebe.Gateway;
 using Switchboard.Host.Protocols.Zeebe.Secrets;

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Switchboard.Host.Metadata;
+using Switchboard.Core.Metadata;
 using Switchboard.Host.Protocols.Zeebe.Gateway;
 
 namespace Switchboard.Host.Protocols.Zeebe;

@@ -4,8 +4,10 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
 using Switchboard.Host.Catalog;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
-using Switchboard.Host.Metadata;
+using Switchboard.Core.Metadata;
 using Switchboard.Host.Protocols.Zeebe.Secrets;
 
 namespace Switchboard.Host.Protocols.Zeebe;

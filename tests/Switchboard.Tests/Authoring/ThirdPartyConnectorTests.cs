@@ -78,10 +78,10 @@ public sealed class ThirdPartyConnectorTests : IDisposable
             .TakeWhile(l => !l.StartsWith("cp ", StringComparison.Ordinal));
     }
 
-    /// <summary>What an author's checkout holds for these steps: the abstractions, the host sources the test kit compiles in, the build settings.</summary>
+    /// <summary>What an author's checkout holds for these steps: the abstractions and the kit, the core the kit is built on, the build settings.</summary>
     private static void CopyCheckout(string to)
     {
-        foreach (var folder in new[] { "plugin-abstractions", "host" })
+        foreach (var folder in new[] { "plugin-abstractions", Path.Combine("host", "Core") })
             Repository.CopySources(Path.Combine(Repository.Root, folder), Path.Combine(to, folder));
         foreach (var file in new[] { "Directory.Build.props", "nuget.config", "README.md" })
             File.Copy(Path.Combine(Repository.Root, file), Path.Combine(to, file));
@@ -93,7 +93,7 @@ public sealed class ThirdPartyConnectorTests : IDisposable
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set
             ? set
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var ours in new[] { "switchboard.abstractions", "switchboard.testing" })
+        foreach (var ours in new[] { "switchboard.abstractions", "switchboard.core", "switchboard.testing" })
         {
             var version = Path.Combine(packages, ours, "1.0.0");
             if (Directory.Exists(version))

@@ -2,6 +2,8 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using Newtonsoft.Json;
 using Switchboard.Abstractions;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 using Switchboard.Tests.Infrastructure;
 

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 using Switchboard.Host.Catalog;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 using Switchboard.Tests.Infrastructure;
 

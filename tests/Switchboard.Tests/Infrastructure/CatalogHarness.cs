@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Switchboard.Host.Catalog;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 
 namespace Switchboard.Tests.Infrastructure;

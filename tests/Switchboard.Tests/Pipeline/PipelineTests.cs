@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 using Switchboard.Tests.Infrastructure;
 

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MimeKit;
 using Switchboard.Abstractions;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 using Switchboard.Tests.Csp;
 using Switchboard.Tests.Infrastructure;

@@ -1,4 +1,0 @@
-namespace Switchboard.Host.Binding;
-
-/// <summary>One input field that failed binding or validation, named by its path (<c>auth.token</c>, <c>to[1]</c>).</summary>
-public sealed record FieldError(string Field, string Message);

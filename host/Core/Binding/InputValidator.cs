@@ -1,0 +1,78 @@
+using System.Collections;
+using System.ComponentModel.DataAnnotations;
+
+namespace Switchboard.Core.Binding;
+
+/// <summary>Runs a bound input's DataAnnotations attributes and <see cref="IValidatableObject"/> checks, naming each field by its path.</summary>
+/// <remarks>
+/// Calls each attribute itself instead of <see cref="Validator"/>: the latter caches every type it sees in a
+/// process-wide store (and TypeDescriptor), which would keep unloaded plugin types alive.
+/// </remarks>
+internal static class InputValidator
+{
+    public static void Validate(object instance, ObjectModel model, List<FieldError> errors) =>
+        ValidateObject(instance, model, "", errors, 0);
+
+    private static void ValidateObject(object instance, ObjectModel model, string prefix, List<FieldError> errors, int depth)
+    {
+        if (depth > 64)
+            return;
+        foreach (var property in model.Properties)
+        {
+            var path = prefix.Length == 0 ? property.Id : prefix + "." + property.Id;
+            if (errors.Any(e => e.Field == path || e.Field.StartsWith(path + ".", StringComparison.Ordinal) || e.Field.StartsWith(path + "[", StringComparison.Ordinal)))
+                continue; // already reported while binding; one message per field is clearer
+            var value = property.Property.GetValue(instance);
+            var context = new ValidationContext(instance) { MemberName = property.Property.Name, DisplayName = property.Id };
+            foreach (var validator in property.Validators)
+            {
+                var result = validator.GetValidationResult(value, context);
+                if (result is not null && result != ValidationResult.Success)
+                {
+                    errors.Add(new FieldError(path, WithoutFieldName(result.ErrorMessage, property.Id)));
+                    break;
+                }
+            }
+            if (value is null)
+                continue;
+            if (property.Value.Object is { } nested)
+                ValidateObject(value, nested, path, errors, depth + 1);
+            else if (property.Value.Item?.Object is { } itemModel && value is IEnumerable items and not string)
+            {
+                var index = 0;
+                foreach (var item in items)
+                {
+                    var element = item is DictionaryEntry entry ? entry.Value : item;
+                    if (element is not null)
+                        ValidateObject(element, itemModel, $"{path}[{index}]", errors, depth + 1);
+                    index++;
+                }
+            }
+        }
+
+        if (instance is IValidatableObject validatable)
+        {
+            var context = new ValidationContext(instance) { DisplayName = model.ClrType.Name };
+            foreach (var result in validatable.Validate(context))
+            {
+                if (result == ValidationResult.Success)
+                    continue;
+                var members = result.MemberNames.Select(name =>
+                    model.Properties.FirstOrDefault(p => p.Property.Name == name)?.Id ?? name).ToList();
+                var field = members.Count == 0 ? prefix : (prefix.Length == 0 ? members[0] : prefix + "." + members[0]);
+                errors.Add(new FieldError(field.Length == 0 ? "input" : field, result.ErrorMessage ?? "is not valid"));
+            }
+        }
+    }
+
+    /// <summary>DataAnnotations' default messages start "The field x ..."; the field is named beside the message already.</summary>
+    private static string WithoutFieldName(string? message, string field)
+    {
+        if (string.IsNullOrEmpty(message))
+            return "is not valid";
+        foreach (var prefix in new[] { $"The field {field} ", $"The {field} field ", $"{field} " })
+            if (message.StartsWith(prefix, StringComparison.Ordinal))
+                return message[prefix.Length..];
+        return message;
+    }
+}

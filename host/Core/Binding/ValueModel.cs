@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using Switchboard.Core.Metadata;
+
+namespace Switchboard.Core.Binding;
+
+/// <summary>How one CLR type is bound from and written to JSON; built once per plugin generation.</summary>
+internal sealed class ValueModel
+{
+    public required Type ClrType { get; init; }
+    public required ParameterKind Kind { get; init; }
+
+    /// <summary>The type values are converted to: the underlying type of a nullable.</summary>
+    public required Type TargetType { get; init; }
+
+    public bool AcceptsNull { get; init; }
+    public ObjectModel? Object { get; set; }
+    public ValueModel? Item { get; set; }
+    public IReadOnlyList<(string Wire, string Name, object Value)> EnumMembers { get; init; } = [];
+    public IReadOnlyList<string> AllowedValues { get; init; } = [];
+}
+
+/// <summary>A class bound member by member: its properties in declaration order and how to create it.</summary>
+internal sealed class ObjectModel
+{
+    public required Type ClrType { get; init; }
+    public required IReadOnlyList<PropertyModel> Properties { get; set; }
+    public required Func<object> Create { get; init; }
+}
+
+/// <summary>One settable property of an input or output class.</summary>
+internal sealed class PropertyModel
+{
+    public required PropertyInfo Property { get; init; }
+    public required string Id { get; init; }
+    public required string Label { get; init; }
+    public string? Description { get; init; }
+    public required ValueModel Value { get; init; }
+    public bool Required { get; init; }
+    public bool Secret { get; init; }
+    public bool Multiline { get; init; }
+    public object? DefaultValue { get; init; }
+    public required IReadOnlyList<ValidationAttribute> Validators { get; init; }
+}

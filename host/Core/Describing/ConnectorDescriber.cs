@@ -1,0 +1,196 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
+using Switchboard.Abstractions;
+using Switchboard.Abstractions.Inbound;
+using Switchboard.Core.Binding;
+using Switchboard.Core.Invoking;
+using Switchboard.Core.Metadata;
+
+namespace Switchboard.Core.Describing;
+
+/// <summary>Reads the connectors a plugin assembly declares, creating each once and describing it as plugin-free metadata.</summary>
+internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer, IPluginContext plugin, TimeSpan defaultTimeout)
+{
+    public IReadOnlyList<ConnectorDefinition> Connectors { get; private set; } = [];
+    public IReadOnlyList<InboundConnectorMetadata> Inbound { get; private set; } = [];
+    public IReadOnlyList<IPluginLifecycle> Lifecycles { get; private set; } = [];
+
+    public void Describe(Assembly assembly)
+    {
+        Type[] types;
+        try
+        {
+            types = assembly.GetExportedTypes();
+        }
+        catch (Exception e) when (e is ReflectionTypeLoadException or FileNotFoundException or FileLoadException or TypeLoadException)
+        {
+            throw new PluginLoadException($"cannot read the plugin's types: {Describe(e)}", e);
+        }
+
+        var connectors = new List<ConnectorDefinition>();
+        var inbound = new List<InboundConnectorMetadata>();
+        var lifecycles = new List<IPluginLifecycle>();
+        foreach (var type in types.Where(t => t is { IsClass: true, IsAbstract: false }))
+        {
+            try
+            {
+                if (type.GetCustomAttribute<ConnectorAttribute>() is { } connector)
+                    connectors.Add(DescribeConnector(type, connector));
+                if (type.GetCustomAttribute<InboundConnectorAttribute>() is { } inboundAttribute)
+                    inbound.Add(DescribeInbound(type, inboundAttribute));
+                if (typeof(IPluginLifecycle).IsAssignableFrom(type))
+                    lifecycles.Add((IPluginLifecycle)Create(type));
+            }
+            catch (Exception e) when (e is not PluginLoadException)
+            {
+                throw new PluginLoadException($"{type.FullName}: {Describe(e)}", e);
+            }
+        }
+        var duplicate = connectors.GroupBy(c => c.Metadata.Type).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new PluginLoadException($"connector type '{duplicate.Key}' is declared twice in the plugin");
+        if (connectors.Count == 0 && inbound.Count == 0)
+            throw new PluginLoadException("the plugin declares no public class marked [Connector] or [InboundConnector]");
+        Connectors = connectors;
+        Inbound = inbound;
+        Lifecycles = lifecycles;
+    }
+
+    /// <summary>Describes one connector class by the same rules as a whole plugin (the author kit's entry point).</summary>
+    public ConnectorDefinition DescribeConnector(Type type)
+    {
+        var attribute = type.GetCustomAttribute<ConnectorAttribute>()
+            ?? throw new PluginLoadException($"{type.FullName} is not marked [Connector]");
+        try
+        {
+            return DescribeConnector(type, attribute);
+        }
+        catch (Exception e) when (e is not PluginLoadException)
+        {
+            throw new PluginLoadException($"{type.FullName}: {Describe(e)}", e);
+        }
+    }
+
+    private ConnectorDefinition DescribeConnector(Type type, ConnectorAttribute attribute)
+    {
+        if (string.IsNullOrWhiteSpace(attribute.Type))
+            throw new PluginLoadException($"{type.FullName}: [Connector] needs a non-empty type");
+        var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Select(m => (Method: m, Attribute: m.GetCustomAttribute<OperationAttribute>()))
+            .Where(m => m.Attribute is not null)
+            .ToList();
+        if (methods.Count == 0)
+            throw new PluginLoadException($"{type.FullName}: a connector needs at least one public method marked [Operation]");
+        if (methods.Count > 1 && methods.Any(m => m.Attribute!.Id.Length == 0))
+            throw new PluginLoadException($"{type.FullName}: with several operations, each [Operation] needs an id");
+
+        var instance = Create(type);
+        var configuredTimeout = ConfiguredTimeout();
+        var operations = new List<OperationMetadata>();
+        var invokers = new Dictionary<string, OperationInvoker>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (method, operation) in methods)
+        {
+            var parameters = method.GetParameters();
+            if (parameters.Length is < 1 or > 2 || (parameters.Length == 2 && parameters[1].ParameterType != typeof(IConnectorContext)))
+                throw new PluginLoadException($"{type.FullName}.{method.Name}: an operation takes (input) or (input, IConnectorContext)");
+            var inputModel = models.For(parameters[0].ParameterType).Object
+                ?? throw new PluginLoadException($"{type.FullName}.{method.Name}: the input must be a class with properties");
+            var outputType = OperationInvoker.OutputTypeOf(method);
+            var outputModel = outputType is null ? null : models.For(outputType).Object;
+            var timeout = operation!.TimeoutSeconds > 0 ? operation.TimeoutSeconds : attribute.TimeoutSeconds;
+            operations.Add(new OperationMetadata(
+                operation.Id,
+                operation.Name ?? (operation.Id.Length == 0 ? attribute.Name ?? type.Name : TypeModels.Words(operation.Id)),
+                operation.Description ?? (operation.Id.Length == 0 ? attribute.Description : null),
+                SpiffCommandOf(attribute, operation, method, methods.Count),
+                configuredTimeout ?? (timeout > 0 ? TimeSpan.FromSeconds(timeout) : defaultTimeout),
+                operation.LongRunning || attribute.LongRunning,
+                Parameters(inputModel, 0),
+                outputModel is null ? [] : Parameters(outputModel, 0)));
+            invokers[operation.Id] = new OperationInvoker(instance, method, inputModel);
+        }
+        var duplicateId = operations.GroupBy(o => o.Id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicateId is not null)
+            throw new PluginLoadException($"{type.FullName}: operation '{duplicateId.Key}' is declared twice");
+
+        var metadata = new ConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
+            attribute.Version, attribute.DocumentationUrl, plugin.PluginName, operations);
+        return new ConnectorDefinition(metadata, instance, invokers);
+    }
+
+    /// <summary><c>Plugins:&lt;Plugin&gt;:TimeoutSeconds</c>: the operator knows how slow a backend is, so the setting wins over what the plugin declares.</summary>
+    private TimeSpan? ConfiguredTimeout()
+    {
+        var value = plugin.Configuration["TimeoutSeconds"];
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= int.MaxValue)
+            return TimeSpan.FromSeconds(seconds);
+        throw new PluginLoadException($"Plugins:{plugin.PluginName}:TimeoutSeconds must be a positive number of seconds, not '{value}'");
+    }
+
+    private string SpiffCommandOf(ConnectorAttribute connector, OperationAttribute operation, MethodInfo method, int operationCount)
+    {
+        var command = operation.SpiffCommand ?? (operationCount == 1 ? connector.SpiffCommand : null);
+        if (command is null)
+        {
+            var prefix = connector.SpiffCommand?.Split('/')[0] ?? plugin.PluginName.ToLowerInvariant();
+            var name = operation.Id.Length > 0 ? operation.Id : method.Name;
+            command = prefix + "/" + char.ToUpperInvariant(name[0]) + name[1..];
+        }
+        var slash = command.IndexOf('/');
+        if (slash <= 0 || slash == command.Length - 1 || command.IndexOf('/', slash + 1) >= 0)
+            throw new PluginLoadException($"SpiffWorkflow command '{command}' must be '<plugin>/<Command>' with exactly one '/'");
+        return command;
+    }
+
+    private InboundConnectorMetadata DescribeInbound(Type type, InboundConnectorAttribute attribute)
+    {
+        var kind = typeof(IWebhookInboundConnector).IsAssignableFrom(type) ? InboundKind.Webhook
+            : typeof(IPollingInboundConnector).IsAssignableFrom(type) ? InboundKind.Polling
+            : throw new PluginLoadException($"{type.FullName}: an inbound connector implements IPollingInboundConnector or IWebhookInboundConnector");
+        return new InboundConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
+            attribute.Version, kind, TimeSpan.FromSeconds(Math.Max(1, attribute.CycleSeconds)), plugin.PluginName);
+    }
+
+    private IReadOnlyList<ParameterMetadata> Parameters(ObjectModel model, int depth) =>
+        depth > 8 ? [] : model.Properties.Select(p => Parameter(p, depth)).ToList();
+
+    private ParameterMetadata Parameter(PropertyModel property, int depth)
+    {
+        var value = property.Value;
+        var choices = value.EnumMembers.Select(m => new ChoiceMetadata(m.Wire, m.Name)).ToList();
+        if (choices.Count == 0 && property.Validators.OfType<AllowedValuesAttribute>().FirstOrDefault() is { } allowed)
+            choices = allowed.Values.Where(v => v is not null).Select(v => new ChoiceMetadata(v!.ToString()!, TypeModels.Words(v.ToString()!))).ToList();
+        var kind = choices.Count > 0 && value.Kind == ParameterKind.String ? ParameterKind.Enum : value.Kind;
+        return new ParameterMetadata(
+            property.Id, property.Label, property.Description, kind, property.Required,
+            value.AcceptsNull && !property.Required,
+            writer.Write(property.DefaultValue), property.Secret, property.Multiline, choices,
+            value.Object is { } nested ? Parameters(nested, depth + 1) : []);
+    }
+
+    private object Create(Type type)
+    {
+        try
+        {
+            if (type.GetConstructor([typeof(IPluginContext)]) is { } withContext)
+                return withContext.Invoke([plugin]);
+            if (type.GetConstructor(Type.EmptyTypes) is { } parameterless)
+                return parameterless.Invoke(null);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            throw new PluginLoadException($"{type.FullName}: constructor threw {Describe(e.InnerException)}", e.InnerException);
+        }
+        throw new PluginLoadException($"{type.FullName}: needs a public parameterless constructor or one taking IPluginContext");
+    }
+
+    internal static string Describe(Exception e) => e switch
+    {
+        ReflectionTypeLoadException r => string.Join("; ", r.LoaderExceptions.Where(l => l is not null).Select(l => l!.Message).Distinct()),
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+}

@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Switchboard.Core.Binding;
+using Switchboard.Core.Describing;
+
+namespace Switchboard.Core.Invoking;
+
+/// <summary>The first half of one call: pick the operation and bind and validate the input, or say why the call cannot start.</summary>
+internal static class CallBinder
+{
+    /// <summary>Binds <paramref name="input"/> for <paramref name="operation"/> of <paramref name="connector"/> into <paramref name="call"/>; the error when it fails.</summary>
+    /// <param name="connector">The connector the call is for.</param>
+    /// <param name="operation">The operation id; may be empty for a connector with one operation.</param>
+    /// <param name="input">The call's input as JSON.</param>
+    /// <param name="knownSecrets">Values the caller substituted into the input (e.g. resolved secrets), masked like secret parameters.</param>
+    /// <param name="call">The bound call, when binding succeeded.</param>
+    /// <remarks>Binding runs plugin code (constructors, setters, validators): the caller runs this inside the plugin's
+    /// load context and turns what it throws into <see cref="ConnectorFailure.BeforeRun"/>.</remarks>
+    public static InvocationError? Bind(ConnectorDefinition connector, string? operation, JsonObject? input, IEnumerable<string> knownSecrets, out BoundCall? call)
+    {
+        call = null;
+        var metadata = connector.Metadata;
+        var chosen = metadata.FindOperation(operation);
+        if (chosen is null)
+        {
+            var known = string.Join(", ", metadata.Operations.Select(o => o.Id));
+            return new InvocationError(ErrorKind.UnknownOperation, "OperationNotFound", string.IsNullOrEmpty(operation)
+                ? $"connector '{metadata.Type}' needs an operation: one of {known}"
+                : $"connector '{metadata.Type}' has no operation '{operation}'; it has: {known}", Retryable: false);
+        }
+
+        var invoker = connector.Invokers[chosen.Id];
+        var secrets = new HashSet<string>(knownSecrets, StringComparer.Ordinal);
+        var errors = new List<FieldError>();
+        var bound = InputBinder.Bind(input, invoker.Input, errors, secrets);
+        InputValidator.Validate(bound, invoker.Input, errors);
+        var masker = new SecretMasker(secrets);
+        if (errors.Count > 0)
+            return ConnectorFailure.InvalidParameters(errors, masker);
+        call = new BoundCall(chosen, invoker, bound, masker);
+        return null;
+    }
+}

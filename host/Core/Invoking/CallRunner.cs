@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+using Switchboard.Abstractions;
+using Switchboard.Core.Binding;
+
+namespace Switchboard.Core.Invoking;
+
+/// <summary>The second half of one call: run the operation and turn what it returned or threw into one <see cref="Outcome"/>.</summary>
+internal static class CallRunner
+{
+    /// <summary>Runs <paramref name="call"/> with <paramref name="context"/>; never throws for anything the connector does.</summary>
+    public static async Task<Outcome> RunAsync(BoundCall call, IConnectorContext context, OutputWriter writer)
+    {
+        try
+        {
+            var result = await call.Invoker.InvokeAsync(call.Input, context).ConfigureAwait(false);
+            return ConnectorOutput.ToOutcome(result, writer, call.Masker);
+        }
+        catch (Exception e)
+        {
+            return Outcome.Failure(ConnectorFailure.From(e, writer, call.Masker, context.CancellationToken.IsCancellationRequested));
+        }
+    }
+
+    /// <summary>The outcome of a call whose wait ended before the connector did: the caller cancelled it, or its timeout passed.</summary>
+    public static Outcome Abandoned(string connectorType, TimeSpan timeout, bool callerCancelled) => callerCancelled
+        ? Outcome.Failure(new InvocationError(ErrorKind.Cancelled, "Cancelled", "the call was cancelled by its caller", Retryable: true))
+        : Outcome.Failure(ConnectorFailure.Timeout(connectorType, timeout));
+
+    /// <summary>The context a connector sees for one call: its logger masks the call's secrets.</summary>
+    public static ConnectorContext Context(BoundCall call, ILogger pluginLogger, CancellationToken cancellationToken, IPluginContext plugin, InvocationInfo info) =>
+        new(new MaskingLogger(pluginLogger, call.Masker), cancellationToken, plugin, info);
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+using Switchboard.Abstractions;
+using Switchboard.Core.Binding;
+
+namespace Switchboard.Core.Invoking;
+
+/// <summary>How a failed call becomes an <see cref="InvocationError"/>: one rule for the host and the author test kit (which compiles this file in).</summary>
+internal static class ConnectorFailure
+{
+    /// <summary>Input that failed binding or validation: every field named, never retried.</summary>
+    public static InvocationError InvalidParameters(IEnumerable<FieldError> errors, SecretMasker masker)
+    {
+        var masked = errors.Select(e => e with { Message = masker.Apply(e.Message) }).ToList();
+        return new InvocationError(ErrorKind.InvalidInput, "InvalidParameters",
+            "invalid parameters: " + string.Join("; ", masked.Select(e => $"{e.Field} {e.Message}")), Retryable: false)
+        { FieldErrors = masked };
+    }
+
+    /// <summary>What the connector threw: input errors never retry, its own errors keep their flags, anything else may be retried.</summary>
+    public static InvocationError From(Exception exception, OutputWriter writer, SecretMasker masker, bool cancelled) => exception switch
+    {
+        ConnectorInputException e => new InvocationError(ErrorKind.InvalidInput, e.Code, masker.Apply(e.Message), Retryable: false)
+        {
+            Data = masker.Apply(writer.Write(e.Details)),
+            FieldErrors = e.Field is null ? [] : [new FieldError(e.Field, masker.Apply(e.Message))],
+        },
+        ConnectorException e => new InvocationError(ErrorKind.ConnectorError, e.Code, masker.Apply(e.Message), e.Retryable)
+        {
+            Data = masker.Apply(writer.Write(e.Details)),
+            Retries = e.Retries,
+            RetryBackoff = e.RetryBackoff,
+            StatusCode = e.StatusCode is >= 400 and <= 599 ? e.StatusCode : null,
+        },
+        // The same input would give the same output again: retrying cannot help.
+        OutputException e => new InvocationError(ErrorKind.ConnectorError, e.Code, masker.Apply(e.Message), Retryable: false),
+        ValidationException e => new InvocationError(ErrorKind.InvalidInput, "InvalidParameters", masker.Apply(e.Message), Retryable: false),
+        OperationCanceledException when cancelled => new InvocationError(ErrorKind.Timeout, "Timeout", "the connector stopped when its call was cancelled", Retryable: true),
+        _ => new InvocationError(ErrorKind.Internal, "ConnectorFailed", masker.Apply($"{exception.GetType().Name}: {exception.Message}"), Retryable: true),
+    };
+
+    /// <summary>Binding runs plugin code (constructors, property setters, validators): their failures are the connector's, and not retried.</summary>
+    public static InvocationError BeforeRun(Exception exception) =>
+        new(ErrorKind.Internal, "ConnectorFailed", $"{exception.GetType().Name}: {exception.Message}", Retryable: false);
+
+    /// <summary>A call that outlived its timeout.</summary>
+    public static InvocationError Timeout(string connectorType, TimeSpan timeout) =>
+        new(ErrorKind.Timeout, "Timeout", $"connector '{connectorType}' did not finish within {timeout.TotalSeconds:0.###} s", Retryable: true);
+}

@@ -1,0 +1,18 @@
+using Switchboard.Abstractions;
+using Switchboard.Core.Binding;
+
+namespace Switchboard.Core.Invoking;
+
+/// <summary>How what an operation returned becomes a successful <see cref="Outcome"/>: one rule for the host and the author test kit (which compiles this file in).</summary>
+internal static class ConnectorOutput
+{
+    /// <summary>Writes <paramref name="result"/> as JSON, unwrapping a <see cref="ConnectorResponse"/> into its body and response facts; secrets masked.</summary>
+    public static Outcome ToOutcome(object? result, OutputWriter writer, SecretMasker masker)
+    {
+        if (result is not ConnectorResponse response)
+            return Outcome.Success(masker.Apply(writer.Write(result)));
+        var headers = response.Headers?.ToDictionary(h => h.Key, h => masker.Apply(h.Value), StringComparer.OrdinalIgnoreCase)
+                      ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        return Outcome.Success(masker.Apply(writer.Write(response.Body)), new ResponseFacts(response.StatusCode, headers, response.MediaType));
+    }
+}

@@ -1,0 +1,26 @@
+namespace Switchboard.Core.Metadata;
+
+/// <summary>A connector as declared once in its plugin, driving every protocol's listing; holds no plugin type.</summary>
+public sealed record ConnectorMetadata(
+    string Type,
+    string Name,
+    string? Description,
+    int Version,
+    string? DocumentationUrl,
+    string PluginName,
+    IReadOnlyList<OperationMetadata> Operations)
+{
+    /// <summary>Whether callers must choose an operation.</summary>
+    public bool HasOperations => Operations.Count > 1 || Operations[0].Id.Length > 0;
+
+    /// <summary>Finds the operation a caller asked for; null or empty picks the only one.</summary>
+    public OperationMetadata? FindOperation(string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+            return Operations.Count == 1 ? Operations[0] : null;
+        foreach (var operation in Operations)
+            if (string.Equals(operation.Id, id, StringComparison.OrdinalIgnoreCase))
+                return operation;
+        return null;
+    }
+}
