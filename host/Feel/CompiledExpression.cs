@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Switchboard.Host.Feel.Evaluation;
-using Switchboard.Host.Feel.Syntax;
-using Switchboard.Host.Feel.Values;
+using Switchboard.Feel.Evaluation;
+using Switchboard.Feel.Syntax;
+using Switchboard.Feel.Values;
 
-namespace Switchboard.Host.Feel;
+namespace Switchboard.Feel;
 
 /// <summary>A parsed FEEL expression, safe to evaluate concurrently against many inputs.</summary>
 public sealed class CompiledExpression

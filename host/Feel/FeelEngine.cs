@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Switchboard.Host.Feel.BuiltIns;
-using Switchboard.Host.Feel.Syntax;
+using Switchboard.Feel.BuiltIns;
+using Switchboard.Feel.Syntax;
 
-namespace Switchboard.Host.Feel;
+namespace Switchboard.Feel;
 
 /// <summary>Parses FEEL expressions once (bounded cache by text) and evaluates them against JSON variables.</summary>
 public sealed class FeelEngine

@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel;
+namespace Switchboard.Feel;
 
 /// <summary>A FEEL expression that cannot be parsed; names the position (1-based line and column) and the problem.</summary>
 public sealed class FeelException : Exception

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Switchboard.Host.Feel;
-using Switchboard.Host.Feel.Connectors;
+using Switchboard.Feel;
+using Switchboard.Feel.Connectors;
 
 namespace Switchboard.Benchmarks;
 

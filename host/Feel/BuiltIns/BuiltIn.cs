@@ -1,6 +1,6 @@
-using Switchboard.Host.Feel.Values;
+using Switchboard.Feel.Values;
 
-namespace Switchboard.Host.Feel.BuiltIns;
+namespace Switchboard.Feel.BuiltIns;
 
 /// <summary>Shorthands for declaring built-in functions and reading their arguments.</summary>
 public static class BuiltIn

@@ -1,8 +1,8 @@
 using System.Globalization;
-using Switchboard.Host.Feel.Values;
-using static Switchboard.Host.Feel.BuiltIns.BuiltIn;
+using Switchboard.Feel.Values;
+using static Switchboard.Feel.BuiltIns.BuiltIn;
 
-namespace Switchboard.Host.Feel.BuiltIns;
+namespace Switchboard.Feel.BuiltIns;
 
 /// <summary>FEEL conversion functions: number, string and the temporal constructors.</summary>
 public static class ConversionFunctions

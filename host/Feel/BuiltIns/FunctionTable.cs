@@ -1,7 +1,7 @@
-using Switchboard.Host.Feel.Connectors;
-using Switchboard.Host.Feel.Values;
+using Switchboard.Feel.Connectors;
+using Switchboard.Feel.Values;
 
-namespace Switchboard.Host.Feel.BuiltIns;
+namespace Switchboard.Feel.BuiltIns;
 
 /// <summary>All built-in and connector functions by name, plus the names with spaces the parser must recognise.</summary>
 public sealed class FunctionTable

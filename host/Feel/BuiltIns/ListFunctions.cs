@@ -1,8 +1,8 @@
-using Switchboard.Host.Feel.Evaluation;
-using Switchboard.Host.Feel.Values;
-using static Switchboard.Host.Feel.BuiltIns.BuiltIn;
+using Switchboard.Feel.Evaluation;
+using Switchboard.Feel.Values;
+using static Switchboard.Feel.BuiltIns.BuiltIn;
 
-namespace Switchboard.Host.Feel.BuiltIns;
+namespace Switchboard.Feel.BuiltIns;
 
 /// <summary>FEEL list functions; aggregates accept a list or the items as separate arguments.</summary>
 public static class ListFunctions
@@ -15,6 +15,9 @@ public static class ListFunctions
         Define("max", "list", (a, w) => Extreme(Items(a[0]), 1, w), variadic: true),
         Define("sum", "list", (a, w) => Numbers(Items(a[0]), w) is { Count: > 0 } n ? n.Sum() : w.Null("sum of an empty list"), variadic: true),
         Define("mean", "list", (a, w) => Numbers(Items(a[0]), w) is { Count: > 0 } n ? n.Sum() / n.Count : w.Null("mean of an empty list"), variadic: true),
+        Define("median", "list", (a, w) => Numbers(Items(a[0]), w) is { Count: > 0 } n ? Median(n) : w.Null("median of an empty list"), variadic: true),
+        Define("stddev", "list", (a, w) => Numbers(Items(a[0]), w) is { Count: > 1 } n ? StandardDeviation(n) : w.Null("stddev needs at least two numbers"), variadic: true),
+        Define("mode", "list", (a, w) => Numbers(Items(a[0]), w) is { } n ? Mode(n) : null, variadic: true),
         Define("product", "list", (a, w) => Numbers(Items(a[0]), w) is { Count: > 0 } n ? n.Aggregate(1m, (p, x) => p * x) : w.Null("product of an empty list"), variadic: true),
         Define("all", "list", (a, w) => Bools(Items(a[0]), w, every: true), variadic: true),
         Define("any", "list", (a, w) => Bools(Items(a[0]), w, every: false), variadic: true),
@@ -44,6 +47,48 @@ public static class ListFunctions
             numbers.Add(d);
         }
         return numbers;
+    }
+
+    /// <summary>The middle number once sorted; for an even count, the mean of the two middle ones.</summary>
+    private static decimal Median(List<decimal> numbers)
+    {
+        numbers.Sort();
+        var middle = numbers.Count / 2;
+        return numbers.Count % 2 == 1 ? numbers[middle] : (numbers[middle - 1] + numbers[middle]) / 2;
+    }
+
+    /// <summary>The sample standard deviation (divided by n − 1), as DMN defines it.</summary>
+    private static decimal StandardDeviation(List<decimal> numbers)
+    {
+        var mean = numbers.Sum() / numbers.Count;
+        var variance = numbers.Sum(x => (x - mean) * (x - mean)) / (numbers.Count - 1);
+        return SquareRoot(variance);
+    }
+
+    /// <summary>Newton's method in decimals, from the double estimate: keeps the 28 digits a double would lose.</summary>
+    private static decimal SquareRoot(decimal value)
+    {
+        if (value == 0)
+            return 0;
+        var root = (decimal)Math.Sqrt((double)value);
+        for (var i = 0; i < 8; i++)
+        {
+            var next = (root + value / root) / 2;
+            if (next == root)
+                break;
+            root = next;
+        }
+        return root;
+    }
+
+    /// <summary>Every number that occurs most often, ascending; an empty list gives an empty list.</summary>
+    private static List<object?> Mode(List<decimal> numbers)
+    {
+        if (numbers.Count == 0)
+            return [];
+        var counts = numbers.GroupBy(n => n).Select(g => (Value: g.Key, Count: g.Count())).ToList();
+        var most = counts.Max(c => c.Count);
+        return counts.Where(c => c.Count == most).Select(c => c.Value).Order().Select(v => (object?)v).ToList();
     }
 
     private static object? Extreme(List<object?>? items, int sign, FeelWarnings w)

@@ -1,7 +1,7 @@
-using Switchboard.Host.Feel.Values;
-using static Switchboard.Host.Feel.BuiltIns.BuiltIn;
+using Switchboard.Feel.Values;
+using static Switchboard.Feel.BuiltIns.BuiltIn;
 
-namespace Switchboard.Host.Feel.BuiltIns;
+namespace Switchboard.Feel.BuiltIns;
 
 /// <summary>FEEL numeric functions.</summary>
 public static class NumericFunctions

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Switchboard.Host.Feel.Values;
-using static Switchboard.Host.Feel.BuiltIns.BuiltIn;
+using Switchboard.Feel.Values;
+using static Switchboard.Feel.BuiltIns.BuiltIn;
 
-namespace Switchboard.Host.Feel.BuiltIns;
+namespace Switchboard.Feel.BuiltIns;
 
 /// <summary>FEEL string functions (positions are 1-based; negative positions count from the end).</summary>
 public static class StringFunctions

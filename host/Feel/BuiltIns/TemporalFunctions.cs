@@ -1,7 +1,7 @@
-using Switchboard.Host.Feel.Values;
-using static Switchboard.Host.Feel.BuiltIns.BuiltIn;
+using Switchboard.Feel.Values;
+using static Switchboard.Feel.BuiltIns.BuiltIn;
 
-namespace Switchboard.Host.Feel.BuiltIns;
+namespace Switchboard.Feel.BuiltIns;
 
 /// <summary>FEEL temporal functions that read the clock or describe dates.</summary>
 public static class TemporalFunctions

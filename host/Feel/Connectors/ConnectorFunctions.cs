@@ -1,7 +1,7 @@
-using Switchboard.Host.Feel.Values;
-using static Switchboard.Host.Feel.BuiltIns.BuiltIn;
+using Switchboard.Feel.Values;
+using static Switchboard.Feel.BuiltIns.BuiltIn;
 
-namespace Switchboard.Host.Feel.Connectors;
+namespace Switchboard.Feel.Connectors;
 
 /// <summary>Camunda's connector FEEL functions <c>bpmnError</c>, <c>jobError</c>, <c>ignoreError</c> and <c>backoff</c>, returning the same contexts.</summary>
 public static class ConnectorFunctions

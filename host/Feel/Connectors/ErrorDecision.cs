@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Switchboard.Host.Feel.Connectors;
+namespace Switchboard.Feel.Connectors;
 
 /// <summary>What an <c>errorExpression</c> decided for the job.</summary>
 public abstract record ErrorDecision

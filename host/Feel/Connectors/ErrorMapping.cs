@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Switchboard.Host.Feel.Values;
+using Switchboard.Feel.Values;
 
-namespace Switchboard.Host.Feel.Connectors;
+namespace Switchboard.Feel.Connectors;
 
 /// <summary>Applies an <c>errorExpression</c> header after a connector call, on success and on failure alike.</summary>
 public static class ErrorMapping

@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Connectors;
+namespace Switchboard.Feel.Connectors;
 
 /// <summary>A FEEL task header such as <c>resultExpression</c>: the leading '=' is stripped and error columns count it.</summary>
 internal static class HeaderExpression

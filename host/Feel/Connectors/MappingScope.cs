@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Switchboard.Host.Feel.Values;
+using Switchboard.Feel.Values;
 
-namespace Switchboard.Host.Feel.Connectors;
+namespace Switchboard.Feel.Connectors;
 
 /// <summary>The variables a connector mapping sees: the output's fields at top level, and the whole output as <c>response</c>.</summary>
 internal static class MappingScope

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Switchboard.Host.Feel.Values;
+using Switchboard.Feel.Values;
 
-namespace Switchboard.Host.Feel.Connectors;
+namespace Switchboard.Feel.Connectors;
 
 /// <summary>Applies a <c>resultExpression</c> header: its context becomes the variables merged into the job completion.</summary>
 public static class ResultMapping

@@ -1,6 +1,6 @@
-using Switchboard.Host.Feel.Values;
+using Switchboard.Feel.Values;
 
-namespace Switchboard.Host.Feel.Evaluation;
+namespace Switchboard.Feel.Evaluation;
 
 /// <summary>FEEL arithmetic on numbers, strings and temporal values; anything else (or null) gives null.</summary>
 public static class Arithmetic

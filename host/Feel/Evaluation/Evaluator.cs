@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
-using Switchboard.Host.Feel.Syntax;
-using Switchboard.Host.Feel.Values;
+using Switchboard.Feel.Syntax;
+using Switchboard.Feel.Values;
 
-namespace Switchboard.Host.Feel.Evaluation;
+namespace Switchboard.Feel.Evaluation;
 
 /// <summary>Walks a FEEL syntax tree; problems become null results with a warning, never exceptions.</summary>
 public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> functions, FeelWarnings warnings)

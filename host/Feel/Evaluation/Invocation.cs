@@ -1,7 +1,7 @@
-using Switchboard.Host.Feel.Syntax;
-using Switchboard.Host.Feel.Values;
+using Switchboard.Feel.Syntax;
+using Switchboard.Feel.Values;
 
-namespace Switchboard.Host.Feel.Evaluation;
+namespace Switchboard.Feel.Evaluation;
 
 /// <summary>Binds positional and named call arguments to a function's parameters.</summary>
 public static class Invocation

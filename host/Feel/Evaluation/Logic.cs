@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Evaluation;
+namespace Switchboard.Feel.Evaluation;
 
 /// <summary>FEEL's three-valued logic: true, false, and null for "unknown".</summary>
 public static class Logic

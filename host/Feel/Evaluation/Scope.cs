@@ -1,6 +1,6 @@
-using Switchboard.Host.Feel.Values;
+using Switchboard.Feel.Values;
 
-namespace Switchboard.Host.Feel.Evaluation;
+namespace Switchboard.Feel.Evaluation;
 
 /// <summary>Names visible during evaluation: a chain of contexts and single bindings (iteration variables, parameters).</summary>
 public sealed class Scope

@@ -1,6 +1,6 @@
-using Switchboard.Host.Feel.Values;
+using Switchboard.Feel.Values;
 
-namespace Switchboard.Host.Feel.Evaluation;
+namespace Switchboard.Feel.Evaluation;
 
 /// <summary>Properties of temporal values reachable by path, e.g. <c>date.year</c> or <c>duration.hours</c>.</summary>
 public static class TemporalProperties

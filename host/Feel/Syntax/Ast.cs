@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Syntax;
+namespace Switchboard.Feel.Syntax;
 
 /// <summary>A node of the FEEL syntax tree; Offset points into the source for messages.</summary>
 public abstract record Node(int Offset);

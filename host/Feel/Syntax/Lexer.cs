@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Switchboard.Host.Feel.Syntax;
+namespace Switchboard.Feel.Syntax;
 
 /// <summary>Splits a FEEL expression into tokens; skips whitespace and comments.</summary>
 public static class Lexer

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace Switchboard.Host.Feel.Syntax;
+namespace Switchboard.Feel.Syntax;
 
 /// <summary>Recursive-descent parser from FEEL text to a syntax tree; throws <see cref="FeelException"/> naming the position.</summary>
 public sealed class Parser

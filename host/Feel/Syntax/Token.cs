@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Syntax;
+namespace Switchboard.Feel.Syntax;
 
 /// <summary>The kinds of FEEL tokens.</summary>
 public enum TokenKind

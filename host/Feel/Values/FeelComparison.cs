@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>FEEL equality and ordering: null when the operands are not comparable (three-valued logic).</summary>
 public static class FeelComparison

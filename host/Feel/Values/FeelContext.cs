@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>A FEEL context: string keys in insertion order, as the DMN spec requires.</summary>
 public sealed class FeelContext

@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>A FEEL date and time: local, or with a UTC offset.</summary>
 public readonly record struct FeelDateTime(DateTime Value, TimeSpan? Offset)

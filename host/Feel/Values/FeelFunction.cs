@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>A callable FEEL value: a built-in or a user lambda. Parameter names allow named arguments.</summary>
 public sealed class FeelFunction(string name, IReadOnlyList<string> parameters, int required, Func<object?[], FeelWarnings, object?> body, bool variadic = false)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>ISO 8601 text for FEEL temporal values, both ways; parse failures give null.</summary>
 public static partial class FeelIso

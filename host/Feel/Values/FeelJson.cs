@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>Converts between System.Text.Json nodes and FEEL values; temporal values leave as ISO 8601 strings.</summary>
 public static class FeelJson

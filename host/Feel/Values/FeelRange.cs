@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>A FEEL range such as <c>[1..10)</c>; a null end is open (unary tests like <c>&lt; 5</c>).</summary>
 public sealed record FeelRange(object? Start, bool StartIncluded, object? End, bool EndIncluded)

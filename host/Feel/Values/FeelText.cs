@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>FEEL's <c>string()</c> conversion of any value, and number text without trailing zeros.</summary>
 public static class FeelText

@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>A FEEL time of day, optionally with a UTC offset.</summary>
 public readonly record struct FeelTime(TimeOnly Value, TimeSpan? Offset)

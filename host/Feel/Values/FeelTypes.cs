@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>FEEL type names of values, for <c>instance of</c> and messages.</summary>
 public static class FeelTypes

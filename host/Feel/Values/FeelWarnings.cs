@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>Why an evaluation produced null instead of a value (FEEL never throws at evaluation time).</summary>
 public sealed class FeelWarnings

@@ -1,4 +1,4 @@
-namespace Switchboard.Host.Feel.Values;
+namespace Switchboard.Feel.Values;
 
 /// <summary>A FEEL years-and-months duration such as <c>P1Y2M</c>, held as total months.</summary>
 public readonly record struct YearsMonthsDuration(int TotalMonths)

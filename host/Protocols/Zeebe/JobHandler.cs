@@ -2,14 +2,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Grpc.Core;
 using Switchboard.Abstractions;
-using Switchboard.Host.Feel.Connectors;
+using Switchboard.Feel.Connectors;
 using Switchboard.Core;
 using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Protocols.Zeebe.Gateway;
 using Switchboard.Host.Protocols.Zeebe.Secrets;
 using Call = Switchboard.Host.Invocation.Invocation;
-using FeelFailure = Switchboard.Host.Feel.Connectors.ConnectorFailure;
+using FeelFailure = Switchboard.Feel.Connectors.ConnectorFailure;
 
 namespace Switchboard.Host.Protocols.Zeebe;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Switchboard.Host.Feel;
-using Switchboard.Host.Feel.Connectors;
+using Switchboard.Feel;
+using Switchboard.Feel.Connectors;
 
 namespace Switchboard.Tests.Feel;
 
@@ -32,7 +32,7 @@ public class ConnectorMappingTests
     public void Backoff_grows_by_factor_within_bounds_and_jitter()
     {
         var engine = new FeelEngine();
-        TimeSpan Backoff(string call) => (TimeSpan)Switchboard.Host.Feel.Values.FeelIso.ParseDuration(engine.Evaluate(call, null).Value!.GetValue<string>())!;
+        TimeSpan Backoff(string call) => (TimeSpan)Switchboard.Feel.Values.FeelIso.ParseDuration(engine.Evaluate(call, null).Value!.GetValue<string>())!;
 
         Backoff("backoff(3, duration(\"PT1S\"), 2, duration(\"PT10S\"), 0)").Should().Be(TimeSpan.FromSeconds(4));
         Backoff("backoff(10, duration(\"PT1S\"), 2, duration(\"PT10S\"), 0)").Should().Be(TimeSpan.FromSeconds(10));

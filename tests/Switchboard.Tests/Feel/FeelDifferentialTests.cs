@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Switchboard.Host.Feel;
+using Switchboard.Feel;
 
 namespace Switchboard.Tests.Feel;
 
