@@ -1,6 +1,5 @@
-using Switchboard.Core.Describing;
-using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
+using Switchboard.Host.Hosting;
 
 namespace Switchboard.Host.Catalog;
 
@@ -52,5 +51,30 @@ public sealed class CatalogOptions
             yield return $"{section}{nameof(MaxConcurrentCalls)} must be at least 1, not {MaxConcurrentCalls}";
         if (MaxQueuedCalls < 0)
             yield return $"{section}{nameof(MaxQueuedCalls)} must be 0 or more, not {MaxQueuedCalls}";
+    }
+
+    /// <summary>Binds <c>Switchboard:Catalog</c> and checks it; the default plugins folder is found (and created) when none is named.</summary>
+    /// <exception cref="StartupProblem">A value cannot be converted, a setting is out of range, or the folder named does not exist.</exception>
+    public static CatalogOptions From(IConfiguration configuration)
+    {
+        var options = new CatalogOptions();
+        try
+        {
+            configuration.GetSection("Switchboard:Catalog").Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder names the key and the value it could not convert; that is the whole message the operator needs.
+            throw new StartupProblem(e.Message);
+        }
+        if (options.Problems().ToList() is { Count: > 0 } problems)
+            throw new StartupProblem(string.Join("; ", problems));
+        if (string.IsNullOrWhiteSpace(configuration["Switchboard:Catalog:PluginsDirectory"]))
+            options.PluginsDirectory = PluginsDirectoryDefault.Resolve();
+        else if (!Directory.Exists(options.PluginsDirectory))
+            // A typo must not start a host that serves nothing and says it is healthy; only the default folder is created.
+            throw new StartupProblem($"the plugins folder {Path.GetFullPath(options.PluginsDirectory)} does not exist "
+                + "(from --plugins or Switchboard:Catalog:PluginsDirectory); create it or name an existing folder");
+        return options;
     }
 }

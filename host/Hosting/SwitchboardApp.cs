@@ -1,9 +1,7 @@
 using Switchboard.Host.Logging;
-using Switchboard.Host.Protocols;
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;
-using Switchboard.Host.Status;
-using Switchboard.Host.Templates;
+using Switchboard.Host.Protocols.Zeebe;
 
 namespace Switchboard.Host.Hosting;
 
@@ -13,7 +11,8 @@ public static class SwitchboardApp
     /// <summary>Creates the application from command-line arguments (<c>--plugins</c>, <c>--urls</c>, any configuration key).</summary>
     /// <param name="args">The command line.</param>
     /// <param name="logOutput">Where log lines go instead of the console (tests read the host's real log lines there).</param>
-    public static WebApplication Create(string[] args, TextWriter? logOutput = null)
+    /// <param name="protocols">Adds the protocols to serve; all three (CSP, Spiff, Zeebe) when null.</param>
+    public static WebApplication Create(string[] args, TextWriter? logOutput = null, Action<ISwitchboardBuilder>? protocols = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, SwitchboardServices.SwitchMappings);
@@ -23,17 +22,15 @@ public static class SwitchboardApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Above the limits the protocols enforce themselves, so those refusals get a body in the protocol's form.
-            kestrel.Limits.MaxRequestLineSize = ProtocolStatusPages.KestrelRequestLineLimit;
-            kestrel.Limits.MaxRequestHeadersTotalSize = ProtocolStatusPages.KestrelHeadersLimit;
+            kestrel.Limits.MaxRequestLineSize = Protocols.ProtocolStatusPages.KestrelRequestLineLimit;
+            kestrel.Limits.MaxRequestHeadersTotalSize = Protocols.ProtocolStatusPages.KestrelHeadersLimit;
         });
-        builder.AddSwitchboard();
+        var switchboard = builder.Services.AddSwitchboard(builder.Configuration);
+        if (protocols is null)
+            switchboard.AddCsp().AddSpiff().AddZeebe();
+        else
+            protocols(switchboard);
 
-        var app = builder.Build();
-        app.UseProtocolStatusPages();
-        app.MapStatusEndpoints();
-        app.MapCsp();
-        app.MapSpiff();
-        app.MapElementTemplates();
-        return app;
+        return builder.Build().MapSwitchboard();
     }
 }

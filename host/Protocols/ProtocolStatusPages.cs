@@ -1,3 +1,4 @@
+using Switchboard.Host.Hosting;
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;
 
@@ -25,8 +26,11 @@ internal static class ProtocolStatusPages
 
     public static void UseProtocolStatusPages(this WebApplication app)
     {
-        var spiffBase = app.Services.GetRequiredService<SpiffOptions>().BasePath;
-        app.UseStatusCodePages(context => WriteAsync(context.HttpContext, spiffBase));
+        // Only the protocols this host was composed with have routes whose refusals take their form.
+        var protocols = app.Services.GetServices<ProtocolRoutes>().Select(r => r.Name).ToHashSet();
+        var csp = protocols.Contains("csp");
+        var spiff = protocols.Contains("spiff") ? app.Services.GetRequiredService<SpiffOptions>() : null;
+        app.UseStatusCodePages(context => WriteAsync(context.HttpContext, csp, spiff));
         app.Use(async (http, next) =>
         {
             var request = http.Request;
@@ -43,21 +47,21 @@ internal static class ProtocolStatusPages
                 return;
             }
             http.Response.StatusCode = status;
-            await WriteAsync(http, spiffBase);
+            await WriteAsync(http, csp, spiff);
         });
     }
 
-    private static Task WriteAsync(HttpContext http, string? spiffBase)
+    private static Task WriteAsync(HttpContext http, bool csp, SpiffOptions? spiff)
     {
         var path = http.Request.Path;
         var status = http.Response.StatusCode;
         var problem = Describe(status, http.Request.Method, path);
-        if (path.StartsWithSegments("/csp"))
+        if (csp && path.StartsWithSegments("/csp"))
         {
             return Write(http, JsonRpcResponses.Utf8(JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest, problem, Code(status))));
         }
-        if (path.StartsWithSegments("/v1") || path.StartsWithSegments("/liveness")
-            || (spiffBase is not null && path.StartsWithSegments(spiffBase)))
+        if (spiff is not null && (path.StartsWithSegments("/v1") || path.StartsWithSegments("/liveness")
+            || (spiff.BasePath is { } spiffBase && path.StartsWithSegments(spiffBase))))
             return Write(http, SpiffEnvelope.Failure(new SpiffFailure(status, Code(status), problem)));
         return Task.CompletedTask;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Switchboard.Host.Catalog;
 using Switchboard.Core.Metadata;
 using Switchboard.Host.Protocols.Zeebe;
@@ -10,14 +11,15 @@ internal static class StatusEndpoints
 {
     public static void MapStatusEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        // The host is healthy while it serves HTTP; the Zeebe connection is reported beside it, since the HTTP protocols work without it.
-        endpoints.MapGet("/health", (ZeebeWorkers zeebe) => Results.Json(new JsonObject { ["status"] = "healthy", ["zeebe"] = zeebe.Describe() }));
-        endpoints.MapGet("/plugins", (PluginCatalog catalog, ZeebeWorkers zeebe) => Results.Json(Describe(catalog, zeebe)));
+        // Built from the health checks each part registers (catalog, and each protocol added); degraded still answers 200.
+        endpoints.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthDetails.WriteAsync });
+        // The Zeebe adapter is optional: a host composed without it lists no worker state.
+        endpoints.MapGet("/plugins", (PluginCatalog catalog, IServiceProvider services) => Results.Json(Describe(catalog, services.GetService<ZeebeWorkers>())));
     }
 
-    private static JsonArray Describe(PluginCatalog catalog, ZeebeWorkers zeebe)
+    private static JsonArray Describe(PluginCatalog catalog, ZeebeWorkers? zeebe)
     {
-        var workers = zeebe.Workers.ToDictionary(w => w.Type);
+        var workers = zeebe?.Workers.ToDictionary(w => w.Type) ?? [];
         var connectors = catalog.Connectors.ToDictionary(c => c.Type);
         var result = new JsonArray();
         foreach (var plugin in catalog.Plugins)
@@ -31,7 +33,7 @@ internal static class StatusEndpoints
                 ["generation"] = plugin.Generation,
                 ["loadedAt"] = plugin.LoadedAt?.ToString("O"),
                 ["connectors"] = new JsonArray(plugin.Connectors
-                    .Select(type => connectors.TryGetValue(type, out var c) ? Connector(c, workers.GetValueOrDefault(type), zeebe.Address is not null) : new JsonObject { ["type"] = type })
+                    .Select(type => connectors.TryGetValue(type, out var c) ? Connector(c, zeebe, workers.GetValueOrDefault(type)) : new JsonObject { ["type"] = type })
                     .ToArray<JsonNode?>()),
                 ["previousGenerations"] = new JsonArray(plugin.PreviousGenerations
                     .Select(g => new JsonObject { ["generation"] = g.Generation, ["state"] = Name(g.State), ["reason"] = g.Reason })
@@ -42,13 +44,13 @@ internal static class StatusEndpoints
         return result;
     }
 
-    private static JsonObject Connector(ConnectorMetadata connector, JobWorker? worker, bool zeebeOn) => new()
+    private static JsonObject Connector(ConnectorMetadata connector, ZeebeWorkers? zeebe, JobWorker? worker) => new()
     {
         ["type"] = connector.Type,
-        ["zeebe"] = new JsonObject
+        ["zeebe"] = zeebe is null ? null : new JsonObject
         {
             ["jobType"] = connector.Type,
-            ["worker"] = !zeebeOn ? "off" : worker is null ? "opening" : worker.LastError is null ? "polling" : "retrying",
+            ["worker"] = zeebe.Address is null ? "off" : worker is null ? "opening" : worker.LastError is null ? "polling" : "retrying",
             ["activeJobs"] = worker?.Active ?? 0,
         },
         ["name"] = connector.Name,

@@ -1,12 +1,14 @@
+using Switchboard.Host.Hosting;
 using Switchboard.Host.Callbacks;
 using Microsoft.Extensions.Options;
 
 namespace Switchboard.Host.Protocols.Csp;
 
 /// <summary>Registers the CSP adapter: its options, request handler, callback sender and the callback HTTP client.</summary>
-internal static class CspServices
+public static class CspServices
 {
-    public static void AddCsp(this WebApplicationBuilder builder)
+    /// <summary>Adds the CSP adapter: <c>POST /csp/connector</c>, the listings, callbacks (options from <c>Switchboard:Csp</c>, validated at start) and its health check.</summary>
+    public static ISwitchboardBuilder AddCsp(this ISwitchboardBuilder builder)
     {
         builder.Services.AddOptions<CspOptions>()
             .Bind(builder.Configuration.GetSection(CspOptions.Section))
@@ -30,5 +32,8 @@ internal static class CspServices
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .RemoveAllLoggers()
             .AddResilienceHandler("csp-callback", CspCallbackRetry.Configure);
+        builder.Services.AddSingleton(new ProtocolRoutes("csp", app => app.MapCsp()));
+        builder.Services.AddHealthChecks().AddCheck<CspHealthCheck>("csp");
+        return builder;
     }
 }

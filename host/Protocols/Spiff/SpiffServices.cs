@@ -1,3 +1,4 @@
+using Switchboard.Host.Hosting;
 using Switchboard.Host.Callbacks;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Http.Resilience;
@@ -8,14 +9,15 @@ using Polly.Telemetry;
 namespace Switchboard.Host.Protocols.Spiff;
 
 /// <summary>Registers the SpiffWorkflow proxy: options, command index, callback client with retries, CORS policy.</summary>
-internal static class SpiffServices
+public static class SpiffServices
 {
     /// <summary>Name of the CORS policy built from <see cref="SpiffOptions.CorsOrigins"/>.</summary>
     public const string CorsPolicy = "Switchboard.Spiff";
 
     private const string RetryPipeline = "spiff-callback";
 
-    public static void AddSpiff(this WebApplicationBuilder builder)
+    /// <summary>Adds the SpiffWorkflow connector-proxy adapter: <c>/v1/commands</c>, <c>/v1/do</c>, callbacks (options from <c>Switchboard:Spiff</c>) and its health check.</summary>
+    public static ISwitchboardBuilder AddSpiff(this ISwitchboardBuilder builder)
     {
         var options = Read(builder.Configuration.GetSection(SpiffOptions.Section));
         var services = builder.Services;
@@ -67,6 +69,9 @@ internal static class SpiffServices
                 .WithOrigins(options.CorsOrigins)
                 .WithMethods("GET", "POST")
                 .WithHeaders("Content-Type", CredentialFilter.SpiffApiKeyHeader)));
+        services.AddSingleton(new ProtocolRoutes("spiff", app => app.MapSpiff()));
+        services.AddHealthChecks().AddCheck<SpiffHealthCheck>("spiff");
+        return builder;
     }
 
     private static SpiffOptions Read(IConfigurationSection section)

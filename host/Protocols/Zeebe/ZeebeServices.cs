@@ -1,3 +1,4 @@
+using Switchboard.Host.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Switchboard.Host.Protocols.Zeebe.Secrets;
@@ -5,12 +6,13 @@ using Switchboard.Host.Protocols.Zeebe.Secrets;
 namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>Registers the Zeebe job worker adapter and its options.</summary>
-internal static class ZeebeServices
+public static class ZeebeServices
 {
     /// <summary>The HTTP client fetching OAuth tokens.</summary>
     public const string OAuthClientName = "zeebe-oauth";
 
-    public static void AddZeebe(this WebApplicationBuilder builder)
+    /// <summary>Adds the Zeebe job worker (options from <c>Switchboard:Zeebe</c>, validated at start) and its health check; off until a gateway address is set.</summary>
+    public static ISwitchboardBuilder AddZeebe(this ISwitchboardBuilder builder)
     {
         builder.Services.AddOptions<ZeebeOptions>()
             .Bind(builder.Configuration.GetSection(ZeebeOptions.Section))
@@ -25,5 +27,7 @@ internal static class ZeebeServices
         builder.Services.AddHttpClient(OAuthClientName, client => client.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
         builder.Services.AddSingleton<ZeebeWorkers>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ZeebeWorkers>());
+        builder.Services.AddHealthChecks().AddCheck<ZeebeHealthCheck>("zeebe");
+        return builder;
     }
 }

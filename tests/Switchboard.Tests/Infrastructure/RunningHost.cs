@@ -28,7 +28,11 @@ public sealed class RunningHost : IAsyncDisposable
     public static Task<RunningHost> StartAsync(string pluginsDirectory, params string[] settings) => StartAsync(pluginsDirectory, null, settings);
 
     /// <summary>Starts the host as above, writing its log lines (the real Serilog output) to <paramref name="log"/>.</summary>
-    public static async Task<RunningHost> StartAsync(string pluginsDirectory, TextWriter? log, params string[] settings)
+    public static Task<RunningHost> StartAsync(string pluginsDirectory, TextWriter? log, params string[] settings) =>
+        StartAsync(pluginsDirectory, log, null, settings);
+
+    /// <summary>Starts a host composed with only the protocols <paramref name="protocols"/> adds (all three when null).</summary>
+    public static async Task<RunningHost> StartAsync(string pluginsDirectory, TextWriter? log, Action<ISwitchboardBuilder>? protocols, params string[] settings)
     {
         var args = new List<string>
         {
@@ -38,7 +42,7 @@ public sealed class RunningHost : IAsyncDisposable
             "--Switchboard:Log:Level=Warning",
         };
         args.AddRange(settings.Select(s => "--" + s));
-        var app = SwitchboardApp.Create(args.ToArray(), log);
+        var app = SwitchboardApp.Create(args.ToArray(), log, protocols);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningHost(app, new Uri(address));
