@@ -1,11 +1,10 @@
-using Switchboard.Core;
-using Switchboard.Core.Invoking;
+using Switchboard.Host.Callbacks;
 using Switchboard.Host.Invocation;
 
 namespace Switchboard.Host.Protocols.Csp;
 
 /// <summary>An accepted asynchronous call on its way to its callback URL.</summary>
-internal sealed class CspAsyncCall(CspRequest request, PreparedInvocation prepared)
+internal sealed class CspAsyncCall(CspRequest request, PreparedInvocation prepared) : IAsyncCall
 {
     private int _attempts;
 

@@ -1,6 +1,5 @@
 using Switchboard.Host.Callbacks;
 using Switchboard.Host.Logging;
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Polly;
@@ -12,100 +11,46 @@ using Switchboard.Host.Invocation;
 
 namespace Switchboard.Host.Protocols.Spiff;
 
-/// <summary>Runs accepted long-running commands in the background and PUTs each envelope to the backend's callback URL.</summary>
-/// <remarks>
-/// Retries with backoff come from the named client's resilience handler (5xx, 408, 429, timeouts, connection
-/// failures). At shutdown it stops accepting and waits for running commands until the host's shutdown timeout.
-/// </remarks>
+/// <summary>A long-running command accepted with a callback URL.</summary>
+internal sealed record SpiffAsyncCall(PreparedInvocation Prepared, string Command, Uri Callback) : IAsyncCall;
+
+/// <summary>Spiff's side of the callback dispatcher: PUTs each long-running command's envelope to the backend's callback URL.</summary>
+/// <remarks>Queueing, limits, drain at shutdown and accounting are the shared <see cref="CallbackDispatcher{TCall}"/>'s;
+/// retries with backoff come from the named client's resilience handler (5xx, 408, 429, timeouts, connection failures).</remarks>
 internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClientFactory clients, SpiffOptions options, SpiffCallbackMetrics metrics, ILogger<SpiffCallbackSender> logger)
-    : IHostedService
+    : CallbackDispatcher<SpiffAsyncCall>(pipeline, metrics,
+        new CallbackLimits(options.CallbackMaxConcurrentCalls, options.CallbackMaxPendingCalls, options.CallbackDrainTimeout, options.CallbackFinalDeliveryTimeout),
+        Protocol.Spiff, logger)
 {
     /// <summary>Name of the HTTP client carrying the callback credentials and retry policy.</summary>
     public const string ClientName = "Switchboard.Spiff.Callback";
 
     private static readonly MediaTypeHeaderValue Json = new(SpiffEnvelope.ContentType);
     private static readonly HttpRequestOptionsKey<(string Connector, string Command)> CallOption = new("Switchboard.Spiff.Call");
-    private readonly CancellationTokenSource _abandon = new();
-    private readonly ConcurrentDictionary<Task, bool> _running = new();
-    private volatile bool _stopping;
 
-    /// <summary>Runs <paramref name="prepared"/> in the background; false once the host is stopping.</summary>
-    public bool TryStart(PreparedInvocation prepared, string command, Uri callback)
-    {
-        if (_stopping)
-            return false;
-        metrics.Accepted();
-        var run = Task.Run(() => RunAsync(prepared, command, callback), CancellationToken.None);
-        _running.TryAdd(run, true);
-        run.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
-        return true;
-    }
-
-    public Task StartAsync(CancellationToken cancellationToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         // The callback URL comes from the request body: without an allow-list, anyone holding the proxy key could collect the backend's credentials.
         if ((!string.IsNullOrEmpty(options.CallbackBearerToken) || !string.IsNullOrEmpty(options.CallbackApiKey)) && options.CallbackOrigins.Length == 0)
-            logger.LogWarning("Callback credentials via {Protocol} are sent to any callback URL a request names; set {Setting} to the backend's origin",
+            Logger.LogWarning("Callback credentials via {Protocol} are sent to any callback URL a request names; set {Setting} to the backend's origin",
                 Protocol.Spiff, SpiffOptions.Section + ":CallbackOrigins");
-        return Task.CompletedTask;
+        return base.StartAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    protected override async Task DeliverAsync(SpiffAsyncCall call, Core.Outcome outcome, CancellationToken cancellationToken)
     {
-        _stopping = true;
-        try
-        {
-            await Task.WhenAll(_running.Keys).WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            logger.LogWarning("{Count} long-running commands via {Protocol} were abandoned at shutdown; their callbacks are lost",
-                _running.Count, Protocol.Spiff);
-            await _abandon.CancelAsync();
-        }
-    }
-
-    private async Task RunAsync(PreparedInvocation prepared, string command, Uri callback)
-    {
-        var invocation = prepared.Invocation;
-        try
-        {
-            await RunAndDeliverAsync(prepared, command, callback);
-        }
-        catch (Exception e)
-        {
-            // Nothing may escape a background command; what did is a lost callback, said once.
-            metrics.LostOne();
-            logger.LogError(e, "Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} lost",
-                command, invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(callback));
-        }
-        finally
-        {
-            metrics.Finished();
-        }
-    }
-
-    private async Task RunAndDeliverAsync(PreparedInvocation prepared, string command, Uri callback)
-    {
-        var invocation = prepared.Invocation;
-        var outcome = await pipeline.InvokeAsync(prepared, _abandon.Token);
         var envelope = outcome.Error is { } error ? SpiffEnvelope.Failure(SpiffOutcomeMapper.ToFailure(error)) : SpiffEnvelope.Success(outcome);
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Put, callback) { Content = new ByteArrayContent(envelope) };
-            request.Content.Headers.ContentType = Json;
-            request.Options.Set(CallOption, (invocation.ConnectorType, command));
-            using var response = await clients.CreateClient(ClientName).SendAsync(request, _abandon.Token);
-            var answer = await response.Content.ReadAsStringAsync(_abandon.Token);
-            Report(invocation.ConnectorType, command, callback, (int)response.StatusCode, answer);
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
-        {
-            metrics.LostOne();
-            logger.LogWarning("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} failed after its retries: {Failure}",
-                command, invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(callback), e.Message);
-        }
+        using var request = new HttpRequestMessage(HttpMethod.Put, call.Callback) { Content = new ByteArrayContent(envelope) };
+        request.Content.Headers.ContentType = Json;
+        request.Options.Set(CallOption, (call.Prepared.Invocation.ConnectorType, call.Command));
+        using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
+        var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+        Report(call, (int)response.StatusCode, answer);
     }
+
+    protected override void LogLost(SpiffAsyncCall call, string reason, Exception? exception) =>
+        Logger.LogWarning(exception, "Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} lost: {Reason}",
+            call.Command, call.Prepared.Invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(call.Callback), reason);
 
     /// <summary>Logs one line per retried callback attempt (the retry strategy's hook).</summary>
     public ValueTask OnRetryAsync(OnRetryArguments<HttpResponseMessage> args)
@@ -119,31 +64,29 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         return ValueTask.CompletedTask;
     }
 
-    private void Report(string connector, string command, Uri callback, int status, string answer)
+    private void Report(SpiffAsyncCall call, int status, string answer)
     {
-        var target = LoggableUrl.Of(callback);
         if (status is >= 200 and < 300)
         {
-            metrics.Delivered();
-            logger.LogInformation("Callback of command {Command} (connector {Connector}) via {Protocol} delivered to {CallbackUrl}: {CallbackStatus}",
-                command, connector, Protocol.Spiff, target, Field(answer, "status") ?? status.ToString());
+            Metrics.Delivered();
+            Logger.LogInformation("Callback of command {Command} (connector {Connector}) via {Protocol} delivered to {CallbackUrl}: {CallbackStatus}",
+                call.Command, call.Prepared.Invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(call.Callback), Field(answer, "status") ?? status.ToString());
             return;
         }
         if (status is >= 500 or 408 or 429)
         {
-            metrics.LostOne();
-            logger.LogWarning("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} failed after its retries with {StatusCode}",
-                command, connector, Protocol.Spiff, target, status);
+            Lose(call, $"the callback URL still answered HTTP {status} after the retries");
             return;
         }
         // not_waiting_for_callback and callback_not_found: the backend is done with the task, so nothing is lost by stopping.
         var code = Field(answer, "error_code");
-        var finished = code is "not_waiting_for_callback" or "callback_not_found";
-        if (!finished)
-            metrics.LostOne();
-        var level = finished ? LogLevel.Information : LogLevel.Warning;
-        logger.Log(level, "Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} refused with {StatusCode} {ErrorCode}; not retried",
-            command, connector, Protocol.Spiff, target, status, code ?? "");
+        if (code is "not_waiting_for_callback" or "callback_not_found")
+        {
+            Logger.LogInformation("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} refused with {StatusCode} {ErrorCode}; not retried",
+                call.Command, call.Prepared.Invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(call.Callback), status, code);
+            return;
+        }
+        Lose(call, $"the callback URL refused it with HTTP {status} {code}; not retried");
     }
 
     private static string? Field(string json, string name)

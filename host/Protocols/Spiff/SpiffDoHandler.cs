@@ -88,10 +88,10 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             await WriteAsync(http, SpiffOutcomeMapper.ResponseStatus(failure), SpiffEnvelope.Failure(failure));
             return;
         }
-        if (!callbacks.TryStart(prepared, command, callback!))
+        if (!callbacks.TryAccept(new SpiffAsyncCall(prepared, command, callback!), out var refusal))
         {
             prepared.Dispose();
-            await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Failure(new SpiffFailure(503, "ShuttingDown", "the host is shutting down; try again")));
+            await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Failure(new SpiffFailure(503, "Busy", refusal)));
             return;
         }
         await WriteAsync(http, StatusCodes.Status202Accepted, SpiffEnvelope.Success(new JsonObject { ["status"] = "accepted", ["command"] = command }, StatusCodes.Status202Accepted));

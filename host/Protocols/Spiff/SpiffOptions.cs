@@ -36,6 +36,18 @@ public sealed class SpiffOptions
     /// <summary>Longest one callback attempt may take.</summary>
     public TimeSpan CallbackAttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Long-running commands running at once in the background; the rest wait their turn.</summary>
+    public int CallbackMaxConcurrentCalls { get; set; } = 32;
+
+    /// <summary>Long-running commands accepted and not yet called back; beyond this a new one is answered 503 <c>Busy</c>.</summary>
+    public int CallbackMaxPendingCalls { get; set; } = 1000;
+
+    /// <summary>At shutdown, how long pending commands may still run and call back before they are cancelled.</summary>
+    public TimeSpan CallbackDrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>After the drain, how long the callbacks saying the host shut down may take.</summary>
+    public TimeSpan CallbackFinalDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The largest request body accepted, in bytes; larger ones are answered 413 in the envelope.</summary>
     public long MaxBodyBytes { get; set; } = 4 * 1024 * 1024;
 }

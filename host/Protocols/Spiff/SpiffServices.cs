@@ -84,6 +84,10 @@ public static class SpiffServices
             throw new InvalidOperationException($"{SpiffOptions.Section}:CallbackRetries must be at least 1.");
         if (options.CallbackRetryDelay <= TimeSpan.Zero || options.CallbackAttemptTimeout <= TimeSpan.Zero)
             throw new InvalidOperationException($"{SpiffOptions.Section}: CallbackRetryDelay and CallbackAttemptTimeout must be positive.");
+        if (options.CallbackMaxConcurrentCalls < 1 || options.CallbackMaxPendingCalls < 1)
+            throw new InvalidOperationException($"{SpiffOptions.Section}: CallbackMaxConcurrentCalls and CallbackMaxPendingCalls must be at least 1.");
+        if (options.CallbackDrainTimeout <= TimeSpan.Zero || options.CallbackFinalDeliveryTimeout <= TimeSpan.Zero)
+            throw new InvalidOperationException($"{SpiffOptions.Section}: CallbackDrainTimeout and CallbackFinalDeliveryTimeout must be positive.");
         if (options.MaxBodyBytes < 1024)
             throw new InvalidOperationException($"{SpiffOptions.Section}:MaxBodyBytes must be at least 1024.");
         foreach (var origin in options.CorsOrigins.Concat(options.CallbackOrigins))

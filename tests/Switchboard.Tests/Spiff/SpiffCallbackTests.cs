@@ -34,6 +34,48 @@ public sealed class SpiffCallbackTests
     }
 
     [Fact]
+    public async Task Long_running_commands_beyond_the_pending_limit_are_refused_as_busy()
+    {
+        await using var listener = await CallbackListener.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries,
+            "Switchboard:Spiff:CallbackMaxConcurrentCalls=1", "Switchboard:Spiff:CallbackMaxPendingCalls=2", "Switchboard:Spiff:CallbackDrainTimeout=00:00:00.200");
+        string Later(string task) =>
+            $$"""{"milliseconds":60000,"spiff__task_id":"{{task}}","spiff__process_instance_id":42,"spiff__callback_url":"{{listener.CallbackUrl(task)}}"}""";
+
+        var first = await SpiffCall.DoAsync(host.Http, "fixture/Later", Later("t1"));
+        var second = await SpiffCall.DoAsync(host.Http, "fixture/Later", Later("t2"));
+        var third = await SpiffCall.DoAsync(host.Http, "fixture/Later", Later("t3"));
+
+        first.Status.Should().Be(HttpStatusCode.Accepted);
+        second.Status.Should().Be(HttpStatusCode.Accepted, "one runs, one waits for its turn");
+        third.Status.Should().Be(HttpStatusCode.OK, third.Text);
+        third.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(503);
+        third.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("Busy");
+        third.Json["error"]!["message"]!.GetValue<string>().Should().Contain("too many asynchronous calls are pending (2)");
+    }
+
+    [Fact]
+    public async Task At_shutdown_a_command_still_running_after_the_drain_calls_back_that_the_host_shut_down()
+    {
+        await using var listener = await CallbackListener.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries, "Switchboard:Spiff:CallbackDrainTimeout=00:00:00.200");
+        var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later",
+            $$"""{"milliseconds":60000,"spiff__task_id":"t9","spiff__process_instance_id":42,"spiff__callback_url":"{{listener.CallbackUrl("t9")}}"}""");
+        accepted.Status.Should().Be(HttpStatusCode.Accepted);
+
+        await host.DisposeAsync();
+
+        var received = listener.Received.Should().ContainSingle("the call is cancelled after the drain and its callback still sent").Subject;
+        var envelope = JsonNode.Parse(received.Body)!;
+        envelope["error"]!["error_code"]!.GetValue<string>().Should().Be("Cancelled");
+        envelope["error"]!["message"]!.GetValue<string>().Should().Contain("the host shut down while the call ran");
+    }
+
+    [Fact]
     public async Task Invalid_parameters_of_a_long_running_command_are_answered_at_once_and_never_called_back()
     {
         await using var listener = await CallbackListener.StartAsync();

@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Polly.Timeout;
+using Switchboard.Abstractions;
+using Switchboard.Core;
+using Switchboard.Host.Invocation;
+
+namespace Switchboard.Host.Callbacks;
+
+/// <summary>Runs one protocol's accepted asynchronous calls and delivers each outcome to its callback: one queue,
+/// limits, accounting and shutdown drain for every protocol that calls back; the protocol only writes and sends its answer.</summary>
+/// <remarks>
+/// The queue is bounded (<see cref="CallbackLimits.MaxPendingCalls"/>) and at most <see cref="CallbackLimits.MaxConcurrentCalls"/>
+/// calls run at once. A delivery leaves its run slot at once, so a slow receiver delays only its own callback. At shutdown no
+/// new call is accepted; pending ones get <see cref="CallbackLimits.DrainTimeout"/> to finish and deliver, then they are
+/// cancelled and their callbacks say the host shut down, within <see cref="CallbackLimits.FinalDeliveryTimeout"/>. Every
+/// callback that cannot be delivered is logged and counted as lost.
+/// </remarks>
+internal abstract class CallbackDispatcher<TCall> : BackgroundService where TCall : class, IAsyncCall
+{
+    private readonly InvocationPipeline _pipeline;
+    private readonly CallbackLimits _limits;
+    private readonly Protocol _protocol;
+    private readonly Channel<TCall> _queue;
+    private readonly CancellationTokenSource _cancelCalls = new();
+    private readonly CancellationTokenSource _cancelDeliveries = new();
+    private readonly ConcurrentDictionary<Task, bool> _deliveries = new();
+    private volatile bool _stopping;
+    private int _pending;
+
+    protected CallbackDispatcher(InvocationPipeline pipeline, CallbackMetrics metrics, CallbackLimits limits, Protocol protocol, ILogger logger)
+    {
+        _pipeline = pipeline;
+        Metrics = metrics;
+        _limits = limits;
+        _protocol = protocol;
+        Logger = logger;
+        // Bounded by _pending, which counts calls from acceptance to the end of their delivery, not only those waiting.
+        _queue = Channel.CreateUnbounded<TCall>(new UnboundedChannelOptions { SingleReader = false });
+    }
+
+    protected CallbackMetrics Metrics { get; }
+
+    protected ILogger Logger { get; }
+
+    /// <summary>Queues <paramref name="call"/>; false with the reason when the host is stopping or too many calls are pending.</summary>
+    public bool TryAccept(TCall call, out string refusal)
+    {
+        if (Interlocked.Increment(ref _pending) <= _limits.MaxPendingCalls)
+        {
+            Metrics.Accepted();
+            if (_queue.Writer.TryWrite(call))
+            {
+                refusal = "";
+                return true;
+            }
+            Metrics.Refused();
+        }
+        Interlocked.Decrement(ref _pending);
+        refusal = _stopping
+            ? "the host is shutting down and accepts no asynchronous calls; retry on another instance"
+            : $"too many asynchronous calls are pending ({_limits.MaxPendingCalls}); retry later";
+        return false;
+    }
+
+    /// <summary>Writes the protocol's answer for <paramref name="outcome"/> and sends it; a failure to deliver is reported
+    /// with <see cref="Lose"/> (or thrown, which counts the same), a success with <see cref="CallbackMetrics.Delivered"/>.</summary>
+    protected abstract Task DeliverAsync(TCall call, Outcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>Logs a callback that was given up on, naming the call, its target and <paramref name="reason"/>.</summary>
+    protected abstract void LogLost(TCall call, string reason, Exception? exception);
+
+    /// <summary>Counts and logs a lost callback.</summary>
+    protected void Lose(TCall call, string reason, Exception? exception = null)
+    {
+        Metrics.LostOne();
+        LogLost(call, reason, exception);
+    }
+
+    /// <summary>A failure to deliver, as one short reason.</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        TimeoutRejectedException => "the attempt timed out",
+        OperationCanceledException => "the host stopped before delivery",
+        HttpRequestException { HttpRequestError: not HttpRequestError.Unknown } h => $"{h.HttpRequestError}: {h.Message}",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+
+    // Deliberately not stoppingToken: at shutdown the queue is drained (see StopAsync), not abandoned.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Parallel.ForEachAsync(_queue.Reader.ReadAllAsync(CancellationToken.None),
+            new ParallelOptions { MaxDegreeOfParallelism = _limits.MaxConcurrentCalls },
+            async (call, _) => await RunAsync(call));
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        _queue.Writer.TryComplete();
+        var drained = DrainedAsync();
+        if (Metrics.Pending > 0)
+            Logger.LogInformation("Finishing {Pending} asynchronous {Protocol} calls before shutdown", Metrics.Pending, _protocol);
+        if (!await FinishesWithin(drained, _limits.DrainTimeout, cancellationToken))
+        {
+            Logger.LogWarning("{Pending} asynchronous {Protocol} calls did not finish within {DrainSeconds} s of shutdown; cancelling them and calling back with an error",
+                Metrics.Pending, _protocol, _limits.DrainTimeout.TotalSeconds);
+            await _cancelCalls.CancelAsync();
+            _cancelDeliveries.CancelAfter(_limits.FinalDeliveryTimeout);
+            if (!await FinishesWithin(drained, _limits.FinalDeliveryTimeout + TimeSpan.FromSeconds(1), CancellationToken.None))
+                Logger.LogError("{Pending} asynchronous {Protocol} calls were still pending when the host stopped; their callbacks are lost",
+                    Metrics.Pending, _protocol);
+        }
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _cancelCalls.Dispose();
+        _cancelDeliveries.Dispose();
+    }
+
+    // Runs end first (no delivery starts after the last run), then their deliveries.
+    private async Task DrainedAsync()
+    {
+        await (ExecuteTask ?? Task.CompletedTask);
+        await Task.WhenAll(_deliveries.Keys);
+    }
+
+    private async Task RunAsync(TCall call)
+    {
+        Outcome outcome;
+        try
+        {
+            if (_cancelCalls.IsCancellationRequested)
+            {
+                call.Prepared.Dispose();
+                outcome = ShutDown("the host shut down before the call ran");
+            }
+            else
+                outcome = await _pipeline.InvokeAsync(call.Prepared, _cancelCalls.Token);
+            if (outcome.Error is { Kind: ErrorKind.Cancelled } && _cancelCalls.IsCancellationRequested)
+                outcome = ShutDown("the host shut down while the call ran");
+        }
+        catch (Exception e)
+        {
+            // Nothing may escape: one failure must not stop the loop that serves every other call.
+            Lose(call, Describe(e), e);
+            Finished();
+            return;
+        }
+        var delivery = DeliverInBackgroundAsync(call, outcome);
+        _deliveries.TryAdd(delivery, true);
+        _ = delivery.ContinueWith(t => _deliveries.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    private async Task DeliverInBackgroundAsync(TCall call, Outcome outcome)
+    {
+        await Task.Yield(); // never completes before it is tracked
+        try
+        {
+            await DeliverAsync(call, outcome, _cancelDeliveries.Token);
+        }
+        catch (Exception e)
+        {
+            Lose(call, Describe(e), e is HttpRequestException or TimeoutRejectedException or OperationCanceledException ? null : e);
+        }
+        finally
+        {
+            Finished();
+        }
+    }
+
+    private void Finished()
+    {
+        Interlocked.Decrement(ref _pending);
+        Metrics.Finished();
+    }
+
+    private static Outcome ShutDown(string message) =>
+        Outcome.Failure(new InvocationError(ErrorKind.Cancelled, "Cancelled", message, Retryable: true));
+
+    private static async Task<bool> FinishesWithin(Task task, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await task.WaitAsync(timeout, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
