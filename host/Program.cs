@@ -8,9 +8,10 @@ try
 
     SwitchboardApp.Create(args).Run();
 }
-catch (StartupProblem problem)
+catch (Exception e) when (StartupProblem.Explain(e) is { } lines)
 {
-    await Console.Error.WriteLineAsync("switchboard: " + problem.Message);
+    foreach (var line in lines)
+        await Console.Error.WriteLineAsync("switchboard: " + line);
     return 2;
 }
 // The host has stopped. A plugin may still have a foreground thread running (a plugin cannot be made to end

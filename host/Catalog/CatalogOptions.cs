@@ -1,5 +1,4 @@
 using Switchboard.Host.Connectors;
-using Switchboard.Host.Hosting;
 
 namespace Switchboard.Host.Catalog;
 
@@ -36,10 +35,15 @@ public sealed class CatalogOptions
     /// <summary>How long to wait for a disposed generation to be collected before reporting it leaked.</summary>
     public TimeSpan UnloadTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string Section = "Switchboard:Catalog";
+
     /// <summary>What is wrong with these settings, each naming its key; empty when they can run.</summary>
     public IEnumerable<string> Problems()
     {
-        const string section = "Switchboard:Catalog:";
+        const string section = Section + ":";
+        if (BindingProblem is not null)
+            yield return BindingProblem;
         foreach (var (name, value) in new[]
                  {
                      (nameof(QuietPeriod), QuietPeriod), (nameof(DefaultTimeout), DefaultTimeout), (nameof(DrainTimeout), DrainTimeout),
@@ -53,28 +57,6 @@ public sealed class CatalogOptions
             yield return $"{section}{nameof(MaxQueuedCalls)} must be 0 or more, not {MaxQueuedCalls}";
     }
 
-    /// <summary>Binds <c>Switchboard:Catalog</c> and checks it; the default plugins folder is found (and created) when none is named.</summary>
-    /// <exception cref="StartupProblem">A value cannot be converted, a setting is out of range, or the folder named does not exist.</exception>
-    public static CatalogOptions From(IConfiguration configuration)
-    {
-        var options = new CatalogOptions();
-        try
-        {
-            configuration.GetSection("Switchboard:Catalog").Bind(options);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder names the key and the value it could not convert; that is the whole message the operator needs.
-            throw new StartupProblem(e.Message);
-        }
-        if (options.Problems().ToList() is { Count: > 0 } problems)
-            throw new StartupProblem(string.Join("; ", problems));
-        if (string.IsNullOrWhiteSpace(configuration["Switchboard:Catalog:PluginsDirectory"]))
-            options.PluginsDirectory = PluginsDirectoryDefault.Resolve();
-        else if (!Directory.Exists(options.PluginsDirectory))
-            // A typo must not start a host that serves nothing and says it is healthy; only the default folder is created.
-            throw new StartupProblem($"the plugins folder {Path.GetFullPath(options.PluginsDirectory)} does not exist "
-                + "(from --plugins or Switchboard:Catalog:PluginsDirectory); create it or name an existing folder");
-        return options;
-    }
+    /// <summary>Why binding the section failed (a value that cannot be converted), reported by validation with the rest.</summary>
+    internal string? BindingProblem { get; set; }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Status;
@@ -8,14 +9,14 @@ namespace Switchboard.Host.Hosting;
 /// <summary>Composes a Switchboard host on any <see cref="IServiceCollection"/>, as <c>AddReverseProxy()</c> composes YARP.</summary>
 public static class SwitchboardServiceCollectionExtensions
 {
-    /// <summary>Registers the plugin catalog (bound from <c>Switchboard:Catalog</c>, checked now), the invocation
-    /// pipeline and the catalog's health check; the protocols are added on the returned builder.</summary>
-    /// <exception cref="StartupProblem">A catalog setting is invalid or the plugins folder named does not exist.</exception>
+    /// <summary>Registers the plugin catalog (options bound from <c>Switchboard:Catalog</c>, validated at start), the
+    /// invocation pipeline and the catalog's health check; the protocols are added on the returned builder.</summary>
     public static ISwitchboardBuilder AddSwitchboard(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = CatalogOptions.From(configuration);
-        services.TryAddSingleton(options);
-        services.TryAddSingleton(sp => new PluginCatalog(options, sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddOptions<CatalogOptions>().ValidateOnStart();
+        services.ConfigureOptions(new CatalogOptionsSetup(configuration));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<CatalogOptions>>().Value);
+        services.TryAddSingleton(sp => new PluginCatalog(sp.GetRequiredService<CatalogOptions>(), sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<InvocationPipeline>();
         services.AddHostedService<CatalogHostedService>();
         services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog");
