@@ -22,6 +22,7 @@ public static class ZeebeServices
             .Validate(o => !string.IsNullOrWhiteSpace(o.WorkerName), "Switchboard:Zeebe:WorkerName must not be empty")
             .Validate(o => o.Streaming || o.Polling, "Switchboard:Zeebe:Streaming and Polling cannot both be off")
             .ValidateOnStart();
+        builder.Services.ConfigureOptions(new ZeebeOptionsSetup(builder.Configuration));
         // TryAdd: a deployment that registers its own provider (a vault, say) first keeps it.
         builder.Services.TryAddSingleton<ISecretProvider>(sp => new EnvironmentSecretProvider(sp.GetRequiredService<IOptions<ZeebeOptions>>().Value.SecretPrefix));
         builder.Services.AddHttpClient(OAuthClientName, client => client.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();

@@ -13,7 +13,7 @@ using Switchboard.Host.Protocols.Zeebe.Secrets;
 namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>One job worker per connector type in the catalog, opened and closed as the catalog changes; off when no gateway is configured.</summary>
-internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pipeline, IOptions<ZeebeOptions> options, IConfiguration configuration,
+internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pipeline, IOptions<ZeebeOptions> options,
     ISecretProvider secrets, IHttpClientFactory httpClients, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<ZeebeWorkers>();
@@ -60,7 +60,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        Address = ZeebeAddress.Resolve(options.Value, configuration);
+        Address = ZeebeAddress.Resolve(options.Value);
         if (Address is null)
         {
             _logger.LogInformation("Zeebe adapter off: no gateway address (set ZEEBE_GRPC_ADDRESS or Switchboard:Zeebe:Address); the HTTP protocols serve");
@@ -75,12 +75,12 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
                 KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
                 EnableMultipleHttp2Connections = true,
-                SslOptions = ZeebeAddress.CaCertificatePath(options.Value, configuration) is { } ca
+                SslOptions = options.Value.CaCertificatePath is { Length: > 0 } ca
                     ? new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = GatewayTrust.For(ca) }
                     : new System.Net.Security.SslClientAuthenticationOptions(),
             },
         };
-        if (OAuthSettings.Resolve(options.Value, configuration) is { } oauth)
+        if (OAuthSettings.Resolve(options.Value) is { } oauth)
         {
             _tokens = new OAuthTokenSource(oauth, httpClients.CreateClient(ZeebeServices.OAuthClientName), TimeProvider.System);
             var tokens = _tokens;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Net;
 using Switchboard.Tests.Infrastructure;
 
@@ -79,7 +80,7 @@ public sealed class SpiffSecurityTests
 
         var start = () => RunningHost.StartAsync(sandbox.Directory, $"Switchboard:Spiff:ApiKey={key}");
 
-        (await start.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*Switchboard:Spiff:ApiKey is set but empty*");
+        (await start.Should().ThrowAsync<OptionsValidationException>()).WithMessage("*Switchboard:Spiff:ApiKey is set but empty*");
     }
 
     [Fact]

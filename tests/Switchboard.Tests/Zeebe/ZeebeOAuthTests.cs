@@ -62,11 +62,10 @@ public sealed class ZeebeOAuthTests
     [Fact]
     public void Half_configured_OAuth_is_refused_with_a_clear_message_that_never_shows_the_secret()
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
-        var resolve = () => OAuthSettings.Resolve(new ZeebeOptions { ClientId = "switchboard", ClientSecret = Secret }, configuration);
+        var resolve = () => OAuthSettings.Resolve(new ZeebeOptions { ClientId = "switchboard", ClientSecret = Secret });
 
         resolve.Should().Throw<InvalidOperationException>().Which.Message.Should().Contain("authorization server URL").And.NotContain(Secret);
-        OAuthSettings.Resolve(new ZeebeOptions { ClientId = "a", ClientSecret = Secret, AuthorizationServerUrl = "https://idp.example/token" }, configuration)!
+        OAuthSettings.Resolve(new ZeebeOptions { ClientId = "a", ClientSecret = Secret, AuthorizationServerUrl = "https://idp.example/token" })!
             .ToString().Should().NotContain(Secret);
     }
 }

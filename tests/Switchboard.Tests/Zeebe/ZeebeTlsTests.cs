@@ -68,8 +68,7 @@ public sealed class ZeebeTlsTests : IDisposable
     [InlineData(true, "http://gw:26500/")]
     public void The_insecure_flag_picks_plaintext_or_TLS_for_a_bare_address(bool? insecure, string expected)
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
-        ZeebeAddress.Resolve(new ZeebeOptions { Address = "gw", Insecure = insecure }, configuration)!.ToString().Should().Be(expected);
+        ZeebeAddress.Resolve(new ZeebeOptions { Address = "gw", Insecure = insecure })!.ToString().Should().Be(expected);
     }
 
     [Fact]
@@ -78,6 +77,9 @@ public sealed class ZeebeTlsTests : IDisposable
         var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["CAMUNDA_CLUSTER_ID"] = "abc-123", ["CAMUNDA_CLUSTER_REGION"] = "bru-2" }).Build();
 
-        ZeebeAddress.Resolve(new ZeebeOptions(), configuration)!.ToString().Should().Be("https://abc-123.bru-2.zeebe.camunda.io/");
+        var options = new ZeebeOptions();
+        new ZeebeOptionsSetup(configuration).PostConfigure(null, options);
+
+        ZeebeAddress.Resolve(options)!.ToString().Should().Be("https://abc-123.bru-2.zeebe.camunda.io/");
     }
 }

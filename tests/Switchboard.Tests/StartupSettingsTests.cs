@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using Switchboard.Host.Hosting;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests;
+
+/// <summary>Every protocol's options are validated when the host starts: a setting that cannot work stops it with the
+/// setting named, instead of a worker failing later or a stack trace at registration.</summary>
+public sealed class StartupSettingsTests
+{
+    [Theory]
+    [InlineData("Switchboard:Zeebe:Address=http://gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe' is not a gateway address")]
+    [InlineData("ZEEBE_ADDRESS=http://gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe' is not a gateway address")]
+    [InlineData("ZEEBE_INSECURE_CONNECTION=maybe", "ZEEBE_INSECURE_CONNECTION must be true or false, not 'maybe'")]
+    [InlineData("ZEEBE_CLIENT_ID=switchboard", "Zeebe OAuth needs a client id, a client secret and an authorization server URL together")]
+    [InlineData("Switchboard:Spiff:CallbackRetries=0", "Switchboard:Spiff:CallbackRetries must be at least 1")]
+    [InlineData("Switchboard:Spiff:CallbackRetries=many", "Switchboard:Spiff:CallbackRetries")]
+    [InlineData("Switchboard:Spiff:CorsOrigins:0=localhost", "origin 'localhost' must be an absolute http or https URL")]
+    [InlineData("Switchboard:Csp:MaxBatchSize=0", "Switchboard:Csp:MaxBatchSize must be positive")]
+    public async Task A_setting_that_cannot_work_stops_the_host_at_start_naming_it(string setting, string problem)
+    {
+        using var sandbox = new PluginSandbox();
+
+        var start = () => RunningHost.StartAsync(sandbox.Directory, setting);
+
+        var thrown = await start.Should().ThrowAsync<Exception>();
+        var lines = StartupProblem.Explain(thrown.Which);
+        lines.Should().NotBeNull($"{thrown.Which.GetType().Name} is what Program.cs prints as one line per setting, exit code 2: {thrown.Which}");
+        string.Join("\n", lines!).Should().Contain(problem);
+    }
+}
