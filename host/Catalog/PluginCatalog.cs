@@ -26,15 +26,15 @@ public sealed class PluginCatalog : IAsyncDisposable
     private readonly IConfiguration _configuration;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly ReferenceGate _referenceGate = new();
     private readonly GenerationUnloader _unloader;
+    private readonly GenerationLoader _loader;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _stateLock = new();
     private readonly Dictionary<string, PluginSlot> _plugins = new(StringComparer.Ordinal);
     private readonly Channel<string?> _requests = Channel.CreateUnbounded<string?>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Task> _retirements = new();
     private readonly List<PluginSlot> _removed = new();
-    private volatile IReadOnlyDictionary<string, IndexEntry> _index = new Dictionary<string, IndexEntry>();
+    private volatile ConnectorIndex _index = ConnectorIndex.Empty;
     private PluginWatcher? _watcher;
     private Task? _requestLoop;
     private volatile bool _stopRequested;
@@ -46,6 +46,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<PluginCatalog>();
         _unloader = new GenerationUnloader(options, _logger);
+        _loader = new GenerationLoader(options, configuration, loggerFactory, _unloader, Track);
         PluginsDirectory = Path.GetFullPath(options.PluginsDirectory);
     }
 
@@ -55,9 +56,11 @@ public sealed class PluginCatalog : IAsyncDisposable
     /// <summary>The folder whose subfolders are plugins.</summary>
     public string PluginsDirectory { get; }
 
+    /// <summary>The connectors served now: an immutable snapshot, replaced whole on every change.</summary>
+    public ConnectorIndex Index => _index;
+
     /// <summary>The connectors served now, ordered by type.</summary>
-    public IReadOnlyList<ConnectorMetadata> Connectors =>
-        _index.Values.Select(e => e.Connector.Metadata).OrderBy(m => m.Type, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<ConnectorMetadata> Connectors => _index.Connectors;
 
     /// <summary>The inbound connectors declared by loaded plugins.</summary>
     public IReadOnlyList<InboundConnectorMetadata> InboundConnectors
@@ -70,7 +73,18 @@ public sealed class PluginCatalog : IAsyncDisposable
     }
 
     /// <summary>Finds a served connector's metadata by type.</summary>
-    public ConnectorMetadata? Find(string type) => _index.TryGetValue(type, out var entry) ? entry.Connector.Metadata : null;
+    public ConnectorMetadata? Find(string type) => _index.Find(type);
+
+    /// <summary>Calls <paramref name="listener"/> with the current snapshot now and with each new one after a change,
+    /// so a subscriber never misses the initial load; a listener that throws is logged with its stack and kept.</summary>
+    /// <returns>Disposing it stops the calls.</returns>
+    public IDisposable Subscribe(Action<ConnectorIndex> listener)
+    {
+        void OnChange(CatalogChange _) => Notify(listener, _index);
+        Changed += OnChange;
+        Notify(listener, _index);
+        return new Unsubscriber(() => Changed -= OnChange);
+    }
 
     /// <summary>Every plugin with its state, newest generation and the older ones still unloading.</summary>
     public IReadOnlyList<PluginStatus> Plugins
@@ -134,7 +148,7 @@ public sealed class PluginCatalog : IAsyncDisposable
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            if (!_index.TryGetValue(type, out var entry))
+            if (!_index.TryGet(type, out var entry))
                 return null;
             if (entry.Generation.TryEnter())
                 return new ConnectorLease(entry.Generation, entry.Connector);
@@ -197,7 +211,7 @@ public sealed class PluginCatalog : IAsyncDisposable
 
         var started = Stopwatch.GetTimestamp();
         PluginGeneration generation;
-        var loading = LoadOffCatalogAsync(name, directory, fingerprint, slot.NextNumber());
+        var loading = _loader.LoadAsync(name, directory, fingerprint, slot.NextNumber(), generation => CheckConflicts(name, generation));
         try
         {
             generation = await loading.WaitAsync(_options.LoadTimeout);
@@ -214,7 +228,7 @@ public sealed class PluginCatalog : IAsyncDisposable
             // Should it ever finish, the generation it built never serves and is unloaded.
             slot.FailedFingerprint = fingerprint;
             Fail(slot, $"stuck: loading did not finish within {_options.LoadTimeout.TotalSeconds:0.###} s (a constructor or IPluginLifecycle.StartAsync that blocks); the catalog went on without it");
-            _ = loading.ContinueWith(t => Discard(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            _ = loading.ContinueWith(t => _loader.Discard(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             return;
         }
 
@@ -236,106 +250,20 @@ public sealed class PluginCatalog : IAsyncDisposable
             Retire(slot, previous);
     }
 
-    /// <summary>Loads, checks and starts a generation on a thread of its own, so plugin code that blocks holds only that thread.</summary>
-    private Task<PluginGeneration> LoadOffCatalogAsync(string name, string directory, string fingerprint, int number)
-    {
-        var loaded = new TaskCompletionSource<PluginGeneration>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                var generation = Load(name, directory, fingerprint, number);
-                CheckConflicts(name, generation);
-                StartLifecycles(generation);
-                loaded.SetResult(generation);
-            }
-            catch (Exception e)
-            {
-                loaded.SetException(e is PluginLoadException ? e : new PluginLoadException($"loading failed: {ConnectorDescriber.Describe(e)}", e));
-            }
-        })
-        {
-            // A plugin stuck here must never keep the process alive at shutdown.
-            IsBackground = true,
-            Name = $"Switchboard load {name}#{number}",
-        };
-        thread.Start();
-        return loaded.Task;
-    }
-
-    private PluginGeneration Load(string name, string directory, string fingerprint, int number)
-    {
-        var mainAssembly = PluginFolder.FindMainAssembly(directory);
-        _referenceGate.Check(mainAssembly);
-        PluginLoader? loader = null;
-        try
-        {
-            loader = PluginLoader.CreateFromAssemblyFile(mainAssembly, isUnloadable: true,
-                sharedTypes: [typeof(ConnectorAttribute)], configure: config => config.LoadInMemory = true);
-            var assembly = loader.LoadDefaultAssembly();
-            var context = AssemblyLoadContext.GetLoadContext(assembly)!;
-            var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
-                ?? assembly.GetName().Version?.ToString();
-            var pluginContext = new PluginContext(name, directory, _configuration.GetSection($"Plugins:{name}"), _loggerFactory);
-            var models = new TypeModels();
-            var writer = new OutputWriter(models);
-            var limits = new ConcurrencyLimits(_options.MaxConcurrentCalls, _options.MaxQueuedCalls).With(pluginContext.Configuration);
-            var describer = new ConnectorDescriber(models, writer, pluginContext, _options.DefaultTimeout);
-            using (context.EnterContextualReflection())
-                describer.Describe(assembly);
-            return new PluginGeneration(name, number, loader, context, fingerprint, version, models, writer, pluginContext)
-            {
-                Connectors = describer.Connectors.Select(c => new LoadedConnector(c, limits)).ToList(),
-                Inbound = describer.Inbound,
-                Lifecycles = describer.Lifecycles,
-            };
-        }
-        catch (Exception e)
-        {
-            loader?.Dispose();
-            if (e is PluginLoadException)
-                throw;
-            throw new PluginLoadException($"cannot load {Path.GetFileName(mainAssembly)}: {ConnectorDescriber.Describe(e)}", e);
-        }
-    }
-
     private void CheckConflicts(string name, PluginGeneration generation)
     {
         foreach (var connector in generation.Connectors)
-        {
-            if (_index.TryGetValue(connector.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
-            {
-                Discard(generation);
+            if (_index.TryGet(connector.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
                 throw new PluginLoadException($"connector type '{connector.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
-            }
-        }
     }
 
-    private void StartLifecycles(PluginGeneration generation)
+    private void Track(Task unload)
     {
-        foreach (var lifecycle in generation.Lifecycles)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(_options.LoadTimeout);
-                using (generation.Context!.EnterContextualReflection())
-                    lifecycle.StartAsync(timeout.Token).WaitAsync(timeout.Token).GetAwaiter().GetResult();
-            }
-            catch (Exception e)
-            {
-                Discard(generation);
-                throw new PluginLoadException($"{lifecycle.GetType().FullName}.StartAsync failed: {ConnectorDescriber.Describe(e)}", e);
-            }
-        }
-    }
-
-    /// <summary>Throws away a generation that never served.</summary>
-    private void Discard(PluginGeneration generation)
-    {
-        generation.Retire();
-        var unload = _unloader.UnloadAsync(generation, stopLifecycles: false);
         lock (_stateLock)
+        {
+            _retirements.RemoveAll(t => t.IsCompleted);
             _retirements.Add(unload);
+        }
     }
 
     private void Fail(PluginSlot slot, string reason)
@@ -386,36 +314,26 @@ public sealed class PluginCatalog : IAsyncDisposable
                     _removed.Remove(slot); // a removed plugin stays listed only while unloading or leaked
             }
         }, TaskScheduler.Default);
-        lock (_stateLock)
-        {
-            _retirements.RemoveAll(t => t.IsCompleted);
-            _retirements.Add(retirement);
-        }
+        Track(retirement);
     }
 
-    private IReadOnlyDictionary<string, IndexEntry> RebuildIndex()
+    private ConnectorIndex RebuildIndex()
     {
         var before = _index;
-        var index = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
+        var entries = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
         lock (_stateLock)
             foreach (var slot in _plugins.Values)
                 if (slot.Current is { } generation)
                     foreach (var connector in generation.Connectors)
-                        index[connector.Metadata.Type] = new IndexEntry(generation, connector);
-        _index = index;
+                        entries[connector.Metadata.Type] = new IndexEntry(generation, connector);
+        _index = new ConnectorIndex(entries, before.Version + 1);
         return before;
     }
 
-    private void Publish(string plugin, IReadOnlyDictionary<string, IndexEntry> before)
+    private void Publish(string plugin, ConnectorIndex before)
     {
-        var after = _index;
-        var added = after.Where(a => !before.ContainsKey(a.Key)).Select(a => a.Value.Connector.Metadata).ToList();
-        var removed = before.Where(b => !after.ContainsKey(b.Key)).Select(b => b.Value.Connector.Metadata).ToList();
-        var replaced = after.Where(a => before.TryGetValue(a.Key, out var b) && b.Generation != a.Value.Generation)
-            .Select(a => a.Value.Connector.Metadata).ToList();
-        if (added.Count + removed.Count + replaced.Count == 0)
+        if (_index.ChangeFrom(before, plugin) is not { } change)
             return;
-        var change = new CatalogChange(plugin, added, removed, replaced);
         foreach (var handler in Changed?.GetInvocationList() ?? [])
         {
             try
@@ -427,6 +345,25 @@ public sealed class PluginCatalog : IAsyncDisposable
                 _logger.LogError(e, "A catalog subscriber failed on the change of plugin {Plugin}", plugin);
             }
         }
+    }
+
+    private void Notify(Action<ConnectorIndex> listener, ConnectorIndex index)
+    {
+        try
+        {
+            listener(index);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A catalog subscriber failed on connector index version {IndexVersion}", index.Version);
+        }
+    }
+
+    private sealed class Unsubscriber(Action unsubscribe) : IDisposable
+    {
+        private Action? _unsubscribe = unsubscribe;
+
+        public void Dispose() => Interlocked.Exchange(ref _unsubscribe, null)?.Invoke();
     }
 
     /// <summary>Waits until every replaced or removed generation has finished unloading (or been reported leaked).</summary>
@@ -487,57 +424,5 @@ public sealed class PluginCatalog : IAsyncDisposable
             return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await StopAsync(timeout.Token);
-    }
-
-    private sealed record IndexEntry(PluginGeneration Generation, LoadedConnector Connector);
-
-    /// <summary>A plugin folder's slot: its serving generation, the reason it failed, and older generations unloading.</summary>
-    private sealed class PluginSlot(string name)
-    {
-        private int _lastNumber;
-
-        public string Name { get; } = name;
-        public PluginGeneration? Current { get; set; }
-        public string? Reason { get; set; }
-        public string? FailedFingerprint { get; set; }
-        public List<PluginGeneration> Previous { get; } = new();
-
-        public int NextNumber() => ++_lastNumber;
-
-        /// <summary>Keeps every generation still on its way out, the last few that unloaded cleanly, and at most
-        /// <see cref="MaxSettledListed"/> settled ones in all: a plugin that leaks on every reload must not grow the list forever.</summary>
-        public void Prune()
-        {
-            var unloaded = Previous.Where(g => g.State == PluginState.Unloaded).ToList();
-            foreach (var old in unloaded.Take(Math.Max(0, unloaded.Count - 3)))
-                Previous.Remove(old);
-            var settled = Previous.Where(g => g.State is PluginState.Unloaded or PluginState.Leaked).ToList();
-            foreach (var old in settled.Take(Math.Max(0, settled.Count - MaxSettledListed)))
-            {
-                if (old.State == PluginState.Leaked)
-                    _leakedUnlisted++;
-                Previous.Remove(old);
-            }
-        }
-
-        private const int MaxSettledListed = 10;
-        private int _leakedUnlisted;
-
-        public PluginStatus ToStatus() => new(
-            Name,
-            Current is not null ? PluginState.Loaded
-                : Reason is not null ? PluginState.Failed
-                : Previous.Any(g => g.State == PluginState.Leaked) ? PluginState.Leaked
-                : Previous.Count > 0 ? PluginState.Unloading
-                : PluginState.Loading,
-            Reason,
-            Current?.Version,
-            Current?.Number ?? 0,
-            Current?.LoadedAt,
-            Current?.Connectors.Select(c => c.Metadata.Type).ToList() ?? [],
-            Previous.Select(g => new GenerationStatus(g.Number, g.State, g.Reason)).ToList())
-        {
-            LeakedGenerations = _leakedUnlisted + Previous.Count(g => g.State == PluginState.Leaked),
-        };
     }
 }

@@ -22,8 +22,8 @@ internal sealed class SpiffCommandIndex
     {
         _catalog = catalog;
         _logger = logger;
-        catalog.Changed += _ => Rebuild();
-        Rebuild();
+        // Called now with the current connectors and again after every change: the index never misses the initial load.
+        catalog.Subscribe(_ => Rebuild());
     }
 
     /// <summary>The published commands in id order.</summary>

@@ -19,6 +19,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
     private readonly ILogger _logger = loggers.CreateLogger<ZeebeWorkers>();
     private readonly Dictionary<string, JobWorker> _workers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private IDisposable? _subscription;
     private GrpcChannel? _channel;
     private Gateway.Gateway.GatewayClient? _gateway;
     private JobHandler? _handler;
@@ -96,14 +97,15 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         Action? tokenRefused = _tokens is null ? null : _tokens.Invalidate;
         _tokenRefused = tokenRefused;
         _handler = new JobHandler(_gateway, pipeline, secrets, loggers.CreateLogger<JobHandler>(), tokenRefused);
-        catalog.Changed += OnChanged;
+        // Called now and after every change of the catalog; each call brings the workers in line with the newest connectors.
+        _subscription = catalog.Subscribe(OnChanged);
         await SyncAsync();
         _logger.LogInformation("Zeebe adapter on: gateway {Address}, worker {Worker}", Address, options.Value.WorkerName);
     }
 
     // Raised on the catalog's thread: the sync runs on, and a failure is logged with its stack rather than lost.
-    private void OnChanged(CatalogChange change) =>
-        SyncAsync().ContinueWith(t => _logger.LogError(t.Exception!.GetBaseException(), "Zeebe workers could not follow the catalog's change of plugin {Plugin}", change.PluginName),
+    private void OnChanged(ConnectorIndex index) =>
+        SyncAsync().ContinueWith(t => _logger.LogError(t.Exception!.GetBaseException(), "Zeebe workers could not follow the catalog's connector index version {IndexVersion}", index.Version),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     // The catalog is the source of truth: open a worker for each type it serves and close the others.
@@ -140,7 +142,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        catalog.Changed -= OnChanged;
+        _subscription?.Dispose();
         List<JobWorker> all;
         lock (_workers)
         {

@@ -1,0 +1,113 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using McMaster.NETCore.Plugins;
+using Switchboard.Abstractions;
+using Switchboard.Core.Binding;
+using Switchboard.Core.Describing;
+using Switchboard.Host.Connectors;
+
+namespace Switchboard.Host.Catalog;
+
+/// <summary>Loads one generation of one plugin: the mirror of <see cref="GenerationUnloader"/>. Checks its references,
+/// loads it into a collectible context of its own, describes its connectors, lets the catalog check them, and starts
+/// its lifecycles, each within <see cref="CatalogOptions.LoadTimeout"/>.</summary>
+/// <remarks>Plugin code (constructors, <c>IPluginLifecycle.StartAsync</c>) runs on a thread of its own, so a plugin that
+/// blocks holds only that thread, never the catalog; the catalog stops waiting at the timeout.</remarks>
+internal sealed class GenerationLoader(CatalogOptions options, IConfiguration configuration, ILoggerFactory loggerFactory, GenerationUnloader unloader, Action<Task> trackUnload)
+{
+    private readonly ReferenceGate _referenceGate = new();
+
+    /// <summary>Loads and starts generation <paramref name="number"/> of plugin <paramref name="name"/>; faults with a
+    /// <see cref="PluginLoadException"/> saying why it cannot serve. <paramref name="check"/> runs before any lifecycle
+    /// starts and throws to refuse the generation (a connector type another plugin serves).</summary>
+    public Task<PluginGeneration> LoadAsync(string name, string directory, string fingerprint, int number, Action<PluginGeneration> check)
+    {
+        var loaded = new TaskCompletionSource<PluginGeneration>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            PluginGeneration? generation = null;
+            try
+            {
+                generation = Load(name, directory, fingerprint, number);
+                check(generation);
+                StartLifecyclesAsync(generation).GetAwaiter().GetResult();
+                loaded.SetResult(generation);
+            }
+            catch (Exception e)
+            {
+                if (generation is not null)
+                    Discard(generation);
+                loaded.SetException(e is PluginLoadException ? e : new PluginLoadException($"loading failed: {ConnectorDescriber.Describe(e)}", e));
+            }
+        })
+        {
+            // A plugin stuck here must never keep the process alive at shutdown.
+            IsBackground = true,
+            Name = $"Switchboard load {name}#{number}",
+        };
+        thread.Start();
+        return loaded.Task;
+    }
+
+    /// <summary>Throws away a generation that never served: no lifecycle is stopped, its context is unloaded (tracked by the catalog).</summary>
+    public void Discard(PluginGeneration generation)
+    {
+        generation.Retire();
+        trackUnload(unloader.UnloadAsync(generation, stopLifecycles: false));
+    }
+
+    private PluginGeneration Load(string name, string directory, string fingerprint, int number)
+    {
+        var mainAssembly = PluginFolder.FindMainAssembly(directory);
+        _referenceGate.Check(mainAssembly);
+        PluginLoader? loader = null;
+        try
+        {
+            loader = PluginLoader.CreateFromAssemblyFile(mainAssembly, isUnloadable: true,
+                sharedTypes: [typeof(ConnectorAttribute)], configure: config => config.LoadInMemory = true);
+            var assembly = loader.LoadDefaultAssembly();
+            var context = AssemblyLoadContext.GetLoadContext(assembly)!;
+            var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
+                ?? assembly.GetName().Version?.ToString();
+            var pluginContext = new PluginContext(name, directory, configuration.GetSection($"Plugins:{name}"), loggerFactory);
+            var models = new TypeModels();
+            var writer = new OutputWriter(models);
+            var limits = new ConcurrencyLimits(options.MaxConcurrentCalls, options.MaxQueuedCalls).With(pluginContext.Configuration);
+            var describer = new ConnectorDescriber(models, writer, pluginContext, options.DefaultTimeout);
+            using (context.EnterContextualReflection())
+                describer.Describe(assembly);
+            return new PluginGeneration(name, number, loader, context, fingerprint, version, models, writer, pluginContext)
+            {
+                Connectors = describer.Connectors.Select(c => new LoadedConnector(c, limits)).ToList(),
+                Inbound = describer.Inbound,
+                Lifecycles = describer.Lifecycles,
+            };
+        }
+        catch (Exception e)
+        {
+            loader?.Dispose();
+            if (e is PluginLoadException)
+                throw;
+            throw new PluginLoadException($"cannot load {Path.GetFileName(mainAssembly)}: {ConnectorDescriber.Describe(e)}", e);
+        }
+    }
+
+    private async Task StartLifecyclesAsync(PluginGeneration generation)
+    {
+        foreach (var lifecycle in generation.Lifecycles)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(options.LoadTimeout);
+                Task starting;
+                using (generation.Context!.EnterContextualReflection())
+                    starting = lifecycle.StartAsync(timeout.Token);
+                await starting.WaitAsync(timeout.Token);
+            }
+            catch (Exception e)
+            {
+                throw new PluginLoadException($"{lifecycle.GetType().FullName}.StartAsync failed: {ConnectorDescriber.Describe(e)}", e);
+            }
+        }
+    }
+}

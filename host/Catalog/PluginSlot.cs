@@ -1,0 +1,51 @@
+namespace Switchboard.Host.Catalog;
+
+/// <summary>A plugin folder's slot: its serving generation, the reason it failed, and older generations unloading.</summary>
+internal sealed class PluginSlot(string name)
+{
+    private int _lastNumber;
+
+    public string Name { get; } = name;
+    public PluginGeneration? Current { get; set; }
+    public string? Reason { get; set; }
+    public string? FailedFingerprint { get; set; }
+    public List<PluginGeneration> Previous { get; } = new();
+
+    public int NextNumber() => ++_lastNumber;
+
+    /// <summary>Keeps every generation still on its way out, the last few that unloaded cleanly, and at most
+    /// <see cref="MaxSettledListed"/> settled ones in all: a plugin that leaks on every reload must not grow the list forever.</summary>
+    public void Prune()
+    {
+        var unloaded = Previous.Where(g => g.State == PluginState.Unloaded).ToList();
+        foreach (var old in unloaded.Take(Math.Max(0, unloaded.Count - 3)))
+            Previous.Remove(old);
+        var settled = Previous.Where(g => g.State is PluginState.Unloaded or PluginState.Leaked).ToList();
+        foreach (var old in settled.Take(Math.Max(0, settled.Count - MaxSettledListed)))
+        {
+            if (old.State == PluginState.Leaked)
+                _leakedUnlisted++;
+            Previous.Remove(old);
+        }
+    }
+
+    private const int MaxSettledListed = 10;
+    private int _leakedUnlisted;
+
+    public PluginStatus ToStatus() => new(
+        Name,
+        Current is not null ? PluginState.Loaded
+            : Reason is not null ? PluginState.Failed
+            : Previous.Any(g => g.State == PluginState.Leaked) ? PluginState.Leaked
+            : Previous.Count > 0 ? PluginState.Unloading
+            : PluginState.Loading,
+        Reason,
+        Current?.Version,
+        Current?.Number ?? 0,
+        Current?.LoadedAt,
+        Current?.Connectors.Select(c => c.Metadata.Type).ToList() ?? [],
+        Previous.Select(g => new GenerationStatus(g.Number, g.State, g.Reason)).ToList())
+    {
+        LeakedGenerations = _leakedUnlisted + Previous.Count(g => g.State == PluginState.Leaked),
+    };
+}
