@@ -24,6 +24,7 @@ public sealed class ConnectorAttribute : Attribute
     public int Version { get; set; } = 1;
 
     /// <summary>SpiffWorkflow command id (<c>plugin/Command</c>) of a single-operation connector.</summary>
+    [Obsolete("Use [SpiffCommand(\"plugin/Command\")] from Switchboard.Abstractions.Spiff: protocol settings live beside the protocol.")]
     public string? SpiffCommand { get; set; }
 
     /// <summary>Longest a call may run, in seconds; 0 uses the host's default.</summary>

@@ -20,4 +20,9 @@ public interface IConnectorContext
 
     /// <summary>Which protocol, connector and caller ids this call belongs to.</summary>
     InvocationInfo Invocation { get; }
+
+    /// <summary>A protocol's own details of this call, looked up by type as <c>HttpContext.Features</c> are:
+    /// <see cref="Zeebe.ZeebeJob"/> for a Zeebe job, <see cref="Spiff.SpiffTask"/> for a SpiffWorkflow call; null when the
+    /// call did not come that way. Connectors that read one still work, with less detail, on every other protocol.</summary>
+    TFeature? Get<TFeature>() where TFeature : class => null;
 }

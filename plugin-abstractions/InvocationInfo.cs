@@ -18,14 +18,17 @@ public sealed class InvocationInfo
     public string? RequestId { get; init; }
 
     /// <summary>Zeebe job key, when called as a job worker.</summary>
+    [Obsolete("Read context.Get<Switchboard.Abstractions.Zeebe.ZeebeJob>()?.Key: protocol details live in features.")]
     public long? JobKey { get; init; }
 
     /// <summary>Process instance key (Zeebe) or id (SpiffWorkflow), where the caller sends it.</summary>
     public string? ProcessInstanceId { get; init; }
 
     /// <summary>Retries left on the Zeebe job.</summary>
+    [Obsolete("Read context.Get<Switchboard.Abstractions.Zeebe.ZeebeJob>()?.Retries: protocol details live in features.")]
     public int? Retries { get; init; }
 
     /// <summary>Task data the SpiffWorkflow backend sent with the call (<c>spiff__task_data</c>).</summary>
+    [Obsolete("Read context.Get<Switchboard.Abstractions.Spiff.SpiffTask>()?.TaskData: protocol details live in features.")]
     public JsonElement? TaskData { get; init; }
 }

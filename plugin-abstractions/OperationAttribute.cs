@@ -25,6 +25,7 @@ public sealed class OperationAttribute : Attribute
     public string? Description { get; set; }
 
     /// <summary>SpiffWorkflow command id (<c>plugin/Command</c>) serving this operation.</summary>
+    [Obsolete("Use [SpiffCommand(\"plugin/Command\")] from Switchboard.Abstractions.Spiff: protocol settings live beside the protocol.")]
     public string? SpiffCommand { get; set; }
 
     /// <summary>Longest a call may run, in seconds; 0 uses the connector's setting.</summary>

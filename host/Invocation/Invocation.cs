@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 
@@ -10,17 +9,11 @@ public sealed record Invocation(string ConnectorType, string? Operation, JsonObj
     /// <summary>The caller's id for the call: JSON-RPC id, Zeebe job key or Spiff task id.</summary>
     public string? RequestId { get; init; }
 
-    /// <summary>Zeebe job key, when called as a job worker.</summary>
-    public long? JobKey { get; init; }
-
     /// <summary>Process instance key or id, where the caller sends it.</summary>
     public string? ProcessInstanceId { get; init; }
 
-    /// <summary>Retries left on a Zeebe job.</summary>
-    public int? Retries { get; init; }
-
-    /// <summary>SpiffWorkflow task data handed to the connector's context.</summary>
-    public JsonElement? TaskData { get; init; }
+    /// <summary>The protocol's own details of the call (a <c>ZeebeJob</c>, a <c>SpiffTask</c>), which the connector reads with <c>context.Get&lt;T&gt;()</c>.</summary>
+    public IReadOnlyList<object> Features { get; init; } = [];
 
     /// <summary>Secret values the adapter substituted into the input; masked like secret parameters.</summary>
     public IReadOnlyCollection<string> KnownSecrets { get; init; } = [];

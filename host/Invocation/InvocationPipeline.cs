@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
+using Switchboard.Abstractions.Zeebe;
 using Switchboard.Core.Binding;
 using Switchboard.Host.Catalog;
 using Switchboard.Core.Describing;
@@ -95,19 +97,22 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             var timeout = invocation.Timeout ?? operation.Timeout;
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cancellation.CancelAfter(timeout);
+            var job = invocation.Features.OfType<ZeebeJob>().FirstOrDefault();
             var info = new InvocationInfo
             {
                 Protocol = invocation.Protocol,
                 ConnectorType = metadata.Type,
                 Operation = operation.Id,
                 RequestId = invocation.RequestId,
-                JobKey = invocation.JobKey,
                 ProcessInstanceId = invocation.ProcessInstanceId,
-                Retries = invocation.Retries,
-                TaskData = invocation.TaskData,
+#pragma warning disable CS0618 // still filled for connectors built against 1.0, which read them here instead of from the features
+                JobKey = job?.Key,
+                Retries = job?.Retries,
+                TaskData = invocation.Features.OfType<SpiffTask>().FirstOrDefault()?.TaskData,
+#pragma warning restore CS0618
             };
             var logger = _pluginLoggers.GetOrAdd(generation.PluginName, name => loggerFactory.CreateLogger("Plugin." + name));
-            var context = CallRunner.Context(call, logger, cancellation.Token, generation.PluginContext, info);
+            var context = CallRunner.Context(call, logger, cancellation.Token, generation.PluginContext, info, invocation.Features);
 
             try
             {

@@ -54,6 +54,10 @@ public sealed class ConnectorHarness : IAsyncDisposable
     public static ConnectorHarness For<TConnector>(IReadOnlyDictionary<string, string?>? configuration = null, string? pluginDirectory = null)
         where TConnector : class => new(typeof(TConnector), configuration, pluginDirectory);
 
+    /// <summary>Protocol details every call made through this harness carries, as a protocol adapter would hand them over
+    /// (a <c>ZeebeJob</c>, a <c>SpiffTask</c>); the connector reads them with <c>context.Get&lt;T&gt;()</c>.</summary>
+    public IList<object> Features { get; } = new List<object>();
+
     /// <summary>Everything the connector logged so far, as <c>Level: message</c>, with the calls' secret values masked as the host masks them.</summary>
     public IReadOnlyList<string> Logs => _logs.ToArray();
 
@@ -90,7 +94,7 @@ public sealed class ConnectorHarness : IAsyncDisposable
             Operation = call!.Operation.Id,
             RequestId = Guid.NewGuid().ToString("N"),
         };
-        var context = CallRunner.Context(call, new CapturedLogger(_logs), cancellation.Token, _plugin, info);
+        var context = CallRunner.Context(call, new CapturedLogger(_logs), cancellation.Token, _plugin, info, Features.ToList());
         // Off the caller's thread, as in the host: a connector that blocks cannot hold the test past its timeout.
         var run = Task.Run(() => CallRunner.RunAsync(call, context, _writer), CancellationToken.None);
         try

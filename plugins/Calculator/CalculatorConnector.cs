@@ -1,12 +1,13 @@
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
 
 namespace Switchboard.Plugins.Calculator;
 
 /// <summary>Adds, subtracts, multiplies or divides two numbers: the smallest complete connector.</summary>
 [Connector("io.switchboard:calculator:1",
     Name = "Calculator",
-    Description = "Adds, subtracts, multiplies or divides two numbers.",
-    SpiffCommand = "calculator/Calculate")]
+    Description = "Adds, subtracts, multiplies or divides two numbers.")]
+[SpiffCommand("calculator/Calculate")]
 public sealed class CalculatorConnector
 {
     /// <summary>Applies the action to a and b.</summary>

@@ -1,4 +1,5 @@
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
 
 namespace Switchboard.Plugins.Http;
 
@@ -28,27 +29,27 @@ public sealed class HttpConnector : IDisposable
     }
 
     /// <summary>GET the URL.</summary>
-    [Operation("get", Name = "GET", SpiffCommand = "http/GetRequestV2")]
+    [Operation("get", Name = "GET"), SpiffCommand("http/GetRequestV2")]
     public Task<ConnectorResponse> Get(HttpReadInput input, IConnectorContext context) => _sender.SendAsync(HttpMethod.Get, input, null, context);
 
     /// <summary>HEAD the URL: status and headers, no body.</summary>
-    [Operation("head", Name = "HEAD", SpiffCommand = "http/HeadRequestV2")]
+    [Operation("head", Name = "HEAD"), SpiffCommand("http/HeadRequestV2")]
     public Task<ConnectorResponse> Head(HttpReadInput input, IConnectorContext context) => _sender.SendAsync(HttpMethod.Head, input, null, context);
 
     /// <summary>POST the data.</summary>
-    [Operation("post", Name = "POST", SpiffCommand = "http/PostRequestV2")]
+    [Operation("post", Name = "POST"), SpiffCommand("http/PostRequestV2")]
     public Task<ConnectorResponse> Post(HttpWriteInput input, IConnectorContext context) => _sender.SendAsync(HttpMethod.Post, input, input, context);
 
     /// <summary>PUT the data.</summary>
-    [Operation("put", Name = "PUT", SpiffCommand = "http/PutRequestV2")]
+    [Operation("put", Name = "PUT"), SpiffCommand("http/PutRequestV2")]
     public Task<ConnectorResponse> Put(HttpWriteInput input, IConnectorContext context) => _sender.SendAsync(HttpMethod.Put, input, input, context);
 
     /// <summary>PATCH the data.</summary>
-    [Operation("patch", Name = "PATCH", SpiffCommand = "http/PatchRequestV2")]
+    [Operation("patch", Name = "PATCH"), SpiffCommand("http/PatchRequestV2")]
     public Task<ConnectorResponse> Patch(HttpWriteInput input, IConnectorContext context) => _sender.SendAsync(HttpMethod.Patch, input, input, context);
 
     /// <summary>DELETE the resource, with data when given.</summary>
-    [Operation("delete", Name = "DELETE", SpiffCommand = "http/DeleteRequestV2")]
+    [Operation("delete", Name = "DELETE"), SpiffCommand("http/DeleteRequestV2")]
     public Task<ConnectorResponse> Delete(HttpWriteInput input, IConnectorContext context) => _sender.SendAsync(HttpMethod.Delete, input, input, context);
 
     /// <summary>Closes the pooled connections so the plugin can unload.</summary>

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
 
 namespace Switchboard.Plugins.Log;
 
 /// <summary>Writes a message from a process into the host's log: handy for tracing a workflow.</summary>
 [Connector("io.switchboard:log:1",
     Name = "Log",
-    Description = "Writes a message to the host's log.",
-    SpiffCommand = "log/Log")]
+    Description = "Writes a message to the host's log.")]
+[SpiffCommand("log/Log")]
 public sealed class LogConnector
 {
     /// <summary>Logs the message at the requested level.</summary>

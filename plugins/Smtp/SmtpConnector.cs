@@ -3,6 +3,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
 
 namespace Switchboard.Plugins.Smtp;
 
@@ -10,8 +11,8 @@ namespace Switchboard.Plugins.Smtp;
 [Connector("io.switchboard:smtp:1",
     Name = "Send email (SMTP)",
     Description = "Sends an email with a text and/or HTML body through an SMTP server.",
-    SpiffCommand = "smtp/SendEmail",
     TimeoutSeconds = 120)]
+[SpiffCommand("smtp/SendEmail")]
 public sealed class SmtpConnector
 {
     /// <summary>Builds the message, connects, authenticates when a user is given, and sends.</summary>

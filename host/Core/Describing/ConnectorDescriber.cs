@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Reflection;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
+using Switchboard.Abstractions.Spiff;
 using Switchboard.Core.Binding;
 using Switchboard.Core.Invoking;
 using Switchboard.Core.Metadata;
@@ -104,7 +105,7 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
                 operation.Id,
                 operation.Name ?? (operation.Id.Length == 0 ? attribute.Name ?? type.Name : TypeModels.Words(operation.Id)),
                 operation.Description ?? (operation.Id.Length == 0 ? attribute.Description : null),
-                SpiffCommandOf(attribute, operation, method, methods.Count),
+                SpiffCommandOf(type, attribute, operation, method, methods.Count),
                 configuredTimeout ?? (timeout > 0 ? TimeSpan.FromSeconds(timeout) : defaultTimeout),
                 operation.LongRunning || attribute.LongRunning,
                 Parameters(inputModel, 0),
@@ -131,12 +132,17 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         throw new PluginLoadException($"Plugins:{plugin.PluginName}:TimeoutSeconds must be a positive number of seconds, not '{value}'");
     }
 
-    private string SpiffCommandOf(ConnectorAttribute connector, OperationAttribute operation, MethodInfo method, int operationCount)
+    /// <summary>The <c>[SpiffCommand]</c> of the operation, else (for a single operation) of the class; else derived from the
+    /// class's command prefix or the plugin name. The attributes' older <c>SpiffCommand</c> properties still count.</summary>
+    private string SpiffCommandOf(Type type, ConnectorAttribute connector, OperationAttribute operation, MethodInfo method, int operationCount)
     {
-        var command = operation.SpiffCommand ?? (operationCount == 1 ? connector.SpiffCommand : null);
+#pragma warning disable CS0618 // the obsolete properties stay honoured: connectors built against 1.0 keep their commands
+        var onClass = type.GetCustomAttribute<SpiffCommandAttribute>()?.Id ?? connector.SpiffCommand;
+        var command = method.GetCustomAttribute<SpiffCommandAttribute>()?.Id ?? operation.SpiffCommand ?? (operationCount == 1 ? onClass : null);
+#pragma warning restore CS0618
         if (command is null)
         {
-            var prefix = connector.SpiffCommand?.Split('/')[0] ?? plugin.PluginName.ToLowerInvariant();
+            var prefix = onClass?.Split('/')[0] ?? plugin.PluginName.ToLowerInvariant();
             var name = operation.Id.Length > 0 ? operation.Id : method.Name;
             command = prefix + "/" + char.ToUpperInvariant(name[0]) + name[1..];
         }

@@ -26,7 +26,9 @@ internal static class CallRunner
         ? Outcome.Failure(new InvocationError(ErrorKind.Cancelled, "Cancelled", "the call was cancelled by its caller", Retryable: true))
         : Outcome.Failure(ConnectorFailure.Timeout(connectorType, timeout));
 
-    /// <summary>The context a connector sees for one call: its logger masks the call's secrets.</summary>
-    public static ConnectorContext Context(BoundCall call, ILogger pluginLogger, CancellationToken cancellationToken, IPluginContext plugin, InvocationInfo info) =>
-        new(new MaskingLogger(pluginLogger, call.Masker), cancellationToken, plugin, info);
+    /// <summary>The context a connector sees for one call: its logger masks the call's secrets; <c>context.Get&lt;T&gt;()</c>
+    /// finds one of <c>features</c>, the protocol's own details of the call.</summary>
+    public static ConnectorContext Context(BoundCall call, ILogger pluginLogger, CancellationToken cancellationToken, IPluginContext plugin, InvocationInfo info,
+        IReadOnlyList<object>? features = null) =>
+        new(new MaskingLogger(pluginLogger, call.Masker), cancellationToken, plugin, info, features);
 }

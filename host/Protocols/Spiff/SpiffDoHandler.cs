@@ -1,3 +1,4 @@
+using Switchboard.Abstractions.Spiff;
 using Switchboard.Host.Callbacks;
 using Switchboard.Host.Logging;
 using System.Text.Json.Nodes;
@@ -49,7 +50,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
         {
             RequestId = request.TaskId,
             ProcessInstanceId = request.ProcessInstanceId,
-            TaskData = request.TaskData,
+            Features = [new SpiffTask { TaskId = request.TaskId, ProcessInstanceId = request.ProcessInstanceId, TaskData = request.TaskData }],
         };
 
         if (request.CallbackUrl is { } callbackUrl && RunsInBackground(found))

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Grpc.Core;
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Zeebe;
 using Switchboard.Feel.Connectors;
 using Switchboard.Core;
 using Switchboard.Core.Invoking;
@@ -54,9 +55,15 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
 
         var outcome = await pipeline.InvokeAsync(new Call(job.Type, headers.Operation, variables, Protocol.Zeebe)
         {
-            JobKey = job.Key,
             ProcessInstanceId = job.ProcessInstanceKey.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Retries = job.Retries,
+            Features =
+            [
+                new ZeebeJob
+                {
+                    Key = job.Key, Retries = job.Retries, ProcessInstanceKey = job.ProcessInstanceKey, BpmnProcessId = job.BpmnProcessId,
+                    ElementId = job.ElementId, Deadline = DateTimeOffset.FromUnixTimeMilliseconds(job.Deadline),
+                },
+            ],
             KnownSecrets = usedSecrets,
             RequestId = job.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, stopping);

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
+using Switchboard.Abstractions.Zeebe;
 
 namespace Switchboard.TestPlugins.Conformance;
 
@@ -48,6 +50,19 @@ public sealed class ConformanceConnector(IPluginContext plugin) : IDisposable
     public ConnectorResponse Respond(EchoInput input) =>
         new(new { created = input.Text }, 201) { Headers = new Dictionary<string, string> { ["X-Token"] = input.Token ?? "" }, MediaType = "application/json" };
 
+    /// <summary>Names the protocol's own details of the call it can see: a Zeebe job, a SpiffWorkflow task, or neither.</summary>
+    [Operation("features"), SpiffCommand("conformance/Features")]
+    public FeaturesOutput Features(EchoInput input, IConnectorContext context) => new()
+    {
+        Protocol = context.Invocation.Protocol.ToString(),
+        JobKey = context.Get<ZeebeJob>()?.Key,
+        JobRetries = context.Get<ZeebeJob>()?.Retries,
+        ElementId = context.Get<ZeebeJob>()?.ElementId,
+        BpmnProcessId = context.Get<ZeebeJob>()?.BpmnProcessId,
+        SpiffTaskId = context.Get<SpiffTask>()?.TaskId,
+        SpiffTaskData = context.Get<SpiffTask>()?.TaskData?.GetRawText(),
+    };
+
     public void Dispose()
     {
         if (plugin.Configuration["DisposeMarker"] is { Length: > 0 } marker)
@@ -78,4 +93,15 @@ public sealed class EchoOutput
 public sealed class NumberOutput
 {
     public double Value { get; set; }
+}
+
+public sealed class FeaturesOutput
+{
+    public string Protocol { get; set; } = "";
+    public long? JobKey { get; set; }
+    public int? JobRetries { get; set; }
+    public string? ElementId { get; set; }
+    public string? BpmnProcessId { get; set; }
+    public string? SpiffTaskId { get; set; }
+    public string? SpiffTaskData { get; set; }
 }

@@ -1,4 +1,5 @@
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
 
 namespace Switchboard.TestPlugins.Hostile;
 
@@ -7,7 +8,7 @@ namespace Switchboard.TestPlugins.Hostile;
 /// What it does is chosen by marker files a test drops into the plugin's folder: <c>block-constructor</c>,
 /// <c>block-start</c> and <c>block-stop</c> (in <see cref="HostileLifecycle"/>) and <c>foreground-thread</c>.
 /// </remarks>
-[Connector("test.switchboard:hostile:1", Name = "Hostile", SpiffCommand = "hostile/Block")]
+[Connector("test.switchboard:hostile:1", Name = "Hostile"), SpiffCommand("hostile/Block")]
 public sealed class HostileConnector
 {
     private readonly IPluginContext _plugin;
@@ -22,7 +23,7 @@ public sealed class HostileConnector
     }
 
     /// <summary>Blocks its thread for good, deaf to cancellation.</summary>
-    [Operation("block", SpiffCommand = "hostile/Block", TimeoutSeconds = 3)]
+    [Operation("block", TimeoutSeconds = 3), SpiffCommand("hostile/Block")]
     public HostileOutput Block(HostileInput input)
     {
         Thread.Sleep(Timeout.Infinite);
@@ -30,7 +31,7 @@ public sealed class HostileConnector
     }
 
     /// <summary>Awaits forever, deaf to cancellation: a call no timeout can end. Drops <c>hang-started</c> into its folder first.</summary>
-    [Operation("hang", SpiffCommand = "hostile/Hang", TimeoutSeconds = 600)]
+    [Operation("hang", TimeoutSeconds = 600), SpiffCommand("hostile/Hang")]
     public async Task<HostileOutput> Hang(HostileInput input)
     {
         await File.WriteAllTextAsync(Path.Combine(_plugin.PluginDirectory, "hang-started"), "");
@@ -39,7 +40,7 @@ public sealed class HostileConnector
     }
 
     /// <summary>Answers at once.</summary>
-    [Operation("ping", SpiffCommand = "hostile/Ping")]
+    [Operation("ping"), SpiffCommand("hostile/Ping")]
     public HostileOutput Ping(HostileInput input) => new("pong");
 }
 

@@ -1,9 +1,10 @@
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
 
 namespace Switchboard.TestPlugins.Leaky;
 
 /// <summary>A connector that hooks a process-wide event and never unhooks it, as careless plugins do; its context can never be collected.</summary>
-[Connector("test.switchboard:leaky:1", SpiffCommand = "leaky/Ping")]
+[Connector("test.switchboard:leaky:1"), SpiffCommand("leaky/Ping")]
 public sealed class LeakyConnector
 {
     private int _seen;

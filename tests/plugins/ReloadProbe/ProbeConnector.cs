@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
 
 namespace Switchboard.TestPlugins.ReloadProbe;
 
 /// <summary>Says which build of the plugin answers, and waits on request, so reload tests can see generations switch.</summary>
-[Connector("test.switchboard:probe:1", Name = "Reload probe", SpiffCommand = "probe/Identify")]
+[Connector("test.switchboard:probe:1", Name = "Reload probe"), SpiffCommand("probe/Identify")]
 public sealed class ProbeConnector
 {
 #if V2
@@ -15,7 +16,7 @@ public sealed class ProbeConnector
 #endif
 
     /// <summary>Names the variant, after a Newtonsoft round trip of the plugin's own type (the case that used to pin unloads).</summary>
-    [Operation("identify", SpiffCommand = "probe/Identify")]
+    [Operation("identify"), SpiffCommand("probe/Identify")]
     public ProbeIdentity Identify(ProbeInput input, IConnectorContext context)
     {
         var json = JsonConvert.SerializeObject(new ProbeIdentity { Variant = Variant, Echo = input.Echo });
@@ -26,7 +27,7 @@ public sealed class ProbeConnector
     }
 
     /// <summary>Fails on purpose with the requested code, quoting its secret token (which the host must mask).</summary>
-    [Operation("fail", SpiffCommand = "probe/Fail")]
+    [Operation("fail"), SpiffCommand("probe/Fail")]
     public ProbeIdentity Fail(FailInput input, IConnectorContext context)
     {
         context.Logger.LogWarning("probe about to fail with token {Token}", input.Token);
@@ -36,7 +37,7 @@ public sealed class ProbeConnector
     }
 
     /// <summary>Waits the given time (optionally deaf to cancellation), then names the variant.</summary>
-    [Operation("wait", SpiffCommand = "probe/Wait", TimeoutSeconds = 5)]
+    [Operation("wait", TimeoutSeconds = 5), SpiffCommand("probe/Wait")]
     public async Task<ProbeIdentity> WaitAsync(WaitInput input, IConnectorContext context)
     {
         await Task.Delay(input.Milliseconds, input.IgnoreCancellation ? CancellationToken.None : context.CancellationToken);

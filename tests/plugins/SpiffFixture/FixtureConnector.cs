@@ -1,15 +1,16 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
 
 namespace Switchboard.TestPlugins.SpiffFixture;
 
 /// <summary>One operation per proxy case; each answers with what it received so tests see the binding.</summary>
-[Connector("test.switchboard:spiff:1", Name = "Spiff fixture", SpiffCommand = "fixture/Echo")]
+[Connector("test.switchboard:spiff:1", Name = "Spiff fixture"), SpiffCommand("fixture/Echo")]
 public sealed class FixtureConnector
 {
     /// <summary>Returns every bound parameter and what the context knows about the call.</summary>
-    [Operation("echo", SpiffCommand = "fixture/Echo")]
+    [Operation("echo"), SpiffCommand("fixture/Echo")]
     public EchoOutput Echo(EchoInput input, IConnectorContext context) => new()
     {
         Name = input.Name,
@@ -21,12 +22,12 @@ public sealed class FixtureConnector
         Headers = input.Headers,
         TaskId = context.Invocation.RequestId,
         ProcessInstanceId = context.Invocation.ProcessInstanceId,
-        TaskData = context.Invocation.TaskData,
+        TaskData = context.Get<SpiffTask>()?.TaskData,
         Protocol = context.Invocation.Protocol.ToString(),
     };
 
     /// <summary>Throws the error the input asks for.</summary>
-    [Operation("fail", SpiffCommand = "fixture/Fail")]
+    [Operation("fail"), SpiffCommand("fixture/Fail")]
     public string Fail(FailInput input) => input.Kind switch
     {
         "input" => throw new ConnectorInputException(input.Code, "the order number is unknown") { Field = "order" },
@@ -36,7 +37,7 @@ public sealed class FixtureConnector
     };
 
     /// <summary>Waits longer than its one-second timeout when asked.</summary>
-    [Operation("slow", SpiffCommand = "fixture/Slow", TimeoutSeconds = 1)]
+    [Operation("slow", TimeoutSeconds = 1), SpiffCommand("fixture/Slow")]
     public async Task<string> SlowAsync(WaitInput input, IConnectorContext context)
     {
         await Task.Delay(input.Milliseconds, context.CancellationToken);
@@ -44,7 +45,7 @@ public sealed class FixtureConnector
     }
 
     /// <summary>Declared long-running: the proxy answers 202 and delivers the result through the callback.</summary>
-    [Operation("later", SpiffCommand = "fixture/Later", LongRunning = true)]
+    [Operation("later", LongRunning = true), SpiffCommand("fixture/Later")]
     public async Task<LaterOutput> LaterAsync(WaitInput input, IConnectorContext context)
     {
         await Task.Delay(input.Milliseconds, context.CancellationToken);
@@ -54,19 +55,19 @@ public sealed class FixtureConnector
     }
 
     /// <summary>Returns plain text instead of an object.</summary>
-    [Operation("text", SpiffCommand = "fixture/Text")]
+    [Operation("text"), SpiffCommand("fixture/Text")]
     public string Text(EmptyInput input) => "plain text";
 
     /// <summary>Returns nothing.</summary>
-    [Operation("nothing", SpiffCommand = "fixture/Nothing")]
+    [Operation("nothing"), SpiffCommand("fixture/Nothing")]
     public Task Nothing(EmptyInput input) => Task.CompletedTask;
 
     /// <summary>Uses an id the backend reserves for its built-in HTTP client: never published.</summary>
-    [Operation("reserved", SpiffCommand = "http/GetRequest")]
+    [Operation("reserved"), SpiffCommand("http/GetRequest")]
     public string Reserved(EmptyInput input) => "must not be reachable";
 
     /// <summary>The renamed form of the reserved command, published normally.</summary>
-    [Operation("renamed", SpiffCommand = "http/GetRequestV2")]
+    [Operation("renamed"), SpiffCommand("http/GetRequestV2")]
     public string Renamed(EmptyInput input) => "reachable";
 }
 

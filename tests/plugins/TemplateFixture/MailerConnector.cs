@@ -5,8 +5,11 @@ using Switchboard.Abstractions;
 namespace Switchboard.TestPlugins.TemplateFixture;
 
 /// <summary>Pretends to send mail; only its input shapes matter, to the element template tests.</summary>
+/// <remarks>Keeps the obsolete <c>SpiffCommand</c> property on purpose: connectors written against 1.0 still publish their command.</remarks>
+#pragma warning disable CS0618
 [Connector("test.switchboard:mailer:2", Name = "Mailer", Version = 2, Description = "Sends a message.",
     DocumentationUrl = "https://example.com/docs/mailer", SpiffCommand = "mailer/Send")]
+#pragma warning restore CS0618
 public sealed class MailerConnector
 {
     [Operation]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
 
 namespace SwitchboardConnector;
 
@@ -10,8 +11,8 @@ namespace SwitchboardConnector;
 /// </remarks>
 [Connector("switchboard-connector-id:greet:1",
     Name = "SwitchboardConnector",
-    Description = "Greets someone by name.",
-    SpiffCommand = "switchboard-connector-id/Greet")]
+    Description = "Greets someone by name.")]
+[SpiffCommand("switchboard-connector-id/Greet")]
 public sealed class GreetConnector
 {
     /// <summary>Builds the greeting.</summary>

@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Switchboard.Testing;
+using Switchboard.TestPlugins.Conformance;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.Tests.Spiff;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Conformance;
+
+/// <summary>A protocol's own details of a call reach the connector as features (<c>context.Get&lt;ZeebeJob&gt;()</c>,
+/// <c>context.Get&lt;SpiffTask&gt;()</c>), each only on its own protocol.</summary>
+public sealed class ProtocolFeatureTests
+{
+    [Fact]
+    public async Task A_Zeebe_job_sees_its_job_and_no_Spiff_task()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Conformance"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Switchboard:Zeebe:PollInterval=00:00:00.050", "Switchboard:Zeebe:RequestTimeout=00:00:01", "Switchboard:Zeebe:Address=" + server.Address);
+
+        var key = server.Gateway.CreateJob("test.switchboard:conformance:1", """{"text":"x"}""",
+            new() { ["operation"] = "features", ["resultVariable"] = "seen" }, retries: 4);
+        var job = await server.Gateway.FinishedAsync(key);
+
+        job.State.Should().Be(JobState.Completed);
+        var seen = job.CompletedVariables!["seen"]!;
+        seen["protocol"]!.GetValue<string>().Should().Be("Zeebe");
+        seen["jobKey"]!.GetValue<long>().Should().Be(key);
+        seen["jobRetries"]!.GetValue<int>().Should().Be(4);
+        seen["elementId"]!.GetValue<string>().Should().Be("task");
+        seen["bpmnProcessId"]!.GetValue<string>().Should().Be("test-process");
+        seen["spiffTaskId"].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_Spiff_call_sees_its_task_and_no_Zeebe_job()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Conformance"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+
+        var call = await SpiffCall.DoAsync(host.Http, "conformance/Features",
+            """{"text":"x","spiff__task_id":"task-7","spiff__task_data":{"order":9}}""");
+
+        var seen = call.Json["command_response"]!["body"]!;
+        seen["protocol"]!.GetValue<string>().Should().Be("Spiff", call.Text);
+        seen["spiffTaskId"]!.GetValue<string>().Should().Be("task-7");
+        seen["spiffTaskData"]!.GetValue<string>().Should().Be("""{"order":9}""");
+        seen["jobKey"].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task The_kit_hands_the_connector_the_features_a_test_gives_it()
+    {
+        await using var harness = ConnectorHarness.For<ConformanceConnector>();
+        harness.Features.Add(new Switchboard.Abstractions.Zeebe.ZeebeJob { Key = 42, Retries = 1, ElementId = "send-mail" });
+
+        var result = await harness.InvokeAsync("""{"text":"x"}""", "features");
+
+        result.Output!["jobKey"]!.GetValue<long>().Should().Be(42);
+        result.Output["elementId"]!.GetValue<string>().Should().Be("send-mail");
+        result.Output["protocol"]!.GetValue<string>().Should().Be("InProcess");
+    }
+}
