@@ -16,6 +16,9 @@ public static class ConversionFunctions
         Define("date and time", "from, time", DateAndTime, required: 1),
         Define("duration", "from", (a, w) => a[0] is string s ? FeelIso.ParseDuration(s) ?? w.Null($"not an ISO 8601 duration: \"{s}\"") : w.Null("duration expects a string")),
         Define("years and months duration", "from, to", YearsAndMonths),
+        // Camunda's extensions: FEEL values to and from JSON text.
+        Define("to json", "value", (a, _) => FeelJson.ToJson(a[0])?.ToJsonString() ?? "null"),
+        Define("from json", "value", FromJson),
     ];
 
     private static object? Number(object?[] a, FeelWarnings w)
@@ -94,5 +97,19 @@ public static class ConversionFunctions
         else if (months < 0 && to.AddMonths(-months) > from)
             months++;
         return new YearsMonthsDuration(months);
+    }
+
+    private static object? FromJson(object?[] a, FeelWarnings w)
+    {
+        if (a[0] is not string text)
+            return w.Null("from json expects a string");
+        try
+        {
+            return FeelJson.ToFeel(System.Text.Json.Nodes.JsonNode.Parse(text));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return w.Null("from json: not JSON: " + e.Message);
+        }
     }
 }

@@ -9,7 +9,7 @@ public sealed class FunctionTable
     public FunctionTable(TimeProvider clock)
     {
         var all = StringFunctions.All().Concat(ListFunctions.All()).Concat(NumericFunctions.All()).Concat(ConversionFunctions.All())
-            .Concat(ContextFunctions.All()).Concat(TemporalFunctions.All(clock)).Concat(BooleanFunctions.All()).Concat(ConnectorFunctions.All());
+            .Concat(ContextFunctions.All()).Concat(TemporalFunctions.All(clock)).Concat(BooleanFunctions.All()).Concat(RangeFunctions.All()).Concat(ConnectorFunctions.All());
         Functions = all.ToDictionary(f => f.Name, StringComparer.Ordinal);
         MultiWordNames = Functions.Keys.Where(k => k.Contains(' ')).Select(k => k.Split(' ')).OrderByDescending(w => w.Length).ToList();
     }

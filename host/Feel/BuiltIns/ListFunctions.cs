@@ -33,7 +33,27 @@ public static class ListFunctions
         Define("flatten", "list", (a, w) => a[0] is List<object?> l ? Flatten(l, []) : w.Null("flatten expects a list")),
         Define("sort", "list, precedes", Sort),
         Define("is empty", "list", (a, w) => a[0] is List<object?> l ? l.Count == 0 : w.Null("is empty expects a list")),
+        Define("list replace", "list, position, newItem", ListReplace),
+        // Camunda's extensions.
+        Define("partition", "list, size", (a, w) => a[0] is List<object?> l && Int(a[1]) is > 0 and var size
+            ? l.Chunk(size).Select(c => (object?)c.ToList()).ToList() : w.Null("partition expects a list and a positive size")),
+        Define("duplicate values", "list", (a, w) => a[0] is List<object?> l
+            ? Distinct(l.Where((x, i) => l.Skip(i + 1).Any(y => FeelComparison.Equal(x, y) == true)).ToList()) : w.Null("duplicate values expects a list")),
     ];
+
+    /// <summary>DMN 1.5: the item at a position (1-based, negative from the end), or every item a match function accepts, replaced.</summary>
+    private static object? ListReplace(object?[] a, FeelWarnings w)
+    {
+        if (a[0] is not List<object?> l)
+            return w.Null("list replace expects a list");
+        if (a[1] is FeelFunction match)
+            return l.Select(item => match.Invoke([item, a[2]], w) is true ? a[2] : item).ToList();
+        if (Int(a[1]) is not { } position || position == 0 || Math.Abs(position) > l.Count)
+            return w.Null("list replace expects a position within the list or a match function");
+        var replaced = new List<object?>(l);
+        replaced[position > 0 ? position - 1 : l.Count + position] = a[2];
+        return replaced;
+    }
 
     private static List<decimal>? Numbers(List<object?>? items, FeelWarnings w)
     {

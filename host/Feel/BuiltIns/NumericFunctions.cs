@@ -22,6 +22,8 @@ public static class NumericFunctions
         Define("exp", "number", (a, w) => a[0] is decimal d ? (decimal)Math.Exp((double)d) : w.Null("exp expects a number")),
         Define("odd", "number", (a, w) => a[0] is decimal d && d == decimal.Truncate(d) ? d % 2 != 0 : w.Null("odd expects a whole number")),
         Define("even", "number", (a, w) => a[0] is decimal d && d == decimal.Truncate(d) ? d % 2 == 0 : w.Null("even expects a whole number")),
+        // Camunda's extension: a number from 0 (included) to 1 (excluded).
+        Define("random number", "", (_, _) => (decimal)Random.Shared.NextDouble()),
     ];
 
     private static object? Round(object?[] a, FeelWarnings w, MidpointRounding mode, bool directed = false, bool halfDown = false)

@@ -26,6 +26,12 @@ public static class StringFunctions
         Define("split", "string, delimiter", (a, w) => Pattern(a, 1, w, noFlags: true) is { } r && a[0] is string s ? r.Split(s).Cast<object?>().ToList() : w.Null("split expects a string and a delimiter")),
         Define("string join", "list, delimiter, prefix, suffix", Join, required: 1),
         Define("trim", "string", (a, w) => a[0] is string s ? s.Trim() : w.Null("trim expects a string")),
+        // Camunda's extensions.
+        Define("extract", "string, pattern", (a, w) => Pattern(a, -1, w, noFlags: true) is { } r && a[0] is string s
+            ? r.Matches(s).Select(m => (object?)m.Value).ToList() : w.Null("extract expects a string and a pattern")),
+        Define("is blank", "string", (a, w) => a[0] is string s ? string.IsNullOrWhiteSpace(s) : w.Null("is blank expects a string")),
+        Define("to base64", "value", (a, w) => a[0] is string s ? Convert.ToBase64String(Encoding.UTF8.GetBytes(s)) : w.Null("to base64 expects a string")),
+        Define("uuid", "", (_, _) => Guid.NewGuid().ToString()),
     ];
 
     private static object? Two(object?[] a, FeelWarnings w, Func<string, string, object> body) =>

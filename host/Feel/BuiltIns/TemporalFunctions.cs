@@ -13,6 +13,10 @@ public static class TemporalFunctions
         Define("day of week", "date", (a, w) => Day(a[0]) is { } d ? d.DayOfWeek.ToString() : w.Null("day of week expects a date")),
         Define("month of year", "date", (a, w) => Day(a[0]) is { } d ? System.Globalization.CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(d.Month) : w.Null("month of year expects a date")),
         Define("day of year", "date", (a, w) => Day(a[0]) is { } d ? (decimal)d.DayOfYear : w.Null("day of year expects a date")),
+        Define("week of year", "date", (a, w) => Day(a[0]) is { } d ? (decimal)System.Globalization.ISOWeek.GetWeekOfYear(d) : w.Null("week of year expects a date")),
+        // Camunda's extension.
+        Define("last day of month", "date", (a, w) => Day(a[0]) is { } d
+            ? new DateOnly(d.Year, d.Month, DateTime.DaysInMonth(d.Year, d.Month)) : w.Null("last day of month expects a date")),
     ];
 
     private static DateTime? Day(object? value) => value switch { DateOnly d => d.ToDateTime(TimeOnly.MinValue), FeelDateTime t => t.Value, _ => null };
