@@ -46,7 +46,7 @@ public sealed class ProtoCompatibilityTests
     {
         var sdk = await NpmPackage.InstallAsync(SdkPackage);
         var real = await CompileAsync(Path.Combine(sdk, "dist", "proto", "zeebe.proto"));
-        var ours = await CompileAsync(Path.Combine(Repository.Root, "host", "Protocols", "Zeebe", "Proto", "gateway.proto"));
+        var ours = await CompileAsync(Path.Combine(Repository.Root, "host", "Server", "Protocols", "Zeebe", "Proto", "gateway.proto"));
 
         ours.Package.Should().Be(real.Package).And.Be("gateway_protocol");
         var realMessages = real.MessageType.ToDictionary(m => m.Name);

@@ -5,7 +5,7 @@ using Switchboard.Host.Hosting;
 namespace Switchboard.Host.Templates;
 
 /// <summary>The <c>templates --out &lt;dir&gt; [--plugins &lt;dir&gt;]</c> verb: loads the plugins, writes one <c>&lt;id&gt;.json</c> per connector and exits without serving.</summary>
-internal static class ElementTemplateCommand
+public static class ElementTemplateCommand
 {
     public const string Verb = "templates";
 
