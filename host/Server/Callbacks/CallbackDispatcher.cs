@@ -63,18 +63,23 @@ internal abstract class CallbackDispatcher<TCall> : BackgroundService where TCal
         return false;
     }
 
-    /// <summary>Writes the protocol's answer for <paramref name="outcome"/> and sends it; a failure to deliver is reported
-    /// with <see cref="Lose"/> (or thrown, which counts the same), a success with <see cref="CallbackMetrics.Delivered"/>.</summary>
-    protected abstract Task DeliverAsync(TCall call, Outcome outcome, CancellationToken cancellationToken);
+    /// <summary>Writes the protocol's answer for <paramref name="outcome"/> and sends it, saying what became of it; an
+    /// exception counts as a lost callback.</summary>
+    protected abstract Task<Delivery> DeliverAsync(TCall call, Outcome outcome, CancellationToken cancellationToken);
 
     /// <summary>Logs a callback that was given up on, naming the call, its target and <paramref name="reason"/>.</summary>
     protected abstract void LogLost(TCall call, string reason, Exception? exception);
 
-    /// <summary>Counts and logs a lost callback.</summary>
-    protected void Lose(TCall call, string reason, Exception? exception = null)
+    /// <summary>What became of one callback. The dispatcher counts it only after the call stops being pending, so the
+    /// accounting never shows a callback both lost (or delivered) and still pending.</summary>
+    protected readonly record struct Delivery(bool Delivered, string? LostReason)
     {
-        Metrics.LostOne();
-        LogLost(call, reason, exception);
+        public static Delivery Done => new(true, null);
+
+        /// <summary>The receiver no longer wants the answer (not lost, not delivered).</summary>
+        public static Delivery NotWanted => new(false, null);
+
+        public static Delivery Lost(string reason) => new(false, reason);
     }
 
     /// <summary>A failure to deliver, as one short reason.</summary>
@@ -144,8 +149,7 @@ internal abstract class CallbackDispatcher<TCall> : BackgroundService where TCal
         catch (Exception e)
         {
             // Nothing may escape: one failure must not stop the loop that serves every other call.
-            Lose(call, Describe(e), e);
-            Finished();
+            Settle(call, Delivery.Lost(Describe(e)), e);
             return;
         }
         var delivery = DeliverInBackgroundAsync(call, outcome);
@@ -156,24 +160,31 @@ internal abstract class CallbackDispatcher<TCall> : BackgroundService where TCal
     private async Task DeliverInBackgroundAsync(TCall call, Outcome outcome)
     {
         await Task.Yield(); // never completes before it is tracked
+        Delivery delivery;
+        Exception? failure = null;
         try
         {
-            await DeliverAsync(call, outcome, _cancelDeliveries.Token);
+            delivery = await DeliverAsync(call, outcome, _cancelDeliveries.Token);
         }
         catch (Exception e)
         {
-            Lose(call, Describe(e), e is HttpRequestException or TimeoutRejectedException or OperationCanceledException ? null : e);
+            delivery = Delivery.Lost(Describe(e));
+            failure = e is HttpRequestException or TimeoutRejectedException or OperationCanceledException ? null : e;
         }
-        finally
-        {
-            Finished();
-        }
+        Settle(call, delivery, failure);
     }
 
-    private void Finished()
+    private void Settle(TCall call, Delivery delivery, Exception? failure)
     {
         Interlocked.Decrement(ref _pending);
         Metrics.Finished();
+        if (delivery.Delivered)
+            Metrics.Delivered();
+        else if (delivery.LostReason is { } reason)
+        {
+            Metrics.LostOne();
+            LogLost(call, reason, failure);
+        }
     }
 
     private static Outcome ShutDown(string message) =>

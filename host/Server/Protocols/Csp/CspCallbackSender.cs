@@ -21,7 +21,7 @@ internal sealed class CspCallbackSender(InvocationPipeline pipeline, IHttpClient
     private static CallbackLimits Limits(CspCallbackOptions callback) =>
         new(callback.MaxConcurrentCalls, callback.MaxPendingCalls, callback.DrainTimeout, callback.FinalDeliveryTimeout);
 
-    protected override async Task DeliverAsync(CspAsyncCall call, Outcome outcome, CancellationToken cancellationToken)
+    protected override async Task<Delivery> DeliverAsync(CspAsyncCall call, Outcome outcome, CancellationToken cancellationToken)
     {
         var response = CspOutcomeMapper.ToResponse(call.Request.Id, outcome);
         using var request = new HttpRequestMessage(HttpMethod.Post, call.CallbackUrl)
@@ -34,19 +34,15 @@ internal sealed class CspCallbackSender(InvocationPipeline pipeline, IHttpClient
         {
             using var answer = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
             if (!answer.IsSuccessStatusCode)
-            {
-                Lose(call, $"the callback URL answered HTTP {(int)answer.StatusCode}");
-                return;
-            }
+                return Delivery.Lost($"the callback URL answered HTTP {(int)answer.StatusCode}");
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or OperationCanceledException)
         {
-            Lose(call, Describe(e));
-            return;
+            return Delivery.Lost(Describe(e));
         }
-        Metrics.Delivered();
         Logger.LogDebug("CSP callback for connector {Connector} call {RequestId} delivered to {CallbackTarget} after {Attempts} attempts via {Protocol}",
             call.Invocation.ConnectorType, call.Request.RequestId, LoggableUrl.Of(call.CallbackUrl), call.Attempts, Protocol.Csp);
+        return Delivery.Done;
     }
 
     protected override void LogLost(CspAsyncCall call, string reason, Exception? exception) =>

@@ -37,7 +37,7 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         return base.StartAsync(cancellationToken);
     }
 
-    protected override async Task DeliverAsync(SpiffAsyncCall call, Core.Outcome outcome, CancellationToken cancellationToken)
+    protected override async Task<Delivery> DeliverAsync(SpiffAsyncCall call, Core.Outcome outcome, CancellationToken cancellationToken)
     {
         var envelope = outcome.Error is { } error ? SpiffEnvelope.Failure(SpiffOutcomeMapper.ToFailure(error)) : SpiffEnvelope.Success(outcome);
         using var request = new HttpRequestMessage(HttpMethod.Put, call.Callback) { Content = new ByteArrayContent(envelope) };
@@ -45,7 +45,7 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         request.Options.Set(CallOption, (call.Prepared.Invocation.ConnectorType, call.Command));
         using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
         var answer = await response.Content.ReadAsStringAsync(cancellationToken);
-        Report(call, (int)response.StatusCode, answer);
+        return Report(call, (int)response.StatusCode, answer);
     }
 
     protected override void LogLost(SpiffAsyncCall call, string reason, Exception? exception) =>
@@ -64,29 +64,25 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         return ValueTask.CompletedTask;
     }
 
-    private void Report(SpiffAsyncCall call, int status, string answer)
+    private Delivery Report(SpiffAsyncCall call, int status, string answer)
     {
         if (status is >= 200 and < 300)
         {
-            Metrics.Delivered();
             Logger.LogInformation("Callback of command {Command} (connector {Connector}) via {Protocol} delivered to {CallbackUrl}: {CallbackStatus}",
                 call.Command, call.Prepared.Invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(call.Callback), Field(answer, "status") ?? status.ToString());
-            return;
+            return Delivery.Done;
         }
         if (status is >= 500 or 408 or 429)
-        {
-            Lose(call, $"the callback URL still answered HTTP {status} after the retries");
-            return;
-        }
+            return Delivery.Lost($"the callback URL still answered HTTP {status} after the retries");
         // not_waiting_for_callback and callback_not_found: the backend is done with the task, so nothing is lost by stopping.
         var code = Field(answer, "error_code");
         if (code is "not_waiting_for_callback" or "callback_not_found")
         {
             Logger.LogInformation("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} refused with {StatusCode} {ErrorCode}; not retried",
                 call.Command, call.Prepared.Invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(call.Callback), status, code);
-            return;
+            return Delivery.NotWanted;
         }
-        Lose(call, $"the callback URL refused it with HTTP {status} {code}; not retried");
+        return Delivery.Lost($"the callback URL refused it with HTTP {status} {code}; not retried");
     }
 
     private static string? Field(string json, string name)
