@@ -7,7 +7,7 @@ namespace Switchboard.ZeebeTestGateway;
 
 /// <summary>An in-memory Zeebe gateway: jobs a test creates, handed out by long-polled ActivateJobs, with the real gateway's answers to job commands.</summary>
 /// <remarks>Follows docs/zeebe.md: a poll with nothing to hand out ends OK with no message after requestTimeout; unknown or inactive jobs are NOT_FOUND; failed jobs with retries come back after their backoff, without retries they raise an incident; an activated job whose timeout passes is handed out again.</remarks>
-public sealed class TestGateway : Gateway.GatewayBase
+public sealed partial class TestGateway : Gateway.GatewayBase
 {
     private readonly object _lock = new();
     private readonly Dictionary<long, TestJob> _jobs = [];

@@ -62,4 +62,50 @@ public sealed class ZbctlTests
         }
         server.Gateway.ActivateRequests.Should().Contain(r => r.Worker == "zbctl-test" && r.MaxJobsToActivate > 0 && r.RequestTimeout != 0);
     }
+
+    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(TestGatewayServer server, params string[] args)
+    {
+        using var zbctl = Process.Start(Start(await ZbctlAsync(), server, args))!;
+        var output = zbctl.StandardOutput.ReadToEndAsync();
+        var errors = zbctl.StandardError.ReadToEndAsync();
+        await zbctl.WaitForExitAsync();
+        return (zbctl.ExitCode, await output, await errors);
+    }
+
+    [Fact]
+    public async Task Zbctl_publishes_a_message_and_a_second_with_the_same_id_is_refused_as_already_existing()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+
+        var first = await RunAsync(server, "publish", "message", "order-received", "--correlationKey", "order-42", "--messageId", "m-1",
+            "--ttl", "1h", "--variables", """{"total":12.5}""");
+        var again = await RunAsync(server, "publish", "message", "order-received", "--correlationKey", "order-42", "--messageId", "m-1");
+
+        first.ExitCode.Should().Be(0, first.Errors);
+        var message = server.Gateway.Messages.Should().ContainSingle().Subject;
+        message.Name.Should().Be("order-received");
+        message.CorrelationKey.Should().Be("order-42");
+        message.MessageId.Should().Be("m-1");
+        message.TimeToLive.Should().Be(TimeSpan.FromHours(1));
+        message.Variables["total"]!.GetValue<double>().Should().Be(12.5);
+        again.ExitCode.Should().NotBe(0);
+        (again.Output + again.Errors).Should().Contain("AlreadyExists");
+    }
+
+    [Fact]
+    public async Task Zbctl_creates_an_instance_of_a_deployed_process_and_is_refused_one_of_an_unknown_process()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        server.Gateway.Deploy("orders");
+
+        var created = await RunAsync(server, "create", "instance", "orders", "--variables", """{"orderId":7}""");
+        var unknown = await RunAsync(server, "create", "instance", "no-such-process");
+
+        created.ExitCode.Should().Be(0, created.Errors);
+        System.Text.Json.Nodes.JsonNode.Parse(created.Output)!["bpmnProcessId"]!.GetValue<string>().Should().Be("orders");
+        var instance = server.Gateway.Instances.Should().ContainSingle().Subject;
+        instance.Variables["orderId"]!.GetValue<int>().Should().Be(7);
+        unknown.ExitCode.Should().NotBe(0);
+        (unknown.Output + unknown.Errors).Should().Contain("NotFound");
+    }
 }

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using Switchboard.Host.Protocols.Zeebe.Gateway;
+
+namespace Switchboard.ZeebeTestGateway;
+
+/// <summary>A message published to the gateway, as it kept it.</summary>
+public sealed record PublishedMessage(string Name, string CorrelationKey, string MessageId, TimeSpan TimeToLive, JsonObject Variables, DateTime PublishedAt);
+
+/// <summary>A process instance the gateway created.</summary>
+public sealed record CreatedInstance(long Key, string BpmnProcessId, int Version, JsonObject Variables);
+
+/// <summary>What inbound correlation needs from the gateway, with the real broker's answers: a message is kept for its
+/// time to live and a second one with the same id inside it is ALREADY_EXISTS; a process instance is created only of a
+/// deployed process (else NOT_FOUND).</summary>
+public sealed partial class TestGateway
+{
+    private readonly List<PublishedMessage> _messages = [];
+    private readonly List<CreatedInstance> _instances = [];
+    private readonly HashSet<string> _processes = new(StringComparer.Ordinal);
+
+    /// <summary>Makes <paramref name="bpmnProcessId"/> a deployed process that instances can be created of.</summary>
+    public void Deploy(string bpmnProcessId)
+    {
+        lock (_lock)
+            _processes.Add(bpmnProcessId);
+    }
+
+    /// <summary>Every message published, oldest first.</summary>
+    public IReadOnlyList<PublishedMessage> Messages
+    {
+        get { lock (_lock) return [.. _messages]; }
+    }
+
+    /// <summary>Every process instance created, oldest first.</summary>
+    public IReadOnlyList<CreatedInstance> Instances
+    {
+        get { lock (_lock) return [.. _instances]; }
+    }
+
+    public override Task<PublishMessageResponse> PublishMessage(PublishMessageRequest request, ServerCallContext context)
+    {
+        Authorize(context);
+        if (string.IsNullOrEmpty(request.Name))
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "Expected to publish a message with a name, but the name is empty"));
+        var variables = Variables(request.Variables);
+        lock (_lock)
+        {
+            var now = DateTime.UtcNow;
+            if (request.MessageId.Length > 0 && _messages.Any(m => m.MessageId == request.MessageId && m.Name == request.Name && m.PublishedAt + m.TimeToLive > now))
+                throw new RpcException(new Status(StatusCode.AlreadyExists,
+                    $"Expected to publish a new message with id '{request.MessageId}', but a message with that id was already published"));
+            _messages.Add(new PublishedMessage(request.Name, request.CorrelationKey, request.MessageId, TimeSpan.FromMilliseconds(request.TimeToLive), variables, now));
+            Pulse();
+            return Task.FromResult(new PublishMessageResponse { Key = _nextKey++ });
+        }
+    }
+
+    public override Task<CreateProcessInstanceResponse> CreateProcessInstance(CreateProcessInstanceRequest request, ServerCallContext context)
+    {
+        Authorize(context);
+        var variables = Variables(request.Variables);
+        lock (_lock)
+        {
+            if (!_processes.Contains(request.BpmnProcessId))
+                throw new RpcException(new Status(StatusCode.NotFound,
+                    $"Expected to find process definition with process ID '{request.BpmnProcessId}', but none found"));
+            var instance = new CreatedInstance(_nextKey++, request.BpmnProcessId, 1, variables);
+            _instances.Add(instance);
+            Pulse();
+            return Task.FromResult(new CreateProcessInstanceResponse { BpmnProcessId = instance.BpmnProcessId, Version = 1, ProcessInstanceKey = instance.Key, ProcessDefinitionKey = 4503599627370497 });
+        }
+    }
+
+    private static JsonObject Variables(string text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return [];
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject
+                ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "Expected variables to be a JSON object"));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "Expected variables to be valid JSON: " + e.Message));
+        }
+    }
+}
