@@ -1,14 +1,15 @@
 namespace Switchboard.Abstractions.Inbound;
 
-/// <summary>Marks a class as an inbound connector: one that turns outside events into process messages.</summary>
-/// <remarks>The class implements <see cref="IPollingInboundConnector"/> or <see cref="IWebhookInboundConnector"/>.</remarks>
+/// <summary>Marks a class as an inbound connector: one that turns outside events into process messages or new process instances.</summary>
+/// <remarks>The class implements <see cref="IWebhookConnector{TProperties}"/>; the host creates it (with a public
+/// parameterless constructor or one taking <see cref="IPluginContext"/>) for the activations that name its type.</remarks>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class InboundConnectorAttribute : Attribute
 {
     /// <summary>Declares an inbound connector with its stable type string.</summary>
     public InboundConnectorAttribute(string type) => Type = type;
 
-    /// <summary>Stable type string, e.g. <c>io.switchboard:webhook:1</c>.</summary>
+    /// <summary>Stable type string, the <c>inbound.type</c> of the BPMN elements it serves, e.g. <c>io.camunda:webhook:1</c>.</summary>
     public string Type { get; }
 
     /// <summary>Display name.</summary>
@@ -19,7 +20,4 @@ public sealed class InboundConnectorAttribute : Attribute
 
     /// <summary>Version of the connector's contract.</summary>
     public int Version { get; set; } = 1;
-
-    /// <summary>Seconds between two polls of a polling connector.</summary>
-    public int CycleSeconds { get; set; } = 60;
 }

@@ -15,7 +15,7 @@ namespace Switchboard.Core.Describing;
 internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer, IPluginContext plugin, TimeSpan defaultTimeout)
 {
     public IReadOnlyList<ConnectorDefinition> Connectors { get; private set; } = [];
-    public IReadOnlyList<InboundConnectorMetadata> Inbound { get; private set; } = [];
+    public IReadOnlyList<InboundDefinition> Inbound { get; private set; } = [];
     public IReadOnlyList<IPluginLifecycle> Lifecycles { get; private set; } = [];
 
     public void Describe(Assembly assembly)
@@ -31,7 +31,7 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         }
 
         var connectors = new List<ConnectorDefinition>();
-        var inbound = new List<InboundConnectorMetadata>();
+        var inbound = new List<InboundDefinition>();
         var lifecycles = new List<IPluginLifecycle>();
         foreach (var type in types.Where(t => t is { IsClass: true, IsAbstract: false }))
         {
@@ -152,13 +152,20 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         return command;
     }
 
-    private InboundConnectorMetadata DescribeInbound(Type type, InboundConnectorAttribute attribute)
+    private InboundDefinition DescribeInbound(Type type, InboundConnectorAttribute attribute)
     {
-        var kind = typeof(IWebhookInboundConnector).IsAssignableFrom(type) ? InboundKind.Webhook
-            : typeof(IPollingInboundConnector).IsAssignableFrom(type) ? InboundKind.Polling
-            : throw new PluginLoadException($"{type.FullName}: an inbound connector implements IPollingInboundConnector or IWebhookInboundConnector");
-        return new InboundConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
-            attribute.Version, kind, TimeSpan.FromSeconds(Math.Max(1, attribute.CycleSeconds)), plugin.PluginName);
+        if (string.IsNullOrWhiteSpace(attribute.Type))
+            throw new PluginLoadException($"{type.FullName}: [InboundConnector] needs a non-empty type");
+        var webhook = type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IWebhookConnector<>))
+            ?? throw new PluginLoadException($"{type.FullName}: an inbound connector implements IWebhookConnector<TProperties>");
+        var propertiesType = webhook.GetGenericArguments()[0];
+        var properties = models.For(propertiesType).Object
+            ?? throw new PluginLoadException($"{type.FullName}: the properties type {propertiesType.Name} must be a class with properties");
+        if (type.GetConstructor([typeof(IPluginContext)]) is null && type.GetConstructor(Type.EmptyTypes) is null)
+            throw new PluginLoadException($"{type.FullName}: needs a public parameterless constructor or one taking IPluginContext");
+        var metadata = new InboundConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
+            attribute.Version, InboundKind.Webhook, plugin.PluginName, Parameters(properties, 0));
+        return new InboundDefinition(metadata, type, propertiesType, properties, () => Create(type));
     }
 
     private IReadOnlyList<ParameterMetadata> Parameters(ObjectModel model, int depth) =>

@@ -3,16 +3,23 @@ namespace Switchboard.Core.Metadata;
 /// <summary>How an inbound connector receives events.</summary>
 public enum InboundKind
 {
-    Polling,
+    /// <summary>Each HTTP request to the activation's path is one event.</summary>
     Webhook,
 }
 
-/// <summary>An inbound connector declared by a plugin, kept for the inbound adapter.</summary>
+/// <summary>An inbound connector declared by a plugin: what every listing and template shows of it.</summary>
+/// <param name="Type">The <c>inbound.type</c> it serves.</param>
+/// <param name="Name">Display name.</param>
+/// <param name="Description">One sentence on what it does.</param>
+/// <param name="Version">Version of its contract.</param>
+/// <param name="Kind">How it receives events.</param>
+/// <param name="PluginName">The plugin that declares it.</param>
+/// <param name="Properties">The activation properties it reads (the element's <c>zeebe:properties</c>).</param>
 public sealed record InboundConnectorMetadata(
     string Type,
     string Name,
     string? Description,
     int Version,
     InboundKind Kind,
-    TimeSpan Cycle,
-    string PluginName);
+    string PluginName,
+    IReadOnlyList<ParameterMetadata> Properties);

@@ -1,4 +1,5 @@
 using Switchboard.Core.Metadata;
+using Switchboard.Core.Describing;
 using Switchboard.Host.Connectors;
 
 namespace Switchboard.Host.Catalog;
@@ -8,15 +9,18 @@ namespace Switchboard.Host.Catalog;
 public sealed class ConnectorIndex
 {
     private readonly IReadOnlyDictionary<string, IndexEntry> _entries;
+    private readonly IReadOnlyDictionary<string, InboundEntry> _inbound;
 
-    internal ConnectorIndex(IReadOnlyDictionary<string, IndexEntry> entries, long version)
+    internal ConnectorIndex(IReadOnlyDictionary<string, IndexEntry> entries, IReadOnlyDictionary<string, InboundEntry> inbound, long version)
     {
         _entries = entries;
+        _inbound = inbound;
+        InboundConnectors = inbound.Values.Select(e => e.Definition.Metadata).OrderBy(m => m.Type, StringComparer.Ordinal).ToList();
         Version = version;
         Connectors = entries.Values.Select(e => e.Connector.Metadata).OrderBy(m => m.Type, StringComparer.Ordinal).ToList();
     }
 
-    internal static ConnectorIndex Empty { get; } = new(new Dictionary<string, IndexEntry>(), 0);
+    internal static ConnectorIndex Empty { get; } = new(new Dictionary<string, IndexEntry>(), new Dictionary<string, InboundEntry>(), 0);
 
     /// <summary>Counts the catalog's changes: a later snapshot has a higher version.</summary>
     public long Version { get; }
@@ -30,7 +34,12 @@ public sealed class ConnectorIndex
     /// <summary>A served connector's metadata by type.</summary>
     public ConnectorMetadata? Find(string type) => _entries.TryGetValue(type, out var entry) ? entry.Connector.Metadata : null;
 
+    /// <summary>The inbound connectors served, ordered by type.</summary>
+    public IReadOnlyList<InboundConnectorMetadata> InboundConnectors { get; }
+
     internal bool TryGet(string type, out IndexEntry entry) => _entries.TryGetValue(type, out entry!);
+
+    internal bool TryGetInbound(string type, out InboundEntry entry) => _inbound.TryGetValue(type, out entry!);
 
     /// <summary>What changed from <paramref name="before"/> to this snapshot, or null when no connector was added, removed or replaced.</summary>
     internal CatalogChange? ChangeFrom(ConnectorIndex before, string plugin)
@@ -45,3 +54,6 @@ public sealed class ConnectorIndex
 
 /// <summary>One served connector and the generation it belongs to.</summary>
 internal sealed record IndexEntry(PluginGeneration Generation, LoadedConnector Connector);
+
+/// <summary>One served inbound connector and the generation it belongs to.</summary>
+internal sealed record InboundEntry(PluginGeneration Generation, InboundDefinition Definition);

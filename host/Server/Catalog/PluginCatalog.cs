@@ -62,15 +62,8 @@ public sealed class PluginCatalog : IAsyncDisposable
     /// <summary>The connectors served now, ordered by type.</summary>
     public IReadOnlyList<ConnectorMetadata> Connectors => _index.Connectors;
 
-    /// <summary>The inbound connectors declared by loaded plugins.</summary>
-    public IReadOnlyList<InboundConnectorMetadata> InboundConnectors
-    {
-        get
-        {
-            lock (_stateLock)
-                return _plugins.Values.Where(s => s.Current is not null).SelectMany(s => s.Current!.Inbound).ToList();
-        }
-    }
+    /// <summary>The inbound connectors served now, ordered by type.</summary>
+    public IReadOnlyList<InboundConnectorMetadata> InboundConnectors => _index.InboundConnectors;
 
     /// <summary>Finds a served connector's metadata by type.</summary>
     public ConnectorMetadata? Find(string type) => _index.Find(type);
@@ -153,6 +146,20 @@ public sealed class PluginCatalog : IAsyncDisposable
             if (entry.Generation.TryEnter())
                 return new ConnectorLease(entry.Generation, entry.Connector);
             Thread.Yield(); // retired between reading the index and entering: the index already points at its successor
+        }
+        return null;
+    }
+
+    /// <summary>Takes a lease on a served inbound connector's generation; null when no loaded plugin serves <paramref name="type"/>.</summary>
+    internal InboundLease? AcquireInbound(string type)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if (!_index.TryGetInbound(type, out var entry))
+                return null;
+            if (entry.Generation.TryEnter())
+                return new InboundLease(entry.Generation, entry.Definition);
+            Thread.Yield();
         }
         return null;
     }
@@ -255,6 +262,9 @@ public sealed class PluginCatalog : IAsyncDisposable
         foreach (var connector in generation.Connectors)
             if (_index.TryGet(connector.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
                 throw new PluginLoadException($"connector type '{connector.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
+        foreach (var definition in generation.Inbound)
+            if (_index.TryGetInbound(definition.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
+                throw new PluginLoadException($"inbound connector type '{definition.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
     }
 
     private void Track(Task unload)
@@ -321,12 +331,17 @@ public sealed class PluginCatalog : IAsyncDisposable
     {
         var before = _index;
         var entries = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
+        var inbound = new Dictionary<string, InboundEntry>(StringComparer.Ordinal);
         lock (_stateLock)
             foreach (var slot in _plugins.Values)
                 if (slot.Current is { } generation)
+                {
                     foreach (var connector in generation.Connectors)
                         entries[connector.Metadata.Type] = new IndexEntry(generation, connector);
-        _index = new ConnectorIndex(entries, before.Version + 1);
+                    foreach (var definition in generation.Inbound)
+                        inbound[definition.Metadata.Type] = new InboundEntry(generation, definition);
+                }
+        _index = new ConnectorIndex(entries, inbound, before.Version + 1);
         return before;
     }
 

@@ -48,7 +48,7 @@ internal sealed class PluginGeneration
     public TypeModels Models { get; private set; }
     public OutputWriter Writer { get; private set; }
     public IReadOnlyList<LoadedConnector> Connectors { get; set; } = [];
-    public IReadOnlyList<InboundConnectorMetadata> Inbound { get; set; } = [];
+    public IReadOnlyList<InboundDefinition> Inbound { get; set; } = [];
     public IReadOnlyList<IPluginLifecycle> Lifecycles { get; set; } = [];
     public PluginState State { get; set; } = PluginState.Loading;
     public string? Reason { get; set; }
@@ -97,6 +97,7 @@ internal sealed class PluginGeneration
     public void Release()
     {
         Connectors = [];
+        Inbound = [];
         Lifecycles = [];
         Models = null!;
         Writer = null!;

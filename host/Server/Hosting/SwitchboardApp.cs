@@ -1,6 +1,7 @@
 using Switchboard.Host.Logging;
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;
+using Switchboard.Host.Protocols.Inbound;
 using Switchboard.Host.Protocols.Zeebe;
 
 namespace Switchboard.Host.Hosting;
@@ -11,7 +12,7 @@ public static class SwitchboardApp
     /// <summary>Creates the application from command-line arguments (<c>--plugins</c>, <c>--urls</c>, any configuration key).</summary>
     /// <param name="args">The command line.</param>
     /// <param name="logOutput">Where log lines go instead of the console (tests read the host's real log lines there).</param>
-    /// <param name="protocols">Adds the protocols to serve; all three (CSP, Spiff, Zeebe) when null.</param>
+    /// <param name="protocols">Adds the protocols to serve; all of them (CSP, Spiff, Zeebe, inbound) when null.</param>
     public static WebApplication Create(string[] args, TextWriter? logOutput = null, Action<ISwitchboardBuilder>? protocols = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -27,7 +28,7 @@ public static class SwitchboardApp
         });
         var switchboard = builder.Services.AddSwitchboard(builder.Configuration);
         if (protocols is null)
-            switchboard.AddCsp().AddSpiff().AddZeebe();
+            switchboard.AddCsp().AddSpiff().AddZeebe().AddInbound();
         else
             protocols(switchboard);
 

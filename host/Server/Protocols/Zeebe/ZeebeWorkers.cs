@@ -22,6 +22,9 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
     private IDisposable? _subscription;
     private GrpcChannel? _channel;
     private Gateway.Gateway.GatewayClient? _gateway;
+
+    /// <summary>The gateway client once the adapter is on (null when no gateway is configured); inbound correlation publishes through it.</summary>
+    internal Gateway.Gateway.GatewayClient? Client => _gateway;
     private JobHandler? _handler;
     private OAuthTokenSource? _tokens;
     private Action? _tokenRefused;

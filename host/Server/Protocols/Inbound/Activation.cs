@@ -1,0 +1,22 @@
+namespace Switchboard.Host.Protocols.Inbound;
+
+/// <summary>One inbound element to serve: which connector, its properties, and how its events correlate — the
+/// element's <c>zeebe:properties</c> with Camunda's names, and its message name or process id.</summary>
+internal sealed record Activation(
+    string Id,
+    string ConnectorType,
+    string Context,
+    IReadOnlyDictionary<string, string> Properties,
+    string? MessageName,
+    string? BpmnProcessId,
+    string? ActivationCondition,
+    string? CorrelationKeyExpression,
+    string? MessageIdExpression,
+    TimeSpan MessageTtl,
+    string? ResultVariable,
+    string? ResultExpression,
+    bool ConsumeUnmatchedEvents)
+{
+    /// <summary>Camunda's default time to live of a published message.</summary>
+    public static readonly TimeSpan DefaultMessageTtl = TimeSpan.FromHours(1);
+}

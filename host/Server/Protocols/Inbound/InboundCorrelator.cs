@@ -1,0 +1,139 @@
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using Switchboard.Feel;
+using Switchboard.Host.Protocols.Zeebe;
+using Switchboard.Host.Protocols.Zeebe.Gateway;
+
+namespace Switchboard.Host.Protocols.Inbound;
+
+/// <summary>What correlating one event came to, with the HTTP status a webhook answers it with.</summary>
+internal sealed record Correlation(string Status, int HttpStatus, string Message, long? Key = null)
+{
+    public bool Succeeded => HttpStatus is >= 200 and < 300;
+}
+
+/// <summary>Correlates an inbound event as Camunda's connector runtime does: the activation condition, then a new
+/// process instance (plain start event) or a published message (name, correlation key and message id from FEEL,
+/// time to live), with the variables from <c>resultVariable</c> and <c>resultExpression</c>.</summary>
+internal sealed class InboundCorrelator(IServiceProvider services)
+{
+    private readonly FeelEngine _feel = FeelEngine.Default;
+
+    /// <summary>Correlates <paramref name="event"/>, which FEEL sees under <paramref name="eventName"/> (<c>request</c> for a webhook).</summary>
+    public async Task<Correlation> CorrelateAsync(Activation activation, string eventName, JsonObject @event, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CorrelateOrThrowAsync(activation, eventName, @event, cancellationToken);
+        }
+        catch (ExpressionException e)
+        {
+            return new Correlation("failed", 422, e.Message);
+        }
+    }
+
+    private async Task<Correlation> CorrelateOrThrowAsync(Activation activation, string eventName, JsonObject @event, CancellationToken cancellationToken)
+    {
+        var scope = new JsonObject { [eventName] = @event.DeepClone() };
+        if (activation.ActivationCondition is { } condition && !IsTrue(Evaluate("activationCondition", condition, scope).Value))
+            return activation.ConsumeUnmatchedEvents
+                ? new Correlation("consumed", 200, "the activation condition is not met; the event was consumed (consumeUnmatchedEvents)")
+                : new Correlation("unmatched", 422, "the activation condition is not met");
+
+        var variables = new JsonObject();
+        if (activation.ResultVariable is { } resultVariable)
+            variables[resultVariable] = @event.DeepClone();
+        if (activation.ResultExpression is { } resultExpression)
+        {
+            switch (Evaluate("resultExpression", resultExpression, scope).Value)
+            {
+                case JsonObject mapped:
+                    foreach (var (key, value) in mapped)
+                        variables[key] = value?.DeepClone();
+                    break;
+                case null:
+                    break;
+                default:
+                    return new Correlation("failed", 422, "resultExpression must give a context (an object of variables)");
+            }
+        }
+
+        if (services.GetService<ZeebeWorkers>()?.Client is not { } gateway)
+            return new Correlation("failed", 503, "the Zeebe adapter is off: set ZEEBE_GRPC_ADDRESS or Switchboard:Zeebe:Address");
+        try
+        {
+            if (activation.BpmnProcessId is { } processId)
+            {
+                var created = await gateway.CreateProcessInstanceAsync(
+                    new CreateProcessInstanceRequest { BpmnProcessId = processId, Version = -1, Variables = variables.ToJsonString() },
+                    cancellationToken: cancellationToken);
+                return new Correlation("created", 200, $"process instance {created.ProcessInstanceKey} of {processId} created", created.ProcessInstanceKey);
+            }
+
+            // A message start event needs no key; every other message element does.
+            var correlationKey = "";
+            if (activation.CorrelationKeyExpression is { } keyExpression)
+            {
+                if (Text(Evaluate("correlationKeyExpression", keyExpression, scope).Value) is not { } key)
+                    return new Correlation("failed", 422, "correlationKeyExpression gave no value for this event");
+                correlationKey = key;
+            }
+            var messageId = Guid.NewGuid().ToString();
+            if (activation.MessageIdExpression is { } idExpression)
+            {
+                if (Text(Evaluate("messageIdExpression", idExpression, scope).Value) is not { } id)
+                    return new Correlation("failed", 422, "messageIdExpression gave no value for this event");
+                messageId = id;
+            }
+            var published = await gateway.PublishMessageAsync(new PublishMessageRequest
+            {
+                Name = activation.MessageName!,
+                CorrelationKey = correlationKey,
+                MessageId = messageId,
+                TimeToLive = (long)activation.MessageTtl.TotalMilliseconds,
+                Variables = variables.ToJsonString(),
+            }, cancellationToken: cancellationToken);
+            return new Correlation("published", 200, $"message {activation.MessageName} published with correlation key '{correlationKey}'", published.Key);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
+        {
+            // The same message id inside its time to live: this event was correlated before. Not a failure, never retried.
+            return new Correlation("already correlated", 409, "a message with this id was already correlated");
+        }
+        catch (RpcException e)
+        {
+            var status = e.StatusCode switch
+            {
+                StatusCode.InvalidArgument => 400,
+                StatusCode.NotFound => 404,
+                StatusCode.ResourceExhausted => 429,
+                StatusCode.Unavailable or StatusCode.DeadlineExceeded => 503,
+                _ => 500,
+            };
+            return new Correlation("failed", status, $"the gateway answered {e.StatusCode}: {e.Status.Detail}");
+        }
+    }
+
+    private FeelResult Evaluate(string property, string expression, JsonObject scope)
+    {
+        try
+        {
+            return _feel.EvaluateHeader(expression, scope);
+        }
+        catch (FeelException e)
+        {
+            throw new ExpressionException($"{property} is not valid FEEL: {e.Message}");
+        }
+    }
+
+    private sealed class ExpressionException(string message) : Exception(message);
+
+    private static bool IsTrue(JsonNode? value) => value is JsonValue v && v.TryGetValue<bool>(out var flag) && flag;
+
+    private static string? Text(JsonNode? value) => value switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var text) => text,
+        _ => value.ToJsonString(),
+    };
+}

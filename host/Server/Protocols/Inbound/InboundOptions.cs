@@ -1,0 +1,18 @@
+namespace Switchboard.Host.Protocols.Inbound;
+
+/// <summary>Settings of the inbound adapter (configuration section <c>Switchboard:Inbound</c>).</summary>
+public sealed class InboundOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string Section = "Switchboard:Inbound";
+
+    /// <summary>Activations declared in configuration, by id: <c>Activations:&lt;id&gt;:&lt;property&gt;</c> with the
+    /// element's property names (<c>inbound.type</c>, <c>inbound.context</c>, <c>correlationKeyExpression</c>, ...) plus
+    /// <c>messageName</c> or <c>bpmnProcessId</c>.</summary>
+    public Dictionary<string, Dictionary<string, string>> Activations { get; set; } = [];
+
+    /// <summary>The largest webhook request body accepted, in bytes.</summary>
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    internal IReadOnlyList<Activation> Parsed { get; set; } = [];
+}

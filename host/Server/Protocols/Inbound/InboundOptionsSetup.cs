@@ -1,0 +1,61 @@
+using System.Xml;
+using Microsoft.Extensions.Options;
+
+namespace Switchboard.Host.Protocols.Inbound;
+
+/// <summary>Reads the configured activations and validates them at start, each problem naming its setting.</summary>
+internal sealed class InboundOptionsSetup : IPostConfigureOptions<InboundOptions>, IValidateOptions<InboundOptions>
+{
+    private const string Prefix = InboundOptions.Section + ":Activations:";
+    private readonly List<string> _problems = [];
+
+    public void PostConfigure(string? name, InboundOptions options)
+    {
+        _problems.Clear();
+        var activations = new List<Activation>();
+        foreach (var (id, raw) in options.Activations.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            var properties = new Dictionary<string, string>(raw, StringComparer.Ordinal);
+            string? Get(string key) => properties.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+            var type = Get("inbound.type");
+            if (type is null)
+            {
+                _problems.Add($"{Prefix}{id}:inbound.type is required: the inbound connector type, e.g. io.camunda:webhook:1");
+                continue;
+            }
+            var messageName = Get("messageName");
+            var processId = Get("bpmnProcessId");
+            if ((messageName is null) == (processId is null))
+                _problems.Add($"{Prefix}{id} needs exactly one of messageName (a message element) or bpmnProcessId (a plain start event)");
+            var ttl = Activation.DefaultMessageTtl;
+            if (Get("messageTtl") is { } ttlText)
+            {
+                try
+                {
+                    ttl = XmlConvert.ToTimeSpan(ttlText);
+                }
+                catch (FormatException)
+                {
+                    _problems.Add($"{Prefix}{id}:messageTtl must be an ISO 8601 duration such as PT1H, not '{ttlText}'");
+                }
+            }
+            var consume = Get("consumeUnmatchedEvents");
+            if (consume is not null && !bool.TryParse(consume, out _))
+                _problems.Add($"{Prefix}{id}:consumeUnmatchedEvents must be true or false, not '{consume}'");
+            activations.Add(new Activation(id, type, Get("inbound.context") ?? id, properties, messageName, processId,
+                Get("activationCondition"), Get("correlationKeyExpression"), Get("messageIdExpression"), ttl,
+                Get("resultVariable"), Get("resultExpression"), consume is not null && bool.TryParse(consume, out var c) && c));
+        }
+        foreach (var duplicate in activations.GroupBy(a => a.Context, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+            _problems.Add($"{Prefix}: activations {string.Join(", ", duplicate.Select(a => a.Id))} share the webhook path /inbound/{duplicate.Key}");
+        options.Parsed = activations;
+    }
+
+    public ValidateOptionsResult Validate(string? name, InboundOptions options)
+    {
+        var problems = new List<string>(_problems);
+        if (options.MaxBodyBytes < 1024)
+            problems.Add($"{InboundOptions.Section}:MaxBodyBytes must be at least 1024, not {options.MaxBodyBytes}");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

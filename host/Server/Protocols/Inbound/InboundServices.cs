@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+using Switchboard.Host.Hosting;
+
+namespace Switchboard.Host.Protocols.Inbound;
+
+/// <summary>Registers the inbound adapter: configured activations (validated at start), correlation and the webhook route.</summary>
+public static class InboundServices
+{
+    /// <summary>Adds inbound connectors: activations from <c>Switchboard:Inbound:Activations</c>, served at
+    /// <c>/inbound/{context}</c> and correlated through the Zeebe adapter's gateway connection.</summary>
+    public static ISwitchboardBuilder AddInbound(this ISwitchboardBuilder builder)
+    {
+        builder.Services.AddOptions<InboundOptions>().Bind(builder.Configuration.GetSection(InboundOptions.Section)).ValidateOnStart();
+        builder.Services.ConfigureOptions<InboundOptionsSetup>();
+        builder.Services.AddSingleton<InboundCorrelator>();
+        builder.Services.AddSingleton<WebhookHandler>();
+        builder.Services.AddSingleton(new ProtocolRoutes("inbound", app =>
+            app.MapMethods("/inbound/{context}", ["GET", "POST", "PUT", "PATCH", "DELETE"],
+                (HttpContext http, string context, WebhookHandler handler) => handler.HandleAsync(http, context))));
+        return builder;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Switchboard.Abstractions;
+using Switchboard.Abstractions.Inbound;
+using Switchboard.Core.Binding;
+using Switchboard.Core.Describing;
+using Switchboard.Core.Invoking;
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Logging;
+
+namespace Switchboard.Host.Protocols.Inbound;
+
+/// <summary>Serves <c>/inbound/{context}</c>: finds the activation listening there, lets its connector (from the
+/// plugin generation serving it now) check the request, correlates it and answers with the outcome's status.</summary>
+/// <remarks>Every request holds a lease on the generation it runs on, as an outbound call does, so a reload never
+/// breaks a request in flight and the old generation unloads once its requests are done.</remarks>
+internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator correlator, IOptions<InboundOptions> options, CatalogOptions catalogOptions,
+    ILoggerFactory loggers)
+{
+    private readonly ILogger _logger = loggers.CreateLogger<WebhookHandler>();
+    private readonly Dictionary<string, Activation> _byContext =
+        options.Value.Parsed.ToDictionary(a => a.Context, StringComparer.OrdinalIgnoreCase);
+
+    public async Task HandleAsync(HttpContext http, string context)
+    {
+        try
+        {
+            await HandleOrThrowAsync(http, context);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
+        {
+            // A bug of ours still gets a JSON answer; its details stay in the log.
+            _logger.LogError(e, "Inbound request on {Context} failed inside the adapter via {Protocol}", LogValueSanitizer.Escape(context, 200), "Webhook");
+            await AnswerAsync(http, 500, new JsonObject { ["message"] = "the request could not be processed" });
+        }
+    }
+
+    private async Task HandleOrThrowAsync(HttpContext http, string context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (!_byContext.TryGetValue(context, out var activation))
+        {
+            await AnswerAsync(http, 404, new JsonObject { ["message"] = $"no activation listens on /inbound/{LogValueSanitizer.Escape(context, 200)}" });
+            return;
+        }
+        using var lease = catalog.AcquireInbound(activation.ConnectorType);
+        if (lease is null)
+        {
+            await AnswerAsync(http, 503, new JsonObject { ["message"] = $"no loaded plugin serves the inbound connector type '{activation.ConnectorType}'" });
+            Log(activation, 503, "connector not loaded", started);
+            return;
+        }
+        var read = await RequestBody.ReadAsync(http, options.Value.MaxBodyBytes, http.RequestAborted);
+        if (read.Body is not { } body)
+        {
+            await AnswerAsync(http, read.Status, new JsonObject { ["message"] = read.Problem, ["errorCode"] = read.ErrorCode });
+            return;
+        }
+
+        var request = new WebhookRequest
+        {
+            Method = http.Request.Method.ToUpperInvariant(),
+            Headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            Query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+            Body = body,
+        };
+        var (decision, problem) = await DecideAsync(activation, lease, request, http.RequestAborted);
+        if (problem is not null)
+        {
+            await AnswerAsync(http, problem.Value.Status, new JsonObject { ["message"] = problem.Value.Message });
+            Log(activation, problem.Value.Status, problem.Value.Message, started);
+            return;
+        }
+        switch (decision!.Decision)
+        {
+            case WebhookDecision.Reject:
+                await AnswerAsync(http, decision.StatusCode, new JsonObject { ["message"] = decision.Message });
+                Log(activation, decision.StatusCode, "refused by the connector: " + decision.Message, started);
+                return;
+            case WebhookDecision.Respond:
+                await AnswerAsync(http, decision.StatusCode, lease.Generation.Writer.Write(decision.Body));
+                Log(activation, decision.StatusCode, "answered by the connector", started);
+                return;
+        }
+
+        var correlation = await correlator.CorrelateAsync(activation, "request", Event(request), http.RequestAborted);
+        await AnswerAsync(http, correlation.HttpStatus, new JsonObject
+        {
+            ["status"] = correlation.Status,
+            ["message"] = correlation.Message,
+            ["key"] = correlation.Key?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        Log(activation, correlation.HttpStatus, correlation.Message, started);
+    }
+
+    /// <summary>Binds the activation's properties and runs the connector's check inside its plugin's load context.</summary>
+    private async Task<(WebhookResult? Decision, (int Status, string Message)? Problem)> DecideAsync(Activation activation, InboundLease lease,
+        WebhookRequest request, CancellationToken aborted)
+    {
+        var definition = lease.Definition;
+        var generation = lease.Generation;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        timeout.CancelAfter(catalogOptions.DefaultTimeout);
+        object? instance = null;
+        var masker = new SecretMasker([]);
+        try
+        {
+            using (generation.Context!.EnterContextualReflection())
+            {
+                var errors = new List<FieldError>();
+                var secrets = new HashSet<string>(StringComparer.Ordinal);
+                var properties = InputBinder.Bind(ActivationProperties.ToJson(activation.Properties, definition.Properties), definition.Properties, errors, secrets);
+                InputValidator.Validate(properties, definition.Properties, errors);
+                masker = new SecretMasker(secrets);
+                if (errors.Count > 0)
+                    return (null, (500, masker.Apply($"activation '{activation.Id}' is misconfigured: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")))));
+                instance = definition.Create();
+                var context = new InboundContext(activation.Id, new MaskingLogger(loggers.CreateLogger("Plugin." + generation.PluginName), masker),
+                    timeout.Token, generation.PluginContext);
+                var handle = typeof(IWebhookConnector<>).MakeGenericType(definition.PropertiesType).GetMethod(nameof(IWebhookConnector<object>.HandleAsync))!;
+                Task<WebhookResult> running;
+                try
+                {
+                    running = (Task<WebhookResult>)handle.Invoke(instance, [properties, request, context])!;
+                }
+                catch (TargetInvocationException e) when (e.InnerException is not null)
+                {
+                    ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                    throw;
+                }
+                return (await running.WaitAsync(timeout.Token), null);
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            return (null, (504, $"the connector did not answer within {catalogOptions.DefaultTimeout.TotalSeconds:0.###} s"));
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Inbound activation {Activation} ({Connector}) failed in the connector via {Protocol}", activation.Id, activation.ConnectorType, "Webhook");
+            return (null, (500, masker.Apply($"the connector failed: {e.GetType().Name}: {e.Message}")));
+        }
+        finally
+        {
+            if (instance is not null)
+                await ConnectorInstances.DisposeAsync(instance);
+        }
+    }
+
+    /// <summary>The event FEEL sees as <c>request</c>: the body (JSON when it is JSON, else text), headers and query parameters.</summary>
+    private static JsonObject Event(WebhookRequest request)
+    {
+        JsonNode? body = null;
+        if (!request.Body.IsEmpty)
+        {
+            try
+            {
+                body = JsonNode.Parse(request.Body.Span);
+            }
+            catch (JsonException)
+            {
+                body = JsonValue.Create(Encoding.UTF8.GetString(request.Body.Span));
+            }
+        }
+        return new JsonObject
+        {
+            ["body"] = body,
+            ["headers"] = new JsonObject(request.Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))),
+            ["params"] = new JsonObject(request.Query.Select(q => KeyValuePair.Create(q.Key, (JsonNode?)q.Value))),
+        };
+    }
+
+    private void Log(Activation activation, int status, string outcome, long started) =>
+        _logger.Log(status >= 500 ? LogLevel.Warning : LogLevel.Information,
+            "Inbound activation {Activation} ({Connector}) via {Protocol} answered {StatusCode} in {ElapsedMs} ms: {Outcome}",
+            activation.Id, activation.ConnectorType, "Webhook", status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2), outcome);
+
+    private static Task AnswerAsync(HttpContext http, int status, JsonNode? body)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        return http.Response.WriteAsync(body?.ToJsonString() ?? "null");
+    }
+}

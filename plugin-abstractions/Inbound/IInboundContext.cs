@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Abstractions.Inbound;
+
+/// <summary>What an inbound connector receives with each event of one activation.</summary>
+public interface IInboundContext
+{
+    /// <summary>The activation the event belongs to (its id in configuration, or the BPMN element it came from).</summary>
+    string ActivationId { get; }
+
+    /// <summary>Logger of the plugin; the activation's secret properties are masked.</summary>
+    ILogger Logger { get; }
+
+    /// <summary>Signalled when the caller goes away, the call times out or the host stops.</summary>
+    CancellationToken CancellationToken { get; }
+
+    /// <summary>The plugin's configuration section (<c>Plugins:&lt;PluginName&gt;</c>).</summary>
+    IConfiguration Configuration { get; }
+
+    /// <summary>The plugin's own folder.</summary>
+    string PluginDirectory { get; }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Inbound;
+
+/// <summary>Camunda's webhook connector served at <c>/inbound/{context}</c> for activations declared in configuration:
+/// an HTTP request in, a process instance created or a message published on the gateway, with the FEEL-computed key,
+/// id and variables; and the answers Camunda's runtime gives for every other outcome.</summary>
+public sealed class WebhookInboundTests : IAsyncLifetime
+{
+    private const string Webhook = "io.camunda:webhook:1";
+    private const string Secret = "hmac-s3cret";
+    private readonly PluginSandbox _sandbox = new();
+    private TestGatewayServer _gateway = null!;
+    private RunningHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await TestGatewayServer.StartAsync();
+        _gateway.Gateway.Deploy("orders");
+        _sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        _host = await RunningHost.StartAsync(_sandbox.Directory,
+        [
+            "Switchboard:Zeebe:Address=" + _gateway.Address,
+            .. Activation("start", ("inbound.context", "new-order"), ("bpmnProcessId", "orders"), ("resultVariable", "order")),
+            .. Activation("payment", ("inbound.context", "payment"), ("inbound.method", "post"), ("messageName", "payment-received"),
+                ("correlationKeyExpression", "=request.body.orderId"), ("messageIdExpression", "=request.body.paymentId"),
+                ("messageTtl", "PT10M"), ("resultExpression", "={amount: request.body.amount, currency: get value(request.headers, \"x-currency\")}")),
+            .. Activation("large", ("inbound.context", "large"), ("messageName", "large-order"), ("correlationKeyExpression", "=request.body.orderId"),
+                ("activationCondition", "=request.body.amount > 100")),
+            .. Activation("large-or-drop", ("inbound.context", "large-or-drop"), ("messageName", "large-order"),
+                ("correlationKeyExpression", "=request.body.orderId"), ("activationCondition", "=request.body.amount > 100"), ("consumeUnmatchedEvents", "true")),
+            .. Activation("signed", ("inbound.context", "signed"), ("messageName", "signed-event"), ("correlationKeyExpression", "=request.body.id"),
+                ("inbound.shouldValidateHmac", "enabled"), ("inbound.hmacSecret", Secret), ("inbound.hmacHeader", "X-Signature"), ("inbound.hmacAlgorithm", "sha_256")),
+            .. Activation("unknown-process", ("inbound.context", "unknown-process"), ("bpmnProcessId", "never-deployed")),
+            .. Activation("broken", ("inbound.context", "broken"), ("messageName", "m"), ("correlationKeyExpression", "=request.body.(")),
+        ]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _gateway.DisposeAsync();
+        _sandbox.Dispose();
+    }
+
+    private static IEnumerable<string> Activation(string id, params (string Key, string Value)[] properties) =>
+        properties.Prepend((Key: "inbound.type", Value: Webhook)).Select(p => $"Switchboard:Inbound:Activations:{id}:{p.Key}={p.Value}");
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> PostAsync(string context, string json, Action<HttpRequestMessage>? configure = null,
+        HttpMethod? method = null)
+    {
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Post, "/inbound/" + context) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        configure?.Invoke(request);
+        using var response = await _host.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonNode.Parse(text.Length == 0 ? $"{{\"empty\":{(int)response.StatusCode}}}" : text)!);
+    }
+
+    [Fact]
+    public async Task A_request_to_a_start_event_creates_an_instance_with_the_request_under_the_result_variable()
+    {
+        var (status, body) = await PostAsync("new-order", """{"id":7,"items":["book"]}""");
+
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        body["status"]!.GetValue<string>().Should().Be("created");
+        var instance = _gateway.Gateway.Instances.Should().ContainSingle().Subject;
+        instance.BpmnProcessId.Should().Be("orders");
+        instance.Variables["order"]!["body"]!["id"]!.GetValue<int>().Should().Be(7);
+        instance.Variables["order"]!["headers"]!["content-type"]!.GetValue<string>().Should().Contain("application/json");
+        body["key"]!.GetValue<string>().Should().Be(instance.Key.ToString());
+    }
+
+    [Fact]
+    public async Task A_request_to_a_message_element_publishes_with_the_FEEL_computed_key_id_ttl_and_variables()
+    {
+        var (status, body) = await PostAsync("payment", """{"orderId":"order-42","paymentId":"p-1","amount":99.5}""",
+            r => r.Headers.Add("X-Currency", "EUR"));
+
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        var message = _gateway.Gateway.Messages.Should().ContainSingle().Subject;
+        message.Name.Should().Be("payment-received");
+        message.CorrelationKey.Should().Be("order-42");
+        message.MessageId.Should().Be("p-1");
+        message.TimeToLive.Should().Be(TimeSpan.FromMinutes(10));
+        message.Variables.ToJsonString().Should().Be("""{"amount":99.5,"currency":"EUR"}""");
+    }
+
+    [Fact]
+    public async Task The_same_message_id_again_is_reported_as_already_correlated_and_published_once()
+    {
+        await PostAsync("payment", """{"orderId":"order-43","paymentId":"p-2","amount":1}""");
+
+        var (status, body) = await PostAsync("payment", """{"orderId":"order-43","paymentId":"p-2","amount":1}""");
+
+        status.Should().Be(HttpStatusCode.Conflict);
+        body["status"]!.GetValue<string>().Should().Be("already correlated");
+        _gateway.Gateway.Messages.Count(m => m.MessageId == "p-2").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task An_event_failing_the_activation_condition_is_refused_with_422_or_consumed_with_200()
+    {
+        var refused = await PostAsync("large", """{"orderId":"o-1","amount":5}""");
+        var consumed = await PostAsync("large-or-drop", """{"orderId":"o-1","amount":5}""");
+        var matched = await PostAsync("large", """{"orderId":"o-2","amount":500}""");
+
+        refused.Status.Should().Be(HttpStatusCode.UnprocessableEntity);
+        consumed.Status.Should().Be(HttpStatusCode.OK);
+        consumed.Body["status"]!.GetValue<string>().Should().Be("consumed");
+        matched.Status.Should().Be(HttpStatusCode.OK);
+        _gateway.Gateway.Messages.Where(m => m.Name == "large-order").Select(m => m.CorrelationKey).Should().Equal("o-2");
+    }
+
+    [Fact]
+    public async Task A_wrong_method_is_405_and_a_missing_or_wrong_HMAC_signature_is_401_and_nothing_is_published()
+    {
+        const string json = """{"id":"e-1"}""";
+        var signature = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(json))).ToLowerInvariant();
+
+        var wrongMethod = await PostAsync("payment", "{}", method: HttpMethod.Put);
+        var unsigned = await PostAsync("signed", json);
+        var forged = await PostAsync("signed", json, r => r.Headers.Add("X-Signature", "sha256=" + new string('0', 64)));
+        var signed = await PostAsync("signed", json, r => r.Headers.Add("X-Signature", "sha256=" + signature));
+
+        wrongMethod.Status.Should().Be(HttpStatusCode.MethodNotAllowed);
+        unsigned.Status.Should().Be(HttpStatusCode.Unauthorized);
+        unsigned.Body["message"]!.GetValue<string>().Should().Contain("X-Signature").And.NotContain(Secret);
+        forged.Status.Should().Be(HttpStatusCode.Unauthorized);
+        signed.Status.Should().Be(HttpStatusCode.OK, signed.Body.ToJsonString());
+        _gateway.Gateway.Messages.Where(m => m.Name == "signed-event").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task An_expression_that_is_not_FEEL_is_answered_naming_it_and_the_host_keeps_serving()
+    {
+        var (status, body) = await PostAsync("broken", """{"id":1}""");
+        var after = await PostAsync("new-order", """{"id":8}""");
+
+        status.Should().Be(HttpStatusCode.UnprocessableEntity, body.ToJsonString());
+        body["message"]!.GetValue<string>().Should().Contain("correlationKeyExpression").And.Contain("line 1");
+        after.Status.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task An_unknown_path_is_404_and_a_gateway_refusal_maps_to_its_HTTP_status()
+    {
+        var unknown = await PostAsync("no-such-context", "{}");
+        var notDeployed = await PostAsync("unknown-process", "{}");
+
+        unknown.Status.Should().Be(HttpStatusCode.NotFound);
+        notDeployed.Status.Should().Be(HttpStatusCode.NotFound, "the gateway answers NOT_FOUND for a process that is not deployed");
+        notDeployed.Body["message"]!.GetValue<string>().Should().Contain("never-deployed");
+    }
+}
