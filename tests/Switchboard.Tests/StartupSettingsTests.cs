@@ -17,6 +17,9 @@ public sealed class StartupSettingsTests
     [InlineData("Switchboard:Spiff:CallbackRetries=many", "Switchboard:Spiff:CallbackRetries")]
     [InlineData("Switchboard:Spiff:CorsOrigins:0=localhost", "origin 'localhost' must be an absolute http or https URL")]
     [InlineData("Switchboard:Csp:MaxBatchSize=0", "Switchboard:Csp:MaxBatchSize must be positive")]
+    [InlineData("Switchboard:Inbound:Activations:a:messageName=m", "Switchboard:Inbound:Activations:a:inbound.type is required")]
+    [InlineData("Switchboard:Inbound:Activations:a:inbound.type=io.camunda:webhook:1", "Switchboard:Inbound:Activations:a needs exactly one of messageName")]
+    [InlineData("Switchboard:Inbound:Activations:a:messageTtl=an hour", "Switchboard:Inbound:Activations:a:messageTtl must be an ISO 8601 duration")]
     public async Task A_setting_that_cannot_work_stops_the_host_at_start_naming_it(string setting, string problem)
     {
         using var sandbox = new PluginSandbox();

@@ -156,4 +156,19 @@ public sealed class WebhookInboundTests : IAsyncLifetime
         notDeployed.Status.Should().Be(HttpStatusCode.NotFound, "the gateway answers NOT_FOUND for a process that is not deployed");
         notDeployed.Body["message"]!.GetValue<string>().Should().Contain("never-deployed");
     }
+
+    [Fact]
+    public async Task With_the_Zeebe_adapter_off_a_webhook_answers_503_and_nothing_counts_as_correlated()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, [.. Activation("off", ("inbound.context", "off"), ("bpmnProcessId", "orders"))]);
+
+        using var response = await host.Http.PostAsync("/inbound/off", new StringContent("{}", Encoding.UTF8, "application/json"));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        body["status"]!.GetValue<string>().Should().Be("failed");
+        body["message"]!.GetValue<string>().Should().Contain("ZEEBE_GRPC_ADDRESS");
+    }
 }

@@ -19,10 +19,7 @@ internal sealed class InboundOptionsSetup : IPostConfigureOptions<InboundOptions
             string? Get(string key) => properties.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
             var type = Get("inbound.type");
             if (type is null)
-            {
                 _problems.Add($"{Prefix}{id}:inbound.type is required: the inbound connector type, e.g. io.camunda:webhook:1");
-                continue;
-            }
             var messageName = Get("messageName");
             var processId = Get("bpmnProcessId");
             if ((messageName is null) == (processId is null))
@@ -42,6 +39,8 @@ internal sealed class InboundOptionsSetup : IPostConfigureOptions<InboundOptions
             var consume = Get("consumeUnmatchedEvents");
             if (consume is not null && !bool.TryParse(consume, out _))
                 _problems.Add($"{Prefix}{id}:consumeUnmatchedEvents must be true or false, not '{consume}'");
+            if (type is null)
+                continue;
             activations.Add(new Activation(id, type, Get("inbound.context") ?? id, properties, messageName, processId,
                 Get("activationCondition"), Get("correlationKeyExpression"), Get("messageIdExpression"), ttl,
                 Get("resultVariable"), Get("resultExpression"), consume is not null && bool.TryParse(consume, out var c) && c));

@@ -11,7 +11,8 @@ public static class InboundServices
     public static ISwitchboardBuilder AddInbound(this ISwitchboardBuilder builder)
     {
         builder.Services.AddOptions<InboundOptions>().Bind(builder.Configuration.GetSection(InboundOptions.Section)).ValidateOnStart();
-        builder.Services.ConfigureOptions<InboundOptionsSetup>();
+        // One instance for both roles: validation reports what post-configuration found.
+        builder.Services.ConfigureOptions(new InboundOptionsSetup());
         builder.Services.AddSingleton<InboundCorrelator>();
         builder.Services.AddSingleton<WebhookHandler>();
         builder.Services.AddSingleton(new ProtocolRoutes("inbound", app =>
