@@ -41,7 +41,10 @@ internal sealed class InboundOptionsSetup : IPostConfigureOptions<InboundOptions
                 _problems.Add($"{Prefix}{id}:consumeUnmatchedEvents must be true or false, not '{consume}'");
             if (type is null)
                 continue;
-            activations.Add(new Activation(id, type, Get("inbound.context") ?? id, properties, messageName, processId,
+            // The path defaults to the activation id; the connector sees the path it serves under its usual property.
+            var context = Get("inbound.context") ?? id;
+            properties["inbound.context"] = context;
+            activations.Add(new Activation(id, type, context, properties, messageName, processId,
                 Get("activationCondition"), Get("correlationKeyExpression"), Get("messageIdExpression"), ttl,
                 Get("resultVariable"), Get("resultExpression"), consume is not null && bool.TryParse(consume, out var c) && c));
         }
