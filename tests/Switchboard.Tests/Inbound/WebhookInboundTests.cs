@@ -147,6 +147,24 @@ public sealed class WebhookInboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_inbound_listing_shows_each_activation_its_path_health_and_what_its_events_came_to()
+    {
+        await PostAsync("large", """{"orderId":"o-9","amount":1}""");
+        await PostAsync("large", """{"orderId":"o-9","amount":1000}""");
+
+        var listing = JsonNode.Parse(await _host.Http.GetStringAsync("/inbound"))!.AsArray();
+
+        var large = listing.Single(a => a!["id"]!.GetValue<string>() == "large")!;
+        large["path"]!.GetValue<string>().Should().Be("/inbound/large");
+        large["health"]!["status"]!.GetValue<string>().Should().Be("up");
+        large["health"]!["plugin"]!.GetValue<string>().Should().Be("Webhook");
+        large["activity"]!["received"]!.GetValue<long>().Should().Be(2);
+        large["activity"]!["succeeded"]!.GetValue<long>().Should().Be(1);
+        large["activity"]!["refused"]!.GetValue<long>().Should().Be(1);
+        large["activity"]!["last"]!["status"]!.GetValue<int>().Should().Be(200);
+    }
+
+    [Fact]
     public async Task An_unknown_path_is_404_and_a_gateway_refusal_maps_to_its_HTTP_status()
     {
         var unknown = await PostAsync("no-such-context", "{}");

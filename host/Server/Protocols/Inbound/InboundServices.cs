@@ -15,9 +15,13 @@ public static class InboundServices
         builder.Services.ConfigureOptions(new InboundOptionsSetup());
         builder.Services.AddSingleton<InboundCorrelator>();
         builder.Services.AddSingleton<WebhookHandler>();
+        builder.Services.AddSingleton<InboundActivity>();
         builder.Services.AddSingleton(new ProtocolRoutes("inbound", app =>
+        {
+            app.MapGet("/inbound", (WebhookHandler handler) => Results.Json(handler.Describe()));
             app.MapMethods("/inbound/{context}", ["GET", "POST", "PUT", "PATCH", "DELETE"],
-                (HttpContext http, string context, WebhookHandler handler) => handler.HandleAsync(http, context))));
+                (HttpContext http, string context, WebhookHandler handler) => handler.HandleAsync(http, context));
+        }));
         return builder;
     }
 }

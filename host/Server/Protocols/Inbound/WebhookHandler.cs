@@ -20,7 +20,7 @@ namespace Switchboard.Host.Protocols.Inbound;
 /// <remarks>Every request holds a lease on the generation it runs on, as an outbound call does, so a reload never
 /// breaks a request in flight and the old generation unloads once its requests are done.</remarks>
 internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator correlator, IOptions<InboundOptions> options, CatalogOptions catalogOptions,
-    ILoggerFactory loggers)
+    InboundActivity activity, ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger<WebhookHandler>();
     private readonly Dictionary<string, Activation> _byContext =
@@ -59,6 +59,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         if (read.Body is not { } body)
         {
             await AnswerAsync(http, read.Status, new JsonObject { ["message"] = read.Problem, ["errorCode"] = read.ErrorCode });
+            Log(activation, read.Status, read.Problem!, started);
             return;
         }
 
@@ -175,10 +176,32 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         };
     }
 
-    private void Log(Activation activation, int status, string outcome, long started) =>
+    /// <summary>Every activation with where it listens, whether a loaded plugin serves it now (up, or down with the
+    /// reason), and what its events came to: <c>GET /inbound</c>.</summary>
+    public JsonArray Describe() => new(options.Value.Parsed.Select(a =>
+    {
+        var served = catalog.InboundConnectors.FirstOrDefault(c => c.Type == a.ConnectorType);
+        return (JsonNode)new JsonObject
+        {
+            ["id"] = a.Id,
+            ["type"] = a.ConnectorType,
+            ["path"] = "/inbound/" + a.Context,
+            ["messageName"] = a.MessageName,
+            ["bpmnProcessId"] = a.BpmnProcessId,
+            ["health"] = served is null
+                ? new JsonObject { ["status"] = "down", ["reason"] = $"no loaded plugin serves the inbound connector type '{a.ConnectorType}'" }
+                : new JsonObject { ["status"] = "up", ["plugin"] = served.PluginName },
+            ["activity"] = activity.Describe(a.Id),
+        };
+    }).ToArray());
+
+    private void Log(Activation activation, int status, string outcome, long started)
+    {
+        activity.Record(activation.Id, status, outcome);
         _logger.Log(status >= 500 ? LogLevel.Warning : LogLevel.Information,
             "Inbound activation {Activation} ({Connector}) via {Protocol} answered {StatusCode} in {ElapsedMs} ms: {Outcome}",
             activation.Id, activation.ConnectorType, "Webhook", status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2), outcome);
+    }
 
     private static Task AnswerAsync(HttpContext http, int status, JsonNode? body)
     {
