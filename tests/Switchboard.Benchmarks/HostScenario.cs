@@ -25,9 +25,15 @@ internal abstract class HostScenario(string pluginsDirectory) : IScenario
 
     public string Description { get; private set; } = "";
 
+    /// <summary>More host settings (<c>--key=value</c>) the scenario needs, e.g. a gateway to publish to.</summary>
+    protected virtual Task<string[]> SettingsAsync() => Task.FromResult(Array.Empty<string>());
+
+    /// <summary>Stops what <see cref="SettingsAsync"/> started.</summary>
+    protected virtual ValueTask StopExtrasAsync() => ValueTask.CompletedTask;
+
     public async Task<(LoadTarget Subject, LoadTarget Baseline)> StartAsync()
     {
-        _host = SwitchboardApp.Create(["--plugins", pluginsDirectory, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning"]);
+        _host = SwitchboardApp.Create(["--plugins", pluginsDirectory, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning", .. await SettingsAsync()]);
         await _host.StartAsync();
         var address = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var url = new Uri(address, Path);
@@ -55,5 +61,6 @@ internal abstract class HostScenario(string pluginsDirectory) : IScenario
             await _host.StopAsync();
             await _host.DisposeAsync();
         }
+        await StopExtrasAsync();
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Switchboard.Benchmarks;
 
-// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario csp|spiff [--connections 16] [--warmup 5] [--duration 10] [--rounds 2] [--plugins DIR]
+// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario csp|spiff|webhook [--connections 16] [--warmup 5] [--duration 10] [--rounds 2] [--plugins DIR]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] [--max-jobs-active 32]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario feel [--duration 3] [--rounds 2]
@@ -30,7 +30,8 @@ await using IScenario scenario = options.Text("scenario", "csp") switch
 {
     "csp" => new CspScenario(plugins),
     "spiff" => new SpiffScenario(plugins),
-    var other => throw new ArgumentException($"unknown scenario '{other}'; known: catalog, csp, spiff, feel, zeebe"),
+    "webhook" => new WebhookScenario(plugins),
+    var other => throw new ArgumentException($"unknown scenario '{other}'; known: catalog, csp, spiff, webhook, feel, zeebe"),
 };
 
 var (subject, baseline) = await scenario.StartAsync();

@@ -18,6 +18,8 @@ public sealed partial class TestGateway
     private readonly List<PublishedMessage> _messages = [];
     private readonly List<CreatedInstance> _instances = [];
     private readonly HashSet<string> _processes = new(StringComparer.Ordinal);
+    // Message ids kept until their message expires: a duplicate check in constant time, as a benchmark publishes many.
+    private readonly Dictionary<(string Name, string Id), DateTime> _messageIds = [];
 
     /// <summary>Makes <paramref name="bpmnProcessId"/> a deployed process that instances can be created of.</summary>
     public void Deploy(string bpmnProcessId)
@@ -47,10 +49,15 @@ public sealed partial class TestGateway
         lock (_lock)
         {
             var now = DateTime.UtcNow;
-            if (request.MessageId.Length > 0 && _messages.Any(m => m.MessageId == request.MessageId && m.Name == request.Name && m.PublishedAt + m.TimeToLive > now))
-                throw new RpcException(new Status(StatusCode.AlreadyExists,
-                    $"Expected to publish a new message with id '{request.MessageId}', but a message with that id was already published"));
-            _messages.Add(new PublishedMessage(request.Name, request.CorrelationKey, request.MessageId, TimeSpan.FromMilliseconds(request.TimeToLive), variables, now));
+            var ttl = TimeSpan.FromMilliseconds(request.TimeToLive);
+            if (request.MessageId.Length > 0)
+            {
+                if (_messageIds.TryGetValue((request.Name, request.MessageId), out var expires) && expires > now)
+                    throw new RpcException(new Status(StatusCode.AlreadyExists,
+                        $"Expected to publish a new message with id '{request.MessageId}', but a message with that id was already published"));
+                _messageIds[(request.Name, request.MessageId)] = now + ttl;
+            }
+            _messages.Add(new PublishedMessage(request.Name, request.CorrelationKey, request.MessageId, ttl, variables, now));
             Pulse();
             return Task.FromResult(new PublishMessageResponse { Key = _nextKey++ });
         }

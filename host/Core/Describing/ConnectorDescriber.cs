@@ -165,7 +165,7 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
             throw new PluginLoadException($"{type.FullName}: needs a public parameterless constructor or one taking IPluginContext");
         var metadata = new InboundConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
             attribute.Version, InboundKind.Webhook, plugin.PluginName, Parameters(properties, 0));
-        return new InboundDefinition(metadata, type, propertiesType, properties, () => Create(type));
+        return new InboundDefinition(metadata, type, propertiesType, properties, webhook.GetMethod(nameof(IWebhookConnector<object>.HandleAsync))!, () => Create(type));
     }
 
     private IReadOnlyList<ParameterMetadata> Parameters(ObjectModel model, int depth) =>

@@ -5,7 +5,8 @@ namespace Switchboard.Core.Describing;
 
 /// <summary>An inbound connector type described once: its metadata, the shape of its activation properties, and how to
 /// make an instance of it for an activation.</summary>
-internal sealed class InboundDefinition(InboundConnectorMetadata metadata, Type connectorType, Type propertiesType, ObjectModel properties, Func<object> create)
+internal sealed class InboundDefinition(InboundConnectorMetadata metadata, Type connectorType, Type propertiesType, ObjectModel properties,
+    System.Reflection.MethodInfo handle, Func<object> create)
 {
     public InboundConnectorMetadata Metadata { get; } = metadata;
 
@@ -17,6 +18,9 @@ internal sealed class InboundDefinition(InboundConnectorMetadata metadata, Type 
 
     /// <summary>How the activation properties bind (ids are the property names, e.g. <c>inbound.method</c>).</summary>
     public ObjectModel Properties { get; } = properties;
+
+    /// <summary>The interface method that handles one event (<c>IWebhookConnector&lt;TProperties&gt;.HandleAsync</c>), looked up once.</summary>
+    public System.Reflection.MethodInfo Handle { get; } = handle;
 
     /// <summary>Creates an instance, by the same constructor rule as outbound connectors; the caller disposes it.</summary>
     public object Create() => create();

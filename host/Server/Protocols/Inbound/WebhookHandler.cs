@@ -123,7 +123,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
                 instance = definition.Create();
                 var context = new InboundContext(activation.Id, new MaskingLogger(loggers.CreateLogger("Plugin." + generation.PluginName), masker),
                     timeout.Token, generation.PluginContext);
-                var handle = typeof(IWebhookConnector<>).MakeGenericType(definition.PropertiesType).GetMethod(nameof(IWebhookConnector<object>.HandleAsync))!;
+                var handle = definition.Handle;
                 Task<WebhookResult> running;
                 try
                 {
