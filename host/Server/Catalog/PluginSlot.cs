@@ -47,5 +47,6 @@ internal sealed class PluginSlot(string name)
         Previous.Select(g => new GenerationStatus(g.Number, g.State, g.Reason)).ToList())
     {
         LeakedGenerations = _leakedUnlisted + Previous.Count(g => g.State == PluginState.Leaked),
+        InboundConnectors = Current?.Inbound.Select(i => i.Metadata.Type).ToList() ?? [],
     };
 }

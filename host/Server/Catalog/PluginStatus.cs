@@ -25,6 +25,9 @@ public sealed record PluginStatus(
 {
     /// <summary>Generations of this plugin found leaked since the host started, listed or not (the list keeps the last ten settled).</summary>
     public int LeakedGenerations { get; init; }
+
+    /// <summary>The inbound connector types the serving generation declares.</summary>
+    public IReadOnlyList<string> InboundConnectors { get; init; } = [];
 }
 
 /// <summary>An older generation of a plugin on its way out.</summary>

@@ -35,6 +35,7 @@ internal static class StatusEndpoints
                 ["connectors"] = new JsonArray(plugin.Connectors
                     .Select(type => connectors.TryGetValue(type, out var c) ? Connector(c, zeebe, workers.GetValueOrDefault(type)) : new JsonObject { ["type"] = type })
                     .ToArray<JsonNode?>()),
+                ["inboundConnectors"] = new JsonArray(plugin.InboundConnectors.Select(type => (JsonNode?)type).ToArray()),
                 ["previousGenerations"] = new JsonArray(plugin.PreviousGenerations
                     .Select(g => new JsonObject { ["generation"] = g.Generation, ["state"] = Name(g.State), ["reason"] = g.Reason })
                     .ToArray<JsonNode?>()),

@@ -162,6 +162,8 @@ public sealed class WebhookInboundTests : IAsyncLifetime
         large["activity"]!["succeeded"]!.GetValue<long>().Should().Be(1);
         large["activity"]!["refused"]!.GetValue<long>().Should().Be(1);
         large["activity"]!["last"]!["status"]!.GetValue<int>().Should().Be(200);
+        var plugin = JsonNode.Parse(await _host.Http.GetStringAsync("/plugins"))!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "Webhook")!;
+        plugin["inboundConnectors"]!.AsArray().Select(t => t!.GetValue<string>()).Should().Equal("io.camunda:webhook:1");
     }
 
     [Fact]
