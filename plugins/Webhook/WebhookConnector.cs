@@ -15,6 +15,8 @@ public sealed class WebhookConnector : IWebhookConnector<WebhookProperties>
             return Task.FromResult(WebhookResult.Reject(405, $"this webhook accepts {properties.Method.ToUpperInvariant()} only, not {request.Method}"));
         if (properties.ShouldValidateHmac == "enabled" && Signature.Check(properties, request) is { } problem)
             return Task.FromResult(WebhookResult.Reject(401, problem));
+        if (Credentials.Check(properties, request) is { } refused)
+            return Task.FromResult(WebhookResult.Reject(401, refused));
         return Task.FromResult(WebhookResult.Accept());
     }
 }
@@ -50,4 +52,53 @@ internal static class Signature
         }
         return CryptographicOperations.FixedTimeEquals(given, expected) ? null : $"the {properties.HmacHeader} signature does not match the body";
     }
+}
+
+/// <summary>Basic authentication and API keys, as Camunda's webhook template configures them; compared in constant time.</summary>
+internal static class Credentials
+{
+    public static string? Check(WebhookProperties properties, WebhookRequest request) => properties.AuthType switch
+    {
+        "BASIC" => Basic(properties, request),
+        "APIKEY" => ApiKey(properties, request),
+        _ => null,
+    };
+
+    private static string? Basic(WebhookProperties properties, WebhookRequest request)
+    {
+        if (properties.Username is null || properties.Password is null)
+            return "basic authentication is enabled but inbound.auth.username or inbound.auth.password is not set";
+        if (!request.Headers.TryGetValue("authorization", out var header) || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+            return "the request carries no basic credentials";
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+        }
+        catch (FormatException)
+        {
+            return "the basic credentials are not base64";
+        }
+        return Same(decoded, properties.Username + ":" + properties.Password) ? null : "the user name or password is wrong";
+    }
+
+    private static string? ApiKey(WebhookProperties properties, WebhookRequest request)
+    {
+        if (properties.ApiKey is null)
+            return "API key authentication is enabled but inbound.auth.apiKey is not set";
+        var locator = properties.ApiKeyLocator.Trim();
+        string? sent;
+        if (locator.Replace(" ", "") == "=split(request.headers.authorization,\"\")[2]")
+            sent = request.Headers.TryGetValue("authorization", out var header) && header.Split(' ') is { Length: >= 2 } parts ? parts[1] : null;
+        else if (locator.StartsWith("=request.headers.", StringComparison.Ordinal))
+            sent = request.Headers.TryGetValue(locator["=request.headers.".Length..], out var value) ? value : null;
+        else if (locator.StartsWith("=request.params.", StringComparison.Ordinal))
+            sent = request.Query.TryGetValue(locator["=request.params.".Length..], out var value) ? value : null;
+        else
+            return $"inbound.auth.apiKeyLocator '{locator}' is not supported: use the default, =request.headers.<name> or =request.params.<name>";
+        return sent is not null && Same(sent, properties.ApiKey) ? null : "the API key is missing or wrong";
+    }
+
+    private static bool Same(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }

@@ -24,4 +24,19 @@ public sealed class WebhookProperties
 
     [Parameter("inbound.hmacAlgorithm"), AllowedValues("sha_1", "sha_256", "sha_512"), Description("The hash the signature uses.")]
     public string HmacAlgorithm { get; set; } = "sha_256";
+
+    [Parameter("inbound.auth.type"), AllowedValues("NONE", "BASIC", "APIKEY"), Description("How callers authenticate; JWT is not supported yet.")]
+    public string AuthType { get; set; } = "NONE";
+
+    [Parameter("inbound.auth.username"), Description("The user name basic authentication expects.")]
+    public string? Username { get; set; }
+
+    [Parameter("inbound.auth.password"), Secret, Description("The password basic authentication expects.")]
+    public string? Password { get; set; }
+
+    [Parameter("inbound.auth.apiKey"), Secret, Description("The API key callers must send.")]
+    public string? ApiKey { get; set; }
+
+    [Parameter("inbound.auth.apiKeyLocator"), Description("Where the key is: =split(request.headers.authorization, \" \")[2] (the default), =request.headers.<name> or =request.params.<name>.")]
+    public string ApiKeyLocator { get; set; } = "=split(request.headers.authorization, \" \")[2]";
 }

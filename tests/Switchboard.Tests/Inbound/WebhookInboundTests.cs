@@ -37,6 +37,12 @@ public sealed class WebhookInboundTests : IAsyncLifetime
             .. Activation("signed", ("inbound.context", "signed"), ("messageName", "signed-event"), ("correlationKeyExpression", "=request.body.id"),
                 ("inbound.shouldValidateHmac", "enabled"), ("inbound.hmacSecret", Secret), ("inbound.hmacHeader", "X-Signature"), ("inbound.hmacAlgorithm", "sha_256")),
             .. Activation("unknown-process", ("inbound.context", "unknown-process"), ("bpmnProcessId", "never-deployed")),
+            .. Activation("basic", ("inbound.context", "basic"), ("bpmnProcessId", "orders"), ("inbound.auth.type", "BASIC"),
+                ("inbound.auth.username", "shop"), ("inbound.auth.password", "pa55word")),
+            .. Activation("apikey", ("inbound.context", "apikey"), ("bpmnProcessId", "orders"), ("inbound.auth.type", "APIKEY"),
+                ("inbound.auth.apiKey", "k3y-value")),
+            .. Activation("apikey-header", ("inbound.context", "apikey-header"), ("bpmnProcessId", "orders"), ("inbound.auth.type", "APIKEY"),
+                ("inbound.auth.apiKey", "k3y-value"), ("inbound.auth.apiKeyLocator", "=request.headers.x-api-key")),
             .. Activation("broken", ("inbound.context", "broken"), ("messageName", "m"), ("correlationKeyExpression", "=request.body.(")),
         ]);
     }
@@ -133,6 +139,29 @@ public sealed class WebhookInboundTests : IAsyncLifetime
         forged.Status.Should().Be(HttpStatusCode.Unauthorized);
         signed.Status.Should().Be(HttpStatusCode.OK, signed.Body.ToJsonString());
         _gateway.Gateway.Messages.Where(m => m.Name == "signed-event").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Basic_credentials_and_API_keys_are_checked_and_refusals_never_show_the_secret()
+    {
+        static void Basic(HttpRequestMessage r, string user, string password) =>
+            r.Headers.Authorization = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
+
+        var noCredentials = await PostAsync("basic", "{}");
+        var wrongPassword = await PostAsync("basic", "{}", r => Basic(r, "shop", "guess"));
+        var rightPassword = await PostAsync("basic", "{}", r => Basic(r, "shop", "pa55word"));
+        var wrongKey = await PostAsync("apikey", "{}", r => r.Headers.Authorization = new("Bearer", "nope"));
+        var rightKey = await PostAsync("apikey", "{}", r => r.Headers.Authorization = new("Bearer", "k3y-value"));
+        var keyInHeader = await PostAsync("apikey-header", "{}", r => r.Headers.Add("X-Api-Key", "k3y-value"));
+
+        noCredentials.Status.Should().Be(HttpStatusCode.Unauthorized);
+        wrongPassword.Status.Should().Be(HttpStatusCode.Unauthorized);
+        wrongPassword.Body.ToJsonString().Should().NotContain("pa55word");
+        rightPassword.Status.Should().Be(HttpStatusCode.OK, rightPassword.Body.ToJsonString());
+        wrongKey.Status.Should().Be(HttpStatusCode.Unauthorized);
+        wrongKey.Body.ToJsonString().Should().NotContain("k3y-value");
+        rightKey.Status.Should().Be(HttpStatusCode.OK, rightKey.Body.ToJsonString());
+        keyInHeader.Status.Should().Be(HttpStatusCode.OK, keyInHeader.Body.ToJsonString());
     }
 
     [Fact]
