@@ -33,7 +33,10 @@ internal sealed class BlockedThreadCompensator
     private int _started;
     private int _compensating;
 
-    private BlockedThreadCompensator() => ThreadPool.GetMinThreads(out _baseWorkers, out _baseIo);
+    internal BlockedThreadCompensator() => ThreadPool.GetMinThreads(out _baseWorkers, out _baseIo);
+
+    /// <summary>Whether the watcher thread runs: from the first queued call until no plugin code runs or waits.</summary>
+    public bool Watching => Volatile.Read(ref _started) == 1;
 
     /// <summary>Threads currently added to the pool's minimum for blocked plugin code.</summary>
     public int Compensating => Volatile.Read(ref _compensating);
@@ -41,9 +44,10 @@ internal sealed class BlockedThreadCompensator
     /// <summary>Marks a call handed to the pool whose plugin code has not started yet; <see cref="Enter"/> ends the wait.</summary>
     public void Queued()
     {
+        // Counted before the watcher check, so a watcher about to stop sees this call and stays (see Watch).
+        Interlocked.Increment(ref _waiting);
         if (Interlocked.Exchange(ref _started, 1) == 0)
             new Thread(Watch) { IsBackground = true, Name = "Switchboard blocked-thread watcher" }.Start();
-        Interlocked.Increment(ref _waiting);
     }
 
     /// <summary>Marks the start of plugin code on the current pool thread (after <see cref="Queued"/>); dispose the result when it returns.</summary>
@@ -60,6 +64,14 @@ internal sealed class BlockedThreadCompensator
         while (true)
         {
             Thread.Sleep(CheckEvery);
+            // An idle host needs no watcher waking 20 times a second: stop when no plugin code runs or waits and nothing is
+            // compensated, unless a call was queued meanwhile (then this watcher carries on, or a new one has started).
+            if (_running.IsEmpty && Volatile.Read(ref _waiting) <= 0 && Volatile.Read(ref _compensating) == 0)
+            {
+                Volatile.Write(ref _started, 0);
+                if ((_running.IsEmpty && Volatile.Read(ref _waiting) <= 0) || Interlocked.CompareExchange(ref _started, 1, 0) != 0)
+                    return;
+            }
             var blocked = 0;
             foreach (var (_, started) in _running)
                 if (Stopwatch.GetElapsedTime(started) >= BlockedAfter)
