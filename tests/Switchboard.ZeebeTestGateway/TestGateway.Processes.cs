@@ -7,6 +7,9 @@ namespace Switchboard.ZeebeTestGateway;
 /// <summary>A message published to the gateway, as it kept it.</summary>
 public sealed record PublishedMessage(string Name, string CorrelationKey, string MessageId, TimeSpan TimeToLive, JsonObject Variables, DateTime PublishedAt);
 
+/// <summary>A deployed process definition: one version of one process, with its BPMN.</summary>
+public sealed record DeployedDefinition(long Key, string BpmnProcessId, int Version, string Xml, bool IsLatest);
+
 /// <summary>A process instance the gateway created.</summary>
 public sealed record CreatedInstance(long Key, string BpmnProcessId, int Version, JsonObject Variables);
 
@@ -26,6 +29,30 @@ public sealed partial class TestGateway
     {
         lock (_lock)
             _processes.Add(bpmnProcessId);
+    }
+
+    private readonly List<DeployedDefinition> _definitions = [];
+
+    /// <summary>Deploys <paramref name="xml"/> as the next version of <paramref name="bpmnProcessId"/>.</summary>
+    public DeployedDefinition DeployBpmn(string bpmnProcessId, string xml)
+    {
+        lock (_lock)
+        {
+            var version = _definitions.Count(d => d.BpmnProcessId == bpmnProcessId) + 1;
+            for (var i = 0; i < _definitions.Count; i++)
+                if (_definitions[i].BpmnProcessId == bpmnProcessId)
+                    _definitions[i] = _definitions[i] with { IsLatest = false };
+            var definition = new DeployedDefinition(_nextKey++, bpmnProcessId, version, xml, IsLatest: true);
+            _definitions.Add(definition);
+            _processes.Add(bpmnProcessId);
+            return definition;
+        }
+    }
+
+    /// <summary>Every deployed definition, every version.</summary>
+    public IReadOnlyList<DeployedDefinition> Definitions
+    {
+        get { lock (_lock) return [.. _definitions]; }
     }
 
     /// <summary>Every message published, oldest first.</summary>

@@ -15,12 +15,19 @@ public sealed class TestGatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestGatewayServer(WebApplication app, TestGateway gateway, int port)
+    private TestGatewayServer(WebApplication app, TestGateway gateway, int port, int restPort)
     {
         _app = app;
         Gateway = gateway;
         Port = port;
+        RestPort = restPort;
     }
+
+    /// <summary>The port of the orchestration cluster REST API (HTTP/1.1): process definitions and their XML.</summary>
+    public int RestPort { get; }
+
+    /// <summary>The REST API's base address, as users write CAMUNDA_REST_ADDRESS.</summary>
+    public string RestAddress => $"http://127.0.0.1:{RestPort}";
 
     public TestGateway Gateway { get; }
     public int Port { get; }
@@ -34,19 +41,32 @@ public sealed class TestGatewayServer : IAsyncDisposable
         gateway ??= new TestGateway();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o =>
+        var restPort = FreePort();
+        builder.WebHost.ConfigureKestrel(k =>
         {
-            o.Protocols = HttpProtocols.Http2;
-            if (certificate is not null)
-                o.UseHttps(certificate);
-        }));
+            k.Listen(IPAddress.Loopback, port, o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                if (certificate is not null)
+                    o.UseHttps(certificate);
+            });
+            k.Listen(IPAddress.Loopback, restPort, o => o.Protocols = HttpProtocols.Http1);
+        });
         builder.Services.AddGrpc(o => o.ResponseCompressionAlgorithm = null);
         builder.Services.AddSingleton(gateway);
         var app = builder.Build();
         app.MapGrpcService<TestGateway>();
+        TestGatewayRest.Map(app, gateway);
         await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return new TestGatewayServer(app, gateway, address.Port);
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => !a.EndsWith(":" + restPort)));
+        return new TestGatewayServer(app, gateway, address.Port, restPort);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Stops at once, cutting open calls as a crashed gateway would; the <see cref="Gateway"/> state survives for a restart.</summary>

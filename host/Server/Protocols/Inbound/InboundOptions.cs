@@ -14,5 +14,8 @@ public sealed class InboundOptions
     /// <summary>The largest webhook request body accepted, in bytes.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>How often the deployed processes are searched for inbound elements (or <c>CAMUNDA_CONNECTOR_POLLING_INTERVAL</c>, in ms).</summary>
+    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     internal IReadOnlyList<Activation> Parsed { get; set; } = [];
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Switchboard.Host.Protocols.Inbound;
 
 /// <summary>Reads the configured activations and validates them at start, each problem naming its setting.</summary>
-internal sealed class InboundOptionsSetup : IPostConfigureOptions<InboundOptions>, IValidateOptions<InboundOptions>
+internal sealed class InboundOptionsSetup(IConfiguration configuration) : IPostConfigureOptions<InboundOptions>, IValidateOptions<InboundOptions>
 {
     private const string Prefix = InboundOptions.Section + ":Activations:";
     private readonly List<string> _problems = [];
@@ -12,6 +12,13 @@ internal sealed class InboundOptionsSetup : IPostConfigureOptions<InboundOptions
     public void PostConfigure(string? name, InboundOptions options)
     {
         _problems.Clear();
+        if (configuration["CAMUNDA_CONNECTOR_POLLING_INTERVAL"] is { Length: > 0 } interval && configuration[InboundOptions.Section + ":PollingInterval"] is null)
+        {
+            if (int.TryParse(interval, out var milliseconds) && milliseconds > 0)
+                options.PollingInterval = TimeSpan.FromMilliseconds(milliseconds);
+            else
+                _problems.Add($"CAMUNDA_CONNECTOR_POLLING_INTERVAL must be a positive number of milliseconds, not '{interval}'");
+        }
         var activations = new List<Activation>();
         foreach (var (id, raw) in options.Activations.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
@@ -56,6 +63,8 @@ internal sealed class InboundOptionsSetup : IPostConfigureOptions<InboundOptions
     public ValidateOptionsResult Validate(string? name, InboundOptions options)
     {
         var problems = new List<string>(_problems);
+        if (options.PollingInterval <= TimeSpan.Zero)
+            problems.Add($"{InboundOptions.Section}:PollingInterval must be positive, not {options.PollingInterval}");
         if (options.MaxBodyBytes < 1024)
             problems.Add($"{InboundOptions.Section}:MaxBodyBytes must be at least 1024, not {options.MaxBodyBytes}");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

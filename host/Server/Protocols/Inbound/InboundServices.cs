@@ -12,8 +12,11 @@ public static class InboundServices
     {
         builder.Services.AddOptions<InboundOptions>().Bind(builder.Configuration.GetSection(InboundOptions.Section)).ValidateOnStart();
         // One instance for both roles: validation reports what post-configuration found.
-        builder.Services.ConfigureOptions(new InboundOptionsSetup());
+        builder.Services.ConfigureOptions(new InboundOptionsSetup(builder.Configuration));
         builder.Services.AddSingleton<InboundCorrelator>();
+        builder.Services.AddSingleton<ActivationRegistry>();
+        builder.Services.AddHttpClient(DeployedProcessDiscovery.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
+        builder.Services.AddHostedService<DeployedProcessDiscovery>();
         builder.Services.AddSingleton<WebhookHandler>();
         builder.Services.AddSingleton<InboundActivity>();
         builder.Services.AddSingleton(new ProtocolRoutes("inbound", app =>

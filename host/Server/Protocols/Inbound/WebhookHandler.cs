@@ -20,11 +20,9 @@ namespace Switchboard.Host.Protocols.Inbound;
 /// <remarks>Every request holds a lease on the generation it runs on, as an outbound call does, so a reload never
 /// breaks a request in flight and the old generation unloads once its requests are done.</remarks>
 internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator correlator, IOptions<InboundOptions> options, CatalogOptions catalogOptions,
-    InboundActivity activity, ILoggerFactory loggers)
+    InboundActivity activity, ActivationRegistry registry, ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger<WebhookHandler>();
-    private readonly Dictionary<string, Activation> _byContext =
-        options.Value.Parsed.ToDictionary(a => a.Context, StringComparer.OrdinalIgnoreCase);
 
     public async Task HandleAsync(HttpContext http, string context)
     {
@@ -43,7 +41,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     private async Task HandleOrThrowAsync(HttpContext http, string context)
     {
         var started = Stopwatch.GetTimestamp();
-        if (!_byContext.TryGetValue(context, out var activation))
+        if (!registry.TryGet(context, out var activation))
         {
             await AnswerAsync(http, 404, new JsonObject { ["message"] = $"no activation listens on /inbound/{LogValueSanitizer.Escape(context, 200)}" });
             return;
@@ -178,7 +176,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
 
     /// <summary>Every activation with where it listens, whether a loaded plugin serves it now (up, or down with the
     /// reason), and what its events came to: <c>GET /inbound</c>.</summary>
-    public JsonArray Describe() => new(options.Value.Parsed.Select(a =>
+    public JsonArray Describe() => new(registry.All.Select(a =>
     {
         var served = catalog.InboundConnectors.FirstOrDefault(c => c.Type == a.ConnectorType);
         return (JsonNode)new JsonObject

@@ -36,6 +36,10 @@ public sealed class ZeebeOptions
     /// <summary>Token scope (or <c>ZEEBE_TOKEN_SCOPE</c>), sent only when set.</summary>
     public string? Scope { get; set; }
 
+    /// <summary>The orchestration cluster REST API (or <c>CAMUNDA_REST_ADDRESS</c>), e.g. <c>http://localhost:8080</c>: where
+    /// inbound connectors find the deployed processes' inbound elements; none leaves that discovery off.</summary>
+    public string? RestAddress { get; set; }
+
     /// <summary>Name the gateway records as the worker of each activated job.</summary>
     public string WorkerName { get; set; } = $"switchboard-{Environment.MachineName}-{Environment.ProcessId}";
 

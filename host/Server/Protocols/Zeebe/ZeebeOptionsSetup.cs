@@ -20,6 +20,7 @@ internal sealed class ZeebeOptionsSetup(IConfiguration configuration) : IPostCon
         options.AuthorizationServerUrl = Pick(options.AuthorizationServerUrl, "ZEEBE_AUTHORIZATION_SERVER_URL", "CAMUNDA_OAUTH_URL");
         options.Audience = Pick(options.Audience, "ZEEBE_TOKEN_AUDIENCE", "CAMUNDA_TOKEN_AUDIENCE");
         options.Scope = Pick(options.Scope, "ZEEBE_TOKEN_SCOPE", "CAMUNDA_TOKEN_SCOPE");
+        options.RestAddress = Pick(options.RestAddress, "CAMUNDA_REST_ADDRESS");
         if (options.Insecure is null && Pick(null, InsecureNames) is { } insecure && bool.TryParse(insecure, out var flag))
             options.Insecure = flag;
     }
@@ -30,6 +31,8 @@ internal sealed class ZeebeOptionsSetup(IConfiguration configuration) : IPostCon
         if (options.Insecure is null && InsecureNames.FirstOrDefault(n => !string.IsNullOrWhiteSpace(configuration[n])) is { } setting
             && !bool.TryParse(configuration[setting], out _))
             problems.Add($"{setting} must be true or false, not '{configuration[setting]}'");
+        if (options.RestAddress is { } rest && (!Uri.TryCreate(rest, UriKind.Absolute, out var restUri) || (restUri.Scheme != Uri.UriSchemeHttp && restUri.Scheme != Uri.UriSchemeHttps)))
+            problems.Add($"Switchboard:Zeebe:RestAddress (or CAMUNDA_REST_ADDRESS) must be an http(s) URL such as http://localhost:8080, not '{rest}'");
         try
         {
             ZeebeAddress.Resolve(options);

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Inbound;
+
+/// <summary>Activations found in the deployed processes through the orchestration cluster REST API, as Camunda's
+/// runtime finds them: a webhook start event and message catch events become paths; a newer version replaces them.</summary>
+public sealed class DeployedProcessDiscoveryTests
+{
+    private static string Bpmn(string context, string intermediateContext) => $$"""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
+          <bpmn:process id="onboarding" isExecutable="true">
+            <bpmn:startEvent id="signup">
+              <bpmn:extensionElements>
+                <zeebe:properties>
+                  <zeebe:property name="inbound.type" value="io.camunda:webhook:1" />
+                  <zeebe:property name="inbound.context" value="{{context}}" />
+                  <zeebe:property name="inbound.method" value="post" />
+                  <zeebe:property name="resultVariable" value="signup" />
+                </zeebe:properties>
+              </bpmn:extensionElements>
+            </bpmn:startEvent>
+            <bpmn:intermediateCatchEvent id="confirmed">
+              <bpmn:extensionElements>
+                <zeebe:properties>
+                  <zeebe:property name="inbound.type" value="io.camunda:webhook:1" />
+                  <zeebe:property name="inbound.context" value="{{intermediateContext}}" />
+                  <zeebe:property name="correlationKeyExpression" value="=request.body.email" />
+                  <zeebe:property name="resultExpression" value="={confirmedAt: request.body.at}" />
+                </zeebe:properties>
+              </bpmn:extensionElements>
+              <bpmn:messageEventDefinition messageRef="m1" />
+            </bpmn:intermediateCatchEvent>
+            <bpmn:serviceTask id="plain" />
+          </bpmn:process>
+          <bpmn:message id="m1" name="email-confirmed" />
+        </bpmn:definitions>
+        """;
+
+    [Fact]
+    public async Task Inbound_elements_of_a_deployed_process_are_served_and_a_newer_version_replaces_them()
+    {
+        await using var gateway = await TestGatewayServer.StartAsync();
+        gateway.Gateway.DeployBpmn("onboarding", Bpmn("signup", "confirm"));
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Switchboard:Zeebe:Address=" + gateway.Address, "CAMUNDA_REST_ADDRESS=" + gateway.RestAddress, "CAMUNDA_CONNECTOR_POLLING_INTERVAL=100");
+        Task<HttpResponseMessage> Post(string path, string json) => host.Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+        var started = await Eventually.WaitFor(() => Post("/inbound/signup", """{"email":"ada@example.com"}"""),
+            r => r.StatusCode != HttpStatusCode.NotFound, because: "the deployed process's start event is discovered");
+        var confirmed = await Post("/inbound/confirm", """{"email":"ada@example.com","at":"2026-12-03"}""");
+
+        started.StatusCode.Should().Be(HttpStatusCode.OK, await started.Content.ReadAsStringAsync());
+        gateway.Gateway.Instances.Should().ContainSingle().Which.Variables["signup"]!["body"]!["email"]!.GetValue<string>().Should().Be("ada@example.com");
+        confirmed.StatusCode.Should().Be(HttpStatusCode.OK, await confirmed.Content.ReadAsStringAsync());
+        var message = gateway.Gateway.Messages.Should().ContainSingle().Subject;
+        message.Name.Should().Be("email-confirmed");
+        message.CorrelationKey.Should().Be("ada@example.com");
+        message.Variables["confirmedAt"]!.GetValue<string>().Should().Be("2026-12-03");
+
+        gateway.Gateway.DeployBpmn("onboarding", Bpmn("signup-v2", "confirm-v2"));
+        await Eventually.WaitFor(() => Post("/inbound/signup-v2", "{}"), r => r.StatusCode == HttpStatusCode.OK, because: "version 2 is discovered");
+        (await Post("/inbound/signup", "{}")).StatusCode.Should().Be(HttpStatusCode.NotFound, "version 2 replaced version 1's activations");
+        (await host.Http.GetStringAsync("/inbound")).Should().Contain("onboarding/confirmed").And.Contain("/inbound/confirm-v2");
+    }
+}
