@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text;
 using Switchboard.Tests.Infrastructure;
 using Switchboard.ZeebeTestGateway;
@@ -67,5 +69,31 @@ public sealed class DeployedProcessDiscoveryTests
         await Eventually.WaitFor(() => Post("/inbound/signup-v2", "{}"), r => r.StatusCode == HttpStatusCode.OK, because: "version 2 is discovered");
         (await Post("/inbound/signup", "{}")).StatusCode.Should().Be(HttpStatusCode.NotFound, "version 2 replaced version 1's activations");
         (await host.Http.GetStringAsync("/inbound")).Should().Contain("onboarding/confirmed").And.Contain("/inbound/confirm-v2");
+    }
+
+    [Fact]
+    public async Task Camundas_own_REST_client_reads_the_test_gateways_process_definitions_and_their_XML()
+    {
+        await using var gateway = await TestGatewayServer.StartAsync();
+        gateway.Gateway.DeployBpmn("onboarding", Bpmn("a", "b"));
+        var latest = gateway.Gateway.DeployBpmn("onboarding", Bpmn("c", "d"));
+        var package = await NpmPackage.InstallAsync("@camunda8/orchestration-cluster-api@8.8.4");
+
+        var start = new ProcessStartInfo("node", [Path.Combine(AppContext.BaseDirectory, "Inbound", "rest-client.mjs"), gateway.RestAddress, package])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var node = Process.Start(start)!;
+        var output = node.StandardOutput.ReadToEndAsync();
+        var errors = node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync();
+
+        node.ExitCode.Should().Be(0, await errors);
+        var line = JsonNode.Parse((await output).Trim().Split('\n').Should().ContainSingle("only the latest version is found").Subject)!;
+        line["key"]!.GetValue<string>().Should().Be(latest.Key.ToString());
+        line["id"]!.GetValue<string>().Should().Be("onboarding");
+        line["version"]!.GetValue<int>().Should().Be(2);
+        line["xml"]!.GetValue<string>().Should().Contain("value=\"c\"");
     }
 }
