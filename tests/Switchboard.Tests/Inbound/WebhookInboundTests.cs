@@ -43,6 +43,9 @@ public sealed class WebhookInboundTests : IAsyncLifetime
                 ("inbound.auth.apiKey", "k3y-value")),
             .. Activation("apikey-header", ("inbound.context", "apikey-header"), ("bpmnProcessId", "orders"), ("inbound.auth.type", "APIKEY"),
                 ("inbound.auth.apiKey", "k3y-value"), ("inbound.auth.apiKeyLocator", "=request.headers.x-api-key")),
+            .. Activation("shaped", ("inbound.context", "shaped"), ("bpmnProcessId", "orders"),
+                ("inbound.responseExpression", "={statusCode: 201, body: {received: request.body.id, instance: correlation.key}, headers: {\"X-Flow\": \"orders\"}}")),
+            .. Activation("echo", ("inbound.context", "echo"), ("bpmnProcessId", "orders"), ("inbound.responseBodyExpression", "=request.body.challenge")),
             .. Activation("broken", ("inbound.context", "broken"), ("messageName", "m"), ("correlationKeyExpression", "=request.body.(")),
         ]);
     }
@@ -162,6 +165,23 @@ public sealed class WebhookInboundTests : IAsyncLifetime
         wrongKey.Body.ToJsonString().Should().NotContain("k3y-value");
         rightKey.Status.Should().Be(HttpStatusCode.OK, rightKey.Body.ToJsonString());
         keyInHeader.Status.Should().Be(HttpStatusCode.OK, keyInHeader.Body.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_response_expression_shapes_status_body_and_headers_after_the_correlation()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/inbound/shaped") { Content = new StringContent("""{"id":5}""", Encoding.UTF8, "application/json") };
+        using var response = await _host.Http.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var instance = _gateway.Gateway.Instances.Should().ContainSingle().Subject;
+        var echo = await PostAsync("echo", """{"challenge":"abc123"}""");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        response.Headers.GetValues("X-Flow").Should().Equal("orders");
+        body["received"]!.GetValue<int>().Should().Be(5);
+        body["instance"]!.GetValue<string>().Should().Be(instance.Key.ToString());
+        echo.Status.Should().Be(HttpStatusCode.OK);
+        echo.Body.GetValue<string>().Should().Be("abc123");
     }
 
     [Fact]

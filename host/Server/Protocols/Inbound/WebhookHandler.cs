@@ -87,13 +87,23 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
                 return;
         }
 
-        var correlation = await correlator.CorrelateAsync(activation, "request", Event(request), http.RequestAborted);
-        await AnswerAsync(http, correlation.HttpStatus, new JsonObject
+        var @event = Event(request);
+        var correlation = await correlator.CorrelateAsync(activation, "request", @event, http.RequestAborted);
+        var answer = new JsonObject
         {
             ["status"] = correlation.Status,
             ["message"] = correlation.Message,
             ["key"] = correlation.Key?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        };
+        if (correlation.Succeeded && WebhookResponse.Shape(activation, @event, answer) is { } shaped)
+        {
+            foreach (var (name, value) in shaped.Headers)
+                http.Response.Headers[name] = value;
+            await AnswerAsync(http, shaped.Status, shaped.Body);
+            Log(activation, shaped.Status, correlation.Message + " (answered by the response expression)", started);
+            return;
+        }
+        await AnswerAsync(http, correlation.HttpStatus, answer);
         Log(activation, correlation.HttpStatus, correlation.Message, started);
     }
 
