@@ -16,7 +16,9 @@ internal static class LoggingSetup
     public static void AddSwitchboardLogging(this WebApplicationBuilder builder, TextWriter? output = null)
     {
         var section = builder.Configuration.GetSection("Switchboard:Log");
-        builder.Services.AddSerilog(configuration => Configure(configuration, section, output));
+        // preserveStaticLogger: each host keeps its own logger; two hosts in one process (tests, an application composing
+        // its own) must not write through whichever set the static Log.Logger last.
+        builder.Services.AddSerilog(configuration => Configure(configuration, section, output), preserveStaticLogger: true);
     }
 
     /// <summary>The host's logging pipeline from its <c>Switchboard:Log</c> section, written to <paramref name="output"/> (the console when null).</summary>
