@@ -1,22 +1,26 @@
 using Switchboard.Core.Describing;
-using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
 
 namespace Switchboard.Host.Catalog;
 
-/// <summary>A claim on one connector of one plugin generation; the generation is not unloaded while it is held.</summary>
-internal sealed class ConnectorLease : IDisposable
+/// <summary>A claim on one plugin generation: it is not unloaded while the claim is held. Disposing ends the claim once.</summary>
+internal abstract class GenerationLease(PluginGeneration generation) : IDisposable
 {
-    private PluginGeneration? _generation;
+    private PluginGeneration? _generation = generation;
 
-    public ConnectorLease(PluginGeneration generation, LoadedConnector connector)
-    {
-        _generation = generation;
-        Connector = connector;
-    }
-
-    public LoadedConnector Connector { get; }
-    public PluginGeneration Generation => _generation ?? throw new ObjectDisposedException(nameof(ConnectorLease));
+    public PluginGeneration Generation => _generation ?? throw new ObjectDisposedException(GetType().Name);
 
     public void Dispose() => Interlocked.Exchange(ref _generation, null)?.Exit();
+}
+
+/// <summary>A claim on one connector of one plugin generation, for an outbound call.</summary>
+internal sealed class ConnectorLease(PluginGeneration generation, LoadedConnector connector) : GenerationLease(generation)
+{
+    public LoadedConnector Connector { get; } = connector;
+}
+
+/// <summary>A claim on one inbound connector of one plugin generation, for one event.</summary>
+internal sealed class InboundLease(PluginGeneration generation, InboundDefinition definition) : GenerationLease(generation)
+{
+    public InboundDefinition Definition { get; } = definition;
 }
