@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.ExceptionServices;
 using Switchboard.Abstractions;
 using Switchboard.Core.Binding;
 
@@ -32,16 +31,8 @@ internal sealed class OperationInvoker
     /// <summary>Runs the operation and returns its output (null for none); exceptions are the connector's own.</summary>
     public async Task<object?> InvokeAsync(object input, IConnectorContext context)
     {
-        object? returned;
-        try
-        {
-            returned = _method.Invoke(_connector, _takesContext ? [input, context] : [input]);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
+        // DoNotWrapExceptions: what the connector throws arrives as itself, with its own stack.
+        var returned = _method.Invoke(_connector, BindingFlags.DoNotWrapExceptions, null, _takesContext ? [input, context] : [input], null);
 
         switch (returned)
         {

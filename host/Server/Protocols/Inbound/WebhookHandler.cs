@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -131,17 +130,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
                 instance = definition.Create();
                 var context = new InboundContext(activation.Id, new MaskingLogger(loggers.CreateLogger("Plugin." + generation.PluginName), masker),
                     timeout.Token, generation.PluginContext);
-                var handle = definition.Handle;
-                Task<WebhookResult> running;
-                try
-                {
-                    running = (Task<WebhookResult>)handle.Invoke(instance, [properties, request, context])!;
-                }
-                catch (TargetInvocationException e) when (e.InnerException is not null)
-                {
-                    ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                    throw;
-                }
+                var running = (Task<WebhookResult>)definition.Handle.Invoke(instance, BindingFlags.DoNotWrapExceptions, null, [properties, request, context], null)!;
                 return (await running.WaitAsync(timeout.Token), null);
             }
         }
