@@ -33,7 +33,7 @@ public static class CspServices
             .RemoveAllLoggers()
             .AddResilienceHandler("csp-callback", CspCallbackRetry.Configure);
         builder.Services.AddSingleton(new ProtocolRoutes("csp", app => app.MapCsp()));
-        builder.Services.AddHealthChecks().AddCheck<CspHealthCheck>("csp");
+        CallbackHealthCheck.Add<CspCallbackMetrics>(builder.Services, "csp");
         return builder;
     }
 }

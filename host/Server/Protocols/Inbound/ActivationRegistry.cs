@@ -24,15 +24,12 @@ internal sealed class ActivationRegistry
     public bool TryGet(string context, out Activation activation) => _byContext.TryGetValue(context, out activation!);
 
     /// <summary>Replaces the activations found in deployed processes; returns whether anything changed.</summary>
+    /// <remarks>Discovery keeps the activations of a definition it has read, so an unchanged round hands back equal
+    /// ones and the index (and its warnings about shared paths) is rebuilt only when something changed.</remarks>
     public bool SetDiscovered(IReadOnlyList<Activation> discovered)
     {
-        var before = _discovered.Select(a => a.Id + "@" + a.Context).Order(StringComparer.Ordinal);
-        if (before.SequenceEqual(discovered.Select(a => a.Id + "@" + a.Context).Order(StringComparer.Ordinal)))
-        {
-            _discovered = discovered;
-            _byContext = Index(discovered);
+        if (discovered.Count == _discovered.Count && !discovered.Except(_discovered).Any())
             return false;
-        }
         _discovered = discovered;
         _byContext = Index(discovered);
         return true;
@@ -43,7 +40,7 @@ internal sealed class ActivationRegistry
         var byContext = new Dictionary<string, Activation>(StringComparer.OrdinalIgnoreCase);
         foreach (var activation in _configured.Concat(discovered))
         {
-            // A path declared in configuration wins; two processes claiming one path: the first keeps it, said once per round.
+            // A path declared in configuration wins; two processes claiming one path: the first keeps it, said once per change.
             if (!byContext.TryAdd(activation.Context, activation))
                 _logger.LogWarning("Inbound activation {Activation} is not served: {Other} already listens on /inbound/{Context}",
                     activation.Id, byContext[activation.Context].Id, activation.Context);

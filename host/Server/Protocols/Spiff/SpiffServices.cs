@@ -80,7 +80,7 @@ public static class SpiffServices
                     .WithHeaders("Content-Type", CredentialFilter.SpiffApiKeyHeader));
         });
         services.AddSingleton(new ProtocolRoutes("spiff", app => app.MapSpiff()));
-        services.AddHealthChecks().AddCheck<SpiffHealthCheck>("spiff");
+        CallbackHealthCheck.Add<SpiffCallbackMetrics>(services, "spiff");
         return builder;
     }
 }
