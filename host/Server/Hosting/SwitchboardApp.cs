@@ -2,6 +2,7 @@ using Switchboard.Host.Logging;
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;
 using Switchboard.Host.Protocols.Inbound;
+using Switchboard.Host.Protocols.Refusals;
 using Switchboard.Host.Protocols.Zeebe;
 
 namespace Switchboard.Host.Hosting;
@@ -23,8 +24,12 @@ public static class SwitchboardApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Above the limits the protocols enforce themselves, so those refusals get a body in the protocol's form.
-            kestrel.Limits.MaxRequestLineSize = Protocols.ProtocolStatusPages.KestrelRequestLineLimit;
-            kestrel.Limits.MaxRequestHeadersTotalSize = Protocols.ProtocolStatusPages.KestrelHeadersLimit;
+            kestrel.Limits.MaxRequestLineSize = ProtocolStatusPages.KestrelRequestLineLimit;
+            kestrel.Limits.MaxRequestHeadersTotalSize = ProtocolStatusPages.KestrelHeadersLimit;
+            // Kestrel's limits as ASP.NET Core documents them (Kestrel:Limits:RequestHeadersTimeout, ...); an operator's choice wins.
+            builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
+            // What Kestrel still refuses itself gets the protocol's error form too.
+            kestrel.ConfigureEndpointDefaults(KestrelRefusalTransport.Use);
         });
         var switchboard = builder.Services.AddSwitchboard(builder.Configuration);
         if (protocols is null)

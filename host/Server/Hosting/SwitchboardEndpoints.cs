@@ -1,4 +1,4 @@
-using Switchboard.Host.Protocols;
+using Switchboard.Host.Protocols.Refusals;
 using Switchboard.Host.Status;
 using Switchboard.Host.Templates;
 

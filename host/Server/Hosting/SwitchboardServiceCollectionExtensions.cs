@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
+using Switchboard.Host.Protocols.Refusals;
 using Switchboard.Host.Status;
 
 namespace Switchboard.Host.Hosting;
@@ -18,6 +19,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<CatalogOptions>>().Value);
         services.TryAddSingleton(sp => new PluginCatalog(sp.GetRequiredService<CatalogOptions>(), sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<InvocationPipeline>();
+        services.TryAddSingleton<ProtocolRefusals>();
         services.AddHostedService<CatalogHostedService>();
         services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog");
         return new SwitchboardBuilder(services, configuration);

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Connections.Features;
+
+namespace Switchboard.Host.Protocols.Refusals;
+
+/// <summary>Gives the framework's own bodiless refusals (no such route, wrong method, body too large) the protocol's error form on its routes.</summary>
+/// <remarks>
+/// A CSP client reads a JSON-RPC error and SpiffArena reads the v2 envelope; an empty 404 or 405 tells neither what
+/// went wrong. Kestrel refuses an over-long request line (414) or header block (431) itself, before the application
+/// sees it; so Kestrel's limits are set well above ours (<see cref="KestrelRequestLineLimit"/>,
+/// <see cref="KestrelHeadersLimit"/>) and ours are enforced here, with the request at hand. What Kestrel still refuses
+/// itself (beyond its limits, a header timeout, a request line it cannot parse) is given its body by
+/// <see cref="KestrelRefusalTransport"/>, which this middleware tells when a request is in the application's hands.
+/// </remarks>
+internal static class ProtocolStatusPages
+{
+    /// <summary>The longest path and query we accept; longer ones are answered 414.</summary>
+    public const int MaxRequestTarget = 8 * 1024;
+
+    /// <summary>The largest header block we accept (names and values); larger ones are answered 431.</summary>
+    public const int MaxHeaderBytes = 32 * 1024;
+
+    /// <summary>Kestrel's own limits, set above ours so that ours answer first.</summary>
+    public const int KestrelRequestLineLimit = 64 * 1024, KestrelHeadersLimit = 128 * 1024;
+
+    public static void UseProtocolStatusPages(this WebApplication app)
+    {
+        var refusals = app.Services.GetRequiredService<ProtocolRefusals>();
+        app.UseStatusCodePages(context => WriteAsync(context.HttpContext, refusals));
+        app.Use(async (http, next) =>
+        {
+            KestrelRefusalTransport.Of(http.Features.Get<IConnectionItemsFeature>())?.RequestEntered(http.Response);
+            var request = http.Request;
+            var target = (request.Path.Value?.Length ?? 0) + (request.QueryString.Value?.Length ?? 0);
+            var headers = 0L;
+            foreach (var (name, values) in request.Headers)
+                headers += name.Length + values.Sum(v => (long)(v?.Length ?? 0));
+            var status = target > MaxRequestTarget ? StatusCodes.Status414UriTooLong
+                : headers > MaxHeaderBytes ? StatusCodes.Status431RequestHeaderFieldsTooLarge
+                : 0;
+            if (status == 0)
+            {
+                await next(http);
+                return;
+            }
+            http.Response.StatusCode = status;
+            await WriteAsync(http, refusals);
+        });
+    }
+
+    private static Task WriteAsync(HttpContext http, ProtocolRefusals refusals)
+    {
+        if (refusals.Body(http.Response.StatusCode, http.Request.Method, http.Request.Path) is not { } body)
+            return Task.CompletedTask;
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = body.Length;
+        return http.Response.Body.WriteAsync(body, http.RequestAborted).AsTask();
+    }
+}
