@@ -14,7 +14,7 @@ namespace Switchboard.Host.Protocols.Refusals;
 /// request line or header block beyond its limits (414, 431), a request line it cannot parse (a NUL in the path: 400),
 /// headers that never finish (408). It then closes the connection. So this transport notes the method and target of
 /// each request line it passes to Kestrel, and holds back what Kestrel writes while no request is in the application's
-/// hands (<see cref="RequestEntered"/> marks one; its response's completion ends it). A held write that is a bodiless
+/// hands (between <see cref="RequestEntered"/> and <see cref="RequestLeft"/>). A held write that is a bodiless
 /// HTTP/1.1 4xx answer to a protocol's route is rewritten with the body <see cref="ProtocolRefusals"/> gives; everything
 /// else passes unchanged. While the application has a request, writes go straight through: the protocols' own answers
 /// pay one field check.
@@ -59,18 +59,22 @@ internal sealed class KestrelRefusalTransport : IDuplexPipe
     public static KestrelRefusalTransport? Of(IConnectionItemsFeature? items) =>
         items is not null && items.Items.TryGetValue(ItemKey, out var transport) ? transport as KestrelRefusalTransport : null;
 
-    /// <summary>Marks a request as in the application's hands until its response has been sent.</summary>
-    public void RequestEntered(HttpResponse response)
+    /// <summary>Marks a request as in the application's hands, until <see cref="RequestLeft"/>.</summary>
+    public void RequestEntered()
     {
         Interlocked.Increment(ref _inApplication);
         _expectingRequestLine = false;
-        response.OnCompleted(static state =>
-        {
-            var transport = (KestrelRefusalTransport)state;
-            transport._expectingRequestLine = true;
-            Interlocked.Decrement(ref transport._inApplication);
-            return Task.CompletedTask;
-        }, this);
+    }
+
+    /// <summary>Marks the request's middleware as done.</summary>
+    /// <remarks>Kestrel may still write the end of the answer after this (a chunked body's last chunk); that write is
+    /// held and passed on unchanged, as it is no bodiless refusal. An answer the application left bodiless on a
+    /// protocol's route has had its body from <see cref="ProtocolStatusPages"/> by then, so nothing of the
+    /// application's is rewritten; this costs less per request than waiting for the response's completion.</remarks>
+    public void RequestLeft()
+    {
+        _expectingRequestLine = true;
+        Interlocked.Decrement(ref _inApplication);
     }
 
     /// <summary>Notes the method and path of a request line at the start of <paramref name="buffer"/>, if one is there.</summary>

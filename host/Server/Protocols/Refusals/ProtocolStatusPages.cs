@@ -25,26 +25,44 @@ internal static class ProtocolStatusPages
     public static void UseProtocolStatusPages(this WebApplication app)
     {
         var refusals = app.Services.GetRequiredService<ProtocolRefusals>();
-        app.UseStatusCodePages(context => WriteAsync(context.HttpContext, refusals));
         app.Use(async (http, next) =>
         {
-            KestrelRefusalTransport.Of(http.Features.Get<IConnectionItemsFeature>())?.RequestEntered(http.Response);
-            var request = http.Request;
-            var target = (request.Path.Value?.Length ?? 0) + (request.QueryString.Value?.Length ?? 0);
-            var headers = 0L;
-            foreach (var (name, values) in request.Headers)
-                headers += name.Length + values.Sum(v => (long)(v?.Length ?? 0));
-            var status = target > MaxRequestTarget ? StatusCodes.Status414UriTooLong
-                : headers > MaxHeaderBytes ? StatusCodes.Status431RequestHeaderFieldsTooLarge
-                : 0;
-            if (status == 0)
+            // Outermost, so that every answer the application writes, the status pages' included, passes unchanged.
+            var transport = KestrelRefusalTransport.Of(http.Features.Get<IConnectionItemsFeature>());
+            transport?.RequestEntered();
+            try
             {
                 await next(http);
-                return;
             }
-            http.Response.StatusCode = status;
-            await WriteAsync(http, refusals);
+            finally
+            {
+                transport?.RequestLeft();
+            }
         });
+        app.UseStatusCodePages(context => WriteAsync(context.HttpContext, refusals));
+        app.Use((http, next) =>
+        {
+            var status = OverOurLimits(http.Request);
+            if (status == 0)
+                return next(http);
+            http.Response.StatusCode = status;
+            return WriteAsync(http, refusals);
+        });
+    }
+
+    private static int OverOurLimits(HttpRequest request)
+    {
+        var target = (request.Path.Value?.Length ?? 0) + (request.QueryString.Value?.Length ?? 0);
+        if (target > MaxRequestTarget)
+            return StatusCodes.Status414UriTooLong;
+        var headers = 0L;
+        foreach (var (name, values) in request.Headers)
+        {
+            headers += name.Length;
+            foreach (var value in values)
+                headers += value?.Length ?? 0;
+        }
+        return headers > MaxHeaderBytes ? StatusCodes.Status431RequestHeaderFieldsTooLarge : 0;
     }
 
     private static Task WriteAsync(HttpContext http, ProtocolRefusals refusals)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.IO.Pipelines;
 
 namespace Switchboard.Host.Protocols.Refusals;
@@ -19,6 +20,8 @@ internal sealed class RequestLineRecorder(PipeReader inner, KestrelRefusalTransp
         return Recorded(read);
     }
 
+    // Pooled: this runs once per request on a kept-alive connection, while the next request is awaited.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> Recorded(ValueTask<ReadResult> read)
     {
         var result = await read;
