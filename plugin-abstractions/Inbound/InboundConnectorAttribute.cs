@@ -1,7 +1,8 @@
 namespace Switchboard.Abstractions.Inbound;
 
 /// <summary>Marks a class as an inbound connector: one that turns outside events into process messages or new process instances.</summary>
-/// <remarks>The class implements <see cref="IWebhookConnector{TProperties}"/>; the host creates it (with a public
+/// <remarks>The class implements one of <see cref="IWebhookConnector{TProperties}"/>, <see cref="IPollingConnector{TProperties}"/>
+/// or <see cref="ISubscriptionConnector{TProperties}"/>; the host creates it (with a public
 /// parameterless constructor or one taking <see cref="IPluginContext"/>) for the activations that name its type.</remarks>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class InboundConnectorAttribute : Attribute

@@ -156,16 +156,35 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
     {
         if (string.IsNullOrWhiteSpace(attribute.Type))
             throw new PluginLoadException($"{type.FullName}: [InboundConnector] needs a non-empty type");
-        var webhook = type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IWebhookConnector<>))
-            ?? throw new PluginLoadException($"{type.FullName}: an inbound connector implements IWebhookConnector<TProperties>");
-        var propertiesType = webhook.GetGenericArguments()[0];
+        var (contract, kind, method) = InboundContract(type);
+        var propertiesType = contract.GetGenericArguments()[0];
         var properties = models.For(propertiesType).Object
             ?? throw new PluginLoadException($"{type.FullName}: the properties type {propertiesType.Name} must be a class with properties");
         if (type.GetConstructor([typeof(IPluginContext)]) is null && type.GetConstructor(Type.EmptyTypes) is null)
             throw new PluginLoadException($"{type.FullName}: needs a public parameterless constructor or one taking IPluginContext");
         var metadata = new InboundConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
-            attribute.Version, InboundKind.Webhook, plugin.PluginName, Parameters(properties, 0));
-        return new InboundDefinition(metadata, type, propertiesType, properties, webhook.GetMethod(nameof(IWebhookConnector<object>.HandleAsync))!, () => Create(type));
+            attribute.Version, kind, plugin.PluginName, Parameters(properties, 0));
+        return new InboundDefinition(metadata, type, propertiesType, properties, contract.GetMethod(method)!, () => Create(type));
+    }
+
+    /// <summary>Which of the three inbound interfaces <paramref name="type"/> implements (exactly one), and the method the host calls.</summary>
+    private static (Type Contract, InboundKind Kind, string Method) InboundContract(Type type)
+    {
+        (Type Definition, InboundKind Kind, string Method)[] kinds =
+        [
+            (typeof(IWebhookConnector<>), InboundKind.Webhook, nameof(IWebhookConnector<object>.HandleAsync)),
+            (typeof(IPollingConnector<>), InboundKind.Polling, nameof(IPollingConnector<object>.PollAsync)),
+            (typeof(ISubscriptionConnector<>), InboundKind.Subscription, nameof(ISubscriptionConnector<object>.RunAsync)),
+        ];
+        var found = type.GetInterfaces().Where(i => i.IsGenericType)
+            .SelectMany(i => kinds.Where(k => i.GetGenericTypeDefinition() == k.Definition).Select(k => (i, k.Kind, k.Method)))
+            .ToList();
+        return found.Count switch
+        {
+            1 => found[0],
+            0 => throw new PluginLoadException($"{type.FullName}: an inbound connector implements IWebhookConnector<TProperties>, IPollingConnector<TProperties> or ISubscriptionConnector<TProperties>"),
+            _ => throw new PluginLoadException($"{type.FullName}: an inbound connector implements one inbound interface, not {string.Join(" and ", found.Select(f => f.i.Name))}"),
+        };
     }
 
     private IReadOnlyList<ParameterMetadata> Parameters(ObjectModel model, int depth) =>

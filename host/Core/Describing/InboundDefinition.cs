@@ -19,7 +19,7 @@ internal sealed class InboundDefinition(InboundConnectorMetadata metadata, Type 
     /// <summary>How the activation properties bind (ids are the property names, e.g. <c>inbound.method</c>).</summary>
     public ObjectModel Properties { get; } = properties;
 
-    /// <summary>The interface method that handles one event (<c>IWebhookConnector&lt;TProperties&gt;.HandleAsync</c>), looked up once.</summary>
+    /// <summary>The interface method the host calls (<c>HandleAsync</c>, <c>PollAsync</c> or <c>RunAsync</c>, by kind), looked up once.</summary>
     public System.Reflection.MethodInfo Handle { get; } = handle;
 
     /// <summary>Creates an instance, by the same constructor rule as outbound connectors; the caller disposes it.</summary>

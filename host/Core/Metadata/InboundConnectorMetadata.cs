@@ -5,6 +5,12 @@ public enum InboundKind
 {
     /// <summary>Each HTTP request to the activation's path is one event.</summary>
     Webhook,
+
+    /// <summary>The host asks the connector for events every interval, keeping its cursor.</summary>
+    Polling,
+
+    /// <summary>The connector runs for as long as the activation and pushes events as they come.</summary>
+    Subscription,
 }
 
 /// <summary>An inbound connector declared by a plugin: what every listing and template shows of it.</summary>

@@ -18,6 +18,9 @@ internal sealed class ActivationRegistry
         _byContext = Index([]);
     }
 
+    /// <summary>Raised after the set of activations changed (the pollers and subscriptions follow it).</summary>
+    public event Action? Changed;
+
     /// <summary>Every activation, configured ones first.</summary>
     public IReadOnlyList<Activation> All => [.. _configured, .. _discovered];
 
@@ -32,6 +35,7 @@ internal sealed class ActivationRegistry
             return false;
         _discovered = discovered;
         _byContext = Index(discovered);
+        Changed?.Invoke();
         return true;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Grpc.Core;
+using Switchboard.Abstractions.Inbound;
 using Switchboard.Feel;
 using Switchboard.Host.Protocols.Zeebe;
 using Switchboard.Host.Protocols.Zeebe.Gateway;
@@ -10,6 +11,15 @@ namespace Switchboard.Host.Protocols.Inbound;
 internal sealed record Correlation(string Status, int HttpStatus, string Message, long? Key = null)
 {
     public bool Succeeded => HttpStatus is >= 200 and < 300;
+
+    /// <summary>The outcome as a poller or a subscription sees it.</summary>
+    public EventOutcome ToOutcome() => new(Status switch
+    {
+        "created" or "published" => EventStatus.Correlated,
+        "already correlated" => EventStatus.AlreadyCorrelated,
+        "consumed" or "unmatched" => EventStatus.Unmatched,
+        _ => EventStatus.Failed,
+    }, Message);
 }
 
 /// <summary>Correlates an inbound event as Camunda's connector runtime does: the activation condition, then a new
@@ -20,11 +30,20 @@ internal sealed class InboundCorrelator(IServiceProvider services)
     private readonly FeelEngine _feel = FeelEngine.Default;
 
     /// <summary>Correlates <paramref name="event"/>, which FEEL sees under <paramref name="eventName"/> (<c>request</c> for a webhook).</summary>
-    public async Task<Correlation> CorrelateAsync(Activation activation, string eventName, JsonObject @event, CancellationToken cancellationToken)
+    public Task<Correlation> CorrelateAsync(Activation activation, string eventName, JsonObject @event, CancellationToken cancellationToken) =>
+        CorrelateAsync(activation, new JsonObject { [eventName] = @event.DeepClone() }, @event, cancellationToken);
+
+    /// <summary>Correlates an event from a poller or a subscription: FEEL sees an object event's fields at the top level
+    /// (an event <c>{"response": ...}</c> as <c>response</c>), any other value as <c>event</c>.</summary>
+    public Task<Correlation> CorrelateAsync(Activation activation, JsonNode? @event, CancellationToken cancellationToken) =>
+        CorrelateAsync(activation, @event is JsonObject fields ? (JsonObject)fields.DeepClone() : new JsonObject { ["event"] = @event?.DeepClone() },
+            @event, cancellationToken);
+
+    private async Task<Correlation> CorrelateAsync(Activation activation, JsonObject scope, JsonNode? @event, CancellationToken cancellationToken)
     {
         try
         {
-            return await CorrelateOrThrowAsync(activation, eventName, @event, cancellationToken);
+            return await CorrelateOrThrowAsync(activation, scope, @event, cancellationToken);
         }
         catch (ExpressionException e)
         {
@@ -32,9 +51,8 @@ internal sealed class InboundCorrelator(IServiceProvider services)
         }
     }
 
-    private async Task<Correlation> CorrelateOrThrowAsync(Activation activation, string eventName, JsonObject @event, CancellationToken cancellationToken)
+    private async Task<Correlation> CorrelateOrThrowAsync(Activation activation, JsonObject scope, JsonNode? @event, CancellationToken cancellationToken)
     {
-        var scope = new JsonObject { [eventName] = @event.DeepClone() };
         if (activation.ActivationCondition is { } condition && !IsTrue(Evaluate("activationCondition", condition, scope).Value))
             return activation.ConsumeUnmatchedEvents
                 ? new Correlation("consumed", 200, "the activation condition is not met; the event was consumed (consumeUnmatchedEvents)")
@@ -42,7 +60,7 @@ internal sealed class InboundCorrelator(IServiceProvider services)
 
         var variables = new JsonObject();
         if (activation.ResultVariable is { } resultVariable)
-            variables[resultVariable] = @event.DeepClone();
+            variables[resultVariable] = @event?.DeepClone();
         if (activation.ResultExpression is { } resultExpression)
         {
             switch (Evaluate("resultExpression", resultExpression, scope).Value)

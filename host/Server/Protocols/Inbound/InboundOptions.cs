@@ -17,5 +17,12 @@ public sealed class InboundOptions
     /// <summary>How often the deployed processes are searched for inbound elements (or <c>CAMUNDA_CONNECTOR_POLLING_INTERVAL</c>, in ms).</summary>
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a polling connector waits between polls when its result names no wait of its own.</summary>
+    public TimeSpan DefaultPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where the pollers' cursors are kept (one small file per activation); by default a <c>switchboard/inbound</c>
+    /// folder in the user's local application data.</summary>
+    public string? StateDirectory { get; set; }
+
     internal IReadOnlyList<Activation> Parsed { get; set; } = [];
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Switchboard.Host.Hosting;
 
@@ -19,9 +20,15 @@ public static class InboundServices
         builder.Services.AddHostedService<DeployedProcessDiscovery>();
         builder.Services.AddSingleton<WebhookHandler>();
         builder.Services.AddSingleton<InboundActivity>();
+        builder.Services.AddSingleton<CursorStore>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ActivationServices>();
+        builder.Services.AddSingleton<InboundRunner>();
+        builder.Services.AddSingleton<InboundListing>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboundRunner>());
         builder.Services.AddSingleton(new ProtocolRoutes("inbound", app =>
         {
-            app.MapGet("/inbound", (WebhookHandler handler) => Results.Json(handler.Describe()));
+            app.MapGet("/inbound", (InboundListing listing) => Results.Json(listing.Describe()));
             app.MapMethods("/inbound/{context}", ["GET", "POST", "PUT", "PATCH", "DELETE"],
                 (HttpContext http, string context, WebhookHandler handler) => handler.HandleAsync(http, context));
         }));

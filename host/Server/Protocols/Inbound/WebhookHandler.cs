@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
-using Switchboard.Core.Binding;
+using Switchboard.Core.Metadata;
 using Switchboard.Core.Describing;
 using Switchboard.Core.Invoking;
 using Switchboard.Host.Catalog;
@@ -50,6 +50,12 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         {
             await AnswerAsync(http, 503, new JsonObject { ["message"] = $"no loaded plugin serves the inbound connector type '{activation.ConnectorType}'" });
             Log(activation, 503, "connector not loaded", started);
+            return;
+        }
+        if (lease.Definition.Metadata.Kind != InboundKind.Webhook)
+        {
+            // A polling or subscription activation has a context too (its id), but no webhook listens there.
+            await AnswerAsync(http, 404, new JsonObject { ["message"] = $"activation '{activation.Id}' is a {lease.Definition.Metadata.Kind.ToString().ToLowerInvariant()} connector; no webhook listens on /inbound/{LogValueSanitizer.Escape(context, 200)}" });
             return;
         }
         var read = await RequestBody.ReadAsync(http, options.Value.MaxBodyBytes, http.RequestAborted);
@@ -120,13 +126,11 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         {
             using (generation.Context!.EnterContextualReflection())
             {
-                var errors = new List<FieldError>();
-                var secrets = new HashSet<string>(StringComparer.Ordinal);
-                var properties = InputBinder.Bind(ActivationProperties.ToJson(activation.Properties, definition.Properties), definition.Properties, errors, secrets);
-                InputValidator.Validate(properties, definition.Properties, errors);
-                masker = new SecretMasker(secrets);
-                if (errors.Count > 0)
-                    return (null, (500, masker.Apply($"activation '{activation.Id}' is misconfigured: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")))));
+                var binding = ActivationBinding.Bind(activation, definition);
+                masker = binding.Masker;
+                if (binding.Problem is { } misconfigured)
+                    return (null, (500, misconfigured));
+                var properties = binding.Properties;
                 instance = definition.Create();
                 var context = new InboundContext(activation.Id, new MaskingLogger(loggers.CreateLogger("Plugin." + generation.PluginName), masker),
                     timeout.Token, generation.PluginContext);
@@ -172,25 +176,6 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             ["params"] = new JsonObject(request.Query.Select(q => KeyValuePair.Create(q.Key, (JsonNode?)q.Value))),
         };
     }
-
-    /// <summary>Every activation with where it listens, whether a loaded plugin serves it now (up, or down with the
-    /// reason), and what its events came to: <c>GET /inbound</c>.</summary>
-    public JsonArray Describe() => new(registry.All.Select(a =>
-    {
-        var served = catalog.InboundConnectors.FirstOrDefault(c => c.Type == a.ConnectorType);
-        return (JsonNode)new JsonObject
-        {
-            ["id"] = a.Id,
-            ["type"] = a.ConnectorType,
-            ["path"] = "/inbound/" + a.Context,
-            ["messageName"] = a.MessageName,
-            ["bpmnProcessId"] = a.BpmnProcessId,
-            ["health"] = served is null
-                ? new JsonObject { ["status"] = "down", ["reason"] = $"no loaded plugin serves the inbound connector type '{a.ConnectorType}'" }
-                : new JsonObject { ["status"] = "up", ["plugin"] = served.PluginName },
-            ["activity"] = activity.Describe(a.Id),
-        };
-    }).ToArray());
 
     private void Log(Activation activation, int status, string outcome, long started)
     {

@@ -1,0 +1,76 @@
+using Switchboard.Abstractions.Inbound;
+using Switchboard.Host.Catalog;
+
+namespace Switchboard.Host.Protocols.Inbound;
+
+/// <summary>Runs a polling connector for one activation: poll, correlate each event in order, keep the cursor once all
+/// are settled, wait, again. A failed poll or an event that could not be correlated leaves the cursor where it was, so
+/// the next poll hands the same events again; the activation is down until a poll goes through.</summary>
+internal sealed class PollingLoop(Activation activation, InboundLease lease, ActivationServices services)
+    : ActivationLoop(activation, lease, services)
+{
+    protected override async Task RunAsync(CancellationToken stop)
+    {
+        var cursor = await Services.Cursors.LoadAsync(Activation.Id, stop);
+        while (!stop.IsCancellationRequested)
+        {
+            var (result, problem) = await PollAsync(cursor, stop);
+            if (result is not null)
+                (cursor, problem) = await SettleAsync(result, cursor, stop);
+            if (problem is null)
+                Health.Up();
+            else
+                Health.Down(problem);
+            await Task.Delay(result?.NextPollAfter ?? Services.Options.Value.DefaultPollInterval, Services.Time, stop);
+        }
+    }
+
+    private Task<(PollResult? Result, string? Problem)> PollAsync(string? cursor, CancellationToken stop) =>
+        WithConnectorAsync<(PollResult?, string?)>(async (instance, binding) =>
+        {
+            var timeoutSeconds = Services.CatalogOptions.DefaultTimeout;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            timeout.CancelAfter(timeoutSeconds);
+            try
+            {
+                var context = new InboundContext(Activation.Id, PluginLogger(binding), timeout.Token, Generation.PluginContext);
+                var polled = (Task<PollResult>)Invoke(instance, binding.Properties, cursor, context);
+                return (await polled.WaitAsync(timeout.Token), null);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                return (null, $"the poll did not finish within {timeoutSeconds.TotalSeconds:0.###} s");
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the poll failed",
+                    Activation.Id, Activation.ConnectorType, "Polling");
+                return (null, binding.Masker.Apply($"the poll failed: {e.GetType().Name}: {e.Message}"));
+            }
+        }, binding => (null, binding.Problem));
+
+    /// <summary>Correlates the events in order; the new cursor once all are settled, else the old one and why.</summary>
+    private async Task<(string? Cursor, string? Problem)> SettleAsync(PollResult result, string? cursor, CancellationToken stop)
+    {
+        for (var i = 0; i < result.Events.Count; i++)
+        {
+            Correlation correlation;
+            try
+            {
+                correlation = await CorrelateAsync(result.Events[i], stop);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return (cursor, $"event {i + 1} of {result.Events.Count} could not be read: {e.Message}");
+            }
+            if (!correlation.ToOutcome().IsSettled)
+                return (cursor, $"event {i + 1} of {result.Events.Count} could not be correlated: {correlation.Message}");
+        }
+        if (result.Cursor is { } next && next != cursor)
+        {
+            await Services.Cursors.SaveAsync(Activation.Id, next, stop);
+            return (next, null);
+        }
+        return (cursor, null);
+    }
+}

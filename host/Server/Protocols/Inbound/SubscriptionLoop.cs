@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Switchboard.Abstractions;
+using Switchboard.Abstractions.Inbound;
+using Switchboard.Host.Catalog;
+
+namespace Switchboard.Host.Protocols.Inbound;
+
+/// <summary>Runs a subscription connector for one activation, for as long as the activation lasts: started once, its
+/// events correlated as it publishes them; when it ends or fails by itself it is reported down and started again after
+/// a delay that doubles up to a minute (and starts over after a run of a minute or more).</summary>
+internal sealed class SubscriptionLoop(Activation activation, InboundLease lease, ActivationServices services)
+    : ActivationLoop(activation, lease, services)
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1), LongestRetry = TimeSpan.FromMinutes(1);
+
+    protected override async Task RunAsync(CancellationToken stop)
+    {
+        var retry = FirstRetry;
+        while (!stop.IsCancellationRequested)
+        {
+            var started = Stopwatch.GetTimestamp();
+            Health.Up();
+            var problem = await WithConnectorAsync<string?>(async (instance, binding) =>
+            {
+                try
+                {
+                    var context = new SubscriptionContext(this, binding, stop);
+                    await (Task)Invoke(instance, binding.Properties, context);
+                    return stop.IsCancellationRequested ? null : "the subscription ended by itself";
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return null;
+                }
+                catch (Exception e)
+                {
+                    Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the subscription failed",
+                        Activation.Id, Activation.ConnectorType, "Subscription");
+                    return binding.Masker.Apply($"the subscription failed: {e.GetType().Name}: {e.Message}");
+                }
+            }, binding => binding.Problem);
+            if (problem is null)
+                return;
+            Health.Down(problem);
+            retry = Stopwatch.GetElapsedTime(started) >= LongestRetry ? FirstRetry : retry;
+            await Task.Delay(retry, Services.Time, stop);
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
+        }
+    }
+
+    /// <summary>The context a running subscription publishes through.</summary>
+    private sealed class SubscriptionContext(SubscriptionLoop loop, ActivationBinding binding, CancellationToken stop) : ISubscriptionContext
+    {
+        public string ActivationId => loop.Activation.Id;
+        public ILogger Logger { get; } = loop.PluginLogger(binding);
+        public CancellationToken CancellationToken => stop;
+        public IConfiguration Configuration => loop.Generation.PluginContext.Configuration;
+        public string PluginDirectory => loop.Generation.PluginContext.PluginDirectory;
+
+        public async Task<EventOutcome> PublishAsync(object? @event) => (await loop.CorrelateAsync(@event, stop)).ToOutcome();
+
+        public void ReportUp() => loop.Health.Up();
+
+        public void ReportDown(string reason) => loop.Health.Down(binding.Masker.Apply(reason ?? "no reason given"));
+    }
+}
