@@ -50,14 +50,24 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         }, binding => (null, binding.Problem));
 
     /// <summary>Correlates the events in order; the new cursor once all are settled, else the old one and why.</summary>
+    /// <remarks>A deactivation waits for the event being delivered and for the cursor to be saved (each bounded by the
+    /// call timeout), and stops before the next event: what was published is never left out of the cursor by a stop,
+    /// so a restart does not publish it again.</remarks>
     private async Task<(string? Cursor, string? Problem)> SettleAsync(PollResult result, string? cursor, CancellationToken stop)
     {
         for (var i = 0; i < result.Events.Count; i++)
         {
+            if (stop.IsCancellationRequested)
+                return (cursor, null);
             Correlation correlation;
+            using var delivery = new CancellationTokenSource(Services.CatalogOptions.DefaultTimeout);
             try
             {
-                correlation = await CorrelateAsync(result.Events[i], stop);
+                correlation = await CorrelateAsync(result.Events[i], delivery.Token);
+            }
+            catch (OperationCanceledException) when (delivery.IsCancellationRequested)
+            {
+                return (cursor, $"event {i + 1} of {result.Events.Count} was not delivered within {Services.CatalogOptions.DefaultTimeout.TotalSeconds:0.###} s");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -68,7 +78,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         }
         if (result.Cursor is { } next && next != cursor)
         {
-            await Services.Cursors.SaveAsync(Activation.Id, next, stop);
+            await Services.Cursors.SaveAsync(Activation.Id, next, CancellationToken.None);
             return (next, null);
         }
         return (cursor, null);

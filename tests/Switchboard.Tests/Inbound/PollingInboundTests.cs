@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Inbound;
+
+/// <summary>A polling connector (the shipped random-number example) run by the host for an activation declared in
+/// configuration: each event published on the gateway, the cursor kept on disk across a restart, and an event that
+/// could not be delivered polled again rather than lost.</summary>
+public sealed class PollingInboundTests : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+    private readonly string _state = Path.Combine(Path.GetTempPath(), "switchboard-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
+    private TestGatewayServer _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await TestGatewayServer.StartAsync();
+        _sandbox.Add(Repository.ShippedPlugin("RandomNumber"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _sandbox.Dispose();
+        if (Directory.Exists(_state))
+            Directory.Delete(_state, recursive: true);
+    }
+
+    private Task<RunningHost> StartHostAsync(string gatewayAddress) => RunningHost.StartAsync(_sandbox.Directory,
+        "Switchboard:Zeebe:Address=" + gatewayAddress,
+        "Switchboard:Inbound:StateDirectory=" + _state,
+        "Switchboard:Inbound:Activations:numbers:inbound.type=io.switchboard:random-number:1",
+        "Switchboard:Inbound:Activations:numbers:intervalSeconds=0.05",
+        "Switchboard:Inbound:Activations:numbers:min=10",
+        "Switchboard:Inbound:Activations:numbers:max=20",
+        "Switchboard:Inbound:Activations:numbers:messageName=number-drawn",
+        "Switchboard:Inbound:Activations:numbers:correlationKeyExpression==string(sequence)",
+        "Switchboard:Inbound:Activations:numbers:resultExpression=={drawn: number, n: sequence}");
+
+    private IReadOnlyList<long> Sequences() =>
+        _gateway.Gateway.Messages.Where(m => m.Name == "number-drawn").Select(m => m.Variables["n"]!.GetValue<long>()).ToList();
+
+    [Fact]
+    public async Task Each_event_is_published_with_its_FEEL_key_and_variables_and_the_cursor_survives_a_restart()
+    {
+        await using (var host = await StartHostAsync(_gateway.Address))
+        {
+            await Eventually.WaitFor(() => Sequences().Count >= 3, because: "the poller publishes a number every 50 ms");
+            var listing = await host.Http.GetFromJsonAsync<JsonArray>("/inbound");
+            var numbers = listing!.Single(a => a!["id"]!.GetValue<string>() == "numbers")!;
+            numbers["kind"]!.GetValue<string>().Should().Be("polling");
+            numbers["health"]!["status"]!.GetValue<string>().Should().Be("up");
+            numbers["activity"]!["succeeded"]!.GetValue<long>().Should().BeGreaterThanOrEqualTo(3);
+        }
+        var before = Sequences();
+        before.Should().Equal(Enumerable.Range(1, before.Count).Select(i => (long)i), "the cursor counts every published number once");
+        var first = _gateway.Gateway.Messages.First(m => m.Name == "number-drawn");
+        first.CorrelationKey.Should().Be("1");
+        first.Variables["drawn"]!.GetValue<long>().Should().BeInRange(10, 20);
+        first.TimeToLive.Should().Be(TimeSpan.FromHours(1));
+
+        await using (var _ = await StartHostAsync(_gateway.Address))
+            await Eventually.WaitFor(() => Sequences().Count >= before.Count + 2, because: "the restarted host polls again");
+
+        Sequences().Should().Equal(Enumerable.Range(1, Sequences().Count).Select(i => (long)i),
+            "after the restart the poller goes on from its saved cursor: no number is published twice, none is skipped");
+    }
+
+    [Fact]
+    public async Task Events_that_cannot_be_delivered_while_the_gateway_is_down_are_polled_again_and_reported()
+    {
+        var gatewayPort = _gateway.Port;
+        await using var host = await StartHostAsync(_gateway.Address);
+        await Eventually.WaitFor(() => Sequences().Count >= 2);
+        await _gateway.KillAsync();
+        var published = Sequences().Count;
+
+        var down = await Eventually.WaitFor(async () => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!,
+            h => h["status"]!.GetValue<string>() == "down", because: "the activation reports the undelivered event");
+        down["reason"]!.GetValue<string>().Should().Contain("could not be correlated").And.Contain("Unavailable");
+
+        _gateway = await TestGatewayServer.StartAsync(_gateway.Gateway, gatewayPort);
+        await Eventually.WaitFor(() => Sequences().Count >= published + 2, TimeSpan.FromSeconds(60), "the poller delivers again once the gateway is back");
+        Sequences().Should().Equal(Enumerable.Range(1, Sequences().Count).Select(i => (long)i),
+            "the numbers drawn while the gateway was down were not counted as published");
+        await Eventually.WaitFor(async () => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!["status"]!.GetValue<string>(),
+            s => s == "up");
+    }
+}
