@@ -41,14 +41,18 @@ public sealed class ConnectorIndex
 
     internal bool TryGetInbound(string type, out InboundEntry entry) => _inbound.TryGetValue(type, out entry!);
 
-    /// <summary>What changed from <paramref name="before"/> to this snapshot, or null when no connector was added, removed or replaced.</summary>
+    /// <summary>What changed from <paramref name="before"/> to this snapshot, or null when no connector (outbound or inbound) was added, removed or replaced.</summary>
     internal CatalogChange? ChangeFrom(ConnectorIndex before, string plugin)
     {
         var added = _entries.Where(a => !before._entries.ContainsKey(a.Key)).Select(a => a.Value.Connector.Metadata).ToList();
         var removed = before._entries.Where(b => !_entries.ContainsKey(b.Key)).Select(b => b.Value.Connector.Metadata).ToList();
         var replaced = _entries.Where(a => before._entries.TryGetValue(a.Key, out var b) && b.Generation != a.Value.Generation)
             .Select(a => a.Value.Connector.Metadata).ToList();
-        return added.Count + removed.Count + replaced.Count == 0 ? null : new CatalogChange(plugin, added, removed, replaced);
+        // Inbound connectors are followed too (the pollers and subscriptions move to a new generation), though only
+        // outbound ones are listed in the change.
+        var inboundChanged = _inbound.Count != before._inbound.Count
+            || _inbound.Any(a => !before._inbound.TryGetValue(a.Key, out var b) || b.Generation != a.Value.Generation);
+        return added.Count + removed.Count + replaced.Count == 0 && !inboundChanged ? null : new CatalogChange(plugin, added, removed, replaced);
     }
 }
 

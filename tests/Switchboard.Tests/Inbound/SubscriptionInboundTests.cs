@@ -1,0 +1,77 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Switchboard.Host.Catalog;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Inbound;
+
+/// <summary>A subscription connector: started once per activation, its pushed events published; handed to the new
+/// generation on a reload (the old one stopped and unloaded); restarted when it fails, reported down meanwhile.</summary>
+public sealed class SubscriptionInboundTests : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+    private TestGatewayServer _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await TestGatewayServer.StartAsync();
+        _sandbox.Add(Repository.TestPlugin("Ticker"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _sandbox.Dispose();
+    }
+
+    private Task<RunningHost> StartHostAsync(int failRuns = 0) => RunningHost.StartAsync(_sandbox.Directory,
+        "Switchboard:Catalog:Watch=false",
+        "Switchboard:Zeebe:Address=" + _gateway.Address,
+        "Switchboard:Inbound:Activations:ticks:inbound.type=io.switchboard.test:ticker:1",
+        "Switchboard:Inbound:Activations:ticks:failRuns=" + failRuns,
+        "Switchboard:Inbound:Activations:ticks:messageName=tick",
+        "Switchboard:Inbound:Activations:ticks:correlationKeyExpression==\"clock\"",
+        "Switchboard:Inbound:Activations:ticks:resultVariable=tick");
+
+    private IReadOnlyList<PublishedMessage> Ticks() => _gateway.Gateway.Messages.Where(m => m.Name == "tick").ToList();
+
+    private static async Task<JsonNode> Listing(RunningHost host) => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!;
+
+    [Fact]
+    public async Task Pushed_events_are_published_and_a_reload_hands_the_subscription_to_the_new_generation()
+    {
+        await using var host = await StartHostAsync();
+        await Eventually.WaitFor(() => Ticks().Count >= 3, because: "the subscription ticks every 20 ms");
+        var ticks = Ticks();
+        ticks[0].CorrelationKey.Should().Be("clock");
+        ticks[0].Variables["tick"]!["tick"]!.GetValue<int>().Should().Be(1);
+        var listing = await Listing(host);
+        listing["kind"]!.GetValue<string>().Should().Be("subscription");
+        listing["path"].Should().BeNull("no webhook listens for a subscription");
+        listing["health"]!["status"]!.GetValue<string>().Should().Be("up");
+
+        for (var reload = 0; reload < 3; reload++)
+            await host.Catalog.SyncAsync("Ticker", force: true);
+        await Eventually.WaitFor(async () => await Listing(host), l => l["health"]!["generation"]?.GetValue<int>() == 4,
+            because: "the activation moves to the newest generation");
+        var published = Ticks().Count;
+        await Eventually.WaitFor(() => Ticks().Count >= published + 3, because: "the new generation's subscription ticks");
+        await host.Catalog.WaitForUnloadsAsync();
+
+        var plugin = host.Catalog.Plugins.Single(p => p.Name == "Ticker");
+        plugin.PreviousGenerations.Should().HaveCount(3).And.OnlyContain(g => g.State == PluginState.Unloaded,
+            "each replaced generation's subscription was stopped and its lease given back");
+    }
+
+    [Fact]
+    public async Task A_subscription_that_fails_is_reported_down_with_the_reason_and_started_again()
+    {
+        await using var host = await StartHostAsync(failRuns: 1);
+
+        var down = await Eventually.WaitFor(async () => await Listing(host), l => l["health"]!["status"]!.GetValue<string>() == "down");
+        down["health"]!["reason"]!.GetValue<string>().Should().Be("the subscription failed: InvalidOperationException: the broker went away");
+        await Eventually.WaitFor(() => Ticks().Any(t => t.Variables["tick"]!["run"]!.GetValue<int>() == 2), because: "it is started again after a second");
+        (await Listing(host))["health"]!["status"]!.GetValue<string>().Should().Be("up");
+    }
+}

@@ -1,0 +1,35 @@
+using Switchboard.Abstractions;
+using Switchboard.Abstractions.Inbound;
+
+namespace Switchboard.TestPlugins.Ticker;
+
+public sealed class TickerProperties
+{
+    [Parameter("intervalMs")]
+    public int IntervalMs { get; set; } = 20;
+
+    /// <summary>How many of the first runs (of this generation) fail after their first tick, as a broker going away would.</summary>
+    [Parameter("failRuns")]
+    public int FailRuns { get; set; }
+}
+
+/// <summary>A subscription that publishes <c>{"tick": n, "run": r}</c> every interval until it is deactivated.</summary>
+[InboundConnector("io.switchboard.test:ticker:1")]
+public sealed class TickerConnector : ISubscriptionConnector<TickerProperties>
+{
+    private static int _runs;
+
+    public async Task RunAsync(TickerProperties properties, ISubscriptionContext context)
+    {
+        var run = Interlocked.Increment(ref _runs);
+        for (var tick = 1; ; tick++)
+        {
+            var outcome = await context.PublishAsync(new { tick, run });
+            if (!outcome.IsSettled)
+                context.ReportDown("the last tick was not delivered: " + outcome.Message);
+            if (run <= properties.FailRuns)
+                throw new InvalidOperationException("the broker went away");
+            await Task.Delay(properties.IntervalMs, context.CancellationToken);
+        }
+    }
+}
