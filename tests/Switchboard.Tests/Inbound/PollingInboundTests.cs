@@ -88,4 +88,30 @@ public sealed class PollingInboundTests : IAsyncLifetime
         await Eventually.WaitFor(async () => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!["status"]!.GetValue<string>(),
             s => s == "up");
     }
+
+    [Fact]
+    public async Task An_activate_inbound_connector_task_starts_the_poller_with_its_correlation_key_and_completes()
+    {
+        await using var host = await RunningHost.StartAsync(_sandbox.Directory,
+            "Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state);
+
+        var job = _gateway.Gateway.CreateJob("_activate_inbound_connector",
+            """{"name":"Random number","correlation_key":"order-7","min":3,"max":3,"intervalSeconds":0.05}""");
+        var finished = await _gateway.Gateway.FinishedAsync(job);
+
+        finished.State.Should().Be(JobState.Completed, finished.ErrorMessage);
+        var messages = await Eventually.WaitFor(() => Task.FromResult(_gateway.Gateway.Messages.ToList()), m => m.Count >= 2,
+            because: "the activated poller publishes its numbers");
+        messages.Should().OnlyContain(m => m.Name == "Random number" && m.CorrelationKey == "order-7" && m.Variables.Count == 0,
+            "the message name defaults to the task's name; no result mapping was asked for");
+        var listing = (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!;
+        listing["id"]!.GetValue<string>().Should().Be("task:Random number:order-7");
+        listing["type"]!.GetValue<string>().Should().Be("io.switchboard:random-number:1");
+
+        var again = _gateway.Gateway.CreateJob("_activate_inbound_connector", """{"name":"io.switchboard:random-number:1"}""");
+        var refused = await _gateway.Gateway.FinishedAsync(again);
+        refused.State.Should().Be(JobState.Incident, "an input error cannot succeed on a retry");
+        refused.ErrorMessage.Should().Contain("correlation_key is required");
+        refused.Retries.Should().Be(0);
+    }
 }

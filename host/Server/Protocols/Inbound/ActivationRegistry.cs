@@ -10,6 +10,7 @@ internal sealed class ActivationRegistry
     private readonly ILogger _logger;
     private volatile IReadOnlyDictionary<string, Activation> _byContext;
     private IReadOnlyList<Activation> _discovered = [];
+    private readonly Dictionary<string, Activation> _byTask = new(StringComparer.Ordinal);
 
     public ActivationRegistry(IOptions<InboundOptions> options, ILogger<ActivationRegistry> logger)
     {
@@ -21,8 +22,32 @@ internal sealed class ActivationRegistry
     /// <summary>Raised after the set of activations changed (the pollers and subscriptions follow it).</summary>
     public event Action? Changed;
 
-    /// <summary>Every activation, configured ones first.</summary>
-    public IReadOnlyList<Activation> All => [.. _configured, .. _discovered];
+    /// <summary>Every activation: configured ones first, then those found in deployed processes, then those a task activated.</summary>
+    public IReadOnlyList<Activation> All
+    {
+        get
+        {
+            lock (_byTask)
+                return [.. _configured, .. _discovered, .. _byTask.Values];
+        }
+    }
+
+    /// <summary>Adds (or replaces) an activation made by an <c>_activate_inbound_connector</c> task; returns whether it is new or changed.</summary>
+    public bool SetTaskActivation(Activation activation)
+    {
+        lock (_byTask)
+        {
+            // The same task run again (its job retried, or the process instance started twice) keeps the running activation.
+            if (_byTask.TryGetValue(activation.Id, out var existing) && existing with { Properties = activation.Properties } == activation
+                && existing.Properties.Count == activation.Properties.Count
+                && existing.Properties.All(p => activation.Properties.TryGetValue(p.Key, out var value) && value == p.Value))
+                return false;
+            _byTask[activation.Id] = activation;
+            _byContext = Index(_discovered);
+        }
+        Changed?.Invoke();
+        return true;
+    }
 
     public bool TryGet(string context, out Activation activation) => _byContext.TryGetValue(context, out activation!);
 
@@ -42,7 +67,10 @@ internal sealed class ActivationRegistry
     private IReadOnlyDictionary<string, Activation> Index(IReadOnlyList<Activation> discovered)
     {
         var byContext = new Dictionary<string, Activation>(StringComparer.OrdinalIgnoreCase);
-        foreach (var activation in _configured.Concat(discovered))
+        List<Activation> byTask;
+        lock (_byTask)
+            byTask = [.. _byTask.Values];
+        foreach (var activation in _configured.Concat(discovered).Concat(byTask))
         {
             // A path declared in configuration wins; two processes claiming one path: the first keeps it, said once per change.
             if (!byContext.TryAdd(activation.Context, activation))

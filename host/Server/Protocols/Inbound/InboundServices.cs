@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Switchboard.Host.Hosting;
+using Switchboard.Host.Protocols.Zeebe;
 
 namespace Switchboard.Host.Protocols.Inbound;
 
@@ -25,6 +26,7 @@ public static class InboundServices
         builder.Services.AddSingleton<ActivationServices>();
         builder.Services.AddSingleton<InboundRunner>();
         builder.Services.AddSingleton<InboundListing>();
+        builder.Services.AddSingleton<IHostJob, ActivationTask>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboundRunner>());
         builder.Services.AddSingleton(new ProtocolRoutes("inbound", app =>
         {

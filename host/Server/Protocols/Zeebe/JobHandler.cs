@@ -24,6 +24,37 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
     /// <summary>Completion variables larger than this fail the job instead (the gateway refuses bigger commands).</summary>
     public const int MaxVariablesBytes = 1536 * 1024;
 
+    /// <summary>Runs a job of a type the host serves itself and reports its result.</summary>
+    public async Task HandleAsync(ActivatedJob job, IHostJob hostJob, CancellationToken stopping)
+    {
+        if (Variables(job, out _) is not { } variables)
+        {
+            await FailAsync(job, 0, "the job's variables are not a JSON object", "InvalidVariables", TimeSpan.Zero, stopping);
+            return;
+        }
+        var result = await hostJob.RunAsync(variables, stopping);
+        if (result.Variables is { } completion)
+            await CompleteAsync(job, completion, stopping);
+        else
+            await FailAsync(job, result.Retryable ? Math.Max(0, job.Retries - 1) : 0, result.ErrorMessage ?? "the job failed",
+                result.ErrorCode ?? "Failed", result.Retryable ? TimeSpan.FromSeconds(10) : TimeSpan.Zero, stopping);
+    }
+
+    /// <summary>The job's variables with secret placeholders replaced (the secrets used in <paramref name="usedSecrets"/>), or null when they are no JSON object.</summary>
+    private JsonObject? Variables(ActivatedJob job, out HashSet<string> usedSecrets)
+    {
+        usedSecrets = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            var text = SecretPlaceholders.Replace(job.Variables ?? "", secrets, usedSecrets);
+            return string.IsNullOrWhiteSpace(text) ? new JsonObject() : JsonNode.Parse(text) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public async Task HandleAsync(ActivatedJob job, CancellationToken stopping)
     {
         var (headers, headerProblem) = JobHeaders.Parse(job.CustomHeaders);
@@ -36,17 +67,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             await JobCommands.RetryAsync(() => gateway.UpdateJobTimeoutAsync(
                 new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
 
-        var usedSecrets = new HashSet<string>(StringComparer.Ordinal);
-        JsonObject? variables;
-        try
-        {
-            var text = SecretPlaceholders.Replace(job.Variables ?? "", secrets, usedSecrets);
-            variables = string.IsNullOrWhiteSpace(text) ? new JsonObject() : JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            variables = null;
-        }
+        var variables = Variables(job, out var usedSecrets);
         if (variables is null)
         {
             await FailAsync(job, 0, "the job's variables are not a JSON object", "InvalidVariables", TimeSpan.Zero, stopping);

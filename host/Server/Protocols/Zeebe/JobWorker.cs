@@ -18,14 +18,29 @@ internal sealed class JobWorker : IAsyncDisposable
     private readonly Task _loop;
     private readonly Task _stream;
     private readonly Action? _tokenRefused;
+    private readonly IHostJob? _hostJob;
 
     public JobWorker(ConnectorMetadata connector, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger,
         Action? tokenRefused = null)
+        // Only the variables the input declares travel; an operation's inputs all count, whichever is chosen.
+        : this(connector.Type, options.FetchAllVariables ? [] : connector.Operations.SelectMany(o => o.Input).Select(p => p.Id).Distinct().ToList(),
+            null, gateway, handler, options, logger, tokenRefused)
+    {
+    }
+
+    /// <summary>A worker for a job type the host serves itself; its jobs see all their variables.</summary>
+    public JobWorker(IHostJob hostJob, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger, Action? tokenRefused = null)
+        : this(hostJob.Type, [], hostJob, gateway, handler, options, logger, tokenRefused)
+    {
+    }
+
+    private JobWorker(string type, IReadOnlyList<string> fetchVariables, IHostJob? hostJob, Gateway.Gateway.GatewayClient gateway, JobHandler handler,
+        ZeebeOptions options, ILogger logger, Action? tokenRefused)
     {
         _tokenRefused = tokenRefused;
-        Type = connector.Type;
-        // Only the variables the input declares travel; an operation's inputs all count, whichever is chosen.
-        FetchVariables = options.FetchAllVariables ? [] : connector.Operations.SelectMany(o => o.Input).Select(p => p.Id).Distinct().ToList();
+        Type = type;
+        FetchVariables = fetchVariables;
+        _hostJob = hostJob;
         _gateway = gateway;
         _handler = handler;
         _options = options;
@@ -144,7 +159,10 @@ internal sealed class JobWorker : IAsyncDisposable
         {
             try
             {
-                await _handler.HandleAsync(job, _abort.Token);
+                if (_hostJob is null)
+                    await _handler.HandleAsync(job, _abort.Token);
+                else
+                    await _handler.HandleAsync(job, _hostJob, _abort.Token);
             }
             catch (Exception e) when (e is RpcException or OperationCanceledException)
             {

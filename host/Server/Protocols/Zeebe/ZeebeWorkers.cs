@@ -12,9 +12,10 @@ using Switchboard.Host.Protocols.Zeebe.Secrets;
 
 namespace Switchboard.Host.Protocols.Zeebe;
 
-/// <summary>One job worker per connector type in the catalog, opened and closed as the catalog changes; off when no gateway is configured.</summary>
+/// <summary>One job worker per connector type in the catalog, opened and closed as the catalog changes, and one per job
+/// type the host serves itself (<see cref="IHostJob"/>); off when no gateway is configured.</summary>
 internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pipeline, IOptions<ZeebeOptions> options,
-    ISecretProvider secrets, IHttpClientFactory httpClients, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+    ISecretProvider secrets, IHttpClientFactory httpClients, ILoggerFactory loggers, IEnumerable<IHostJob> hostJobs) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<ZeebeWorkers>();
     private readonly Dictionary<string, JobWorker> _workers = new(StringComparer.Ordinal);
@@ -100,6 +101,11 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         Action? tokenRefused = _tokens is null ? null : _tokens.Invalidate;
         _tokenRefused = tokenRefused;
         _handler = new JobHandler(_gateway, pipeline, secrets, loggers.CreateLogger<JobHandler>(), tokenRefused);
+        lock (_workers)
+        {
+            foreach (var hostJob in hostJobs)
+                _workers[hostJob.Type] = new JobWorker(hostJob, _gateway, _handler, options.Value, _logger, _tokenRefused);
+        }
         // Called now and after every change of the catalog; each call brings the workers in line with the newest connectors.
         _subscription = catalog.Subscribe(OnChanged);
         await SyncAsync();
@@ -118,10 +124,12 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         try
         {
             var wanted = catalog.Connectors.ToDictionary(c => c.Type, StringComparer.Ordinal);
+            var ours = hostJobs.Select(j => j.Type).ToHashSet(StringComparer.Ordinal);
             List<JobWorker> closing;
             lock (_workers)
             {
-                closing = _workers.Values.Where(w => !wanted.ContainsKey(w.Type)).ToList();
+                closing = _workers.Values.Where(w => !wanted.ContainsKey(w.Type) && !ours.Contains(w.Type)).ToList();
+                // A plugin cannot take a job type the host serves: the host's worker keeps it.
                 foreach (var connector in wanted.Values.Where(c => !_workers.ContainsKey(c.Type)))
                 {
                     _workers[connector.Type] = new JobWorker(connector, _gateway!, _handler!, options.Value, _logger, _tokenRefused);
