@@ -11,13 +11,17 @@ namespace Switchboard.Plugins.Http;
 /// <summary>Sends one request (GET and HEAD on the retrying client) and turns the answer into a response or a stable <c>HttpError&lt;status&gt;</c>.</summary>
 internal sealed class RequestSender(HttpClient retrying, HttpClient singleShot)
 {
-    public async Task<ConnectorResponse> SendAsync(HttpMethod method, HttpReadInput input, HttpWriteInput? write, IConnectorContext context)
+    public Task<ConnectorResponse> SendAsync(HttpMethod method, HttpReadInput input, HttpWriteInput? write, IConnectorContext context) =>
+        SendAsync(method, input, write, context.Logger, context.CancellationToken);
+
+    /// <summary>Sends the request, for an outbound call or an inbound poll alike.</summary>
+    public async Task<ConnectorResponse> SendAsync(HttpMethod method, HttpReadInput input, HttpWriteInput? write, ILogger logger, CancellationToken cancellationToken)
     {
         var url = RequestBuilder.Url(input);
         using var request = new HttpRequestMessage(method, url) { Content = write is null ? null : RequestBuilder.Body(write) };
         RequestBuilder.AddHeaders(request, input);
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(input.TimeoutSeconds));
         // Only scheme, host, port and path are logged or returned: the user part, query strings and headers often carry credentials.
         var target = RequestBuilder.Loggable(url);
@@ -27,7 +31,7 @@ internal sealed class RequestSender(HttpClient retrying, HttpClient singleShot)
         {
             response = await (write is null ? retrying : singleShot).SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new ConnectorException("HttpTimeout", $"{method} {target} did not answer within {input.TimeoutSeconds} s", retryable: true) { StatusCode = 504 };
         }
@@ -39,7 +43,7 @@ internal sealed class RequestSender(HttpClient retrying, HttpClient singleShot)
         using (response)
         {
             var status = (int)response.StatusCode;
-            context.Logger.LogInformation("{Method} {Target} answered {Status} in {ElapsedMs} ms",
+            logger.LogInformation("{Method} {Target} answered {Status} in {ElapsedMs} ms",
                 method.Method, target, status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
             var mediaType = response.Content.Headers.ContentType?.MediaType;
             var body = method == HttpMethod.Head ? new JsonObject() : await ResponseReader.BodyAsync(response.Content, mediaType, deadline.Token);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Options;
+using Switchboard.Abstractions;
 using Switchboard.Core.Describing;
 using Switchboard.Core.Invoking;
 using Switchboard.Host.Catalog;
@@ -94,6 +95,14 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     /// <summary>The plugin's logger for this activation, its secret properties masked.</summary>
     protected ILogger PluginLogger(ActivationBinding binding) =>
         new MaskingLogger(Services.Loggers.CreateLogger("Plugin." + Generation.PluginName), binding.Masker);
+
+    /// <summary>A connector's failure as one line: its code and message (and the field, for an input error), secrets masked.</summary>
+    protected static string Describe(Exception e, ActivationBinding binding) => binding.Masker.Apply(e switch
+    {
+        ConnectorInputException { Field: { } field } input => $"{input.Code}: {field} {input.Message}",
+        ConnectorException connector => $"{connector.Code}: {connector.Message}",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    });
 
     /// <summary>Correlates one event the connector produced and records what became of it.</summary>
     protected async Task<Correlation> CorrelateAsync(object? @event, CancellationToken stop)

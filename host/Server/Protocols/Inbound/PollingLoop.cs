@@ -45,7 +45,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             {
                 Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the poll failed",
                     Activation.Id, Activation.ConnectorType, "Polling");
-                return (null, binding.Masker.Apply($"the poll failed: {e.GetType().Name}: {e.Message}"));
+                return (null, "the poll failed: " + Describe(e, binding));
             }
         }, binding => (null, binding.Problem));
 

@@ -36,7 +36,7 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
                 {
                     Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the subscription failed",
                         Activation.Id, Activation.ConnectorType, "Subscription");
-                    return binding.Masker.Apply($"the subscription failed: {e.GetType().Name}: {e.Message}");
+                    return "the subscription failed: " + Describe(e, binding);
                 }
             }, binding => binding.Problem);
             if (problem is null)

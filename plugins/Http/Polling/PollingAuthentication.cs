@@ -1,0 +1,94 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions;
+
+namespace Switchboard.Plugins.Http.Polling;
+
+/// <summary>Applies the authentication Camunda's HTTP polling template offers to a request: basic, bearer, an API key
+/// in a header or the query, or an OAuth client-credentials token fetched from the token endpoint.</summary>
+internal static class PollingAuthentication
+{
+    public static async Task ApplyAsync(HttpPollingProperties properties, HttpWriteInput request, HttpClient client, CancellationToken cancellationToken)
+    {
+        switch (properties.AuthenticationType)
+        {
+            case "basic":
+                request.BasicAuthUsername = Required(properties.Username, "authentication.username");
+                request.BasicAuthPassword = properties.Password ?? "";
+                break;
+            case "bearer":
+                request.Headers!["Authorization"] = "Bearer " + Required(properties.Token, "authentication.token");
+                break;
+            case "apiKey":
+                var name = Required(properties.ApiKeyName, "authentication.name");
+                var value = Required(properties.ApiKeyValue, "authentication.value");
+                if (properties.ApiKeyLocation == "query")
+                {
+                    var query = request.Params as JsonObject ?? new JsonObject();
+                    query[name] = value;
+                    request.Params = query;
+                }
+                else
+                {
+                    request.Headers![name] = value;
+                }
+                break;
+            case "oauth-client-credentials-flow":
+                request.Headers!["Authorization"] = "Bearer " + await TokenAsync(properties, client, cancellationToken);
+                break;
+        }
+    }
+
+    private static async Task<string> TokenAsync(HttpPollingProperties properties, HttpClient client, CancellationToken cancellationToken)
+    {
+        var endpoint = Required(properties.OAuthTokenEndpoint, "authentication.oauthTokenEndpoint");
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            throw new ConnectorInputException("InvalidUrl", "must be an absolute http:// or https:// URL") { Field = "authentication.oauthTokenEndpoint" };
+        var clientId = Required(properties.ClientId, "authentication.clientId");
+        var clientSecret = Required(properties.ClientSecret, "authentication.clientSecret");
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
+        if (!string.IsNullOrWhiteSpace(properties.Audience))
+            form.Add(new("audience", properties.Audience));
+        if (!string.IsNullOrWhiteSpace(properties.Scopes))
+            form.Add(new("scope", properties.Scopes));
+        using var request = new HttpRequestMessage(HttpMethod.Post, url);
+        if (properties.ClientAuthentication == "basicAuthHeader")
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(clientSecret)}")));
+        }
+        else
+        {
+            form.Add(new("client_id", clientId));
+            form.Add(new("client_secret", clientSecret));
+        }
+        request.Content = new FormUrlEncodedContent(form);
+        var target = RequestBuilder.Loggable(url);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ConnectorException("OAuthTokenFailed", $"the token endpoint {target} could not be reached: {e.HttpRequestError}", retryable: true);
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+                throw new ConnectorException("OAuthTokenRefused", $"the token endpoint {target} answered {(int)response.StatusCode} {response.ReasonPhrase}",
+                    retryable: (int)response.StatusCode >= 500);
+            var answer = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+            return answer?["access_token"]?.GetValue<string>() is { Length: > 0 } token
+                ? token
+                : throw new ConnectorException("OAuthTokenRefused", $"the token endpoint {target} answered without an access_token", retryable: false);
+        }
+    }
+
+    private static string Required(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value)
+            ? throw new ConnectorInputException("MissingAuthentication", "is required for this authentication type") { Field = field }
+            : value;
+}
