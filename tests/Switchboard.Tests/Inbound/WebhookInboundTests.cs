@@ -46,6 +46,10 @@ public sealed class WebhookInboundTests : IAsyncLifetime
             .. Activation("shaped", ("inbound.context", "shaped"), ("bpmnProcessId", "orders"),
                 ("inbound.responseExpression", "={statusCode: 201, body: {received: request.body.id, instance: correlation.key}, headers: {\"X-Flow\": \"orders\"}}")),
             .. Activation("echo", ("inbound.context", "echo"), ("bpmnProcessId", "orders"), ("inbound.responseBodyExpression", "=request.body.challenge")),
+            .. Activation("verified", ("inbound.context", "verified"), ("messageName", "slack-event"), ("correlationKeyExpression", "=request.body.event.channel"),
+                ("inbound.verificationExpression", "=if request.body.type = \"url_verification\" then {body: {challenge: request.body.challenge}, statusCode: 200, headers: {\"X-Verified\": \"yes\"}} else null")),
+            .. Activation("bad-header", ("inbound.context", "bad-header"), ("bpmnProcessId", "orders"),
+                ("inbound.responseExpression", "={statusCode: 200, headers: {\"X-Split\": \"a\nb\"}}")),
             .. Activation("broken", ("inbound.context", "broken"), ("messageName", "m"), ("correlationKeyExpression", "=request.body.(")),
         ]);
     }
@@ -239,5 +243,34 @@ public sealed class WebhookInboundTests : IAsyncLifetime
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
         body["status"]!.GetValue<string>().Should().Be("failed");
         body["message"]!.GetValue<string>().Should().Contain("ZEEBE_GRPC_ADDRESS");
+    }
+
+    [Fact]
+    public async Task A_verification_challenge_is_answered_by_the_verification_expression_and_not_correlated()
+    {
+        using var challenge = new HttpRequestMessage(HttpMethod.Post, "/inbound/verified")
+        {
+            Content = new StringContent("""{"type":"url_verification","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}""", Encoding.UTF8, "application/json"),
+        };
+        using var answer = await _host.Http.SendAsync(challenge);
+
+        answer.StatusCode.Should().Be(HttpStatusCode.OK);
+        answer.Headers.GetValues("X-Verified").Should().Equal("yes");
+        JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["challenge"]!.GetValue<string>()
+            .Should().Be("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+        _gateway.Gateway.Messages.Should().BeEmpty("a challenge is not an event");
+
+        var (status, body) = await PostAsync("verified", """{"type":"event_callback","event":{"channel":"C42","text":"hi"}}""");
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        _gateway.Gateway.Messages.Should().ContainSingle().Which.CorrelationKey.Should().Be("C42");
+    }
+
+    [Fact]
+    public async Task A_response_header_that_would_split_the_answer_is_refused_naming_it()
+    {
+        var (status, body) = await PostAsync("bad-header", """{"id":1}""");
+
+        status.Should().Be((HttpStatusCode)422);
+        body["message"]!.GetValue<string>().Should().Contain("X-Split");
     }
 }

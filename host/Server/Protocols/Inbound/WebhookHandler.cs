@@ -73,6 +73,13 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             Query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
             Body = body,
         };
+        var @event = Event(request);
+        if (WebhookResponse.Verify(activation, @event) is { } challenge)
+        {
+            await AnswerShapedAsync(http, challenge);
+            Log(activation, challenge.Status, "answered a verification challenge", started);
+            return;
+        }
         var (decision, problem) = await DecideAsync(activation, lease, request, http.RequestAborted);
         if (problem is not null)
         {
@@ -92,7 +99,6 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
                 return;
         }
 
-        var @event = Event(request);
         var correlation = await correlator.CorrelateAsync(activation, "request", @event, http.RequestAborted);
         var answer = new JsonObject
         {
@@ -102,9 +108,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         };
         if (correlation.Succeeded && WebhookResponse.Shape(activation, @event, answer) is { } shaped)
         {
-            foreach (var (name, value) in shaped.Headers)
-                http.Response.Headers[name] = value;
-            await AnswerAsync(http, shaped.Status, shaped.Body);
+            await AnswerShapedAsync(http, shaped);
             Log(activation, shaped.Status, correlation.Message + " (answered by the response expression)", started);
             return;
         }
@@ -183,6 +187,19 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         _logger.Log(status >= 500 ? LogLevel.Warning : LogLevel.Information,
             "Inbound activation {Activation} ({Connector}) via {Protocol} answered {StatusCode} in {ElapsedMs} ms: {Outcome}",
             activation.Id, activation.ConnectorType, "Webhook", status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2), outcome);
+    }
+
+    private static Task AnswerShapedAsync(HttpContext http, WebhookResponse.Shaped shaped)
+    {
+        // A header from an expression is checked as a request's would be: a CR or LF would split the answer.
+        foreach (var (name, value) in shaped.Headers)
+        {
+            if (name.Length == 0 || !name.All(c => c > ' ' && c < 127 && c != ':') || value.Any(char.IsControl))
+                return AnswerAsync(http, 422, new JsonObject { ["message"] = $"the expression gives the header '{LogValueSanitizer.Escape(name, 100)}', which cannot be sent (a bad name or a control character in its value)" });
+        }
+        foreach (var (name, value) in shaped.Headers)
+            http.Response.Headers[name] = value;
+        return AnswerAsync(http, shaped.Status, shaped.Body);
     }
 
     private static Task AnswerAsync(HttpContext http, int status, JsonNode? body)
