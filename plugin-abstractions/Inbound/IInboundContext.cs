@@ -20,4 +20,9 @@ public interface IInboundContext
 
     /// <summary>The plugin's own folder.</summary>
     string PluginDirectory { get; }
+
+    /// <summary>A service of the host, looked up by type as <c>HttpContext.Features</c> are:
+    /// <see cref="IExpressionEvaluator"/> evaluates the FEEL expressions an element's properties hold (an API key
+    /// locator, a permissions expression); null where the host offers none.</summary>
+    TFeature? Get<TFeature>() where TFeature : class => null;
 }

@@ -25,7 +25,7 @@ public sealed class WebhookProperties
     [Parameter("inbound.hmacAlgorithm"), AllowedValues("sha_1", "sha_256", "sha_512"), Description("The hash the signature uses.")]
     public string HmacAlgorithm { get; set; } = "sha_256";
 
-    [Parameter("inbound.auth.type"), AllowedValues("NONE", "BASIC", "APIKEY"), Description("How callers authenticate; JWT is not supported yet.")]
+    [Parameter("inbound.auth.type"), AllowedValues("NONE", "BASIC", "APIKEY", "JWT"), Description("How callers authenticate.")]
     public string AuthType { get; set; } = "NONE";
 
     [Parameter("inbound.auth.username"), Description("The user name basic authentication expects.")]
@@ -37,6 +37,15 @@ public sealed class WebhookProperties
     [Parameter("inbound.auth.apiKey"), Secret, Description("The API key callers must send.")]
     public string? ApiKey { get; set; }
 
-    [Parameter("inbound.auth.apiKeyLocator"), Description("Where the key is: =split(request.headers.authorization, \" \")[2] (the default), =request.headers.<name> or =request.params.<name>.")]
+    [Parameter("inbound.auth.apiKeyLocator"), Description("FEEL over the request giving the key: =split(request.headers.authorization, \" \")[2] (the default), =request.headers.apikey, =get value(request.headers, \"x-api-key\") or =request.params.key.")]
     public string ApiKeyLocator { get; set; } = "=split(request.headers.authorization, \" \")[2]";
+
+    [Parameter("inbound.auth.jwt.jwkUrl"), Description("JWT: the URL of the JSON Web Key Set the tokens are signed with.")]
+    public string? JwkUrl { get; set; }
+
+    [Parameter("inbound.auth.jwt.permissionsExpression"), Description("JWT: FEEL over the token's payload giving its permissions, e.g. =if admin = true then [\"admin\"] else roles.")]
+    public string? PermissionsExpression { get; set; }
+
+    [Parameter("inbound.auth.jwt.requiredPermissions"), Description("JWT: FEEL giving the permissions a token must have, e.g. =[\"admin\"].")]
+    public string? RequiredPermissions { get; set; }
 }

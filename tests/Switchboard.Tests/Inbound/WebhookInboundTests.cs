@@ -42,7 +42,7 @@ public sealed class WebhookInboundTests : IAsyncLifetime
             .. Activation("apikey", ("inbound.context", "apikey"), ("bpmnProcessId", "orders"), ("inbound.auth.type", "APIKEY"),
                 ("inbound.auth.apiKey", "k3y-value")),
             .. Activation("apikey-header", ("inbound.context", "apikey-header"), ("bpmnProcessId", "orders"), ("inbound.auth.type", "APIKEY"),
-                ("inbound.auth.apiKey", "k3y-value"), ("inbound.auth.apiKeyLocator", "=request.headers.x-api-key")),
+                ("inbound.auth.apiKey", "k3y-value"), ("inbound.auth.apiKeyLocator", "=get value(request.headers, \"x-api-key\")")),
             .. Activation("shaped", ("inbound.context", "shaped"), ("bpmnProcessId", "orders"),
                 ("inbound.responseExpression", "={statusCode: 201, body: {received: request.body.id, instance: correlation.key}, headers: {\"X-Flow\": \"orders\"}}")),
             .. Activation("echo", ("inbound.context", "echo"), ("bpmnProcessId", "orders"), ("inbound.responseBodyExpression", "=request.body.challenge")),

@@ -11,4 +11,5 @@ internal sealed class InboundContext(string activationId, ILogger logger, Cancel
     public CancellationToken CancellationToken { get; } = cancellationToken;
     public IConfiguration Configuration => plugin.Configuration;
     public string PluginDirectory => plugin.PluginDirectory;
+    public TFeature? Get<TFeature>() where TFeature : class => FeelExpressions.Feature<TFeature>();
 }

@@ -56,6 +56,7 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
         public CancellationToken CancellationToken => stop;
         public IConfiguration Configuration => loop.Generation.PluginContext.Configuration;
         public string PluginDirectory => loop.Generation.PluginContext.PluginDirectory;
+        public TFeature? Get<TFeature>() where TFeature : class => FeelExpressions.Feature<TFeature>();
 
         public async Task<EventOutcome> PublishAsync(object? @event) => (await loop.CorrelateAsync(@event, stop)).ToOutcome();
 

@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions.Inbound;
+using Switchboard.Feel;
+
+namespace Switchboard.Host.Protocols.Inbound;
+
+/// <summary>The host's FEEL engine offered to inbound connectors as <see cref="IExpressionEvaluator"/>.</summary>
+internal sealed class FeelExpressions : IExpressionEvaluator
+{
+    public static readonly FeelExpressions Instance = new();
+
+    public JsonNode? Evaluate(string expression, JsonObject? variables)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        try
+        {
+            return FeelEngine.Default.Evaluate(expression.StartsWith('=') ? expression[1..] : expression, variables).Value;
+        }
+        catch (FeelException e)
+        {
+            throw new FormatException(e.Message, e);
+        }
+    }
+
+    /// <summary>The inbound contexts' <c>Get&lt;TFeature&gt;()</c>: this evaluator, or null for any other feature.</summary>
+    public static TFeature? Feature<TFeature>() where TFeature : class => Instance as TFeature;
+}

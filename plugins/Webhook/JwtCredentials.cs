@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Switchboard.Abstractions.Inbound;
+
+namespace Switchboard.Plugins.Webhook;
+
+/// <summary>JWT authentication as Camunda's webhook template configures it: a bearer token whose signature is checked
+/// against the keys at <c>inbound.auth.jwt.jwkUrl</c> (a JWKS) and whose lifetime is current; then, when
+/// <c>inbound.auth.jwt.requiredPermissions</c> is set, the permissions <c>inbound.auth.jwt.permissionsExpression</c>
+/// reads from the token's payload must include all of them.</summary>
+/// <remarks>Key sets are kept for ten minutes per URL, and fetched again at once when a token names a key the kept
+/// set lacks (a rotation). Signature providers are not cached, so nothing of IdentityModel outlives a request and
+/// the plugin can unload.</remarks>
+internal static class JwtCredentials
+{
+    private static readonly TimeSpan KeepKeys = TimeSpan.FromMinutes(10);
+    private static readonly ConcurrentDictionary<string, (JsonWebKeySet Keys, DateTimeOffset Fetched)> KeySets = new(StringComparer.Ordinal);
+
+    public static async Task<(int Status, string Message)?> CheckAsync(WebhookProperties properties, WebhookRequest request, IInboundContext context)
+    {
+        if (string.IsNullOrWhiteSpace(properties.JwkUrl) || !Uri.TryCreate(properties.JwkUrl, UriKind.Absolute, out var jwkUrl)
+            || (jwkUrl.Scheme != Uri.UriSchemeHttp && jwkUrl.Scheme != Uri.UriSchemeHttps))
+            return (401, "JWT authentication is enabled but inbound.auth.jwt.jwkUrl is not an absolute http:// or https:// URL");
+        if (!request.Headers.TryGetValue("authorization", out var header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            || header[7..].Trim() is not { Length: > 0 } token)
+            return (401, "the request carries no bearer token");
+
+        var handler = new JsonWebTokenHandler();
+        TokenValidationResult result;
+        try
+        {
+            result = await handler.ValidateTokenAsync(token, Parameters(await KeysAsync(jwkUrl, refresh: false, context.CancellationToken)));
+            if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
+                result = await handler.ValidateTokenAsync(token, Parameters(await KeysAsync(jwkUrl, refresh: true, context.CancellationToken)));
+        }
+        catch (HttpRequestException e)
+        {
+            return (401, $"the signing keys could not be fetched from {jwkUrl.GetLeftPart(UriPartial.Path)}: {e.HttpRequestError}");
+        }
+        if (!result.IsValid)
+            return (401, "the bearer token " + Reason(result.Exception));
+        if (string.IsNullOrWhiteSpace(properties.RequiredPermissions))
+            return null;
+        return Permissions(properties, (JsonWebToken)result.SecurityToken, context.Get<IExpressionEvaluator>());
+    }
+
+    private static TokenValidationParameters Parameters(JsonWebKeySet keys) => new()
+    {
+        IssuerSigningKeys = keys.GetSigningKeys(),
+        ValidateIssuer = false,
+        ValidateAudience = false,
+        ValidateLifetime = true,
+        ClockSkew = TimeSpan.FromSeconds(30),
+        CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false },
+    };
+
+    private static async Task<JsonWebKeySet> KeysAsync(Uri url, bool refresh, CancellationToken cancellationToken)
+    {
+        if (!refresh && KeySets.TryGetValue(url.AbsoluteUri, out var kept) && DateTimeOffset.UtcNow - kept.Fetched < KeepKeys)
+            return kept.Keys;
+        // A client per fetch, disposed at once: a pooled one would keep timers that hold the plugin loaded.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var keys = new JsonWebKeySet(await http.GetStringAsync(url, cancellationToken));
+        KeySets[url.AbsoluteUri] = (keys, DateTimeOffset.UtcNow);
+        return keys;
+    }
+
+    private static (int, string)? Permissions(WebhookProperties properties, JsonWebToken token, IExpressionEvaluator? feel)
+    {
+        if (feel is null)
+            return (403, "the token's permissions cannot be checked: this host evaluates no FEEL");
+        var payload = JsonNode.Parse(Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(token.EncodedPayload))) as JsonObject ?? [];
+        List<string> granted, required;
+        try
+        {
+            granted = Texts(feel.Evaluate(properties.PermissionsExpression ?? "=[]", payload));
+            required = Texts(feel.Evaluate(properties.RequiredPermissions!, null));
+        }
+        catch (FormatException e)
+        {
+            return (403, "the permissions expressions are not valid FEEL: " + e.Message);
+        }
+        var missing = required.Except(granted, StringComparer.Ordinal).ToList();
+        return missing.Count == 0 ? null : (403, "the token lacks the permissions " + string.Join(", ", missing));
+    }
+
+    private static List<string> Texts(JsonNode? value) => value switch
+    {
+        JsonArray list => list.OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var text) ? text : v.ToJsonString()).ToList(),
+        JsonValue single when single.TryGetValue<string>(out var text) => [text],
+        _ => [],
+    };
+
+    // IdentityModel's own messages hide their details as PII; say what failed in our words.
+    private static string Reason(Exception? failure) => failure switch
+    {
+        SecurityTokenExpiredException => "has expired",
+        SecurityTokenNotYetValidException => "is not valid yet",
+        SecurityTokenSignatureKeyNotFoundException => "is signed with a key the JWKS does not hold",
+        SecurityTokenInvalidSignatureException => "has a signature that does not match the keys of the JWKS",
+        SecurityTokenMalformedException or ArgumentException => "is not a well-formed JWT",
+        _ => "is not valid" + (failure is null ? "" : $" ({failure.GetType().Name})"),
+    };
+}

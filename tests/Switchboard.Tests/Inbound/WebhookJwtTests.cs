@@ -1,0 +1,125 @@
+using System.Net;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Switchboard.Host.Catalog;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Inbound;
+
+/// <summary>The Webhook plugin's JWT authentication, as Camunda's template configures it: bearer tokens checked against
+/// a real JWKS endpoint on loopback, their lifetime, and the permissions FEEL reads from their payload.</summary>
+public sealed class WebhookJwtTests : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+    private readonly RSA _signing = RSA.Create(2048);
+    private readonly RSA _stranger = RSA.Create(2048);
+    private int _keyFetches;
+    private TestGatewayServer _gateway = null!;
+    private LoopbackServer _jwks = null!;
+    private RunningHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await TestGatewayServer.StartAsync();
+        _gateway.Gateway.Deploy("orders");
+        _jwks = await LoopbackServer.StartAsync(app => app.MapGet("/.well-known/jwks.json", () =>
+        {
+            Interlocked.Increment(ref _keyFetches);
+            var key = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(_signing.ExportParameters(false)) { KeyId = "k1" });
+            return Results.Json(new { keys = new[] { new { kty = key.Kty, kid = key.Kid, use = "sig", alg = "RS256", n = key.N, e = key.E } } });
+        }));
+        _sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        _host = await RunningHost.StartAsync(_sandbox.Directory,
+            "Switchboard:Catalog:Watch=false",
+            "Switchboard:Zeebe:Address=" + _gateway.Address,
+            "Switchboard:Inbound:Activations:jwt:inbound.type=io.camunda:webhook:1",
+            "Switchboard:Inbound:Activations:jwt:bpmnProcessId=orders",
+            "Switchboard:Inbound:Activations:jwt:inbound.auth.type=JWT",
+            "Switchboard:Inbound:Activations:jwt:inbound.auth.jwt.jwkUrl=" + _jwks.Address + ".well-known/jwks.json",
+            "Switchboard:Inbound:Activations:jwt:inbound.auth.jwt.permissionsExpression==if admin = true then [\"admin\"] else roles",
+            "Switchboard:Inbound:Activations:jwt:inbound.auth.jwt.requiredPermissions==[\"orders:write\"]");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _jwks.DisposeAsync();
+        await _gateway.DisposeAsync();
+        _sandbox.Dispose();
+        _signing.Dispose();
+        _stranger.Dispose();
+    }
+
+    private static string Token(RSA key, object claims, DateTime? expires = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Claims = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(claims))!.AsObject().ToDictionary(c => c.Key, c => (object)System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(c.Value!.ToJsonString())),
+        Expires = expires ?? DateTime.UtcNow.AddMinutes(5),
+        NotBefore = (expires ?? DateTime.UtcNow.AddMinutes(5)).AddMinutes(-10),
+        SigningCredentials = new SigningCredentials(new RsaSecurityKey(key) { KeyId = "k1" }, SecurityAlgorithms.RsaSha256),
+    });
+
+    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/inbound/jwt") { Content = new StringContent("""{"id":1}""", Encoding.UTF8, "application/json") };
+        if (token is not null)
+            request.Headers.Authorization = new("Bearer", token);
+        using var response = await _host.Http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_token_signed_by_the_JWKS_with_the_required_permission_is_correlated()
+    {
+        var (status, body) = await PostAsync(Token(_signing, new { sub = "shop", roles = new[] { "orders:read", "orders:write" } }));
+
+        status.Should().Be(HttpStatusCode.OK, body);
+        _gateway.Gateway.Instances.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Missing_forged_and_expired_tokens_are_refused_with_401_and_a_token_without_the_permission_with_403()
+    {
+        (await PostAsync(null)).Should().Be((HttpStatusCode.Unauthorized, """{"message":"the request carries no bearer token"}"""));
+        var forged = await PostAsync(Token(_stranger, new { roles = new[] { "orders:write" } }));
+        forged.Status.Should().Be(HttpStatusCode.Unauthorized);
+        forged.Body.Should().Contain("does not match the keys");
+        var expired = await PostAsync(Token(_signing, new { roles = new[] { "orders:write" } }, DateTime.UtcNow.AddMinutes(-5)));
+        expired.Status.Should().Be(HttpStatusCode.Unauthorized);
+        expired.Body.Should().Contain("has expired");
+        (await PostAsync("not.a.jwt")).Status.Should().Be(HttpStatusCode.Unauthorized);
+        var reader = await PostAsync(Token(_signing, new { roles = new[] { "orders:read" } }));
+        reader.Status.Should().Be(HttpStatusCode.Forbidden);
+        reader.Body.Should().Contain("lacks the permissions orders:write");
+
+        _gateway.Gateway.Instances.Should().BeEmpty();
+        _keyFetches.Should().BeLessThanOrEqualTo(3, "the key set is kept between requests (fetched again only for an unknown key)");
+    }
+
+    [Fact]
+    public async Task The_permissions_expression_sees_the_payload()
+    {
+        // admin = true gives ["admin"] only, which lacks orders:write.
+        var (status, body) = await PostAsync(Token(_signing, new { admin = true, roles = new[] { "orders:write" } }));
+
+        status.Should().Be(HttpStatusCode.Forbidden, body);
+    }
+
+    [Fact]
+    public async Task After_JWT_requests_a_reloaded_Webhook_generation_still_unloads()
+    {
+        (await PostAsync(Token(_signing, new { roles = new[] { "orders:write" } }))).Status.Should().Be(HttpStatusCode.OK);
+
+        await _host.Catalog.SyncAsync("Webhook", force: true);
+        await _host.Catalog.WaitForUnloadsAsync();
+
+        _host.Catalog.Plugins.Single(p => p.Name == "Webhook").PreviousGenerations.Should().ContainSingle()
+            .Which.State.Should().Be(PluginState.Unloaded, "IdentityModel must not pin the plugin's load context");
+    }
+}
