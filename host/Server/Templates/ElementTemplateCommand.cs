@@ -4,7 +4,7 @@ using Switchboard.Host.Hosting;
 
 namespace Switchboard.Host.Templates;
 
-/// <summary>The <c>templates --out &lt;dir&gt; [--plugins &lt;dir&gt;]</c> verb: loads the plugins, writes one <c>&lt;id&gt;.json</c> per connector and exits without serving.</summary>
+/// <summary>The <c>templates --out &lt;dir&gt; [--plugins &lt;dir&gt;]</c> verb: loads the plugins, writes one <c>&lt;id&gt;.json</c> per template (one per outbound connector, one per inbound connector and element kind) and exits without serving.</summary>
 public static class ElementTemplateCommand
 {
     public const string Verb = "templates";
@@ -33,7 +33,7 @@ public static class ElementTemplateCommand
         try
         {
             Directory.CreateDirectory(outDirectory);
-            var templates = catalog.Connectors.Select(ElementTemplateBuilder.Build).ToList();
+            var templates = ElementTemplates.All(catalog).ToList();
             var ids = templates.GroupBy(t => (string)t["id"]!).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
             foreach (var template in templates)
             {

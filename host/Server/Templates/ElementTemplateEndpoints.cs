@@ -3,16 +3,20 @@ using Switchboard.Host.Catalog;
 
 namespace Switchboard.Host.Templates;
 
-/// <summary><c>GET /element-templates</c> (every connector's template) and <c>GET /element-templates/{connectorType}</c>, read from the catalog on each request so hot reloads show at once.</summary>
+/// <summary><c>GET /element-templates</c> (every template) and <c>GET /element-templates/{connectorType}</c> (an outbound
+/// connector's template, or an inbound connector's array of them), read from the catalog on each request so hot reloads show at once.</summary>
 internal static class ElementTemplateEndpoints
 {
     public static void MapElementTemplates(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/element-templates", (PluginCatalog catalog) =>
-            Results.Json(new JsonArray(catalog.Connectors.Select(c => (JsonNode?)ElementTemplateBuilder.Build(c)).ToArray())));
+            Results.Json(new JsonArray(ElementTemplates.All(catalog).Select(t => (JsonNode?)t).ToArray())));
         endpoints.MapGet("/element-templates/{connectorType}", (string connectorType, PluginCatalog catalog) =>
             catalog.Find(connectorType) is { } connector
                 ? Results.Json(ElementTemplateBuilder.Build(connector))
-                : Results.Json(new JsonObject { ["detail"] = $"no loaded connector has the type '{connectorType}'" }, statusCode: StatusCodes.Status404NotFound));
+                : catalog.InboundConnectors.FirstOrDefault(c => c.Type == connectorType) is { } inbound
+                    // An inbound connector has one template per element kind.
+                    ? Results.Json(new JsonArray(InboundElementTemplateBuilder.Build(inbound).Select(t => (JsonNode?)t).ToArray()))
+                    : Results.Json(new JsonObject { ["detail"] = $"no loaded connector has the type '{connectorType}'" }, statusCode: StatusCodes.Status404NotFound));
     }
 }
