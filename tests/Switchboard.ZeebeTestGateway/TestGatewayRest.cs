@@ -11,7 +11,12 @@ internal static class TestGatewayRest
 {
     public static void Map(IEndpointRouteBuilder app, TestGateway gateway)
     {
-        app.MapPost("/v2/process-definitions/search", async (HttpContext http) =>
+        // The same bearer token the gRPC side requires, as one OAuth client serves both APIs of a cluster.
+        var rest = app.MapGroup("").AddEndpointFilter(async (context, next) =>
+            gateway.RequiredToken is { } token && context.HttpContext.Request.Headers.Authorization.ToString() != "Bearer " + token
+                ? Results.Json(new JsonObject { ["title"] = "UNAUTHORIZED", ["status"] = 401 }, statusCode: 401)
+                : await next(context));
+        rest.MapPost("/v2/process-definitions/search", async (HttpContext http) =>
         {
             var body = await JsonNode.ParseAsync(http.Request.Body) ?? new JsonObject();
             var latestOnly = body["filter"]?["isLatestVersion"]?.GetValue<bool>() == true;
@@ -32,7 +37,7 @@ internal static class TestGatewayRest
                 ["page"] = new JsonObject { ["totalItems"] = definitions.Count },
             });
         });
-        app.MapGet("/v2/process-definitions/{key}/xml", (string key) =>
+        rest.MapGet("/v2/process-definitions/{key}/xml", (string key) =>
             gateway.Definitions.FirstOrDefault(d => d.Key.ToString() == key) is { } definition
                 ? Results.Text(definition.Xml, "text/xml")
                 : Results.Json(new JsonObject { ["title"] = "NOT_FOUND", ["status"] = 404 }, statusCode: 404));

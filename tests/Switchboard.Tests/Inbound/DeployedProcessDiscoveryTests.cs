@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
 using Switchboard.Tests.Infrastructure;
 using Switchboard.ZeebeTestGateway;
 
@@ -95,5 +96,28 @@ public sealed class DeployedProcessDiscoveryTests
         line["id"]!.GetValue<string>().Should().Be("onboarding");
         line["version"]!.GetValue<int>().Should().Be(2);
         line["xml"]!.GetValue<string>().Should().Contain("value=\"c\"");
+    }
+
+    [Fact]
+    public async Task With_OAuth_the_REST_API_is_called_with_the_same_bearer_token_as_the_gateway()
+    {
+        var issued = 0;
+        await using var tokens = await LoopbackServer.StartAsync(app => app.MapPost("/oauth/token",
+            () => Microsoft.AspNetCore.Http.Results.Json(new { access_token = "rest-tok-" + Interlocked.Increment(ref issued), expires_in = 3600, token_type = "Bearer" })));
+        await using var gateway = await TestGatewayServer.StartAsync();
+        gateway.Gateway.RequiredToken = "rest-tok-1";
+        gateway.Gateway.DeployBpmn("onboarding", Bpmn("signup", "confirm"));
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Switchboard:Zeebe:Address=" + gateway.Address, "CAMUNDA_REST_ADDRESS=" + gateway.RestAddress, "CAMUNDA_CONNECTOR_POLLING_INTERVAL=100",
+            "Switchboard:Zeebe:ClientId=switchboard", "Switchboard:Zeebe:ClientSecret=s3cret",
+            "Switchboard:Zeebe:AuthorizationServerUrl=" + new Uri(tokens.Address, "oauth/token"));
+
+        var started = await Eventually.WaitFor(() => host.Http.PostAsync("/inbound/signup", new StringContent("""{"email":"ada@example.com"}""", Encoding.UTF8, "application/json")),
+            r => r.StatusCode != HttpStatusCode.NotFound, because: "discovery reads the protected REST API with the token");
+
+        started.StatusCode.Should().Be(HttpStatusCode.OK, await started.Content.ReadAsStringAsync());
+        issued.Should().Be(1, "the gateway calls and the REST calls share one cached token");
     }
 }

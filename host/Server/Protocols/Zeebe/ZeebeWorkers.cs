@@ -30,6 +30,9 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
     private OAuthTokenSource? _tokens;
     private Action? _tokenRefused;
 
+    /// <summary>The OAuth token source the gateway calls use, or null without OAuth; the REST API shares it.</summary>
+    internal OAuthTokenSource? Tokens => _tokens;
+
     /// <summary>Token requests made so far; 0 without OAuth.</summary>
     public int TokenRequests => _tokens?.Requests ?? 0;
 
