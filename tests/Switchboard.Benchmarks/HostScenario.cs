@@ -9,7 +9,7 @@ namespace Switchboard.Benchmarks;
 internal abstract class HostScenario(string pluginsDirectory) : IScenario
 {
     private WebApplication? _host;
-    private BareEndpoint? _bare;
+    private IAsyncDisposable? _bare;
 
     /// <summary>Name of the target under test in the results.</summary>
     protected abstract string Name { get; }
@@ -46,10 +46,18 @@ internal abstract class HostScenario(string pluginsDirectory) : IScenario
         var text = Encoding.UTF8.GetString(answer);
         if (!probe.IsSuccessStatusCode || !text.Contains(ExpectedFragment))
             throw new InvalidOperationException($"the host did not answer as expected: {(int)probe.StatusCode} {text}");
-        _bare = await BareEndpoint.StartAsync(Path, answer);
+        var (baselineName, baselineUrl, baseline, what) = await BaselineAsync(answer);
+        _bare = baseline;
 
-        Description = $"POST {Path} on the real host, against a bare Kestrel endpoint returning the same {answer.Length}-byte body: {text}";
-        return (new LoadTarget(Name, url, Request, 200, answer.Length), new LoadTarget("bare kestrel", _bare.Url, Request, 200, answer.Length));
+        Description = $"POST {Path} on the real host, against {what} returning the same {answer.Length}-byte body: {text}";
+        return (new LoadTarget(Name, url, Request, 200, answer.Length), new LoadTarget(baselineName, baselineUrl, Request, 200, answer.Length));
+    }
+
+    /// <summary>The endpoint the host is compared with: by default bare Kestrel answering <paramref name="answer"/> with no work.</summary>
+    protected virtual async Task<(string Name, Uri Url, IAsyncDisposable Endpoint, string Description)> BaselineAsync(byte[] answer)
+    {
+        var bare = await BareEndpoint.StartAsync(Path, answer);
+        return ("bare kestrel", bare.Url, bare, "a bare Kestrel endpoint");
     }
 
     public async ValueTask DisposeAsync()

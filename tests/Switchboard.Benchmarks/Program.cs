@@ -30,7 +30,7 @@ await using IScenario scenario = options.Text("scenario", "csp") switch
 {
     "csp" => new CspScenario(plugins),
     "spiff" => new SpiffScenario(plugins),
-    "webhook" => new WebhookScenario(plugins),
+    "webhook" => new WebhookScenario(plugins, options.Text("baseline", "publish") == "bare"),
     var other => throw new ArgumentException($"unknown scenario '{other}'; known: catalog, csp, spiff, webhook, feel, zeebe"),
 };
 

@@ -4,8 +4,9 @@ using Switchboard.ZeebeTestGateway;
 namespace Switchboard.Benchmarks;
 
 /// <summary>A webhook request through the shipped Webhook plugin to PublishMessage on the in-memory test gateway
-/// (correlation key and variables from FEEL), against bare Kestrel answering the same bytes.</summary>
-internal sealed class WebhookScenario(string pluginsDirectory) : HostScenario(pluginsDirectory)
+/// (correlation key and variables from FEEL), against a baseline of the same shape (<see cref="PublishingEndpoint"/>:
+/// bare Kestrel publishing the same message), or with <c>--baseline bare</c> against bare Kestrel doing no work.</summary>
+internal sealed class WebhookScenario(string pluginsDirectory, bool bareBaseline) : HostScenario(pluginsDirectory)
 {
     private TestGatewayServer? _gateway;
 
@@ -28,6 +29,14 @@ internal sealed class WebhookScenario(string pluginsDirectory) : HostScenario(pl
             activation + "correlationKeyExpression==request.body.orderId",
             activation + "resultExpression=={amount: request.body.amount}",
         ];
+    }
+
+    protected override async Task<(string Name, Uri Url, IAsyncDisposable Endpoint, string Description)> BaselineAsync(byte[] answer)
+    {
+        if (bareBaseline)
+            return await base.BaselineAsync(answer);
+        var publishing = await PublishingEndpoint.StartAsync(Path, answer, _gateway!.Address, "order-paid");
+        return ("bare+publish", publishing.Url, publishing, "bare Kestrel publishing the same message to the same gateway");
     }
 
     protected override async ValueTask StopExtrasAsync()
