@@ -17,20 +17,28 @@ public sealed class WebhookReloadTests
         gateway.Gateway.Deploy("orders");
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Webhook"));
-        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+        // The host's own log lines, so a failure says what the host saw.
+        var log = new StringWriter();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log),
             "Switchboard:Catalog:Watch=false", "Switchboard:Zeebe:Address=" + gateway.Address,
             "Switchboard:Inbound:Activations:o:inbound.type=io.camunda:webhook:1", "Switchboard:Inbound:Activations:o:bpmnProcessId=orders");
 
         using var stop = new CancellationTokenSource();
         var statuses = new List<HttpStatusCode>();
+        var failures = new List<string>();
         var answering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var load = Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             do
             {
                 using var response = await host.Http.PostAsync("/inbound/o", new StringContent("""{"n":1}""", Encoding.UTF8, "application/json"));
+                var failure = response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
                 lock (statuses)
+                {
                     statuses.Add(response.StatusCode);
+                    if (failure is not null)
+                        failures.Add(failure);
+                }
                 answering.TrySetResult();
             }
             while (!stop.IsCancellationRequested);
@@ -42,11 +50,12 @@ public sealed class WebhookReloadTests
         await load;
         await host.Catalog.WaitForUnloadsAsync();
 
-        statuses.Should().NotBeEmpty().And.OnlyContain(s => s == HttpStatusCode.OK);
-        gateway.Gateway.Instances.Should().HaveCount(statuses.Count, "every answered request created its instance");
+        var because = string.Join("\n", failures.Take(5)) + "\n" + log;
+        statuses.Should().NotBeEmpty().And.OnlyContain(s => s == HttpStatusCode.OK, because);
+        gateway.Gateway.Instances.Should().HaveCount(statuses.Count, "every answered request created its instance\n" + because);
         var plugin = host.Catalog.Plugins.Single(p => p.Name == "Webhook");
-        plugin.Generation.Should().Be(21);
-        plugin.LeakedGenerations.Should().Be(0);
-        plugin.PreviousGenerations.Should().OnlyContain(g => g.State == PluginState.Unloaded);
+        plugin.Generation.Should().Be(21, because);
+        plugin.LeakedGenerations.Should().Be(0, because);
+        plugin.PreviousGenerations.Should().OnlyContain(g => g.State == PluginState.Unloaded, because);
     }
 }

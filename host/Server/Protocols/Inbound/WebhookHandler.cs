@@ -21,6 +21,9 @@ namespace Switchboard.Host.Protocols.Inbound;
 internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator correlator, IOptions<InboundOptions> options, CatalogOptions catalogOptions,
     InboundActivity activity, ActivationRegistry registry, ILoggerFactory loggers)
 {
+    // Answers are JSON for programs, never HTML: quotes and apostrophes stay readable rather than \u0027.
+    private static readonly JsonSerializerOptions AnswerJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly ILogger _logger = loggers.CreateLogger<WebhookHandler>();
 
     public async Task HandleAsync(HttpContext http, string context)
@@ -206,6 +209,6 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        return http.Response.WriteAsync(body?.ToJsonString() ?? "null");
+        return http.Response.WriteAsync(body?.ToJsonString(AnswerJson) ?? "null");
     }
 }
