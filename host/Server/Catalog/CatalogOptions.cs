@@ -38,6 +38,9 @@ public sealed class CatalogOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Switchboard:Catalog";
 
+    /// <summary>Serve only this plugin folder (a worker process serves one plugin); null serves every folder.</summary>
+    internal string? OnlyPlugin { get; set; }
+
     /// <summary>What is wrong with these settings, each naming its key; empty when they can run.</summary>
     public IEnumerable<string> Problems()
     {

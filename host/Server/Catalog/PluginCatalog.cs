@@ -115,7 +115,7 @@ public sealed class PluginCatalog : IAsyncDisposable
     public async Task RescanAsync(CancellationToken cancellationToken = default)
     {
         var names = Directory.GetDirectories(PluginsDirectory).Select(Path.GetFileName).OfType<string>()
-            .Where(n => !PluginFolder.IsIgnored(n)).ToHashSet(StringComparer.Ordinal);
+            .Where(n => !PluginFolder.IsIgnored(n) && (_options.OnlyPlugin is null || n == _options.OnlyPlugin)).ToHashSet(StringComparer.Ordinal);
         lock (_stateLock)
             names.UnionWith(_plugins.Keys);
         foreach (var name in names.Order(StringComparer.Ordinal))

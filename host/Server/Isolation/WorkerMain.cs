@@ -1,0 +1,51 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Console;
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
+
+namespace Switchboard.Host.Isolation;
+
+/// <summary>The worker executable's body (<c>host/Worker</c>): one plugin in the host's own catalog and pipeline,
+/// served over the socket the host named.</summary>
+public static class WorkerMain
+{
+    /// <summary>Runs the worker; the exit code is 0 when the host closed the connection, 2 for bad arguments, 3 when the plugin did not load.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(args).Build();
+        if (configuration["plugins"] is not { } directory || configuration["plugin"] is not { } plugin || configuration["socket"] is not { } socketPath)
+        {
+            await Console.Error.WriteLineAsync("usage: Switchboard.Worker --plugins <dir> --plugin <name> --socket <path>");
+            return 2;
+        }
+        // One line per event on stderr, which the host relays into its own log with the plugin named.
+        using var loggers = LoggerFactory.Create(logging => logging
+            .AddConfiguration(configuration.GetSection("Logging"))
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddSimpleConsole(o => { o.SingleLine = true; o.ColorBehavior = LoggerColorBehavior.Disabled; })
+            .AddFilter<ConsoleLoggerProvider>(_ => true));
+        var options = new CatalogOptions { PluginsDirectory = directory, Watch = false, OnlyPlugin = plugin };
+        configuration.GetSection(CatalogOptions.Section).Bind(options);
+        options.Watch = false;
+        await using var catalog = new PluginCatalog(options, configuration, loggers);
+        await catalog.StartAsync();
+        if (catalog.Plugins.FirstOrDefault(p => p.Name == plugin) is not { State: PluginState.Loaded })
+        {
+            await Console.Error.WriteLineAsync($"plugin {plugin} did not load: {catalog.Plugins.FirstOrDefault(p => p.Name == plugin)?.Reason ?? "no such folder"}");
+            return 3;
+        }
+        var pipeline = new InvocationPipeline(catalog, loggers);
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath));
+        await using var connection = new NetworkStream(socket, ownsSocket: false);
+        try
+        {
+            await new WorkerServer(connection, catalog, pipeline, loggers.CreateLogger("Switchboard.Worker")).RunAsync(CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            // The host went away: nothing is left to answer.
+        }
+        return 0;
+    }
+}

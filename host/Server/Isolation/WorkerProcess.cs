@@ -1,0 +1,253 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Switchboard.Core;
+using Switchboard.Core.Metadata;
+
+namespace Switchboard.Host.Isolation;
+
+/// <summary>One plugin running in a worker process of its own: a crash, a stack overflow or <c>Environment.FailFast</c>
+/// in the plugin ends the worker, not the host.</summary>
+/// <remarks>
+/// The host listens on a Unix domain socket of its own and starts the worker (<c>Switchboard.Worker</c>) with the plugin
+/// folder and the socket's path; the worker loads the plugin as the host would and connects. Calls are multiplexed on
+/// the one connection by id. When the worker ends, every call still waiting is answered at once with the retryable
+/// <c>PluginCrashed</c> error (never left to its timeout), and <see cref="Exited"/> completes with the reason.
+/// </remarks>
+internal sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonObject>> _waiting = new();
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Process _process;
+    private readonly Socket _listener;
+    private readonly string _socketPath;
+    private readonly string _plugin;
+    private readonly ILogger _logger;
+    private Stream? _connection;
+    private long _nextId;
+
+    private WorkerProcess(Process process, Socket listener, string socketPath, string plugin, ILogger logger)
+    {
+        _process = process;
+        _listener = listener;
+        _socketPath = socketPath;
+        _plugin = plugin;
+        _logger = logger;
+    }
+
+    /// <summary>Completes with why the worker ended (its exit code, or the connection's failure).</summary>
+    public Task<string> Exited => _exited.Task;
+
+    /// <summary>The worker's process id.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts a worker for plugin <paramref name="plugin"/> in <paramref name="pluginsDirectory"/> and waits until it has
+    /// loaded the plugin and connected, within <paramref name="startTimeout"/>.</summary>
+    /// <param name="workerAssembly">The worker's entry assembly (<c>Switchboard.Worker.dll</c>), run with the same <c>dotnet</c>.</param>
+    /// <param name="settings">Configuration the worker gets as command-line settings (<c>Plugins:&lt;Name&gt;:...</c>, catalog timeouts).</param>
+    public static async Task<WorkerProcess> StartAsync(string workerAssembly, string pluginsDirectory, string plugin, IEnumerable<string> settings,
+        TimeSpan startTimeout, ILogger logger)
+    {
+        var socketPath = Path.Combine(Path.GetTempPath(), $"switchboard-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+        listener.Listen(1);
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        // Under `dotnet test` or `dotnet run` the current process is dotnet itself; a published host runs its own apphost.
+        if (Path.GetFileNameWithoutExtension(start.FileName) != "dotnet")
+            start.FileName = "dotnet";
+        start.ArgumentList.Add(workerAssembly);
+        foreach (var argument in new[] { "--plugins", pluginsDirectory, "--plugin", plugin, "--socket", socketPath }.Concat(settings.Select(s => "--" + s)))
+            start.ArgumentList.Add(argument);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var worker = new WorkerProcess(process, listener, socketPath, plugin, logger);
+        process.Exited += (_, _) => worker.Ended($"exit code {SafeExitCode(process)}");
+        process.ErrorDataReceived += (_, e) => worker.Relay(e.Data);
+        process.OutputDataReceived += (_, e) => worker.Relay(e.Data);
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+
+        using var timeout = new CancellationTokenSource(startTimeout);
+        try
+        {
+            var accepting = listener.AcceptAsync(timeout.Token).AsTask();
+            if (await Task.WhenAny(accepting, worker.Exited) != accepting)
+                throw new IOException($"the worker for plugin {plugin} ended before it connected ({await worker.Exited})");
+            var accepted = await accepting;
+            worker._connection = new NetworkStream(accepted, ownsSocket: true);
+        }
+        catch
+        {
+            await worker.DisposeAsync();
+            throw;
+        }
+        _ = worker.ReadAsync();
+        return worker;
+    }
+
+    /// <summary>The metadata of the connectors the worker loaded.</summary>
+    public async Task<IReadOnlyList<ConnectorMetadata>> DescribeAsync(CancellationToken cancellationToken)
+    {
+        var answer = await RequestAsync(new JsonObject { ["kind"] = "describe" }, cancellationToken);
+        return answer is null ? [] : WorkerMetadata.Read(answer["connectors"]!.AsArray());
+    }
+
+    /// <summary>Runs one call in the worker: its outcome, or <c>PluginCrashed</c> if the worker ends first.</summary>
+    public async Task<Outcome> InvokeAsync(Invocation.Invocation invocation, CancellationToken cancellationToken)
+    {
+        var request = new JsonObject
+        {
+            ["kind"] = "invoke",
+            ["type"] = invocation.ConnectorType,
+            ["operation"] = invocation.Operation,
+            ["input"] = invocation.Input?.DeepClone(),
+            ["protocol"] = invocation.Protocol.ToString(),
+            ["requestId"] = invocation.RequestId,
+            ["processInstanceId"] = invocation.ProcessInstanceId,
+            ["secrets"] = new JsonArray(invocation.KnownSecrets.Select(s => (JsonNode?)s).ToArray()),
+            ["timeoutMs"] = invocation.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : null,
+        };
+        var answer = await RequestAsync(request, cancellationToken);
+        return answer is null ? OutcomeJson.Crashed(_plugin, await Exited) : OutcomeJson.Read(answer["outcome"]!.AsObject());
+    }
+
+    // Null when the worker ended before answering.
+    private async Task<JsonObject?> RequestAsync(JsonObject request, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        request["id"] = id;
+        var answer = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting[id] = answer;
+        try
+        {
+            if (Exited.IsCompleted)
+                return null;
+            await _writing.WaitAsync(cancellationToken);
+            try
+            {
+                await WorkerFrames.WriteAsync(_connection!, request, cancellationToken);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+            finally
+            {
+                _writing.Release();
+            }
+            var done = await Task.WhenAny(answer.Task, Exited).WaitAsync(cancellationToken);
+            return done == answer.Task ? answer.Task.Result : null;
+        }
+        finally
+        {
+            _waiting.TryRemove(id, out _);
+        }
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            while (await WorkerFrames.ReadAsync(_connection!, CancellationToken.None) is { } message)
+            {
+                if (_waiting.TryGetValue((long)message["id"]!, out var waiting))
+                    waiting.TrySetResult(message);
+            }
+            await EndedAsync("the worker closed its connection");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException or SocketException)
+        {
+            await EndedAsync("the connection to the worker failed: " + e.Message);
+        }
+    }
+
+    // A crashing worker's connection usually closes just before the process is reaped: wait a moment for its exit code,
+    // which says more (134: an abort such as FailFast or a stack overflow; 137: killed).
+    private async Task EndedAsync(string reason)
+    {
+        using var moment = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _process.WaitForExitAsync(moment.Token);
+            reason = $"exit code {SafeExitCode(_process)}";
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        {
+        }
+        Ended(reason);
+    }
+
+    private void Ended(string reason)
+    {
+        if (_exited.TrySetResult(reason))
+            _logger.LogWarning("Worker process {ProcessId} of plugin {Plugin} ended: {Reason}", SafeId(), _plugin, reason);
+    }
+
+    // The worker's own log lines, which it writes as text; relayed with the plugin named.
+    private void Relay(string? line)
+    {
+        if (!string.IsNullOrEmpty(line))
+            _logger.LogInformation("Worker of plugin {Plugin}: {WorkerLine}", _plugin, line);
+    }
+
+    private int SafeId()
+    {
+        try
+        {
+            return _process.Id;
+        }
+        catch (InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
+    private static string SafeExitCode(Process process)
+    {
+        try
+        {
+            return process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (InvalidOperationException)
+        {
+            return "unknown";
+        }
+    }
+
+    /// <summary>Ends the worker (killing it when it does not end on its own once its connection closes) and removes the socket.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _connection?.Dispose();
+        _listener.Dispose();
+        try
+        {
+            if (!_process.HasExited)
+            {
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await _process.WaitForExitAsync(grace.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    await _process.WaitForExitAsync();
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started.
+        }
+        _process.Dispose();
+        File.Delete(_socketPath);
+    }
+}

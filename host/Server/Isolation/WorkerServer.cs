@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions;
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
+
+namespace Switchboard.Host.Isolation;
+
+/// <summary>The worker's side of the connection: answers <c>describe</c> with the loaded connectors' metadata and runs
+/// each <c>invoke</c> through the worker's own pipeline (binding, validation, masking, timeout, output), concurrently,
+/// answering with the outcome.</summary>
+internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, InvocationPipeline pipeline, ILogger logger)
+{
+    private readonly SemaphoreSlim _writing = new(1, 1);
+
+    /// <summary>Serves until the host closes the connection.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (await WorkerFrames.ReadAsync(connection, cancellationToken) is { } request)
+        {
+            var id = (long)request["id"]!;
+            switch ((string?)request["kind"])
+            {
+                case "describe":
+                    await AnswerAsync(id, new JsonObject { ["kind"] = "described", ["connectors"] = WorkerMetadata.Write(catalog.Connectors) }, cancellationToken);
+                    break;
+                case "invoke":
+                    _ = Task.Run(() => InvokeAsync(id, request, cancellationToken), CancellationToken.None);
+                    break;
+                default:
+                    logger.LogWarning("The worker ignores a message of kind {Kind}", (string?)request["kind"]);
+                    break;
+            }
+        }
+    }
+
+    private async Task InvokeAsync(long id, JsonObject request, CancellationToken cancellationToken)
+    {
+        var invocation = new Invocation.Invocation((string)request["type"]!, (string?)request["operation"], request["input"]?.DeepClone() as JsonObject,
+            Enum.Parse<Protocol>((string)request["protocol"]!))
+        {
+            RequestId = (string?)request["requestId"],
+            ProcessInstanceId = (string?)request["processInstanceId"],
+            KnownSecrets = request["secrets"]?.AsArray().Select(s => (string)s!).ToList() ?? [],
+            Timeout = (long?)request["timeoutMs"] is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+        };
+        var outcome = await pipeline.InvokeAsync(invocation, cancellationToken);
+        await AnswerAsync(id, new JsonObject { ["kind"] = "outcome", ["outcome"] = OutcomeJson.Write(outcome) }, cancellationToken);
+    }
+
+    private async Task AnswerAsync(long id, JsonObject answer, CancellationToken cancellationToken)
+    {
+        answer["id"] = id;
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            await WorkerFrames.WriteAsync(connection, answer, cancellationToken);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Switchboard.Abstractions;
+
+namespace Switchboard.TestPlugins.Crasher;
+
+public sealed class Numbers
+{
+    [Parameter("a")]
+    public int A { get; set; }
+
+    [Parameter("b")]
+    public int B { get; set; }
+}
+
+public sealed class Nothing
+{
+}
+
+/// <summary>Faults no load context can contain: each ends the process it runs in.</summary>
+[Connector("io.switchboard.test:crasher:1", Name = "Crasher")]
+public sealed class CrasherConnector
+{
+    [Operation("add")]
+    public object Add(Numbers input) => new { sum = input.A + input.B, pid = Environment.ProcessId };
+
+    [Operation("failFast")]
+    public object FailFast(Nothing input)
+    {
+        Environment.FailFast("the crasher plugin asked for it");
+        return new { };
+    }
+
+    [Operation("stackOverflow")]
+    public object StackOverflow(Nothing input) => new { depth = Recurse(0) };
+
+    [Operation("threadThrow")]
+    public object ThreadThrow(Nothing input)
+    {
+        var thread = new Thread(() => throw new InvalidOperationException("thrown on a plugin's own thread"));
+        thread.Start();
+        thread.Join();
+        return new { };
+    }
+
+    [Operation("asyncVoid")]
+    public async Task<object> AsyncVoid(Nothing input)
+    {
+        Fire();
+        await Task.Delay(Timeout.Infinite);
+        return new { };
+    }
+
+    [Operation("hang")]
+    public async Task<object> Hang(Nothing input)
+    {
+        await Task.Delay(Timeout.Infinite);
+        return new { };
+    }
+
+    private static async void Fire()
+    {
+        await Task.Yield();
+        throw new InvalidOperationException("thrown from async void");
+    }
+
+    private static int Recurse(int depth) => depth == int.MaxValue ? depth : Recurse(depth + 1) + 1;
+}
