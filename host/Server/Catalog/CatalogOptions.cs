@@ -35,6 +35,14 @@ public sealed class CatalogOptions
     /// <summary>How long to wait for a disposed generation to be collected before reporting it leaked.</summary>
     public TimeSpan UnloadTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Where plugins run: <c>inprocess</c> (the default: in a load context of the host's process, fastest) or
+    /// <c>process</c> (each plugin in a worker process of its own, which a crash in the plugin cannot take down with the
+    /// host). <c>Plugins:&lt;Name&gt;:Isolation</c> chooses per plugin.</summary>
+    public string Isolation { get; set; } = "inprocess";
+
+    /// <summary>The worker's entry assembly for process isolation; by default <c>Switchboard.Worker.dll</c> beside the host.</summary>
+    public string? WorkerPath { get; set; }
+
     /// <summary>The configuration section these options bind from.</summary>
     public const string Section = "Switchboard:Catalog";
 
@@ -58,6 +66,8 @@ public sealed class CatalogOptions
             yield return $"{section}{nameof(MaxConcurrentCalls)} must be at least 1, not {MaxConcurrentCalls}";
         if (MaxQueuedCalls < 0)
             yield return $"{section}{nameof(MaxQueuedCalls)} must be 0 or more, not {MaxQueuedCalls}";
+        if (Isolation is not ("inprocess" or "process"))
+            yield return $"{section}{nameof(Isolation)} must be inprocess or process, not '{Isolation}'";
     }
 
     /// <summary>Why binding the section failed (a value that cannot be converted), reported by validation with the rest.</summary>

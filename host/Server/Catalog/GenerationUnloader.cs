@@ -18,6 +18,9 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
                 await StopAsync(generation);
             await DisposeConnectorsAsync(generation);
             generation.Release();
+            // A worker process ends with its generation: its connection closes and it exits (or is killed).
+            if (generation.Worker is { } worker)
+                await worker.DisposeAsync();
             var collected = await VerifyAsync(generation.ContextReference);
             generation.State = collected ? PluginState.Unloaded : PluginState.Leaked;
             if (collected)
@@ -68,7 +71,7 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
 
     private async Task DisposeConnectorsAsync(PluginGeneration generation)
     {
-        foreach (var instance in generation.Connectors.Select(c => c.Instance).Concat(generation.Lifecycles).Distinct())
+        foreach (var instance in generation.Connectors.Select(c => c.Instance).OfType<object>().Concat(generation.Lifecycles).Distinct())
         {
             try
             {

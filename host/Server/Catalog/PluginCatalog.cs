@@ -28,6 +28,7 @@ public sealed class PluginCatalog : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly GenerationUnloader _unloader;
     private readonly GenerationLoader _loader;
+    private readonly WorkerGenerationLoader _workers;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _stateLock = new();
     private readonly Dictionary<string, PluginSlot> _plugins = new(StringComparer.Ordinal);
@@ -47,6 +48,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<PluginCatalog>();
         _unloader = new GenerationUnloader(options, _logger);
         _loader = new GenerationLoader(options, configuration, loggerFactory, _unloader, Track);
+        _workers = new WorkerGenerationLoader(options, configuration, loggerFactory);
         PluginsDirectory = Path.GetFullPath(options.PluginsDirectory);
     }
 
@@ -218,7 +220,9 @@ public sealed class PluginCatalog : IAsyncDisposable
 
         var started = Stopwatch.GetTimestamp();
         PluginGeneration generation;
-        var loading = _loader.LoadAsync(name, directory, fingerprint, slot.NextNumber(), generation => CheckConflicts(name, generation));
+        var loading = _workers.Applies(name)
+            ? _workers.LoadAsync(name, PluginsDirectory, fingerprint, slot.NextNumber(), generation => CheckConflicts(name, generation))
+            : _loader.LoadAsync(name, directory, fingerprint, slot.NextNumber(), generation => CheckConflicts(name, generation));
         try
         {
             generation = await loading.WaitAsync(_options.LoadTimeout);
@@ -255,6 +259,71 @@ public sealed class PluginCatalog : IAsyncDisposable
         Publish(name, before);
         if (previous is not null)
             Retire(slot, previous);
+        if (generation.Worker is { } worker)
+            _ = worker.Exited.ContinueWith(exited => OnWorkerExited(slot, generation, exited.Result), TaskScheduler.Default);
+    }
+
+    private static readonly TimeSpan CrashWindow = TimeSpan.FromSeconds(60);
+    private const int CrashesBeforeFailing = 5;
+
+    /// <summary>A worker that ended while its generation was serving crashed: calls in flight were answered
+    /// <c>PluginCrashed</c>; the plugin is started again after a delay that doubles with each crash, and reported
+    /// <c>failed</c> with the last exit reason after <see cref="CrashesBeforeFailing"/> crashes within a minute (until its files change).</summary>
+    private void OnWorkerExited(PluginSlot slot, PluginGeneration generation, string reason)
+    {
+        if (_stopRequested)
+            return;
+        int recent;
+        lock (_stateLock)
+        {
+            if (!ReferenceEquals(slot.Current, generation))
+                return; // retired on purpose (a reload, a removal)
+            var now = DateTimeOffset.UtcNow;
+            slot.Crashes.RemoveAll(c => now - c > CrashWindow);
+            slot.Crashes.Add(now);
+            recent = slot.Crashes.Count;
+        }
+        if (recent >= CrashesBeforeFailing)
+        {
+            _logger.LogError("Plugin {Plugin} generation {Generation}: its worker process crashed {Crashes} times within {WindowSeconds} s (last: {Reason}); it is failed until its files change",
+                slot.Name, generation.Number, recent, (int)CrashWindow.TotalSeconds, reason);
+            _ = Task.Run(async () =>
+            {
+                await _gate.WaitAsync();
+                try
+                {
+                    StopServing(slot, generation, $"its worker process crashed {recent} times within {(int)CrashWindow.TotalSeconds} s; last: {reason}");
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            });
+            return;
+        }
+        var delay = TimeSpan.FromMilliseconds(250 * Math.Pow(2, recent - 1));
+        _logger.LogWarning("Plugin {Plugin} generation {Generation}: its worker process crashed ({Reason}); starting it again in {DelayMs} ms",
+            slot.Name, generation.Number, reason, (int)delay.TotalMilliseconds);
+        _ = Task.Delay(delay).ContinueWith(_ => SyncAsync(slot.Name, force: true), TaskScheduler.Default).Unwrap()
+            .ContinueWith(t => _logger.LogError(t.Exception!.GetBaseException(), "Plugin {Plugin} could not be started again", slot.Name),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    /// <summary>Takes a generation out of service and reports the plugin failed; a change to its files loads it again.</summary>
+    private void StopServing(PluginSlot slot, PluginGeneration generation, string reason)
+    {
+        lock (_stateLock)
+        {
+            if (!ReferenceEquals(slot.Current, generation))
+                return;
+            slot.Current = null;
+            slot.Reason = reason;
+            slot.FailedFingerprint = generation.Fingerprint;
+            slot.Previous.Add(generation);
+        }
+        var before = RebuildIndex();
+        Publish(slot.Name, before);
+        Retire(slot, generation);
     }
 
     private void CheckConflicts(string name, PluginGeneration generation)

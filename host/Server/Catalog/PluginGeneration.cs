@@ -6,6 +6,7 @@ using Switchboard.Core.Describing;
 using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
 using Switchboard.Core.Metadata;
+using Switchboard.Host.Isolation;
 
 namespace Switchboard.Host.Catalog;
 
@@ -37,6 +38,23 @@ internal sealed class PluginGeneration
         Writer = writer;
         PluginContext = pluginContext;
     }
+
+    /// <summary>A generation whose plugin runs in a worker process (process isolation): no load context in the host;
+    /// its connectors are the worker's metadata, and calls go to <paramref name="worker"/>.</summary>
+    public PluginGeneration(string pluginName, int number, string fingerprint, WorkerProcess worker, IPluginContext pluginContext)
+    {
+        PluginName = pluginName;
+        Number = number;
+        Fingerprint = fingerprint;
+        ContextReference = new WeakReference(null);
+        Models = null!;
+        Writer = null!;
+        PluginContext = pluginContext;
+        Worker = worker;
+    }
+
+    /// <summary>The worker process serving this generation under process isolation; null when it is loaded in the host.</summary>
+    public WorkerProcess? Worker { get; }
 
     public string PluginName { get; }
     public int Number { get; }

@@ -11,6 +11,9 @@ internal sealed class PluginSlot(string name)
     public string? FailedFingerprint { get; set; }
     public List<PluginGeneration> Previous { get; } = new();
 
+    /// <summary>When its worker process crashed lately (process isolation), for the restart backoff and the give-up rule.</summary>
+    public List<DateTimeOffset> Crashes { get; } = new();
+
     public int NextNumber() => ++_lastNumber;
 
     /// <summary>Keeps every generation still on its way out, the last few that unloaded cleanly, and at most

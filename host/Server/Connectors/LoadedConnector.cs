@@ -5,20 +5,32 @@ using Switchboard.Core.Metadata;
 
 namespace Switchboard.Host.Connectors;
 
-/// <summary>A connector of one plugin generation as the host serves it: the core's description of it, and its concurrency limit.</summary>
-internal sealed class LoadedConnector(ConnectorDefinition definition, ConcurrencyLimits limits)
+/// <summary>A connector of one plugin generation as the host serves it: the core's description of it (or, under process
+/// isolation, the worker's metadata of it), and its concurrency limit.</summary>
+internal sealed class LoadedConnector
 {
-    /// <summary>What the core described: metadata, instance, invokers.</summary>
-    public ConnectorDefinition Definition { get; } = definition;
+    public LoadedConnector(ConnectorDefinition definition, ConcurrencyLimits limits)
+        : this(definition.Metadata, limits) => Definition = definition;
 
-    public ConnectorMetadata Metadata => Definition.Metadata;
+    /// <summary>A connector that runs in a worker process: the host knows only its metadata.</summary>
+    public LoadedConnector(ConnectorMetadata metadata, ConcurrencyLimits limits)
+    {
+        Metadata = metadata;
+        Limits = limits;
+        Limiter = limits.CreateLimiter();
+    }
 
-    /// <summary>The plugin's object; disposed with its generation.</summary>
-    public object Instance => Definition.Instance;
+    /// <summary>What the core described: metadata, instance, invokers; null when the plugin runs in a worker process.</summary>
+    public ConnectorDefinition? Definition { get; }
+
+    public ConnectorMetadata Metadata { get; }
+
+    /// <summary>The plugin's object, disposed with its generation; null in a worker process's generation.</summary>
+    public object? Instance => Definition?.Instance;
 
     /// <summary>How many calls may run and wait at once: the catalog's limits with the plugin's own settings applied.</summary>
-    public ConcurrencyLimits Limits { get; } = limits;
+    public ConcurrencyLimits Limits { get; }
 
     /// <summary>Bounds the connector's concurrent calls, so one slow or blocking connector cannot take every thread.</summary>
-    public ConcurrencyLimiter Limiter { get; } = limits.CreateLimiter();
+    public ConcurrencyLimiter Limiter { get; }
 }

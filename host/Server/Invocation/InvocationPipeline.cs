@@ -12,6 +12,7 @@ using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
 using Switchboard.Core.Metadata;
 using Switchboard.Core;
+using Switchboard.Host.Isolation;
 
 namespace Switchboard.Host.Invocation;
 
@@ -66,6 +67,12 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             return NotFound(invocation);
         try
         {
+            if (lease.Generation.Worker is not null)
+            {
+                // The worker binds and validates the input itself, with the same core; its errors come back as the outcome.
+                prepared = new PreparedInvocation(invocation, lease, null);
+                return null;
+            }
             if (Bind(lease, invocation, out var call) is { } invalid)
             {
                 lease.Dispose();
@@ -86,10 +93,12 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         if (!prepared.TryTakeLease(out var lease))
             throw new InvalidOperationException("a prepared invocation runs once");
         var invocation = prepared.Invocation;
+        if (lease.Generation.Worker is { } worker)
+            return await RunInWorkerAsync(worker, lease, invocation, cancellationToken);
         var handedOver = false;
         try
         {
-            var call = prepared.Call;
+            var call = prepared.Call!;
             var operation = call.Operation;
             var metadata = lease.Connector.Metadata;
             var generation = lease.Generation;
@@ -157,11 +166,45 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         }
     }
 
+    /// <summary>Runs a call in the worker process serving the connector: the same concurrency limit and timeout as in the
+    /// host; binding, the connector and its output in the worker. A worker that dies answers <c>PluginCrashed</c> at once.</summary>
+    private static async Task<Outcome> RunInWorkerAsync(WorkerProcess worker, ConnectorLease lease, Invocation invocation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var metadata = lease.Connector.Metadata;
+            var operation = metadata.Operations.FirstOrDefault(o => string.Equals(o.Id, invocation.Operation ?? "", StringComparison.OrdinalIgnoreCase))
+                ?? (metadata.Operations.Count == 1 ? metadata.Operations[0] : null);
+            var timeout = invocation.Timeout ?? operation?.Timeout ?? TimeSpan.FromSeconds(30);
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cancellation.CancelAfter(timeout);
+            using var permit = await lease.Connector.Limiter.AcquireAsync(1, cancellation.Token);
+            if (!permit.IsAcquired)
+                return Outcome.Failure(Busy(metadata.Type, lease.Connector.Limits));
+            try
+            {
+                return await worker.InvokeAsync(invocation with { Timeout = timeout }, cancellation.Token);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return CallRunner.Abandoned(metadata.Type, timeout, cancellationToken.IsCancellationRequested);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return CallRunner.Abandoned(lease.Connector.Metadata.Type, TimeSpan.Zero, callerCancelled: true);
+        }
+        finally
+        {
+            lease.Dispose();
+        }
+    }
+
     /// <summary>Picks the operation and binds the input, inside the plugin's load context, into <paramref name="prepared"/>; the error when either fails.</summary>
     private static InvocationError? Bind(ConnectorLease lease, Invocation invocation, out BoundCall? prepared)
     {
         using (lease.Generation.Context!.EnterContextualReflection())
-            return CallBinder.Bind(lease.Connector.Definition, invocation.Operation, invocation.Input, invocation.KnownSecrets, out prepared);
+            return CallBinder.Bind(lease.Connector.Definition!, invocation.Operation, invocation.Input, invocation.KnownSecrets, out prepared);
     }
 
     private static InvocationError NotFound(Invocation invocation) =>

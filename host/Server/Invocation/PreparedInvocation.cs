@@ -13,7 +13,7 @@ public sealed class PreparedInvocation : IDisposable
 {
     private ConnectorLease? _lease;
 
-    internal PreparedInvocation(Invocation invocation, ConnectorLease lease, BoundCall call)
+    internal PreparedInvocation(Invocation invocation, ConnectorLease lease, BoundCall? call)
     {
         Invocation = invocation;
         _lease = lease;
@@ -23,7 +23,8 @@ public sealed class PreparedInvocation : IDisposable
     /// <summary>The call as the adapter made it.</summary>
     public Invocation Invocation { get; }
 
-    internal BoundCall Call { get; }
+    /// <summary>The bound input; null when the plugin runs in a worker process, which binds it itself.</summary>
+    internal BoundCall? Call { get; }
 
     /// <summary>Hands the generation lease to the run; false when it already ran or was disposed.</summary>
     internal bool TryTakeLease(out ConnectorLease lease)

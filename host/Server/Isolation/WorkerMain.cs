@@ -27,6 +27,7 @@ public static class WorkerMain
         var options = new CatalogOptions { PluginsDirectory = directory, Watch = false, OnlyPlugin = plugin };
         configuration.GetSection(CatalogOptions.Section).Bind(options);
         options.Watch = false;
+        options.Isolation = "inprocess";
         await using var catalog = new PluginCatalog(options, configuration, loggers);
         await catalog.StartAsync();
         if (catalog.Plugins.FirstOrDefault(p => p.Name == plugin) is not { State: PluginState.Loaded })

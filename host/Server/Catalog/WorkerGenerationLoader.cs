@@ -1,0 +1,62 @@
+using Switchboard.Core.Describing;
+using Switchboard.Host.Connectors;
+using Switchboard.Host.Isolation;
+
+namespace Switchboard.Host.Catalog;
+
+/// <summary>Loads a generation of a plugin under process isolation: starts its worker process (which loads the plugin
+/// with the host's own rules and says why when it cannot), asks it for its connectors' metadata, and lets the catalog
+/// check them, within <see cref="CatalogOptions.LoadTimeout"/>.</summary>
+internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfiguration configuration, ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Switchboard.Host.Isolation.Worker");
+
+    /// <summary>Whether plugin <paramref name="name"/> runs in a worker process: its own <c>Plugins:&lt;Name&gt;:Isolation</c>, else the catalog's.</summary>
+    public bool Applies(string name) => (configuration[$"Plugins:{name}:Isolation"] ?? options.Isolation) == "process";
+
+    public async Task<PluginGeneration> LoadAsync(string name, string pluginsDirectory, string fingerprint, int number, Action<PluginGeneration> check)
+    {
+        var assembly = options.WorkerPath ?? Path.Combine(AppContext.BaseDirectory, "Switchboard.Worker.dll");
+        if (!File.Exists(assembly))
+            throw new PluginLoadException($"process isolation needs the worker {assembly}, which does not exist");
+        WorkerProcess worker;
+        try
+        {
+            worker = await WorkerProcess.StartAsync(assembly, pluginsDirectory, name, Settings(name), options.LoadTimeout, _logger);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException)
+        {
+            throw new PluginLoadException($"its worker process did not start: {e.Message}", e);
+        }
+        try
+        {
+            using var timeout = new CancellationTokenSource(options.LoadTimeout);
+            var metadata = await worker.DescribeAsync(timeout.Token);
+            var pluginContext = new PluginContext(name, Path.Combine(pluginsDirectory, name), configuration.GetSection($"Plugins:{name}"), loggerFactory);
+            var limits = new ConcurrencyLimits(options.MaxConcurrentCalls, options.MaxQueuedCalls).With(pluginContext.Configuration);
+            var generation = new PluginGeneration(name, number, fingerprint, worker, pluginContext)
+            {
+                Connectors = metadata.Select(m => new LoadedConnector(m, limits)).ToList(),
+            };
+            check(generation);
+            return generation;
+        }
+        catch
+        {
+            await worker.DisposeAsync();
+            throw;
+        }
+    }
+
+    // What the worker needs of the host's configuration: the plugin's own section and the catalog's timeouts.
+    private IEnumerable<string> Settings(string name)
+    {
+        // Never the isolation setting itself: the worker runs its plugin in its own process.
+        foreach (var (key, value) in configuration.GetSection($"Plugins:{name}").AsEnumerable(makePathsRelative: false))
+            if (value is not null && !key.EndsWith(":Isolation", StringComparison.Ordinal))
+                yield return $"{key}={value}";
+        foreach (var (key, value) in configuration.GetSection(CatalogOptions.Section).AsEnumerable(makePathsRelative: false))
+            if (value is not null && !key.EndsWith(":Isolation", StringComparison.Ordinal))
+                yield return $"{key}={value}";
+    }
+}

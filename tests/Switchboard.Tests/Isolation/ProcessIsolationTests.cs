@@ -1,0 +1,97 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Switchboard.Host.Catalog;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Isolation;
+
+/// <summary>A plugin configured with <c>Plugins:&lt;Name&gt;:Isolation=process</c> runs in a worker process: a fault
+/// that ends its process answers the call in each protocol's error form, the host and the other plugins keep serving,
+/// and the worker is started again.</summary>
+public sealed class ProcessIsolationTests : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+    private TestGatewayServer _gateway = null!;
+    private RunningHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await TestGatewayServer.StartAsync();
+        _sandbox.Add(Repository.TestPlugin("Crasher"));
+        _sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        _host = await RunningHost.StartAsync(_sandbox.Directory,
+            "Switchboard:Catalog:Watch=false",
+            "Plugins:Crasher:Isolation=process",
+            "Switchboard:Zeebe:Address=" + _gateway.Address,
+            "Switchboard:Zeebe:PollInterval=00:00:00.050");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _gateway.DisposeAsync();
+        _sandbox.Dispose();
+    }
+
+    private async Task<JsonNode> CspAsync(string type, string? operation, string input)
+    {
+        var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = type, ["params"] = new JsonObject { ["input"] = JsonNode.Parse(input), ["operation"] = operation } };
+        using var response = await _host.Http.PostAsync("/csp/connector", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    [Fact]
+    public async Task A_crash_in_an_isolated_plugin_answers_its_call_and_leaves_the_host_and_other_plugins_serving()
+    {
+        var before = await CspAsync("io.switchboard.test:crasher:1", "add", """{"a":2,"b":3}""");
+        before["result"]!["output"]!["sum"]!.GetValue<int>().Should().Be(5);
+        var firstWorker = before["result"]!["output"]!["pid"]!.GetValue<int>();
+        firstWorker.Should().NotBe(Environment.ProcessId, "the plugin runs in its worker process");
+
+        using var stop = new CancellationTokenSource();
+        var probeFailures = 0;
+        var probes = 0;
+        var probing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var answer = await CspAsync("io.switchboard:calculator:1", null, """{"action":"add","a":1,"b":1}""");
+                Interlocked.Increment(ref probes);
+                if (answer["result"]?["output"]?["result"]?.GetValue<double>() != 2)
+                    Interlocked.Increment(ref probeFailures);
+                await Task.Delay(50);
+            }
+        });
+
+        var crashed = await CspAsync("io.switchboard.test:crasher:1", "failFast", "{}");
+        var job = await _gateway.Gateway.FinishedAsync(
+            await Eventually.WaitFor(() => Task.FromResult(_gateway.Gateway.CreateJob("io.switchboard.test:crasher:1", "{}", new() { ["operation"] = "stackOverflow" })), _ => true));
+        var after = await Eventually.WaitFor(() => CspAsync("io.switchboard.test:crasher:1", "add", """{"a":1,"b":1}"""),
+            a => a["result"]?["output"]?["sum"] is not null, TimeSpan.FromSeconds(60), "the worker is started again");
+        stop.Cancel();
+        await probing;
+
+        crashed["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("PluginCrashed");
+        crashed["error"]!["data"]!["retryable"]!.GetValue<bool>().Should().BeTrue();
+        job.State.Should().Be(JobState.Failed, job.ErrorMessage);
+        job.ErrorMessage.Should().Contain("ended during the call");
+        job.Retries.Should().Be(2, "a crash spends one retry, as any retryable failure");
+        after["result"]!["output"]!["pid"]!.GetValue<int>().Should().NotBe(firstWorker, "a new worker process serves");
+        probes.Should().BeGreaterThan(3);
+        probeFailures.Should().Be(0, "Calculator, in the host, kept answering throughout");
+        _host.Catalog.Plugins.Single(p => p.Name == "Calculator").State.Should().Be(PluginState.Loaded);
+    }
+
+    [Fact]
+    public async Task An_isolated_plugins_connectors_are_listed_and_validated_as_in_process()
+    {
+        var listed = await _host.Http.GetFromJsonAsync<JsonObject>("/csp/connectors/io.switchboard.test:crasher:1");
+        var invalid = await CspAsync("io.switchboard.test:crasher:1", "add", """{"a":"two","b":3}""");
+
+        listed!["operations"]!.AsArray().Select(o => (string)o!["id"]!).Should().Contain(["add", "failFast"]);
+        invalid["error"]!["code"]!.GetValue<int>().Should().Be(-32602);
+        invalid["error"]!["data"]!["validationErrors"]!.AsArray().Should().ContainSingle();
+    }
+}
