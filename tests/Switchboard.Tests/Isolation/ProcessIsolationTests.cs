@@ -94,4 +94,24 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         invalid["error"]!["code"]!.GetValue<int>().Should().Be(-32602);
         invalid["error"]!["data"]!["validationErrors"]!.AsArray().Should().ContainSingle();
     }
+
+    [Fact]
+    public async Task A_plugin_whose_worker_crashes_five_times_within_a_minute_is_reported_failed_with_the_exit_reason()
+    {
+        for (var crash = 1; crash <= 5; crash++)
+        {
+            // Each crash on a fresh worker: until the restart, calls are answered PluginCrashed by the dead one.
+            await Eventually.WaitFor(() => CspAsync("io.switchboard.test:crasher:1", "add", """{"a":1,"b":1}"""),
+                a => a["result"]?["output"]?["sum"] is not null, TimeSpan.FromSeconds(60), $"the worker is back before crash {crash}");
+            var answer = await CspAsync("io.switchboard.test:crasher:1", "failFast", "{}");
+            answer["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("PluginCrashed");
+        }
+
+        var plugin = await Eventually.WaitFor(() => Task.FromResult(_host.Catalog.Plugins.Single(p => p.Name == "Crasher")),
+            p => p.State == PluginState.Failed, TimeSpan.FromSeconds(30));
+        plugin.Reason.Should().Contain("crashed 5 times within 60 s").And.Contain("exit code");
+        var refused = await CspAsync("io.switchboard.test:crasher:1", "add", """{"a":1,"b":1}""");
+        refused["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("ConnectorNotFound", "a failed plugin serves nothing until its files change");
+        (await CspAsync("io.switchboard:calculator:1", null, """{"action":"add","a":1,"b":1}"""))["result"]!["output"]!["result"]!.GetValue<double>().Should().Be(2);
+    }
 }
