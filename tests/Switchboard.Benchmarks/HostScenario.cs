@@ -25,6 +25,9 @@ internal abstract class HostScenario(string pluginsDirectory) : IScenario
 
     public string Description { get; private set; } = "";
 
+    /// <summary>Host settings from the command line (<c>--isolation process</c> runs the plugins in worker processes).</summary>
+    public string[] ExtraSettings { get; set; } = [];
+
     /// <summary>More host settings (<c>--key=value</c>) the scenario needs, e.g. a gateway to publish to.</summary>
     protected virtual Task<string[]> SettingsAsync() => Task.FromResult(Array.Empty<string>());
 
@@ -33,7 +36,7 @@ internal abstract class HostScenario(string pluginsDirectory) : IScenario
 
     public async Task<(LoadTarget Subject, LoadTarget Baseline)> StartAsync()
     {
-        _host = SwitchboardApp.Create(["--plugins", pluginsDirectory, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning", .. await SettingsAsync()]);
+        _host = SwitchboardApp.Create(["--plugins", pluginsDirectory, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning", .. ExtraSettings, .. await SettingsAsync()]);
         await _host.StartAsync();
         var address = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var url = new Uri(address, Path);

@@ -34,6 +34,8 @@ await using IScenario scenario = options.Text("scenario", "csp") switch
     var other => throw new ArgumentException($"unknown scenario '{other}'; known: catalog, csp, spiff, webhook, feel, zeebe"),
 };
 
+if (scenario is HostScenario hosted && options.Text("isolation", "inprocess") is var isolation and not "inprocess")
+    hosted.ExtraSettings = ["--Switchboard:Catalog:Isolation=" + isolation];
 var (subject, baseline) = await scenario.StartAsync();
 Console.WriteLine($"scenario: {scenario.Description}");
 Console.WriteLine($"load: {settings}");

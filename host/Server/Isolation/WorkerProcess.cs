@@ -156,7 +156,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
     {
         try
         {
-            while (await WorkerFrames.ReadAsync(_connection!, CancellationToken.None) is { } message)
+            // Buffered: several answers that arrive together are read with one system call.
+            var reading = new BufferedStream(_connection!, 64 * 1024);
+            while (await WorkerFrames.ReadAsync(reading, CancellationToken.None) is { } message)
             {
                 if (_waiting.TryGetValue((long)message["id"]!, out var waiting))
                     waiting.TrySetResult(message);

@@ -15,7 +15,9 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
     /// <summary>Serves until the host closes the connection.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (await WorkerFrames.ReadAsync(connection, cancellationToken) is { } request)
+        // Buffered: several requests that arrive together are read with one system call.
+        var reading = new BufferedStream(connection, 64 * 1024);
+        while (await WorkerFrames.ReadAsync(reading, cancellationToken) is { } request)
         {
             var id = (long)request["id"]!;
             switch ((string?)request["kind"])
