@@ -40,6 +40,10 @@ public sealed class CatalogOptions
     /// host). <c>Plugins:&lt;Name&gt;:Isolation</c> chooses per plugin.</summary>
     public string Isolation { get; set; } = "inprocess";
 
+    /// <summary>Under process isolation, how long a worker may stay silent about a call past the call's timeout before
+    /// it counts as hung and is killed (and restarted).</summary>
+    public TimeSpan WorkerHungGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The worker's entry assembly for process isolation; by default <c>Switchboard.Worker.dll</c> beside the host.</summary>
     public string? WorkerPath { get; set; }
 
@@ -59,6 +63,7 @@ public sealed class CatalogOptions
                  {
                      (nameof(QuietPeriod), QuietPeriod), (nameof(DefaultTimeout), DefaultTimeout), (nameof(DrainTimeout), DrainTimeout),
                      (nameof(UnloadTimeout), UnloadTimeout), (nameof(LoadTimeout), LoadTimeout), (nameof(StopTimeout), StopTimeout),
+                     (nameof(WorkerHungGrace), WorkerHungGrace),
                  })
             if (value <= TimeSpan.Zero)
                 yield return $"{section}{name} must be a positive time span such as 00:00:30, not {value}";

@@ -22,7 +22,7 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
         WorkerProcess worker;
         try
         {
-            worker = await WorkerProcess.StartAsync(assembly, pluginsDirectory, name, Settings(name), options.LoadTimeout, _logger);
+            worker = await WorkerProcess.StartAsync(assembly, pluginsDirectory, name, Settings(name), options.LoadTimeout, _logger, options.WorkerHungGrace);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException)
         {

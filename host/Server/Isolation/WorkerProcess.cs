@@ -48,7 +48,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <param name="workerAssembly">The worker's entry assembly (<c>Switchboard.Worker.dll</c>), run with the same <c>dotnet</c>.</param>
     /// <param name="settings">Configuration the worker gets as command-line settings (<c>Plugins:&lt;Name&gt;:...</c>, catalog timeouts).</param>
     public static async Task<WorkerProcess> StartAsync(string workerAssembly, string pluginsDirectory, string plugin, IEnumerable<string> settings,
-        TimeSpan startTimeout, ILogger logger)
+        TimeSpan startTimeout, ILogger logger, TimeSpan? hungGrace = null)
     {
         var socketPath = Path.Combine(Path.GetTempPath(), $"switchboard-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -67,7 +67,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         foreach (var argument in new[] { "--plugins", pluginsDirectory, "--plugin", plugin, "--socket", socketPath }.Concat(settings.Select(s => "--" + s)))
             start.ArgumentList.Add(argument);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var worker = new WorkerProcess(process, listener, socketPath, plugin, logger);
+        var worker = new WorkerProcess(process, listener, socketPath, plugin, logger) { HungGrace = hungGrace ?? TimeSpan.FromSeconds(10) };
         process.Exited += (_, _) => worker.Ended($"exit code {SafeExitCode(process)}");
         process.ErrorDataReceived += (_, e) => worker.Relay(e.Data);
         process.OutputDataReceived += (_, e) => worker.Relay(e.Data);
@@ -143,12 +143,57 @@ internal sealed class WorkerProcess : IAsyncDisposable
             {
                 _writing.Release();
             }
-            var done = await Task.WhenAny(answer.Task, Exited).WaitAsync(cancellationToken);
+            Task done;
+            try
+            {
+                done = await Task.WhenAny(answer.Task, Exited).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller stopped waiting (its timeout). The worker runs the same timeout and answers it; one that
+                // stays silent past the grace is hung, and is killed so that it restarts.
+                _ = WatchAsync(id, answer.Task);
+                id = 0;
+                throw;
+            }
             return done == answer.Task ? answer.Task.Result : null;
         }
         finally
         {
+            if (id != 0)
+                _waiting.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>How long a worker may stay silent about a call past the caller's timeout before it counts as hung.</summary>
+    public TimeSpan HungGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    private async Task WatchAsync(long id, Task<JsonObject> answer)
+    {
+        try
+        {
+            if (await Task.WhenAny(answer, Exited, Task.Delay(HungGrace)) != answer && !Exited.IsCompleted)
+            {
+                _logger.LogWarning("Worker process {ProcessId} of plugin {Plugin} is hung: a call got no answer {GraceSeconds} s past its timeout; killing it",
+                    SafeId(), _plugin, HungGrace.TotalSeconds);
+                Kill();
+            }
+        }
+        finally
+        {
             _waiting.TryRemove(id, out _);
+        }
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
         }
     }
 

@@ -114,4 +114,31 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         refused["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("ConnectorNotFound", "a failed plugin serves nothing until its files change");
         (await CspAsync("io.switchboard:calculator:1", null, """{"action":"add","a":1,"b":1}"""))["result"]!["output"]!["result"]!.GetValue<double>().Should().Be(2);
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    [Fact]
+    public async Task A_hung_worker_is_killed_after_the_grace_and_started_again()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Crasher"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process", "Plugins:Crasher:TimeoutSeconds=1",
+            "Switchboard:Catalog:WorkerHungGrace=00:00:01");
+        async Task<JsonNode> Add()
+        {
+            var body = """{"jsonrpc":"2.0","id":1,"method":"io.switchboard.test:crasher:1","params":{"operation":"add","input":{"a":1,"b":1}}}""";
+            using var response = await host.Http.PostAsync("/csp/connector", new StringContent(body, Encoding.UTF8, "application/json"));
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        }
+        var pid = (await Add())["result"]!["output"]!["pid"]!.GetValue<int>();
+
+        kill(pid, 19).Should().Be(0, "SIGSTOP freezes the worker as a hang would");
+        var timedOut = await Add();
+        var after = await Eventually.WaitFor(Add, a => a["result"]?["output"]?["pid"] is not null, TimeSpan.FromSeconds(60), "the hung worker is replaced");
+
+        timedOut["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("Timeout");
+        after["result"]!["output"]!["pid"]!.GetValue<int>().Should().NotBe(pid);
+    }
 }
