@@ -51,5 +51,6 @@ internal sealed class PluginSlot(string name)
     {
         LeakedGenerations = _leakedUnlisted + Previous.Count(g => g.State == PluginState.Leaked),
         InboundConnectors = Current?.Inbound.Select(i => i.Metadata.Type).ToList() ?? [],
+        Worker = Current?.Worker?.Status(),
     };
 }

@@ -28,7 +28,16 @@ public sealed record PluginStatus(
 
     /// <summary>The inbound connector types the serving generation declares.</summary>
     public IReadOnlyList<string> InboundConnectors { get; init; } = [];
+
+    /// <summary>The worker process serving the plugin under process isolation; null when it runs in the host.</summary>
+    public WorkerStatus? Worker { get; init; }
 }
 
 /// <summary>An older generation of a plugin on its way out.</summary>
 public sealed record GenerationStatus(int Generation, PluginState State, string? Reason);
+
+/// <summary>A plugin's worker process as <c>/plugins</c> shows it: its id, memory and processor time.</summary>
+/// <param name="ProcessId">The worker's process id.</param>
+/// <param name="WorkingSetBytes">Its working set (resident memory), in bytes.</param>
+/// <param name="CpuSeconds">Processor time it used since it started, in seconds.</param>
+public sealed record WorkerStatus(int ProcessId, long WorkingSetBytes, double CpuSeconds);

@@ -43,6 +43,20 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>The worker's process id.</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>Its id, memory and processor time now; null once it has ended.</summary>
+    public Catalog.WorkerStatus? Status()
+    {
+        try
+        {
+            _process.Refresh();
+            return _process.HasExited ? null : new Catalog.WorkerStatus(_process.Id, _process.WorkingSet64, Math.Round(_process.TotalProcessorTime.TotalSeconds, 3));
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Starts a worker for plugin <paramref name="plugin"/> in <paramref name="pluginsDirectory"/> and waits until it has
     /// loaded the plugin and connected, within <paramref name="startTimeout"/>.</summary>
     /// <param name="workerAssembly">The worker's entry assembly (<c>Switchboard.Worker.dll</c>), run with the same <c>dotnet</c>.</param>

@@ -40,6 +40,9 @@ internal static class StatusEndpoints
                     .Select(g => new JsonObject { ["generation"] = g.Generation, ["state"] = Name(g.State), ["reason"] = g.Reason })
                     .ToArray<JsonNode?>()),
                 ["leakedGenerations"] = plugin.LeakedGenerations,
+                ["isolation"] = plugin.Worker is { } worker
+                    ? new JsonObject { ["mode"] = "process", ["processId"] = worker.ProcessId, ["workingSetBytes"] = worker.WorkingSetBytes, ["cpuSeconds"] = worker.CpuSeconds }
+                    : new JsonObject { ["mode"] = "inprocess" },
             });
         }
         return result;

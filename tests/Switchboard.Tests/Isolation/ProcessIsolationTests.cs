@@ -91,6 +91,12 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         var invalid = await CspAsync("io.switchboard.test:crasher:1", "add", """{"a":"two","b":3}""");
 
         listed!["operations"]!.AsArray().Select(o => (string)o!["id"]!).Should().Contain(["add", "failFast"]);
+        var plugins = (await _host.Http.GetFromJsonAsync<JsonArray>("/plugins"))!;
+        var crasher = plugins.Single(p => (string)p!["name"]! == "Crasher")!["isolation"]!;
+        crasher["mode"]!.GetValue<string>().Should().Be("process");
+        crasher["workingSetBytes"]!.GetValue<long>().Should().BeGreaterThan(1_000_000, "the worker's memory is shown");
+        crasher["processId"]!.GetValue<int>().Should().NotBe(Environment.ProcessId);
+        plugins.Single(p => (string)p!["name"]! == "Calculator")!["isolation"]!["mode"]!.GetValue<string>().Should().Be("inprocess");
         invalid["error"]!["code"]!.GetValue<int>().Should().Be(-32602);
         invalid["error"]!["data"]!["validationErrors"]!.AsArray().Should().ContainSingle();
     }
