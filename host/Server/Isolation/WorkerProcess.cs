@@ -27,6 +27,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly ILogger _logger;
     private Stream? _connection;
     private long _nextId;
+    private volatile string? _lastLine;
 
     private WorkerProcess(Process process, Socket listener, string socketPath, string plugin, ILogger logger)
     {
@@ -94,7 +95,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             var accepting = listener.AcceptAsync(timeout.Token).AsTask();
             if (await Task.WhenAny(accepting, worker.Exited) != accepting)
-                throw new IOException($"the worker for plugin {plugin} ended before it connected ({await worker.Exited})");
+                throw new IOException($"the worker for plugin {plugin} ended before it connected ({await worker.Exited}): {worker._lastLine ?? "it said nothing"}");
             var accepted = await accepting;
             worker._connection = new NetworkStream(accepted, ownsSocket: true);
         }
@@ -255,8 +256,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
     // The worker's own log lines, which it writes as text; relayed with the plugin named.
     private void Relay(string? line)
     {
-        if (!string.IsNullOrEmpty(line))
-            _logger.LogInformation("Worker of plugin {Plugin}: {WorkerLine}", _plugin, line);
+        if (string.IsNullOrEmpty(line))
+            return;
+        _lastLine = line;
+        _logger.LogInformation("Worker of plugin {Plugin}: {WorkerLine}", _plugin, line);
     }
 
     private int SafeId()

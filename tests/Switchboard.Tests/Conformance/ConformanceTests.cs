@@ -142,7 +142,7 @@ public sealed class ConformanceTests(ConformanceTests.Sides sides) : IClassFixtu
     }
 
     /// <summary>Everything a protocol could map from an outcome, as one comparable text.</summary>
-    private static string Shown(JsonNode? output, InvocationError? error, ResponseFacts? response)
+    internal static string Shown(JsonNode? output, InvocationError? error, ResponseFacts? response)
     {
         var shown = new JsonObject
         {
