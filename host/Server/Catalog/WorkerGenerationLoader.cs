@@ -58,5 +58,8 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
         foreach (var (key, value) in configuration.GetSection(CatalogOptions.Section).AsEnumerable(makePathsRelative: false))
             if (value is not null && !key.EndsWith(":Isolation", StringComparison.Ordinal))
                 yield return $"{key}={value}";
+        // The worker logs what the host would: its lines are relayed into the host's log.
+        if (configuration["Switchboard:Log:Level"] is { } level)
+            yield return "Switchboard:Log:Level=" + level;
     }
 }

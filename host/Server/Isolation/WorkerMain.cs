@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging.Console;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
 
@@ -18,12 +17,12 @@ public static class WorkerMain
             await Console.Error.WriteLineAsync("usage: Switchboard.Worker --plugins <dir> --plugin <name> --socket <path>");
             return 2;
         }
-        // One line per event on stderr, which the host relays into its own log with the plugin named.
-        using var loggers = LoggerFactory.Create(logging => logging
-            .AddConfiguration(configuration.GetSection("Logging"))
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddSimpleConsole(o => { o.SingleLine = true; o.ColorBehavior = LoggerColorBehavior.Disabled; })
-            .AddFilter<ConsoleLoggerProvider>(_ => true));
+        // One compact JSON object per event on stderr, with the host's own escaping, capping and masking; the host
+        // reads each back as an event of its own log with the plugin named.
+        var logSection = new ConfigurationBuilder().AddConfiguration(configuration.GetSection("Switchboard:Log"))
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Format"] = "json" }).Build();
+        using var serilog = Logging.LoggingSetup.Configure(new Serilog.LoggerConfiguration(), logSection, Console.Error).CreateLogger();
+        using var loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog);
         var options = new CatalogOptions { PluginsDirectory = directory, Watch = false, OnlyPlugin = plugin };
         configuration.GetSection(CatalogOptions.Section).Bind(options);
         options.Watch = false;

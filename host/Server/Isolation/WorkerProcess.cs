@@ -95,7 +95,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             var accepting = listener.AcceptAsync(timeout.Token).AsTask();
             if (await Task.WhenAny(accepting, worker.Exited) != accepting)
+            {
+                // Its last words (why the plugin did not load) are read to the end before they are quoted.
+                await process.WaitForExitAsync(timeout.Token);
                 throw new IOException($"the worker for plugin {plugin} ended before it connected ({await worker.Exited}): {worker._lastLine ?? "it said nothing"}");
+            }
             var accepted = await accepting;
             worker._connection = new NetworkStream(accepted, ownsSocket: true);
         }
@@ -258,8 +262,40 @@ internal sealed class WorkerProcess : IAsyncDisposable
     {
         if (string.IsNullOrEmpty(line))
             return;
-        _lastLine = line;
-        _logger.LogInformation("Worker of plugin {Plugin}: {WorkerLine}", _plugin, line);
+        JsonObject? logged = null;
+        if (line.StartsWith('{'))
+        {
+            try
+            {
+                logged = JsonNode.Parse(line) as JsonObject;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+        }
+        if (logged is null)
+        {
+            // Not an event: the worker's own words before its log existed (why the plugin did not load).
+            _lastLine = line;
+            _logger.LogWarning("Worker of plugin {Plugin}: {WorkerLine}", _plugin, line);
+            return;
+        }
+        var level = (string?)logged["@l"] switch
+        {
+            "Verbose" => LogLevel.Trace,
+            "Debug" => LogLevel.Debug,
+            "Warning" => LogLevel.Warning,
+            "Error" => LogLevel.Error,
+            "Fatal" => LogLevel.Critical,
+            _ => LogLevel.Information,
+        };
+        var message = (string?)logged["@m"] ?? "";
+        _lastLine = message;
+        // The worker has already escaped, capped and masked the values; its exception comes with its stack.
+        if ((string?)logged["@x"] is { } exception)
+            _logger.Log(level, "Worker of plugin {Plugin} ({WorkerCategory}): {WorkerMessage}\n{WorkerException}", _plugin, (string?)logged["SourceContext"], message, exception);
+        else
+            _logger.Log(level, "Worker of plugin {Plugin} ({WorkerCategory}): {WorkerMessage}", _plugin, (string?)logged["SourceContext"], message);
     }
 
     private int SafeId()

@@ -23,12 +23,14 @@ public sealed class ProcessConformanceTests(ProcessConformanceTests.Sides sides)
 
         public RunningHost Host { get; private set; } = null!;
         public ConnectorHarness Kit { get; private set; } = null!;
+        public StringWriter HostLog { get; } = new();
 
         public async Task InitializeAsync()
         {
             _sandbox.Add(Repository.TestPlugin("Conformance"));
             _sandbox.Add(Repository.TestPlugin("ConformanceMisdeclared"));
-            Host = await RunningHost.StartAsync(_sandbox.Directory, "Switchboard:Catalog:Isolation=process", "Plugins:Conformance:TimeoutSeconds=" + TimeoutSeconds);
+            Host = await RunningHost.StartAsync(_sandbox.Directory, TextWriter.Synchronized(HostLog), "Switchboard:Catalog:Isolation=process",
+                "Plugins:Conformance:TimeoutSeconds=" + TimeoutSeconds, "Switchboard:Log:Level=Information");
             Kit = ConnectorHarness.For<ConformanceConnector>(new Dictionary<string, string?> { ["TimeoutSeconds"] = TimeoutSeconds });
         }
 
@@ -64,6 +66,20 @@ public sealed class ProcessConformanceTests(ProcessConformanceTests.Sides sides)
 
         host.Error!.Kind.Should().Be(ErrorKind.Timeout);
         host.Error.Message.Should().Be($"connector '{Type}' did not finish within {TimeoutSeconds} s");
+    }
+
+    [Fact]
+    public async Task What_the_connector_logs_in_its_worker_reaches_the_hosts_log_masked_with_the_plugin_named()
+    {
+        var pipeline = sides.Host.Services.GetRequiredService<InvocationPipeline>();
+
+        await pipeline.InvokeAsync(new Invocation(Type, "echo", JsonNode.Parse("""{"text":"logged","token":"s3cr3t-token-value"}""")!.AsObject(), Protocol.InProcess));
+
+        // Other cases log too (without a token); this call's line is the masked one.
+        var line = await Eventually.WaitFor(() => Task.FromResult(sides.HostLog.ToString().Split('\n').FirstOrDefault(l => l.Contains("conformance echo with token ***"))),
+            l => l is not null, because: "the worker's line is relayed");
+        line.Should().Contain("WRN").And.Contain("plugin Conformance");
+        sides.HostLog.ToString().Should().NotContain("s3cr3t-token-value");
     }
 
     [Fact]
