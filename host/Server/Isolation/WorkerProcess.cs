@@ -133,6 +133,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             ["processInstanceId"] = invocation.ProcessInstanceId,
             ["secrets"] = new JsonArray(invocation.KnownSecrets.Select(s => (JsonNode?)s).ToArray()),
             ["timeoutMs"] = invocation.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : null,
+            ["features"] = WorkerFeatures.Write(invocation.Features),
         };
         var answer = await RequestAsync(request, cancellationToken);
         return answer is null ? OutcomeJson.Crashed(_plugin, await Exited) : OutcomeJson.Read(answer["outcome"]!.AsObject());

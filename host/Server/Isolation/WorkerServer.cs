@@ -44,6 +44,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             ProcessInstanceId = (string?)request["processInstanceId"],
             KnownSecrets = request["secrets"]?.AsArray().Select(s => (string)s!).ToList() ?? [],
             Timeout = (long?)request["timeoutMs"] is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+            Features = WorkerFeatures.Read(request["features"] as JsonObject),
         };
         var outcome = await pipeline.InvokeAsync(invocation, cancellationToken);
         await AnswerAsync(id, new JsonObject { ["kind"] = "outcome", ["outcome"] = OutcomeJson.Write(outcome) }, cancellationToken);

@@ -11,14 +11,17 @@ namespace Switchboard.Tests.Conformance;
 /// <c>context.Get&lt;SpiffTask&gt;()</c>), each only on its own protocol.</summary>
 public sealed class ProtocolFeatureTests
 {
-    [Fact]
-    public async Task A_Zeebe_job_sees_its_job_and_no_Spiff_task()
+    [Theory]
+    [InlineData("inprocess")]
+    [InlineData("process")]
+    public async Task A_Zeebe_job_sees_its_job_and_no_Spiff_task(string isolation)
     {
         await using var server = await TestGatewayServer.StartAsync();
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("Conformance"));
         await using var host = await RunningHost.StartAsync(sandbox.Directory,
-            "Switchboard:Zeebe:PollInterval=00:00:00.050", "Switchboard:Zeebe:RequestTimeout=00:00:01", "Switchboard:Zeebe:Address=" + server.Address);
+            "Switchboard:Zeebe:PollInterval=00:00:00.050", "Switchboard:Zeebe:RequestTimeout=00:00:01", "Switchboard:Zeebe:Address=" + server.Address,
+            "Switchboard:Catalog:Isolation=" + isolation);
 
         var key = server.Gateway.CreateJob("test.switchboard:conformance:1", """{"text":"x"}""",
             new() { ["operation"] = "features", ["resultVariable"] = "seen" }, retries: 4);
@@ -34,12 +37,14 @@ public sealed class ProtocolFeatureTests
         seen["spiffTaskId"].Should().BeNull();
     }
 
-    [Fact]
-    public async Task A_Spiff_call_sees_its_task_and_no_Zeebe_job()
+    [Theory]
+    [InlineData("inprocess")]
+    [InlineData("process")]
+    public async Task A_Spiff_call_sees_its_task_and_no_Zeebe_job(string isolation)
     {
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("Conformance"));
-        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:Isolation=" + isolation);
 
         var call = await SpiffCall.DoAsync(host.Http, "conformance/Features",
             """{"text":"x","spiff__task_id":"task-7","spiff__task_data":{"order":9}}""");
