@@ -32,6 +32,8 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
         {
             using var timeout = new CancellationTokenSource(options.LoadTimeout);
             var metadata = await worker.DescribeAsync(timeout.Token);
+            if (int.TryParse(configuration[$"Plugins:{name}:MaxWorkerMemoryMB"], out var ceiling) && ceiling > 0)
+                worker.LimitMemory(ceiling);
             var pluginContext = new PluginContext(name, Path.Combine(pluginsDirectory, name), configuration.GetSection($"Plugins:{name}"), loggerFactory);
             var limits = new ConcurrencyLimits(options.MaxConcurrentCalls, options.MaxQueuedCalls).With(pluginContext.Configuration);
             var generation = new PluginGeneration(name, number, fingerprint, worker, pluginContext)

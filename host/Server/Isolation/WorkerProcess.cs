@@ -28,6 +28,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private Stream? _connection;
     private long _nextId;
     private volatile string? _lastLine;
+    private volatile string? _killReason;
 
     private WorkerProcess(Process process, Socket listener, string socketPath, string plugin, ILogger logger)
     {
@@ -185,6 +186,23 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the worker when its working set exceeds <paramref name="megabytes"/>, checking every half second;
+    /// its calls in flight are answered <c>PluginCrashed</c> naming the ceiling.</summary>
+    public void LimitMemory(int megabytes) => _ = Task.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        while (!Exited.IsCompleted && await timer.WaitForNextTickAsync())
+        {
+            if (Status() is { } status && status.WorkingSetBytes > megabytes * 1024L * 1024)
+            {
+                _killReason = $"it exceeded its memory ceiling of {megabytes} MB (working set {status.WorkingSetBytes / (1024 * 1024)} MB) and was killed";
+                _logger.LogWarning("Worker process {ProcessId} of plugin {Plugin}: {Reason}", status.ProcessId, _plugin, _killReason);
+                Kill();
+                return;
+            }
+        }
+    });
+
     /// <summary>How long a worker may stay silent about a call past the caller's timeout before it counts as hung.</summary>
     public TimeSpan HungGrace { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -194,6 +212,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             if (await Task.WhenAny(answer, Exited, Task.Delay(HungGrace)) != answer && !Exited.IsCompleted)
             {
+                _killReason = $"it was hung (a call got no answer {HungGrace.TotalSeconds:0.###} s past its timeout) and was killed";
                 _logger.LogWarning("Worker process {ProcessId} of plugin {Plugin} is hung: a call got no answer {GraceSeconds} s past its timeout; killing it",
                     SafeId(), _plugin, HungGrace.TotalSeconds);
                 Kill();
@@ -254,6 +273,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     private void Ended(string reason)
     {
+        if (_killReason is { } killed)
+            reason = killed;
         if (_exited.TrySetResult(reason))
             _logger.LogWarning("Worker process {ProcessId} of plugin {Plugin} ended: {Reason}", SafeId(), _plugin, reason);
     }

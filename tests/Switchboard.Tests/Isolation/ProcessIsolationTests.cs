@@ -147,4 +147,28 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         timedOut["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("Timeout");
         after["result"]!["output"]!["pid"]!.GetValue<int>().Should().NotBe(pid);
     }
+
+    [Fact]
+    public async Task A_worker_over_its_memory_ceiling_is_killed_and_its_call_answered_naming_the_ceiling()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Crasher"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process", "Plugins:Crasher:MaxWorkerMemoryMB=300");
+        async Task<JsonNode> Call(string operation, string input)
+        {
+            var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = "io.switchboard.test:crasher:1",
+                ["params"] = new JsonObject { ["operation"] = operation, ["input"] = JsonNode.Parse(input) } };
+            using var response = await host.Http.PostAsync("/csp/connector", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        }
+        (await Call("allocate", """{"mb":50}"""))["result"].Should().NotBeNull("50 MB fit under the ceiling");
+
+        // Held, then the call waits: only the ceiling's check can end it, by ending the worker.
+        var answer = await Call("allocateAndWait", """{"mb":400}""");
+
+        answer["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("PluginCrashed", answer.ToJsonString());
+        answer["error"]!["data"]!["errorMessage"]!.GetValue<string>().Should().Contain("memory ceiling of 300 MB");
+        await Eventually.WaitFor(() => Call("add", """{"a":1,"b":1}"""), a => a["result"]?["output"]?["sum"] is not null, TimeSpan.FromSeconds(60), "it is started again");
+    }
 }

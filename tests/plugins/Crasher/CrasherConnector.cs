@@ -15,6 +15,12 @@ public sealed class Nothing
 {
 }
 
+public sealed class Size
+{
+    [Parameter("mb")]
+    public int Megabytes { get; set; }
+}
+
 /// <summary>Faults no load context can contain: each ends the process it runs in.</summary>
 [Connector("io.switchboard.test:crasher:1", Name = "Crasher")]
 public sealed class CrasherConnector
@@ -45,6 +51,31 @@ public sealed class CrasherConnector
     public async Task<object> AsyncVoid(Nothing input)
     {
         Fire();
+        await Task.Delay(Timeout.Infinite);
+        return new { };
+    }
+
+    private static readonly List<byte[]> Held = [];
+
+    /// <summary>Allocates and keeps <c>mb</c> megabytes, touched so that they count in the working set.</summary>
+    [Operation("allocate")]
+    public object Allocate(Size input)
+    {
+        for (var i = 0; i < input.Megabytes; i++)
+        {
+            var block = new byte[1024 * 1024];
+            Array.Fill(block, (byte)1);
+            lock (Held)
+                Held.Add(block);
+        }
+        return new { held = Held.Count };
+    }
+
+    /// <summary>Allocates as <c>allocate</c> does, then waits forever: only something outside can end the call.</summary>
+    [Operation("allocateAndWait")]
+    public async Task<object> AllocateAndWait(Size input)
+    {
+        Allocate(input);
         await Task.Delay(Timeout.Infinite);
         return new { };
     }
