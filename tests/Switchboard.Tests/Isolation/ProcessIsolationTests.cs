@@ -171,4 +171,63 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         answer["error"]!["data"]!["errorMessage"]!.GetValue<string>().Should().Contain("memory ceiling of 300 MB");
         await Eventually.WaitFor(() => Call("add", """{"a":1,"b":1}"""), a => a["result"]?["output"]?["sum"] is not null, TimeSpan.FromSeconds(60), "it is started again");
     }
+
+    [Fact]
+    public async Task Calls_during_20_reloads_of_an_isolated_plugin_all_succeed_and_every_old_worker_ends()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:Watch=false", "Plugins:Calculator:Isolation=process");
+        var workers = new HashSet<int>();
+        using var stop = new CancellationTokenSource();
+        var failures = new List<string>();
+        var calls = 0;
+        var load = Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                const string body = """{"jsonrpc":"2.0","id":1,"method":"io.switchboard:calculator:1","params":{"input":{"action":"add","a":2,"b":2}}}""";
+                using var response = await host.Http.PostAsync("/csp/connector", new StringContent(body, Encoding.UTF8, "application/json"));
+                var text = await response.Content.ReadAsStringAsync();
+                lock (failures)
+                {
+                    calls++;
+                    if (JsonNode.Parse(text)?["result"]?["output"]?["result"]?.GetValue<double>() != 4)
+                        failures.Add(text);
+                }
+            }
+        })));
+
+        for (var reload = 0; reload < 20; reload++)
+        {
+            await host.Catalog.SyncAsync("Calculator", force: true);
+            var status = host.Catalog.Plugins.Single(p => p.Name == "Calculator");
+            workers.Add(status.Worker!.ProcessId);
+        }
+        stop.Cancel();
+        await load;
+        await host.Catalog.WaitForUnloadsAsync();
+
+        failures.Should().BeEmpty();
+        calls.Should().BeGreaterThan(20);
+        workers.Should().HaveCount(20, "each generation has a worker of its own");
+        var plugin = host.Catalog.Plugins.Single(p => p.Name == "Calculator");
+        plugin.Generation.Should().Be(21);
+        plugin.PreviousGenerations.Should().OnlyContain(g => g.State == PluginState.Unloaded);
+        foreach (var old in workers.Where(w => w != plugin.Worker!.ProcessId))
+            ProcessGone(old).Should().BeTrue($"the worker {old} of a replaced generation ended");
+    }
+
+    private static bool ProcessGone(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
 }
