@@ -15,13 +15,15 @@ internal static class RequestBody
     public static async Task<BodyRead> ReadAsync(HttpContext http, long limit, CancellationToken cancellationToken)
     {
         var request = http.Request;
-        if (request.ContentLength > limit)
-            return BodyRead.TooLarge(limit);
-        // Kestrel enforces the same limit on bodies without a length (chunked) while we read.
+        // Kestrel's own cap is the drain bound: ours is checked below, and what lies between is read and dropped.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
-            sizeLimit.MaxRequestBodySize = limit;
-
+            sizeLimit.MaxRequestBodySize = Math.Max(limit, DrainBytes);
         var reader = request.BodyReader;
+        if (request.ContentLength > limit)
+        {
+            await DrainAsync(reader, request.ContentLength.Value, cancellationToken);
+            return BodyRead.TooLarge(limit);
+        }
         try
         {
             while (true)
@@ -30,7 +32,9 @@ internal static class RequestBody
                 var buffer = read.Buffer;
                 if (buffer.Length > limit)
                 {
-                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    reader.AdvanceTo(buffer.End);
+                    if (!read.IsCompleted)
+                        await DrainAsync(reader, null, cancellationToken);
                     return BodyRead.TooLarge(limit);
                 }
                 if (read.IsCompleted)
@@ -52,6 +56,36 @@ internal static class RequestBody
             return e.StatusCode == StatusCodes.Status408RequestTimeout
                 ? new BodyRead(null, e.StatusCode, "RequestTimeout", "the request body was not received in time: " + e.Message)
                 : new BodyRead(null, e.StatusCode, "BadRequestBody", "the request body could not be read: " + e.Message);
+        }
+    }
+
+    /// <summary>The most of a refused body that is read and dropped so its sender can finish sending and read the refusal.</summary>
+    /// <remarks>A server that answers and closes while the client is still sending makes the client's socket fail
+    /// ("broken pipe") before it reads the answer; reading the rest first lets an ordinary client see the 413. A
+    /// larger body (or one slower than <see cref="DrainTime"/>) is not waited for: Kestrel closes the connection.</remarks>
+    public const long DrainBytes = 32 * 1024 * 1024;
+
+    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(5);
+
+    private static async Task DrainAsync(System.IO.Pipelines.PipeReader reader, long? length, CancellationToken cancellationToken)
+    {
+        if (length > DrainBytes)
+            return;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(DrainTime);
+        try
+        {
+            while (true)
+            {
+                var read = await reader.ReadAsync(deadline.Token);
+                reader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                    return;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or BadHttpRequestException or IOException)
+        {
+            // Too slow, too large or cut off: the refusal goes out anyway and Kestrel closes the connection.
         }
     }
 
