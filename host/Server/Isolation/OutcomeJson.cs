@@ -58,7 +58,10 @@ internal static class OutcomeJson
                 response["headers"]!.AsObject().ToDictionary(h => h.Key, h => (string)h.Value!, StringComparer.OrdinalIgnoreCase),
                 (string?)response["mediaType"])
             : null;
-        return Outcome.Success(json["output"]?.DeepClone(), facts);
+        // The message is read once: its output is taken out of it rather than copied.
+        var output = json["output"];
+        json.Remove("output");
+        return Outcome.Success(output, facts);
     }
 
     /// <summary>The outcome of a call whose worker ended before answering: retryable, so the caller (a Zeebe job's retry,

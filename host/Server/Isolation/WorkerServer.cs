@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
+using Switchboard.Core;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
 
@@ -26,7 +27,8 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
                     await AnswerAsync(id, new JsonObject { ["kind"] = "described", ["connectors"] = WorkerMetadata.Write(catalog.Connectors) }, cancellationToken);
                     break;
                 case "invoke":
-                    _ = Task.Run(() => InvokeAsync(id, request, cancellationToken), CancellationToken.None);
+                    // Not awaited: the pipeline hands the connector to the thread pool at once, and this loop reads on.
+                    _ = InvokeAsync(id, request, cancellationToken);
                     break;
                 default:
                     logger.LogWarning("The worker ignores a message of kind {Kind}", (string?)request["kind"]);
@@ -37,7 +39,26 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
 
     private async Task InvokeAsync(long id, JsonObject request, CancellationToken cancellationToken)
     {
-        var invocation = new Invocation.Invocation((string)request["type"]!, (string?)request["operation"], request["input"]?.DeepClone() as JsonObject,
+        Outcome outcome;
+        try
+        {
+            outcome = await RunAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A message the worker cannot read is still answered, so the call never waits for its timeout.
+            logger.LogError(e, "The worker could not run call {CallId}", id);
+            outcome = Outcome.Failure(new InvocationError(ErrorKind.Internal, "WorkerFailure", "the worker could not run the call: " + e.Message, Retryable: true));
+        }
+        await AnswerAsync(id, new JsonObject { ["kind"] = "outcome", ["outcome"] = OutcomeJson.Write(outcome) }, cancellationToken);
+    }
+
+    private Task<Outcome> RunAsync(JsonObject request, CancellationToken cancellationToken)
+    {
+        // The message is this call's alone: its input is taken out of it rather than copied.
+        var input = request["input"] as JsonObject;
+        request.Remove("input");
+        var invocation = new Invocation.Invocation((string)request["type"]!, (string?)request["operation"], input,
             Enum.Parse<Protocol>((string)request["protocol"]!))
         {
             RequestId = (string?)request["requestId"],
@@ -46,8 +67,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             Timeout = (long?)request["timeoutMs"] is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             Features = WorkerFeatures.Read(request["features"] as JsonObject),
         };
-        var outcome = await pipeline.InvokeAsync(invocation, cancellationToken);
-        await AnswerAsync(id, new JsonObject { ["kind"] = "outcome", ["outcome"] = OutcomeJson.Write(outcome) }, cancellationToken);
+        return pipeline.InvokeAsync(invocation, cancellationToken);
     }
 
     private async Task AnswerAsync(long id, JsonObject answer, CancellationToken cancellationToken)
