@@ -1,8 +1,6 @@
-using System.Reflection;
 using Microsoft.Extensions.Options;
 using Switchboard.Abstractions;
 using Switchboard.Core.Describing;
-using Switchboard.Core.Invoking;
 using Switchboard.Host.Catalog;
 
 namespace Switchboard.Host.Protocols.Inbound;
@@ -66,35 +64,15 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     protected abstract Task RunAsync(CancellationToken stop);
 
     /// <summary>Binds the properties, creates the connector, and runs <paramref name="call"/> with them inside the
-    /// plugin's load context; the instance is disposed after. Null properties (with a problem) when binding failed.</summary>
-    protected async Task<T> WithConnectorAsync<T>(Func<object, ActivationBinding, Task<T>> call, Func<ActivationBinding, T> misconfigured)
-    {
-        object? instance = null;
-        try
-        {
-            using (Generation.Context!.EnterContextualReflection())
-            {
-                var binding = ActivationBinding.Bind(Activation, Definition);
-                if (binding.Problem is not null)
-                    return misconfigured(binding);
-                instance = Definition.Create();
-                return await call(instance, binding);
-            }
-        }
-        finally
-        {
-            if (instance is not null)
-                await ConnectorInstances.DisposeAsync(instance);
-        }
-    }
+    /// plugin's load context; the instance is disposed after. <paramref name="misconfigured"/> when binding failed.</summary>
+    protected Task<T> WithConnectorAsync<T>(Func<object, ActivationBinding, Task<T>> call, Func<ActivationBinding, T> misconfigured) =>
+        InboundConnectorCall.RunAsync(Generation, Definition, Activation, misconfigured, call);
 
     /// <summary>Calls the connector's method (<c>PollAsync</c> or <c>RunAsync</c>) without wrapping what it throws.</summary>
-    protected object Invoke(object instance, params object?[] arguments) =>
-        Definition.Handle.Invoke(instance, BindingFlags.DoNotWrapExceptions, null, arguments, null)!;
+    protected object Invoke(object instance, params object?[] arguments) => InboundConnectorCall.Invoke(Definition, instance, arguments);
 
     /// <summary>The plugin's logger for this activation, its secret properties masked.</summary>
-    protected ILogger PluginLogger(ActivationBinding binding) =>
-        new MaskingLogger(Services.Loggers.CreateLogger("Plugin." + Generation.PluginName), binding.Masker);
+    protected ILogger PluginLogger(ActivationBinding binding) => InboundConnectorCall.PluginLogger(Services.Loggers, Generation, binding);
 
     /// <summary>A connector's failure as one line: its code and message (and the field, for an input error), secrets masked.</summary>
     protected static string Describe(Exception e, ActivationBinding binding) => binding.Masker.Apply(e switch

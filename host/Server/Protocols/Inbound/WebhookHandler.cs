@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -123,42 +122,43 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     private async Task<(WebhookResult? Decision, (int Status, string Message)? Problem)> DecideAsync(Activation activation, InboundLease lease,
         WebhookRequest request, CancellationToken aborted)
     {
-        var definition = lease.Definition;
-        var generation = lease.Generation;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(catalogOptions.DefaultTimeout);
-        object? instance = null;
-        var masker = new SecretMasker([]);
         try
         {
-            using (generation.Context!.EnterContextualReflection())
-            {
-                var binding = ActivationBinding.Bind(activation, definition);
-                masker = binding.Masker;
-                if (binding.Problem is { } misconfigured)
-                    return (null, (500, misconfigured));
-                var properties = binding.Properties;
-                instance = definition.Create();
-                var context = new InboundContext(activation.Id, new MaskingLogger(loggers.CreateLogger("Plugin." + generation.PluginName), masker),
-                    timeout.Token, generation.PluginContext);
-                var running = (Task<WebhookResult>)definition.Handle.Invoke(instance, BindingFlags.DoNotWrapExceptions, null, [properties, request, context], null)!;
-                return (await running.WaitAsync(timeout.Token), null);
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
-        {
-            return (null, (504, $"the connector did not answer within {catalogOptions.DefaultTimeout.TotalSeconds:0.###} s"));
+            return await InboundConnectorCall.RunAsync<(WebhookResult?, (int, string)?)>(lease.Generation, lease.Definition, activation,
+                binding => (null, (500, binding.Problem!)),
+                async (instance, binding) =>
+                {
+                    try
+                    {
+                        var context = new InboundContext(activation.Id, InboundConnectorCall.PluginLogger(loggers, lease.Generation, binding), timeout.Token,
+                            lease.Generation.PluginContext);
+                        var running = (Task<WebhookResult>)InboundConnectorCall.Invoke(lease.Definition, instance, binding.Properties, request, context);
+                        return (await running.WaitAsync(timeout.Token), null);
+                    }
+                    catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
+                    {
+                        return (null, (504, $"the connector did not answer within {catalogOptions.DefaultTimeout.TotalSeconds:0.###} s"));
+                    }
+                    catch (Exception e)
+                    {
+                        return ConnectorFailed(activation, e, binding.Masker);
+                    }
+                },
+                (e, binding) => ConnectorFailed(activation, e, binding.Masker));
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "Inbound activation {Activation} ({Connector}) failed in the connector via {Protocol}", activation.Id, activation.ConnectorType, "Webhook");
-            return (null, (500, masker.Apply($"the connector failed: {e.GetType().Name}: {e.Message}")));
+            // Binding itself failed: no secret is known yet to mask.
+            return ConnectorFailed(activation, e, new SecretMasker([]));
         }
-        finally
-        {
-            if (instance is not null)
-                await ConnectorInstances.DisposeAsync(instance);
-        }
+    }
+
+    private (WebhookResult?, (int Status, string Message)?) ConnectorFailed(Activation activation, Exception e, SecretMasker masker)
+    {
+        _logger.LogError(e, "Inbound activation {Activation} ({Connector}) failed in the connector via {Protocol}", activation.Id, activation.ConnectorType, "Webhook");
+        return (null, (500, masker.Apply($"the connector failed: {e.GetType().Name}: {e.Message}")));
     }
 
     /// <summary>The event FEEL sees as <c>request</c>: the body (JSON when it is JSON, else text), headers and query parameters.</summary>
