@@ -25,8 +25,9 @@ public sealed class SubscriptionInboundTests : IAsyncLifetime
         _sandbox.Dispose();
     }
 
-    private Task<RunningHost> StartHostAsync(int failRuns = 0) => RunningHost.StartAsync(_sandbox.Directory,
+    private Task<RunningHost> StartHostAsync(int failRuns = 0, int failConstructions = 0) => RunningHost.StartAsync(_sandbox.Directory,
         "Switchboard:Catalog:Watch=false",
+        "Plugins:Ticker:FailConstructions=" + failConstructions,
         "Switchboard:Zeebe:Address=" + _gateway.Address,
         "Switchboard:Inbound:Activations:ticks:inbound.type=io.switchboard.test:ticker:1",
         "Switchboard:Inbound:Activations:ticks:failRuns=" + failRuns,
@@ -73,5 +74,16 @@ public sealed class SubscriptionInboundTests : IAsyncLifetime
         down["health"]!["reason"]!.GetValue<string>().Should().Be("the subscription failed: InvalidOperationException: the broker went away");
         await Eventually.WaitFor(() => Ticks().Any(t => t.Variables["tick"]!["run"]!.GetValue<int>() == 2), because: "it is started again after a second");
         (await Listing(host))["health"]!["status"]!.GetValue<string>().Should().Be("up");
+    }
+
+    [Fact]
+    public async Task A_subscription_whose_connector_cannot_be_created_is_reported_down_and_started_again()
+    {
+        await using var host = await StartHostAsync(failConstructions: 1);
+
+        var down = await Eventually.WaitFor(async () => await Listing(host), l => l["health"]!["status"]!.GetValue<string>() == "down");
+        down["health"]!["reason"]!.GetValue<string>().Should().Be(
+            "the subscription failed: Switchboard.TestPlugins.Ticker.TickerConnector: constructor threw InvalidOperationException: the ticker's clock is not reachable yet");
+        await Eventually.WaitFor(() => Ticks().Count > 0, because: "it is created again after a second and ticks");
     }
 }

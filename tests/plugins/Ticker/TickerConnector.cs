@@ -18,6 +18,15 @@ public sealed class TickerProperties
 public sealed class TickerConnector : ISubscriptionConnector<TickerProperties>
 {
     private static int _runs;
+    private static int _constructions;
+
+    /// <summary>Throws for the first <c>Plugins:Ticker:FailConstructions</c> instances of this generation, as a connector
+    /// whose dependency is not reachable yet would.</summary>
+    public TickerConnector(IPluginContext plugin)
+    {
+        if (Interlocked.Increment(ref _constructions) <= (int.TryParse(plugin.Configuration["FailConstructions"], out var n) ? n : 0))
+            throw new InvalidOperationException("the ticker's clock is not reachable yet");
+    }
 
     public async Task RunAsync(TickerProperties properties, ISubscriptionContext context)
     {

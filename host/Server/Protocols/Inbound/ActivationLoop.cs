@@ -64,9 +64,11 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     protected abstract Task RunAsync(CancellationToken stop);
 
     /// <summary>Binds the properties, creates the connector, and runs <paramref name="call"/> with them inside the
-    /// plugin's load context; the instance is disposed after. <paramref name="misconfigured"/> when binding failed.</summary>
-    protected Task<T> WithConnectorAsync<T>(Func<object, ActivationBinding, Task<T>> call, Func<ActivationBinding, T> misconfigured) =>
-        InboundConnectorCall.RunAsync(Generation, Definition, Activation, misconfigured, call);
+    /// plugin's load context; the instance is disposed after. <paramref name="misconfigured"/> when binding failed,
+    /// <paramref name="failed"/> when the connector could not be created (the loop goes on and tries again).</summary>
+    protected Task<T> WithConnectorAsync<T>(Func<object, ActivationBinding, Task<T>> call, Func<ActivationBinding, T> misconfigured,
+        Func<Exception, ActivationBinding, T> failed) =>
+        InboundConnectorCall.RunAsync(Generation, Definition, Activation, misconfigured, call, failed);
 
     /// <summary>Calls the connector's method (<c>PollAsync</c> or <c>RunAsync</c>) without wrapping what it throws.</summary>
     protected object Invoke(object instance, params object?[] arguments) => InboundConnectorCall.Invoke(Definition, instance, arguments);
@@ -79,6 +81,8 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     {
         ConnectorInputException { Field: { } field } input => $"{input.Code}: {field} {input.Message}",
         ConnectorException connector => $"{connector.Code}: {connector.Message}",
+        // A constructor that threw: the core's message names the class and what it threw.
+        PluginLoadException load => load.Message,
         _ => $"{e.GetType().Name}: {e.Message}",
     });
 

@@ -43,11 +43,16 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
-                Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the poll failed",
-                    Activation.Id, Activation.ConnectorType, "Polling");
-                return (null, "the poll failed: " + Describe(e, binding));
+                return (null, PollFailed(e, binding));
             }
-        }, binding => (null, binding.Problem));
+        }, binding => (null, binding.Problem), (e, binding) => (null, PollFailed(e, binding)));
+
+    private string PollFailed(Exception e, ActivationBinding binding)
+    {
+        Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the poll failed",
+            Activation.Id, Activation.ConnectorType, "Polling");
+        return "the poll failed: " + Describe(e, binding);
+    }
 
     /// <summary>Correlates the events in order; the new cursor once all are settled, else the old one and why.</summary>
     /// <remarks>A deactivation waits for the event being delivered and for the cursor to be saved (each bounded by the

@@ -34,11 +34,9 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
                 }
                 catch (Exception e)
                 {
-                    Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the subscription failed",
-                        Activation.Id, Activation.ConnectorType, "Subscription");
-                    return "the subscription failed: " + Describe(e, binding);
+                    return RunFailed(e, binding);
                 }
-            }, binding => binding.Problem);
+            }, binding => binding.Problem, RunFailed);
             if (problem is null)
                 return;
             Health.Down(problem);
@@ -46,6 +44,13 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
             await Task.Delay(retry, Services.Time, stop);
             retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
         }
+    }
+
+    private string RunFailed(Exception e, ActivationBinding binding)
+    {
+        Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the subscription failed",
+            Activation.Id, Activation.ConnectorType, "Subscription");
+        return "the subscription failed: " + Describe(e, binding);
     }
 
     /// <summary>The context a running subscription publishes through.</summary>
