@@ -7,17 +7,24 @@ namespace Switchboard.Core.Invoking;
 /// <summary>The second half of one call: run the operation and turn what it returned or threw into one <see cref="Outcome"/>.</summary>
 internal static class CallRunner
 {
-    /// <summary>Runs <paramref name="call"/> with <paramref name="context"/>; never throws for anything the connector does.</summary>
-    public static async Task<Outcome> RunAsync(BoundCall call, IConnectorContext context, OutputWriter writer)
+    /// <summary>Runs <paramref name="call"/> with <paramref name="context"/>; never throws for anything the connector does.
+    /// A connector that stops because its call was cancelled answers as the wait for it does (<see cref="Abandoned"/>):
+    /// which of the two the caller sees first is a race, and must not change the answer.</summary>
+    public static async Task<Outcome> RunAsync(BoundCall call, IConnectorContext context, OutputWriter writer, string connectorType, TimeSpan timeout,
+        CancellationToken callerCancellation)
     {
         try
         {
             var result = await call.Invoker.InvokeAsync(call.Input, context).ConfigureAwait(false);
             return ConnectorOutput.ToOutcome(result, writer, call.Masker);
         }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            return Abandoned(connectorType, timeout, callerCancellation.IsCancellationRequested);
+        }
         catch (Exception e)
         {
-            return Outcome.Failure(ConnectorFailure.From(e, writer, call.Masker, context.CancellationToken.IsCancellationRequested));
+            return Outcome.Failure(ConnectorFailure.From(e, writer, call.Masker));
         }
     }
 

@@ -17,7 +17,7 @@ internal static class ConnectorFailure
     }
 
     /// <summary>What the connector threw: input errors never retry, its own errors keep their flags, anything else may be retried.</summary>
-    public static InvocationError From(Exception exception, OutputWriter writer, SecretMasker masker, bool cancelled) => exception switch
+    public static InvocationError From(Exception exception, OutputWriter writer, SecretMasker masker) => exception switch
     {
         ConnectorInputException e => new InvocationError(ErrorKind.InvalidInput, e.Code, masker.Apply(e.Message), Retryable: false)
         {
@@ -34,7 +34,6 @@ internal static class ConnectorFailure
         // The same input would give the same output again: retrying cannot help.
         OutputException e => new InvocationError(ErrorKind.ConnectorError, e.Code, masker.Apply(e.Message), Retryable: false),
         ValidationException e => new InvocationError(ErrorKind.InvalidInput, "InvalidParameters", masker.Apply(e.Message), Retryable: false),
-        OperationCanceledException when cancelled => new InvocationError(ErrorKind.Timeout, "Timeout", "the connector stopped when its call was cancelled", Retryable: true),
         _ => new InvocationError(ErrorKind.Internal, "ConnectorFailed", masker.Apply($"{exception.GetType().Name}: {exception.Message}"), Retryable: true),
     };
 

@@ -144,7 +144,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                 var run = Task.Run(() =>
                 {
                     using (BlockedThreadCompensator.Shared.Enter())
-                        return ExecuteAsync(lease, permit, call, context);
+                        return ExecuteAsync(lease, permit, call, context, timeout, cancellationToken);
                 }, CancellationToken.None);
                 handedOver = true;
                 // ExecuteAsync turns everything the connector throws into an outcome, so a cancellation here is the deadline's or the caller's.
@@ -211,13 +211,14 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         new(ErrorKind.UnknownConnector, "ConnectorNotFound", $"no loaded connector has the type '{invocation.ConnectorType}'", Retryable: false);
 
 
-    private static async Task<Outcome> ExecuteAsync(ConnectorLease lease, RateLimitLease permit, BoundCall call, ConnectorContext context)
+    private static async Task<Outcome> ExecuteAsync(ConnectorLease lease, RateLimitLease permit, BoundCall call, ConnectorContext context, TimeSpan timeout,
+        CancellationToken callerCancellation)
     {
         var generation = lease.Generation;
         try
         {
             using (generation.Context!.EnterContextualReflection())
-                return await CallRunner.RunAsync(call, context, generation.Writer);
+                return await CallRunner.RunAsync(call, context, generation.Writer, lease.Connector.Metadata.Type, timeout, callerCancellation);
         }
         finally
         {
