@@ -34,20 +34,31 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     }
 
     /// <summary>Finds the connector and binds and validates the input without running it: the call ready to run, or
-    /// null with the error it fails with before it starts in <paramref name="error"/>.</summary>
+    /// the error it fails with before it starts.</summary>
     /// <remarks>
     /// For adapters that accept or refuse a call before answering and run it later (CSP and Spiff with a callback).
     /// The prepared call holds its connector's generation: it runs on the generation that validated it even if the
     /// plugin is reloaded meanwhile, and the input is bound once. Run it with <see cref="InvokeAsync(PreparedInvocation, CancellationToken)"/>
     /// or dispose it.
+    /// For a plugin in a worker process the worker binds and validates the input (and binds it again when the call runs):
+    /// the same errors, at the same moment, as in-process.
     /// </remarks>
-    public PreparedInvocation? Prepare(Invocation invocation, out InvocationError? error)
+    public async ValueTask<(PreparedInvocation? Prepared, InvocationError? Error)> PrepareAsync(Invocation invocation, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        error = TryPrepare(invocation, out var prepared);
+        var error = TryPrepare(invocation, out var prepared);
+        if (error is null && prepared!.Call is null && prepared.Worker is { } worker)
+        {
+            error = await worker.ValidateAsync(invocation, cancellationToken);
+            if (error is not null)
+            {
+                prepared.Dispose();
+                prepared = null;
+            }
+        }
         if (error is not null)
             Log(invocation, Outcome.Failure(error), Stopwatch.GetElapsedTime(started));
-        return prepared;
+        return (prepared, error);
     }
 
     /// <summary>Runs a call <see cref="Prepare"/> accepted; never throws for anything the connector does.</summary>

@@ -26,6 +26,9 @@ public sealed class PreparedInvocation : IDisposable
     /// <summary>The bound input; null when the plugin runs in a worker process, which binds it itself.</summary>
     internal BoundCall? Call { get; }
 
+    /// <summary>The worker process that runs the call when its plugin is isolated; null in-process.</summary>
+    internal Isolation.WorkerProcess? Worker => _lease?.Generation.Worker;
+
     /// <summary>Hands the generation lease to the run; false when it already ran or was disposed.</summary>
     internal bool TryTakeLease(out ConnectorLease lease)
     {

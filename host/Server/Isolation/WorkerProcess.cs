@@ -120,25 +120,37 @@ internal sealed class WorkerProcess : IAsyncDisposable
         return answer is null ? [] : WorkerMetadata.Read(answer["connectors"]!.AsArray());
     }
 
-    /// <summary>Runs one call in the worker: its outcome, or <c>PluginCrashed</c> if the worker ends first.</summary>
+    /// <summary>Runs one call in the worker: its outcome, or <c>PluginCrashed</c> if the worker ends first. When the
+    /// caller stops waiting (its timeout, or it was cancelled) the worker is told, so the connector sees its cancellation.</summary>
     public async Task<Outcome> InvokeAsync(Invocation.Invocation invocation, CancellationToken cancellationToken)
     {
-        var request = new JsonObject
-        {
-            ["kind"] = "invoke",
-            ["type"] = invocation.ConnectorType,
-            ["operation"] = invocation.Operation,
-            ["input"] = invocation.Input?.DeepClone(),
-            ["protocol"] = invocation.Protocol.ToString(),
-            ["requestId"] = invocation.RequestId,
-            ["processInstanceId"] = invocation.ProcessInstanceId,
-            ["secrets"] = new JsonArray(invocation.KnownSecrets.Select(s => (JsonNode?)s).ToArray()),
-            ["timeoutMs"] = invocation.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : null,
-            ["features"] = WorkerFeatures.Write(invocation.Features),
-        };
-        var answer = await RequestAsync(request, cancellationToken);
+        var answer = await RequestAsync(Request("invoke", invocation), cancellationToken);
         return answer is null ? OutcomeJson.Crashed(_plugin, await Exited) : OutcomeJson.Read(answer["outcome"]!.AsObject());
     }
+
+    /// <summary>Binds and validates a call's input in the worker without running it: the error the call would fail with
+    /// before it starts, or null; <c>PluginCrashed</c> if the worker ends first.</summary>
+    public async Task<InvocationError?> ValidateAsync(Invocation.Invocation invocation, CancellationToken cancellationToken)
+    {
+        var answer = await RequestAsync(Request("validate", invocation), cancellationToken);
+        if (answer is null)
+            return OutcomeJson.Crashed(_plugin, await Exited).Error;
+        return answer["outcome"] is JsonObject outcome ? OutcomeJson.Read(outcome).Error : null;
+    }
+
+    private static JsonObject Request(string kind, Invocation.Invocation invocation) => new()
+    {
+        ["kind"] = kind,
+        ["type"] = invocation.ConnectorType,
+        ["operation"] = invocation.Operation,
+        ["input"] = invocation.Input?.DeepClone(),
+        ["protocol"] = invocation.Protocol.ToString(),
+        ["requestId"] = invocation.RequestId,
+        ["processInstanceId"] = invocation.ProcessInstanceId,
+        ["secrets"] = new JsonArray(invocation.KnownSecrets.Select(s => (JsonNode?)s).ToArray()),
+        ["timeoutMs"] = invocation.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : null,
+        ["features"] = WorkerFeatures.Write(invocation.Features),
+    };
 
     // Null when the worker ended before answering.
     private async Task<JsonObject?> RequestAsync(JsonObject request, CancellationToken cancellationToken)
@@ -171,8 +183,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                // The caller stopped waiting (its timeout). The worker runs the same timeout and answers it; one that
-                // stays silent past the grace is hung, and is killed so that it restarts.
+                // The caller stopped waiting (its timeout, or it was cancelled): the worker cancels the call and answers
+                // it; one that stays silent past the grace is hung, and is killed so that it restarts.
+                _ = CancelAsync(id);
                 _ = WatchAsync(id, answer.Task);
                 id = 0;
                 throw;
@@ -183,6 +196,26 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             if (id != 0)
                 _waiting.TryRemove(id, out _);
+        }
+    }
+
+    private async Task CancelAsync(long id)
+    {
+        try
+        {
+            await _writing.WaitAsync();
+            try
+            {
+                await WorkerFrames.WriteAsync(_connection!, new JsonObject { ["kind"] = "cancel", ["id"] = id }, CancellationToken.None);
+            }
+            finally
+            {
+                _writing.Release();
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The worker is gone: nothing left to cancel.
         }
     }
 

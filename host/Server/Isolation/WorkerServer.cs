@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 using Switchboard.Core;
@@ -12,6 +13,7 @@ namespace Switchboard.Host.Isolation;
 internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, InvocationPipeline pipeline, ILogger logger)
 {
     private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
 
     /// <summary>Serves until the host closes the connection.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -28,7 +30,27 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
                     break;
                 case "invoke":
                     // Not awaited: the pipeline hands the connector to the thread pool at once, and this loop reads on.
-                    _ = InvokeAsync(id, request, cancellationToken);
+                    var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    _running[id] = call;
+                    _ = InvokeAsync(id, request, call);
+                    break;
+                case "validate":
+                    // Not awaited either: binding runs plugin code (setters, validators) that may block.
+                    _ = ValidateAsync(id, request, cancellationToken);
+                    break;
+                case "cancel":
+                    // The host stopped waiting for the call: its connector sees its token cancelled, as in-process.
+                    if (_running.TryGetValue(id, out var cancelled))
+                    {
+                        try
+                        {
+                            await cancelled.CancelAsync();
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                            // It ended meanwhile.
+                        }
+                    }
                     break;
                 default:
                     logger.LogWarning("The worker ignores a message of kind {Kind}", (string?)request["kind"]);
@@ -37,12 +59,13 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         }
     }
 
-    private async Task InvokeAsync(long id, JsonObject request, CancellationToken cancellationToken)
+    private async Task InvokeAsync(long id, JsonObject request, CancellationTokenSource call)
     {
+        var cancellationToken = call.Token;
         Outcome outcome;
         try
         {
-            outcome = await RunAsync(request, cancellationToken);
+            outcome = await pipeline.InvokeAsync(Read(request), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -50,15 +73,39 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             logger.LogError(e, "The worker could not run call {CallId}", id);
             outcome = Outcome.Failure(new InvocationError(ErrorKind.Internal, "WorkerFailure", "the worker could not run the call: " + e.Message, Retryable: true));
         }
-        await AnswerAsync(id, new JsonObject { ["kind"] = "outcome", ["outcome"] = OutcomeJson.Write(outcome) }, cancellationToken);
+        finally
+        {
+            _running.TryRemove(id, out _);
+            call.Dispose();
+        }
+        // Answered even when the host cancelled it: the host stops watching for a hung worker only when the answer comes.
+        await AnswerAsync(id, new JsonObject { ["kind"] = "outcome", ["outcome"] = OutcomeJson.Write(outcome) }, CancellationToken.None);
     }
 
-    private Task<Outcome> RunAsync(JsonObject request, CancellationToken cancellationToken)
+    private async Task ValidateAsync(long id, JsonObject request, CancellationToken cancellationToken)
+    {
+        InvocationError? invalid;
+        try
+        {
+            var (prepared, error) = await pipeline.PrepareAsync(Read(request), cancellationToken);
+            prepared?.Dispose();
+            invalid = error;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "The worker could not validate call {CallId}", id);
+            invalid = new InvocationError(ErrorKind.Internal, "WorkerFailure", "the worker could not validate the call: " + e.Message, Retryable: true);
+        }
+        await AnswerAsync(id, new JsonObject { ["kind"] = "validated", ["outcome"] = invalid is null ? null : OutcomeJson.Write(Outcome.Failure(invalid)) },
+            CancellationToken.None);
+    }
+
+    private static Invocation.Invocation Read(JsonObject request)
     {
         // The message is this call's alone: its input is taken out of it rather than copied.
         var input = request["input"] as JsonObject;
         request.Remove("input");
-        var invocation = new Invocation.Invocation((string)request["type"]!, (string?)request["operation"], input,
+        return new Invocation.Invocation((string)request["type"]!, (string?)request["operation"], input,
             Enum.Parse<Protocol>((string)request["protocol"]!))
         {
             RequestId = (string?)request["requestId"],
@@ -67,7 +114,6 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             Timeout = (long?)request["timeoutMs"] is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             Features = WorkerFeatures.Read(request["features"] as JsonObject),
         };
-        return pipeline.InvokeAsync(invocation, cancellationToken);
     }
 
     private async Task AnswerAsync(long id, JsonObject answer, CancellationToken cancellationToken)

@@ -69,6 +69,30 @@ public sealed class ProcessConformanceTests(ProcessConformanceTests.Sides sides)
     }
 
     [Fact]
+    public async Task A_call_its_caller_cancels_is_cancelled_in_the_worker_too()
+    {
+        var pipeline = sides.Host.Services.GetRequiredService<InvocationPipeline>();
+        var text = "cancel-" + Guid.NewGuid().ToString("N");
+        using var caller = new CancellationTokenSource();
+
+        // Its own timeout (60 s) is far away: only the caller's cancellation can stop the connector in time.
+        var call = pipeline.InvokeAsync(new Invocation(Type, "slow", new JsonObject { ["text"] = text }, Protocol.InProcess) { Timeout = TimeSpan.FromSeconds(60) },
+            caller.Token);
+        await Eventually.WaitFor(() => Task.FromResult(Logged(text, "started")), started => started,
+            because: "the connector runs in the worker");
+        await caller.CancelAsync();
+        var outcome = await call;
+
+        outcome.Error!.Kind.Should().Be(ErrorKind.Cancelled);
+        await Eventually.WaitFor(() => Task.FromResult(Logged(text, "cancelled")), cancelled => cancelled,
+            TimeSpan.FromSeconds(20), "the worker cancels the connector's token when the host stops waiting");
+    }
+
+    // Serilog quotes a string value in the rendered message: the line holds both words.
+    private bool Logged(string text, string what) =>
+        sides.HostLog.ToString().Split('\n').Any(l => l.Contains("conformance slow") && l.Contains(text) && l.Contains(what));
+
+    [Fact]
     public async Task What_the_connector_logs_in_its_worker_reaches_the_hosts_log_masked_with_the_plugin_named()
     {
         var pipeline = sides.Host.Services.GetRequiredService<InvocationPipeline>();

@@ -102,6 +102,25 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invalid_input_of_an_asynchronous_call_to_an_isolated_plugin_is_answered_at_once_and_never_called_back()
+    {
+        await using var listener = await Csp.CallbackListener.StartAsync();
+
+        var invalid = await Csp.CspCall.PostAsync(_host.Http, Csp.CspCall.Request(1, "io.switchboard.test:crasher:1",
+            new JsonObject { ["a"] = "two", ["b"] = 3 }, "add", callbackUrl: listener.Url.ToString()));
+        var valid = await Csp.CspCall.PostAsync(_host.Http, Csp.CspCall.Request(2, "io.switchboard.test:crasher:1",
+            new JsonObject { ["a"] = 2, ["b"] = 3 }, "add", callbackUrl: listener.Url.ToString()));
+
+        invalid.Status.Should().Be(System.Net.HttpStatusCode.OK, "not 202: the worker validated the input before the call was accepted");
+        invalid.ErrorCode.Should().Be(-32602);
+        invalid.InvalidFields.Should().BeEquivalentTo("a");
+        valid.Status.Should().Be(System.Net.HttpStatusCode.Accepted);
+        var callback = await listener.NextAsync();
+        callback["id"]!.GetValue<int>().Should().Be(2, "only the accepted call is called back");
+        callback["result"]!["output"]!["sum"]!.GetValue<int>().Should().Be(5);
+    }
+
+    [Fact]
     public async Task A_plugin_whose_worker_crashes_five_times_within_a_minute_is_reported_failed_with_the_exit_reason()
     {
         for (var crash = 1; crash <= 5; crash++)

@@ -75,13 +75,15 @@ public sealed class SpiffCallbackTests
         envelope["error"]!["message"]!.GetValue<string>().Should().Contain("the host shut down while the call ran");
     }
 
-    [Fact]
-    public async Task Invalid_parameters_of_a_long_running_command_are_answered_at_once_and_never_called_back()
+    [Theory]
+    [InlineData("inprocess")]
+    [InlineData("process")]
+    public async Task Invalid_parameters_of_a_long_running_command_are_answered_at_once_and_never_called_back(string isolation)
     {
         await using var listener = await CallbackListener.StartAsync();
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("SpiffFixture"));
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries);
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries, "Switchboard:Catalog:Isolation=" + isolation);
 
         var refused = await SpiffCall.DoAsync(host.Http, "fixture/Later",
             $$"""{"milliseconds":"soon","spiff__task_id":"task-3","spiff__process_instance_id":42,"spiff__callback_url":"{{listener.CallbackUrl("task-3")}}"}""");

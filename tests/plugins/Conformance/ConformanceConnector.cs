@@ -37,11 +37,20 @@ public sealed class ConformanceConnector(IPluginContext plugin) : IDisposable
     [Operation("overflow")]
     public NumberOutput Overflow(EchoInput input) => new() { Value = double.MaxValue * input.Count };
 
-    /// <summary>Waits far longer than any timeout, honouring cancellation.</summary>
+    /// <summary>Waits far longer than any timeout, honouring cancellation; logs when it starts and when it is cancelled.</summary>
     [Operation("slow", TimeoutSeconds = 60)]
     public async Task<EchoOutput> SlowAsync(EchoInput input, IConnectorContext context)
     {
-        await Task.Delay(TimeSpan.FromMinutes(5), context.CancellationToken);
+        context.Logger.LogInformation("conformance slow {Text} started", input.Text);
+        try
+        {
+            await Task.Delay(TimeSpan.FromMinutes(5), context.CancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            context.Logger.LogInformation("conformance slow {Text} cancelled", input.Text);
+            throw;
+        }
         return new EchoOutput { Text = input.Text };
     }
 

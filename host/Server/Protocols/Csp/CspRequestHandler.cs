@@ -101,7 +101,8 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             return new CspReply(CspOutcomeMapper.ToResponse(request.Id, await pipeline.InvokeAsync(invocation, requestAborted)));
 
         // Bound and validated once, and held on the generation that validated it until it runs.
-        if (pipeline.Prepare(invocation, out var invalid) is not { } prepared)
+        var (prepared, invalid) = await pipeline.PrepareAsync(invocation, requestAborted);
+        if (prepared is null)
             return new CspReply(CspOutcomeMapper.ToResponse(request.Id, invalid!));
         if (!callbacks.TryAccept(new CspAsyncCall(request, prepared), out var refusal))
         {

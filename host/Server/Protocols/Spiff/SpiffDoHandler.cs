@@ -83,7 +83,8 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
         }
         // The backend fails the task at once on an error in a 202, so bad input must be answered now, not through the callback.
         // Bound and validated once, and held on the generation that validated it until it runs.
-        if (pipeline.Prepare(invocation, out var invalid) is not { } prepared)
+        var (prepared, invalid) = await pipeline.PrepareAsync(invocation, http.RequestAborted);
+        if (prepared is null)
         {
             var failure = SpiffOutcomeMapper.ToFailure(invalid!);
             await WriteAsync(http, SpiffOutcomeMapper.ResponseStatus(failure), SpiffEnvelope.Failure(failure));
