@@ -44,6 +44,11 @@ public sealed class CatalogOptions
     /// it counts as hung and is killed (and restarted).</summary>
     public TimeSpan WorkerHungGrace { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Under process isolation, how long a worker process may take to start its runtime, on top of
+    /// <see cref="LoadTimeout"/> for loading its plugin (which the worker itself holds the plugin to): a busy machine must
+    /// not make a plugin that loads in time look stuck.</summary>
+    public TimeSpan WorkerStartTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The worker's entry assembly for process isolation; by default <c>Switchboard.Worker.dll</c> beside the host.</summary>
     public string? WorkerPath { get; set; }
 
@@ -64,6 +69,7 @@ public sealed class CatalogOptions
                      (nameof(QuietPeriod), QuietPeriod), (nameof(DefaultTimeout), DefaultTimeout), (nameof(DrainTimeout), DrainTimeout),
                      (nameof(UnloadTimeout), UnloadTimeout), (nameof(LoadTimeout), LoadTimeout), (nameof(StopTimeout), StopTimeout),
                      (nameof(WorkerHungGrace), WorkerHungGrace),
+                     (nameof(WorkerStartTimeout), WorkerStartTimeout),
                  })
             if (value <= TimeSpan.Zero)
                 yield return $"{section}{name} must be a positive time span such as 00:00:30, not {value}";

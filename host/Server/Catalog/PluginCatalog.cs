@@ -220,12 +220,15 @@ public sealed class PluginCatalog : IAsyncDisposable
 
         var started = Stopwatch.GetTimestamp();
         PluginGeneration generation;
-        var loading = _workers.Applies(name)
+        var isolated = _workers.Applies(name);
+        var loading = isolated
             ? _workers.LoadAsync(name, PluginsDirectory, fingerprint, slot.NextNumber(), generation => CheckConflicts(name, generation))
             : _loader.LoadAsync(name, directory, fingerprint, slot.NextNumber(), generation => CheckConflicts(name, generation));
+        // A worker holds its plugin to LoadTimeout itself (and says so when it is stuck); starting its process comes first.
+        var limit = isolated ? _options.LoadTimeout + _options.WorkerStartTimeout : _options.LoadTimeout;
         try
         {
-            generation = await loading.WaitAsync(_options.LoadTimeout);
+            generation = await loading.WaitAsync(limit);
         }
         catch (PluginLoadException e)
         {
@@ -238,7 +241,7 @@ public sealed class PluginCatalog : IAsyncDisposable
             // The plugin's code is still running on its own thread; the catalog cannot stop it, only stop waiting.
             // Should it ever finish, the generation it built never serves and is unloaded.
             slot.FailedFingerprint = fingerprint;
-            Fail(slot, $"stuck: loading did not finish within {_options.LoadTimeout.TotalSeconds:0.###} s (a constructor or IPluginLifecycle.StartAsync that blocks); the catalog went on without it");
+            Fail(slot, $"stuck: loading did not finish within {limit.TotalSeconds:0.###} s (a constructor or IPluginLifecycle.StartAsync that blocks); the catalog went on without it");
             _ = loading.ContinueWith(t => _loader.Discard(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             return;
         }

@@ -6,7 +6,7 @@ namespace Switchboard.Host.Catalog;
 
 /// <summary>Loads a generation of a plugin under process isolation: starts its worker process (which loads the plugin
 /// with the host's own rules and says why when it cannot), asks it for its connectors' metadata, and lets the catalog
-/// check them, within <see cref="CatalogOptions.LoadTimeout"/>.</summary>
+/// check them, within <see cref="CatalogOptions.WorkerStartTimeout"/> and <see cref="CatalogOptions.LoadTimeout"/>.</summary>
 internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfiguration configuration, ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("Switchboard.Host.Isolation.Worker");
@@ -22,7 +22,8 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
         WorkerProcess worker;
         try
         {
-            worker = await WorkerProcess.StartAsync(assembly, pluginsDirectory, name, Settings(name), options.LoadTimeout, _logger, options.WorkerHungGrace);
+            worker = await WorkerProcess.StartAsync(assembly, pluginsDirectory, name, Settings(name), options.LoadTimeout + options.WorkerStartTimeout, _logger,
+                options.WorkerHungGrace);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException)
         {
@@ -57,9 +58,17 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
         foreach (var (key, value) in configuration.GetSection($"Plugins:{name}").AsEnumerable(makePathsRelative: false))
             if (value is not null && !key.EndsWith(":Isolation", StringComparison.Ordinal))
                 yield return $"{key}={value}";
-        foreach (var (key, value) in configuration.GetSection(CatalogOptions.Section).AsEnumerable(makePathsRelative: false))
-            if (value is not null && !key.EndsWith(":Isolation", StringComparison.Ordinal))
-                yield return $"{key}={value}";
+        // The catalog's settings as the host resolved them (configured, defaulted or set in code), not as configured.
+        const string catalog = CatalogOptions.Section + ":";
+        foreach (var (key, value) in new (string, TimeSpan)[]
+                 {
+                     (nameof(options.DefaultTimeout), options.DefaultTimeout), (nameof(options.LoadTimeout), options.LoadTimeout),
+                     (nameof(options.StopTimeout), options.StopTimeout), (nameof(options.UnloadTimeout), options.UnloadTimeout),
+                     (nameof(options.DrainTimeout), options.DrainTimeout),
+                 })
+            yield return catalog + key + "=" + value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        yield return $"{catalog}{nameof(options.MaxConcurrentCalls)}={options.MaxConcurrentCalls}";
+        yield return $"{catalog}{nameof(options.MaxQueuedCalls)}={options.MaxQueuedCalls}";
         // The worker logs what the host would: its lines are relayed into the host's log.
         if (configuration["Switchboard:Log:Level"] is { } level)
             yield return "Switchboard:Log:Level=" + level;

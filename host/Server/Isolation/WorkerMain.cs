@@ -32,7 +32,10 @@ public static class WorkerMain
         if (catalog.Plugins.FirstOrDefault(p => p.Name == plugin) is not { State: PluginState.Loaded })
         {
             await Console.Error.WriteLineAsync($"plugin {plugin} did not load: {catalog.Plugins.FirstOrDefault(p => p.Name == plugin)?.Reason ?? "no such folder"}");
-            return 3;
+            await Console.Error.FlushAsync();
+            // At once, without disposing the catalog: a stuck constructor or StartAsync is still running, and the host
+            // is waiting for this process to end to read why.
+            Environment.Exit(3);
         }
         var pipeline = new InvocationPipeline(catalog, loggers);
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

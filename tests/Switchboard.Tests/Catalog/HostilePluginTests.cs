@@ -15,24 +15,32 @@ public sealed class HostilePluginTests
     private const string Calculator = "io.switchboard:calculator:1";
 
     [Theory]
-    [InlineData("block-constructor")]
-    [InlineData("block-start")]
-    public async Task A_plugin_that_blocks_while_loading_is_reported_stuck_and_every_other_plugin_loads_and_reloads(string marker)
+    [InlineData("block-constructor", "inprocess")]
+    [InlineData("block-start", "inprocess")]
+    [InlineData("block-constructor", "process")]
+    [InlineData("block-start", "process")]
+    public async Task A_plugin_that_blocks_while_loading_is_reported_stuck_and_every_other_plugin_loads_and_reloads(string marker, string isolation)
     {
         var start = CatalogHarness.StartAsync(sandbox =>
         {
             sandbox.Add(Repository.ShippedPlugin("Calculator"));
             File.WriteAllText(Path.Combine(sandbox.Add(Repository.TestPlugin("Hostile")), marker), "");
             sandbox.Add(Repository.TestPlugin("Faults"), "ZLoadsLast");
-        }, watch: false, configure: options => options.LoadTimeout = TimeSpan.FromSeconds(1));
+        }, watch: false, configure: options =>
+        {
+            options.LoadTimeout = TimeSpan.FromSeconds(1);
+            options.Isolation = isolation;
+        });
         await using var harness = await start.WaitAsync(TimeSpan.FromSeconds(60));
 
         var hostile = harness.Plugin("Hostile");
         hostile.State.Should().Be(PluginState.Failed);
         hostile.Reason.Should().Contain("stuck");
+        if (isolation == "process")
+            hostile.Reason.Should().Contain("did not load", "the worker holds its plugin to LoadTimeout, says why and ends at once");
         harness.Plugin("ZLoadsLast").State.Should().Be(PluginState.Loaded, "plugins after the stuck one still load");
         await harness.Catalog.SyncAsync("Calculator", force: true).WaitAsync(TimeSpan.FromSeconds(60));
-        harness.Plugin("Calculator").Generation.Should().Be(2, "reloads still happen");
+        harness.Plugin("Calculator").Generation.Should().Be(2, "reloads still happen: " + harness.Plugin("Calculator").Reason + "\n" + string.Join("\n", harness.Logs.All));
         var sum = await harness.Pipeline.InvokeAsync(new Invocation(Calculator, null, CspCall.Add(2, 3), Protocol.InProcess));
         sum.Error.Should().BeNull(sum.Error?.Message);
         await harness.Catalog.StopAsync().WaitAsync(TimeSpan.FromSeconds(60));

@@ -23,10 +23,12 @@ public sealed class BlockingConnectorTests
         answers.Where(a => a.Code == "Busy").Should().OnlyContain(a => a.Retryable, "Busy is worth retrying later");
     }
 
-    [Fact]
-    public async Task Sixty_four_calls_blocking_their_threads_all_get_their_timeout_answer_and_other_connectors_keep_serving()
+    [Theory]
+    [InlineData("inprocess")]
+    [InlineData("process")]
+    public async Task Sixty_four_calls_blocking_their_threads_all_get_their_timeout_answer_and_other_connectors_keep_serving(string isolation)
     {
-        var answers = await BlockAsync(64);
+        var answers = await BlockAsync(64, "Plugins:Hostile:Isolation=" + isolation);
 
         answers.Select(a => a.Code).Should().OnlyContain(c => c == "Timeout", "every caller gets the timeout error, none a reset connection:\n"
             + string.Join("\n", answers.Where(a => a.Code != "Timeout").Select(a => a.Text)));
