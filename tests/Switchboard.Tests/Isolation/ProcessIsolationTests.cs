@@ -121,6 +121,30 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_worker_killed_with_SIGKILL_mid_job_fails_the_job_once_with_a_retry_spent_and_is_started_again()
+    {
+        var first = await WorkerIdAsync();
+        var key = _gateway.Gateway.CreateJob("io.switchboard.test:crasher:1", "{}", new() { ["operation"] = "hang" });
+        await Eventually.WaitFor(() => Task.FromResult(_gateway.Gateway.Job(key).State), s => s == JobState.Activated, because: "the worker has the job");
+
+        System.Diagnostics.Process.GetProcessById(first).Kill();
+        var job = await _gateway.Gateway.FinishedAsync(key);
+        var second = await Eventually.WaitFor(WorkerIdAsync, id => id != 0 && id != first, TimeSpan.FromSeconds(60), "a new worker is started");
+
+        job.State.Should().Be(JobState.Failed, "not lost: failed at once, not left to its Zeebe timeout");
+        job.ErrorMessage.Should().Contain("ended during the call").And.Contain("exit code 137");
+        job.Retries.Should().Be(2, "one retry spent");
+        job.Completions.Should().Be(0, "never completed");
+        second.Should().NotBe(first);
+    }
+
+    private async Task<int> WorkerIdAsync()
+    {
+        var plugins = (await _host.Http.GetFromJsonAsync<JsonArray>("/plugins"))!;
+        return plugins.Single(p => (string)p!["name"]! == "Crasher")!["isolation"]!["processId"]?.GetValue<int>() ?? 0;
+    }
+
+    [Fact]
     public async Task A_plugin_whose_worker_crashes_five_times_within_a_minute_is_reported_failed_with_the_exit_reason()
     {
         for (var crash = 1; crash <= 5; crash++)
