@@ -56,9 +56,20 @@ internal abstract class HostScenario(string pluginsDirectory) : IScenario
         return (new LoadTarget(Name, url, Request, 200, answer.Length), new LoadTarget(baselineName, baselineUrl, Request, 200, answer.Length));
     }
 
+    /// <summary>Compare with a second host running its plugins in-process (<c>--baseline inprocess</c>, with
+    /// <c>--isolation process</c>): the cost of process isolation in one run.</summary>
+    public bool InProcessBaseline { get; set; }
+
     /// <summary>The endpoint the host is compared with: by default bare Kestrel answering <paramref name="answer"/> with no work.</summary>
     protected virtual async Task<(string Name, Uri Url, IAsyncDisposable Endpoint, string Description)> BaselineAsync(byte[] answer)
     {
+        if (InProcessBaseline)
+        {
+            var other = SwitchboardApp.Create(["--plugins", pluginsDirectory, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning", .. await SettingsAsync()]);
+            await other.StartAsync();
+            var address = new Uri(other.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            return ("switchboard inprocess", new Uri(address, Path), new StoppingHost(other), "the same host with its plugins in-process");
+        }
         var bare = await BareEndpoint.StartAsync(Path, answer);
         return ("bare kestrel", bare.Url, bare, "a bare Kestrel endpoint");
     }
@@ -73,5 +84,14 @@ internal abstract class HostScenario(string pluginsDirectory) : IScenario
             await _host.DisposeAsync();
         }
         await StopExtrasAsync();
+    }
+
+    private sealed class StoppingHost(WebApplication app) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 }

@@ -46,13 +46,15 @@ internal static class LoadRunner
                 var body = await response.Content.ReadAsByteArrayAsync();
                 if ((int)response.StatusCode != target.ExpectedStatus || body.Length != target.ExpectedLength)
                 {
-                    errors++;
+                    if (errors++ == 0)
+                        Console.Error.WriteLine($"{target.Name}: unexpected answer {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 500)))}");
                     continue;
                 }
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException e)
             {
-                errors++;
+                if (errors++ == 0)
+                    Console.Error.WriteLine($"{target.Name}: request failed: {e.Message} {e.InnerException?.GetType().Name}: {e.InnerException?.Message}");
                 continue;
             }
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);

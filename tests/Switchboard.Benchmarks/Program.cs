@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Switchboard.Benchmarks;
 
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario csp|spiff|webhook [--connections 16] [--warmup 5] [--duration 10] [--rounds 2] [--plugins DIR]
+//     [--isolation process [--baseline inprocess]]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] [--max-jobs-active 32]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario feel [--duration 3] [--rounds 2]
@@ -36,6 +37,8 @@ await using IScenario scenario = options.Text("scenario", "csp") switch
 
 if (scenario is HostScenario hosted && options.Text("isolation", "inprocess") is var isolation and not "inprocess")
     hosted.ExtraSettings = ["--Switchboard:Catalog:Isolation=" + isolation];
+if (scenario is HostScenario compared && options.Text("baseline", "bare") == "inprocess")
+    compared.InProcessBaseline = true;
 var (subject, baseline) = await scenario.StartAsync();
 Console.WriteLine($"scenario: {scenario.Description}");
 Console.WriteLine($"load: {settings}");

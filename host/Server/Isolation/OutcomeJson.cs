@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Core;
 using Switchboard.Core.Binding;
@@ -9,34 +10,58 @@ namespace Switchboard.Host.Isolation;
 /// its kind, code, message, retry advice, field errors and status, and the response facts.</summary>
 internal static class OutcomeJson
 {
-    public static JsonObject Write(Outcome outcome)
+    /// <summary>Writes <paramref name="outcome"/> as one JSON object, its output written as it is, not copied.</summary>
+    public static void Write(Utf8JsonWriter json, Outcome outcome)
     {
-        var json = new JsonObject { ["output"] = outcome.Output?.DeepClone() };
+        json.WriteStartObject();
+        json.WritePropertyName("output");
+        WriteNode(json, outcome.Output);
         if (outcome.Error is { } error)
         {
-            json["error"] = new JsonObject
+            json.WriteStartObject("error");
+            json.WriteString("kind", error.Kind.ToString());
+            json.WriteString("code", error.Code);
+            json.WriteString("message", error.Message);
+            json.WriteBoolean("retryable", error.Retryable);
+            json.WritePropertyName("data");
+            WriteNode(json, error.Data);
+            json.WriteStartArray("fieldErrors");
+            foreach (var field in error.FieldErrors)
             {
-                ["kind"] = error.Kind.ToString(),
-                ["code"] = error.Code,
-                ["message"] = error.Message,
-                ["retryable"] = error.Retryable,
-                ["data"] = error.Data?.DeepClone(),
-                ["fieldErrors"] = new JsonArray(error.FieldErrors.Select(f => (JsonNode?)new JsonObject { ["field"] = f.Field, ["message"] = f.Message }).ToArray()),
-                ["retries"] = error.Retries,
-                ["retryBackoffMs"] = error.RetryBackoff is { } backoff ? (long)backoff.TotalMilliseconds : null,
-                ["statusCode"] = error.StatusCode,
-            };
+                json.WriteStartObject();
+                json.WriteString("field", field.Field);
+                json.WriteString("message", field.Message);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            if (error.Retries is { } retries)
+                json.WriteNumber("retries", retries);
+            if (error.RetryBackoff is { } backoff)
+                json.WriteNumber("retryBackoffMs", (long)backoff.TotalMilliseconds);
+            if (error.StatusCode is { } status)
+                json.WriteNumber("statusCode", status);
+            json.WriteEndObject();
         }
         if (outcome.Response is { } response)
         {
-            json["response"] = new JsonObject
-            {
-                ["statusCode"] = response.StatusCode,
-                ["headers"] = new JsonObject(response.Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))),
-                ["mediaType"] = response.MediaType,
-            };
+            json.WriteStartObject("response");
+            json.WriteNumber("statusCode", response.StatusCode);
+            json.WriteStartObject("headers");
+            foreach (var (name, value) in response.Headers)
+                json.WriteString(name, value);
+            json.WriteEndObject();
+            json.WriteString("mediaType", response.MediaType);
+            json.WriteEndObject();
         }
-        return json;
+        json.WriteEndObject();
+    }
+
+    private static void WriteNode(Utf8JsonWriter json, JsonNode? node)
+    {
+        if (node is null)
+            json.WriteNullValue();
+        else
+            node.WriteTo(json);
     }
 
     public static Outcome Read(JsonObject json)

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Buffers.Binary;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Switchboard.Host.Isolation;
@@ -13,38 +13,39 @@ internal static class WorkerFrames
     /// <summary>The largest message either side accepts (a call's input or output with room to spare).</summary>
     public const int MaxBytes = 64 * 1024 * 1024;
 
-    /// <summary>Writes one message; the caller serializes writers.</summary>
-    public static async Task WriteAsync(Stream stream, JsonObject message, CancellationToken cancellationToken)
-    {
-        var body = JsonSerializer.SerializeToUtf8Bytes(message);
-        var frame = new byte[4 + body.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(frame, body.Length);
-        body.CopyTo(frame, 4);
-        await stream.WriteAsync(frame, cancellationToken);
-        await stream.FlushAsync(cancellationToken);
-    }
-
     /// <summary>Reads one message; null when the other side closed the connection between messages.</summary>
+    /// <remarks>The body is read into a pooled buffer and parsed from there: nothing of it outlives the call but the message.</remarks>
     public static async Task<JsonObject?> ReadAsync(Stream stream, CancellationToken cancellationToken)
     {
-        var header = new byte[4];
-        if (!await FillAsync(stream, header, cancellationToken))
-            return null;
-        var length = BinaryPrimitives.ReadInt32LittleEndian(header);
-        if (length is < 2 or > MaxBytes)
-            throw new InvalidDataException($"a worker message of {length} bytes is outside 2..{MaxBytes}");
-        var body = new byte[length];
-        if (!await FillAsync(stream, body, cancellationToken))
-            throw new EndOfStreamException("the connection ended inside a message");
-        return JsonNode.Parse(body) as JsonObject ?? throw new InvalidDataException("a worker message is not a JSON object");
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            if (!await FillAsync(stream, buffer.AsMemory(0, 4), cancellationToken))
+                return null;
+            var length = BinaryPrimitives.ReadInt32LittleEndian(buffer);
+            if (length is < 2 or > MaxBytes)
+                throw new InvalidDataException($"a worker message of {length} bytes is outside 2..{MaxBytes}");
+            if (length > buffer.Length)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = ArrayPool<byte>.Shared.Rent(length);
+            }
+            if (!await FillAsync(stream, buffer.AsMemory(0, length), cancellationToken))
+                throw new EndOfStreamException("the connection ended inside a message");
+            return JsonNode.Parse(buffer.AsSpan(0, length)) as JsonObject ?? throw new InvalidDataException("a worker message is not a JSON object");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    private static async Task<bool> FillAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+    private static async Task<bool> FillAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var read = 0;
         while (read < buffer.Length)
         {
-            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken);
+            var n = await stream.ReadAsync(buffer[read..], cancellationToken);
             if (n == 0)
                 return read == 0 ? false : throw new EndOfStreamException("the connection ended inside a message");
             read += n;

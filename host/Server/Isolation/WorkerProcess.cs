@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Core;
 using Switchboard.Core.Metadata;
@@ -17,8 +18,7 @@ namespace Switchboard.Host.Isolation;
 /// </remarks>
 internal sealed class WorkerProcess : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonObject>> _waiting = new();
-    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonObject?>> _waiting = new();
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Process _process;
     private readonly Socket _listener;
@@ -26,9 +26,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly string _plugin;
     private readonly ILogger _logger;
     private Stream? _connection;
+    private FrameWriter? _writer;
     private long _nextId;
     private volatile string? _lastLine;
     private volatile string? _killReason;
+    private volatile bool _disposing;
 
     private WorkerProcess(Process process, Socket listener, string socketPath, string plugin, ILogger logger)
     {
@@ -103,6 +105,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             }
             var accepted = await accepting;
             worker._connection = new NetworkStream(accepted, ownsSocket: true);
+            worker._writer = new FrameWriter(worker._connection);
         }
         catch
         {
@@ -116,7 +119,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>The metadata of the connectors the worker loaded.</summary>
     public async Task<IReadOnlyList<ConnectorMetadata>> DescribeAsync(CancellationToken cancellationToken)
     {
-        var answer = await RequestAsync(new JsonObject { ["kind"] = "describe" }, cancellationToken);
+        var answer = await RequestAsync("describe", null, cancellationToken);
         return answer is null ? [] : WorkerMetadata.Read(answer["connectors"]!.AsArray());
     }
 
@@ -124,7 +127,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// caller stops waiting (its timeout, or it was cancelled) the worker is told, so the connector sees its cancellation.</summary>
     public async Task<Outcome> InvokeAsync(Invocation.Invocation invocation, CancellationToken cancellationToken)
     {
-        var answer = await RequestAsync(Request("invoke", invocation), cancellationToken);
+        var answer = await RequestAsync("invoke", invocation, cancellationToken);
         return answer is null ? OutcomeJson.Crashed(_plugin, await Exited) : OutcomeJson.Read(answer["outcome"]!.AsObject());
     }
 
@@ -132,54 +135,67 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// before it starts, or null; <c>PluginCrashed</c> if the worker ends first.</summary>
     public async Task<InvocationError?> ValidateAsync(Invocation.Invocation invocation, CancellationToken cancellationToken)
     {
-        var answer = await RequestAsync(Request("validate", invocation), cancellationToken);
+        var answer = await RequestAsync("validate", invocation, cancellationToken);
         if (answer is null)
             return OutcomeJson.Crashed(_plugin, await Exited).Error;
         return answer["outcome"] is JsonObject outcome ? OutcomeJson.Read(outcome).Error : null;
     }
 
-    private static JsonObject Request(string kind, Invocation.Invocation invocation) => new()
+    // The request is written straight from the invocation: its input is not copied into a message first.
+    private static void WriteRequest(Utf8JsonWriter json, (long Id, string Kind, Invocation.Invocation? Invocation) request)
     {
-        ["kind"] = kind,
-        ["type"] = invocation.ConnectorType,
-        ["operation"] = invocation.Operation,
-        ["input"] = invocation.Input?.DeepClone(),
-        ["protocol"] = invocation.Protocol.ToString(),
-        ["requestId"] = invocation.RequestId,
-        ["processInstanceId"] = invocation.ProcessInstanceId,
-        ["secrets"] = new JsonArray(invocation.KnownSecrets.Select(s => (JsonNode?)s).ToArray()),
-        ["timeoutMs"] = invocation.Timeout is { } timeout ? (long)timeout.TotalMilliseconds : null,
-        ["features"] = WorkerFeatures.Write(invocation.Features),
-    };
+        json.WriteStartObject();
+        json.WriteNumber("id", request.Id);
+        json.WriteString("kind", request.Kind);
+        if (request.Invocation is { } invocation)
+        {
+            json.WriteString("type", invocation.ConnectorType);
+            json.WriteString("operation", invocation.Operation);
+            json.WritePropertyName("input");
+            if (invocation.Input is null)
+                json.WriteNullValue();
+            else
+                invocation.Input.WriteTo(json);
+            json.WriteString("protocol", invocation.Protocol.ToString());
+            json.WriteString("requestId", invocation.RequestId);
+            json.WriteString("processInstanceId", invocation.ProcessInstanceId);
+            json.WriteStartArray("secrets");
+            foreach (var secret in invocation.KnownSecrets)
+                json.WriteStringValue(secret);
+            json.WriteEndArray();
+            if (invocation.Timeout is { } timeout)
+                json.WriteNumber("timeoutMs", (long)timeout.TotalMilliseconds);
+            if (invocation.Features.Count > 0)
+            {
+                json.WritePropertyName("features");
+                WorkerFeatures.Write(invocation.Features).WriteTo(json);
+            }
+        }
+        json.WriteEndObject();
+    }
 
     // Null when the worker ended before answering.
-    private async Task<JsonObject?> RequestAsync(JsonObject request, CancellationToken cancellationToken)
+    private async Task<JsonObject?> RequestAsync(string kind, Invocation.Invocation? invocation, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref _nextId);
-        request["id"] = id;
-        var answer = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<JsonObject?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[id] = answer;
         try
         {
+            // Registered first: a worker that ends from here on answers it null (see Ended).
             if (Exited.IsCompleted)
                 return null;
-            await _writing.WaitAsync(cancellationToken);
             try
             {
-                await WorkerFrames.WriteAsync(_connection!, request, cancellationToken);
+                await _writer!.WriteAsync((id, kind, invocation), WriteRequest, cancellationToken);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {
                 return null;
             }
-            finally
-            {
-                _writing.Release();
-            }
-            Task done;
             try
             {
-                done = await Task.WhenAny(answer.Task, Exited).WaitAsync(cancellationToken);
+                return await answer.Task.WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -190,7 +206,6 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 id = 0;
                 throw;
             }
-            return done == answer.Task ? answer.Task.Result : null;
         }
         finally
         {
@@ -203,17 +218,15 @@ internal sealed class WorkerProcess : IAsyncDisposable
     {
         try
         {
-            await _writing.WaitAsync();
-            try
+            await _writer!.WriteAsync(id, static (json, call) =>
             {
-                await WorkerFrames.WriteAsync(_connection!, new JsonObject { ["kind"] = "cancel", ["id"] = id }, CancellationToken.None);
-            }
-            finally
-            {
-                _writing.Release();
-            }
+                json.WriteStartObject();
+                json.WriteNumber("id", call);
+                json.WriteString("kind", "cancel");
+                json.WriteEndObject();
+            }, CancellationToken.None);
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
             // The worker is gone: nothing left to cancel.
         }
@@ -239,7 +252,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>How long a worker may stay silent about a call past the caller's timeout before it counts as hung.</summary>
     public TimeSpan HungGrace { get; init; } = TimeSpan.FromSeconds(10);
 
-    private async Task WatchAsync(long id, Task<JsonObject> answer)
+    private async Task WatchAsync(long id, Task<JsonObject?> answer)
     {
         try
         {
@@ -308,8 +321,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
     {
         if (_killReason is { } killed)
             reason = killed;
-        if (_exited.TrySetResult(reason))
-            _logger.LogWarning("Worker process {ProcessId} of plugin {Plugin} ended: {Reason}", SafeId(), _plugin, reason);
+        if (!_exited.TrySetResult(reason))
+            return;
+        // Ending because the host ended it (an unload, a shutdown) is news, not a warning.
+        _logger.Log(_disposing ? LogLevel.Information : LogLevel.Warning, "Worker process {ProcessId} of plugin {Plugin} ended: {Reason}", SafeId(), _plugin, reason);
+        // Every call still waiting is answered now (null: the worker ended), never left to its timeout.
+        foreach (var waiting in _waiting.Values)
+            waiting.TrySetResult(null);
     }
 
     // The worker's own log lines, which it writes as text; relayed with the plugin named.
@@ -380,6 +398,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>Ends the worker (killing it when it does not end on its own once its connection closes) and removes the socket.</summary>
     public async ValueTask DisposeAsync()
     {
+        _disposing = true;
         _connection?.Dispose();
         _listener.Dispose();
         try

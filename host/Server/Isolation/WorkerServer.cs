@@ -12,7 +12,7 @@ namespace Switchboard.Host.Isolation;
 /// answering with the outcome.</summary>
 internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, InvocationPipeline pipeline, ILogger logger)
 {
-    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly FrameWriter _writer = new(connection);
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
 
     /// <summary>Serves until the host closes the connection.</summary>
@@ -26,7 +26,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             switch ((string?)request["kind"])
             {
                 case "describe":
-                    await AnswerAsync(id, new JsonObject { ["kind"] = "described", ["connectors"] = WorkerMetadata.Write(catalog.Connectors) }, cancellationToken);
+                    await _writer.WriteAsync(new JsonObject { ["id"] = id, ["kind"] = "described", ["connectors"] = WorkerMetadata.Write(catalog.Connectors) }, cancellationToken);
                     break;
                 case "invoke":
                     // Not awaited: the pipeline hands the connector to the thread pool at once, and this loop reads on.
@@ -78,8 +78,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             _running.TryRemove(id, out _);
             call.Dispose();
         }
-        // Answered even when the host cancelled it: the host stops watching for a hung worker only when the answer comes.
-        await AnswerAsync(id, new JsonObject { ["kind"] = "outcome", ["outcome"] = OutcomeJson.Write(outcome) }, CancellationToken.None);
+        await AnswerAsync(id, "outcome", outcome);
     }
 
     private async Task ValidateAsync(long id, JsonObject request, CancellationToken cancellationToken)
@@ -96,8 +95,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             logger.LogError(e, "The worker could not validate call {CallId}", id);
             invalid = new InvocationError(ErrorKind.Internal, "WorkerFailure", "the worker could not validate the call: " + e.Message, Retryable: true);
         }
-        await AnswerAsync(id, new JsonObject { ["kind"] = "validated", ["outcome"] = invalid is null ? null : OutcomeJson.Write(Outcome.Failure(invalid)) },
-            CancellationToken.None);
+        await AnswerAsync(id, "validated", invalid is null ? null : Outcome.Failure(invalid));
     }
 
     private static Invocation.Invocation Read(JsonObject request)
@@ -116,17 +114,17 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         };
     }
 
-    private async Task AnswerAsync(long id, JsonObject answer, CancellationToken cancellationToken)
+    // Answered even when the host cancelled the call: the host stops watching for a hung worker only when the answer comes.
+    private Task AnswerAsync(long id, string kind, Outcome? outcome) => _writer.WriteAsync((id, kind, outcome), static (json, answer) =>
     {
-        answer["id"] = id;
-        await _writing.WaitAsync(cancellationToken);
-        try
-        {
-            await WorkerFrames.WriteAsync(connection, answer, cancellationToken);
-        }
-        finally
-        {
-            _writing.Release();
-        }
-    }
+        json.WriteStartObject();
+        json.WriteNumber("id", answer.id);
+        json.WriteString("kind", answer.kind);
+        json.WritePropertyName("outcome");
+        if (answer.outcome is null)
+            json.WriteNullValue();
+        else
+            OutcomeJson.Write(json, answer.outcome);
+        json.WriteEndObject();
+    }, CancellationToken.None);
 }
