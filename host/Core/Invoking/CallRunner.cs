@@ -37,5 +37,5 @@ internal static class CallRunner
     /// finds one of <c>features</c>, the protocol's own details of the call.</summary>
     public static ConnectorContext Context(BoundCall call, ILogger pluginLogger, CancellationToken cancellationToken, IPluginContext plugin, InvocationInfo info,
         IReadOnlyList<object>? features = null) =>
-        new(new MaskingLogger(pluginLogger, call.Masker), cancellationToken, plugin, info, features);
+        new(new MaskingLogger(pluginLogger, call.Masker, plugin.PluginName, info), cancellationToken, plugin, info, features);
 }

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Switchboard.Abstractions;
 
 namespace Switchboard.Core.Invoking;
 
-/// <summary>The logger a connector gets: writes to the host's log with secret values of the call masked.</summary>
-internal sealed class MaskingLogger(ILogger inner, SecretMasker masker) : ILogger
+/// <summary>The logger a connector gets: writes to the host's log with secret values of the call masked, each event
+/// naming the plugin, connector, operation and protocol of the call it was written in (when there is one).</summary>
+internal sealed class MaskingLogger(ILogger inner, SecretMasker masker, string? plugin = null, InvocationInfo? call = null) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
 
@@ -11,6 +13,13 @@ internal sealed class MaskingLogger(ILogger inner, SecretMasker masker) : ILogge
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
+        if (!inner.IsEnabled(logLevel))
+            return;
+        // Built only when the connector logs: a call that logs nothing costs nothing here.
+        using var scope = call is null ? null : inner.BeginScope(new KeyValuePair<string, object?>[]
+        {
+            new("Plugin", plugin), new("Connector", call.ConnectorType), new("Operation", call.Operation), new("Protocol", call.Protocol.ToString()),
+        });
         if (masker.IsEmpty)
         {
             inner.Log(logLevel, eventId, state, exception, formatter);

@@ -364,11 +364,34 @@ internal sealed class WorkerProcess : IAsyncDisposable
         };
         var message = (string?)logged["@m"] ?? "";
         _lastLine = message;
+        // The event's own properties (the call's connector, operation and protocol among them) stay properties of the
+        // host's event, so a JSON log is as searchable for isolated plugins as for in-process ones.
+        using var scope = _logger.BeginScope(Properties(logged));
         // The worker has already escaped, capped and masked the values; its exception comes with its stack.
         if ((string?)logged["@x"] is { } exception)
             _logger.Log(level, "Worker of plugin {Plugin} ({WorkerCategory}): {WorkerMessage}\n{WorkerException}", _plugin, (string?)logged["SourceContext"], message, exception);
         else
             _logger.Log(level, "Worker of plugin {Plugin} ({WorkerCategory}): {WorkerMessage}", _plugin, (string?)logged["SourceContext"], message);
+    }
+
+    private static List<KeyValuePair<string, object?>> Properties(JsonObject logged)
+    {
+        var properties = new List<KeyValuePair<string, object?>>(logged.Count);
+        foreach (var (name, value) in logged)
+        {
+            if (name.StartsWith('@') || name == "SourceContext")
+                continue;
+            object? scalar = value switch
+            {
+                null => null,
+                JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+                JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
+                JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.TryGetValue<long>(out var whole) ? whole : v.GetValue<double>(),
+                _ => value.ToJsonString(),
+            };
+            properties.Add(new(name, scalar));
+        }
+        return properties;
     }
 
     private int SafeId()
