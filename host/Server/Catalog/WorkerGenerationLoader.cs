@@ -32,7 +32,10 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
         try
         {
             using var timeout = new CancellationTokenSource(options.LoadTimeout);
-            var metadata = await worker.DescribeAsync(timeout.Token);
+            var (metadata, inbound) = await worker.DescribeAsync(timeout.Token);
+            if (inbound.Count > 0)
+                _logger.LogWarning("Plugin {Plugin} runs in a worker process, which does not serve inbound connectors yet: {InboundConnectors} are not served; run it in-process to serve them",
+                    name, inbound);
             if (int.TryParse(configuration[$"Plugins:{name}:MaxWorkerMemoryMB"], out var ceiling) && ceiling > 0)
                 worker.LimitMemory(ceiling);
             var pluginContext = new PluginContext(name, Path.Combine(pluginsDirectory, name), configuration.GetSection($"Plugins:{name}"), loggerFactory);

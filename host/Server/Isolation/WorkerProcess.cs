@@ -116,11 +116,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
         return worker;
     }
 
-    /// <summary>The metadata of the connectors the worker loaded.</summary>
-    public async Task<IReadOnlyList<ConnectorMetadata>> DescribeAsync(CancellationToken cancellationToken)
+    /// <summary>The metadata of the outbound connectors the worker loaded, and the types of its inbound ones (which
+    /// process isolation does not serve yet).</summary>
+    public async Task<(IReadOnlyList<ConnectorMetadata> Connectors, IReadOnlyList<string> Inbound)> DescribeAsync(CancellationToken cancellationToken)
     {
         var answer = await RequestAsync("describe", null, cancellationToken);
-        return answer is null ? [] : WorkerMetadata.Read(answer["connectors"]!.AsArray());
+        if (answer is null)
+            return ([], []);
+        return (WorkerMetadata.Read(answer["connectors"]!.AsArray()), answer["inbound"]?.AsArray().Select(t => (string)t!).ToList() ?? []);
     }
 
     /// <summary>Runs one call in the worker: its outcome, or <c>PluginCrashed</c> if the worker ends first. When the

@@ -26,7 +26,13 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             switch ((string?)request["kind"])
             {
                 case "describe":
-                    await _writer.WriteAsync(new JsonObject { ["id"] = id, ["kind"] = "described", ["connectors"] = WorkerMetadata.Write(catalog.Connectors) }, cancellationToken);
+                    await _writer.WriteAsync(new JsonObject
+                    {
+                        ["id"] = id,
+                        ["kind"] = "described",
+                        ["connectors"] = WorkerMetadata.Write(catalog.Connectors),
+                        ["inbound"] = new JsonArray(catalog.InboundConnectors.Select(c => (JsonNode?)c.Type).ToArray()),
+                    }, cancellationToken);
                     break;
                 case "invoke":
                     // Not awaited: the pipeline hands the connector to the thread pool at once, and this loop reads on.

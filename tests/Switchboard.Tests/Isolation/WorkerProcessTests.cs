@@ -38,7 +38,7 @@ public sealed class WorkerProcessTests : IDisposable
 
         var added = await worker.InvokeAsync(Call("add", """{"a":2,"b":3}"""), CancellationToken.None);
         var invalid = await worker.InvokeAsync(Call("add", """{"a":"two","b":3}"""), CancellationToken.None);
-        var metadata = await worker.DescribeAsync(CancellationToken.None);
+        var (metadata, _) = await worker.DescribeAsync(CancellationToken.None);
 
         added.Error.Should().BeNull();
         added.Output!["sum"]!.GetValue<int>().Should().Be(5);
