@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using Switchboard.Benchmarks;
 
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario csp|spiff|webhook [--connections 16] [--warmup 5] [--duration 10] [--rounds 2] [--plugins DIR]
-//     [--isolation process [--baseline inprocess]]
+//     [--isolation process [--baseline inprocess]] [--load wrk [--wrk-threads 2] [--wrk-connections 32]]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] [--max-jobs-active 32]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario feel [--duration 3] [--rounds 2]
@@ -70,4 +70,31 @@ foreach (var result in results.Values)
 var (host, bare) = (results[subject], results[baseline]);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"ratio {subject.Name} / {baseline.Name}: rps {host.RequestsPerSecond / bare.RequestsPerSecond:0.00}, p50 {host.Percentile(50) / bare.Percentile(50):0.00}, p99 {host.Percentile(99) / bare.Percentile(99):0.00}"));
-return host.Errors + bare.Errors == 0 ? 0 : 1;
+var failures = host.Errors + bare.Errors;
+
+if (options.Text("load", "runner") == "wrk")
+{
+    // The same targets again, driven by wrk in a process of its own: the figure a user reproduces with a standard tool.
+    var (threads, connections) = (options.Int("wrk-threads", 2), options.Int("wrk-connections", 32));
+    Console.WriteLine();
+    Console.WriteLine($"wrk -t{threads} -c{connections} -d{settings.Duration.TotalSeconds:0}s --latency, a separate process; {settings.Rounds} rounds alternating after a {settings.Warmup.TotalSeconds:0} s warm-up each");
+    foreach (var target in new[] { baseline, subject })
+        await WrkLoad.RunAsync(target, threads, connections, settings.Warmup);
+    var runs = new Dictionary<LoadTarget, List<WrkLoad.Result>> { [baseline] = [], [subject] = [] };
+    for (var round = 0; round < settings.Rounds; round++)
+    {
+        foreach (var target in new[] { baseline, subject })
+            runs[target].Add(await WrkLoad.RunAsync(target, threads, connections, settings.Duration));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  round {round + 1}: {baseline.Name} {runs[baseline][^1].RequestsPerSecond:0} rps, {subject.Name} {runs[subject][^1].RequestsPerSecond:0} rps, ratio {runs[subject][^1].RequestsPerSecond / runs[baseline][^1].RequestsPerSecond:0.00}"));
+    }
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"target (wrk)",-16} {"requests",10} {"rps",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}"));
+    foreach (var (target, list) in runs)
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{target.Name,-16} {list.Sum(r => r.Requests),10} {list.Average(r => r.RequestsPerSecond),10:0} {list.Average(r => r.P50Ms),8:0.000} {list.Average(r => r.P99Ms),8:0.000} {list.Sum(r => r.Errors),7}"));
+    var (ours, theirs) = (runs[subject], runs[baseline]);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"ratio (wrk) {subject.Name} / {baseline.Name}: rps {ours.Average(r => r.RequestsPerSecond) / theirs.Average(r => r.RequestsPerSecond):0.00}, p50 {ours.Average(r => r.P50Ms) / theirs.Average(r => r.P50Ms):0.00}, p99 {ours.Average(r => r.P99Ms) / theirs.Average(r => r.P99Ms):0.00}"));
+    failures += ours.Sum(r => r.Errors) + theirs.Sum(r => r.Errors);
+}
+return failures == 0 ? 0 : 1;

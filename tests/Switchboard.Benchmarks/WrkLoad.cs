@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Switchboard.Benchmarks;
+
+/// <summary>Drives a target with <c>wrk</c> (Debian package <c>wrk</c>) as a process of its own, as a user would measure
+/// it: what the server costs without a load runner sharing its process.</summary>
+internal static partial class WrkLoad
+{
+    /// <summary>What one wrk run measured.</summary>
+    public sealed record Result(string Target, double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors);
+
+    /// <summary>Runs <c>wrk -t<paramref name="threads"/> -c<paramref name="connections"/> -d<paramref name="duration"/> --latency</c>
+    /// posting the target's request; errors are non-2xx answers and socket errors.</summary>
+    public static async Task<Result> RunAsync(LoadTarget target, int threads, int connections, TimeSpan duration)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"switchboard-wrk-{Guid.NewGuid():N}.lua");
+        // A Lua long string holds the body as it is, quotes and backslashes included.
+        await File.WriteAllTextAsync(script, $"""
+            wrk.method = "POST"
+            wrk.headers["Content-Type"] = "application/json"
+            wrk.body = [==[{Encoding.UTF8.GetString(target.RequestBody)}]==]
+            """);
+        try
+        {
+            var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { $"-t{threads}", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", "-s", script, target.Url.ToString() })
+                start.ArgumentList.Add(argument);
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
+            var output = await process.StandardOutput.ReadToEndAsync();
+            var errors = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"wrk failed ({process.ExitCode}): {errors}{output}");
+            return Parse(target.Name, output);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("--load wrk needs wrk on PATH (Debian: apt-get install wrk)", e);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    private static Result Parse(string target, string output)
+    {
+        var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var requests = long.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var non2xx = NonSuccess().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var socket = SocketErrors().Match(output) is { Success: true } s
+            ? s.Groups.Values.Skip(1).Sum(g => long.Parse(g.Value, CultureInfo.InvariantCulture))
+            : 0;
+        return new Result(target, rps, Percentile(output, "50"), Percentile(output, "99"), requests, non2xx + socket);
+    }
+
+    // "     99%    3.10ms" in the --latency distribution; units us, ms or s.
+    private static double Percentile(string output, string percent)
+    {
+        var match = Regex.Match(output, $@"^\s*{percent}(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        if (!match.Success)
+            return double.NaN;
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex Requests();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
+    private static partial Regex NonSuccess();
+
+    [GeneratedRegex(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")]
+    private static partial Regex SocketErrors();
+}
