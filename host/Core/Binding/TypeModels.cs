@@ -19,12 +19,24 @@ namespace Switchboard.Core.Binding;
 internal sealed class TypeModels
 {
     private readonly Dictionary<Type, ValueModel> _cache = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ValueModel> _complete = new();
     private readonly object _lock = new();
 
     public ValueModel For(Type type)
     {
+        // Every call's output asks for its models: read finished ones without the lock, which under load made
+        // concurrent calls queue behind each other.
+        if (_complete.TryGetValue(type, out var ready))
+            return ready;
         lock (_lock)
-            return Build(type);
+        {
+            var model = Build(type);
+            // The cache holds models under construction (a type that refers to itself) only while Build runs: once the
+            // outermost Build returns, every model in it is complete.
+            foreach (var (built, complete) in _cache)
+                _complete.TryAdd(built, complete);
+            return model;
+        }
     }
 
     private ValueModel Build(Type type)

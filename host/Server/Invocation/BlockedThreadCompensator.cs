@@ -22,6 +22,9 @@ internal sealed class BlockedThreadCompensator
 
     private static readonly TimeSpan CheckEvery = TimeSpan.FromMilliseconds(50);
 
+    // One second of checks without plugin code.
+    private const int StopAfterIdleChecks = 20;
+
     /// <summary>The one instance: the thread pool it adjusts is the process's.</summary>
     public static BlockedThreadCompensator Shared { get; } = new();
 
@@ -61,17 +64,23 @@ internal sealed class BlockedThreadCompensator
 
     private void Watch()
     {
+        var idleChecks = 0;
         while (true)
         {
             Thread.Sleep(CheckEvery);
-            // An idle host needs no watcher waking 20 times a second: stop when no plugin code runs or waits and nothing is
-            // compensated, unless a call was queued meanwhile (then this watcher carries on, or a new one has started).
+            // An idle host needs no watcher waking 20 times a second: stop when no plugin code has run or waited for a
+            // second and nothing is compensated, unless a call was queued meanwhile (then this watcher carries on, or a
+            // new one has started). Not at the first idle check: a busy host is idle between calls, and would start a
+            // thread every few checks.
             if (_running.IsEmpty && Volatile.Read(ref _waiting) <= 0 && Volatile.Read(ref _compensating) == 0)
             {
+                if (++idleChecks < StopAfterIdleChecks)
+                    continue;
                 Volatile.Write(ref _started, 0);
                 if ((_running.IsEmpty && Volatile.Read(ref _waiting) <= 0) || Interlocked.CompareExchange(ref _started, 1, 0) != 0)
                     return;
             }
+            idleChecks = 0;
             var blocked = 0;
             foreach (var (_, started) in _running)
                 if (Stopwatch.GetElapsedTime(started) >= BlockedAfter)
