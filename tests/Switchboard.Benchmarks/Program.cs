@@ -5,6 +5,7 @@ using Switchboard.Benchmarks;
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario csp|spiff|webhook [--connections 16] [--warmup 5] [--duration 10] [--rounds 2] [--plugins DIR]
 //     [--isolation process [--baseline inprocess]] [--load wrk [--wrk-threads 2] [--wrk-connections 32]]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
+// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario alloc   (BenchmarkDotNet, time and allocations per call)
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] [--max-jobs-active 32]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario feel [--duration 3] [--rounds 2]
 var options = Arguments.Parse(args);
@@ -17,6 +18,14 @@ if (options.Text("scenario", "csp") == "zeebe")
 {
     await ZeebeScenario.RunAsync(options.Text("plugins", Path.Combine(Arguments.RepositoryRoot(), "artifacts", "plugins")),
         options.Int("jobs", 20000), options.Int("rounds", 2), options.Int("max-jobs-active", 32));
+    return 0;
+}
+if (options.Text("scenario", "csp") == "alloc")
+{
+    if (options.Text("types", "no") == "yes")
+        await CallAllocations.TypesAsync();
+    else
+        CallAllocations.Run();
     return 0;
 }
 if (options.Text("scenario", "csp") == "catalog")
@@ -32,7 +41,7 @@ await using IScenario scenario = options.Text("scenario", "csp") switch
     "csp" => new CspScenario(plugins),
     "spiff" => new SpiffScenario(plugins),
     "webhook" => new WebhookScenario(plugins, options.Text("baseline", "publish") == "bare"),
-    var other => throw new ArgumentException($"unknown scenario '{other}'; known: catalog, csp, spiff, webhook, feel, zeebe"),
+    var other => throw new ArgumentException($"unknown scenario '{other}'; known: alloc, catalog, csp, spiff, webhook, feel, zeebe"),
 };
 
 if (scenario is HostScenario hosted && options.Text("isolation", "inprocess") is var isolation and not "inprocess")

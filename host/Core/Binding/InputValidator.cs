@@ -17,16 +17,26 @@ internal static class InputValidator
     {
         if (depth > 64)
             return;
-        foreach (var property in model.Properties)
+        // Every call validates its input: indexed loops and one context per object, made only when an attribute needs it.
+        ValidationContext? context = null;
+        var properties = model.Properties;
+        for (var p = 0; p < properties.Count; p++)
         {
+            var property = properties[p];
             var path = prefix.Length == 0 ? property.Id : prefix + "." + property.Id;
-            if (errors.Any(e => e.Field == path || e.Field.StartsWith(path + ".", StringComparison.Ordinal) || e.Field.StartsWith(path + "[", StringComparison.Ordinal)))
+            if (AlreadyReported(errors, path))
                 continue; // already reported while binding; one message per field is clearer
             var value = property.Property.GetValue(instance);
-            var context = new ValidationContext(instance) { MemberName = property.Property.Name, DisplayName = property.Id };
-            foreach (var validator in property.Validators)
+            var validators = property.Validators;
+            if (validators.Count > 0)
             {
-                var result = validator.GetValidationResult(value, context);
+                context ??= new ValidationContext(instance);
+                context.MemberName = property.Property.Name;
+                context.DisplayName = property.Id;
+            }
+            for (var v = 0; v < validators.Count; v++)
+            {
+                var result = validators[v].GetValidationResult(value, context!);
                 if (result is not null && result != ValidationResult.Success)
                 {
                     errors.Add(new FieldError(path, WithoutFieldName(result.ErrorMessage, property.Id)));
@@ -52,8 +62,8 @@ internal static class InputValidator
 
         if (instance is IValidatableObject validatable)
         {
-            var context = new ValidationContext(instance) { DisplayName = model.ClrType.Name };
-            foreach (var result in validatable.Validate(context))
+            var whole = new ValidationContext(instance) { DisplayName = model.ClrType.Name };
+            foreach (var result in validatable.Validate(whole))
             {
                 if (result == ValidationResult.Success)
                     continue;
@@ -63,6 +73,17 @@ internal static class InputValidator
                 errors.Add(new FieldError(field.Length == 0 ? "input" : field, result.ErrorMessage ?? "is not valid"));
             }
         }
+    }
+
+    private static bool AlreadyReported(List<FieldError> errors, string path)
+    {
+        foreach (var error in errors)
+        {
+            var field = error.Field;
+            if (field == path || (field.Length > path.Length && field.StartsWith(path, StringComparison.Ordinal) && field[path.Length] is '.' or '['))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>DataAnnotations' default messages start "The field x ..."; the field is named beside the message already.</summary>

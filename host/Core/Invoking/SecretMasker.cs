@@ -9,9 +9,12 @@ internal sealed class SecretMasker
 
     private readonly List<string> _secrets;
 
+    private static readonly List<string> None = [];
+
     public SecretMasker(IEnumerable<string> secrets) =>
-        // Longest first, so a secret containing another is masked whole.
-        _secrets = secrets.Where(s => s.Length >= 3).Distinct().OrderByDescending(s => s.Length).ToList();
+        // Longest first, so a secret containing another is masked whole. Most calls have none: no sorting for them.
+        _secrets = secrets is ICollection<string> { Count: 0 } ? None
+            : secrets.Where(s => s.Length >= 3).Distinct().OrderByDescending(s => s.Length).ToList();
 
     public bool IsEmpty => _secrets.Count == 0;
 

@@ -113,14 +113,8 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         return new CspReply(JsonRpcResponses.Accepted(request.Id), Accepted: true);
     }
 
-    private static async Task WriteAsync(HttpContext http, int status, JsonNode body)
-    {
-        var bytes = JsonRpcResponses.Utf8(body);
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        http.Response.ContentLength = bytes.Length;
-        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
-    }
+    private static Task WriteAsync(HttpContext http, int status, JsonNode body) =>
+        ResponseJson.WriteAsync(http.Response, status, "application/json", body, static (json, node) => node.WriteTo(json), relaxed: true, http.RequestAborted);
 
     private sealed record CspReply(JsonObject Body, bool Accepted = false);
 }

@@ -30,7 +30,7 @@ internal sealed class ProtocolRefusals
             return JsonRpcResponses.Utf8(JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest, problem, Code(status)));
         if (_spiff is not null && (path.StartsWithSegments("/v1") || path.StartsWithSegments("/liveness")
             || (_spiff.BasePath is { } spiffBase && path.StartsWithSegments(spiffBase))))
-            return SpiffEnvelope.Failure(new SpiffFailure(status, Code(status), problem));
+            return SpiffEnvelope.Failure(new SpiffFailure(status, Code(status), problem)).ToArray();
         return null;
     }
 

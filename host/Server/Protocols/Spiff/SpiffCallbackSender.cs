@@ -39,7 +39,7 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
 
     protected override async Task<Delivery> DeliverAsync(SpiffAsyncCall call, Core.Outcome outcome, CancellationToken cancellationToken)
     {
-        var envelope = outcome.Error is { } error ? SpiffEnvelope.Failure(SpiffOutcomeMapper.ToFailure(error)) : SpiffEnvelope.Success(outcome);
+        var envelope = outcome.Error is { } error ? SpiffEnvelope.Failure(SpiffOutcomeMapper.ToFailure(error)).ToArray() : SpiffEnvelope.Success(outcome).ToArray();
         using var request = new HttpRequestMessage(HttpMethod.Put, call.Callback) { Content = new ByteArrayContent(envelope) };
         request.Content.Headers.ContentType = Json;
         request.Options.Set(CallOption, (call.Prepared.Invocation.ConnectorType, call.Command));

@@ -99,12 +99,6 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
         await WriteAsync(http, StatusCodes.Status202Accepted, SpiffEnvelope.Success(new JsonObject { ["status"] = "accepted", ["command"] = command }, StatusCodes.Status202Accepted));
     }
 
-    private static Task WriteAsync(HttpContext http, int status, byte[] envelope)
-    {
-        var response = http.Response;
-        response.StatusCode = status;
-        response.ContentType = SpiffEnvelope.ContentType;
-        response.ContentLength = envelope.Length;
-        return response.Body.WriteAsync(envelope, http.RequestAborted).AsTask();
-    }
+    private static Task WriteAsync(HttpContext http, int status, SpiffEnvelope.Envelope envelope) =>
+        ResponseJson.WriteAsync(http.Response, status, SpiffEnvelope.ContentType, envelope, static (json, e) => e.WriteTo(json), relaxed: false, http.RequestAborted);
 }

@@ -18,57 +18,67 @@ internal static class SpiffEnvelope
     public const string ContentType = "application/json";
 
     /// <summary>A successful answer carrying <paramref name="body"/> with <paramref name="httpStatus"/> (200, or 202 when accepted for a callback).</summary>
-    public static byte[] Success(JsonNode? body, int httpStatus = 200) => Write(body ?? new JsonObject(), httpStatus, null, null);
+    public static Envelope Success(JsonNode? body, int httpStatus = 200) => new(body ?? new JsonObject(), httpStatus, null, null, null, null);
 
     /// <summary>A successful answer for <paramref name="outcome"/>: its output, with the status, headers and media type the connector gave.</summary>
-    public static byte[] Success(Outcome outcome) => outcome.Response is { } facts
-        ? Write(outcome.Output ?? new JsonObject(), facts.StatusCode, null, null, facts.Headers, facts.MediaType)
+    public static Envelope Success(Outcome outcome) => outcome.Response is { } facts
+        ? new(outcome.Output ?? new JsonObject(), facts.StatusCode, null, null, facts.Headers, facts.MediaType)
         : Success(outcome.Output);
 
     /// <summary>A failed answer: <paramref name="httpStatus"/> in <c>command_response</c>, the code and message in <c>error</c>.</summary>
-    public static byte[] Failure(SpiffFailure failure)
+    public static Envelope Failure(SpiffFailure failure)
     {
         var body = new JsonObject { ["error_code"] = failure.Code, ["message"] = failure.Message };
         if (failure.Fields.Count > 0)
             body["fields"] = new JsonArray(failure.Fields.Select(f => (JsonNode?)new JsonObject { ["field"] = f.Field, ["message"] = f.Message }).ToArray());
         if (failure.Data is not null)
             body["data"] = failure.Data.DeepClone();
-        return Write(body, failure.HttpStatus, failure.Code, failure.Message);
+        return new(body, failure.HttpStatus, failure.Code, failure.Message, null, null);
     }
 
-    private static byte[] Write(JsonNode body, int httpStatus, string? errorCode, string? message,
-        IReadOnlyDictionary<string, string>? headers = null, string? mimetype = null)
+    /// <summary>One envelope, ready to be written: to a response (<see cref="ResponseJson"/>) or as bytes (a callback's body).</summary>
+    public readonly record struct Envelope(JsonNode Body, int HttpStatus, string? ErrorCode, string? Message,
+        IReadOnlyDictionary<string, string>? Headers, string? MimeType)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        /// <summary>The envelope as UTF-8 JSON.</summary>
+        public byte[] ToArray()
+        {
+            var buffer = new ArrayBufferWriter<byte>(256);
+            using (var writer = new Utf8JsonWriter(buffer))
+                WriteTo(writer);
+            return buffer.WrittenSpan.ToArray();
+        }
+
+        /// <summary>Writes the envelope as one JSON object.</summary>
+        public void WriteTo(Utf8JsonWriter writer)
         {
             writer.WriteStartObject();
             writer.WriteStartObject("command_response");
             writer.WritePropertyName("body");
-            body.WriteTo(writer);
-            writer.WriteString("mimetype", mimetype ?? ContentType);
-            writer.WriteNumber("http_status", httpStatus);
+            Body.WriteTo(writer);
+            writer.WriteString("mimetype", MimeType ?? ContentType);
+            writer.WriteNumber("http_status", HttpStatus);
             writer.WriteStartObject("headers");
-            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
-                writer.WriteString(name, value);
+            if (Headers is not null)
+                foreach (var (name, value) in Headers)
+                    writer.WriteString(name, value);
             writer.WriteEndObject();
             writer.WriteEndObject();
             writer.WriteNumber("command_response_version", 2);
-            if (errorCode is null)
+            if (ErrorCode is null)
             {
                 writer.WriteNull("error");
             }
             else
             {
                 writer.WriteStartObject("error");
-                writer.WriteString("error_code", errorCode);
-                writer.WriteString("message", message);
+                writer.WriteString("error_code", ErrorCode);
+                writer.WriteString("message", Message);
                 writer.WriteEndObject();
             }
             writer.WriteStartArray("spiff__logs");
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
-        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -1,0 +1,86 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Switchboard.Abstractions;
+using Switchboard.Host.Hosting;
+using Switchboard.Host.Invocation;
+using Switchboard.Host.Protocols.Csp;
+using Switchboard.Host.Protocols.Spiff;
+
+namespace Switchboard.Benchmarks;
+
+/// <summary>What one Calculator call costs in time and allocations on the pipeline and in each HTTP adapter's request
+/// handling (BenchmarkDotNet with its memory diagnoser), without Kestrel or a client: the host's own share.</summary>
+[MemoryDiagnoser]
+public class CallAllocations
+{
+    private static readonly byte[] CspBody = Encoding.UTF8.GetBytes(
+        """{"jsonrpc":"2.0","id":99999999,"method":"io.switchboard:calculator:1","params":{"input":{"action":"add","a":5,"b":3}}}""");
+    private static readonly byte[] SpiffBody = Encoding.UTF8.GetBytes("""{"action":"add","a":5,"b":3}""");
+
+    private WebApplication _host = null!;
+    private InvocationPipeline _pipeline = null!;
+    private CspRequestHandler _csp = null!;
+    private SpiffDoHandler _spiff = null!;
+
+    [GlobalSetup]
+    public async Task StartAsync()
+    {
+        var plugins = Path.Combine(Arguments.RepositoryRoot(), "artifacts", "plugins");
+        _host = SwitchboardApp.Create(["--plugins", plugins, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning", "--Switchboard:Catalog:Watch=false"]);
+        await _host.StartAsync();
+        _pipeline = _host.Services.GetRequiredService<InvocationPipeline>();
+        _csp = _host.Services.GetRequiredService<CspRequestHandler>();
+        _spiff = _host.Services.GetRequiredService<SpiffDoHandler>();
+    }
+
+    [GlobalCleanup]
+    public async Task StopAsync()
+    {
+        await _host.StopAsync();
+        await _host.DisposeAsync();
+    }
+
+    /// <summary>The pipeline alone: find, bind, validate, run on the pool with a timeout, write the output, log.</summary>
+    [Benchmark(Baseline = true)]
+    public Task<Core.Outcome> Pipeline() => _pipeline.InvokeAsync(new Invocation(
+        "io.switchboard:calculator:1", null, new JsonObject { ["action"] = "add", ["a"] = 5, ["b"] = 3 }, Protocol.InProcess));
+
+    /// <summary>A CSP request from its body bytes to its answer bytes.</summary>
+    [Benchmark]
+    public Task Csp() => _csp.HandleAsync(Request(CspBody));
+
+    /// <summary>A Spiff <c>/v1/do</c> request from its body bytes to its answer bytes.</summary>
+    [Benchmark]
+    public Task Spiff() => _spiff.HandleAsync(Request(SpiffBody), "calculator", "Calculate");
+
+    private DefaultHttpContext Request(byte[] body)
+    {
+        var http = new DefaultHttpContext { RequestServices = _host.Services };
+        http.Request.Method = "POST";
+        http.Request.ContentType = "application/json";
+        http.Request.ContentLength = body.Length;
+        http.Request.Body = new MemoryStream(body, writable: false);
+        http.Response.Body = Stream.Null;
+        return http;
+    }
+
+    /// <summary>Prints the types each benchmark allocates most (<see cref="AllocationTypes"/>).</summary>
+    public static async Task TypesAsync()
+    {
+        var calls = new CallAllocations();
+        await calls.StartAsync();
+        await AllocationTypes.RunAsync("pipeline", 200_000, calls.Pipeline);
+        await AllocationTypes.RunAsync("csp", 200_000, calls.Csp);
+        await AllocationTypes.RunAsync("spiff", 200_000, calls.Spiff);
+        await calls.StopAsync();
+    }
+
+    /// <summary>Runs the benchmarks with a short job in this process (no second build), printing BenchmarkDotNet's table.</summary>
+    public static void Run() => BenchmarkRunner.Run<CallAllocations>(
+        DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance)).WithOptions(ConfigOptions.DisableOptimizationsValidator));
+}
