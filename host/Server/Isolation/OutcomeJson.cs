@@ -89,8 +89,14 @@ internal static class OutcomeJson
         return Outcome.Success(output, facts);
     }
 
+    /// <summary>How long a Zeebe job failed by a crash waits before its retry: long enough for the worker to be started again.</summary>
+    public static readonly TimeSpan CrashRetryBackoff = TimeSpan.FromSeconds(1);
+
     /// <summary>The outcome of a call whose worker ended before answering: retryable, so the caller (a Zeebe job's retry,
-    /// a CSP client) tries again on the restarted worker.</summary>
+    /// a CSP client) tries again on the restarted worker; a job's retry waits <see cref="CrashRetryBackoff"/>.</summary>
     public static Outcome Crashed(string plugin, string reason) => Outcome.Failure(new InvocationError(ErrorKind.Internal, "PluginCrashed",
-        string.Create(CultureInfo.InvariantCulture, $"the worker process of plugin {plugin} ended during the call ({reason}); it is being restarted"), Retryable: true));
+        string.Create(CultureInfo.InvariantCulture, $"the worker process of plugin {plugin} ended during the call ({reason}); it is being restarted"), Retryable: true)
+    {
+        RetryBackoff = CrashRetryBackoff,
+    });
 }

@@ -42,8 +42,12 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
-    [Fact]
-    public async Task A_crash_in_an_isolated_plugin_answers_its_call_and_leaves_the_host_and_other_plugins_serving()
+    [Theory]
+    [InlineData("failFast")]
+    [InlineData("stackOverflow")]
+    [InlineData("threadThrow")]
+    [InlineData("asyncVoid")]
+    public async Task A_crash_in_an_isolated_plugin_answers_its_call_and_leaves_the_host_and_other_plugins_serving(string fault)
     {
         var before = await CspAsync("io.switchboard.test:crasher:1", "add", """{"a":2,"b":3}""");
         before["result"]!["output"]!["sum"]!.GetValue<int>().Should().Be(5);
@@ -65,9 +69,10 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
             }
         });
 
-        var crashed = await CspAsync("io.switchboard.test:crasher:1", "failFast", "{}");
-        var job = await _gateway.Gateway.FinishedAsync(
-            await Eventually.WaitFor(() => Task.FromResult(_gateway.Gateway.CreateJob("io.switchboard.test:crasher:1", "{}", new() { ["operation"] = "stackOverflow" })), _ => true));
+        var crashed = await CspAsync("io.switchboard.test:crasher:1", fault, "{}");
+        await Eventually.WaitFor(() => CspAsync("io.switchboard.test:crasher:1", "add", """{"a":1,"b":1}"""),
+            a => a["result"]?["output"]?["sum"] is not null, TimeSpan.FromSeconds(60), "the worker is started again after the CSP call's crash");
+        var job = await _gateway.Gateway.FinishedAsync(_gateway.Gateway.CreateJob("io.switchboard.test:crasher:1", "{}", new() { ["operation"] = fault }));
         var after = await Eventually.WaitFor(() => CspAsync("io.switchboard.test:crasher:1", "add", """{"a":1,"b":1}"""),
             a => a["result"]?["output"]?["sum"] is not null, TimeSpan.FromSeconds(60), "the worker is started again");
         stop.Cancel();
@@ -78,6 +83,7 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         job.State.Should().Be(JobState.Failed, job.ErrorMessage);
         job.ErrorMessage.Should().Contain("ended during the call");
         job.Retries.Should().Be(2, "a crash spends one retry, as any retryable failure");
+        job.RetryBackoff.Should().BeGreaterThan(TimeSpan.Zero, "the retry waits for the worker to be started again");
         after["result"]!["output"]!["pid"]!.GetValue<int>().Should().NotBe(firstWorker, "a new worker process serves");
         probes.Should().BeGreaterThan(3);
         probeFailures.Should().Be(0, "Calculator, in the host, kept answering throughout");
@@ -134,6 +140,7 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         job.State.Should().Be(JobState.Failed, "not lost: failed at once, not left to its Zeebe timeout");
         job.ErrorMessage.Should().Contain("ended during the call").And.Contain("exit code 137");
         job.Retries.Should().Be(2, "one retry spent");
+        job.RetryBackoff.Should().BeGreaterThan(TimeSpan.Zero, "the retry waits for the worker to be started again");
         job.Completions.Should().Be(0, "never completed");
         second.Should().NotBe(first);
     }
