@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Switchboard.Host.Hosting;
 using Switchboard.ZeebeTestGateway;
 
 namespace Switchboard.Benchmarks;
@@ -12,7 +11,49 @@ internal static class ZeebeScenario
     {
         foreach (var (mode, streaming, polling) in new[] { ("polling", false, true), ("streaming", true, false), ("streaming + polling", true, true) })
             await RunModeAsync(pluginsDirectory, jobs, rounds, maxJobsActive, mode, streaming, polling);
+        await RunGrpcMinimalAsync(jobs, rounds, maxJobsActive);
         await RunNodeSdkAsync(jobs, rounds, maxJobsActive);
+    }
+
+    // The floor: a grpc-js worker that streams jobs and completes each at once with no work, in a process of its own.
+    private static async Task RunGrpcMinimalAsync(int jobs, int rounds, int maxJobsActive)
+    {
+        Console.WriteLine($"# zeebe scenario, minimal grpc-js worker (streaming, no work, its own process): {jobs} jobs per round, {maxJobsActive} in flight at most");
+        var package = await Switchboard.Tests.Infrastructure.NpmPackage.InstallAsync("@camunda8/sdk@8.8.13");
+        var script = Path.Combine(package, "..", "..", "grpc-worker.cjs");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "grpc-worker.cjs"), script, overwrite: true);
+        var proto = Path.Combine(package, "dist", "proto", "zeebe.proto");
+        await using var server = await TestGatewayServer.StartAsync();
+        await DriveAsync(server.Gateway, jobs, rounds, new ProcessStartInfo("node",
+            [script, proto, server.Address, "io.switchboard:calculator:1", maxJobsActive.ToString(CultureInfo.InvariantCulture)]), waitForReady: true);
+    }
+
+    // Runs the warm-up and the rounds against a worker in a process of its own, then ends it.
+    private static async Task DriveAsync(TestGateway gateway, int jobs, int rounds, ProcessStartInfo worker, bool waitForReady)
+    {
+        worker.RedirectStandardInput = true;
+        worker.RedirectStandardOutput = true;
+        worker.RedirectStandardError = true;
+        using var process = Process.Start(worker)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        if (waitForReady)
+            await process.StandardOutput.ReadLineAsync();
+        else
+            process.BeginOutputReadLine();
+        try
+        {
+            // Warm-up: JIT, connections, pools; its end also says the worker is there.
+            await RoundAsync(gateway, Math.Min(jobs, 500), print: false);
+            for (var round = 1; round <= rounds; round++)
+                await RoundAsync(gateway, jobs, print: true, round);
+        }
+        finally
+        {
+            process.StandardInput.Close();
+            if (!process.WaitForExit(5000))
+                process.Kill(entireProcessTree: true);
+        }
     }
 
     // The reference: @camunda8/sdk's worker (polling) completing the same jobs through the same gateway.
@@ -23,46 +64,21 @@ internal static class ZeebeScenario
         var script = Path.Combine(package, "..", "..", "node-worker.cjs");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "node-worker.cjs"), script, overwrite: true);
         await using var server = await TestGatewayServer.StartAsync();
-        using var node = Process.Start(new ProcessStartInfo("node", [script, server.Address, "io.switchboard:calculator:1", maxJobsActive.ToString(CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-        })!;
-        await node.StandardOutput.ReadLineAsync();
-        try
-        {
-            await RoundAsync(server.Gateway, Math.Min(jobs, 500), print: false);
-            for (var round = 1; round <= rounds; round++)
-                await RoundAsync(server.Gateway, jobs, print: true, round);
-        }
-        finally
-        {
-            node.StandardInput.Close();
-            if (!node.WaitForExit(5000))
-                node.Kill(entireProcessTree: true);
-        }
+        await DriveAsync(server.Gateway, jobs, rounds, new ProcessStartInfo("node",
+            [script, server.Address, "io.switchboard:calculator:1", maxJobsActive.ToString(CultureInfo.InvariantCulture)]), waitForReady: true);
     }
 
     private static async Task RunModeAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive, string mode, bool streaming, bool polling)
     {
         Console.WriteLine($"# zeebe scenario, {mode}: {jobs} io.switchboard:calculator:1 jobs per round, maxJobsActive {maxJobsActive}, " +
-                          $"gateway and host in one process on {Environment.ProcessorCount} cores");
+                          $"the host in its own process, the gateway in this one, on {Environment.ProcessorCount} cores");
         await using var server = await TestGatewayServer.StartAsync();
-        var host = SwitchboardApp.Create(["--plugins", pluginsDirectory, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning",
+        // The host in a process of its own, as users run it: the gateway (here) and the worker do not share a runtime.
+        var host = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Switchboard.Host.dll"),
+            "--plugins", pluginsDirectory, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning",
             "--Switchboard:Zeebe:Address=" + server.Address, "--Switchboard:Zeebe:PollInterval=00:00:00.010",
             "--Switchboard:Zeebe:MaxJobsActive=" + maxJobsActive, $"--Switchboard:Zeebe:Streaming={streaming}", $"--Switchboard:Zeebe:Polling={polling}"]);
-        await host.StartAsync();
-        try
-        {
-            await RoundAsync(server.Gateway, Math.Min(jobs, 500), print: false); // warm-up: JIT, connections, pools
-            for (var round = 1; round <= rounds; round++)
-                await RoundAsync(server.Gateway, jobs, print: true, round);
-        }
-        finally
-        {
-            await host.StopAsync();
-            await host.DisposeAsync();
-        }
+        await DriveAsync(server.Gateway, jobs, rounds, host, waitForReady: false);
     }
 
     private static async Task RoundAsync(TestGateway gateway, int count, bool print, int round = 0)
