@@ -182,11 +182,15 @@ public sealed partial class TestGateway : Gateway.GatewayBase
     /// <summary>CompleteJob calls received, refused ones included.</summary>
     public int CompletionAttempts { get; private set; }
 
+    /// <summary>The <c>grpc-encoding</c> of each job's last CompleteJob request (null: uncompressed), by job key.</summary>
+    public Dictionary<long, string?> CompletionEncodings { get; } = [];
+
     public override Task<CompleteJobResponse> CompleteJob(CompleteJobRequest request, ServerCallContext context)
     {
         Authorize(context);
         lock (_lock)
         {
+            CompletionEncodings[request.JobKey] = context.GetHttpContext().Request.Headers["grpc-encoding"].FirstOrDefault();
             CompletionAttempts++;
             if (RefusedCompletions > 0)
             {

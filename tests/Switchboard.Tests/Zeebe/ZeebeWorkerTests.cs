@@ -54,7 +54,27 @@ public sealed class ZeebeWorkerTests
         job.CompletedVariables["calculation"]!["action"]!.GetValue<string>().Should().Be("multiply");
         server.Gateway.ActivateRequests.Should().Contain(r => r.Type == "io.switchboard:calculator:1"
             && r.FetchVariable.OrderBy(v => v).SequenceEqual(new[] { "a", "action", "b" }), "only the declared inputs are fetched");
-        server.Gateway.RequestEncodings.Should().Contain("gzip", "requests are compressed as the Node SDK's are, and the gateway takes them");
+    }
+
+    [Fact]
+    public async Task A_large_result_is_sent_gzip_compressed_and_small_requests_are_sent_as_they_are()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        sandbox.Add(Repository.TestPlugin("Conformance"));
+        await using var host = await HostAsync(sandbox, server.Address);
+
+        var small = server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":2}""", new() { ["resultVariable"] = "r" });
+        var large = server.Gateway.CreateJob("test.switchboard:conformance:1", $$"""{"text":"{{new string('x', 4000)}}"}""",
+            new() { ["operation"] = "echo", ["resultVariable"] = "r" });
+        var (smallJob, largeJob) = (await server.Gateway.FinishedAsync(small), await server.Gateway.FinishedAsync(large));
+
+        smallJob.State.Should().Be(JobState.Completed);
+        largeJob.State.Should().Be(JobState.Completed, largeJob.ErrorMessage);
+        largeJob.CompletedVariables!["r"]!["text"]!.GetValue<string>().Should().HaveLength(4000, "the gateway took the compressed request");
+        server.Gateway.CompletionEncodings[large].Should().Be("gzip", "job variables are JSON text and shrink well");
+        server.Gateway.CompletionEncodings[small].Should().BeNull("compressing a few bytes costs more than it saves");
+        server.Gateway.RequestEncodings.Should().OnlyContain(e => e == null, "activation requests are small");
     }
 
     [Theory]

@@ -65,7 +65,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         }
         if (headers.JobTimeout is { } jobTimeout)
             await JobCommands.RetryAsync(() => gateway.UpdateJobTimeoutAsync(
-                new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
+                new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds }, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
 
         var variables = Variables(job, out var usedSecrets);
         if (variables is null)
@@ -123,10 +123,12 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         switch (ErrorMapping.Decide(expression, outcome.Output, failure, job.Retries))
         {
             case ErrorDecision.BpmnError bpmn:
-                await JobCommands.RetryAsync(() => gateway.ThrowErrorAsync(new ThrowErrorRequest
+                var thrown = new ThrowErrorRequest
                 {
                     JobKey = job.Key, ErrorCode = bpmn.Code, ErrorMessage = Cut(bpmn.Message), Variables = bpmn.Variables.ToJsonString(),
-                }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
+                };
+                await JobCommands.RetryAsync(() => gateway.ThrowErrorAsync(thrown, GzipRequests.For(thrown.Variables.Length + thrown.ErrorMessage.Length),
+                    cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
                 logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} threw BPMN error {ErrorCode}",
                     job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, bpmn.Code);
                 return true;
@@ -152,7 +154,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             await FailAsync(job, 0, $"the result is {text.Length} bytes; Zeebe takes at most {MaxVariablesBytes}", "ResultTooLarge", TimeSpan.Zero, stopping);
             return;
         }
-        await JobCommands.RetryAsync(() => gateway.CompleteJobAsync(new CompleteJobRequest { JobKey = job.Key, Variables = text }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
+        await JobCommands.RetryAsync(() => gateway.CompleteJobAsync(new CompleteJobRequest { JobKey = job.Key, Variables = text }, GzipRequests.For(text.Length), cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
         logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} completed",
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe);
     }
@@ -165,14 +167,16 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         var cut = Cut(message);
         var variables = extraVariables?.DeepClone().AsObject() ?? new JsonObject();
         variables["error"] = new JsonObject { ["type"] = "ConnectorError", ["code"] = code, ["message"] = cut };
-        await JobCommands.RetryAsync(() => gateway.FailJobAsync(new FailJobRequest
+        var failed = new FailJobRequest
         {
             JobKey = job.Key,
             Retries = retries,
             ErrorMessage = cut,
             RetryBackOff = (long)backoff.TotalMilliseconds,
             Variables = variables.ToJsonString(),
-        }, GzipRequests.Headers, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
+        };
+        await JobCommands.RetryAsync(() => gateway.FailJobAsync(failed, GzipRequests.For(failed.Variables.Length + cut.Length), cancellationToken: stopping).ResponseAsync,
+            stopping, tokenRefused);
         logger.LogWarning("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} failed with {ErrorCode}, {Retries} retries left: {ErrorMessage}",
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, code, retries, cut);
     }

@@ -87,7 +87,7 @@ internal sealed class JobWorker : IAsyncDisposable
     {
         var request = new StreamActivatedJobsRequest { Type = Type, Worker = _options.WorkerName, Timeout = (long)_options.JobTimeout.TotalMilliseconds };
         request.FetchVariable.AddRange(FetchVariables);
-        using (var call = _gateway.StreamActivatedJobs(request, GzipRequests.Headers, cancellationToken: _polling.Token))
+        using (var call = _gateway.StreamActivatedJobs(request, cancellationToken: _polling.Token))
         {
             await foreach (var job in call.ResponseStream.ReadAllAsync(_polling.Token))
             {
@@ -139,7 +139,7 @@ internal sealed class JobWorker : IAsyncDisposable
         };
         request.FetchVariable.AddRange(FetchVariables);
         // The official clients give the call requestTimeout plus 10 s before they give up on it.
-        using var call = _gateway.ActivateJobs(request, GzipRequests.Headers, DateTime.UtcNow + _options.RequestTimeout + TimeSpan.FromSeconds(10), _polling.Token);
+        using var call = _gateway.ActivateJobs(request, null, DateTime.UtcNow + _options.RequestTimeout + TimeSpan.FromSeconds(10), _polling.Token);
         var count = 0;
         await foreach (var response in call.ResponseStream.ReadAllAsync(_polling.Token))
         {
