@@ -1,5 +1,6 @@
 using Switchboard.Host.Protocols.Refusals;
 using Switchboard.Host.Status;
+using Switchboard.Host.Telemetry;
 using Switchboard.Host.Templates;
 
 namespace Switchboard.Host.Hosting;
@@ -7,7 +8,7 @@ namespace Switchboard.Host.Hosting;
 /// <summary>Maps what <see cref="SwitchboardServiceCollectionExtensions.AddSwitchboard"/> composed, as <c>MapReverseProxy()</c> does for YARP.</summary>
 public static class SwitchboardEndpoints
 {
-    /// <summary>Maps the status routes (<c>/health</c>, <c>/plugins</c>), the element templates, and the routes of each
+    /// <summary>Maps the status routes (<c>/health</c>, <c>/plugins</c>), the element templates, the metrics (<c>/metrics</c>), and the routes of each
     /// protocol added to the builder, with the protocols' own error form for the framework's refusals on their routes.</summary>
     public static WebApplication MapSwitchboard(this WebApplication app)
     {
@@ -16,6 +17,7 @@ public static class SwitchboardEndpoints
         foreach (var routes in app.Services.GetServices<ProtocolRoutes>())
             routes.Map(app);
         app.MapElementTemplates();
+        app.MapSwitchboardTelemetry();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Protocols.Refusals;
 using Switchboard.Host.Status;
+using Switchboard.Host.Telemetry;
 
 namespace Switchboard.Host.Hosting;
 
@@ -11,7 +12,7 @@ namespace Switchboard.Host.Hosting;
 public static class SwitchboardServiceCollectionExtensions
 {
     /// <summary>Registers the plugin catalog (options bound from <c>Switchboard:Catalog</c>, validated at start), the
-    /// invocation pipeline and the catalog's health check; the protocols are added on the returned builder.</summary>
+    /// invocation pipeline, the catalog's health check and telemetry (<c>Switchboard:Telemetry</c>); the protocols are added on the returned builder.</summary>
     public static ISwitchboardBuilder AddSwitchboard(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<CatalogOptions>().ValidateOnStart();
@@ -22,6 +23,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddSingleton<ProtocolRefusals>();
         services.AddHostedService<CatalogHostedService>();
         services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog");
+        services.AddSwitchboardTelemetry(configuration);
         return new SwitchboardBuilder(services, configuration);
     }
 }

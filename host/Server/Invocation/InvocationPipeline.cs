@@ -13,6 +13,7 @@ using Switchboard.Host.Connectors;
 using Switchboard.Core.Metadata;
 using Switchboard.Core;
 using Switchboard.Host.Isolation;
+using Switchboard.Host.Telemetry;
 
 namespace Switchboard.Host.Invocation;
 
@@ -26,10 +27,11 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     public async Task<Outcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
+        using var activity = CallTelemetry.Start(invocation);
         var outcome = TryPrepare(invocation, out var prepared) is { } invalid
             ? Outcome.Failure(invalid)
-            : await RunAsync(prepared!, cancellationToken);
-        Log(invocation, outcome, Stopwatch.GetElapsedTime(started));
+            : await RunTrackedAsync(prepared!, activity, cancellationToken);
+        Finish(invocation, outcome, Stopwatch.GetElapsedTime(started), activity);
         return outcome;
     }
 
@@ -57,7 +59,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             }
         }
         if (error is not null)
-            Log(invocation, Outcome.Failure(error), Stopwatch.GetElapsedTime(started));
+            Finish(invocation, Outcome.Failure(error), Stopwatch.GetElapsedTime(started), null);
         return (prepared, error);
     }
 
@@ -65,9 +67,24 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     public async Task<Outcome> InvokeAsync(PreparedInvocation prepared, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        var outcome = await RunAsync(prepared, cancellationToken);
-        Log(prepared.Invocation, outcome, Stopwatch.GetElapsedTime(started));
+        using var activity = CallTelemetry.Start(prepared.Invocation);
+        var outcome = await RunTrackedAsync(prepared, activity, cancellationToken);
+        Finish(prepared.Invocation, outcome, Stopwatch.GetElapsedTime(started), activity);
         return outcome;
+    }
+
+    // The run, counted in flight and with its plugin and generation on its span.
+    private async Task<Outcome> RunTrackedAsync(PreparedInvocation prepared, Activity? activity, CancellationToken cancellationToken)
+    {
+        CallTelemetry.Running(prepared, activity);
+        try
+        {
+            return await RunAsync(prepared, cancellationToken);
+        }
+        finally
+        {
+            CallTelemetry.Ended(prepared.Invocation);
+        }
     }
 
     private InvocationError? TryPrepare(Invocation invocation, out PreparedInvocation? prepared)
@@ -243,8 +260,9 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
 
 
 
-    private void Log(Invocation invocation, Outcome outcome, TimeSpan elapsed)
+    private void Finish(Invocation invocation, Outcome outcome, TimeSpan elapsed, Activity? activity)
     {
+        CallTelemetry.Finished(invocation, outcome, elapsed, activity);
         var milliseconds = Math.Round(elapsed.TotalMilliseconds, 2);
         // A single-operation connector's operation id is empty; a visible word keeps the line readable and greppable.
         var operation = string.IsNullOrEmpty(invocation.Operation) ? "(only)" : invocation.Operation;

@@ -26,6 +26,9 @@ public sealed class PreparedInvocation : IDisposable
     /// <summary>The bound input; null when the plugin runs in a worker process, which binds it itself.</summary>
     internal BoundCall? Call { get; }
 
+    /// <summary>The plugin and generation that will run the call, for its span.</summary>
+    internal (string Plugin, int Generation)? Runner => _lease is { } lease ? (lease.Generation.PluginName, lease.Generation.Number) : null;
+
     /// <summary>The worker process that runs the call when its plugin is isolated; null in-process.</summary>
     internal Isolation.WorkerProcess? Worker => _lease?.Generation.Worker;
 

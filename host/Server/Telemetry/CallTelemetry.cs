@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Switchboard.Abstractions;
+using Switchboard.Abstractions.Zeebe;
+using Switchboard.Core;
+using Switchboard.Host.Invocation;
+
+namespace Switchboard.Host.Telemetry;
+
+/// <summary>What the pipeline tells telemetry about one call: its span (parented on whatever is current: the incoming
+/// HTTP request's, itself parented on the request's <c>traceparent</c>) and its metrics.</summary>
+internal static class CallTelemetry
+{
+    /// <summary>Starts the call's span; null when nothing listens.</summary>
+    public static Activity? Start(Invocation.Invocation invocation)
+    {
+        if (!SwitchboardTelemetry.Source.HasListeners())
+            return null;
+        // The type and operation come from outside: a span carries them capped, never whole.
+        var operation = Capped(string.IsNullOrEmpty(invocation.Operation) ? "(only)" : invocation.Operation);
+        var type = Capped(invocation.ConnectorType);
+        var activity = SwitchboardTelemetry.Source.StartActivity($"{type} {operation}", ActivityKind.Internal);
+        if (activity is null)
+            return null;
+        activity.SetTag("switchboard.connector", type);
+        activity.SetTag("switchboard.operation", operation);
+        activity.SetTag("switchboard.protocol", invocation.Protocol.ToString());
+        foreach (var feature in invocation.Features)
+        {
+            if (feature is ZeebeJob job)
+            {
+                activity.SetTag("zeebe.job.key", job.Key);
+                activity.SetTag("zeebe.process_instance.key", job.ProcessInstanceKey);
+            }
+        }
+        return activity;
+    }
+
+    /// <summary>The call has a generation to run on and starts.</summary>
+    public static void Running(PreparedInvocation prepared, Activity? activity)
+    {
+        var invocation = prepared.Invocation;
+        SwitchboardTelemetry.CallsInFlight.Add(1,
+            new KeyValuePair<string, object?>("connector", invocation.ConnectorType), new KeyValuePair<string, object?>("protocol", invocation.Protocol.ToString()));
+        if (activity is not null && prepared.Runner is { } runner)
+        {
+            activity.SetTag("switchboard.plugin", runner.Plugin);
+            activity.SetTag("switchboard.generation", runner.Generation);
+        }
+    }
+
+    /// <summary>The call's run ended.</summary>
+    public static void Ended(Invocation.Invocation invocation) =>
+        SwitchboardTelemetry.CallsInFlight.Add(-1,
+            new KeyValuePair<string, object?>("connector", invocation.ConnectorType), new KeyValuePair<string, object?>("protocol", invocation.Protocol.ToString()));
+
+    /// <summary>The call has its outcome: counted, timed, and its span ended with the outcome and error code.</summary>
+    public static void Finished(Invocation.Invocation invocation, Outcome outcome, TimeSpan elapsed, Activity? activity)
+    {
+        var error = outcome.Error;
+        // Metric tags must stay few: a type or operation that is not loaded is counted as "(unknown)", so a caller
+        // inventing names cannot make a series each.
+        var (connector, operation) = error?.Kind switch
+        {
+            ErrorKind.UnknownConnector => ("(unknown)", "(unknown)"),
+            ErrorKind.UnknownOperation => (invocation.ConnectorType, "(unknown)"),
+            _ => (invocation.ConnectorType, string.IsNullOrEmpty(invocation.Operation) ? "(only)" : invocation.Operation),
+        };
+        var tags = new TagList
+        {
+            { "connector", connector },
+            { "operation", operation },
+            { "protocol", invocation.Protocol.ToString() },
+            { "outcome", error is null ? "success" : "error" },
+        };
+        if (error is not null)
+            tags.Add("error.code", error.Code);
+        SwitchboardTelemetry.Calls.Add(1, tags);
+        SwitchboardTelemetry.CallDuration.Record(elapsed.TotalSeconds, tags);
+        if (activity is null)
+            return;
+        activity.SetTag("switchboard.outcome", error is null ? "success" : "error");
+        if (error is not null)
+        {
+            activity.SetTag("error.type", error.Code);
+            activity.SetStatus(ActivityStatusCode.Error, error.Message);
+        }
+    }
+
+    private static string Capped(string value) => value.Length <= 200 ? value : value[..200] + "…";
+}

@@ -1,0 +1,39 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Switchboard.Host.Telemetry;
+
+/// <summary>OpenTelemetry for the host: its meter (and ASP.NET Core's request spans, so a call's span is parented on
+/// the incoming <c>traceparent</c>) exported to Prometheus and, when configured, OTLP.</summary>
+internal static class TelemetryServices
+{
+    public static void AddSwitchboardTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        services.AddSingleton(options);
+        var otlp = options.Otlp && new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT" }
+            .Any(name => !string.IsNullOrEmpty(configuration[name]));
+        if (!options.Prometheus && !otlp)
+            return;
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("switchboard"));
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter(SwitchboardTelemetry.Name);
+            if (options.Prometheus)
+                metrics.AddPrometheusExporter();
+            if (otlp)
+                metrics.AddOtlpExporter();
+        });
+        // Spans cost a little on every request: only made when something exports them.
+        if (otlp)
+            telemetry.WithTracing(tracing => tracing.AddSource(SwitchboardTelemetry.Name, "Microsoft.AspNetCore", "System.Net.Http").AddOtlpExporter());
+    }
+
+    public static void MapSwitchboardTelemetry(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<TelemetryOptions>();
+        if (options.Prometheus)
+            app.MapPrometheusScrapingEndpoint(options.MetricsPath);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Csp;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.Tests.Spiff;
+
+namespace Switchboard.Tests.Telemetry;
+
+/// <summary>Alone, not beside other tests: the host's meter and activity source are the process's, so counts and spans
+/// are exact only while no other host serves calls.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryCollection
+{
+    public const string Name = "Telemetry";
+}
+
+/// <summary>Calls over each protocol are counted and timed at <c>/metrics</c>, and each has a span parented on the
+/// incoming request's <c>traceparent</c>.</summary>
+[Collection(TelemetryCollection.Name)]
+public sealed class TelemetryTests
+{
+    private const string Calculator = "io.switchboard:calculator:1";
+
+    [Fact]
+    public async Task Metrics_count_and_time_calls_by_connector_protocol_and_outcome()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+
+        await host.Http.PostAsync(CspCall.Request(1, Calculator, CspCall.Add(5, 3)));
+        await host.Http.PostAsync(CspCall.Request(2, Calculator, CspCall.Add(1, 1)));
+        await host.Http.PostAsync(CspCall.Request(3, Calculator, new JsonObject { ["action"] = "add" }));
+        await host.Http.PostAsync(CspCall.Request(4, "io.example:invented-" + Guid.NewGuid().ToString("N") + ":1", new JsonObject()));
+        await SpiffCall.DoAsync(host.Http, "calculator/Calculate", """{"action":"add","a":2,"b":2}""");
+
+        var scrape = await host.Http.GetStringAsync("/metrics");
+        var lines = scrape.Split('\n');
+
+        Value(lines, "switchboard_calls_total{", "connector=\"io.switchboard:calculator:1\"", "protocol=\"Csp\"", "outcome=\"success\"").Should().Be(2, scrape);
+        Value(lines, "switchboard_calls_total{", "connector=\"io.switchboard:calculator:1\"", "protocol=\"Csp\"", "outcome=\"error\"", "error_code=\"InvalidParameters\"")
+            .Should().Be(1, scrape);
+        Value(lines, "switchboard_calls_total{", "connector=\"io.switchboard:calculator:1\"", "protocol=\"Spiff\"", "outcome=\"success\"").Should().Be(1, scrape);
+        Value(lines, "switchboard_calls_total{", "connector=\"(unknown)\"", "error_code=\"ConnectorNotFound\"").Should().Be(1, scrape);
+        scrape.Should().NotContain("invented-", "a name nobody loaded does not become a series of its own");
+        Value(lines, "switchboard_call_duration_seconds_count{", "connector=\"io.switchboard:calculator:1\"", "protocol=\"Csp\"", "outcome=\"success\"")
+            .Should().Be(2, scrape);
+        lines.Should().Contain(l => l.StartsWith("switchboard_call_duration_seconds_bucket{", StringComparison.Ordinal) && l.Contains("le=\"0.0005\""),
+            "buckets fit calls measured in seconds, from half a millisecond on");
+        Value(lines, "switchboard_calls_in_flight{", "connector=\"io.switchboard:calculator:1\"", "protocol=\"Csp\"").Should().Be(0, scrape);
+    }
+
+    [Fact]
+    public async Task A_calls_span_is_parented_on_the_requests_traceparent_and_names_its_plugin_and_outcome()
+    {
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Switchboard" or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { lock (spans) spans.Add(activity); },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        var trace = ActivityTraceId.CreateRandom();
+        var parent = ActivitySpanId.CreateRandom();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/csp/connector")
+        {
+            Content = new StringContent(CspCall.Request(1, Calculator, CspCall.Add(5, 3)).ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("traceparent", $"00-{trace}-{parent}-01");
+        using var response = await host.Http.SendAsync(request);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("\"result\":8");
+
+        var call = await Eventually.WaitFor(() => Task.FromResult(Spans(spans, trace).FirstOrDefault(s => s.Source.Name == "Switchboard")), s => s is not null);
+        var incoming = Spans(spans, trace).Single(s => s.Source.Name == "Microsoft.AspNetCore");
+        incoming.ParentSpanId.Should().Be(parent, "the request's span continues the caller's trace");
+        call!.ParentSpanId.Should().Be(incoming.SpanId, "the call's span sits under the request's");
+        call.DisplayName.Should().Be("io.switchboard:calculator:1 (only)");
+        call.GetTagItem("switchboard.protocol").Should().Be("Csp");
+        call.GetTagItem("switchboard.plugin").Should().Be("Calculator");
+        call.GetTagItem("switchboard.generation").Should().Be(1);
+        call.GetTagItem("switchboard.outcome").Should().Be("success");
+        call.Status.Should().Be(ActivityStatusCode.Unset);
+    }
+
+    private static List<Activity> Spans(List<Activity> spans, ActivityTraceId trace)
+    {
+        lock (spans)
+            return spans.Where(s => s.TraceId == trace).ToList();
+    }
+
+    // The value of the one series whose line starts with the metric and holds every label given.
+    private static double Value(string[] lines, string metric, params string[] labels)
+    {
+        var line = lines.Where(l => l.StartsWith(metric, StringComparison.Ordinal) && labels.All(l.Contains)).Should().ContainSingle().Subject;
+        return double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
