@@ -28,6 +28,9 @@ internal sealed class KestrelRefusalTransport : IDuplexPipe
     private string? _method;
     private string? _path;
 
+    /// <summary>A transport over <paramref name="inner"/> (tests drive its two sides directly).</summary>
+    internal static KestrelRefusalTransport Over(IDuplexPipe inner, Func<ProtocolRefusals> refusals) => new(inner, refusals);
+
     private KestrelRefusalTransport(IDuplexPipe inner, Func<ProtocolRefusals> refusals)
     {
         _refusals = refusals;

@@ -14,8 +14,11 @@ internal sealed class RequestLineRecorder(PipeReader inner, KestrelRefusalTransp
             return read;
         if (read.IsCompletedSuccessfully)
         {
-            transport.Saw(read.Result.Buffer);
-            return read;
+            // Its result is taken once and handed on in a new ValueTask: one that completed asynchronously is backed by the
+            // pipe's own reusable source, and a second GetResult (the caller's await) would read the next operation's state.
+            var result = read.Result;
+            transport.Saw(result.Buffer);
+            return new ValueTask<ReadResult>(result);
         }
         return Recorded(read);
     }
