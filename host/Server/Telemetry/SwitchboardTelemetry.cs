@@ -31,4 +31,18 @@ public static class SwitchboardTelemetry
     /// <summary><c>switchboard.calls.in_flight</c>: calls running now, by <c>connector</c> and <c>protocol</c>.</summary>
     internal static readonly UpDownCounter<long> CallsInFlight = Meter.CreateUpDownCounter<long>("switchboard.calls.in_flight", "{call}",
         "Connector calls running now.");
+
+    /// <summary><c>switchboard.zeebe.jobs.activated</c>: jobs the worker received (polled or streamed), by <c>connector</c>.</summary>
+    internal static readonly Counter<long> ZeebeJobsActivated = Meter.CreateCounter<long>("switchboard.zeebe.jobs.activated", "{job}",
+        "Zeebe jobs received by the worker, polled or streamed.");
+
+    /// <summary><c>switchboard.zeebe.jobs</c>: jobs reported to Zeebe, by <c>connector</c> and <c>outcome</c>
+    /// (<c>completed</c>, <c>failed</c>, <c>error_thrown</c>).</summary>
+    internal static readonly Counter<long> ZeebeJobs = Meter.CreateCounter<long>("switchboard.zeebe.jobs", "{job}",
+        "Zeebe jobs reported: completed, failed or with a BPMN error thrown.");
+
+    /// <summary><c>switchboard.zeebe.job.duration</c>: from a job's receipt to its report, in seconds, by <c>connector</c>.</summary>
+    internal static readonly Histogram<double> ZeebeJobDuration = Meter.CreateHistogram("switchboard.zeebe.job.duration", "s",
+        "From a Zeebe job's receipt by the worker to its report.", tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
 }

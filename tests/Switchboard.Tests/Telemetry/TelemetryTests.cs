@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Switchboard.Tests.Csp;
 using Switchboard.Tests.Infrastructure;
 using Switchboard.Tests.Spiff;
+using Switchboard.ZeebeTestGateway;
 
 namespace Switchboard.Tests.Telemetry;
 
@@ -48,6 +49,29 @@ public sealed class TelemetryTests
         lines.Should().Contain(l => l.StartsWith("switchboard_call_duration_seconds_bucket{", StringComparison.Ordinal) && l.Contains("le=\"0.0005\""),
             "buckets fit calls measured in seconds, from half a millisecond on");
         Value(lines, "switchboard_calls_in_flight{", "connector=\"io.switchboard:calculator:1\"", "protocol=\"Csp\"").Should().Be(0, scrape);
+    }
+
+    [Fact]
+    public async Task Zeebe_jobs_are_counted_as_activated_and_reported_with_their_outcome_and_timed()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Switchboard:Zeebe:Address=" + server.Address, "Switchboard:Zeebe:PollInterval=00:00:00.050");
+
+        var done = server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}""", new() { ["resultVariable"] = "r" });
+        var failed = server.Gateway.CreateJob(Calculator, """{"action":"divide","a":1,"b":0}""");
+        (await server.Gateway.FinishedAsync(done)).State.Should().Be(JobState.Completed);
+        (await server.Gateway.FinishedAsync(failed)).State.Should().Be(JobState.Incident, "an input error fails the job with no retries left");
+
+        var scrape = await host.Http.GetStringAsync("/metrics");
+        var lines = scrape.Split('\n');
+        Value(lines, "switchboard_zeebe_jobs_activated_total{", "connector=\"io.switchboard:calculator:1\"").Should().Be(2, scrape);
+        Value(lines, "switchboard_zeebe_jobs_total{", "connector=\"io.switchboard:calculator:1\"", "outcome=\"completed\"").Should().Be(1, scrape);
+        Value(lines, "switchboard_zeebe_jobs_total{", "connector=\"io.switchboard:calculator:1\"", "outcome=\"failed\"").Should().Be(1, scrape);
+        Value(lines, "switchboard_zeebe_job_duration_seconds_count{", "connector=\"io.switchboard:calculator:1\"").Should().Be(2, scrape);
+        Value(lines, "switchboard_calls_total{", "protocol=\"Zeebe\"", "outcome=\"success\"").Should().Be(1, scrape);
     }
 
     [Fact]

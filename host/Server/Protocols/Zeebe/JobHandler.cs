@@ -129,6 +129,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
                 };
                 await JobCommands.RetryAsync(() => gateway.ThrowErrorAsync(thrown, GzipRequests.For(thrown.Variables.Length + thrown.ErrorMessage.Length),
                     cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
+                Reported(job, "error_thrown");
                 logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} threw BPMN error {ErrorCode}",
                     job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, bpmn.Code);
                 return true;
@@ -155,9 +156,13 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             return;
         }
         await JobCommands.RetryAsync(() => gateway.CompleteJobAsync(new CompleteJobRequest { JobKey = job.Key, Variables = text }, GzipRequests.For(text.Length), cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
+        Reported(job, "completed");
         logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} completed",
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe);
     }
+
+    private static void Reported(ActivatedJob job, string outcome) =>
+        Telemetry.SwitchboardTelemetry.ZeebeJobs.Add(1, new KeyValuePair<string, object?>("connector", job.Type), new KeyValuePair<string, object?>("outcome", outcome));
 
     private static string Cut(string message) => message.Length > MaxErrorMessage ? message[..MaxErrorMessage] : message;
 
@@ -177,6 +182,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         };
         await JobCommands.RetryAsync(() => gateway.FailJobAsync(failed, GzipRequests.For(failed.Variables.Length + cut.Length), cancellationToken: stopping).ResponseAsync,
             stopping, tokenRefused);
+        Reported(job, "failed");
         logger.LogWarning("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} failed with {ErrorCode}, {Retries} retries left: {ErrorMessage}",
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, code, retries, cut);
     }

@@ -155,6 +155,9 @@ internal sealed class JobWorker : IAsyncDisposable
 
     private void Start(ActivatedJob job)
     {
+        var connector = new KeyValuePair<string, object?>("connector", Type);
+        Telemetry.SwitchboardTelemetry.ZeebeJobsActivated.Add(1, connector);
+        var received = System.Diagnostics.Stopwatch.GetTimestamp();
         var run = Task.Run(async () =>
         {
             try
@@ -172,6 +175,7 @@ internal sealed class JobWorker : IAsyncDisposable
             finally
             {
                 _capacity.Release();
+                Telemetry.SwitchboardTelemetry.ZeebeJobDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(received).TotalSeconds, connector);
             }
         });
         lock (_running)
