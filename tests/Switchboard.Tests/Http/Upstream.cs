@@ -74,6 +74,7 @@ public sealed class Upstream : IAsyncDisposable
                 ["query"] = request.QueryString.Value,
                 ["contentType"] = request.ContentType,
                 ["accept"] = request.Headers.Accept.ToString(),
+                ["traceparent"] = request.Headers["traceparent"].ToString(),
                 ["body"] = body,
             });
         });

@@ -111,6 +111,28 @@ public sealed class TelemetryTests
         call.Status.Should().Be(ActivityStatusCode.Unset);
     }
 
+    [Fact]
+    public async Task The_Http_connectors_request_continues_the_calls_trace()
+    {
+        await using var upstream = await Http.Upstream.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Http"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        var trace = ActivityTraceId.CreateRandom();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/do/http/GetRequestV2")
+        {
+            Content = new StringContent(new JsonObject { ["url"] = upstream.Url("echo") }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await host.Http.SendAsync(request);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        // The upstream echoes the traceparent it received; the connector returns the upstream's JSON as its body.
+        answer["command_response"]!["body"]!["traceparent"]!.GetValue<string>().Should().StartWith($"00-{trace}-",
+            "the upstream request carries the caller's trace on: " + answer.ToJsonString());
+    }
+
     private static List<Activity> Spans(List<Activity> spans, ActivityTraceId trace)
     {
         lock (spans)
