@@ -65,7 +65,10 @@ public sealed class TelemetryTests
         (await server.Gateway.FinishedAsync(done)).State.Should().Be(JobState.Completed);
         (await server.Gateway.FinishedAsync(failed)).State.Should().Be(JobState.Incident, "an input error fails the job with no retries left");
 
-        var scrape = await host.Http.GetStringAsync("/metrics");
+        // The gateway sees a report before the worker has counted it (the count follows the gateway's answer): wait
+        // until both jobs are counted as timed, which happens last.
+        var scrape = await Eventually.WaitFor(() => host.Http.GetStringAsync("/metrics"),
+            text => TryValue(text.Split('\n'), "switchboard_zeebe_job_duration_seconds_count{", "connector=\"io.switchboard:calculator:1\"") == 2);
         var lines = scrape.Split('\n');
         Value(lines, "switchboard_zeebe_jobs_activated_total{", "connector=\"io.switchboard:calculator:1\"").Should().Be(2, scrape);
         Value(lines, "switchboard_zeebe_jobs_total{", "connector=\"io.switchboard:calculator:1\"", "outcome=\"completed\"").Should().Be(1, scrape);
@@ -99,10 +102,13 @@ public sealed class TelemetryTests
         using var response = await host.Http.SendAsync(request);
         (await response.Content.ReadAsStringAsync()).Should().Contain("\"result\":8");
 
-        var call = await Eventually.WaitFor(() => Task.FromResult(Spans(spans, trace).FirstOrDefault(s => s.Source.Name == "Switchboard")), s => s is not null);
-        var incoming = Spans(spans, trace).Single(s => s.Source.Name == "Microsoft.AspNetCore");
+        // The request's span ends after its answer is sent: wait for both.
+        var ended = await Eventually.WaitFor(() => Task.FromResult(Spans(spans, trace)),
+            s => s.Any(a => a.Source.Name == "Switchboard") && s.Any(a => a.Source.Name == "Microsoft.AspNetCore"));
+        var call = ended.Single(s => s.Source.Name == "Switchboard");
+        var incoming = ended.Single(s => s.Source.Name == "Microsoft.AspNetCore");
         incoming.ParentSpanId.Should().Be(parent, "the request's span continues the caller's trace");
-        call!.ParentSpanId.Should().Be(incoming.SpanId, "the call's span sits under the request's");
+        call.ParentSpanId.Should().Be(incoming.SpanId, "the call's span sits under the request's");
         call.DisplayName.Should().Be("io.switchboard:calculator:1 (only)");
         call.GetTagItem("switchboard.protocol").Should().Be("Csp");
         call.GetTagItem("switchboard.plugin").Should().Be("Calculator");
@@ -138,6 +144,12 @@ public sealed class TelemetryTests
         lock (spans)
             return spans.Where(s => s.TraceId == trace).ToList();
     }
+
+    // The value of the series, or null while there is none.
+    private static double? TryValue(string[] lines, string metric, params string[] labels) =>
+        lines.Where(l => l.StartsWith(metric, StringComparison.Ordinal) && labels.All(l.Contains)).ToList() is [var line]
+            ? double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     // The value of the one series whose line starts with the metric and holds every label given.
     private static double Value(string[] lines, string metric, params string[] labels)
