@@ -6,6 +6,10 @@ namespace Switchboard.Host.Invocation;
 /// <summary>One call of one connector operation, as every protocol adapter hands it to the pipeline.</summary>
 public sealed record Invocation(string ConnectorType, string? Operation, JsonObject? Input, Protocol Protocol)
 {
+    /// <summary>The operation as logs, metrics and spans show it: a single-operation connector's empty id as a visible,
+    /// greppable word.</summary>
+    internal string ShownOperation => string.IsNullOrEmpty(Operation) ? "(only)" : Operation;
+
     /// <summary>The caller's id for the call: JSON-RPC id, Zeebe job key or Spiff task id.</summary>
     public string? RequestId { get; init; }
 

@@ -201,9 +201,8 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         try
         {
             var metadata = lease.Connector.Metadata;
-            var operation = metadata.Operations.FirstOrDefault(o => string.Equals(o.Id, invocation.Operation ?? "", StringComparison.OrdinalIgnoreCase))
-                ?? (metadata.Operations.Count == 1 ? metadata.Operations[0] : null);
-            var timeout = invocation.Timeout ?? operation?.Timeout ?? TimeSpan.FromSeconds(30);
+            // The core's own rule for which operation a call names; an unknown one is answered by the worker at once.
+            var timeout = invocation.Timeout ?? metadata.FindOperation(invocation.Operation)?.Timeout ?? TimeSpan.FromSeconds(30);
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cancellation.CancelAfter(timeout);
             using var permit = await lease.Connector.Limiter.AcquireAsync(1, cancellation.Token);
@@ -264,8 +263,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     {
         CallTelemetry.Finished(invocation, outcome, elapsed, activity);
         var milliseconds = Math.Round(elapsed.TotalMilliseconds, 2);
-        // A single-operation connector's operation id is empty; a visible word keeps the line readable and greppable.
-        var operation = string.IsNullOrEmpty(invocation.Operation) ? "(only)" : invocation.Operation;
+        var operation = invocation.ShownOperation;
         if (outcome.Error is not { } error)
         {
             _logger.LogDebug("Connector {Connector} operation {Operation} via {Protocol} succeeded in {ElapsedMs} ms",

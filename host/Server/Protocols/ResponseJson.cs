@@ -14,7 +14,8 @@ internal static class ResponseJson
     // Larger buffers (an unusually large output) are let go after their answer.
     private const int KeptBytes = 64 * 1024;
 
-    private static readonly JsonWriterOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>Relaxed escaping keeps quotes and non-ASCII readable; a protocol's JSON body is never embedded in HTML.</summary>
+    public static readonly JsonWriterOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_default;

@@ -16,7 +16,7 @@ internal static class CallTelemetry
         if (!SwitchboardTelemetry.Source.HasListeners())
             return null;
         // The type and operation come from outside: a span carries them capped, never whole.
-        var operation = Capped(string.IsNullOrEmpty(invocation.Operation) ? "(only)" : invocation.Operation);
+        var operation = Capped(invocation.ShownOperation);
         var type = Capped(invocation.ConnectorType);
         var activity = SwitchboardTelemetry.Source.StartActivity($"{type} {operation}", ActivityKind.Internal);
         if (activity is null)
@@ -63,7 +63,7 @@ internal static class CallTelemetry
         {
             ErrorKind.UnknownConnector => ("(unknown)", "(unknown)"),
             ErrorKind.UnknownOperation => (invocation.ConnectorType, "(unknown)"),
-            _ => (invocation.ConnectorType, string.IsNullOrEmpty(invocation.Operation) ? "(only)" : invocation.Operation),
+            _ => (invocation.ConnectorType, invocation.ShownOperation),
         };
         var tags = new TagList
         {

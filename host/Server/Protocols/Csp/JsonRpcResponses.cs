@@ -12,8 +12,8 @@ internal static class JsonRpcResponses
     /// <summary>The pipeline's code for a binding or validation failure, also used for CSP's own parameter checks.</summary>
     public const string InvalidParametersCode = "InvalidParameters";
 
-    // Relaxed escaping keeps quotes and non-ASCII readable; a JSON-RPC body is never embedded in HTML.
-    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>The one relaxed writing setting every CSP answer uses (<see cref="ResponseJson.Relaxed"/>).</summary>
+    public static readonly JsonWriterOptions WriterOptions = ResponseJson.Relaxed;
     public static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A response (or batch of responses) as the UTF-8 bytes every CSP answer is written with.</summary>
