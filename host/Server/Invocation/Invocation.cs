@@ -19,6 +19,15 @@ public sealed record Invocation(string ConnectorType, string? Operation, JsonObj
     /// <summary>The protocol's own details of the call (a <c>ZeebeJob</c>, a <c>SpiffTask</c>), which the connector reads with <c>context.Get&lt;T&gt;()</c>.</summary>
     public IReadOnlyList<object> Features { get; init; } = [];
 
+    /// <summary>The first feature of type <typeparamref name="T"/>, or null (a loop: this runs on every call).</summary>
+    internal T? Feature<T>() where T : class
+    {
+        for (var i = 0; i < Features.Count; i++)
+            if (Features[i] is T feature)
+                return feature;
+        return null;
+    }
+
     /// <summary>Secret values the adapter substituted into the input; masked like secret parameters.</summary>
     public IReadOnlyCollection<string> KnownSecrets { get; init; } = [];
 

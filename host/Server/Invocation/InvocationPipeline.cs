@@ -30,7 +30,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         using var activity = CallTelemetry.Start(invocation);
         var outcome = TryPrepare(invocation, out var prepared) is { } invalid
             ? Outcome.Failure(invalid)
-            : await RunTrackedAsync(prepared!, activity, cancellationToken);
+            : await RunAsync(prepared!, activity, cancellationToken);
         Finish(invocation, outcome, Stopwatch.GetElapsedTime(started), activity);
         return outcome;
     }
@@ -68,23 +68,9 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = CallTelemetry.Start(prepared.Invocation);
-        var outcome = await RunTrackedAsync(prepared, activity, cancellationToken);
+        var outcome = await RunAsync(prepared, activity, cancellationToken);
         Finish(prepared.Invocation, outcome, Stopwatch.GetElapsedTime(started), activity);
         return outcome;
-    }
-
-    // The run, counted in flight and with its plugin and generation on its span.
-    private async Task<Outcome> RunTrackedAsync(PreparedInvocation prepared, Activity? activity, CancellationToken cancellationToken)
-    {
-        CallTelemetry.Running(prepared, activity);
-        try
-        {
-            return await RunAsync(prepared, cancellationToken);
-        }
-        finally
-        {
-            CallTelemetry.Ended(prepared.Invocation);
-        }
     }
 
     private InvocationError? TryPrepare(Invocation invocation, out PreparedInvocation? prepared)
@@ -116,13 +102,27 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         }
     }
 
-    private async Task<Outcome> RunAsync(PreparedInvocation prepared, CancellationToken cancellationToken)
+    // The run, counted in flight and with its plugin and generation on its span.
+    private async Task<Outcome> RunAsync(PreparedInvocation prepared, Activity? activity, CancellationToken cancellationToken)
     {
+        CallTelemetry.Running(prepared, activity);
         if (!prepared.TryTakeLease(out var lease))
+        {
+            CallTelemetry.Ended(prepared.Invocation);
             throw new InvalidOperationException("a prepared invocation runs once");
+        }
         var invocation = prepared.Invocation;
         if (lease.Generation.Worker is { } worker)
-            return await RunInWorkerAsync(worker, lease, invocation, cancellationToken);
+        {
+            try
+            {
+                return await RunInWorkerAsync(worker, lease, invocation, cancellationToken);
+            }
+            finally
+            {
+                CallTelemetry.Ended(invocation);
+            }
+        }
         var handedOver = false;
         try
         {
@@ -134,7 +134,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             var timeout = invocation.Timeout ?? operation.Timeout;
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cancellation.CancelAfter(timeout);
-            var job = invocation.Features.OfType<ZeebeJob>().FirstOrDefault();
+            var job = invocation.Feature<ZeebeJob>();
             var info = new InvocationInfo
             {
                 Protocol = invocation.Protocol,
@@ -145,10 +145,10 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
 #pragma warning disable CS0618 // still filled for connectors built against 1.0, which read them here instead of from the features
                 JobKey = job?.Key,
                 Retries = job?.Retries,
-                TaskData = invocation.Features.OfType<SpiffTask>().FirstOrDefault()?.TaskData,
+                TaskData = invocation.Feature<SpiffTask>()?.TaskData,
 #pragma warning restore CS0618
             };
-            var logger = _pluginLoggers.GetOrAdd(generation.PluginName, name => loggerFactory.CreateLogger("Plugin." + name));
+            var logger = PluginLogger(generation.PluginName);
             var context = CallRunner.Context(call, logger, cancellation.Token, generation.PluginContext, info, invocation.Features);
 
             try
@@ -166,17 +166,10 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                     }
                 }
 
-                // The lease and the permit travel with the run: a call that outlives its timeout keeps its generation
-                // loaded and its concurrency slot taken until the plugin code really ends.
-                BlockedThreadCompensator.Shared.Queued();
-                var run = Task.Run(() =>
-                {
-                    using (BlockedThreadCompensator.Shared.Enter())
-                        return ExecuteAsync(lease, permit, call, context, timeout, cancellationToken);
-                }, CancellationToken.None);
+                // From here the run owns the lease and the permit (see ConnectorRun).
+                var run = new ConnectorRun(lease, permit, call, context, timeout, cancellationToken);
                 handedOver = true;
-                // ExecuteAsync turns everything the connector throws into an outcome, so a cancellation here is the deadline's or the caller's.
-                return await run.WaitAsync(cancellation.Token);
+                return await run.RunAsync(cancellation.Token);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
@@ -191,6 +184,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         {
             if (!handedOver)
                 lease.Dispose();
+            CallTelemetry.Ended(invocation);
         }
     }
 
@@ -238,21 +232,10 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         new(ErrorKind.UnknownConnector, "ConnectorNotFound", $"no loaded connector has the type '{invocation.ConnectorType}'", Retryable: false);
 
 
-    private static async Task<Outcome> ExecuteAsync(ConnectorLease lease, RateLimitLease permit, BoundCall call, ConnectorContext context, TimeSpan timeout,
-        CancellationToken callerCancellation)
-    {
-        var generation = lease.Generation;
-        try
-        {
-            using (generation.Context!.EnterContextualReflection())
-                return await CallRunner.RunAsync(call, context, generation.Writer, lease.Connector.Metadata.Type, timeout, callerCancellation);
-        }
-        finally
-        {
-            permit.Dispose();
-            lease.Dispose();
-        }
-    }
+    // Looked up before it is added, so a call does not allocate the factory's closure.
+    private ILogger PluginLogger(string plugin) => _pluginLoggers.TryGetValue(plugin, out var logger)
+        ? logger
+        : _pluginLoggers.GetOrAdd(plugin, name => loggerFactory.CreateLogger("Plugin." + name));
 
     private static InvocationError Busy(string connectorType, ConcurrencyLimits limits) =>
         new(ErrorKind.Busy, "Busy", $"connector '{connectorType}' is busy: {limits.MaxConcurrentCalls} calls are running and {limits.MaxQueuedCalls} waiting; try again later", Retryable: true);

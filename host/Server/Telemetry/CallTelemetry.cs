@@ -23,7 +23,7 @@ internal static class CallTelemetry
             return null;
         activity.SetTag("switchboard.connector", type);
         activity.SetTag("switchboard.operation", operation);
-        activity.SetTag("switchboard.protocol", invocation.Protocol.ToString());
+        activity.SetTag("switchboard.protocol", ProtocolName(invocation));
         foreach (var feature in invocation.Features)
         {
             if (feature is ZeebeJob job)
@@ -40,7 +40,7 @@ internal static class CallTelemetry
     {
         var invocation = prepared.Invocation;
         SwitchboardTelemetry.CallsInFlight.Add(1,
-            new KeyValuePair<string, object?>("connector", invocation.ConnectorType), new KeyValuePair<string, object?>("protocol", invocation.Protocol.ToString()));
+            new KeyValuePair<string, object?>("connector", invocation.ConnectorType), new KeyValuePair<string, object?>("protocol", ProtocolName(invocation)));
         if (activity is not null && prepared.Runner is { } runner)
         {
             activity.SetTag("switchboard.plugin", runner.Plugin);
@@ -51,7 +51,7 @@ internal static class CallTelemetry
     /// <summary>The call's run ended.</summary>
     public static void Ended(Invocation.Invocation invocation) =>
         SwitchboardTelemetry.CallsInFlight.Add(-1,
-            new KeyValuePair<string, object?>("connector", invocation.ConnectorType), new KeyValuePair<string, object?>("protocol", invocation.Protocol.ToString()));
+            new KeyValuePair<string, object?>("connector", invocation.ConnectorType), new KeyValuePair<string, object?>("protocol", ProtocolName(invocation)));
 
     /// <summary>The call has its outcome: counted, timed, and its span ended with the outcome and error code.</summary>
     public static void Finished(Invocation.Invocation invocation, Outcome outcome, TimeSpan elapsed, Activity? activity)
@@ -69,7 +69,7 @@ internal static class CallTelemetry
         {
             { "connector", connector },
             { "operation", operation },
-            { "protocol", invocation.Protocol.ToString() },
+            { "protocol", ProtocolName(invocation) },
             { "outcome", error is null ? "success" : "error" },
         };
         if (error is not null)
@@ -85,6 +85,9 @@ internal static class CallTelemetry
             activity.SetStatus(ActivityStatusCode.Error, error.Message);
         }
     }
+
+    // Enum.GetName<T> reads the cached name; ToString() would box the value on every call.
+    private static string ProtocolName(Invocation.Invocation invocation) => Enum.GetName(invocation.Protocol) ?? "unknown";
 
     private static string Capped(string value) => value.Length <= 200 ? value : value[..200] + "…";
 }

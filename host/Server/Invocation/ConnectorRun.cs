@@ -1,0 +1,110 @@
+using System.Threading.RateLimiting;
+using System.Threading.Tasks.Sources;
+using Switchboard.Core;
+using Switchboard.Core.Binding;
+using Switchboard.Core.Invoking;
+using Switchboard.Host.Catalog;
+
+namespace Switchboard.Host.Invocation;
+
+/// <summary>The plugin-code part of one in-process call: run on a pool thread of its own and waited for until it ends
+/// or the call's token fires, whichever comes first.</summary>
+/// <remarks>
+/// Plugin code never starts on the adapter's thread: a connector that blocks synchronously would otherwise hold the
+/// thread that must answer its timeout. This is what <c>Task.Run(...).WaitAsync(token)</c> does, in one object
+/// instead of a closure, a task, its unwrapping promise and a cancellation promise per call (the pipeline's hottest
+/// path). The lease and the permit travel with the run: a call that outlives its wait keeps its generation loaded and
+/// its concurrency slot taken until the plugin code really ends.
+/// </remarks>
+internal sealed class ConnectorRun : IThreadPoolWorkItem, IValueTaskSource<Outcome>
+{
+    private readonly ConnectorLease _lease;
+    private readonly RateLimitLease _permit;
+    private readonly BoundCall _call;
+    private readonly ConnectorContext _context;
+    private readonly TimeSpan _timeout;
+    private readonly CancellationToken _callerCancellation;
+    private readonly ExecutionContext? _executionContext = ExecutionContext.Capture();
+    private ManualResetValueTaskSourceCore<Outcome> _answer;
+    private int _answered;
+    private CancellationTokenRegistration _registration;
+
+    /// <summary>A run of <paramref name="call"/> holding <paramref name="lease"/> and <paramref name="permit"/> until it ends.</summary>
+    public ConnectorRun(ConnectorLease lease, RateLimitLease permit, BoundCall call, ConnectorContext context, TimeSpan timeout, CancellationToken callerCancellation)
+    {
+        _lease = lease;
+        _permit = permit;
+        _call = call;
+        _context = context;
+        _timeout = timeout;
+        _callerCancellation = callerCancellation;
+    }
+
+    /// <summary>Queues the plugin code on the pool and waits for its outcome, or for <paramref name="wait"/> to fire
+    /// (the call's deadline or its caller's cancellation), which answers <see cref="CallRunner.Abandoned"/>.</summary>
+    /// <remarks>Not an async method: the returned task is this object, so the wait allocates nothing more.</remarks>
+    public ValueTask<Outcome> RunAsync(CancellationToken wait)
+    {
+        // Registered before the run is queued, so whichever answers first finds the registration to release.
+        _registration = wait.UnsafeRegister(static state => ((ConnectorRun)state!).Abandon(), this);
+        BlockedThreadCompensator.Shared.Queued();
+        // Like Task.Run from a pool thread: the run goes to this thread's own queue, picked up as soon as the adapter awaits.
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        return new ValueTask<Outcome>(this, _answer.Version);
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        // The caller's execution context flows as with Task.Run: its span, log scopes and contextual reflection.
+        if (_executionContext is null)
+            Start();
+        else
+            ExecutionContext.Run(_executionContext, static state => ((ConnectorRun)state!).Start(), this);
+    }
+
+    private void Start()
+    {
+        using (BlockedThreadCompensator.Shared.Enter())
+            _ = RunConnectorAsync();
+    }
+
+    private async Task RunConnectorAsync()
+    {
+        var generation = _lease.Generation;
+        try
+        {
+            Outcome outcome;
+            using (generation.Context!.EnterContextualReflection())
+                outcome = await CallRunner.RunAsync(_call, _context, generation.Writer, _lease.Connector.Metadata.Type, _timeout, _callerCancellation);
+            Answer(outcome);
+        }
+        catch (Exception e)
+        {
+            Answer(Outcome.Failure(ConnectorFailure.BeforeRun(e)));
+        }
+        finally
+        {
+            _permit.Dispose();
+            _lease.Dispose();
+        }
+    }
+
+    // The wait ended first: answered from the pool, so the adapter's code never runs on the timer's thread.
+    private void Abandon() => ThreadPool.UnsafeQueueUserWorkItem(static run =>
+        run.Answer(CallRunner.Abandoned(run._lease.Connector.Metadata.Type, run._timeout, run._callerCancellation.IsCancellationRequested)), this, preferLocal: false);
+
+    private void Answer(Outcome outcome)
+    {
+        if (Interlocked.Exchange(ref _answered, 1) != 0)
+            return;
+        _registration.Dispose();
+        _answer.SetResult(outcome);
+    }
+
+    Outcome IValueTaskSource<Outcome>.GetResult(short token) => _answer.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<Outcome>.GetStatus(short token) => _answer.GetStatus(token);
+
+    void IValueTaskSource<Outcome>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _answer.OnCompleted(continuation, state, token, flags);
+}
