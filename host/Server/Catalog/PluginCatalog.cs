@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Primitives;
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
@@ -39,6 +40,7 @@ public sealed class PluginCatalog : IAsyncDisposable
     private PluginWatcher? _watcher;
     private Task? _requestLoop;
     private volatile bool _stopRequested;
+    private CancellationTokenSource _statusChange = new();
 
     public PluginCatalog(CatalogOptions options, IConfiguration configuration, ILoggerFactory loggerFactory)
     {
@@ -54,6 +56,10 @@ public sealed class PluginCatalog : IAsyncDisposable
 
     /// <summary>Raised after each update that added, removed or replaced connectors.</summary>
     public event Action<CatalogChange>? Changed;
+
+    /// <summary>Fires at the next change of any plugin's status (<see cref="Plugins"/>): a load, a failed load, a reload,
+    /// a removal, a generation unloaded or found leaked. Take a new token after it fires, as with configuration reload tokens.</summary>
+    public IChangeToken StatusChangeToken => new CancellationChangeToken(Volatile.Read(ref _statusChange).Token);
 
     /// <summary>The folder whose subfolders are plugins.</summary>
     public string PluginsDirectory { get; }
@@ -255,6 +261,7 @@ public sealed class PluginCatalog : IAsyncDisposable
             slot.FailedFingerprint = null;
             if (previous is not null)
                 slot.Previous.Add(previous);
+            slot.Record(previous is null ? $"generation {generation.Number} loaded" : $"generation {generation.Number} loaded, replacing {previous.Number}");
         }
         var before = RebuildIndex();
         _logger.LogInformation("Plugin {Plugin} generation {Generation} loaded in {ElapsedMs} ms, serving {Connectors}",
@@ -323,6 +330,7 @@ public sealed class PluginCatalog : IAsyncDisposable
             slot.Reason = reason;
             slot.FailedFingerprint = generation.Fingerprint;
             slot.Previous.Add(generation);
+            slot.Record($"generation {generation.Number} stopped serving: {reason}");
         }
         var before = RebuildIndex();
         Publish(slot.Name, before);
@@ -351,7 +359,11 @@ public sealed class PluginCatalog : IAsyncDisposable
     private void Fail(PluginSlot slot, string reason)
     {
         lock (_stateLock)
+        {
             slot.Reason = reason;
+            slot.Record(slot.Current is null ? "failed to load: " + reason : $"reload failed, generation {slot.Current.Number} keeps serving: {reason}");
+        }
+        StatusChanged();
         if (slot.Current is not null)
             _logger.LogWarning("Plugin {Plugin} reload failed, generation {Generation} keeps serving: {Reason}", slot.Name, slot.Current.Number, reason);
         else
@@ -365,6 +377,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         {
             _plugins.Remove(slot.Name);
             slot.Current = null;
+            slot.Record("folder removed");
         }
         var before = RebuildIndex();
         if (shuttingDown)
@@ -391,10 +404,14 @@ public sealed class PluginCatalog : IAsyncDisposable
         {
             lock (_stateLock)
             {
+                slot.Record(generation.State == PluginState.Leaked
+                    ? $"generation {generation.Number} leaked: {generation.Reason}"
+                    : $"generation {generation.Number} unloaded");
                 slot.Prune();
                 if (slot.Previous.All(g => g.State == PluginState.Unloaded))
                     _removed.Remove(slot); // a removed plugin stays listed only while unloading or leaked
             }
+            StatusChanged();
         }, TaskScheduler.Default);
         Track(retirement);
     }
@@ -419,6 +436,7 @@ public sealed class PluginCatalog : IAsyncDisposable
 
     private void Publish(string plugin, ConnectorIndex before)
     {
+        StatusChanged();
         if (_index.ChangeFrom(before, plugin) is not { } change)
             return;
         foreach (var handler in Changed?.GetInvocationList() ?? [])
@@ -433,6 +451,9 @@ public sealed class PluginCatalog : IAsyncDisposable
             }
         }
     }
+
+    // Fires the current token and puts a fresh one in its place; readers of Plugins after this see the new status.
+    private void StatusChanged() => Interlocked.Exchange(ref _statusChange, new CancellationTokenSource()).Cancel();
 
     private void Notify(Action<ConnectorIndex> listener, ConnectorIndex index)
     {

@@ -16,6 +16,17 @@ internal sealed class PluginSlot(string name)
 
     public int NextNumber() => ++_lastNumber;
 
+    private const int HistoryKept = 20;
+    private readonly List<PluginEvent> _history = new();
+
+    /// <summary>Adds one line to the plugin's recent history (the last <see cref="HistoryKept"/> are kept); under the catalog's state lock.</summary>
+    public void Record(string what)
+    {
+        _history.Add(new PluginEvent(DateTimeOffset.UtcNow, what));
+        if (_history.Count > HistoryKept)
+            _history.RemoveAt(0);
+    }
+
     /// <summary>Keeps every generation still on its way out, the last few that unloaded cleanly, and at most
     /// <see cref="MaxSettledListed"/> settled ones in all: a plugin that leaks on every reload must not grow the list forever.</summary>
     public void Prune()
@@ -52,5 +63,6 @@ internal sealed class PluginSlot(string name)
         LeakedGenerations = _leakedUnlisted + Previous.Count(g => g.State == PluginState.Leaked),
         InboundConnectors = Current?.Inbound.Select(i => i.Metadata.Type).ToList() ?? [],
         Worker = Current?.Worker?.Status(),
+        History = _history.ToList(),
     };
 }

@@ -31,7 +31,15 @@ public sealed record PluginStatus(
 
     /// <summary>The worker process serving the plugin under process isolation; null when it runs in the host.</summary>
     public WorkerStatus? Worker { get; init; }
+
+    /// <summary>What happened to the plugin lately, oldest first: loads, reloads, failures, unloads, leaks (the last twenty).</summary>
+    public IReadOnlyList<PluginEvent> History { get; init; } = [];
 }
+
+/// <summary>One line of a plugin's history.</summary>
+/// <param name="At">When it happened.</param>
+/// <param name="What">What happened, in words.</param>
+public sealed record PluginEvent(DateTimeOffset At, string What);
 
 /// <summary>An older generation of a plugin on its way out.</summary>
 public sealed record GenerationStatus(int Generation, PluginState State, string? Reason);

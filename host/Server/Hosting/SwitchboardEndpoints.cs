@@ -1,3 +1,4 @@
+using Switchboard.Host.Dashboard;
 using Switchboard.Host.Protocols.Refusals;
 using Switchboard.Host.Status;
 using Switchboard.Host.Telemetry;
@@ -8,7 +9,7 @@ namespace Switchboard.Host.Hosting;
 /// <summary>Maps what <see cref="SwitchboardServiceCollectionExtensions.AddSwitchboard"/> composed, as <c>MapReverseProxy()</c> does for YARP.</summary>
 public static class SwitchboardEndpoints
 {
-    /// <summary>Maps the status routes (<c>/health</c>, <c>/plugins</c>), the element templates, the metrics (<c>/metrics</c>), and the routes of each
+    /// <summary>Maps the status routes (<c>/health</c>, <c>/plugins</c>), the element templates, the metrics (<c>/metrics</c>), the developer dashboard (<c>/ui</c>), and the routes of each
     /// protocol added to the builder, with the protocols' own error form for the framework's refusals on their routes.</summary>
     public static WebApplication MapSwitchboard(this WebApplication app)
     {
@@ -18,6 +19,7 @@ public static class SwitchboardEndpoints
             routes.Map(app);
         app.MapElementTemplates();
         app.MapSwitchboardTelemetry();
+        app.MapDashboard();
         return app;
     }
 }

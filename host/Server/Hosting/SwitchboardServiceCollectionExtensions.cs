@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Switchboard.Host.Catalog;
+using Switchboard.Host.Dashboard;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Protocols.Refusals;
 using Switchboard.Host.Status;
@@ -12,18 +13,21 @@ namespace Switchboard.Host.Hosting;
 public static class SwitchboardServiceCollectionExtensions
 {
     /// <summary>Registers the plugin catalog (options bound from <c>Switchboard:Catalog</c>, validated at start), the
-    /// invocation pipeline, the catalog's health check and telemetry (<c>Switchboard:Telemetry</c>); the protocols are added on the returned builder.</summary>
+    /// invocation pipeline, the catalog's health check, telemetry (<c>Switchboard:Telemetry</c>) and the developer dashboard (<c>Switchboard:Dashboard</c>); the protocols are added on the returned builder.</summary>
     public static ISwitchboardBuilder AddSwitchboard(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<CatalogOptions>().ValidateOnStart();
         services.ConfigureOptions(new CatalogOptionsSetup(configuration));
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<CatalogOptions>>().Value);
         services.TryAddSingleton(sp => new PluginCatalog(sp.GetRequiredService<CatalogOptions>(), sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<RecentCalls>();
         services.TryAddSingleton<InvocationPipeline>();
         services.TryAddSingleton<ProtocolRefusals>();
         services.AddHostedService<CatalogHostedService>();
         services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog");
         services.AddSwitchboardTelemetry(configuration);
+        services.TryAddSingleton(configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions());
+        services.TryAddSingleton<DashboardState>();
         return new SwitchboardBuilder(services, configuration);
     }
 }

@@ -18,7 +18,10 @@ using Switchboard.Host.Telemetry;
 namespace Switchboard.Host.Invocation;
 
 /// <summary>The one path every protocol's calls take: find the connector, bind and validate the input, run it with a timeout, return one <see cref="Outcome"/>.</summary>
-public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory loggerFactory)
+/// <param name="catalog">Where connectors are found.</param>
+/// <param name="loggerFactory">For the pipeline's and the plugins' logs.</param>
+/// <param name="recentCalls">Where each finished call is listed for the dashboard; none when null.</param>
+public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory loggerFactory, RecentCalls? recentCalls = null)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<InvocationPipeline>();
     private readonly ConcurrentDictionary<string, ILogger> _pluginLoggers = new(StringComparer.Ordinal);
@@ -245,6 +248,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     private void Finish(Invocation invocation, Outcome outcome, TimeSpan elapsed, Activity? activity)
     {
         CallTelemetry.Finished(invocation, outcome, elapsed, activity);
+        recentCalls?.Add(invocation, outcome, elapsed);
         var milliseconds = Math.Round(elapsed.TotalMilliseconds, 2);
         var operation = invocation.ShownOperation;
         if (outcome.Error is not { } error)

@@ -14,16 +14,16 @@ internal sealed class CredentialFilter : IEndpointFilter
     private const string BearerScheme = "Bearer ";
 
     // Comparing fixed-length digests in constant time reveals neither the secret's content nor its length.
-    private readonly byte[] _expected;
-    private readonly Protocol _protocol;
+    private readonly byte[][] _expected;
+    private readonly string _protocol;
     private readonly string _what;
     private readonly Func<HttpRequest, string?> _presented;
     private readonly Func<HttpContext, IResult> _refusal;
     private readonly ILogger _logger;
 
-    private CredentialFilter(Protocol protocol, string secret, string what, Func<HttpRequest, string?> presented, Func<HttpContext, IResult> refusal, ILogger logger)
+    private CredentialFilter(string protocol, IReadOnlyList<string> secrets, string what, Func<HttpRequest, string?> presented, Func<HttpContext, IResult> refusal, ILogger logger)
     {
-        _expected = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        _expected = secrets.Select(secret => SHA256.HashData(Encoding.UTF8.GetBytes(secret))).ToArray();
         _protocol = protocol;
         _what = what;
         _presented = presented;
@@ -32,7 +32,11 @@ internal sealed class CredentialFilter : IEndpointFilter
     }
 
     /// <summary>CSP: <c>Authorization: Bearer &lt;token&gt;</c>; refused with <c>WWW-Authenticate: Bearer</c> and a JSON <c>detail</c>.</summary>
-    public static CredentialFilter Bearer(Protocol protocol, string token, ILogger logger) => new(protocol, token, "bearer token",
+    public static CredentialFilter Bearer(Protocol protocol, string token, ILogger logger) => Bearer(protocol.ToString(), [token], logger);
+
+    /// <summary>A bearer token that may be any of <paramref name="tokens"/> (the developer dashboard accepts each protocol's
+    /// secret); refused as <see cref="Bearer(Protocol, string, ILogger)"/> does.</summary>
+    public static CredentialFilter Bearer(string protocol, IReadOnlyList<string> tokens, ILogger logger) => new(protocol, tokens, "bearer token",
         request => request.Headers.Authorization is { Count: 1 } header && header[0]!.StartsWith(BearerScheme, StringComparison.OrdinalIgnoreCase)
             ? header[0]![BearerScheme.Length..].Trim()
             : null,
@@ -44,7 +48,7 @@ internal sealed class CredentialFilter : IEndpointFilter
         logger);
 
     /// <summary>SpiffWorkflow: the key in <see cref="SpiffApiKeyHeader"/>, sent once; refused as the real proxy does, <c>{"error":"Unauthorized"}</c>.</summary>
-    public static CredentialFilter SpiffApiKey(string key, ILogger logger) => new(Protocol.Spiff, key, "API key",
+    public static CredentialFilter SpiffApiKey(string key, ILogger logger) => new(nameof(Protocol.Spiff), [key], "API key",
         request => request.Headers[SpiffApiKeyHeader] is { Count: 1 } header ? header[0] : null,
         _ => Results.Text("""{"error":"Unauthorized"}""", "application/json", statusCode: StatusCodes.Status401Unauthorized),
         logger);
@@ -53,11 +57,20 @@ internal sealed class CredentialFilter : IEndpointFilter
     {
         var http = context.HttpContext;
         var presented = _presented(http.Request);
-        if (presented is not null && CryptographicOperations.FixedTimeEquals(_expected, SHA256.HashData(Encoding.UTF8.GetBytes(presented))))
+        if (presented is not null && Matches(SHA256.HashData(Encoding.UTF8.GetBytes(presented))))
             return await next(context);
 
         _logger.LogWarning("{Protocol} request to {Path} from {RemoteAddress} refused: {Reason}", _protocol, http.Request.Path.Value,
             http.Connection.RemoteIpAddress?.ToString(), presented is null ? $"no {_what} (or more than one)" : $"wrong {_what}");
         return _refusal(http);
+    }
+
+    // Every expected digest is compared, so the time taken does not tell which secret came close.
+    private bool Matches(byte[] presented)
+    {
+        var matched = false;
+        foreach (var expected in _expected)
+            matched |= CryptographicOperations.FixedTimeEquals(expected, presented);
+        return matched;
     }
 }

@@ -17,7 +17,8 @@ internal static class StatusEndpoints
         endpoints.MapGet("/plugins", (PluginCatalog catalog, IServiceProvider services) => Results.Json(Describe(catalog, services.GetService<ZeebeWorkers>())));
     }
 
-    private static JsonArray Describe(PluginCatalog catalog, ZeebeWorkers? zeebe)
+    /// <summary>Every plugin as <c>/plugins</c> lists it (the dashboard shows the same).</summary>
+    internal static JsonArray Describe(PluginCatalog catalog, ZeebeWorkers? zeebe)
     {
         var workers = zeebe?.Workers.ToDictionary(w => w.Type) ?? [];
         var connectors = catalog.Connectors.ToDictionary(c => c.Type);
@@ -40,6 +41,9 @@ internal static class StatusEndpoints
                     .Select(g => new JsonObject { ["generation"] = g.Generation, ["state"] = Name(g.State), ["reason"] = g.Reason })
                     .ToArray<JsonNode?>()),
                 ["leakedGenerations"] = plugin.LeakedGenerations,
+                ["history"] = new JsonArray(plugin.History
+                    .Select(e => new JsonObject { ["at"] = e.At.ToString("O"), ["what"] = e.What })
+                    .ToArray<JsonNode?>()),
                 ["isolation"] = plugin.Worker is { } worker
                     ? new JsonObject { ["mode"] = "process", ["processId"] = worker.ProcessId, ["workingSetBytes"] = worker.WorkingSetBytes, ["cpuSeconds"] = worker.CpuSeconds }
                     : new JsonObject { ["mode"] = "inprocess" },

@@ -1,0 +1,87 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
+using Switchboard.Host.Protocols;
+using Switchboard.Host.Protocols.Csp;
+using Switchboard.Host.Protocols.Spiff;
+
+namespace Switchboard.Host.Dashboard;
+
+/// <summary>The developer dashboard's routes under <see cref="DashboardOptions.Path"/>: the page and its assets, the
+/// state as JSON, and the same state pushed as server-sent events whenever a plugin's status or the recent calls change.</summary>
+internal static class DashboardEndpoints
+{
+    // How often an open event stream looks for new calls (plugin changes are pushed at once) and, when nothing changed
+    // for a while, sends the state again so proxies keep the connection open.
+    private static readonly TimeSpan CallsCheck = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    public static void MapDashboard(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<DashboardOptions>();
+        if (options.Enabled == false)
+            return;
+        var ui = app.MapGroup(options.Path).AddEndpointFilter(new DashboardAccessFilter(options));
+        // The page refers to its assets relatively, so it must be addressed as a folder.
+        ui.MapGet("/", (HttpContext http) => http.Request.Path.Value?.EndsWith('/') == true
+            ? DashboardAssets.Serve("index.html")
+            : Results.Redirect(http.Request.PathBase + http.Request.Path + "/"));
+        ui.MapGet("/assets/{name}", (string name) => DashboardAssets.Serve(name));
+
+        // The data sits behind the protocols' own secrets when any is set: whoever may call connectors may see them.
+        var api = ui.MapGroup("/api");
+        if (Secrets(app.Services) is { Count: > 0 } secrets)
+            api.AddEndpointFilter(CredentialFilter.Bearer("Dashboard", secrets, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CredentialFilter))));
+        api.MapGet("/state", (DashboardState state) => Results.Json(state.Build()));
+        api.MapGet("/events", (DashboardState state, PluginCatalog catalog, RecentCalls calls, IHostApplicationLifetime lifetime, HttpContext http) =>
+            TypedResults.ServerSentEvents(Changes(state, catalog, calls, lifetime.ApplicationStopping, http.RequestAborted)));
+    }
+
+    private static List<string> Secrets(IServiceProvider services)
+    {
+        var secrets = new List<string>();
+        if (services.GetService<IOptions<CspOptions>>()?.Value.BearerToken is { Length: > 0 } token)
+            secrets.Add(token);
+        if (services.GetService<SpiffOptions>()?.ApiKey is { Length: > 0 } key)
+            secrets.Add(key);
+        return secrets;
+    }
+
+    // The state now, then again after each plugin status change (at once) or new calls (within CallsCheck).
+    private static async IAsyncEnumerable<SseItem<string>> Changes(DashboardState state, PluginCatalog catalog, RecentCalls calls, CancellationToken stopping,
+        [EnumeratorCancellation] CancellationToken aborted)
+    {
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
+        while (!ending.IsCancellationRequested)
+        {
+            var statusChange = catalog.StatusChangeToken;
+            var callsSeen = calls.Version;
+            yield return new SseItem<string>(state.Build().ToJsonString(), "state");
+            if (!await WaitForChangeAsync(statusChange, calls, callsSeen, ending.Token))
+                yield break;
+        }
+    }
+
+    private static async Task<bool> WaitForChangeAsync(Microsoft.Extensions.Primitives.IChangeToken statusChange, RecentCalls calls, long callsSeen, CancellationToken ending)
+    {
+        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = statusChange.RegisterChangeCallback(static s => ((TaskCompletionSource)s!).TrySetResult(), changed);
+        var waited = TimeSpan.Zero;
+        try
+        {
+            while (!statusChange.HasChanged && calls.Version == callsSeen && waited < Heartbeat)
+            {
+                await Task.WhenAny(changed.Task, Task.Delay(CallsCheck, ending));
+                ending.ThrowIfCancellationRequested();
+                waited += CallsCheck;
+            }
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

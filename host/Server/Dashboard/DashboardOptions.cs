@@ -1,0 +1,15 @@
+namespace Switchboard.Host.Dashboard;
+
+/// <summary>Where and to whom the developer dashboard is served (<c>Switchboard:Dashboard</c>).</summary>
+public sealed class DashboardOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string Section = "Switchboard:Dashboard";
+
+    /// <summary>Null (the default): served only to requests that arrive on a loopback address, so a host listening on
+    /// a public address does not show it there; true: served on every address; false: not served at all.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>Where the dashboard answers.</summary>
+    public string Path { get; set; } = "/ui";
+}

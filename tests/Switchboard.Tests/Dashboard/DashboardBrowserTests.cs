@@ -1,0 +1,71 @@
+using Switchboard.Host.Catalog;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Dashboard;
+
+/// <summary>The developer dashboard in a real headless Chromium: it lists the plugins, follows the catalog live, and
+/// calls a connector from a form generated from its metadata.</summary>
+public sealed class DashboardBrowserTests
+{
+    private const string CalculatorCard = ".connector[data-connector=\"io.switchboard:calculator:1\"]";
+
+    /// <summary>Where every run leaves a picture of the dashboard (the README's screenshot is one of these).</summary>
+    public static readonly string Screenshot = Path.Combine(Repository.Root, "artifacts", "screenshots", "dashboard.png");
+
+    [Fact]
+    public async Task The_page_lists_the_plugins_follows_a_new_one_live_and_invokes_Calculator_from_its_form()
+    {
+        using var sandbox = new PluginSandbox();
+        string[] shipped = ["Calculator", "Http", "RandomNumber", "Smtp", "Webhook"];
+        foreach (var plugin in shipped)
+            sandbox.Add(Repository.ShippedPlugin(plugin));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        await using var browser = await HeadlessBrowser.StartAsync();
+        try
+        {
+            await browser.GotoAsync(new Uri(host.Address, "/ui/").ToString());
+            foreach (var plugin in shipped)
+                (await browser.WaitForAsync($"#plugins tr[data-plugin=\"{plugin}\"]")).Should().Contain("loaded");
+
+            // A plugin dropped into the folder shows up on the open page, pushed by the host: no reload.
+            sandbox.Add(Repository.ShippedPlugin("Log"));
+            await Eventually.WaitFor(() => host.Catalog.Plugins.Any(p => p.Name == "Log" && p.State == PluginState.Loaded), TimeSpan.FromSeconds(30));
+            (await browser.WaitForAsync("#plugins tr[data-plugin=\"Log\"]", "loaded", TimeSpan.FromSeconds(2))).Should().Contain("generation 1 loaded");
+            (await browser.NavigationsAsync()).Should().Be(1, "the page was not reloaded");
+
+            // The form is made from the connector's metadata: a choice list, number fields, required markers.
+            await browser.ClickAsync($"{CalculatorCard} > summary");
+            await browser.SelectAsync($"{CalculatorCard} [data-field=\"action\"] select", "add");
+            await browser.FillAsync($"{CalculatorCard} [data-field=\"a\"] input[type=number]", "5");
+            await browser.FillAsync($"{CalculatorCard} [data-field=\"b\"] input[type=number]", "3");
+            (await browser.TextAsync($"{CalculatorCard} [data-field=\"b\"] label")).Should().Contain("*", "b is required");
+
+            await browser.ClickAsync($"{CalculatorCard} button[data-protocol=\"csp\"]");
+            (await browser.WaitForAsync($"{CalculatorCard} .result", "Output")).Should().Contain("\"result\":8");
+            (await browser.TextAsync($"{CalculatorCard} .request")).Should().Contain("POST /csp/connector").And.Contain("\"method\": \"io.switchboard:calculator:1\"");
+            (await browser.TextAsync($"{CalculatorCard} .response")).Should().Contain("HTTP 200").And.Contain("\"jsonrpc\": \"2.0\"");
+
+            await browser.ClickAsync($"{CalculatorCard} button[data-protocol=\"spiff\"]");
+            (await browser.WaitForAsync($"{CalculatorCard} .request", "/v1/do/calculator/Calculate")).Should().Contain("\"b\": 3");
+            (await browser.WaitForAsync($"{CalculatorCard} .result", "Output")).Should().Contain("8");
+
+            // A missing field: the host's own validation error, shown beside that field.
+            await browser.FillAsync($"{CalculatorCard} [data-field=\"b\"] input[type=number]", "");
+            await browser.ClickAsync($"{CalculatorCard} button[data-protocol=\"csp\"]");
+            (await browser.WaitForAsync($"{CalculatorCard} [data-field=\"b\"] .field-error", "required")).Should().NotBeEmpty();
+            (await browser.TextAsync($"{CalculatorCard} [data-field=\"a\"] .field-error")).Should().BeEmpty();
+            (await browser.TextAsync($"{CalculatorCard} .result")).Should().Contain("Failed").And.Contain("InvalidParameters");
+
+            // The calls just made, newest first, with their protocol and outcome.
+            (await browser.WaitForAsync("#calls tbody tr", "InvalidParameters")).Should().Contain("Csp").And.Contain("error");
+            (await browser.WaitForAsync("#calls tbody tr", "Spiff")).Should().Contain("success");
+            var consoleErrors = await browser.ConsoleErrorsAsync();
+            consoleErrors.Should().Be("[]", consoleErrors);
+        }
+        finally
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Screenshot)!);
+            await browser.ScreenshotAsync(Screenshot);
+        }
+    }
+}
