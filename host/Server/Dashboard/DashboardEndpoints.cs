@@ -13,8 +13,8 @@ namespace Switchboard.Host.Dashboard;
 /// state as JSON, and the same state pushed as server-sent events whenever a plugin's status or the recent calls change.</summary>
 internal static class DashboardEndpoints
 {
-    // How often an open event stream looks for new calls (plugin changes are pushed at once) and, when nothing changed
-    // for a while, sends the state again so proxies keep the connection open.
+    // How often an open event stream looks for new calls (plugin changes are pushed at once), and after how long without
+    // a change it sends an empty heartbeat event so proxies keep the connection open.
     private static readonly TimeSpan CallsCheck = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
@@ -54,34 +54,48 @@ internal static class DashboardEndpoints
         [EnumeratorCancellation] CancellationToken aborted)
     {
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
-        while (!ending.IsCancellationRequested)
+        var statusChange = catalog.StatusChangeToken;
+        var callsSeen = calls.Version;
+        yield return new SseItem<string>(state.Build().ToJsonString(), "state");
+        while (true)
         {
-            var statusChange = catalog.StatusChangeToken;
-            var callsSeen = calls.Version;
-            yield return new SseItem<string>(state.Build().ToJsonString(), "state");
-            if (!await WaitForChangeAsync(statusChange, calls, callsSeen, ending.Token))
+            var wait = await WaitForChangeAsync(statusChange, calls, callsSeen, ending.Token);
+            if (wait is Wait.Ended)
                 yield break;
+            if (wait is Wait.Quiet)
+            {
+                // Only to keep the connection open through proxies; the page ignores it.
+                yield return new SseItem<string>("", "heartbeat");
+                continue;
+            }
+            statusChange = catalog.StatusChangeToken;
+            callsSeen = calls.Version;
+            yield return new SseItem<string>(state.Build().ToJsonString(), "state");
         }
     }
 
-    private static async Task<bool> WaitForChangeAsync(Microsoft.Extensions.Primitives.IChangeToken statusChange, RecentCalls calls, long callsSeen, CancellationToken ending)
+    private enum Wait { Changed, Quiet, Ended }
+
+    private static async Task<Wait> WaitForChangeAsync(Microsoft.Extensions.Primitives.IChangeToken statusChange, RecentCalls calls, long callsSeen, CancellationToken ending)
     {
         var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = statusChange.RegisterChangeCallback(static s => ((TaskCompletionSource)s!).TrySetResult(), changed);
         var waited = TimeSpan.Zero;
         try
         {
-            while (!statusChange.HasChanged && calls.Version == callsSeen && waited < Heartbeat)
+            while (!statusChange.HasChanged && calls.Version == callsSeen)
             {
+                if (waited >= Heartbeat)
+                    return Wait.Quiet;
                 await Task.WhenAny(changed.Task, Task.Delay(CallsCheck, ending));
                 ending.ThrowIfCancellationRequested();
                 waited += CallsCheck;
             }
-            return true;
+            return Wait.Changed;
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return Wait.Ended;
         }
     }
 }

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Host.Dashboard;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Dashboard;
+
+/// <summary>The dashboard over HTTP: who may see it, and the state pushed on every plugin status change.</summary>
+public sealed class DashboardTests
+{
+    [Fact]
+    public async Task Every_plugin_status_change_is_pushed_to_an_open_event_stream_failures_and_removals_included()
+    {
+        using var sandbox = new PluginSandbox();
+        var calculator = sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        using var response = await host.Http.GetAsync("/ui/api/events", HttpCompletionOption.ResponseHeadersRead);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
+        using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        var first = await NextStateAsync(events, _ => true);
+        Plugin(first, "Calculator")!["state"]!.ToString().Should().Be("loaded");
+        first["connectors"]!.AsArray().Select(c => c!["type"]!.ToString()).Should().Equal("io.switchboard:calculator:1");
+
+        // A failed load changes no connector, and is pushed all the same, with its reason.
+        var corrupt = Path.Combine(sandbox.Directory, "Corrupt");
+        Directory.CreateDirectory(corrupt);
+        await File.WriteAllTextAsync(Path.Combine(corrupt, "Corrupt.dll"), "this is not a portable executable");
+        var failed = await NextStateAsync(events, s => Plugin(s, "Corrupt")?["state"]?.ToString() == "failed");
+        Plugin(failed, "Corrupt")!["reason"]!.ToString().Should().Contain("not a .NET assembly");
+        Plugin(failed, "Corrupt")!["history"]!.AsArray().Select(e => e!["what"]!.ToString()).Should().ContainMatch("failed to load: *not a .NET assembly*");
+
+        Directory.Delete(calculator, recursive: true);
+        var removed = await NextStateAsync(events, s => s["connectors"]!.AsArray().Count == 0);
+        removed["connectors"]!.AsArray().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task With_a_protocol_secret_set_the_data_needs_it_and_the_page_itself_holds_none()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Csp:BearerToken=csp-secret", "Switchboard:Spiff:ApiKey=spiff-secret");
+
+        var page = await host.Http.GetAsync("/ui/");
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync()).Should().Contain("<title>Switchboard</title>").And.NotContain("calculator");
+        (await host.Http.GetAsync("/ui/api/state")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await host.Http.GetAsync("/ui/api/events")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await Get(host, "/ui/api/state", "wrong")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+
+        foreach (var secret in new[] { "csp-secret", "spiff-secret" })
+        {
+            var state = await Get(host, "/ui/api/state", secret);
+            state.StatusCode.Should().Be(HttpStatusCode.OK, "either protocol's secret opens it");
+            JsonNode.Parse(await state.Content.ReadAsStringAsync())!["connectors"]!.AsArray().Should().ContainSingle();
+        }
+    }
+
+    [Fact]
+    public async Task The_page_is_addressed_as_a_folder_and_its_assets_are_embedded()
+    {
+        using var sandbox = new PluginSandbox();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Address };
+
+        var bare = await noRedirect.GetAsync("/ui");
+        bare.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        bare.Headers.Location!.ToString().Should().Be("/ui/");
+        var script = await host.Http.GetAsync("/ui/assets/app.js");
+        script.Content.Headers.ContentType!.MediaType.Should().Be("text/javascript");
+        (await host.Http.GetAsync("/ui/assets/app.css")).Content.Headers.ContentType!.MediaType.Should().Be("text/css");
+        (await host.Http.GetAsync("/ui/assets/nothing.js")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await host.Http.GetAsync("/ui/assets/..%2Fappsettings.json")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Switched_off_it_is_not_served()
+    {
+        using var sandbox = new PluginSandbox();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Dashboard:Enabled=false");
+        (await host.Http.GetAsync("/ui/")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await host.Http.GetAsync("/ui/api/state")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData(null, "127.0.0.1", true)]
+    [InlineData(null, "::1", true)]
+    [InlineData(null, "10.1.2.3", false)]
+    [InlineData(true, "10.1.2.3", true)]
+    public async Task By_default_only_requests_arriving_on_a_loopback_address_see_it(bool? enabled, string localAddress, bool served)
+    {
+        var filter = new DashboardAccessFilter(new DashboardOptions { Enabled = enabled });
+        var http = new DefaultHttpContext();
+        http.Connection.LocalIpAddress = IPAddress.Parse(localAddress);
+        var reached = false;
+        var result = await filter.InvokeAsync(new DefaultEndpointFilterInvocationContext(http), _ =>
+        {
+            reached = true;
+            return ValueTask.FromResult<object?>(Results.Ok());
+        });
+        reached.Should().Be(served);
+        if (!served)
+            result.Should().BeAssignableTo<IStatusCodeHttpResult>().Which.StatusCode.Should().Be(404);
+    }
+
+    private static Task<HttpResponseMessage> Get(RunningHost host, string path, string bearer)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return host.Http.SendAsync(request);
+    }
+
+    private static JsonNode? Plugin(JsonObject state, string name) => state["plugins"]!.AsArray().FirstOrDefault(p => p!["name"]!.ToString() == name);
+
+    // Reads events until a state matches; the host pushes each change, so no polling here.
+    private static async Task<JsonObject> NextStateAsync(StreamReader events, Func<JsonObject, bool> matches)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var line = await events.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("the event stream ended");
+            if (!line.StartsWith("data: ", StringComparison.Ordinal) || line.Length == "data: ".Length)
+                continue;
+            var state = JsonNode.Parse(line["data: ".Length..])!.AsObject();
+            if (matches(state))
+                return state;
+        }
+    }
+}
