@@ -22,10 +22,10 @@ internal abstract class CallbackMetrics
     {
         var meter = meters.Create("Switchboard." + protocol);
         var prefix = "switchboard." + protocol.ToLowerInvariant();
-        _deliveredCounter = meter.CreateCounter<long>(prefix + ".callbacks.delivered", description: "Callbacks the callback URL accepted.");
-        _retriedCounter = meter.CreateCounter<long>(prefix + ".callbacks.retried", description: "Callback attempts repeated after a transient failure.");
-        _lostCounter = meter.CreateCounter<long>(prefix + ".callbacks.lost", description: "Callbacks given up on: attempts exhausted, refused, or the host stopped.");
-        meter.CreateObservableUpDownCounter(prefix + ".async_calls.pending", () => Pending, description: "Asynchronous calls accepted and not yet called back.");
+        _deliveredCounter = meter.CreateCounter<long>(prefix + ".callbacks.delivered", "{callback}", "Callbacks the callback URL accepted.");
+        _retriedCounter = meter.CreateCounter<long>(prefix + ".callbacks.retried", "{attempt}", "Callback attempts repeated after a transient failure.");
+        _lostCounter = meter.CreateCounter<long>(prefix + ".callbacks.lost", "{callback}", "Callbacks given up on: attempts exhausted, refused, or the host stopped.");
+        meter.CreateObservableUpDownCounter(prefix + ".async_calls.pending", () => Pending, "{call}", "Asynchronous calls accepted and not yet called back.");
     }
 
     public long Pending => Interlocked.Read(ref _pending);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Primitives;
+using Switchboard.Host.Telemetry;
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
@@ -263,6 +264,7 @@ public sealed class PluginCatalog : IAsyncDisposable
                 slot.Previous.Add(previous);
             slot.Record(previous is null ? $"generation {generation.Number} loaded" : $"generation {generation.Number} loaded, replacing {previous.Number}");
         }
+        CatalogTelemetry.Loaded(name, reload: previous is not null || generation.Number > 1);
         var before = RebuildIndex();
         _logger.LogInformation("Plugin {Plugin} generation {Generation} loaded in {ElapsedMs} ms, serving {Connectors}",
             name, generation.Number, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, generation.Connectors.Select(c => c.Metadata.Type).ToArray());
@@ -358,6 +360,7 @@ public sealed class PluginCatalog : IAsyncDisposable
 
     private void Fail(PluginSlot slot, string reason)
     {
+        CatalogTelemetry.LoadFailed(slot.Name, reload: slot.Current is not null || slot.Previous.Count > 0);
         lock (_stateLock)
         {
             slot.Reason = reason;
@@ -400,8 +403,10 @@ public sealed class PluginCatalog : IAsyncDisposable
     {
         generation.State = PluginState.Draining;
         generation.Retire();
+        var retired = Stopwatch.GetTimestamp();
         var retirement = _unloader.UnloadAsync(generation, stopLifecycles: true).ContinueWith(_ =>
         {
+            CatalogTelemetry.Retired(slot.Name, generation.State == PluginState.Leaked, Stopwatch.GetElapsedTime(retired));
             lock (_stateLock)
             {
                 slot.Record(generation.State == PluginState.Leaked

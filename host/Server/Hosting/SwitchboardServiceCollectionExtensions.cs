@@ -23,9 +23,10 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddSingleton<RecentCalls>();
         services.TryAddSingleton<InvocationPipeline>();
         services.TryAddSingleton<ProtocolRefusals>();
+        // Telemetry first: its providers start before the catalog's first loads, so those are counted too.
+        services.AddSwitchboardTelemetry(configuration);
         services.AddHostedService<CatalogHostedService>();
         services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog");
-        services.AddSwitchboardTelemetry(configuration);
         services.TryAddSingleton(configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions());
         services.TryAddSingleton<DashboardState>();
         return new SwitchboardBuilder(services, configuration);

@@ -19,7 +19,8 @@ internal static class TelemetryServices
         var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("switchboard"));
         telemetry.WithMetrics(metrics =>
         {
-            metrics.AddMeter(SwitchboardTelemetry.Name);
+            // The host's own meter and the per-protocol ones (Switchboard.Csp, Switchboard.Spiff: callbacks and asynchronous calls).
+            metrics.AddMeter(SwitchboardTelemetry.Name, SwitchboardTelemetry.Name + ".*");
             if (options.Prometheus)
                 metrics.AddPrometheusExporter();
             if (otlp)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Switchboard.Tests.Csp;
 using Switchboard.Tests.Infrastructure;
 using Switchboard.Tests.Spiff;
+using OpenTelemetry.Trace;
 using Switchboard.ZeebeTestGateway;
 
 namespace Switchboard.Tests.Telemetry;
@@ -80,14 +81,13 @@ public sealed class TelemetryTests
     [Fact]
     public async Task A_calls_span_is_parented_on_the_requests_traceparent_and_names_its_plugin_and_outcome()
     {
+        // OpenTelemetry's own SDK with its in-memory exporter, as an operator's tracing pipeline would see the spans.
         var spans = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Switchboard" or "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity => { lock (spans) spans.Add(activity); },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+            .AddSource("Switchboard", "Microsoft.AspNetCore")
+            .SetSampler(new OpenTelemetry.Trace.AlwaysOnSampler())
+            .AddInMemoryExporter(spans)
+            .Build();
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Calculator"));
         await using var host = await RunningHost.StartAsync(sandbox.Directory);
@@ -115,6 +115,79 @@ public sealed class TelemetryTests
         call.GetTagItem("switchboard.generation").Should().Be(1);
         call.GetTagItem("switchboard.outcome").Should().Be("success");
         call.Status.Should().Be(ActivityStatusCode.Unset);
+    }
+
+    [Fact]
+    public async Task Plugin_loads_failed_loads_reloads_generations_and_unloads_are_measured()
+    {
+        using var sandbox = new PluginSandbox();
+        var calculator = sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        var corrupt = Path.Combine(sandbox.Directory, "Corrupt");
+        Directory.CreateDirectory(corrupt);
+        await File.WriteAllTextAsync(Path.Combine(corrupt, "Corrupt.dll"), "this is not a portable executable");
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+
+        var lines = (await host.Http.GetStringAsync("/metrics")).Split('\n');
+        Value(lines, "switchboard_plugin_loads_total{", "plugin=\"Calculator\"", "outcome=\"loaded\"", "reload=\"false\"").Should().Be(1);
+        Value(lines, "switchboard_plugin_loads_total{", "plugin=\"Corrupt\"", "outcome=\"failed\"", "reload=\"false\"").Should().Be(1);
+        Value(lines, "switchboard_plugin_generations{", "plugin=\"Calculator\"").Should().Be(1);
+
+        // A reload: generation 2 serves, generation 1 drains and unloads.
+        File.SetLastWriteTimeUtc(Path.Combine(calculator, "Calculator.dll"), DateTime.UtcNow);
+        await File.AppendAllTextAsync(Path.Combine(calculator, "reload.txt"), "touch");
+        await Eventually.WaitFor(() => host.Catalog.Plugins.Single(p => p.Name == "Calculator") is { Generation: 2 } p
+            && p.PreviousGenerations.All(g => g.State == Switchboard.Host.Catalog.PluginState.Unloaded), TimeSpan.FromSeconds(60));
+        var scrape = await Eventually.WaitFor(() => host.Http.GetStringAsync("/metrics"),
+            text => TryValue(text.Split('\n'), "switchboard_plugin_unload_duration_seconds_count{", "plugin=\"Calculator\"", "outcome=\"unloaded\"") == 1);
+        lines = scrape.Split('\n');
+        Value(lines, "switchboard_plugin_loads_total{", "plugin=\"Calculator\"", "outcome=\"loaded\"", "reload=\"true\"").Should().Be(1, scrape);
+        Value(lines, "switchboard_plugin_generations{", "plugin=\"Calculator\"").Should().Be(1, "one generation is left in memory: " + scrape);
+        TryValue(lines, "switchboard_plugin_generations_leaked_total{", "plugin=\"Calculator\"").Should().BeNull(scrape);
+    }
+
+    [Fact]
+    public async Task Callbacks_and_the_Zeebe_workers_state_are_exported_too()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        await using var listener = await Csp.CallbackListener.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Switchboard:Zeebe:Address=" + server.Address, "Switchboard:Zeebe:PollInterval=00:00:00.050");
+
+        (await host.Http.PostAsync(CspCall.Request(1, Calculator, CspCall.Add(5, 3), callbackUrl: listener.Url.ToString()))).Status
+            .Should().Be(System.Net.HttpStatusCode.Accepted);
+        await listener.NextAsync();
+
+        var scrape = await Eventually.WaitFor(() => host.Http.GetStringAsync("/metrics"),
+            text => TryValue(text.Split('\n'), "switchboard_csp_callbacks_delivered_total") == 1
+                && TryValue(text.Split('\n'), "switchboard_zeebe_workers{", "connector=\"io.switchboard:calculator:1\"", "state=\"polling\"") == 1);
+        var lines = scrape.Split('\n');
+        Value(lines, "switchboard_csp_async_calls_pending").Should().Be(0, scrape);
+        TryValue(lines, "switchboard_csp_callbacks_lost_total").Should().BeNull(scrape);
+    }
+
+    [Fact]
+    public async Task Inbound_events_are_counted_by_activation_and_outcome()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Switchboard:Zeebe:Address=" + server.Address,
+            "Switchboard:Inbound:Activations:orders:inbound.type=io.camunda:webhook:1",
+            "Switchboard:Inbound:Activations:orders:messageName=order",
+            "Switchboard:Inbound:Activations:orders:correlationKeyExpression==request.body.id",
+            "Switchboard:Inbound:Activations:orders:activationCondition==request.body.id != null");
+
+        (await host.Http.PostAsync("/inbound/orders", new StringContent("""{"id":"o-1"}""", System.Text.Encoding.UTF8, "application/json"))).IsSuccessStatusCode
+            .Should().BeTrue();
+        (await host.Http.PostAsync("/inbound/orders", new StringContent("""{"other":1}""", System.Text.Encoding.UTF8, "application/json"))).IsSuccessStatusCode
+            .Should().BeFalse("the activation condition does not hold");
+
+        var lines = (await host.Http.GetStringAsync("/metrics")).Split('\n');
+        Value(lines, "switchboard_inbound_events_total{", "activation=\"orders\"", "connector=\"io.camunda:webhook:1\"", "outcome=\"correlated\"").Should().Be(1);
+        Value(lines, "switchboard_inbound_events_total{", "activation=\"orders\"", "outcome=\"refused\"").Should().Be(1);
     }
 
     [Fact]

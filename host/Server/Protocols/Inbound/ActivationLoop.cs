@@ -91,7 +91,7 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     {
         var json = Generation.Writer.Write(@event);
         var correlation = await Services.Correlator.CorrelateAsync(Activation, json, stop);
-        Services.Activity.Record(Activation.Id, correlation.HttpStatus, correlation.Message);
+        Services.Activity.Record(Activation, correlation.HttpStatus, correlation.Message);
         Logger.Log(correlation.Succeeded || correlation.HttpStatus is 409 or 422 ? LogLevel.Information : LogLevel.Warning,
             "Inbound activation {Activation} ({Connector}) via {Protocol}: {Outcome}",
             Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind, correlation.Message);

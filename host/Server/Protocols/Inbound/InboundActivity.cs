@@ -8,9 +8,12 @@ internal sealed class InboundActivity
 {
     private readonly ConcurrentDictionary<string, Counters> _byActivation = new(StringComparer.Ordinal);
 
-    public void Record(string activationId, int status, string outcome)
+    /// <summary>Counts one event of <paramref name="activation"/>, answered (or settled) with <paramref name="status"/>, here and in
+    /// <c>switchboard.inbound.events</c>.</summary>
+    public void Record(Activation activation, int status, string outcome)
     {
-        var counters = _byActivation.GetOrAdd(activationId, _ => new Counters());
+        Telemetry.InboundTelemetry.Event(activation.ConnectorType, activation.Id, status);
+        var counters = _byActivation.GetOrAdd(activation.Id, _ => new Counters());
         Interlocked.Increment(ref counters.Received);
         if (status is >= 200 and < 300)
             Interlocked.Increment(ref counters.Answered2xx);

@@ -186,7 +186,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
 
     private void Log(Activation activation, int status, string outcome, long started)
     {
-        activity.Record(activation.Id, status, outcome);
+        activity.Record(activation, status, outcome);
         _logger.Log(status >= 500 ? LogLevel.Warning : LogLevel.Information,
             "Inbound activation {Activation} ({Connector}) via {Protocol} answered {StatusCode} in {ElapsedMs} ms: {Outcome}",
             activation.Id, activation.ConnectorType, "Webhook", status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2), outcome);

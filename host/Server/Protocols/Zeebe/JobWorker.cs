@@ -46,6 +46,7 @@ internal sealed class JobWorker : IAsyncDisposable
         _options = options;
         _logger = logger;
         _capacity = new SemaphoreSlim(options.MaxJobsActive, options.MaxJobsActive);
+        _state = new Telemetry.ZeebeWorkerState(type, "polling");
         _loop = options.Polling ? Task.Run(PollAsync) : Task.CompletedTask;
         _stream = options.Streaming ? Task.Run(StreamAsync) : Task.CompletedTask;
     }
@@ -60,7 +61,18 @@ internal sealed class JobWorker : IAsyncDisposable
     public int Active => _options.MaxJobsActive - _capacity.CurrentCount;
 
     /// <summary>The last poll failure, or null while polling works.</summary>
-    public string? LastError { get; private set; }
+    public string? LastError
+    {
+        get => _lastError;
+        private set
+        {
+            _lastError = value;
+            _state.Set(value is null ? "polling" : "retrying");
+        }
+    }
+
+    private string? _lastError;
+    private readonly Telemetry.ZeebeWorkerState _state;
 
     private Task PollAsync() => KeepGoingAsync("Activating jobs", PollOnceAsync);
 
@@ -198,5 +210,6 @@ internal sealed class JobWorker : IAsyncDisposable
         await drained.ContinueWith(_ => { }, TaskScheduler.Default);
         _polling.Dispose();
         _abort.Dispose();
+        _state.Set(null);
     }
 }
