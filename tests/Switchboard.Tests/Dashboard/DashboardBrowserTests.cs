@@ -56,6 +56,10 @@ public sealed class DashboardBrowserTests
             (await browser.TextAsync($"{CalculatorCard} [data-field=\"a\"] .field-error")).Should().BeEmpty();
             (await browser.TextAsync($"{CalculatorCard} .result")).Should().Contain("Failed").And.Contain("InvalidParameters");
 
+            // A secret parameter is a password field.
+            await browser.ClickAsync(".connector[data-connector=\"io.switchboard:smtp:1\"] > summary");
+            await browser.WaitForAsync(".connector[data-connector=\"io.switchboard:smtp:1\"] [data-field=\"smtp_password\"] input[type=password]");
+
             // The calls just made, newest first, with their protocol and outcome.
             (await browser.WaitForAsync("#calls tbody tr", "InvalidParameters")).Should().Contain("Csp").And.Contain("error");
             (await browser.WaitForAsync("#calls tbody tr", "Spiff")).Should().Contain("success");

@@ -55,6 +55,12 @@ public sealed class TelemetryTests
     [Fact]
     public async Task Zeebe_jobs_are_counted_as_activated_and_reported_with_their_outcome_and_timed()
     {
+        var spans = new List<Activity>();
+        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+            .AddSource("Switchboard")
+            .SetSampler(new OpenTelemetry.Trace.AlwaysOnSampler())
+            .AddInMemoryExporter(spans)
+            .Build();
         await using var server = await TestGatewayServer.StartAsync();
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Calculator"));
@@ -76,6 +82,14 @@ public sealed class TelemetryTests
         Value(lines, "switchboard_zeebe_jobs_total{", "connector=\"io.switchboard:calculator:1\"", "outcome=\"failed\"").Should().Be(1, scrape);
         Value(lines, "switchboard_zeebe_job_duration_seconds_count{", "connector=\"io.switchboard:calculator:1\"").Should().Be(2, scrape);
         Value(lines, "switchboard_calls_total{", "protocol=\"Zeebe\"", "outcome=\"success\"").Should().Be(1, scrape);
+
+        // Each job's span carries its job key and process instance key.
+        List<Activity> jobSpans;
+        lock (spans)
+            jobSpans = spans.Where(s => Equals(s.GetTagItem("switchboard.protocol"), "Zeebe")).ToList();
+        jobSpans.Select(s => s.GetTagItem("zeebe.job.key")).Should().BeEquivalentTo(new object[] { done, failed });
+        jobSpans.Should().OnlyContain(s => s.GetTagItem("zeebe.process_instance.key") != null);
+        jobSpans.Single(s => Equals(s.GetTagItem("zeebe.job.key"), failed)).Status.Should().Be(ActivityStatusCode.Error);
     }
 
     [Fact]
@@ -168,8 +182,14 @@ public sealed class TelemetryTests
     }
 
     [Fact]
-    public async Task Inbound_events_are_counted_by_activation_and_outcome()
+    public async Task Inbound_events_are_counted_by_activation_and_outcome_and_a_webhooks_span_continues_its_trace()
     {
+        var spans = new List<Activity>();
+        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+            .AddSource("Switchboard", "Microsoft.AspNetCore")
+            .SetSampler(new OpenTelemetry.Trace.AlwaysOnSampler())
+            .AddInMemoryExporter(spans)
+            .Build();
         await using var server = await TestGatewayServer.StartAsync();
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Webhook"));
@@ -180,14 +200,29 @@ public sealed class TelemetryTests
             "Switchboard:Inbound:Activations:orders:correlationKeyExpression==request.body.id",
             "Switchboard:Inbound:Activations:orders:activationCondition==request.body.id != null");
 
-        (await host.Http.PostAsync("/inbound/orders", new StringContent("""{"id":"o-1"}""", System.Text.Encoding.UTF8, "application/json"))).IsSuccessStatusCode
-            .Should().BeTrue();
+        var trace = ActivityTraceId.CreateRandom();
+        using var correlated = new HttpRequestMessage(HttpMethod.Post, "/inbound/orders")
+        {
+            Content = new StringContent("""{"id":"o-1"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        var parent = ActivitySpanId.CreateRandom();
+        correlated.Headers.Add("traceparent", $"00-{trace}-{parent}-01");
+        (await host.Http.SendAsync(correlated)).IsSuccessStatusCode.Should().BeTrue();
         (await host.Http.PostAsync("/inbound/orders", new StringContent("""{"other":1}""", System.Text.Encoding.UTF8, "application/json"))).IsSuccessStatusCode
             .Should().BeFalse("the activation condition does not hold");
 
         var lines = (await host.Http.GetStringAsync("/metrics")).Split('\n');
         Value(lines, "switchboard_inbound_events_total{", "activation=\"orders\"", "connector=\"io.camunda:webhook:1\"", "outcome=\"correlated\"").Should().Be(1);
         Value(lines, "switchboard_inbound_events_total{", "activation=\"orders\"", "outcome=\"refused\"").Should().Be(1);
+
+        // The gateway's own request span (the publish, in this process) is in the same trace: the webhook's is the one under the caller's.
+        var ended = await Eventually.WaitFor(() => Task.FromResult(Spans(spans, trace)),
+            s => s.Any(a => a.Source.Name == "Switchboard") && s.Any(a => a.Source.Name == "Microsoft.AspNetCore" && a.ParentSpanId == parent));
+        var @event = ended.Single(s => s.Source.Name == "Switchboard");
+        @event.DisplayName.Should().Be("io.camunda:webhook:1 webhook");
+        @event.ParentSpanId.Should().Be(ended.Single(s => s.Source.Name == "Microsoft.AspNetCore" && s.ParentSpanId == parent).SpanId);
+        @event.GetTagItem("switchboard.activation").Should().Be("orders");
+        @event.GetTagItem("switchboard.outcome").Should().Be("correlated");
     }
 
     [Fact]

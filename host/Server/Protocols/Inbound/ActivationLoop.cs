@@ -89,6 +89,7 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     /// <summary>Correlates one event the connector produced and records what became of it.</summary>
     protected async Task<Correlation> CorrelateAsync(object? @event, CancellationToken stop)
     {
+        using var span = Telemetry.InboundTelemetry.Start(Activation.ConnectorType, Activation.Id, Definition.Metadata.Kind.ToString().ToLowerInvariant());
         var json = Generation.Writer.Write(@event);
         var correlation = await Services.Correlator.CorrelateAsync(Activation, json, stop);
         Services.Activity.Record(Activation, correlation.HttpStatus, correlation.Message);

@@ -47,6 +47,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             await AnswerAsync(http, 404, new JsonObject { ["message"] = $"no activation listens on /inbound/{LogValueSanitizer.Escape(context, 200)}" });
             return;
         }
+        using var span = Telemetry.InboundTelemetry.Start(activation.ConnectorType, activation.Id, "webhook");
         using var lease = catalog.AcquireInbound(activation.ConnectorType);
         if (lease is null)
         {
