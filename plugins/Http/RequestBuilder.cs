@@ -9,14 +9,14 @@ namespace Switchboard.Plugins.Http;
 /// <summary>The request's URL, headers and body from the input, refusing what cannot be sent.</summary>
 internal static class RequestBuilder
 {
-    public static Uri Url(HttpReadInput input)
+    public static Uri Url(HttpReadInput input, string paramsField = "params")
     {
         if (!Uri.TryCreate(input.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             throw new ConnectorInputException("InvalidUrl", "must be an absolute http:// or https:// URL") { Field = "url" };
         if (input.Params is null)
             return url;
         if (input.Params is not JsonObject parameters)
-            throw new ConnectorInputException("InvalidParameters", "must be an object of query parameters") { Field = "params" };
+            throw new ConnectorInputException("InvalidParameters", "must be an object of query parameters") { Field = paramsField };
         var query = new StringBuilder(url.Query.TrimStart('?'));
         foreach (var (name, value) in parameters)
         {
@@ -76,14 +76,14 @@ internal static class RequestBuilder
     public static string Loggable(Uri url) =>
         url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
 
-    public static HttpContent? Body(HttpWriteInput input) => input.BodyFormat switch
+    public static HttpContent? Body(HttpWriteInput input, string dataField = "data") => input.BodyFormat switch
     {
         BodyFormat.None => null,
         _ when input.Data is null => null,
         BodyFormat.Json => new StringContent(input.Data.ToJsonString(), Encoding.UTF8, "application/json"),
         BodyFormat.Raw => new StringContent(Text(input.Data), Encoding.UTF8, "text/plain"),
         BodyFormat.Form when input.Data is JsonObject form => new FormUrlEncodedContent(form.Select(p => KeyValuePair.Create(p.Key, Text(p.Value)))),
-        _ => throw new ConnectorInputException("InvalidParameters", "body_format form needs data to be an object") { Field = "data" },
+        _ => throw new ConnectorInputException("InvalidParameters", $"a form body ({(dataField == "data" ? "body_format form" : "Content-Type application/x-www-form-urlencoded")}) must be an object") { Field = dataField },
     };
 
     // Strings go as they are, anything else as its JSON text (numbers, booleans, nested values).

@@ -7,7 +7,7 @@ namespace Switchboard.Feel.Connectors;
 public static class ErrorMapping
 {
     /// <summary>
-    /// Evaluates with the output's fields and <c>response</c> in scope (on failure: <c>error.code</c> and <c>error.message</c>),
+    /// Evaluates with the output's fields and <c>response</c> in scope (on failure: <c>error.code</c>, <c>error.message</c> and <c>error.variables</c>),
     /// plus <c>job.retries</c>, and decides by the result's <c>errorType</c>.
     /// </summary>
     public static ErrorDecision Decide(string errorExpression, JsonNode? response, ConnectorFailure? failure, int retries, FeelEngine? engine = null)
@@ -17,9 +17,11 @@ public static class ErrorMapping
         var scope = MappingScope.Of(failure is null ? response : null);
         if (failure is not null)
         {
-            var error = new FeelContext(2);
+            var error = new FeelContext(3);
             error.Set("code", failure.Code);
             error.Set("message", failure.Message);
+            if (failure.Variables is not null)
+                error.Set("variables", FeelJson.ToFeel(failure.Variables));
             scope.Set("error", error);
         }
         var job = new FeelContext(1);
@@ -63,5 +65,6 @@ public static class ErrorMapping
         context[key] as string ?? context[alternative] as string;
 }
 
-/// <summary>A connector failure as the error expression sees it: <c>error.code</c> and <c>error.message</c>.</summary>
-public sealed record ConnectorFailure(string Code, string Message);
+/// <summary>A connector failure as the error expression sees it: <c>error.code</c>, <c>error.message</c> and, when the
+/// connector gave details, <c>error.variables</c> (Camunda's REST connector puts <c>{response: {headers, body}}</c> there).</summary>
+public sealed record ConnectorFailure(string Code, string Message, JsonNode? Variables = null);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Xml;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
+using Switchboard.Plugins.Http.Authentication;
 
 namespace Switchboard.Plugins.Http.Polling;
 
@@ -35,7 +36,7 @@ public sealed class HttpPollingConnector : IPollingConnector<HttpPollingProperti
             Data = properties.Method is "POST" or "PUT" or "PATCH" ? properties.Body?.DeepClone() : null,
             BodyFormat = properties.Body is JsonValue text && text.TryGetValue<string>(out _) ? BodyFormat.Raw : BodyFormat.Json,
         };
-        await PollingAuthentication.ApplyAsync(properties, write, client, context.CancellationToken);
+        await HttpAuthentication.ApplyAsync(properties, write, client, context.CancellationToken);
 
         var sender = new RequestSender(client, client);
         var response = await sender.SendAsync(new HttpMethod(properties.Method), write, write.Data is null ? null : write, context.Logger, context.CancellationToken);

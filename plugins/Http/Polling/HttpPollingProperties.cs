@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
+using Switchboard.Plugins.Http.Authentication;
 
 namespace Switchboard.Plugins.Http.Polling;
 
@@ -9,7 +10,7 @@ namespace Switchboard.Plugins.Http.Polling;
 /// <remarks>Query parameters and headers are FEEL contexts (<c>={"page": "1"}</c>) or JSON objects; the host evaluates
 /// them when the activation is bound, without process variables (an activation polls once for its element, not once
 /// per waiting process instance).</remarks>
-public sealed class HttpPollingProperties
+public sealed class HttpPollingProperties : IHttpAuthentication
 {
     [Parameter("method"), AllowedValues("GET", "POST", "PUT", "PATCH", "DELETE"), Description("The HTTP method.")]
     public string Method { get; set; } = "GET";
@@ -78,4 +79,7 @@ public sealed class HttpPollingProperties
 
     [Parameter("authentication.scopes"), Description("OAuth client credentials: the scopes, space separated.")]
     public string? Scopes { get; set; }
+
+    // The polling template offers no refresh-token flow.
+    string? IHttpAuthentication.RefreshToken => null;
 }

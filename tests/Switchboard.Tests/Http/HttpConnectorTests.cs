@@ -48,7 +48,7 @@ public sealed class HttpConnectorTests(HttpFixture fixture) : IClassFixture<Http
             .Select(c => c!["id"]!.GetValue<string>()).Where(id => id.StartsWith("http/")).ToList();
 
         commands.Should().BeEquivalentTo("http/GetRequestV2", "http/HeadRequestV2", "http/PostRequestV2",
-            "http/PutRequestV2", "http/PatchRequestV2", "http/DeleteRequestV2");
+            "http/PutRequestV2", "http/PatchRequestV2", "http/DeleteRequestV2", "http/CamundaRestRequest");
     }
 
     [Fact]

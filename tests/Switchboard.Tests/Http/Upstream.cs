@@ -11,6 +11,8 @@ public sealed class Upstream : IAsyncDisposable
 {
     public const string User = "api-user";
     public const string Password = "basic-pass-W3";
+    public const string OAuthClient = "my-client";
+    public const string OAuthSecret = "my-secret-Q7";
 
     private LoopbackServer _server = null!;
     private int _boomHits;
@@ -75,8 +77,22 @@ public sealed class Upstream : IAsyncDisposable
                 ["contentType"] = request.ContentType,
                 ["accept"] = request.Headers.Accept.ToString(),
                 ["traceparent"] = request.Headers["traceparent"].ToString(),
+                ["headers"] = new JsonObject(request.Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value.ToString()))),
                 ["body"] = body,
             });
+        });
+        // An OAuth token endpoint: client credentials (in the body or as basic auth) or a refresh token.
+        app.MapPost("/token", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            var basic = request.Headers.Authorization.ToString() == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{OAuthClient}:{OAuthSecret}"));
+            var inBody = form["client_id"] == OAuthClient && form["client_secret"] == OAuthSecret;
+            return (form["grant_type"].ToString(), basic || inBody, form["refresh_token"].ToString()) switch
+            {
+                ("client_credentials", true, _) => Results.Json(new { access_token = "tok-" + form["scope"], token_type = "Bearer", expires_in = 60 }),
+                ("refresh_token", _, "refresh-1") when form["client_id"] == OAuthClient => Results.Json(new { access_token = "tok-refreshed", token_type = "Bearer" }),
+                _ => Results.Json(new { error = "invalid_client" }, statusCode: 401),
+            };
         });
     }
 

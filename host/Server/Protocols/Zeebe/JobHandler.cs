@@ -119,7 +119,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
 
     private async Task<bool> ApplyErrorExpressionAsync(ActivatedJob job, string expression, Outcome outcome, CancellationToken stopping)
     {
-        var failure = outcome.Error is { } error ? new FeelFailure(error.Code, error.Message) : null;
+        var failure = outcome.Error is { } error ? new FeelFailure(error.Code, error.Message, error.Data) : null;
         switch (ErrorMapping.Decide(expression, outcome.Output, failure, job.Retries))
         {
             case ErrorDecision.BpmnError bpmn:

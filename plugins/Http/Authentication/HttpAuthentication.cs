@@ -4,16 +4,20 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 
-namespace Switchboard.Plugins.Http.Polling;
+namespace Switchboard.Plugins.Http.Authentication;
 
-/// <summary>Applies the authentication Camunda's HTTP polling template offers to a request: basic, bearer, an API key
-/// in a header or the query, or an OAuth client-credentials token fetched from the token endpoint.</summary>
-internal static class PollingAuthentication
+/// <summary>Applies the authentication Camunda's HTTP templates offer (the REST connector's and the HTTP polling
+/// connector's alike) to a request: basic, bearer, an API key in a header or the query, or an OAuth token fetched from
+/// the token endpoint with client credentials or a refresh token. One implementation for both connectors.</summary>
+internal static class HttpAuthentication
 {
-    public static async Task ApplyAsync(HttpPollingProperties properties, HttpWriteInput request, HttpClient client, CancellationToken cancellationToken)
+    public static async Task ApplyAsync(IHttpAuthentication properties, HttpWriteInput request, HttpClient client, CancellationToken cancellationToken)
     {
+        request.Headers ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         switch (properties.AuthenticationType)
         {
+            case null or "" or "noAuth":
+                break;
             case "basic":
                 request.BasicAuthUsername = Required(properties.Username, "authentication.username");
                 request.BasicAuthPassword = properties.Password ?? "";
@@ -36,20 +40,30 @@ internal static class PollingAuthentication
                 }
                 break;
             case "oauth-client-credentials-flow":
-                request.Headers!["Authorization"] = "Bearer " + await TokenAsync(properties, client, cancellationToken);
+                request.Headers!["Authorization"] = "Bearer " + await TokenAsync(properties, refresh: false, client, cancellationToken);
                 break;
+            case "oauth-refresh-token":
+                request.Headers!["Authorization"] = "Bearer " + await TokenAsync(properties, refresh: true, client, cancellationToken);
+                break;
+            case var other:
+                throw new ConnectorInputException("UnsupportedAuthentication",
+                    $"'{other}' is not an authentication type: use noAuth, basic, bearer, apiKey, oauth-client-credentials-flow or oauth-refresh-token")
+                    { Field = "authentication.type" };
         }
     }
 
-    private static async Task<string> TokenAsync(HttpPollingProperties properties, HttpClient client, CancellationToken cancellationToken)
+    private static async Task<string> TokenAsync(IHttpAuthentication properties, bool refresh, HttpClient client, CancellationToken cancellationToken)
     {
         var endpoint = Required(properties.OAuthTokenEndpoint, "authentication.oauthTokenEndpoint");
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             throw new ConnectorInputException("InvalidUrl", "must be an absolute http:// or https:// URL") { Field = "authentication.oauthTokenEndpoint" };
         var clientId = Required(properties.ClientId, "authentication.clientId");
-        var clientSecret = Required(properties.ClientSecret, "authentication.clientSecret");
-        var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
-        if (!string.IsNullOrWhiteSpace(properties.Audience))
+        // A refresh token may come from a public client, which has no secret.
+        var clientSecret = refresh ? properties.ClientSecret ?? "" : Required(properties.ClientSecret, "authentication.clientSecret");
+        var form = refresh
+            ? new List<KeyValuePair<string, string>> { new("grant_type", "refresh_token"), new("refresh_token", Required(properties.RefreshToken, "authentication.refreshToken")) }
+            : new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
+        if (!refresh && !string.IsNullOrWhiteSpace(properties.Audience))
             form.Add(new("audience", properties.Audience));
         if (!string.IsNullOrWhiteSpace(properties.Scopes))
             form.Add(new("scope", properties.Scopes));
@@ -62,7 +76,8 @@ internal static class PollingAuthentication
         else
         {
             form.Add(new("client_id", clientId));
-            form.Add(new("client_secret", clientSecret));
+            if (clientSecret.Length > 0)
+                form.Add(new("client_secret", clientSecret));
         }
         request.Content = new FormUrlEncodedContent(form);
         var target = RequestBuilder.Loggable(url);

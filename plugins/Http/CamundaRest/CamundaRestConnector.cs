@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Switchboard.Abstractions;
+using Switchboard.Abstractions.Spiff;
+using Switchboard.Plugins.Http.Authentication;
+
+namespace Switchboard.Plugins.Http.CamundaRest;
+
+/// <summary>Camunda's REST connector, served by Switchboard: job type <c>io.camunda:http-json:1</c> with the inputs
+/// Camunda's REST template writes, Camunda's result (<c>status</c>, <c>headers</c>, <c>body</c>) and Camunda's error
+/// (an HTTP failure's <c>error.code</c> is its status as text, <c>"404"</c>, with <c>error.variables.response</c>),
+/// so a process modeled with Camunda's own template runs unchanged.</summary>
+[Connector("io.camunda:http-json:1",
+    Name = "REST (Camunda's REST connector)",
+    Description = "Sends an HTTP request as Camunda's REST connector does, with the inputs its element template writes.",
+    TimeoutSeconds = 300)]
+[SpiffCommand("http/CamundaRestRequest")]
+public sealed class CamundaRestConnector : IDisposable
+{
+    // Redirects are a property of the pool: one pool that follows them, one that does not (Camunda's default).
+    private readonly SocketsHttpHandler _following = ConnectTimeoutHandler.Create(followRedirects: true);
+    private readonly SocketsHttpHandler _direct = ConnectTimeoutHandler.Create(followRedirects: false);
+    private readonly HttpClient _followingClient;
+    private readonly HttpClient _directClient;
+
+    /// <summary>Builds the connector's HTTP clients (no retries of their own: Zeebe retries the job).</summary>
+    public CamundaRestConnector()
+    {
+        _followingClient = new HttpClient(_following, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        _directClient = new HttpClient(_direct, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>Sends the request and returns the response, or fails with the status as the error code.</summary>
+    [Operation]
+    public async Task<CamundaRestResult> Send(CamundaRestInput input, IConnectorContext context)
+    {
+        Refuse(input);
+        var method = Method(input.Method);
+        var headers = Map(input.Headers, "headers");
+        var contentType = headers.TryGetValue("Content-Type", out var type) ? type : null;
+        var body = method == HttpMethod.Get || method == HttpMethod.Head ? null : input.Body?.DeepClone();
+        if (input.IgnoreNullValues)
+            body = WithoutNulls(body);
+        var write = new HttpWriteInput
+        {
+            Url = input.Url,
+            Params = input.QueryParameters?.DeepClone(),
+            Headers = headers,
+            Data = body,
+            BodyFormat = contentType is null || contentType.Contains("json", StringComparison.OrdinalIgnoreCase) ? BodyFormat.Json
+                : contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ? BodyFormat.Form
+                : BodyFormat.Raw,
+        };
+        if (input.Authentication is { } authentication)
+            await HttpAuthentication.ApplyAsync(authentication, write, _directClient, context.CancellationToken);
+
+        var url = RequestBuilder.Url(write, "queryParameters");
+        using var request = new HttpRequestMessage(method, url) { Content = RequestBuilder.Body(write, "body") };
+        RequestBuilder.AddHeaders(request, write);
+        request.Options.Set(ConnectTimeoutHandler.ConnectTimeout, TimeSpan.FromSeconds(input.ConnectionTimeoutInSeconds));
+
+        // Camunda's read timeout counts from the connection; here it is added to the connect timeout, one deadline for both.
+        var read = input.ReadTimeoutInSeconds ?? input.ConnectionTimeoutInSeconds;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        if (read > 0)
+            deadline.CancelAfter(TimeSpan.FromSeconds(read + input.ConnectionTimeoutInSeconds));
+        // Only scheme, host, port and path are logged or returned: the user part and the query often carry credentials.
+        var target = $"{method} {RequestBuilder.Loggable(url)}";
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await (input.FollowRedirects ? _followingClient : _directClient).SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
+            var status = (int)response.StatusCode;
+            context.Logger.LogInformation("{Method} {Target} answered {Status} in {ElapsedMs} ms",
+                method.Method, RequestBuilder.Loggable(url), status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
+            var result = new CamundaRestResult(status, Headers(response), await BodyAsync(response, input.DocumentReturnFormat, deadline.Token), response.ReasonPhrase);
+            if (status < 400)
+                return result;
+            // Camunda's error: the status as the code, the reason as the message, the response as the error's variables.
+            throw new ConnectorException(status.ToString(System.Globalization.CultureInfo.InvariantCulture), response.ReasonPhrase ?? "[no reason]", retryable: true,
+                details: new JsonObject { ["response"] = new JsonObject { ["headers"] = result.Headers.DeepClone(), ["body"] = result.Body?.DeepClone() } })
+            {
+                StatusCode = status <= 599 ? status : 502,
+            };
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            // Camunda's runtime reports every I/O failure, timeouts included, as 408.
+            throw new ConnectorException("408", $"{target} did not answer within {read} s (readTimeoutInSeconds)", retryable: true) { StatusCode = 504 };
+        }
+        catch (HttpRequestException e)
+        {
+            var (code, what) = e.HttpRequestError is HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError
+                ? ("500", "an error with the HTTP protocol occurred")
+                : ("408", "the request could not be sent, or the connection was aborted");
+            var reason = e.InnerException is TimeoutException timeout ? timeout.Message : $"{e.HttpRequestError}: {e.Message}";
+            throw new ConnectorException(code, $"{target}: {what} ({reason})", retryable: true) { StatusCode = 502 };
+        }
+    }
+
+    private static void Refuse(CamundaRestInput input)
+    {
+        if (input.StoreResponse)
+            throw Unsupported("storeResponse", "storing the response as a document is not supported by Switchboard: leave it off");
+        if (input.DocumentReturnFormat?.Choice is { } choice && choice.Equals("DOCUMENT", StringComparison.OrdinalIgnoreCase))
+            throw Unsupported("documentReturnFormat.choice", "returning the response as a document is not supported by Switchboard: use JSON or TEXT");
+        if (HasContent(input.ClientTls))
+            throw Unsupported("clientTls", "client certificates (mTLS) are not supported by Switchboard's REST connector yet");
+        if (HasContent(input.AuthenticationConfiguration))
+            throw Unsupported("authenticationConfiguration", "stored credentials are not supported by Switchboard: choose an authentication type and fill its fields");
+    }
+
+    // The field is named in the message too: a Zeebe incident shows only the message.
+    private static ConnectorInputException Unsupported(string field, string message) => new("Unsupported", $"{field}: {message}") { Field = field };
+
+    private static bool HasContent(JsonNode? node) => node switch
+    {
+        null => false,
+        JsonObject o => o.Any(p => HasContent(p.Value)),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Length > 0,
+        _ => true,
+    };
+
+    private static HttpMethod Method(string text) => text.Trim().ToUpperInvariant() switch
+    {
+        "GET" => HttpMethod.Get,
+        "POST" => HttpMethod.Post,
+        "PUT" => HttpMethod.Put,
+        "PATCH" => HttpMethod.Patch,
+        "DELETE" => HttpMethod.Delete,
+        "HEAD" => HttpMethod.Head,
+        "OPTIONS" => HttpMethod.Options,
+        _ => throw new ConnectorInputException("InvalidMethod", "must be GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS") { Field = "method" },
+    };
+
+    // A FEEL context arrives as a JSON object; its values are sent as text (numbers and booleans as written).
+    private static Dictionary<string, string> Map(JsonNode? node, string field)
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        switch (node)
+        {
+            case null:
+                return map;
+            case JsonObject entries:
+                foreach (var (name, value) in entries)
+                    if (value is not null)
+                        map[name] = value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : value.ToJsonString();
+                return map;
+            default:
+                throw new ConnectorInputException("InvalidParameters", "must be a map of names to values, such as ={\"Accept\": \"application/json\"}") { Field = field };
+        }
+    }
+
+    private static JsonNode? WithoutNulls(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var name in o.Where(p => p.Value is null).Select(p => p.Key).ToList())
+                    o.Remove(name);
+                foreach (var (_, value) in o)
+                    WithoutNulls(value);
+                return o;
+            case JsonArray a:
+                foreach (var item in a)
+                    WithoutNulls(item);
+                return a;
+            default:
+                return node;
+        }
+    }
+
+    // Each header once with its first value, as Camunda's runtime returns them; Set-Cookie keeps every value.
+    private static JsonObject Headers(HttpResponseMessage response)
+    {
+        var headers = new JsonObject();
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (headers.ContainsKey(name))
+                continue;
+            headers[name] = name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)
+                ? new JsonArray(values.Select(v => (JsonNode?)v).ToArray())
+                : values.FirstOrDefault();
+        }
+        return headers;
+    }
+
+    private static async Task<JsonNode?> BodyAsync(HttpResponseMessage response, ReturnFormat? format, CancellationToken cancellationToken)
+    {
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (format?.Choice is { } choice && choice.Equals("TEXT", StringComparison.OrdinalIgnoreCase))
+        {
+            Encoding encoding;
+            try
+            {
+                encoding = Encoding.GetEncoding(string.IsNullOrWhiteSpace(format.Encoding) ? "utf-8" : format.Encoding);
+            }
+            catch (ArgumentException)
+            {
+                throw new ConnectorInputException("InvalidEncoding", $"'{format.Encoding}' is not a character encoding this host knows") { Field = "documentReturnFormat.encoding" };
+            }
+            return JsonValue.Create(encoding.GetString(bytes));
+        }
+        var text = Encoding.UTF8.GetString(bytes);
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(text);
+        }
+    }
+
+    /// <summary>Closes the pooled connections so the plugin can unload.</summary>
+    public void Dispose()
+    {
+        _followingClient.Dispose();
+        _directClient.Dispose();
+        _following.Dispose();
+        _direct.Dispose();
+    }
+}

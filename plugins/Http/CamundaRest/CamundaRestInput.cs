@@ -1,0 +1,119 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions;
+using Switchboard.Plugins.Http.Authentication;
+
+namespace Switchboard.Plugins.Http.CamundaRest;
+
+/// <summary>The inputs Camunda's REST connector template (<c>io.camunda.connectors.HttpJson.v2</c>) writes, by its names:
+/// a process modeled with that template hands its job's variables straight to this connector.</summary>
+/// <remarks>Numbers and booleans are read leniently (<c>20</c> or <c>"20"</c>), as hand-written diagrams write them
+/// either way; the method in any case (older templates write <c>get</c>).</remarks>
+public sealed class CamundaRestInput
+{
+    [Parameter("method"), Description("GET, POST, PUT, PATCH or DELETE (any case).")]
+    public string Method { get; set; } = "GET";
+
+    [Required, Parameter("url"), Description("Absolute http:// or https:// URL.")]
+    public string Url { get; set; } = "";
+
+    [Parameter("authentication"), Description("How to authenticate: type noAuth, basic, bearer, apiKey, oauth-client-credentials-flow or oauth-refresh-token, with that type's fields.")]
+    public RestAuthentication? Authentication { get; set; }
+
+    [Parameter("headers"), Description("Request headers: a map of names to values.")]
+    public JsonNode? Headers { get; set; }
+
+    [Parameter("queryParameters"), Description("Query parameters: a map of names to values; a list value repeats the parameter.")]
+    public JsonNode? QueryParameters { get; set; }
+
+    [Parameter("body"), Description("The request body for POST, PUT and PATCH: JSON unless the Content-Type header says otherwise.")]
+    public JsonNode? Body { get; set; }
+
+    [Parameter("connectionTimeoutInSeconds"), Range(0, 86400), Description("Seconds to wait for a connection; 0 waits as long as the job may run.")]
+    public int ConnectionTimeoutInSeconds { get; set; } = 20;
+
+    [Parameter("readTimeoutInSeconds"), Range(0, 86400), Description("Seconds to wait for the answer once connected; 0 waits as long as the job may run.")]
+    public int? ReadTimeoutInSeconds { get; set; }
+
+    [Parameter("followRedirects"), Description("Follow 3xx redirects (off by default, as in Camunda's runtime: a 3xx is then the result).")]
+    public bool FollowRedirects { get; set; }
+
+    [Parameter("ignoreNullValues"), Description("Leave null values out of the request body.")]
+    public bool IgnoreNullValues { get; set; }
+
+    [Parameter("skipEncoding"), Description("Send the URL exactly as given. The URL is never decoded and re-encoded here, so this changes nothing.")]
+    public bool SkipEncoding { get; set; }
+
+    [Parameter("documentReturnFormat"), Description("How the body is returned: choice JSON (parsed when it is JSON, the default) or TEXT (always a string, decoded with encoding).")]
+    public ReturnFormat? DocumentReturnFormat { get; set; }
+
+    [Parameter("storeResponse"), Description("Store the response as a document: not supported here.")]
+    public bool StoreResponse { get; set; }
+
+    [Parameter("clientTls"), Description("Client certificates (mTLS): not supported here.")]
+    public JsonNode? ClientTls { get; set; }
+
+    [Parameter("authenticationConfiguration"), Description("A stored credential (Camunda 8.10): not supported here; write the authentication fields instead.")]
+    public JsonNode? AuthenticationConfiguration { get; set; }
+}
+
+/// <summary>The template's <c>authentication.*</c> inputs.</summary>
+public sealed class RestAuthentication : IHttpAuthentication
+{
+    [Parameter("type"), Description("noAuth (the default), basic, bearer, apiKey, oauth-client-credentials-flow or oauth-refresh-token.")]
+    public string? Type { get; set; }
+
+    [Parameter("username"), Description("Basic: the user.")]
+    public string? Username { get; set; }
+
+    [Secret, Parameter("password"), Description("Basic: the password.")]
+    public string? Password { get; set; }
+
+    [Secret, Parameter("token"), Description("Bearer: the token.")]
+    public string? Token { get; set; }
+
+    [Parameter("apiKeyLocation"), Description("API key: headers (the default) or query.")]
+    public string? ApiKeyLocation { get; set; }
+
+    [Parameter("name"), Description("API key: the header or query parameter name.")]
+    public string? Name { get; set; }
+
+    [Secret, Parameter("value"), Description("API key: the key.")]
+    public string? Value { get; set; }
+
+    [Parameter("oauthTokenEndpoint"), Description("OAuth: the token endpoint.")]
+    public string? OAuthTokenEndpoint { get; set; }
+
+    [Parameter("clientId"), Description("OAuth: the client id.")]
+    public string? ClientId { get; set; }
+
+    [Secret, Parameter("clientSecret"), Description("OAuth: the client secret.")]
+    public string? ClientSecret { get; set; }
+
+    [Parameter("audience"), Description("OAuth client credentials: the audience, if the server wants one.")]
+    public string? Audience { get; set; }
+
+    [Parameter("clientAuthentication"), Description("OAuth: credentialsBody (the default) or basicAuthHeader.")]
+    public string? ClientAuthentication { get; set; }
+
+    [Parameter("scopes"), Description("OAuth: the scopes, space separated.")]
+    public string? Scopes { get; set; }
+
+    [Secret, Parameter("refreshToken"), Description("OAuth refresh token: the refresh token.")]
+    public string? RefreshToken { get; set; }
+
+    string? IHttpAuthentication.AuthenticationType => Type;
+    string? IHttpAuthentication.ApiKeyName => Name;
+    string? IHttpAuthentication.ApiKeyValue => Value;
+}
+
+/// <summary>The template's <c>documentReturnFormat.*</c> inputs.</summary>
+public sealed class ReturnFormat
+{
+    [Parameter("choice"), Description("JSON (the default), TEXT or DOCUMENT (not supported here).")]
+    public string? Choice { get; set; }
+
+    [Parameter("encoding"), Description("TEXT: the body's character encoding (UTF-8 by default).")]
+    public string? Encoding { get; set; }
+}

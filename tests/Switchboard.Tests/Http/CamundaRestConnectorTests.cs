@@ -1,0 +1,214 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Http;
+
+/// <summary>The host, with the shipped Http plugin, an upstream on loopback and a Zeebe test gateway, serving Camunda's
+/// REST connector job type.</summary>
+public sealed class CamundaRestFixture : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+
+    public RunningHost Host { get; private set; } = null!;
+    public Upstream Upstream { get; private set; } = null!;
+    public TestGatewayServer Gateway { get; private set; } = null!;
+    public CamundaTemplate Template { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Template = await CamundaTemplate.LoadAsync("http-json-connector.json", "io.camunda.connectors.HttpJson.v2");
+        _sandbox.Add(Repository.ShippedPlugin("Http"));
+        Upstream = await Upstream.StartAsync();
+        Gateway = await TestGatewayServer.StartAsync();
+        Host = await RunningHost.StartAsync(_sandbox.Directory, "Switchboard:Zeebe:Address=" + Gateway.Address, "Switchboard:Zeebe:PollInterval=00:00:00.050");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Gateway.DisposeAsync();
+        await Upstream.DisposeAsync();
+        _sandbox.Dispose();
+    }
+}
+
+/// <summary>Jobs carrying exactly the inputs Camunda's own REST template (the newest in its npm package) writes, run
+/// by Switchboard: Camunda's result shape, its error code and its error variables, as its REST connector gives them.</summary>
+public sealed class CamundaRestConnectorTests(CamundaRestFixture fixture) : IClassFixture<CamundaRestFixture>
+{
+    private async Task<TestJob> RunAsync(Dictionary<string, string> properties)
+    {
+        var (type, variables, headers) = fixture.Template.Apply(properties);
+        type.Should().Be("io.camunda:http-json:1");
+        var key = fixture.Gateway.Gateway.CreateJob(type, variables.ToJsonString(), headers);
+        return await fixture.Gateway.Gateway.FinishedAsync(key, TimeSpan.FromSeconds(30));
+    }
+
+    private string Url(string path) => fixture.Upstream.Url(path);
+
+    [Fact]
+    public async Task A_GET_with_a_bearer_token_query_and_headers_completes_with_status_headers_and_body()
+    {
+        var job = await RunAsync(new()
+        {
+            ["method"] = "GET",
+            ["url"] = Url("echo"),
+            ["authentication.type"] = "bearer",
+            ["authentication.token"] = "tok-1",
+            ["headers"] = """={"X-Trace": "t-1"}""",
+            ["queryParameters"] = """={q: "a b", page: 2}""",
+            ["resultVariable"] = "apiResponse",
+            ["resultExpression"] = "={ echoed: response.body.method, code: status }",
+        });
+
+        job.State.Should().Be(JobState.Completed, job.ErrorMessage);
+        var response = job.CompletedVariables!["apiResponse"]!;
+        response["status"]!.GetValue<int>().Should().Be(200);
+        response["reason"]!.GetValue<string>().Should().Be("OK");
+        response["headers"]!["X-Upstream"]!.GetValue<string>().Should().Be("echo");
+        var echoed = response["body"]!;
+        // The upstream echoed the token back; a secret input never leaves in the job's variables, so it is masked there.
+        echoed["headers"]!["Authorization"]!.GetValue<string>().Should().Be("Bearer ***");
+        echoed["headers"]!["X-Trace"]!.GetValue<string>().Should().Be("t-1");
+        echoed["query"]!.GetValue<string>().Should().Be("?q=a%20b&page=2");
+        job.CompletedVariables!["echoed"]!.GetValue<string>().Should().Be("GET");
+        job.CompletedVariables!["code"]!.GetValue<int>().Should().Be(200);
+    }
+
+    [Fact]
+    public async Task A_POST_with_basic_auth_sends_its_body_as_JSON_without_nulls_when_asked()
+    {
+        var job = await RunAsync(new()
+        {
+            ["method"] = "POST",
+            ["url"] = Url("echo"),
+            ["authentication.type"] = "basic",
+            ["authentication.username"] = Upstream.User,
+            ["authentication.password"] = Upstream.Password,
+            ["body"] = """={name: "widget", note: null, size: {w: 2, h: null}}""",
+            ["ignoreNullValues"] = "=true",
+            ["resultVariable"] = "r",
+        });
+
+        job.State.Should().Be(JobState.Completed, job.ErrorMessage);
+        var echoed = job.CompletedVariables!["r"]!["body"]!;
+        echoed["method"]!.GetValue<string>().Should().Be("POST");
+        echoed["contentType"]!.GetValue<string>().Should().StartWith("application/json");
+        JsonNode.Parse(echoed["body"]!.GetValue<string>())!.ToJsonString().Should().Be("""{"name":"widget","size":{"w":2}}""");
+        echoed["headers"]!["Authorization"]!.GetValue<string>().Should().Be(
+            "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Upstream.User}:{Upstream.Password}")));
+    }
+
+    [Fact]
+    public async Task An_API_key_goes_in_the_query_or_a_header()
+    {
+        var inQuery = await RunAsync(new()
+        {
+            ["url"] = Url("echo"), ["authentication.type"] = "apiKey", ["authentication.apiKeyLocation"] = "query",
+            ["authentication.name"] = "api_key", ["authentication.value"] = "k-1", ["resultVariable"] = "r",
+        });
+        var inHeader = await RunAsync(new()
+        {
+            ["url"] = Url("echo"), ["authentication.type"] = "apiKey",
+            ["authentication.name"] = "X-Api-Key", ["authentication.value"] = "k-2", ["resultVariable"] = "r",
+        });
+
+        // Echoed back by the upstream, and masked in the variables: the key is a secret input.
+        inQuery.CompletedVariables!["r"]!["body"]!["query"]!.GetValue<string>().Should().Be("?api_key=***");
+        inHeader.CompletedVariables!["r"]!["body"]!["headers"]!["X-Api-Key"]!.GetValue<string>().Should().Be("***");
+    }
+
+    [Fact]
+    public async Task OAuth_client_credentials_and_refresh_tokens_fetch_the_bearer_token_first()
+    {
+        var credentials = await RunAsync(new()
+        {
+            ["url"] = Url("echo"), ["authentication.type"] = "oauth-client-credentials-flow",
+            ["authentication.oauthTokenEndpoint"] = Url("token"), ["authentication.clientId"] = Upstream.OAuthClient,
+            ["authentication.clientSecret"] = Upstream.OAuthSecret, ["authentication.clientAuthentication"] = "basicAuthHeader",
+            ["authentication.scopes"] = "read", ["resultVariable"] = "r",
+        });
+        var refreshed = await RunAsync(new()
+        {
+            ["url"] = Url("echo"), ["authentication.type"] = "oauth-refresh-token",
+            ["authentication.oauthRefreshToken.oauthTokenEndpoint"] = Url("token"), ["authentication.oauthRefreshToken.clientId"] = Upstream.OAuthClient,
+            ["authentication.oauthRefreshToken.refreshToken"] = "refresh-1", ["resultVariable"] = "r",
+        });
+
+        credentials.State.Should().Be(JobState.Completed, credentials.ErrorMessage);
+        credentials.CompletedVariables!["r"]!["body"]!["headers"]!["Authorization"]!.GetValue<string>().Should().Be("Bearer tok-read");
+        refreshed.State.Should().Be(JobState.Completed, refreshed.ErrorMessage);
+        refreshed.CompletedVariables!["r"]!["body"]!["headers"]!["Authorization"]!.GetValue<string>().Should().Be("Bearer tok-refreshed");
+    }
+
+    [Fact]
+    public async Task An_HTTP_404_is_error_code_404_with_the_response_in_the_errors_variables_for_the_error_expression()
+    {
+        var job = await RunAsync(new()
+        {
+            ["url"] = Url("missing"),
+            ["errorExpression"] = """=if error.code = "404" then bpmnError("NOT_FOUND", error.variables.response.body.error) else null""",
+        });
+
+        job.State.Should().Be(JobState.ErrorThrown, job.ErrorMessage);
+        job.ErrorCode.Should().Be("NOT_FOUND");
+        job.ErrorMessage.Should().Be("no such item");
+    }
+
+    [Fact]
+    public async Task Without_an_error_expression_an_HTTP_failure_fails_the_job_for_a_retry_after_the_templates_backoff()
+    {
+        var job = await RunAsync(new() { ["url"] = Url("boom") });
+
+        job.State.Should().Be(JobState.Failed);
+        job.Retries.Should().Be(2, "the template's task has 3 retries and this was one");
+        job.RetryBackoff.Should().Be(TimeSpan.FromSeconds(30), "the template writes retryBackoff PT30S");
+        job.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("500");
+    }
+
+    [Fact]
+    public async Task A_redirect_is_the_result_unless_followRedirects_is_on()
+    {
+        var kept = await RunAsync(new() { ["url"] = Url("redirect"), ["resultVariable"] = "r" });
+        var followed = await RunAsync(new() { ["url"] = Url("redirect"), ["followRedirects"] = "=true", ["resultVariable"] = "r" });
+
+        kept.CompletedVariables!["r"]!["status"]!.GetValue<int>().Should().Be(302);
+        kept.CompletedVariables!["r"]!["headers"]!["Location"]!.GetValue<string>().Should().Be("/json");
+        followed.CompletedVariables!["r"]!["body"]!["name"]!.GetValue<string>().Should().Be("widget");
+    }
+
+    [Fact]
+    public async Task A_read_timeout_is_error_code_408_naming_the_setting()
+    {
+        var job = await RunAsync(new() { ["url"] = Url("slow"), ["connectionTimeoutInSeconds"] = "=1", ["readTimeoutInSeconds"] = "=1" });
+
+        job.State.Should().Be(JobState.Failed);
+        job.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("408");
+        job.ErrorMessage.Should().Contain("readTimeoutInSeconds");
+    }
+
+    [Fact]
+    public async Task A_text_body_stays_text_and_what_is_not_supported_is_refused_by_name()
+    {
+        var text = await RunAsync(new() { ["url"] = Url("json"), ["documentReturnFormat"] = "TEXT", ["resultVariable"] = "r" });
+        var document = await RunAsync(new() { ["url"] = Url("json"), ["documentReturnFormat"] = "DOCUMENT" });
+
+        text.CompletedVariables!["r"]!["body"]!.GetValue<string>().Should().Contain("\"name\":\"widget\"");
+        document.State.Should().Be(JobState.Incident, "an input the host cannot honour is no reason to retry");
+        document.ErrorMessage.Should().Contain("documentReturnFormat.choice").And.Contain("not supported");
+    }
+
+    [Fact]
+    public async Task Older_templates_lowercase_method_works_too()
+    {
+        var key = fixture.Gateway.Gateway.CreateJob("io.camunda:http-json:1",
+            new JsonObject { ["method"] = "post", ["url"] = Url("echo"), ["body"] = new JsonObject { ["a"] = 1 } }.ToJsonString(),
+            new Dictionary<string, string> { ["resultVariable"] = "r" });
+        var job = await fixture.Gateway.Gateway.FinishedAsync(key, TimeSpan.FromSeconds(30));
+
+        job.State.Should().Be(JobState.Completed, job.ErrorMessage);
+        job.CompletedVariables!["r"]!["body"]!["method"]!.GetValue<string>().Should().Be("POST");
+    }
+}
