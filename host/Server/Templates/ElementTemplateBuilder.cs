@@ -13,16 +13,17 @@ internal static class ElementTemplateBuilder
     /// <summary>The schema Modeler uses to tell a Camunda 8 template from a Camunda 7 one.</summary>
     public const string Schema = "https://unpkg.com/@camunda/zeebe-element-templates-json-schema/resources/schema.json";
 
-    private static readonly string[] FixedIds = ["operation", "resultVariable", "resultExpression", "errorExpression", "retryCount", "retryBackoff"];
+    private static readonly string[] FixedIds = ["operation", "resultVariable", "resultExpression", "errorExpression", "retryCount", "retryBackoff", "jobTimeout"];
 
-    public static JsonObject Build(ConnectorMetadata connector)
+    /// <summary>The template of <paramref name="connector"/>, as <paramref name="version"/> (see <see cref="ElementTemplateVersion"/>).</summary>
+    public static JsonObject Build(ConnectorMetadata connector, int version)
     {
         var template = new JsonObject
         {
             ["$schema"] = Schema,
             ["name"] = connector.Name,
             ["id"] = ElementTemplateIds.TemplateId(connector.Type),
-            ["version"] = connector.Version,
+            ["version"] = version,
         };
         if (!string.IsNullOrWhiteSpace(connector.Description))
             template["description"] = connector.Description;
@@ -32,9 +33,21 @@ internal static class ElementTemplateBuilder
         template["appliesTo"] = new JsonArray("bpmn:Task");
         template["elementType"] = new JsonObject { ["value"] = "bpmn:ServiceTask" };
         template["groups"] = Groups(connector.HasOperations);
-        template["properties"] = new JsonArray(Properties(connector).Select(p => (JsonNode?)p).ToArray());
+        var properties = Properties(connector).ToList();
+        template["engines"] = new JsonObject { ["camunda"] = Engines(properties) };
+        template["properties"] = new JsonArray(properties.Select(p => (JsonNode?)p).ToArray());
         return template;
     }
+
+    /// <summary>The Camunda versions whose semantics the template relies on. Optional text inputs are marked
+    /// <c>optional</c>, so left empty they export no mapping, which engines before 8.8 need (an empty mapping fails
+    /// there); a field the Modeler cannot mark so (a number or a choice with no default, not required) exports an empty
+    /// mapping when left empty, which only 8.8 and later read as null.</summary>
+    private static string Engines(IEnumerable<JsonObject> properties) =>
+        properties.Any(p => p["binding"]?["type"]?.GetValue<string>() == "zeebe:input" && p["value"] is null && p["optional"] is null && p["constraints"] is null
+                            && p["type"]?.GetValue<string>() is "Number" or "Dropdown")
+            ? "^8.8"
+            : "^8.0";
 
     private static JsonArray Groups(bool withOperation)
     {
@@ -83,6 +96,10 @@ internal static class ElementTemplateBuilder
             new JsonObject { ["type"] = "zeebe:taskDefinition", ["property"] = "retries" });
         yield return Preset("retryBackoff", "Retry backoff", "ISO-8601 duration to wait before a retry, e.g. PT30S.", "PT0S",
             new JsonObject { ["type"] = "zeebe:taskHeader", ["key"] = "retryBackoff" });
+        var jobTimeout = Header("jobTimeout", "Job timeout", "retries", "String",
+            "ISO-8601 duration the job may run before Zeebe hands it out again, e.g. PT10M; the worker extends the job to it before the call starts.");
+        jobTimeout.Remove("feel");
+        yield return jobTimeout;
     }
 
     private static JsonObject Preset(string id, string label, string description, string value, JsonObject binding) => new()

@@ -92,6 +92,10 @@ internal static class ElementTemplateInputs
         // A boolean always has a value, so "not empty" would only block unticked boxes.
         if (required && parameter.Kind != ParameterKind.Boolean)
             property["constraints"] = new JsonObject { ["notEmpty"] = true };
+        // Left empty, an optional text input exports no mapping at all: engines before 8.8 fail on an empty one. (The
+        // schema allows 'optional' on text fields only; see ElementTemplateBuilder.Engines for the others.)
+        else if (!required && property["type"]!.GetValue<string>() is "String" or "Text")
+            property["optional"] = true;
         if (condition is not null)
             property["condition"] = condition.DeepClone();
         return property;

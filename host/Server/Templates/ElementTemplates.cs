@@ -8,5 +8,6 @@ namespace Switchboard.Host.Templates;
 internal static class ElementTemplates
 {
     public static IEnumerable<JsonObject> All(PluginCatalog catalog) =>
-        catalog.Connectors.Select(ElementTemplateBuilder.Build).Concat(catalog.InboundConnectors.SelectMany(InboundElementTemplateBuilder.Build));
+        catalog.Connectors.Select(c => ElementTemplateBuilder.Build(c, ElementTemplateVersion.Of(catalog, c.PluginName, c.Version)))
+            .Concat(catalog.InboundConnectors.SelectMany(c => InboundElementTemplateBuilder.Build(c, ElementTemplateVersion.Of(catalog, c.PluginName, c.Version))));
 }

@@ -23,9 +23,9 @@ internal static class InboundElementTemplateBuilder
     ];
 
     /// <summary>Every template of <paramref name="connector"/>, one per element kind.</summary>
-    public static IEnumerable<JsonObject> Build(InboundConnectorMetadata connector) => Kinds.Select(kind => Build(connector, kind));
+    public static IEnumerable<JsonObject> Build(InboundConnectorMetadata connector, int version) => Kinds.Select(kind => Build(connector, kind, version));
 
-    private static JsonObject Build(InboundConnectorMetadata connector, ElementKind kind)
+    private static JsonObject Build(InboundConnectorMetadata connector, ElementKind kind, int version)
     {
         var elementType = new JsonObject { ["value"] = kind.Element };
         if (kind.Message && kind.Element != "bpmn:ReceiveTask")
@@ -35,7 +35,7 @@ internal static class InboundElementTemplateBuilder
             ["$schema"] = ElementTemplateBuilder.Schema,
             ["name"] = $"{connector.Name} ({kind.Label})",
             ["id"] = ElementTemplateIds.TemplateId(connector.Type) + "." + kind.Suffix,
-            ["version"] = connector.Version,
+            ["version"] = version,
         };
         if (!string.IsNullOrWhiteSpace(connector.Description))
             template["description"] = connector.Description;

@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Templates;
+
+/// <summary>Every template the shipped plugins give, checked with Camunda Modeler's own tooling: its template validator,
+/// and its linter on the diagram the Modeler exports for a task the template is applied to, for every Camunda version
+/// the template's <c>engines</c> claims.</summary>
+public sealed class ModelerToolingTests : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+    private RunningHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        foreach (var plugin in new[] { "Calculator", "Http", "Log", "Smtp", "Webhook", "RandomNumber" })
+            _sandbox.Add(Repository.ShippedPlugin(plugin));
+        _sandbox.Add(Repository.TestPlugin("TemplateFixture"));
+        _host = await RunningHost.StartAsync(_sandbox.Directory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _sandbox.Dispose();
+    }
+
+    private async Task<List<JsonObject>> TemplatesAsync() =>
+        JsonNode.Parse(await _host.Http.GetStringAsync("/element-templates"))!.AsArray().Select(t => t!.AsObject()).ToList();
+
+    [Fact]
+    public async Task The_Modelers_validator_accepts_every_template()
+    {
+        var templates = await TemplatesAsync();
+
+        var results = await ModelerTooling.ValidateAsync(templates);
+
+        results.Should().HaveCount(templates.Count);
+        results.Should().AllSatisfy(r => r.Value.Should().BeEmpty(r.Key));
+    }
+
+    [Fact]
+    public async Task The_diagram_of_every_outbound_template_lints_clean_for_every_version_its_engines_claim()
+    {
+        var outbound = (await TemplatesAsync()).Where(t => t["appliesTo"]!.AsArray().Any(a => (string)a! == "bpmn:Task")
+            && t["properties"]!.AsArray().Any(p => (string?)p!["binding"]!["type"] == "zeebe:taskDefinition")).ToList();
+        outbound.Select(t => (string)t["id"]!).Should().Contain(["io.switchboard.http", "io.switchboard.smtp", "io.switchboard.calculator"]);
+
+        var diagrams = outbound.SelectMany(t => ModelerTooling.ClaimedVersions(t).Select(version => (t, version)))
+            .ToDictionary(d => $"{d.t["id"]} for Camunda {d.version}", d => ModelerTooling.AppliedTo(d.t, d.version));
+        var results = await ModelerTooling.LintAsync(diagrams);
+
+        results.Should().HaveCount(diagrams.Count);
+        results.Should().AllSatisfy(r => r.Value.Should().BeEmpty(r.Key + ": " + diagrams[r.Key]));
+        results.Keys.Should().Contain("io.switchboard.http for Camunda 8.0", "the Http template leaves no empty mapping behind, so it claims 8.0");
+    }
+
+    [Fact]
+    public async Task Optional_text_inputs_export_no_mapping_and_the_engines_say_so()
+    {
+        var http = (await TemplatesAsync()).Single(t => (string)t["id"]! == "io.switchboard.http");
+
+        ((string)http["engines"]!["camunda"]!).Should().Be("^8.0");
+        var username = http["properties"]!.AsArray().Single(p => (string?)p!["id"] == "get.basic_auth_username")!;
+        ((bool)username["optional"]!).Should().BeTrue();
+        var url = http["properties"]!.AsArray().Single(p => (string?)p!["id"] == "get.url")!;
+        url["optional"].Should().BeNull("a required field is never left out");
+        http["properties"]!.AsArray().Should().Contain(p => (string?)p!["binding"]!["key"] == "jobTimeout", "the worker honours a jobTimeout header");
+    }
+
+    [Fact]
+    public void The_template_version_grows_with_the_contract_and_the_plugin_version()
+    {
+        Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.2.3").Should().Be(1_010_203);
+        Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.0.1").Should().BeGreaterThan(Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.0.0"));
+        Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "2.0.0+abc").Should().BeGreaterThan(Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.99.99"));
+        Switchboard.Host.Templates.ElementTemplateVersion.Of(2, "1.0.0").Should().BeGreaterThan(Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "99.99.99"));
+    }
+}
