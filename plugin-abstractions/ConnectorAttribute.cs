@@ -35,4 +35,11 @@ public sealed class ConnectorAttribute : Attribute
 
     /// <summary>Link to the connector's documentation.</summary>
     public string? DocumentationUrl { get; set; }
+
+    /// <summary>The connector's icon in element templates: the name of an SVG or PNG file shipped in the plugin's
+    /// folder (e.g. <c>icon.svg</c>, at most 64 KiB), or a <c>data:</c> URI.</summary>
+    public string? Icon { get; set; }
+
+    /// <summary>Words the Modeler's search finds the connector by, beside its name (e.g. <c>"email", "mail"</c>).</summary>
+    public string[]? Keywords { get; set; }
 }

@@ -19,9 +19,12 @@ public sealed class ParameterAttribute : Attribute
     /// <summary>The parameter's id on every protocol; null keeps the camelCase property name.</summary>
     public string? Id { get; }
 
-    /// <summary>Label shown in element templates; defaults to the property name split into words.</summary>
+    /// <summary>Label shown in element templates; defaults to the property name in sentence case (<c>SmtpHost</c>: "SMTP host").</summary>
     public string? Label { get; set; }
 
     /// <summary>Whether the value is long text (a multi-line field in element templates).</summary>
     public bool Multiline { get; set; }
+
+    /// <summary>A longer hint than the description, shown on hover in the Modeler (an element template's <c>tooltip</c>).</summary>
+    public string? Tooltip { get; set; }
 }

@@ -6,7 +6,9 @@ namespace Switchboard.Plugins.Calculator;
 /// <summary>Adds, subtracts, multiplies or divides two numbers: the smallest complete connector.</summary>
 [Connector("io.switchboard:calculator:1",
     Name = "Calculator",
-    Description = "Adds, subtracts, multiplies or divides two numbers.")]
+    Description = "Adds, subtracts, multiplies or divides two numbers.",
+    Icon = "calculator.svg",
+    Keywords = ["arithmetic", "add", "subtract", "multiply", "divide", "math"])]
 [SpiffCommand("calculator/Calculate")]
 public sealed class CalculatorConnector
 {

@@ -7,7 +7,9 @@ namespace Switchboard.Plugins.Http;
 [Connector("io.switchboard:http:1",
     Name = "HTTP request",
     Description = "Sends an HTTP request and returns the response: JSON parsed, anything else as raw_response text.",
-    TimeoutSeconds = 300)]
+    TimeoutSeconds = 300,
+    Icon = "http.svg",
+    Keywords = ["HTTP", "REST", "API call", "web request", "GET", "POST", "PUT", "PATCH", "DELETE"])]
 public sealed class HttpConnector : IDisposable
 {
     // One connection pool owned by the plugin and disposed with it when it unloads; DNS changes are picked up by

@@ -17,7 +17,8 @@ public class HttpReadInput
     public Dictionary<string, string>? Headers { get; set; }
 
     /// <summary>Query-string parameters; a list value repeats the parameter.</summary>
-    [Parameter("params"), Description("Query-string parameters as an object; a list value repeats the parameter.")]
+    [Parameter("params", Tooltip = "A FEEL context such as ={page: 2, tag: [\"a\", \"b\"]} sends ?page=2&tag=a&tag=b; values are URL-encoded."),
+     Description("Query-string parameters as an object; a list value repeats the parameter.")]
     public JsonNode? Params { get; set; }
 
     /// <summary>User for HTTP basic authentication.</summary>
@@ -33,7 +34,8 @@ public class HttpReadInput
     public bool IncludeResponseHeaders { get; set; }
 
     /// <summary>Seconds the whole request, retries included, may take.</summary>
-    [Parameter("timeout_seconds"), Range(1, 3600), Description("Seconds the request may take, retries included.")]
+    [Parameter("timeout_seconds", Tooltip = "GET and HEAD are retried twice on 408, 429, 5xx and connection failures within this time; the other methods are never retried."),
+     Range(1, 3600), Description("Seconds the request may take, retries included.")]
     public int TimeoutSeconds { get; set; } = 30;
 }
 

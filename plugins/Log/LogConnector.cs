@@ -7,7 +7,9 @@ namespace Switchboard.Plugins.Log;
 /// <summary>Writes a message from a process into the host's log: handy for tracing a workflow.</summary>
 [Connector("io.switchboard:log:1",
     Name = "Log",
-    Description = "Writes a message to the host's log.")]
+    Description = "Writes a message to the host's log.",
+    Icon = "log.svg",
+    Keywords = ["log", "trace", "debug", "message"])]
 [SpiffCommand("log/Log")]
 public sealed class LogConnector
 {

@@ -11,7 +11,9 @@ namespace Switchboard.Plugins.Smtp;
 [Connector("io.switchboard:smtp:1",
     Name = "Send email (SMTP)",
     Description = "Sends an email with a text and/or HTML body through an SMTP server.",
-    TimeoutSeconds = 120)]
+    TimeoutSeconds = 120,
+    Icon = "smtp.svg",
+    Keywords = ["email", "mail", "SMTP", "send email", "notification"])]
 [SpiffCommand("smtp/SendEmail")]
 public sealed class SmtpConnector
 {

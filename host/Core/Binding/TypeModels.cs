@@ -162,6 +162,7 @@ internal sealed class TypeModels
                 Id = parameter?.Id ?? property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? CamelCase(property.Name),
                 Label = parameter?.Label ?? display?.GetName() ?? Words(property.Name),
                 Description = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? display?.GetDescription(),
+                Tooltip = parameter?.Tooltip,
                 Value = Build(property.PropertyType),
                 Required = validators.Any(v => v is RequiredAttribute),
                 Secret = property.GetCustomAttribute<SecretAttribute>() is not null || dataType == DataType.Password,
@@ -197,21 +198,40 @@ internal sealed class TypeModels
     internal static string CamelCase(string name) =>
         name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
+    /// <summary>A property or type name as a label in sentence case, as Camunda's own templates write them:
+    /// <c>BasicAuthUsername</c> reads "Basic auth username", <c>SmtpHost</c> "SMTP host", <c>Url</c> "URL".</summary>
     internal static string Words(string name)
     {
-        var builder = new System.Text.StringBuilder(name.Length + 8);
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
         for (var i = 0; i < name.Length; i++)
         {
             var c = name[i];
-            if (c == '_')
+            // A new word at an underscore, or at a capital after a small letter or digit.
+            if (c == '_' || (i > 0 && char.IsUpper(c) && !char.IsUpper(name[i - 1]) && name[i - 1] != '_'))
             {
-                builder.Append(' ');
-                continue;
+                if (word.Length > 0)
+                    words.Add(word.ToString());
+                word.Clear();
+                if (c == '_')
+                    continue;
             }
-            if (i > 0 && char.IsUpper(c) && !char.IsUpper(name[i - 1]) && name[i - 1] != '_')
-                builder.Append(' ');
-            builder.Append(builder.Length == 0 ? char.ToUpperInvariant(c) : c);
+            word.Append(c);
         }
-        return builder.ToString();
+        if (word.Length > 0)
+            words.Add(word.ToString());
+        var shown = words.Select((w, i) => Acronyms.TryGetValue(w, out var acronym) ? acronym
+            : w.All(char.IsUpper) && w.Length > 1 ? w
+            : i == 0 ? char.ToUpperInvariant(w[0]) + w[1..].ToLowerInvariant()
+            : w.ToLowerInvariant());
+        return string.Join(' ', shown);
     }
+
+    // Words a label writes in capitals (or their own case) wherever they stand.
+    private static readonly Dictionary<string, string> Acronyms = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["api"] = "API", ["bcc"] = "BCC", ["cc"] = "CC", ["dns"] = "DNS", ["html"] = "HTML", ["http"] = "HTTP", ["https"] = "HTTPS", ["id"] = "ID",
+        ["ip"] = "IP", ["json"] = "JSON", ["jwt"] = "JWT", ["oauth"] = "OAuth", ["smtp"] = "SMTP", ["ssl"] = "SSL", ["starttls"] = "STARTTLS",
+        ["tls"] = "TLS", ["uri"] = "URI", ["url"] = "URL", ["uuid"] = "UUID", ["xml"] = "XML",
+    };
 }

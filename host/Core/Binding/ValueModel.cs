@@ -35,6 +35,9 @@ internal sealed class PropertyModel
     public required string Id { get; init; }
     public required string Label { get; init; }
     public string? Description { get; init; }
+
+    /// <summary>The parameter's <c>Tooltip</c>, from <c>[Parameter]</c>.</summary>
+    public string? Tooltip { get; init; }
     public required ValueModel Value { get; init; }
     public bool Required { get; init; }
     public bool Secret { get; init; }

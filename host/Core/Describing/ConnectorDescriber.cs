@@ -117,7 +117,11 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
             throw new PluginLoadException($"{type.FullName}: operation '{duplicateId.Key}' is declared twice");
 
         var metadata = new ConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
-            attribute.Version, attribute.DocumentationUrl, plugin.PluginName, operations);
+            attribute.Version, attribute.DocumentationUrl, plugin.PluginName, operations)
+        {
+            Icon = ConnectorIcon.Read(type, attribute.Icon, plugin.PluginDirectory),
+            Keywords = attribute.Keywords?.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => k.Trim()).Distinct().ToList() ?? [],
+        };
         return new ConnectorDefinition(metadata, instance, invokers);
     }
 
@@ -201,7 +205,7 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
             property.Id, property.Label, property.Description, kind, property.Required,
             value.AcceptsNull && !property.Required,
             writer.Write(property.DefaultValue), property.Secret, property.Multiline, choices,
-            value.Object is { } nested ? Parameters(nested, depth + 1) : []);
+            value.Object is { } nested ? Parameters(nested, depth + 1) : []) { Tooltip = property.Tooltip };
     }
 
     private object Create(Type type)

@@ -10,6 +10,12 @@ public sealed record ConnectorMetadata(
     string PluginName,
     IReadOnlyList<OperationMetadata> Operations)
 {
+    /// <summary>The icon as a <c>data:</c> URI, for element templates; null when the connector declares none.</summary>
+    public string? Icon { get; init; }
+
+    /// <summary>Words the Modeler's search finds the connector by.</summary>
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+
     /// <summary>Whether callers must choose an operation.</summary>
     public bool HasOperations => Operations.Count > 1 || Operations[0].Id.Length > 0;
 

@@ -14,7 +14,11 @@ public sealed record ParameterMetadata(
     bool Secret,
     bool Multiline,
     IReadOnlyList<ChoiceMetadata> Choices,
-    IReadOnlyList<ParameterMetadata> Children);
+    IReadOnlyList<ParameterMetadata> Children)
+{
+    /// <summary>A longer hint shown on hover in the Modeler; null when the parameter declares none.</summary>
+    public string? Tooltip { get; init; }
+}
 
 /// <summary>One allowed value of an enum-like parameter.</summary>
 public sealed record ChoiceMetadata(string Value, string Name);

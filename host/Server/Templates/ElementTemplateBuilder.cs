@@ -29,6 +29,10 @@ internal static class ElementTemplateBuilder
             template["description"] = connector.Description;
         if (Uri.TryCreate(connector.DocumentationUrl, UriKind.Absolute, out var docs) && docs.Scheme is "http" or "https")
             template["documentationRef"] = docs.ToString();
+        if (connector.Icon is { } icon)
+            template["icon"] = new JsonObject { ["contents"] = icon };
+        if (connector.Keywords.Count > 0)
+            template["keywords"] = new JsonArray(connector.Keywords.Select(k => (JsonNode?)k).ToArray());
         template["category"] = new JsonObject { ["id"] = "connectors", ["name"] = "Connectors" };
         template["appliesTo"] = new JsonArray("bpmn:Task");
         template["elementType"] = new JsonObject { ["value"] = "bpmn:ServiceTask" };

@@ -48,6 +48,8 @@ internal static class ElementTemplateInputs
         var description = Description(parameter, path);
         if (description is not null)
             property["description"] = description;
+        if (!string.IsNullOrWhiteSpace(parameter.Tooltip))
+            property["tooltip"] = parameter.Tooltip;
 
         switch (parameter.Kind)
         {

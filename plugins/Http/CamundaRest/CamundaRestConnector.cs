@@ -16,7 +16,9 @@ namespace Switchboard.Plugins.Http.CamundaRest;
 [Connector("io.camunda:http-json:1",
     Name = "REST (Camunda's REST connector)",
     Description = "Sends an HTTP request as Camunda's REST connector does, with the inputs its element template writes.",
-    TimeoutSeconds = 300)]
+    TimeoutSeconds = 300,
+    Icon = "http.svg",
+    Keywords = ["HTTP", "REST", "API call", "web request", "Camunda REST connector"])]
 [SpiffCommand("http/CamundaRestRequest")]
 public sealed class CamundaRestConnector : IDisposable
 {

@@ -77,3 +77,62 @@ public sealed class ModelerToolingTests : IAsyncLifetime
         Switchboard.Host.Templates.ElementTemplateVersion.Of(2, "1.0.0").Should().BeGreaterThan(Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "99.99.99"));
     }
 }
+
+/// <summary>What a connector declares for the Modeler beyond its inputs: icon, keywords, tooltips, labels in sentence case.</summary>
+public sealed class TemplateMetadataTests : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+    private RunningHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sandbox.Add(Repository.ShippedPlugin("Http"));
+        _sandbox.Add(Repository.ShippedPlugin("Smtp"));
+        _host = await RunningHost.StartAsync(_sandbox.Directory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _sandbox.Dispose();
+    }
+
+    private async Task<JsonObject> TemplateAsync(string type) => JsonNode.Parse(await _host.Http.GetStringAsync("/element-templates/" + type))!.AsObject();
+
+    private static JsonNode Property(JsonObject template, string id) => template["properties"]!.AsArray().Single(p => (string?)p!["id"] == id)!;
+
+    [Fact]
+    public async Task The_icon_file_keywords_and_tooltips_a_connector_declares_are_in_its_template()
+    {
+        var http = await TemplateAsync("io.switchboard:http:1");
+
+        var icon = (string)http["icon"]!["contents"]!;
+        icon.Should().StartWith("data:image/svg+xml;base64,");
+        System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(icon["data:image/svg+xml;base64,".Length..])).Should().StartWith("<svg");
+        http["keywords"]!.AsArray().Select(k => (string)k!).Should().Contain(["REST", "API call"]);
+        ((string)Property(http, "get.params")["tooltip"]!).Should().Contain("?page=2&tag=a&tag=b");
+    }
+
+    [Fact]
+    public async Task Default_labels_are_in_sentence_case_with_acronyms_kept()
+    {
+        var http = await TemplateAsync("io.switchboard:http:1");
+        var smtp = await TemplateAsync("io.switchboard:smtp:1");
+
+        ((string)Property(http, "get.basic_auth_username")["label"]!).Should().Be("Basic auth username");
+        ((string)Property(http, "get.url")["label"]!).Should().Be("URL");
+        ((string)Property(smtp, "smtp_host")["label"]!).Should().Be("SMTP host");
+        ((string)Property(smtp, "email_cc")["label"]!).Should().Be("Email CC");
+    }
+
+    [Theory]
+    [InlineData("missing.svg", "'missing.svg' is not in the plugin's folder")]
+    [InlineData("../escape.svg", "outside the plugin's folder")]
+    [InlineData("icon.gif", "neither an .svg nor a .png file")]
+    public void An_icon_that_cannot_be_read_fails_the_load_naming_it(string declared, string problem)
+    {
+        var read = () => Switchboard.Core.Describing.ConnectorIcon.Read(typeof(TemplateMetadataTests), declared, AppContext.BaseDirectory);
+
+        read.Should().Throw<Switchboard.Core.Describing.PluginLoadException>().WithMessage($"*its icon*{problem}*");
+    }
+}
