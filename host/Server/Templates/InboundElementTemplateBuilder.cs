@@ -47,6 +47,10 @@ internal static class InboundElementTemplateBuilder
             groups.Add(Group("correlation", "Correlation"));
         groups.Add(Group("output", "Output mapping"));
         template["groups"] = groups;
+        // Camunda's own inbound templates with these bindings (activation condition, consumeUnmatchedEvents, message
+        // TTL and id expression as zeebe:property entries) claim 8.3; every field here is a property, and an empty
+        // optional one writes nothing.
+        template["engines"] = new JsonObject { ["camunda"] = "^8.3" };
         template["properties"] = new JsonArray(Properties(connector, kind).Select(p => (JsonNode?)p).ToArray());
         return template;
     }

@@ -37,6 +37,8 @@ public sealed class ModelerToolingTests : IAsyncLifetime
 
         results.Should().HaveCount(templates.Count);
         results.Should().AllSatisfy(r => r.Value.Should().BeEmpty(r.Key));
+        templates.Should().AllSatisfy(t => ((string)t["engines"]!["camunda"]!).Should().MatchRegex(@"^\^8\.\d+$", (string)t["id"]!),
+            "every template, outbound and inbound, says which Camunda versions it works with");
     }
 
     [Fact]
