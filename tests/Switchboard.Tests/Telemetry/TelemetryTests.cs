@@ -160,6 +160,22 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task A_generation_still_referenced_after_its_unload_is_counted_as_leaked_and_stays_in_memory()
+    {
+        using var sandbox = new PluginSandbox();
+        var folder = sandbox.Add(Repository.TestPlugin("Leaky"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:UnloadTimeout=00:00:01");
+
+        Directory.Delete(folder, recursive: true);
+
+        var scrape = await Eventually.WaitFor(() => host.Http.GetStringAsync("/metrics"),
+            text => TryValue(text.Split('\n'), "switchboard_plugin_generations_leaked_total{", "plugin=\"Leaky\"") == 1, TimeSpan.FromSeconds(60));
+        var lines = scrape.Split('\n');
+        Value(lines, "switchboard_plugin_generations{", "plugin=\"Leaky\"").Should().Be(1, "a leaked generation is still in memory: " + scrape);
+        Value(lines, "switchboard_plugin_unload_duration_seconds_count{", "plugin=\"Leaky\"", "outcome=\"leaked\"").Should().Be(1, scrape);
+    }
+
+    [Fact]
     public async Task Callbacks_and_the_Zeebe_workers_state_are_exported_too()
     {
         await using var server = await TestGatewayServer.StartAsync();
