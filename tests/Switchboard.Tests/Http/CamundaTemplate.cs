@@ -39,33 +39,14 @@ public sealed class CamundaTemplate
         string? Value(JsonObject property) => property["id"]?.GetValue<string>() is { } id && values.TryGetValue(id, out var set)
             ? set
             : property["value"] is { } value ? (value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString()) : null;
-        var byId = properties.Where(p => p["id"] is not null).GroupBy(p => p["id"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.First());
-
-        bool Holds(JsonNode? condition)
-        {
-            if (condition is null)
-                return true;
-            if (condition["allMatch"] is JsonArray all)
-                return all.All(Holds);
-            var property = condition["property"]!.GetValue<string>();
-            var current = byId.TryGetValue(property, out var other) && Holds(other["condition"]) ? Value(other) : null;
-            if (condition["equals"] is { } equals)
-                return current == (equals.GetValueKind() == System.Text.Json.JsonValueKind.String ? equals.GetValue<string>() : equals.ToJsonString());
-            if (condition["oneOf"] is JsonArray oneOf)
-                return oneOf.Any(o => o!.GetValue<string>() == current);
-            if (condition["isEmpty"] is { } isEmpty)
-                return string.IsNullOrEmpty(current) == isEmpty.GetValue<bool>();
-            if (condition["isActive"] is { } isActive)
-                return (other is not null && Holds(other["condition"])) == isActive.GetValue<bool>();
-            throw new NotSupportedException("condition " + condition.ToJsonString());
-        }
+        var conditions = new Templates.TemplateConditions(_template, Value);
 
         var type = "";
         var variables = new JsonObject();
         var headers = new Dictionary<string, string>();
         foreach (var property in properties)
         {
-            if (!Holds(property["condition"]) || Value(property) is not { Length: > 0 } value)
+            if (!conditions.Shows(property) || Value(property) is not { Length: > 0 } value)
                 continue;
             var binding = property["binding"]!;
             switch (binding["type"]!.GetValue<string>())

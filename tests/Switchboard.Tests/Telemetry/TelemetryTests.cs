@@ -56,11 +56,7 @@ public sealed class TelemetryTests
     public async Task Zeebe_jobs_are_counted_as_activated_and_reported_with_their_outcome_and_timed()
     {
         var spans = new List<Activity>();
-        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
-            .AddSource("Switchboard")
-            .SetSampler(new OpenTelemetry.Trace.AlwaysOnSampler())
-            .AddInMemoryExporter(spans)
-            .Build();
+        using var tracing = CaptureSpans(spans);
         await using var server = await TestGatewayServer.StartAsync();
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Calculator"));
@@ -95,13 +91,8 @@ public sealed class TelemetryTests
     [Fact]
     public async Task A_calls_span_is_parented_on_the_requests_traceparent_and_names_its_plugin_and_outcome()
     {
-        // OpenTelemetry's own SDK with its in-memory exporter, as an operator's tracing pipeline would see the spans.
         var spans = new List<Activity>();
-        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
-            .AddSource("Switchboard", "Microsoft.AspNetCore")
-            .SetSampler(new OpenTelemetry.Trace.AlwaysOnSampler())
-            .AddInMemoryExporter(spans)
-            .Build();
+        using var tracing = CaptureSpans(spans);
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Calculator"));
         await using var host = await RunningHost.StartAsync(sandbox.Directory);
@@ -201,11 +192,7 @@ public sealed class TelemetryTests
     public async Task Inbound_events_are_counted_by_activation_and_outcome_and_a_webhooks_span_continues_its_trace()
     {
         var spans = new List<Activity>();
-        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
-            .AddSource("Switchboard", "Microsoft.AspNetCore")
-            .SetSampler(new OpenTelemetry.Trace.AlwaysOnSampler())
-            .AddInMemoryExporter(spans)
-            .Build();
+        using var tracing = CaptureSpans(spans);
         await using var server = await TestGatewayServer.StartAsync();
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Webhook"));
@@ -262,6 +249,14 @@ public sealed class TelemetryTests
         answer["command_response"]!["body"]!["traceparent"]!.GetValue<string>().Should().StartWith($"00-{trace}-",
             "the upstream request carries the caller's trace on: " + answer.ToJsonString());
     }
+
+    // OpenTelemetry's own SDK with its in-memory exporter, as an operator's tracing pipeline would get the spans: ours
+    // and ASP.NET Core's request spans, every one sampled.
+    private static TracerProvider CaptureSpans(List<Activity> spans) => OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+        .AddSource("Switchboard", "Microsoft.AspNetCore")
+        .SetSampler(new AlwaysOnSampler())
+        .AddInMemoryExporter(spans)
+        .Build();
 
     private static List<Activity> Spans(List<Activity> spans, ActivityTraceId trace)
     {

@@ -93,7 +93,6 @@ public static class ModelerTooling
     public static XDocument AppliedTo(JsonObject template, string version)
     {
         var properties = template["properties"]!.AsArray().Select(p => p!.AsObject()).ToList();
-        var byId = properties.Where(p => p["id"] is not null).GroupBy(p => (string)p["id"]!).ToDictionary(g => g.Key, g => g.First());
         string? Value(JsonObject property)
         {
             if (property["value"] is JsonValue value)
@@ -111,27 +110,12 @@ public static class ModelerTooling
                 _ => (string?)property["feel"] == "required" ? "=\"x\"" : "x",
             };
         }
-        bool Holds(JsonNode? condition)
-        {
-            if (condition is null)
-                return true;
-            if (condition["allMatch"] is JsonArray all)
-                return all.All(Holds);
-            var other = byId.GetValueOrDefault((string)condition["property"]!);
-            var current = other is not null && Holds(other["condition"]) ? Value(other) : null;
-            if (condition["equals"] is { } equals)
-                return current == (equals.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string)equals! : equals.ToJsonString());
-            if (condition["oneOf"] is JsonArray oneOf)
-                return oneOf.Any(o => o!.ToString() == current);
-            if (condition["isEmpty"] is { } isEmpty)
-                return string.IsNullOrEmpty(current) == (bool)isEmpty;
-            throw new NotSupportedException("condition " + condition.ToJsonString());
-        }
+        var conditions = new TemplateConditions(template, Value);
 
         var definition = new XElement(Zeebe + "taskDefinition");
         var io = new XElement(Zeebe + "ioMapping");
         var headers = new XElement(Zeebe + "taskHeaders");
-        foreach (var property in properties.Where(p => Holds(p["condition"])))
+        foreach (var property in properties.Where(conditions.Shows))
         {
             var binding = property["binding"]!;
             var value = Value(property);
