@@ -21,4 +21,11 @@ public sealed class InboundConnectorAttribute : Attribute
 
     /// <summary>Version of the connector's contract.</summary>
     public int Version { get; set; } = 1;
+
+    /// <summary>The connector's icon in element templates: the name of an SVG or PNG file shipped in the plugin's
+    /// folder (e.g. <c>icon.svg</c>, at most 64 KiB), or a <c>data:</c> URI.</summary>
+    public string? Icon { get; set; }
+
+    /// <summary>Words the Modeler's search finds the connector by, beside its name.</summary>
+    public string[]? Keywords { get; set; }
 }

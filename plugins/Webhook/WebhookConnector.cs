@@ -5,7 +5,8 @@ namespace Switchboard.Plugins.Webhook;
 /// <summary>Camunda's webhook connector (<c>io.camunda:webhook:1</c>): accepts requests on its path, refusing a wrong
 /// method (405), a missing or wrong HMAC signature (401), wrong credentials (401: basic, API key, or a JWT checked
 /// against a JWKS) or a JWT without the required permissions (403); the host correlates what it accepts.</summary>
-[InboundConnector("io.camunda:webhook:1", Name = "Webhook", Description = "Starts a process or correlates a message when an HTTP request arrives.")]
+[InboundConnector("io.camunda:webhook:1", Name = "Webhook", Description = "Starts a process or correlates a message when an HTTP request arrives.",
+    Icon = "webhook.svg", Keywords = ["webhook", "HTTP endpoint", "inbound", "trigger", "callback"])]
 public sealed class WebhookConnector : IWebhookConnector<WebhookProperties>
 {
     public async Task<WebhookResult> HandleAsync(WebhookProperties properties, WebhookRequest request, IInboundContext context)

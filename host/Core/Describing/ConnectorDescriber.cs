@@ -120,10 +120,14 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
             attribute.Version, attribute.DocumentationUrl, plugin.PluginName, operations)
         {
             Icon = ConnectorIcon.Read(type, attribute.Icon, plugin.PluginDirectory),
-            Keywords = attribute.Keywords?.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => k.Trim()).Distinct().ToList() ?? [],
+            Keywords = Keywords(attribute.Keywords),
         };
         return new ConnectorDefinition(metadata, instance, invokers);
     }
+
+    // Blank keywords say nothing, and a repeated one says it twice.
+    private static IReadOnlyList<string> Keywords(string[]? declared) =>
+        declared?.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => k.Trim()).Distinct().ToList() ?? [];
 
     /// <summary><c>Plugins:&lt;Plugin&gt;:TimeoutSeconds</c>: the operator knows how slow a backend is, so the setting wins over what the plugin declares.</summary>
     private TimeSpan? ConfiguredTimeout()
@@ -167,7 +171,11 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         if (type.GetConstructor([typeof(IPluginContext)]) is null && type.GetConstructor(Type.EmptyTypes) is null)
             throw new PluginLoadException($"{type.FullName}: needs a public parameterless constructor or one taking IPluginContext");
         var metadata = new InboundConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
-            attribute.Version, kind, plugin.PluginName, Parameters(properties, 0));
+            attribute.Version, kind, plugin.PluginName, Parameters(properties, 0))
+        {
+            Icon = ConnectorIcon.Read(type, attribute.Icon, plugin.PluginDirectory),
+            Keywords = Keywords(attribute.Keywords),
+        };
         return new InboundDefinition(metadata, type, propertiesType, properties, contract.GetMethod(method)!, () => Create(type));
     }
 

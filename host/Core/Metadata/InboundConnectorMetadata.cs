@@ -28,4 +28,11 @@ public sealed record InboundConnectorMetadata(
     int Version,
     InboundKind Kind,
     string PluginName,
-    IReadOnlyList<ParameterMetadata> Properties);
+    IReadOnlyList<ParameterMetadata> Properties)
+{
+    /// <summary>The icon as a <c>data:</c> URI, for element templates; null when the connector declares none.</summary>
+    public string? Icon { get; init; }
+
+    /// <summary>Words the Modeler's search finds the connector by.</summary>
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+}

@@ -29,10 +29,7 @@ internal static class ElementTemplateBuilder
             template["description"] = connector.Description;
         if (Uri.TryCreate(connector.DocumentationUrl, UriKind.Absolute, out var docs) && docs.Scheme is "http" or "https")
             template["documentationRef"] = docs.ToString();
-        if (connector.Icon is { } icon)
-            template["icon"] = new JsonObject { ["contents"] = icon };
-        if (connector.Keywords.Count > 0)
-            template["keywords"] = new JsonArray(connector.Keywords.Select(k => (JsonNode?)k).ToArray());
+        AddIconAndKeywords(template, connector.Icon, connector.Keywords);
         template["category"] = new JsonObject { ["id"] = "connectors", ["name"] = "Connectors" };
         template["appliesTo"] = new JsonArray("bpmn:Task");
         template["elementType"] = new JsonObject { ["value"] = "bpmn:ServiceTask" };
@@ -41,6 +38,15 @@ internal static class ElementTemplateBuilder
         template["engines"] = new JsonObject { ["camunda"] = Engines(properties) };
         template["properties"] = new JsonArray(properties.Select(p => (JsonNode?)p).ToArray());
         return template;
+    }
+
+    /// <summary>Puts a connector's icon and keywords on one of its templates, outbound or inbound.</summary>
+    internal static void AddIconAndKeywords(JsonObject template, string? icon, IReadOnlyList<string> keywords)
+    {
+        if (icon is not null)
+            template["icon"] = new JsonObject { ["contents"] = icon };
+        if (keywords.Count > 0)
+            template["keywords"] = new JsonArray(keywords.Select(k => (JsonNode?)k).ToArray());
     }
 
     /// <summary>The Camunda versions whose semantics the template relies on. Optional text inputs are marked

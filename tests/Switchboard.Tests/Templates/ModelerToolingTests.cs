@@ -90,6 +90,7 @@ public sealed class TemplateMetadataTests : IAsyncLifetime
     {
         _sandbox.Add(Repository.ShippedPlugin("Http"));
         _sandbox.Add(Repository.ShippedPlugin("Smtp"));
+        _sandbox.Add(Repository.ShippedPlugin("Webhook"));
         _host = await RunningHost.StartAsync(_sandbox.Directory);
     }
 
@@ -113,6 +114,18 @@ public sealed class TemplateMetadataTests : IAsyncLifetime
         System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(icon["data:image/svg+xml;base64,".Length..])).Should().StartWith("<svg");
         http["keywords"]!.AsArray().Select(k => (string)k!).Should().Contain(["REST", "API call"]);
         ((string)Property(http, "get.params")["tooltip"]!).Should().Contain("?page=2&tag=a&tag=b");
+    }
+
+    [Fact]
+    public async Task An_inbound_connectors_templates_carry_its_icon_and_keywords_too()
+    {
+        var webhook = JsonNode.Parse(await _host.Http.GetStringAsync("/element-templates/io.camunda:webhook:1"))!.AsArray();
+
+        webhook.Should().HaveCount(5).And.AllSatisfy(t =>
+        {
+            ((string)t!["icon"]!["contents"]!).Should().StartWith("data:image/svg+xml;base64,");
+            t["keywords"]!.AsArray().Select(k => (string)k!).Should().Contain("webhook");
+        });
     }
 
     [Fact]
