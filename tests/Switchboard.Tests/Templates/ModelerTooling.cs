@@ -86,10 +86,11 @@ public static class ModelerTooling
     private static readonly XNamespace Zeebe = "http://camunda.org/schema/zeebe/1.0";
     private static readonly XNamespace Modeler = "http://camunda.org/schema/modeler/1.0";
 
-    /// <summary>What the Modeler exports for a service task <paramref name="template"/> is applied to, required fields
-    /// filled and everything else left as the template sets it, in a process for Camunda <paramref name="version"/>:
-    /// a property whose condition holds writes its value; an input left empty writes an empty mapping unless it is
-    /// <c>optional</c>, which writes none; an empty header writes nothing.</summary>
+    /// <summary>What the Modeler exports for the element (service task, start, catch or boundary event, receive task)
+    /// <paramref name="template"/> is applied to, required fields filled and everything else left as the template sets
+    /// it, in a process for Camunda <paramref name="version"/>: a property whose condition holds writes its value; an
+    /// input left empty writes an empty mapping unless it is <c>optional</c>, which writes none; an empty header or
+    /// <c>zeebe:property</c> writes nothing; message bindings write the element's <c>bpmn:Message</c> and its subscription.</summary>
     public static XDocument AppliedTo(JsonObject template, string version)
     {
         var properties = template["properties"]!.AsArray().Select(p => p!.AsObject()).ToList();
@@ -115,12 +116,24 @@ public static class ModelerTooling
         var definition = new XElement(Zeebe + "taskDefinition");
         var io = new XElement(Zeebe + "ioMapping");
         var headers = new XElement(Zeebe + "taskHeaders");
+        var zeebeProperties = new XElement(Zeebe + "properties");
+        var message = new XElement(Bpmn + "message", new XAttribute("id", "message"));
+        var subscription = new XElement(Zeebe + "subscription");
         foreach (var property in properties.Where(conditions.Shows))
         {
             var binding = property["binding"]!;
             var value = Value(property);
             switch ((string)binding["type"]!)
             {
+                case "zeebe:property" when !string.IsNullOrEmpty(value):
+                    zeebeProperties.Add(new XElement(Zeebe + "property", new XAttribute("name", (string)binding["name"]!), new XAttribute("value", value)));
+                    break;
+                case "bpmn:Message#property" when !string.IsNullOrEmpty(value):
+                    message.SetAttributeValue((string)binding["name"]!, value);
+                    break;
+                case "bpmn:Message#zeebe:subscription#property" when !string.IsNullOrEmpty(value):
+                    subscription.SetAttributeValue((string)binding["name"]!, value);
+                    break;
                 case "zeebe:taskDefinition" when value is not null:
                     definition.SetAttributeValue((string?)binding["property"] ?? "type", value);
                     break;
@@ -135,20 +148,64 @@ public static class ModelerTooling
                     break;
             }
         }
-        var task = new XElement(Bpmn + "serviceTask", new XAttribute("id", "task"),
+        if (subscription.HasAttributes)
+            message.Add(new XElement(Bpmn + "extensionElements", subscription));
+        var elementType = (string)template["elementType"]!["value"]!;
+        var messageEvent = (string?)template["elementType"]!["eventDefinition"] == "bpmn:MessageEventDefinition";
+        var localName = elementType["bpmn:".Length..];
+        var templated = new XElement(Bpmn + (char.ToLowerInvariant(localName[0]) + localName[1..]),
+            new XAttribute("id", "task"),
             new XAttribute(Zeebe + "modelerTemplate", (string)template["id"]!), new XAttribute(Zeebe + "modelerTemplateVersion", template["version"]!.ToString()),
-            new XElement(Bpmn + "extensionElements", definition, io.HasElements ? io : null, headers.HasElements ? headers : null),
-            new XElement(Bpmn + "incoming", "in"), new XElement(Bpmn + "outgoing", "out"));
+            new XElement(Bpmn + "extensionElements", definition.HasAttributes ? definition : null, io.HasElements ? io : null,
+                headers.HasElements ? headers : null, zeebeProperties.HasElements ? zeebeProperties : null));
+        if (elementType == "bpmn:ReceiveTask")
+            templated.Add(new XAttribute("messageRef", "message"));
+        return InProcess(version, elementType, templated, messageEvent, message.Attribute("name") is null ? null : message);
+    }
+
+    // The templated element in the smallest process the linter accepts: a start event (or the templated one), the
+    // element, an end event; a boundary event sits on a task of its own.
+    private static XDocument InProcess(string version, string elementType, XElement templated, bool messageEvent, XElement? message)
+    {
+        if (messageEvent && message is not null)
+            templated.Add(new XElement(Bpmn + "messageEventDefinition", new XAttribute("id", "definition"), new XAttribute("messageRef", "message")));
+        else if (messageEvent)
+            templated.Add(new XElement(Bpmn + "messageEventDefinition", new XAttribute("id", "definition")));
+        XElement Flow(string id, string from, string to) =>
+            new(Bpmn + "sequenceFlow", new XAttribute("id", id), new XAttribute("sourceRef", from), new XAttribute("targetRef", to));
+        var elements = new List<XElement>();
+        switch (elementType)
+        {
+            case "bpmn:StartEvent":
+                templated.Add(new XElement(Bpmn + "outgoing", "out"));
+                elements.AddRange([templated, new XElement(Bpmn + "endEvent", new XAttribute("id", "end"), new XElement(Bpmn + "incoming", "out")),
+                    Flow("out", "task", "end")]);
+                break;
+            case "bpmn:BoundaryEvent":
+                templated.Add(new XAttribute("attachedToRef", "host"), new XElement(Bpmn + "outgoing", "out"));
+                elements.AddRange([
+                    new XElement(Bpmn + "startEvent", new XAttribute("id", "start"), new XElement(Bpmn + "outgoing", "in")),
+                    new XElement(Bpmn + "manualTask", new XAttribute("id", "host"), new XElement(Bpmn + "incoming", "in"), new XElement(Bpmn + "outgoing", "after")),
+                    new XElement(Bpmn + "endEvent", new XAttribute("id", "end"), new XElement(Bpmn + "incoming", "after")),
+                    templated,
+                    new XElement(Bpmn + "endEvent", new XAttribute("id", "end2"), new XElement(Bpmn + "incoming", "out")),
+                    Flow("in", "start", "host"), Flow("after", "host", "end"), Flow("out", "task", "end2")]);
+                break;
+            default:
+                templated.Add(new XElement(Bpmn + "incoming", "in"), new XElement(Bpmn + "outgoing", "out"));
+                elements.AddRange([
+                    new XElement(Bpmn + "startEvent", new XAttribute("id", "start"), new XElement(Bpmn + "outgoing", "in")),
+                    templated,
+                    new XElement(Bpmn + "endEvent", new XAttribute("id", "end"), new XElement(Bpmn + "incoming", "out")),
+                    Flow("in", "start", "task"), Flow("out", "task", "end")]);
+                break;
+        }
         return new XDocument(new XElement(Bpmn + "definitions",
             new XAttribute(XNamespace.Xmlns + "bpmn", Bpmn), new XAttribute(XNamespace.Xmlns + "zeebe", Zeebe), new XAttribute(XNamespace.Xmlns + "modeler", Modeler),
             new XAttribute("id", "definitions"), new XAttribute("targetNamespace", "http://bpmn.io/schema/bpmn"),
             new XAttribute(Modeler + "executionPlatform", "Camunda Cloud"), new XAttribute(Modeler + "executionPlatformVersion", version + ".0"),
-            new XElement(Bpmn + "process", new XAttribute("id", "process"), new XAttribute("isExecutable", "true"),
-                new XElement(Bpmn + "startEvent", new XAttribute("id", "start"), new XElement(Bpmn + "outgoing", "in")),
-                task,
-                new XElement(Bpmn + "endEvent", new XAttribute("id", "end"), new XElement(Bpmn + "incoming", "out")),
-                new XElement(Bpmn + "sequenceFlow", new XAttribute("id", "in"), new XAttribute("sourceRef", "start"), new XAttribute("targetRef", "task")),
-                new XElement(Bpmn + "sequenceFlow", new XAttribute("id", "out"), new XAttribute("sourceRef", "task"), new XAttribute("targetRef", "end")))));
+            new XElement(Bpmn + "process", new XAttribute("id", "process"), new XAttribute("isExecutable", "true"), elements),
+            message));
     }
 
     /// <summary>The Camunda 8 minor versions a template's <c>engines.camunda</c> range (<c>^8.N</c>) claims, up to 8.8.</summary>
