@@ -27,6 +27,7 @@ public sealed class CamundaRestConnector : IDisposable
     private readonly SocketsHttpHandler _direct = ConnectTimeoutHandler.Create(followRedirects: false);
     private readonly HttpClient _followingClient;
     private readonly HttpClient _directClient;
+    private readonly ClientTlsHandlers _tls = new();
 
     /// <summary>Builds the connector's HTTP clients (no retries of their own: Zeebe retries the job).</summary>
     public CamundaRestConnector()
@@ -72,9 +73,14 @@ public sealed class CamundaRestConnector : IDisposable
         // Only scheme, host, port and path are logged or returned: the user part and the query often carry credentials.
         var target = $"{method} {RequestBuilder.Loggable(url)}";
         var started = Stopwatch.GetTimestamp();
+        // Mutual TLS needs a pool of its own per certificate; every other request shares the connector's pools.
+        var owned = false;
+        var tls = input.ClientTls is { } clientTls && HasContent(clientTls) ? _tls.For(clientTls, input.FollowRedirects, out owned) : null;
+        using var ownedClient = tls is null ? null : new HttpClient(tls, disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
         try
         {
-            using var response = await (input.FollowRedirects ? _followingClient : _directClient).SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
+            using var response = await (ownedClient ?? (input.FollowRedirects ? _followingClient : _directClient))
+                .SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
             var status = (int)response.StatusCode;
             context.Logger.LogInformation("{Method} {Target} answered {Status} in {ElapsedMs} ms",
                 method.Method, RequestBuilder.Loggable(url), status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
@@ -98,7 +104,9 @@ public sealed class CamundaRestConnector : IDisposable
             var (code, what) = e.HttpRequestError is HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError
                 ? ("500", "an error with the HTTP protocol occurred")
                 : ("408", "the request could not be sent, or the connection was aborted");
-            var reason = e.InnerException is TimeoutException timeout ? timeout.Message : $"{e.HttpRequestError}: {e.Message}";
+            var reason = e.InnerException is TimeoutException timeout ? timeout.Message
+                : e.InnerException is System.Security.Authentication.AuthenticationException tlsFailure ? "TLS handshake failed: " + tlsFailure.Message
+                : $"{e.HttpRequestError}: {e.Message}";
             throw new ConnectorException(code, $"{target}: {what} ({reason})", retryable: true) { StatusCode = 502 };
         }
     }
@@ -109,14 +117,15 @@ public sealed class CamundaRestConnector : IDisposable
             throw Unsupported("storeResponse", "storing the response as a document is not supported by Switchboard: leave it off");
         if (input.DocumentReturnFormat?.Choice is { } choice && choice.Equals("DOCUMENT", StringComparison.OrdinalIgnoreCase))
             throw Unsupported("documentReturnFormat.choice", "returning the response as a document is not supported by Switchboard: use JSON or TEXT");
-        if (HasContent(input.ClientTls))
-            throw Unsupported("clientTls", "client certificates (mTLS) are not supported by Switchboard's REST connector yet");
         if (HasContent(input.AuthenticationConfiguration))
             throw Unsupported("authenticationConfiguration", "stored credentials are not supported by Switchboard: choose an authentication type and fill its fields");
     }
 
     // The field is named in the message too: a Zeebe incident shows only the message.
     private static ConnectorInputException Unsupported(string field, string message) => new("Unsupported", $"{field}: {message}") { Field = field };
+
+    private static bool HasContent(RestClientTls tls) =>
+        new[] { tls.ClientCertificate, tls.ClientPrivateKey, tls.TrustedCertificate }.Any(v => !string.IsNullOrWhiteSpace(v));
 
     private static bool HasContent(JsonNode? node) => node switch
     {
@@ -224,6 +233,7 @@ public sealed class CamundaRestConnector : IDisposable
     {
         _followingClient.Dispose();
         _directClient.Dispose();
+        _tls.Dispose();
         _following.Dispose();
         _direct.Dispose();
     }

@@ -51,8 +51,8 @@ public sealed class CamundaRestInput
     [Parameter("storeResponse"), Description("Store the response as a document: not supported here.")]
     public bool StoreResponse { get; set; }
 
-    [Parameter("clientTls"), Description("Client certificates (mTLS): not supported here.")]
-    public JsonNode? ClientTls { get; set; }
+    [Parameter("clientTls"), Description("Mutual TLS: the client certificate and its private key (PEM), the key's password, and a CA (PEM) to trust for the server.")]
+    public RestClientTls? ClientTls { get; set; }
 
     [Parameter("authenticationConfiguration"), Description("A stored credential (Camunda 8.10): not supported here; write the authentication fields instead.")]
     public JsonNode? AuthenticationConfiguration { get; set; }
@@ -116,4 +116,20 @@ public sealed class ReturnFormat
 
     [Parameter("encoding"), Description("TEXT: the body's character encoding (UTF-8 by default).")]
     public string? Encoding { get; set; }
+}
+
+/// <summary>The template's <c>clientTls.*</c> inputs, for servers that want a client certificate (mutual TLS).</summary>
+public sealed class RestClientTls
+{
+    [Parameter("clientCertificate"), Description("The client certificate, PEM (-----BEGIN CERTIFICATE-----).")]
+    public string? ClientCertificate { get; set; }
+
+    [Secret, Parameter("clientPrivateKey"), Description("The client certificate's private key, PEM (PKCS#8, PKCS#1 or EC; encrypted when a password is given).")]
+    public string? ClientPrivateKey { get; set; }
+
+    [Secret, Parameter("privateKeyPassword"), Description("The private key's password, when it is encrypted.")]
+    public string? PrivateKeyPassword { get; set; }
+
+    [Parameter("trustedCertificate"), Description("A CA certificate, PEM, trusted for the server's certificate instead of the system's roots.")]
+    public string? TrustedCertificate { get; set; }
 }

@@ -201,6 +201,32 @@ public sealed class CamundaRestConnectorTests(CamundaRestFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task A_client_certificate_from_the_templates_clientTls_fields_opens_a_mutual_TLS_server()
+    {
+        await using var upstream = await MutualTlsUpstream.StartAsync();
+        var url = new Uri(upstream.Address, "/who").ToString();
+
+        var job = await RunAsync(new()
+        {
+            ["url"] = url, ["resultVariable"] = "r",
+            ["clientTls.clientCertificate"] = upstream.ClientCertificatePem,
+            ["clientTls.clientPrivateKey"] = upstream.ClientKeyPem,
+            ["clientTls.trustedCertificate"] = upstream.CaPem,
+        });
+        var untrusted = await RunAsync(new()
+        {
+            ["url"] = url,
+            ["clientTls.clientCertificate"] = upstream.ClientCertificatePem,
+            ["clientTls.clientPrivateKey"] = upstream.ClientKeyPem,
+        });
+
+        job.State.Should().Be(JobState.Completed, job.ErrorMessage);
+        job.CompletedVariables!["r"]!["body"]!["subject"]!.GetValue<string>().Should().Be("CN=Switchboard test client");
+        untrusted.State.Should().Be(JobState.Failed, "the server's certificate comes from a CA only the trusted certificate names");
+        untrusted.ErrorMessage.Should().Contain("TLS handshake failed");
+    }
+
+    [Fact]
     public async Task Older_templates_lowercase_method_works_too()
     {
         var key = fixture.Gateway.Gateway.CreateJob("io.camunda:http-json:1",
