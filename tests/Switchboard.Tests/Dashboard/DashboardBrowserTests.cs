@@ -63,6 +63,14 @@ public sealed class DashboardBrowserTests
             // The calls just made, newest first, with their protocol and outcome.
             (await browser.WaitForAsync("#calls tbody tr", "InvalidParameters")).Should().Contain("Csp").And.Contain("error");
             (await browser.WaitForAsync("#calls tbody tr", "Spiff")).Should().Contain("success");
+            // A name from outside is shown as text, never run as markup: a caller's invented connector type with a script in it.
+            const string hostile = "io.example:<img src=x onerror=\"document.title='owned'\">:1";
+            (await host.Http.PostAsync("/csp/connector", new StringContent(
+                new System.Text.Json.Nodes.JsonObject { ["jsonrpc"] = "2.0", ["id"] = 9, ["method"] = hostile, ["params"] = new System.Text.Json.Nodes.JsonObject { ["input"] = new System.Text.Json.Nodes.JsonObject() } }.ToJsonString(),
+                System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+            (await browser.WaitForAsync("#calls tbody tr", "ConnectorNotFound")).Should().Contain(hostile);
+            (await browser.TitleAsync()).Should().Be("Switchboard", "the markup in the name did not run");
+
             var consoleErrors = await browser.ConsoleErrorsAsync();
             consoleErrors.Should().Be("[]", consoleErrors);
         }

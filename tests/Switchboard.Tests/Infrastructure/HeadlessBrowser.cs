@@ -49,6 +49,9 @@ public sealed class HeadlessBrowser : IAsyncDisposable
 
     public Task<string> TextAsync(string selector) => StepAsync(new JsonObject { ["step"] = "text", ["selector"] = selector });
 
+    /// <summary>The page's title as it is now (script can change it).</summary>
+    public Task<string> TitleAsync() => StepAsync(new JsonObject { ["step"] = "title" });
+
     public Task FillAsync(string selector, string value) => StepAsync(new JsonObject { ["step"] = "fill", ["selector"] = selector, ["value"] = value });
 
     public Task SelectAsync(string selector, string value) => StepAsync(new JsonObject { ["step"] = "select", ["selector"] = selector, ["value"] = value });

@@ -32,6 +32,7 @@ const steps = {
   select: async c => { await page.locator(c.selector).first().selectOption(c.value); },
   click: async c => { await page.locator(c.selector).first().click(); },
   screenshot: async c => { await page.screenshot({ path: c.path, fullPage: true }); return c.path; },
+  title: async () => await page.title(),
   navigations: async () => navigations,
   consoleErrors: async () => consoleErrors,
 };
