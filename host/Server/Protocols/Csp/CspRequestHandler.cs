@@ -57,7 +57,8 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         if (reply is null)
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         else
-            await WriteAsync(http, reply.Accepted ? StatusCodes.Status202Accepted : StatusCodes.Status200OK, reply.Body);
+            await ResponseJson.WriteAsync(http.Response, reply.Accepted ? StatusCodes.Status202Accepted : StatusCodes.Status200OK, "application/json", reply,
+                static (json, r) => r.WriteTo(json), relaxed: true, http.RequestAborted);
     }
 
     private async Task HandleBatchAsync(HttpContext http, JsonArray batch)
@@ -73,11 +74,17 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         }
         // JSON-RPC lets a batch's calls run in any order: they run side by side, answered in request order.
         var replies = await Task.WhenAll(batch.Select(element => DispatchAsync(element, http.RequestAborted)));
-        var answers = replies.OfType<CspReply>().Select(r => (JsonNode?)r.Body).ToArray();
+        var answers = replies.OfType<CspReply>().ToArray();
         if (answers.Length == 0)
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         else
-            await WriteAsync(http, StatusCodes.Status200OK, new JsonArray(answers));
+            await ResponseJson.WriteAsync(http.Response, StatusCodes.Status200OK, "application/json", answers, static (json, all) =>
+            {
+                json.WriteStartArray();
+                foreach (var answer in all)
+                    answer.WriteTo(json);
+                json.WriteEndArray();
+            }, relaxed: true, http.RequestAborted);
     }
 
     /// <summary>Runs one request element; null when it earns no answer (a notification).</summary>
@@ -98,7 +105,13 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             return null;
         }
         if (request.CallbackUrl is null)
-            return new CspReply(CspOutcomeMapper.ToResponse(request.Id, await pipeline.InvokeAsync(invocation, requestAborted)));
+        {
+            var outcome = await pipeline.InvokeAsync(invocation, requestAborted);
+            // The hot path: a success is written straight from the outcome, with no response tree.
+            return outcome.Error is null
+                ? new CspReply(null) { Id = request.Id, Output = outcome.Output, StatusCode = outcome.Response?.StatusCode ?? 200 }
+                : new CspReply(CspOutcomeMapper.ToResponse(request.Id, outcome));
+        }
 
         // Bound and validated once, and held on the generation that validated it until it runs.
         var (prepared, invalid) = await pipeline.PrepareAsync(invocation, requestAborted);
@@ -116,5 +129,19 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
     private static Task WriteAsync(HttpContext http, int status, JsonNode body) =>
         ResponseJson.WriteAsync(http.Response, status, "application/json", body, static (json, node) => node.WriteTo(json), relaxed: true, http.RequestAborted);
 
-    private sealed record CspReply(JsonObject Body, bool Accepted = false);
+    /// <summary>One answer: a built error or acceptance (<paramref name="Body"/>), or a success written from its parts.</summary>
+    private sealed record CspReply(JsonObject? Body, bool Accepted = false)
+    {
+        public JsonNode? Id { get; init; }
+        public JsonNode? Output { get; init; }
+        public int StatusCode { get; init; } = 200;
+
+        public void WriteTo(Utf8JsonWriter json)
+        {
+            if (Body is not null)
+                Body.WriteTo(json);
+            else
+                JsonRpcResponses.WriteSuccess(json, Id, Output, StatusCode);
+        }
+    }
 }

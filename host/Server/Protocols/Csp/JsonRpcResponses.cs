@@ -28,6 +28,31 @@ internal static class JsonRpcResponses
     /// <summary><c>{"jsonrpc":"2.0","id":..,"result":{"output":..,"statusCode":200,"error":null}}</c>.</summary>
     public static JsonObject Success(JsonNode? id, JsonNode? output, int statusCode = 200) => Result(id, output, statusCode);
 
+    /// <summary>Writes what <see cref="Success"/> builds, straight to <paramref name="json"/>: the answer of every successful
+    /// call, written without a tree of its own (nor a copy of the request's id).</summary>
+    public static void WriteSuccess(Utf8JsonWriter json, JsonNode? id, JsonNode? output, int statusCode)
+    {
+        json.WriteStartObject();
+        json.WriteString("jsonrpc", "2.0");
+        json.WritePropertyName("id");
+        WriteNode(json, id);
+        json.WriteStartObject("result");
+        json.WritePropertyName("output");
+        WriteNode(json, output);
+        json.WriteNumber("statusCode", statusCode);
+        json.WriteNull("error");
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteNode(Utf8JsonWriter json, JsonNode? node)
+    {
+        if (node is null)
+            json.WriteNullValue();
+        else
+            node.WriteTo(json);
+    }
+
     /// <summary>The answer to an asynchronous call: no output yet, 202 in the body as the reference library puts it.</summary>
     public static JsonObject Accepted(JsonNode? id) => Result(id, null, 202);
 
