@@ -28,7 +28,9 @@ public sealed class HostilePluginTests
             sandbox.Add(Repository.TestPlugin("Faults"), "ZLoadsLast");
         }, watch: false, configure: options =>
         {
-            options.LoadTimeout = TimeSpan.FromSeconds(1);
+            // One timeout for every plugin: long enough that a normal plugin loads within it on a busy machine (at 1 s
+            // the Faults plugin was once reported stuck under CI load), short enough to wait out the stuck one.
+            options.LoadTimeout = TimeSpan.FromSeconds(4);
             options.Isolation = isolation;
         });
         await using var harness = await start.WaitAsync(TimeSpan.FromSeconds(60));

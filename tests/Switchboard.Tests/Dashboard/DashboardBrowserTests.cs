@@ -5,6 +5,7 @@ namespace Switchboard.Tests.Dashboard;
 
 /// <summary>The developer dashboard in a real headless Chromium: it lists the plugins, follows the catalog live, and
 /// calls a connector from a form generated from its metadata.</summary>
+[Collection(ExternalToolsCollection.Name)]
 public sealed class DashboardBrowserTests
 {
     private const string CalculatorCard = ".connector[data-connector=\"io.switchboard:calculator:1\"]";

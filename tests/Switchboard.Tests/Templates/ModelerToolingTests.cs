@@ -6,6 +6,7 @@ namespace Switchboard.Tests.Templates;
 /// <summary>Every template the shipped plugins give, checked with Camunda Modeler's own tooling: its template validator,
 /// and its linter on the diagram the Modeler exports for a task the template is applied to, for every Camunda version
 /// the template's <c>engines</c> claims.</summary>
+[Collection(ExternalToolsCollection.Name)]
 public sealed class ModelerToolingTests : IAsyncLifetime
 {
     private readonly PluginSandbox _sandbox = new();
