@@ -41,16 +41,23 @@ public sealed class TestGatewayServer : IAsyncDisposable
         gateway ??= new TestGateway();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var restPort = FreePort();
+        // Both bound by Kestrel itself (port 0: the system picks); a port found free beforehand could be taken by a
+        // parallel test before Kestrel binds it ("address already in use" in CI).
+        ListenOptions? grpc = null, rest = null;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, port, o =>
             {
+                grpc = o;
                 o.Protocols = HttpProtocols.Http2;
                 if (certificate is not null)
                     o.UseHttps(certificate);
             });
-            k.Listen(IPAddress.Loopback, restPort, o => o.Protocols = HttpProtocols.Http1);
+            k.Listen(IPAddress.Loopback, 0, o =>
+            {
+                rest = o;
+                o.Protocols = HttpProtocols.Http1;
+            });
         });
         builder.Services.AddGrpc(o => o.ResponseCompressionAlgorithm = null);
         builder.Services.AddSingleton(gateway);
@@ -58,15 +65,8 @@ public sealed class TestGatewayServer : IAsyncDisposable
         app.MapGrpcService<TestGateway>();
         TestGatewayRest.Map(app, gateway);
         await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => !a.EndsWith(":" + restPort)));
-        return new TestGatewayServer(app, gateway, address.Port, restPort);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        // Kestrel writes the endpoint it bound back into each listen's options.
+        return new TestGatewayServer(app, gateway, ((IPEndPoint)grpc!.EndPoint).Port, ((IPEndPoint)rest!.EndPoint).Port);
     }
 
     /// <summary>Stops at once, cutting open calls as a crashed gateway would; the <see cref="Gateway"/> state survives for a restart.</summary>
