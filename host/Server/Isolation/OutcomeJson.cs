@@ -1,3 +1,4 @@
+using Switchboard.Host.Protocols;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,7 +16,7 @@ internal static class OutcomeJson
     {
         json.WriteStartObject();
         json.WritePropertyName("output");
-        WriteNode(json, outcome.Output);
+        json.WriteNodeOrNull(outcome.Output);
         if (outcome.Error is { } error)
         {
             json.WriteStartObject("error");
@@ -24,7 +25,7 @@ internal static class OutcomeJson
             json.WriteString("message", error.Message);
             json.WriteBoolean("retryable", error.Retryable);
             json.WritePropertyName("data");
-            WriteNode(json, error.Data);
+            json.WriteNodeOrNull(error.Data);
             json.WriteStartArray("fieldErrors");
             foreach (var field in error.FieldErrors)
             {
@@ -56,13 +57,6 @@ internal static class OutcomeJson
         json.WriteEndObject();
     }
 
-    private static void WriteNode(Utf8JsonWriter json, JsonNode? node)
-    {
-        if (node is null)
-            json.WriteNullValue();
-        else
-            node.WriteTo(json);
-    }
 
     public static Outcome Read(JsonObject json)
     {

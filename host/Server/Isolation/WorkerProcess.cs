@@ -1,3 +1,4 @@
+using Switchboard.Host.Protocols;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
@@ -155,10 +156,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             json.WriteString("type", invocation.ConnectorType);
             json.WriteString("operation", invocation.Operation);
             json.WritePropertyName("input");
-            if (invocation.Input is null)
-                json.WriteNullValue();
-            else
-                invocation.Input.WriteTo(json);
+            json.WriteNodeOrNull(invocation.Input);
             json.WriteString("protocol", invocation.Protocol.ToString());
             json.WriteString("requestId", invocation.RequestId);
             json.WriteString("processInstanceId", invocation.ProcessInstanceId);

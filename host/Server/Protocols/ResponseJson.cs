@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Switchboard.Host.Protocols;
 
@@ -11,6 +12,15 @@ namespace Switchboard.Host.Protocols;
 /// on the same thread can touch the buffer meanwhile.</remarks>
 internal static class ResponseJson
 {
+    /// <summary>Writes <paramref name="node"/>, or a JSON null for none: one rule for every writer that puts a node into a message.</summary>
+    public static void WriteNodeOrNull(this Utf8JsonWriter json, JsonNode? node)
+    {
+        if (node is null)
+            json.WriteNullValue();
+        else
+            node.WriteTo(json);
+    }
+
     // Larger buffers (an unusually large output) are let go after their answer.
     private const int KeptBytes = 64 * 1024;
 

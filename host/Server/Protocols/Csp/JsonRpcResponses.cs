@@ -35,23 +35,16 @@ internal static class JsonRpcResponses
         json.WriteStartObject();
         json.WriteString("jsonrpc", "2.0");
         json.WritePropertyName("id");
-        WriteNode(json, id);
+        json.WriteNodeOrNull(id);
         json.WriteStartObject("result");
         json.WritePropertyName("output");
-        WriteNode(json, output);
+        json.WriteNodeOrNull(output);
         json.WriteNumber("statusCode", statusCode);
         json.WriteNull("error");
         json.WriteEndObject();
         json.WriteEndObject();
     }
 
-    private static void WriteNode(Utf8JsonWriter json, JsonNode? node)
-    {
-        if (node is null)
-            json.WriteNullValue();
-        else
-            node.WriteTo(json);
-    }
 
     /// <summary>The answer to an asynchronous call: no output yet, 202 in the body as the reference library puts it.</summary>
     public static JsonObject Accepted(JsonNode? id) => Result(id, null, 202);
