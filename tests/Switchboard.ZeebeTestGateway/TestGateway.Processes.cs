@@ -23,6 +23,8 @@ public sealed partial class TestGateway
     private readonly HashSet<string> _processes = new(StringComparer.Ordinal);
     // Message ids kept until their message expires: a duplicate check in constant time, as a benchmark publishes many.
     private readonly Dictionary<(string Name, string Id), DateTime> _messageIds = [];
+    private int _publishAnswersToLose;
+    private int _refusedRepeats;
 
     /// <summary>Makes <paramref name="bpmnProcessId"/> a deployed process that instances can be created of.</summary>
     public void Deploy(string bpmnProcessId)
@@ -67,6 +69,20 @@ public sealed partial class TestGateway
         get { lock (_lock) return [.. _instances]; }
     }
 
+    /// <summary>The next publish is kept but answered UNAVAILABLE, as when the gateway goes down after the broker took
+    /// the message and before its answer reached the client: the client cannot tell it from a publish that was lost.</summary>
+    public void LoseNextPublishAnswer()
+    {
+        lock (_lock)
+            _publishAnswersToLose++;
+    }
+
+    /// <summary>How many publishes were refused as repeats of a message id still within its time to live.</summary>
+    public int RefusedRepeats
+    {
+        get { lock (_lock) return _refusedRepeats; }
+    }
+
     public override Task<PublishMessageResponse> PublishMessage(PublishMessageRequest request, ServerCallContext context)
     {
         Authorize(context);
@@ -80,12 +96,20 @@ public sealed partial class TestGateway
             if (request.MessageId.Length > 0)
             {
                 if (_messageIds.TryGetValue((request.Name, request.MessageId), out var expires) && expires > now)
+                {
+                    _refusedRepeats++;
                     throw new RpcException(new Status(StatusCode.AlreadyExists,
                         $"Expected to publish a new message with id '{request.MessageId}', but a message with that id was already published"));
+                }
                 _messageIds[(request.Name, request.MessageId)] = now + ttl;
             }
             _messages.Add(new PublishedMessage(request.Name, request.CorrelationKey, request.MessageId, ttl, variables, now));
             Pulse();
+            if (_publishAnswersToLose > 0)
+            {
+                _publishAnswersToLose--;
+                throw new RpcException(new Status(StatusCode.Unavailable, "the gateway went away before it answered"));
+            }
             return Task.FromResult(new PublishMessageResponse { Key = _nextKey++ });
         }
     }

@@ -90,6 +90,20 @@ public sealed class PollingInboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_publish_whose_answer_was_lost_is_not_published_again_when_the_event_is_polled_again()
+    {
+        await using var host = await StartHostAsync(_gateway.Address);
+        await Eventually.WaitFor(() => Sequences().Count >= 2);
+        _gateway.Gateway.LoseNextPublishAnswer();
+        await Eventually.WaitFor(() => _gateway.Gateway.RefusedRepeats >= 1, because: "the event is polled again and published with the same message id");
+        await Eventually.WaitFor(() => Sequences().Count >= 6, because: "the repeat counts as delivered and the poller goes on");
+
+        Sequences().Should().Equal(Enumerable.Range(1, Sequences().Count).Select(i => (long)i),
+            "the gateway kept the number whose answer was lost; drawn again, it is not published a second time");
+        _gateway.Gateway.Messages.Select(m => m.MessageId).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
     public async Task An_activate_inbound_connector_task_starts_the_poller_with_its_correlation_key_and_completes()
     {
         await using var host = await RunningHost.StartAsync(_sandbox.Directory,

@@ -87,11 +87,13 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     });
 
     /// <summary>Correlates one event the connector produced and records what became of it.</summary>
-    protected async Task<Correlation> CorrelateAsync(object? @event, CancellationToken stop)
+    /// <param name="eventId">The event's message id when the activation declares none, stable across deliveries of
+    /// the same event; null for a random one.</param>
+    protected async Task<Correlation> CorrelateAsync(object? @event, string? eventId, CancellationToken stop)
     {
         using var span = Telemetry.InboundTelemetry.Start(Activation.ConnectorType, Activation.Id, Definition.Metadata.Kind.ToString().ToLowerInvariant());
         var json = Generation.Writer.Write(@event);
-        var correlation = await Services.Correlator.CorrelateAsync(Activation, json, stop);
+        var correlation = await Services.Correlator.CorrelateAsync(Activation, json, eventId, stop);
         Services.Activity.Record(Activation, correlation.HttpStatus, correlation.Message);
         Logger.Log(correlation.Succeeded || correlation.HttpStatus is 409 or 422 ? LogLevel.Information : LogLevel.Warning,
             "Inbound activation {Activation} ({Connector}) via {Protocol}: {Outcome}",

@@ -31,19 +31,23 @@ internal sealed class InboundCorrelator(IServiceProvider services)
 
     /// <summary>Correlates <paramref name="event"/>, which FEEL sees under <paramref name="eventName"/> (<c>request</c> for a webhook).</summary>
     public Task<Correlation> CorrelateAsync(Activation activation, string eventName, JsonObject @event, CancellationToken cancellationToken) =>
-        CorrelateAsync(activation, new JsonObject { [eventName] = @event.DeepClone() }, @event, cancellationToken);
+        CorrelateAsync(activation, new JsonObject { [eventName] = @event.DeepClone() }, @event, null, cancellationToken);
 
     /// <summary>Correlates an event from a poller or a subscription: FEEL sees an object event's fields at the top level
     /// (an event <c>{"response": ...}</c> as <c>response</c>), any other value as <c>event</c>.</summary>
-    public Task<Correlation> CorrelateAsync(Activation activation, JsonNode? @event, CancellationToken cancellationToken) =>
+    /// <param name="eventId">The message id to publish with when the activation has no <c>messageIdExpression</c>: one
+    /// that is the same each time the same event is delivered again, so that Zeebe refuses the repeat of a publish whose
+    /// answer was lost (ALREADY_EXISTS, reported as already correlated); null for a new random id.</param>
+    public Task<Correlation> CorrelateAsync(Activation activation, JsonNode? @event, string? eventId, CancellationToken cancellationToken) =>
         CorrelateAsync(activation, @event is JsonObject fields ? (JsonObject)fields.DeepClone() : new JsonObject { ["event"] = @event?.DeepClone() },
-            @event, cancellationToken);
+            @event, eventId, cancellationToken);
 
-    private async Task<Correlation> CorrelateAsync(Activation activation, JsonObject scope, JsonNode? @event, CancellationToken cancellationToken)
+    private async Task<Correlation> CorrelateAsync(Activation activation, JsonObject scope, JsonNode? @event, string? eventId,
+        CancellationToken cancellationToken)
     {
         try
         {
-            return await CorrelateOrThrowAsync(activation, scope, @event, cancellationToken);
+            return await CorrelateOrThrowAsync(activation, scope, @event, eventId, cancellationToken);
         }
         catch (ExpressionException e)
         {
@@ -51,7 +55,8 @@ internal sealed class InboundCorrelator(IServiceProvider services)
         }
     }
 
-    private async Task<Correlation> CorrelateOrThrowAsync(Activation activation, JsonObject scope, JsonNode? @event, CancellationToken cancellationToken)
+    private async Task<Correlation> CorrelateOrThrowAsync(Activation activation, JsonObject scope, JsonNode? @event, string? eventId,
+        CancellationToken cancellationToken)
     {
         if (activation.ActivationCondition is { } condition && !IsTrue(Evaluate("activationCondition", condition, scope).Value))
             return activation.ConsumeUnmatchedEvents
@@ -96,7 +101,7 @@ internal sealed class InboundCorrelator(IServiceProvider services)
                     return new Correlation("failed", 422, "correlationKeyExpression gave no value for this event");
                 correlationKey = key;
             }
-            var messageId = Guid.NewGuid().ToString();
+            var messageId = eventId ?? Guid.NewGuid().ToString();
             if (activation.MessageIdExpression is { } idExpression)
             {
                 if (Text(Evaluate("messageIdExpression", idExpression, scope).Value) is not { } id)

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Switchboard.Abstractions.Inbound;
 using Switchboard.Host.Catalog;
 
@@ -54,6 +57,19 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         return "the poll failed: " + Describe(e, binding);
     }
 
+    /// <summary>The message id of a polled event when the activation declares none: where the poll moved the cursor
+    /// from and to, and the event's place in the poll. A poll repeated from the same cursor (after a publish whose
+    /// answer was lost: the gateway went down as it answered) gives its events the same ids, so Zeebe refuses the
+    /// repeat as already published instead of correlating the event twice, even when the source gives other values
+    /// for it the second time. A poll that does not move the cursor has no such identity: a random id.</summary>
+    private string? EventId(string? from, string? to, int index)
+    {
+        if (to is null || to == from)
+            return null;
+        var identity = string.Join('\0', Activation.Id, from ?? "", to, index.ToString(CultureInfo.InvariantCulture));
+        return "poll-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)), 0, 16);
+    }
+
     /// <summary>Correlates the events in order; the new cursor once all are settled, else the old one and why.</summary>
     /// <remarks>A deactivation waits for the event being delivered and for the cursor to be saved (each bounded by the
     /// call timeout), and stops before the next event: what was published is never left out of the cursor by a stop,
@@ -68,7 +84,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             using var delivery = new CancellationTokenSource(Services.CatalogOptions.DefaultTimeout);
             try
             {
-                correlation = await CorrelateAsync(result.Events[i], delivery.Token);
+                correlation = await CorrelateAsync(result.Events[i], EventId(cursor, result.Cursor, i), delivery.Token);
             }
             catch (OperationCanceledException) when (delivery.IsCancellationRequested)
             {

@@ -63,7 +63,7 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
         public string PluginDirectory => loop.Generation.PluginContext.PluginDirectory;
         public TFeature? Get<TFeature>() where TFeature : class => FeelExpressions.Feature<TFeature>();
 
-        public async Task<EventOutcome> PublishAsync(object? @event) => (await loop.CorrelateAsync(@event, stop)).ToOutcome();
+        public async Task<EventOutcome> PublishAsync(object? @event) => (await loop.CorrelateAsync(@event, eventId: null, stop)).ToOutcome();
 
         public void ReportUp() => loop.Health.Up();
 
