@@ -7,6 +7,7 @@ using Switchboard.Benchmarks;
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario alloc   (BenchmarkDotNet, time and allocations per call)
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] [--max-jobs-active 32]
+//     [--workers polling,streaming,default,grpc-js,node-sdk]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario feel [--duration 3] [--rounds 2]
 var options = Arguments.Parse(args);
 if (options.Text("scenario", "csp") == "feel")
@@ -17,7 +18,8 @@ if (options.Text("scenario", "csp") == "feel")
 if (options.Text("scenario", "csp") == "zeebe")
 {
     await ZeebeScenario.RunAsync(options.Text("plugins", Path.Combine(Arguments.RepositoryRoot(), "artifacts", "plugins")),
-        options.Int("jobs", 20000), options.Int("rounds", 2), options.Int("max-jobs-active", 32));
+        options.Int("jobs", 20000), options.Int("rounds", 2), options.Int("max-jobs-active", 32),
+        options.Text("workers", "polling,streaming,default,grpc-js,node-sdk").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
     return 0;
 }
 if (options.Text("scenario", "csp") == "alloc")

@@ -7,12 +7,21 @@ namespace Switchboard.Benchmarks;
 /// <summary>Jobs per second and activation-to-completion latency of the Zeebe worker for a trivial connector, through the in-memory test gateway.</summary>
 internal static class ZeebeScenario
 {
-    public static async Task RunAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive)
+    /// <param name="workers">Which workers to measure, in this order: <c>polling</c>, <c>streaming</c>, <c>default</c>
+    /// (our host in each mode), <c>grpc-js</c> (the minimal worker), <c>node-sdk</c>.</param>
+    public static async Task RunAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive, IReadOnlyCollection<string> workers)
     {
-        foreach (var (mode, streaming, polling) in new[] { ("polling", false, true), ("streaming", true, false), ("streaming + polling", true, true) })
-            await RunModeAsync(pluginsDirectory, jobs, rounds, maxJobsActive, mode, streaming, polling);
-        await RunGrpcMinimalAsync(jobs, rounds, maxJobsActive);
-        await RunNodeSdkAsync(jobs, rounds, maxJobsActive);
+        var known = new[] { "polling", "streaming", "default", "grpc-js", "node-sdk" };
+        if (workers.FirstOrDefault(w => !known.Contains(w)) is { } unknown)
+            throw new ArgumentException($"unknown worker '{unknown}'; known: {string.Join(", ", known)}");
+        foreach (var (name, mode, streaming, polling) in new[]
+                 { ("polling", "polling", false, true), ("streaming", "streaming", true, false), ("default", "streaming + polling", true, true) })
+            if (workers.Contains(name))
+                await RunModeAsync(pluginsDirectory, jobs, rounds, maxJobsActive, mode, streaming, polling);
+        if (workers.Contains("grpc-js"))
+            await RunGrpcMinimalAsync(jobs, rounds, maxJobsActive);
+        if (workers.Contains("node-sdk"))
+            await RunNodeSdkAsync(jobs, rounds, maxJobsActive);
     }
 
     // The floor: a grpc-js worker that streams jobs and completes each at once with no work, in a process of its own.

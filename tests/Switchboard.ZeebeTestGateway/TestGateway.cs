@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Grpc.Core;
@@ -13,7 +14,9 @@ public sealed partial class TestGateway : Gateway.GatewayBase
     private readonly Dictionary<long, TestJob> _jobs = [];
     // Jobs that may be handed out (new, failed with retries, or activated and possibly timed out), in key order, so a poll
     // looks at open jobs only and a benchmark's thousands of finished ones cost nothing.
-    private readonly SortedSet<long> _open = [];
+    // Unfinished jobs by type, oldest first: an activation looks only at its own type's jobs, as the broker's per-type
+    // queues do, instead of every open job of every type (which made each completion cost the gateway a scan per stream).
+    private readonly Dictionary<string, SortedSet<long>> _open = new(StringComparer.Ordinal);
     private long _nextKey = 2251799813685249;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -61,7 +64,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
         {
             var key = _nextKey++;
             _jobs[key] = new TestJob(key, type, variables, System.Text.Json.JsonSerializer.Serialize(headers ?? []), retries);
-            _open.Add(key);
+            (CollectionsMarshal.GetValueRefOrAddDefault(_open, type, out _) ??= []).Add(key);
             Pulse();
             return key;
         }
@@ -125,7 +128,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
             lock (_lock)
             {
                 var now = DateTime.UtcNow;
-                foreach (var job in _open.Select(k => _jobs[k]).Where(j => j.Type == request.Type && j.ActivatableAt(now)).Take(request.MaxJobsToActivate).ToList())
+                foreach (var job in Activatable(request.Type, now, request.MaxJobsToActivate))
                 {
                     job.Activate(request.Worker, now + TimeSpan.FromMilliseconds(request.Timeout));
                     response.Jobs.Add(job.ToActivated(request.FetchVariable));
@@ -161,7 +164,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
             lock (_lock)
             {
                 var now = DateTime.UtcNow;
-                foreach (var job in _open.Select(k => _jobs[k]).Where(j => j.Type == request.Type && j.ActivatableAt(now)).Take(32).ToList())
+                foreach (var job in Activatable(request.Type, now, 32))
                 {
                     job.Activate(request.Worker, now + TimeSpan.FromMilliseconds(request.Timeout));
                     job.Streamed = true;
@@ -264,10 +267,14 @@ public sealed partial class TestGateway : Gateway.GatewayBase
                 throw new RpcException(new Status(StatusCode.NotFound, $"Command rejected: job {key} is not activated"));
             apply(job);
             if (job.State is JobState.Completed or JobState.Incident or JobState.ErrorThrown)
-                _open.Remove(key);
+                _open[job.Type].Remove(key);
             Pulse();
         }
     }
+
+    // The oldest open jobs of the type that can be activated now; called under the lock.
+    private List<TestJob> Activatable(string type, DateTime now, int max) =>
+        _open.TryGetValue(type, out var keys) ? keys.Select(k => _jobs[k]).Where(j => j.ActivatableAt(now)).Take(max).ToList() : [];
 
     private void Pulse()
     {
