@@ -101,6 +101,23 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task A_poller_out_of_room_polls_again_as_soon_as_a_job_finishes_not_after_the_poll_interval()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        var keys = Enumerable.Range(1, 3).Select(i => server.Gateway.CreateJob("io.switchboard:calculator:1",
+            $$"""{"action":"add","a":{{i}},"b":1}""", new() { ["resultVariable"] = "r" })).ToList();
+        using var sandbox = Plugins();
+        // One job at a time and an hour between polls: the second and third job can only come from polling on room.
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Zeebe:Address=" + server.Address,
+            "Switchboard:Zeebe:Streaming=false", "Switchboard:Zeebe:MaxJobsActive=1", "Switchboard:Zeebe:PollInterval=01:00:00",
+            "Switchboard:Zeebe:RequestTimeout=00:00:01");
+
+        foreach (var key in keys)
+            (await server.Gateway.FinishedAsync(key)).State.Should().Be(JobState.Completed);
+        server.Gateway.ActivateRequests.Should().OnlyContain(r => r.MaxJobsToActivate == 1, "the worker never asks for more than its room");
+    }
+
+    [Fact]
     public async Task Without_a_result_variable_the_job_completes_with_no_variables()
     {
         await using var server = await TestGatewayServer.StartAsync();

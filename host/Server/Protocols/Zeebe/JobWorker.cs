@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Grpc.Core;
 using Switchboard.Core.Metadata;
 using Switchboard.Host.Protocols.Zeebe.Gateway;
@@ -14,6 +15,11 @@ internal sealed class JobWorker : IAsyncDisposable
     private readonly CancellationTokenSource _polling = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly SemaphoreSlim _capacity;
+
+    // Written whenever a job finishes. A poller short of room waits for it instead of the poll interval: as the Java
+    // client does, it polls again as soon as finished jobs free enough room, so a fast connector is not held to one
+    // round of jobs per interval. A signal left over from an earlier finish only costs one more look at the room.
+    private readonly Channel<bool> _freed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly HashSet<Task> _running = [];
     private readonly Task _loop;
     private readonly Task _stream;
@@ -85,7 +91,7 @@ internal sealed class JobWorker : IAsyncDisposable
         var free = _capacity.CurrentCount;
         if (free < Math.Max(1, (int)Math.Ceiling(_options.MaxJobsActive * 0.3)))
         {
-            await Task.Delay(_options.PollInterval, _polling.Token);
+            await _freed.Reader.ReadAsync(_polling.Token);
             return;
         }
         var activated = await ActivateAsync(free);
@@ -187,6 +193,7 @@ internal sealed class JobWorker : IAsyncDisposable
             finally
             {
                 _capacity.Release();
+                _freed.Writer.TryWrite(true);
                 Telemetry.SwitchboardTelemetry.ZeebeJobDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(received).TotalSeconds, connector);
             }
         });
