@@ -104,6 +104,21 @@ public sealed class PollingInboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cursor_that_makes_the_same_move_again_later_is_published_again_not_taken_for_a_repeat()
+    {
+        await using (var _ = await StartHostAsync(_gateway.Address))
+            await Eventually.WaitFor(() => Sequences().Count >= 2);
+        var before = Sequences().Count;
+        Directory.Delete(_state, recursive: true); // the operator starts the activation over: its cursor moves from nothing to 1 again
+
+        await using (var _ = await StartHostAsync(_gateway.Address))
+            await Eventually.WaitFor(() => Sequences().Count >= before + 2, because: "the activation counts from 1 again");
+
+        Sequences().Skip(before).Take(2).Should().Equal([1L, 2L], "numbers drawn anew are new events, within the first ones' time to live too");
+        _gateway.Gateway.RefusedRepeats.Should().Be(0);
+    }
+
+    [Fact]
     public async Task An_activate_inbound_connector_task_starts_the_poller_with_its_correlation_key_and_completes()
     {
         await using var host = await RunningHost.StartAsync(_sandbox.Directory,

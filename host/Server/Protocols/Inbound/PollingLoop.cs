@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Switchboard.Abstractions.Inbound;
 using Switchboard.Host.Catalog;
 
@@ -57,17 +55,23 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         return "the poll failed: " + Describe(e, binding);
     }
 
-    /// <summary>The message id of a polled event when the activation declares none: where the poll moved the cursor
-    /// from and to, and the event's place in the poll. A poll repeated from the same cursor (after a publish whose
-    /// answer was lost: the gateway went down as it answered) gives its events the same ids, so Zeebe refuses the
-    /// repeat as already published instead of correlating the event twice, even when the source gives other values
-    /// for it the second time. A poll that does not move the cursor has no such identity: a random id.</summary>
+    // The poll whose events are not all settled yet: the cursor move it asked for and the id its events are published
+    // under. Kept while the same move is polled again, dropped once the cursor is saved.
+    private (string? From, string To, string Id)? _unsettled;
+
+    /// <summary>The message id of a polled event when the activation declares none. A poll that moves the cursor and
+    /// is polled again from the same cursor to the same new one (its events could not all be delivered) publishes its
+    /// events under the same ids as the first time: when a publish reached Zeebe but its answer did not reach us (the
+    /// gateway went down as it answered), Zeebe refuses the repeat as already published instead of correlating the
+    /// event twice, even if the source gives other values for it the second time. Any other poll gets new ids, so a
+    /// cursor that later makes the same move again is not taken for a repeat.</summary>
     private string? EventId(string? from, string? to, int index)
     {
         if (to is null || to == from)
             return null;
-        var identity = string.Join('\0', Activation.Id, from ?? "", to, index.ToString(CultureInfo.InvariantCulture));
-        return "poll-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)), 0, 16);
+        if (_unsettled is not { } unsettled || unsettled.From != from || unsettled.To != to)
+            _unsettled = unsettled = (from, to, Guid.NewGuid().ToString("N"));
+        return unsettled.Id + "-" + index.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Correlates the events in order; the new cursor once all are settled, else the old one and why.</summary>
@@ -97,6 +101,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             if (!correlation.ToOutcome().IsSettled)
                 return (cursor, $"event {i + 1} of {result.Events.Count} could not be correlated: {correlation.Message}");
         }
+        _unsettled = null;
         if (result.Cursor is { } next && next != cursor)
         {
             await Services.Cursors.SaveAsync(Activation.Id, next, CancellationToken.None);
