@@ -72,9 +72,13 @@ public sealed class ModelerToolingTests : IAsyncLifetime
     }
 
     [Fact]
-    public void The_template_version_grows_with_the_contract_and_the_plugin_version()
+    public void The_template_version_grows_with_the_contract_the_plugin_version_and_the_generator_revision()
     {
-        Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.2.3").Should().Be(1_010_203);
+        Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.2.3", 1).Should().Be(101_020_301);
+        Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.0.0", 2).Should().BeGreaterThan(Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.0.0", 1),
+            "a newer host that generates other templates for the same plugin build gives them a newer version");
+        Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.0.1", 1).Should().BeGreaterThan(Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.0.0", 99));
+        Switchboard.Host.Templates.ElementTemplateVersion.Of(20, "99.99.99", 99).Should().Be(2_099_999_999, "the largest version still fits an integer");
         Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.0.1").Should().BeGreaterThan(Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.0.0"));
         Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "2.0.0+abc").Should().BeGreaterThan(Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.99.99"));
         Switchboard.Host.Templates.ElementTemplateVersion.Of(2, "1.0.0").Should().BeGreaterThan(Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "99.99.99"));
