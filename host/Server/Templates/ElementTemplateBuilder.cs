@@ -91,12 +91,8 @@ internal static class ElementTemplateBuilder
         else
         {
             yield return OperationDropdown(connector);
-            foreach (var operation in connector.Operations)
-            {
-                var condition = new JsonObject { ["property"] = "operation", ["equals"] = operation.Id };
-                foreach (var input in ElementTemplateInputs.For(operation, operation.Id + ".", condition, reserved))
-                    yield return input;
-            }
+            foreach (var input in SharedInputs(connector, reserved))
+                yield return input;
         }
 
         yield return Header("resultVariable", "Result variable", "output", "String", "Name of the process variable that receives the connector's whole output.");
@@ -110,6 +106,50 @@ internal static class ElementTemplateBuilder
             "ISO-8601 duration the job may run before Zeebe hands it out again, e.g. PT10M; the worker extends the job to it before the call starts.");
         jobTimeout.Remove("feel");
         yield return jobTimeout;
+    }
+
+    /// <summary>The inputs of every operation, each field that several operations declare alike written once, shown
+    /// for all of them (as Camunda's REST template has one URL field for every method), the others once per operation.</summary>
+    private static IEnumerable<JsonObject> SharedInputs(ConnectorMetadata connector, ISet<string> reserved)
+    {
+        // Alike: the same property in everything but its id and its operation condition.
+        var fields = new List<(JsonObject Property, List<string> Operations)>();
+        var byShape = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var operation in connector.Operations)
+        {
+            var condition = new JsonObject { ["property"] = "operation", ["equals"] = operation.Id };
+            foreach (var input in ElementTemplateInputs.For(operation, operation.Id + ".", condition, reserved))
+            {
+                var shape = input.DeepClone().AsObject();
+                shape.Remove("id");
+                shape.Remove("condition");
+                var key = shape.ToJsonString();
+                if (byShape.TryGetValue(key, out var index))
+                    fields[index].Operations.Add(operation.Id);
+                else
+                {
+                    byShape[key] = fields.Count;
+                    fields.Add((input, [operation.Id]));
+                }
+            }
+        }
+        var ids = new HashSet<string>(reserved, StringComparer.Ordinal);
+        ids.UnionWith(fields.Where(f => f.Operations.Count == 1).Select(f => (string)f.Property["id"]!));
+        foreach (var (property, operations) in fields)
+        {
+            if (operations.Count > 1)
+            {
+                // Named after its binding when that name is free, else after the first operation that has it.
+                var name = (string)property["binding"]!["name"]!;
+                if (ids.Add(name))
+                    property["id"] = name;
+                if (operations.Count == connector.Operations.Count)
+                    property.Remove("condition");
+                else
+                    property["condition"] = new JsonObject { ["property"] = "operation", ["oneOf"] = new JsonArray(operations.Select(o => (JsonNode?)o).ToArray()) };
+            }
+            yield return property;
+        }
     }
 
     private static JsonObject Preset(string id, string label, string description, string value, JsonObject binding) => new()

@@ -20,7 +20,7 @@ internal static class ElementTemplateVersion
     /// (a test holds a digest of the fixture templates per revision, and fails until both are updated).</summary>
     /// <remarks>Without it, a host upgrade that changed the generated templates gave another template under the id and
     /// version the older host had given: the Modeler offered no update and refused the second file of it.</remarks>
-    public const int GeneratorRevision = 1;
+    public const int GeneratorRevision = 2;
 
     public static int Of(int contractVersion, string? pluginVersion) => Of(contractVersion, pluginVersion, GeneratorRevision);
 

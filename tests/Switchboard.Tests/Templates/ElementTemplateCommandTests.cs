@@ -41,7 +41,7 @@ public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>
             File.ReadAllText(Path.Combine(second, Path.GetFileName(file))).Should().Be(File.ReadAllText(file));
         var calculator = JsonNode.Parse(File.ReadAllText(Path.Combine(first, "io.switchboard.calculator.json")))!;
         ((string)calculator["id"]!).Should().Be("io.switchboard.calculator");
-        ((int)calculator["version"]!).Should().Be(101_000_001, "contract 1 of plugin version 1.0.0, generator revision 1");
+        ((int)calculator["version"]!).Should().Be(101_000_002, "contract 1 of plugin version 1.0.0, generator revision 2");
     }
 
     [Fact]

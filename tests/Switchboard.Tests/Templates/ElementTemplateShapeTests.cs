@@ -38,7 +38,7 @@ public sealed class ElementTemplateShapeTests : IAsyncLifetime
         var mailer = await MailerAsync();
 
         ((string)mailer["id"]!).Should().Be("test.switchboard.mailer", "the type's version suffix moves into version");
-        ((int)mailer["version"]!).Should().Be(201_000_001, "contract 2 of plugin version 1.0.0, generator revision 1 (see ElementTemplateVersion)");
+        ((int)mailer["version"]!).Should().Be(201_000_002, "contract 2 of plugin version 1.0.0, generator revision 2 (see ElementTemplateVersion)");
         ((string)mailer["documentationRef"]!).Should().Be("https://example.com/docs/mailer");
 
         var host = Property(mailer, "server.host");

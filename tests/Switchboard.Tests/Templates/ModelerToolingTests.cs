@@ -64,11 +64,27 @@ public sealed class ModelerToolingTests : IAsyncLifetime
         var http = (await TemplatesAsync()).Single(t => (string)t["id"]! == "io.switchboard.http");
 
         ((string)http["engines"]!["camunda"]!).Should().Be("^8.0");
-        var username = http["properties"]!.AsArray().Single(p => (string?)p!["id"] == "get.basic_auth_username")!;
+        var username = http["properties"]!.AsArray().Single(p => (string?)p!["id"] == "basic_auth_username")!;
         ((bool)username["optional"]!).Should().BeTrue();
-        var url = http["properties"]!.AsArray().Single(p => (string?)p!["id"] == "get.url")!;
+        var url = http["properties"]!.AsArray().Single(p => (string?)p!["id"] == "url")!;
         url["optional"].Should().BeNull("a required field is never left out");
         http["properties"]!.AsArray().Should().Contain(p => (string?)p!["binding"]!["key"] == "jobTimeout", "the worker honours a jobTimeout header");
+    }
+
+    [Fact]
+    public async Task Fields_the_operations_share_are_written_once_as_in_Camundas_REST_template()
+    {
+        var http = (await TemplatesAsync()).Single(t => (string)t["id"]! == "io.switchboard.http");
+        var inputs = http["properties"]!.AsArray().Select(p => p!.AsObject())
+            .Where(p => (string?)p["binding"]!["type"] == "zeebe:input").ToList();
+
+        inputs.Should().OnlyHaveUniqueItems(p => (string)p["binding"]!["name"]!, "each field of the six methods appears once");
+        var url = inputs.Single(p => (string)p["binding"]!["name"]! == "url");
+        ((string)url["id"]!).Should().Be("url");
+        url["condition"].Should().BeNull("every method has a URL");
+        var data = inputs.Single(p => (string)p["binding"]!["name"]! == "data");
+        data["condition"]!["oneOf"]!.AsArray().Select(o => (string)o!).Should().Equal("post", "put", "patch", "delete");
+        http["properties"]!.AsArray().Should().HaveCount(17, "57 when each method repeated every field");
     }
 
     [Fact]
@@ -118,7 +134,7 @@ public sealed class TemplateMetadataTests : IAsyncLifetime
         icon.Should().StartWith("data:image/svg+xml;base64,");
         System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(icon["data:image/svg+xml;base64,".Length..])).Should().StartWith("<svg");
         http["keywords"]!.AsArray().Select(k => (string)k!).Should().Contain(["REST", "API call"]);
-        ((string)Property(http, "get.params")["tooltip"]!).Should().Contain("?page=2&tag=a&tag=b");
+        ((string)Property(http, "params")["tooltip"]!).Should().Contain("?page=2&tag=a&tag=b");
     }
 
     [Fact]
@@ -139,8 +155,8 @@ public sealed class TemplateMetadataTests : IAsyncLifetime
         var http = await TemplateAsync("io.switchboard:http:1");
         var smtp = await TemplateAsync("io.switchboard:smtp:1");
 
-        ((string)Property(http, "get.basic_auth_username")["label"]!).Should().Be("Basic auth username");
-        ((string)Property(http, "get.url")["label"]!).Should().Be("URL");
+        ((string)Property(http, "basic_auth_username")["label"]!).Should().Be("Basic auth username");
+        ((string)Property(http, "url")["label"]!).Should().Be("URL");
         ((string)Property(smtp, "smtp_host")["label"]!).Should().Be("SMTP host");
         ((string)Property(smtp, "email_cc")["label"]!).Should().Be("Email CC");
     }

@@ -16,6 +16,7 @@ public sealed class TemplateGeneratorRevisionTests : IAsyncLifetime
     private static readonly Dictionary<int, string> Recorded = new()
     {
         [1] = "86614e4fe0de7dce04e7191b9de197310216880c334b8709dffee0da23e78512",
+        [2] = "83ecb5f966b10ea5e6fa831b6ff61a4a0acf49bf6c8bda595d22c40040266332",
     };
 
     private readonly PluginSandbox _sandbox = new();
