@@ -27,6 +27,9 @@ internal static class ResponseJson
     /// <summary>Relaxed escaping keeps quotes and non-ASCII readable; a protocol's JSON body is never embedded in HTML.</summary>
     public static readonly JsonWriterOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The same relaxed escaping for a whole tree turned into text (<c>JsonNode.ToJsonString</c>).</summary>
+    public static readonly JsonSerializerOptions RelaxedText = new() { Encoder = Relaxed.Encoder };
+
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_default;
     [ThreadStatic] private static Utf8JsonWriter? t_relaxed;

@@ -26,7 +26,7 @@ internal sealed class CspCallbackSender(InvocationPipeline pipeline, IHttpClient
         var response = CspOutcomeMapper.ToResponse(call.Request.Id, outcome);
         using var request = new HttpRequestMessage(HttpMethod.Post, call.CallbackUrl)
         {
-            Content = new StringContent(response.ToJsonString(JsonRpcResponses.SerializerOptions), Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            Content = new StringContent(response.ToJsonString(ResponseJson.RelaxedText), Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
         request.Options.Set(CspCallbackRetry.CallKey, call);
         call.CountAttempt();

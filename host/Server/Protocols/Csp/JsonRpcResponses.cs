@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Core.Binding;
@@ -14,7 +13,6 @@ internal static class JsonRpcResponses
 
     /// <summary>The one relaxed writing setting every CSP answer uses (<see cref="ResponseJson.Relaxed"/>).</summary>
     public static readonly JsonWriterOptions WriterOptions = ResponseJson.Relaxed;
-    public static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A response (or batch of responses) as the UTF-8 bytes every CSP answer is written with.</summary>
     public static ReadOnlyMemory<byte> Utf8(JsonNode body)

@@ -21,7 +21,6 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     InboundActivity activity, ActivationRegistry registry, ILoggerFactory loggers)
 {
     // Answers are JSON for programs, never HTML: quotes and apostrophes stay readable rather than \u0027.
-    private static readonly JsonSerializerOptions AnswerJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ILogger _logger = loggers.CreateLogger<WebhookHandler>();
 
@@ -210,6 +209,6 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        return http.Response.WriteAsync(body?.ToJsonString(AnswerJson) ?? "null");
+        return http.Response.WriteAsync(body?.ToJsonString(ResponseJson.RelaxedText) ?? "null");
     }
 }
