@@ -85,7 +85,7 @@ internal static class ElementTemplateBuilder
         var reserved = new HashSet<string>(FixedIds, StringComparer.Ordinal);
         if (!connector.HasOperations)
         {
-            foreach (var input in ElementTemplateInputs.For(connector.Operations[0], "", null, reserved))
+            foreach (var input in ElementTemplateInputs.For(connector.Operations[0], reserved))
                 yield return input;
         }
         else
@@ -112,18 +112,14 @@ internal static class ElementTemplateBuilder
     /// for all of them (as Camunda's REST template has one URL field for every method), the others once per operation.</summary>
     private static IEnumerable<JsonObject> SharedInputs(ConnectorMetadata connector, ISet<string> reserved)
     {
-        // Alike: the same property in everything but its id and its operation condition.
+        // Alike: the same property (its id follows from its binding, which is part of it).
         var fields = new List<(JsonObject Property, List<string> Operations)>();
         var byShape = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var operation in connector.Operations)
         {
-            var condition = new JsonObject { ["property"] = "operation", ["equals"] = operation.Id };
-            foreach (var input in ElementTemplateInputs.For(operation, operation.Id + ".", condition, reserved))
+            foreach (var input in ElementTemplateInputs.For(operation, reserved))
             {
-                var shape = input.DeepClone().AsObject();
-                shape.Remove("id");
-                shape.Remove("condition");
-                var key = shape.ToJsonString();
+                var key = input.ToJsonString();
                 if (byShape.TryGetValue(key, out var index))
                     fields[index].Operations.Add(operation.Id);
                 else
@@ -133,21 +129,19 @@ internal static class ElementTemplateBuilder
                 }
             }
         }
+        // A field of one operation is named after it; a shared one after its binding when that name is free, else
+        // after the first operation that has it.
+        static string OwnId(JsonObject property, string operation) => operation + "." + (string)property["binding"]!["name"]!;
         var ids = new HashSet<string>(reserved, StringComparer.Ordinal);
-        ids.UnionWith(fields.Where(f => f.Operations.Count == 1).Select(f => (string)f.Property["id"]!));
+        ids.UnionWith(fields.Where(f => f.Operations.Count == 1).Select(f => OwnId(f.Property, f.Operations[0])));
         foreach (var (property, operations) in fields)
         {
-            if (operations.Count > 1)
-            {
-                // Named after its binding when that name is free, else after the first operation that has it.
-                var name = (string)property["binding"]!["name"]!;
-                if (ids.Add(name))
-                    property["id"] = name;
-                if (operations.Count == connector.Operations.Count)
-                    property.Remove("condition");
-                else
-                    property["condition"] = new JsonObject { ["property"] = "operation", ["oneOf"] = new JsonArray(operations.Select(o => (JsonNode?)o).ToArray()) };
-            }
+            var name = (string)property["binding"]!["name"]!;
+            property["id"] = operations.Count > 1 && ids.Add(name) ? name : OwnId(property, operations[0]);
+            if (operations.Count == 1)
+                property["condition"] = new JsonObject { ["property"] = "operation", ["equals"] = operations[0] };
+            else if (operations.Count < connector.Operations.Count)
+                property["condition"] = new JsonObject { ["property"] = "operation", ["oneOf"] = new JsonArray(operations.Select(o => (JsonNode?)o).ToArray()) };
             yield return property;
         }
     }

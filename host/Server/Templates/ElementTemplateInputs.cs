@@ -9,10 +9,12 @@ internal static class ElementTemplateInputs
 {
     private const int MaxDepth = 8;
 
-    /// <summary>The properties for <paramref name="operation"/>; <paramref name="idPrefix"/> and <paramref name="condition"/> are set when several operations share the template.</summary>
-    public static IEnumerable<JsonObject> For(OperationMetadata operation, string idPrefix, JsonObject? condition, ISet<string> reservedIds) =>
+    /// <summary>The properties for <paramref name="operation"/>, each with its field's path as id (prefixed with
+    /// <c>input.</c> where that is one of <paramref name="reservedIds"/>); a template with several operations names
+    /// and conditions them itself (<see cref="ElementTemplateBuilder"/>).</summary>
+    public static IEnumerable<JsonObject> For(OperationMetadata operation, ISet<string> reservedIds) =>
         Leaves(operation.Input, "", "", parentRequired: true, 0)
-            .Select(leaf => Property(leaf.Parameter, leaf.Path, leaf.Label, leaf.Required, idPrefix, condition, reservedIds));
+            .Select(leaf => Property(leaf.Parameter, leaf.Path, leaf.Label, leaf.Required, reservedIds));
 
     private static IEnumerable<(ParameterMetadata Parameter, string Path, string Label, bool Required)> Leaves(
         IReadOnlyList<ParameterMetadata> parameters, string prefix, string labelPrefix, bool parentRequired, int depth)
@@ -34,11 +36,9 @@ internal static class ElementTemplateInputs
         }
     }
 
-    private static JsonObject Property(ParameterMetadata parameter, string path, string label, bool required, string idPrefix, JsonObject? condition, ISet<string> reservedIds)
+    private static JsonObject Property(ParameterMetadata parameter, string path, string label, bool required, ISet<string> reservedIds)
     {
-        var id = idPrefix + path;
-        if (reservedIds.Contains(id))
-            id = "input." + id;
+        var id = reservedIds.Contains(path) ? "input." + path : path;
         var property = new JsonObject
         {
             ["id"] = id,
@@ -98,8 +98,6 @@ internal static class ElementTemplateInputs
         // schema allows 'optional' on text fields only; see ElementTemplateBuilder.Engines for the others.)
         else if (!required && property["type"]!.GetValue<string>() is "String" or "Text")
             property["optional"] = true;
-        if (condition is not null)
-            property["condition"] = condition.DeepClone();
         return property;
     }
 
