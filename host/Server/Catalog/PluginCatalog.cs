@@ -255,6 +255,7 @@ public sealed class PluginCatalog : IAsyncDisposable
 
         var previous = slot.Current;
         generation.State = PluginState.Loaded;
+        ConnectorIndex before;
         lock (_stateLock)
         {
             slot.Current = generation;
@@ -263,9 +264,9 @@ public sealed class PluginCatalog : IAsyncDisposable
             if (previous is not null)
                 slot.Previous.Add(previous);
             slot.Record(previous is null ? $"generation {generation.Number} loaded" : $"generation {generation.Number} loaded, replacing {previous.Number}");
+            before = RebuildIndex();
         }
         CatalogTelemetry.Loaded(name, reload: previous is not null || generation.Number > 1);
-        var before = RebuildIndex();
         _logger.LogInformation("Plugin {Plugin} generation {Generation} loaded in {ElapsedMs} ms, serving {Connectors}",
             name, generation.Number, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, generation.Connectors.Select(c => c.Metadata.Type).ToArray());
         Publish(name, before);
@@ -324,6 +325,7 @@ public sealed class PluginCatalog : IAsyncDisposable
     /// <summary>Takes a generation out of service and reports the plugin failed; a change to its files loads it again.</summary>
     private void StopServing(PluginSlot slot, PluginGeneration generation, string reason)
     {
+        ConnectorIndex before;
         lock (_stateLock)
         {
             if (!ReferenceEquals(slot.Current, generation))
@@ -333,8 +335,8 @@ public sealed class PluginCatalog : IAsyncDisposable
             slot.FailedFingerprint = generation.Fingerprint;
             slot.Previous.Add(generation);
             slot.Record($"generation {generation.Number} stopped serving: {reason}");
+            before = RebuildIndex();
         }
-        var before = RebuildIndex();
         Publish(slot.Name, before);
         Retire(slot, generation);
     }
@@ -376,13 +378,14 @@ public sealed class PluginCatalog : IAsyncDisposable
     private void Remove(PluginSlot slot, bool shuttingDown = false)
     {
         var previous = slot.Current;
+        ConnectorIndex before;
         lock (_stateLock)
         {
             _plugins.Remove(slot.Name);
             slot.Current = null;
             slot.Record("folder removed");
+            before = RebuildIndex();
         }
-        var before = RebuildIndex();
         if (shuttingDown)
             _logger.LogDebug("Plugin {Plugin} stops serving: the host is shutting down", slot.Name);
         else
@@ -421,20 +424,21 @@ public sealed class PluginCatalog : IAsyncDisposable
         Track(retirement);
     }
 
+    // Called under the state lock, in the same step that changes a slot's current generation: what the listing says
+    // is serving and where calls go change together, never one ahead of the other.
     private ConnectorIndex RebuildIndex()
     {
         var before = _index;
         var entries = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
         var inbound = new Dictionary<string, InboundEntry>(StringComparer.Ordinal);
-        lock (_stateLock)
-            foreach (var slot in _plugins.Values)
-                if (slot.Current is { } generation)
-                {
-                    foreach (var connector in generation.Connectors)
-                        entries[connector.Metadata.Type] = new IndexEntry(generation, connector);
-                    foreach (var definition in generation.Inbound)
-                        inbound[definition.Metadata.Type] = new InboundEntry(generation, definition);
-                }
+        foreach (var slot in _plugins.Values)
+            if (slot.Current is { } generation)
+            {
+                foreach (var connector in generation.Connectors)
+                    entries[connector.Metadata.Type] = new IndexEntry(generation, connector);
+                foreach (var definition in generation.Inbound)
+                    inbound[definition.Metadata.Type] = new InboundEntry(generation, definition);
+            }
         _index = new ConnectorIndex(entries, inbound, before.Version + 1);
         return before;
     }

@@ -49,6 +49,33 @@ public sealed class HotReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Once_the_catalog_reports_the_new_generation_calls_reach_it()
+    {
+        // The load counter is recorded right after the catalog lists the new generation: checked there, a listing
+        // that runs ahead of the routing (a call reaching generation 1 while generation 2 is reported) shows.
+        var mismatches = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "switchboard.plugin.loads")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, _, _) =>
+        {
+            var listed = _harness.Catalog.Plugins.SingleOrDefault(p => p.Name == "ReloadProbe")?.Generation;
+            using var lease = _harness.Catalog.Acquire("test.switchboard:probe:1");
+            if (listed is { } generation && lease is not null && lease.Generation.Number != generation)
+                mismatches.Enqueue($"listed generation {generation}, calls reach generation {lease.Generation.Number}");
+        });
+        listener.Start();
+
+        PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V2"), ProbeFolder);
+        await WaitForVariant("v2", "the overwritten plugin is reloaded");
+
+        mismatches.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Atomic_rename_deploy_is_picked_up()
     {
         var staged = Path.Combine(ProbeFolder, "ReloadProbe.dll.new");
