@@ -28,6 +28,7 @@ public sealed class CamundaRestFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
+        await Template.DisposeAsync();
         await Gateway.DisposeAsync();
         await Upstream.DisposeAsync();
         _sandbox.Dispose();
@@ -36,11 +37,12 @@ public sealed class CamundaRestFixture : IAsyncLifetime
 
 /// <summary>Jobs carrying exactly the inputs Camunda's own REST template (the newest in its npm package) writes, run
 /// by Switchboard: Camunda's result shape, its error code and its error variables, as its REST connector gives them.</summary>
+[Collection(ExternalToolsCollection.Name)]
 public sealed class CamundaRestConnectorTests(CamundaRestFixture fixture) : IClassFixture<CamundaRestFixture>
 {
     private async Task<TestJob> RunAsync(Dictionary<string, string> properties)
     {
-        var (type, variables, headers) = fixture.Template.Apply(properties);
+        var (type, variables, headers) = await fixture.Template.ApplyAsync(properties);
         type.Should().Be("io.camunda:http-json:1");
         var key = fixture.Gateway.Gateway.CreateJob(type, variables.ToJsonString(), headers);
         return await fixture.Gateway.Gateway.FinishedAsync(key, TimeSpan.FromSeconds(30));

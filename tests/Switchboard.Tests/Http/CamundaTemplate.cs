@@ -1,20 +1,24 @@
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Switchboard.Feel;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Http;
 
 /// <summary>One of Camunda's own element templates, from the npm package <c>@camunda/connectors-element-templates</c>,
-/// applied to a service task as the Modeler does: each bound property whose condition holds writes its value (the
-/// default unless the test sets one; nothing when empty); an input's value starting with <c>=</c> is FEEL, evaluated
-/// as Zeebe evaluates input mappings, and lands at its (dotted) target in the job's variables; headers stay text.</summary>
-public sealed class CamundaTemplate
+/// applied to a service task in the Modeler itself (<see cref="Templates.ModelerInBrowser"/>) with the fields a test
+/// sets; the exported task then becomes a job as Zeebe makes one: an input's source starting with <c>=</c> is FEEL,
+/// evaluated as Zeebe evaluates input mappings, and lands at its (dotted) target in the job's variables; headers stay text.</summary>
+public sealed class CamundaTemplate : IAsyncDisposable
 {
     public const string Package = "@camunda/connectors-element-templates@1.0.29";
 
-    private readonly JsonObject _template;
+    private static readonly XNamespace Zeebe = "http://camunda.org/schema/zeebe/1.0";
 
-    private CamundaTemplate(JsonObject template) => _template = template;
+    private readonly JsonObject _template;
+    private readonly Templates.ModelerInBrowser _modeler;
+
+    private CamundaTemplate(JsonObject template, Templates.ModelerInBrowser modeler) => (_template, _modeler) = (template, modeler);
 
     public string Id => _template["id"]!.GetValue<string>();
 
@@ -28,42 +32,28 @@ public sealed class CamundaTemplate
         var newest = templates.Select(t => t!.AsObject())
             .Where(t => t["id"]?.GetValue<string>() == id && t["version"] is not null)
             .MaxBy(t => t["version"]!.GetValue<int>());
-        return new CamundaTemplate(newest ?? throw new InvalidOperationException($"{file} has no template {id}"));
+        return new CamundaTemplate(newest ?? throw new InvalidOperationException($"{file} has no template {id}"), await Templates.ModelerInBrowser.StartAsync());
     }
 
-    /// <summary>The job type, the variables the inputs make and the task headers, for a task whose properties (by
-    /// property id) are set to <paramref name="values"/>.</summary>
-    public (string Type, JsonObject Variables, Dictionary<string, string> Headers) Apply(IReadOnlyDictionary<string, string> values)
+    /// <summary>The job type, the variables the inputs make and the task headers, for a task whose fields (by
+    /// property id) are set to <paramref name="values"/> in the Modeler, in a diagram for Camunda 8.8.</summary>
+    public async Task<(string Type, JsonObject Variables, Dictionary<string, string> Headers)> ApplyAsync(IReadOnlyDictionary<string, string> values)
     {
-        var properties = _template["properties"]!.AsArray().Select(p => p!.AsObject()).ToList();
-        string? Value(JsonObject property) => property["id"]?.GetValue<string>() is { } id && values.TryGetValue(id, out var set)
-            ? set
-            : property["value"] is { } value ? (value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString()) : null;
-        var conditions = new Templates.TemplateConditions(_template, Value);
-
-        var type = "";
+        var diagram = await _modeler.ApplyAsync(_template, "8.8", values);
+        var task = diagram.Descendants().Single(e => (string?)e.Attribute("id") == "task");
+        var type = (string)task.Descendants(Zeebe + "taskDefinition").Single().Attribute("type")!;
         var variables = new JsonObject();
-        var headers = new Dictionary<string, string>();
-        foreach (var property in properties)
+        foreach (var input in task.Descendants(Zeebe + "input"))
         {
-            if (!conditions.Shows(property) || Value(property) is not { Length: > 0 } value)
-                continue;
-            var binding = property["binding"]!;
-            switch (binding["type"]!.GetValue<string>())
-            {
-                case "zeebe:taskDefinition" or "zeebe:taskDefinition:type" when (binding["property"]?.GetValue<string>() ?? "type") == "type":
-                    type = value;
-                    break;
-                case "zeebe:input":
-                    Set(variables, binding["name"]!.GetValue<string>(), value.StartsWith('=') ? FeelEngine.Default.Evaluate(value[1..], new JsonObject()).Value : JsonValue.Create(value));
-                    break;
-                case "zeebe:taskHeader":
-                    headers[binding["key"]!.GetValue<string>()] = value;
-                    break;
-            }
+            var source = (string?)input.Attribute("source");
+            Set(variables, (string)input.Attribute("target")!, source is null ? null
+                : source.StartsWith('=') ? FeelEngine.Default.Evaluate(source[1..], new JsonObject()).Value : JsonValue.Create(source));
         }
+        var headers = task.Descendants(Zeebe + "header").ToDictionary(h => (string)h.Attribute("key")!, h => (string)h.Attribute("value")!);
         return (type, variables, headers);
     }
+
+    public ValueTask DisposeAsync() => _modeler.DisposeAsync();
 
     // Zeebe's input mapping: a dotted target builds nested objects.
     private static void Set(JsonObject variables, string target, JsonNode? value)

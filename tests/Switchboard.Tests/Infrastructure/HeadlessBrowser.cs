@@ -66,6 +66,13 @@ public sealed class HeadlessBrowser : IAsyncDisposable
     /// <summary>What the page's script wrote to the console as errors, and uncaught exceptions, as a JSON array.</summary>
     public Task<string> ConsoleErrorsAsync() => StepAsync(new JsonObject { ["step"] = "consoleErrors" });
 
+    /// <summary>Runs the script file <paramref name="path"/> in the page.</summary>
+    public Task AddScriptAsync(string path) => StepAsync(new JsonObject { ["step"] = "addScript", ["path"] = path });
+
+    /// <summary>Calls <c>window[<paramref name="function"/>](<paramref name="argument"/>)</c> in the page and returns its awaited result as JSON.</summary>
+    public Task<string> CallAsync(string function, JsonNode argument, TimeSpan? timeout = null) =>
+        StepAsync(new JsonObject { ["step"] = "call", ["name"] = function, ["argument"] = argument }, timeout);
+
     private async Task<string> StepAsync(JsonObject command, TimeSpan? timeout = null)
     {
         await _node.StandardInput.WriteLineAsync(command.ToJsonString());

@@ -8,9 +8,10 @@ public static class NpmPackage
 {
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Installs = new();
 
-    /// <summary>Installs <paramref name="spec"/> (e.g. <c>zbctl@8.4.1</c>) once per checkout and returns its package folder.</summary>
-    public static Task<string> InstallAsync(string spec) =>
-        Installs.GetOrAdd(spec, s => new Lazy<Task<string>>(() => InstallOnceAsync(s))).Value;
+    /// <summary>Installs <paramref name="spec"/> (e.g. <c>zbctl@8.4.1</c>) once per checkout and returns its package folder;
+    /// <paramref name="peers"/> are installed beside it at the versions given, where npm would otherwise pick the newest.</summary>
+    public static Task<string> InstallAsync(string spec, params string[] peers) =>
+        Installs.GetOrAdd(string.Join(' ', [spec, .. peers]), _ => new Lazy<Task<string>>(() => InstallOnceAsync(spec, peers))).Value;
 
     // Found here rather than through Repository, so the benchmarks can compile this file in too.
     private static string CheckoutRoot()
@@ -21,10 +22,11 @@ public static class NpmPackage
         throw new InvalidOperationException("Plugins.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static async Task<string> InstallOnceAsync(string spec)
+    private static async Task<string> InstallOnceAsync(string spec, string[] peers)
     {
         var name = spec.LastIndexOf('@') > 0 ? spec[..spec.LastIndexOf('@')] : spec;
-        var prefix = Path.Combine(CheckoutRoot(), "artifacts", "npm", spec.Replace('/', '+'));
+        // Peers are part of the folder's name, so another set of versions never reuses this install.
+        var prefix = Path.Combine(CheckoutRoot(), "artifacts", "npm", string.Join('+', [spec, .. peers]).Replace('/', '+'));
         var folder = Path.Combine(prefix, "node_modules", name);
         var marker = Path.Combine(prefix, ".installed");
         if (File.Exists(marker))
@@ -33,7 +35,7 @@ public static class NpmPackage
         Directory.CreateDirectory(prefix);
         // A package.json of its own keeps npm from walking up into the checkout; lockfile and audit add nothing here.
         await File.WriteAllTextAsync(Path.Combine(prefix, "package.json"), """{"name":"switchboard-test-peer","private":true}""");
-        var start = new ProcessStartInfo("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error", spec])
+        var start = new ProcessStartInfo("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error", spec, .. peers])
         {
             WorkingDirectory = prefix,
             RedirectStandardOutput = true,

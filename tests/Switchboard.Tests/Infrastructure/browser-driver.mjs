@@ -35,6 +35,9 @@ const steps = {
   title: async () => await page.title(),
   navigations: async () => navigations,
   consoleErrors: async () => consoleErrors,
+  addScript: async c => { await page.addScriptTag({ path: c.path }); },
+  // Calls a function the page's script put on window with one JSON argument; its (awaited) result is the answer.
+  call: async c => await page.evaluate(([name, argument]) => window[name](argument), [c.name, c.argument]),
 };
 
 const lines = readline.createInterface({ input: process.stdin });

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Templates;
@@ -49,8 +50,11 @@ public sealed class ModelerToolingTests : IAsyncLifetime
         templates.Select(t => (string)t["id"]!).Should().Contain(["io.switchboard.http", "io.switchboard.smtp", "io.switchboard.calculator",
             "io.camunda.webhook.start-event", "io.camunda.webhook.boundary", "io.camunda.webhook.receive-task", "io.camunda.http-polling.intermediate"]);
 
-        var diagrams = templates.SelectMany(t => ModelerTooling.ClaimedVersions(t).Select(version => (t, version)))
-            .ToDictionary(d => $"{d.t["id"]} for Camunda {d.version}", d => ModelerTooling.AppliedTo(d.t, d.version));
+        var diagrams = new Dictionary<string, XDocument>();
+        await using (var modeler = await ModelerInBrowser.StartAsync())
+            foreach (var template in templates)
+                foreach (var version in ModelerTooling.ClaimedVersions(template))
+                    diagrams[$"{template["id"]} for Camunda {version}"] = await modeler.ApplyAsync(template, version, ModelerInBrowser.RequiredFieldsFilled(template));
         var results = await ModelerTooling.LintAsync(diagrams);
 
         results.Should().HaveCount(diagrams.Count);
