@@ -43,14 +43,16 @@ public sealed class ModelerInBrowser : IAsyncDisposable
     /// <summary>The diagram the Modeler exports after <paramref name="template"/> is applied to an element of its type
     /// (id <c>task</c>, in the smallest process the linter accepts) in a diagram for Camunda <paramref name="version"/>
     /// (e.g. <c>8.8</c>), with <paramref name="values"/> (by property id) typed into the fields in the template's order,
-    /// each only if its field shows by then.</summary>
-    public async Task<XDocument> ApplyAsync(JsonObject template, string version, IReadOnlyDictionary<string, string>? values = null)
+    /// each only if its field shows by then; then, if given, <paramref name="updateTo"/> (a newer version of the
+    /// template) applied over it as the Modeler's "Update template" does.</summary>
+    public async Task<XDocument> ApplyAsync(JsonObject template, string version, IReadOnlyDictionary<string, string>? values = null, JsonObject? updateTo = null)
     {
         var argument = new JsonObject
         {
             ["template"] = template.DeepClone(),
             ["version"] = version,
             ["values"] = new JsonObject((values ?? new Dictionary<string, string>()).Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value))),
+            ["updateTo"] = updateTo?.DeepClone(),
         };
         var result = JsonNode.Parse(await _browser.CallAsync("applyTemplate", argument))!;
         if (result["error"] is { } error)

@@ -92,6 +92,60 @@ public sealed class ModelerToolingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Values_typed_under_the_per_operation_field_ids_of_earlier_templates_survive_the_Modelers_update()
+    {
+        var http = (await TemplatesAsync()).Single(t => (string)t["id"]! == "io.switchboard.http");
+        var earlier = PerOperationLayout(http);
+
+        XDocument diagram;
+        await using (var modeler = await ModelerInBrowser.StartAsync())
+            diagram = await modeler.ApplyAsync(earlier, "8.8", new Dictionary<string, string>
+            {
+                ["operation"] = "post",
+                ["post.url"] = "https://example.test/orders",
+                ["post.data"] = "={a: 1}",
+            }, updateTo: http);
+
+        XNamespace zeebe = "http://camunda.org/schema/zeebe/1.0";
+        var task = diagram.Descendants().Single(e => (string?)e.Attribute("id") == "task");
+        ((int)task.Attribute(zeebe + "modelerTemplateVersion")!).Should().Be((int)http["version"]!, "the task now uses the newer template");
+        var inputs = task.Descendants(zeebe + "input").ToDictionary(i => (string)i.Attribute("target")!, i => (string?)i.Attribute("source"));
+        inputs.Should().Contain("url", "https://example.test/orders", "the field changed its id (post.url to url), not its binding");
+        inputs.Should().Contain("data", "={a: 1}");
+        task.Descendants(zeebe + "header").Should().Contain(h => (string)h.Attribute("key")! == "operation" && (string)h.Attribute("value")! == "post");
+    }
+
+    // The Http template as generator revision 1 laid it out, one version lower: every input the operations share
+    // repeated per operation, with the id "<operation>.<binding>" and shown for that operation only.
+    private static JsonObject PerOperationLayout(JsonObject template)
+    {
+        var earlier = template.DeepClone().AsObject();
+        earlier["version"] = (int)template["version"]! - 1;
+        var all = template["properties"]!.AsArray().Single(p => (string?)p!["id"] == "operation")!["choices"]!.AsArray().Select(c => (string)c!["value"]!).ToList();
+        var properties = new JsonArray();
+        foreach (var property in template["properties"]!.AsArray().Select(p => p!.AsObject()))
+        {
+            var condition = property["condition"];
+            var shared = (string?)property["binding"]!["type"] == "zeebe:input"
+                && (condition is null || ((string?)condition["property"] == "operation" && condition["oneOf"] is not null));
+            if (!shared)
+            {
+                properties.Add(property.DeepClone());
+                continue;
+            }
+            foreach (var operation in condition?["oneOf"]!.AsArray().Select(o => (string)o!) ?? all)
+            {
+                var copy = property.DeepClone().AsObject();
+                copy["id"] = operation + "." + (string)property["binding"]!["name"]!;
+                copy["condition"] = new JsonObject { ["property"] = "operation", ["equals"] = operation };
+                properties.Add(copy);
+            }
+        }
+        earlier["properties"] = properties;
+        return earlier;
+    }
+
+    [Fact]
     public void The_template_version_grows_with_the_contract_the_plugin_version_and_the_generator_revision()
     {
         Switchboard.Host.Templates.ElementTemplateVersion.Of(1, "1.2.3", 1).Should().Be(101_020_301);

@@ -46,7 +46,8 @@ function diagram(elementType, version) {
 
 // Applies the template as choosing it in the Modeler does, then types each value into its field, in the template's
 // order, only while the field shows (an earlier choice may show it), the way the properties panel sets a field.
-async function applyOne({ template, version, values }) {
+// With updateTo, a newer version of the template is then applied over it, as the Modeler's "Update template" does.
+async function applyOne({ template, version, values, updateTo }) {
   const container = document.createElement('div');
   document.body.appendChild(container);
   const modeler = new Modeler({ container, additionalModules: [CloudElementTemplatesCoreModule, ZeebeBehaviorsModule], moddleExtensions: { zeebe: zeebeModdle } });
@@ -67,6 +68,10 @@ async function applyOne({ template, version, values }) {
         continue;
       }
       setPropertyValue(modeler.get('bpmnFactory'), modeler.get('commandStack'), element, property, values[property.id]);
+    }
+    if (updateTo) {
+      elementTemplates.set([template, updateTo]);
+      element = elementTemplates.applyTemplate(element, updateTo) || modeler.get('elementRegistry').get('task');
     }
     const { xml } = await modeler.saveXML({ format: true });
     return { xml, skipped };
