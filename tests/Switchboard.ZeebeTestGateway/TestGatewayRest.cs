@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Switchboard.ZeebeTestGateway;
 
-/// <summary>The two orchestration cluster REST endpoints the inbound adapter reads: a search of process definitions
-/// (<c>isLatestVersion</c> filter, <c>page.from</c>/<c>page.limit</c> paging) and a definition's BPMN XML.</summary>
+/// <summary>The orchestration cluster REST endpoints the host uses: a search of process definitions (<c>isLatestVersion</c>
+/// filter, <c>page.from</c>/<c>page.limit</c> paging) and a definition's BPMN XML for inbound discovery, and the
+/// document store's upload for outbound connectors.</summary>
 internal static class TestGatewayRest
 {
     public static void Map(IEndpointRouteBuilder app, TestGateway gateway)
@@ -36,6 +37,43 @@ internal static class TestGatewayRest
                 }).ToArray()),
                 ["page"] = new JsonObject { ["totalItems"] = definitions.Count },
             });
+        });
+        rest.MapPost("/v2/documents", async (HttpContext http) =>
+        {
+            static IResult Problem(int status, string title, string detail) =>
+                Results.Json(new JsonObject { ["type"] = "about:blank", ["title"] = title, ["status"] = status, ["detail"] = detail }, statusCode: status,
+                    contentType: "application/problem+json");
+            if (gateway.RefuseDocument())
+                return Problem(503, "SERVICE_UNAVAILABLE", "the document store is not available");
+            if (!http.Request.HasFormContentType)
+                return Problem(415, "UNSUPPORTED_MEDIA_TYPE", "expected multipart/form-data with a file part");
+            var form = await http.Request.ReadFormAsync();
+            if (form.Files.GetFile("file") is not { } file)
+                return Problem(400, "INVALID_ARGUMENT", "no file part");
+            JsonObject metadata;
+            try
+            {
+                metadata = form.TryGetValue("metadata", out var text) && !string.IsNullOrEmpty(text) ? JsonNode.Parse(text.ToString())!.AsObject() : new JsonObject();
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+            {
+                return Problem(400, "INVALID_ARGUMENT", "the metadata part is not a JSON object");
+            }
+            using var content = new MemoryStream();
+            await file.CopyToAsync(content);
+            var bytes = content.ToArray();
+            var stored = gateway.StoreDocument(bytes, file.ContentType, file.FileName, metadata);
+            var answered = metadata.DeepClone().AsObject();
+            answered["contentType"] ??= file.ContentType;
+            answered["size"] = bytes.Length;
+            return Results.Json(new JsonObject
+            {
+                ["camunda.document.type"] = "camunda",
+                ["storeId"] = "in-memory",
+                ["documentId"] = stored.DocumentId,
+                ["contentHash"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)),
+                ["metadata"] = answered,
+            }, statusCode: 201);
         });
         rest.MapGet("/v2/process-definitions/{key}/xml", (string key) =>
             gateway.Definitions.FirstOrDefault(d => d.Key.ToString() == key) is { } definition

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Documents;
 using Switchboard.Abstractions.Spiff;
 using Switchboard.Plugins.Http.Authentication;
 
@@ -41,6 +42,10 @@ public sealed class CamundaRestConnector : IDisposable
     public async Task<CamundaRestResult> Send(CamundaRestInput input, IConnectorContext context)
     {
         Refuse(input);
+        // Checked before the request goes out: a call that cannot keep its answer should not have its side effects.
+        var documents = StoresDocument(input) ? context.Get<IDocumentStore>() ?? throw Unsupported(
+            input.StoreResponse ? "storeResponse" : "documentReturnFormat.choice",
+            "storing the response as a document needs Camunda's document store, which Switchboard offers to Zeebe jobs when Switchboard:Zeebe:RestAddress names the cluster's REST API") : null;
         var method = Method(input.Method);
         var headers = Map(input.Headers, "headers");
         var contentType = headers.TryGetValue("Content-Type", out var type) ? type : null;
@@ -84,6 +89,8 @@ public sealed class CamundaRestConnector : IDisposable
             var status = (int)response.StatusCode;
             context.Logger.LogInformation("{Method} {Target} answered {Status} in {ElapsedMs} ms",
                 method.Method, RequestBuilder.Loggable(url), status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
+            if (documents is not null && status < 400)
+                return new CamundaRestResult(status, Headers(response), null, response.ReasonPhrase, await StoreAsync(documents, response, deadline.Token));
             var result = new CamundaRestResult(status, Headers(response), await BodyAsync(response, input.DocumentReturnFormat, deadline.Token), response.ReasonPhrase);
             if (status < 400)
                 return result;
@@ -111,12 +118,27 @@ public sealed class CamundaRestConnector : IDisposable
         }
     }
 
+    // storeResponse in Camunda's REST template, or the DOCUMENT return format of its newer versions.
+    private static bool StoresDocument(CamundaRestInput input) =>
+        input.StoreResponse || (input.DocumentReturnFormat?.Choice is { } choice && choice.Equals("DOCUMENT", StringComparison.OrdinalIgnoreCase));
+
+    // The body as a document with the response's content type, as Camunda's runtime stores it; the reference as the store gave it.
+    private static async Task<JsonNode?> StoreAsync(IDocumentStore documents, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        try
+        {
+            var reference = await documents.CreateAsync(new DocumentCreation { Content = bytes, ContentType = response.Content.Headers.ContentType?.ToString() }, cancellationToken);
+            return JsonNode.Parse(reference.Json.GetRawText());
+        }
+        catch (DocumentStoreException e)
+        {
+            throw new ConnectorException("DocumentStoreFailed", "the response could not be stored as a document: " + e.Message, retryable: true) { StatusCode = 502 };
+        }
+    }
+
     private static void Refuse(CamundaRestInput input)
     {
-        if (input.StoreResponse)
-            throw Unsupported("storeResponse", "storing the response as a document is not supported by Switchboard: leave it off");
-        if (input.DocumentReturnFormat?.Choice is { } choice && choice.Equals("DOCUMENT", StringComparison.OrdinalIgnoreCase))
-            throw Unsupported("documentReturnFormat.choice", "returning the response as a document is not supported by Switchboard: use JSON or TEXT");
         if (HasContent(input.AuthenticationConfiguration))
             throw Unsupported("authenticationConfiguration", "stored credentials are not supported by Switchboard: choose an authentication type and fill its fields");
     }

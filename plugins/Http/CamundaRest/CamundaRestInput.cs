@@ -48,7 +48,7 @@ public sealed class CamundaRestInput
     [Parameter("documentReturnFormat"), Description("How the body is returned: choice JSON (parsed when it is JSON, the default) or TEXT (always a string, decoded with encoding).")]
     public ReturnFormat? DocumentReturnFormat { get; set; }
 
-    [Parameter("storeResponse"), Description("Store the response as a document: not supported here.")]
+    [Parameter("storeResponse"), Description("Store the response body as a document in Camunda's document store and return its reference as document (body is then null); needs the store, which Zeebe jobs have when the host knows the cluster's REST API.")]
     public bool StoreResponse { get; set; }
 
     [Parameter("clientTls"), Description("Mutual TLS: the client certificate and its private key (PEM), the key's password, and a CA (PEM) to trust for the server.")]
@@ -111,7 +111,7 @@ public sealed class RestAuthentication : IHttpAuthentication
 /// <summary>The template's <c>documentReturnFormat.*</c> inputs.</summary>
 public sealed class ReturnFormat
 {
-    [Parameter("choice"), Description("JSON (the default), TEXT or DOCUMENT (not supported here).")]
+    [Parameter("choice"), Description("JSON (the default), TEXT, or DOCUMENT (stored as a document, as storeResponse does).")]
     public string? Choice { get; set; }
 
     [Parameter("encoding"), Description("TEXT: the body's character encoding (UTF-8 by default).")]

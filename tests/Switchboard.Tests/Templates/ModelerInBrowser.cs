@@ -47,6 +47,9 @@ public sealed class ModelerInBrowser : IAsyncDisposable
     /// template) applied over it as the Modeler's "Update template" does.</summary>
     public async Task<XDocument> ApplyAsync(JsonObject template, string version, IReadOnlyDictionary<string, string>? values = null, JsonObject? updateTo = null)
     {
+        var ids = template["properties"]!.AsArray().Select(p => (string?)p!["id"]).ToHashSet();
+        if (values?.Keys.Where(id => !ids.Contains(id)).ToList() is { Count: > 0 } unknown)
+            throw new InvalidOperationException($"{template["id"]} v{template["version"]} has no field {string.Join(", ", unknown)}");
         var argument = new JsonObject
         {
             ["template"] = template.DeepClone(),

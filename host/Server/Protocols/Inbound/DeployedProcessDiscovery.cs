@@ -13,7 +13,6 @@ namespace Switchboard.Host.Protocols.Inbound;
 internal sealed class DeployedProcessDiscovery(IOptions<ZeebeOptions> zeebe, IOptions<InboundOptions> inbound, IHttpClientFactory clients,
     ActivationRegistry registry, ILogger<DeployedProcessDiscovery> logger) : BackgroundService
 {
-    public const string ClientName = "Switchboard.Inbound.Rest";
     private const int PageSize = 100;
     private readonly Dictionary<string, IReadOnlyList<Activation>> _byDefinitionKey = new(StringComparer.Ordinal);
 
@@ -42,7 +41,7 @@ internal sealed class DeployedProcessDiscovery(IOptions<ZeebeOptions> zeebe, IOp
 
     private async Task DiscoverAsync(Uri baseAddress, CancellationToken cancellationToken)
     {
-        var client = clients.CreateClient(ClientName);
+        var client = clients.CreateClient(ZeebeServices.RestClientName);
         var keys = new List<string>();
         for (var from = 0; ; from += PageSize)
         {

@@ -17,9 +17,6 @@ public static class InboundServices
         builder.Services.ConfigureOptions(new InboundOptionsSetup(builder.Configuration));
         builder.Services.AddSingleton<InboundCorrelator>();
         builder.Services.AddSingleton<ActivationRegistry>();
-        builder.Services.AddTransient<RestAuthentication>();
-        builder.Services.AddHttpClient(DeployedProcessDiscovery.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
-            .AddHttpMessageHandler<RestAuthentication>().RemoveAllLoggers();
         builder.Services.AddHostedService<DeployedProcessDiscovery>();
         builder.Services.AddSingleton<WebhookHandler>();
         builder.Services.AddSingleton<InboundActivity>();

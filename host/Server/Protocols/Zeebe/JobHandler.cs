@@ -15,8 +15,10 @@ using FeelFailure = Switchboard.Feel.Connectors.ConnectorFailure;
 namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>One activated job: headers and variables into an invocation, its outcome into CompleteJob or FailJob.</summary>
+/// <param name="documents">Camunda's document store for a job, when the cluster's REST API is known; handed to the
+/// connector as a feature beside the <see cref="ZeebeJob"/>.</param>
 internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, InvocationPipeline pipeline, ISecretProvider secrets, ILogger logger,
-    Action? tokenRefused = null)
+    Action? tokenRefused = null, Func<ActivatedJob, Switchboard.Abstractions.Documents.IDocumentStore>? documents = null)
 {
     /// <summary>FailJob messages longer than this are cut (the connector runtime's limit).</summary>
     public const int MaxErrorMessage = 6000;
@@ -84,6 +86,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
                     Key = job.Key, Retries = job.Retries, ProcessInstanceKey = job.ProcessInstanceKey, BpmnProcessId = job.BpmnProcessId,
                     ElementId = job.ElementId, Deadline = DateTimeOffset.FromUnixTimeMilliseconds(job.Deadline),
                 },
+                .. documents is null ? Array.Empty<object>() : [documents(job)],
             ],
             KnownSecrets = usedSecrets,
             RequestId = job.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -37,7 +37,8 @@ public sealed class ZeebeOptions
     public string? Scope { get; set; }
 
     /// <summary>The orchestration cluster REST API (or <c>CAMUNDA_REST_ADDRESS</c>), e.g. <c>http://localhost:8080</c>: where
-    /// inbound connectors find the deployed processes' inbound elements; none leaves that discovery off.</summary>
+    /// inbound connectors find the deployed processes' inbound elements, and outbound connectors store documents
+    /// (<c>context.Get&lt;IDocumentStore&gt;()</c>); none leaves both off.</summary>
     public string? RestAddress { get; set; }
 
     /// <summary>Name the gateway records as the worker of each activated job.</summary>

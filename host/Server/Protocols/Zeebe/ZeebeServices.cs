@@ -11,6 +11,10 @@ public static class ZeebeServices
     /// <summary>The HTTP client fetching OAuth tokens.</summary>
     public const string OAuthClientName = "zeebe-oauth";
 
+    /// <summary>The HTTP client for the orchestration cluster REST API (<see cref="ZeebeOptions.RestAddress"/>): process
+    /// discovery for inbound connectors, the document store for outbound ones; it sends the gateway's OAuth token.</summary>
+    public const string RestClientName = "Switchboard.Zeebe.Rest";
+
     /// <summary>Adds the Zeebe job worker (options from <c>Switchboard:Zeebe</c>, validated at start) and its health check; off until a gateway address is set.</summary>
     public static ISwitchboardBuilder AddZeebe(this ISwitchboardBuilder builder)
     {
@@ -26,6 +30,9 @@ public static class ZeebeServices
         // TryAdd: a deployment that registers its own provider (a vault, say) first keeps it.
         builder.Services.TryAddSingleton<ISecretProvider>(sp => new EnvironmentSecretProvider(sp.GetRequiredService<IOptions<ZeebeOptions>>().Value.SecretPrefix));
         builder.Services.AddHttpClient(OAuthClientName, client => client.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
+        builder.Services.AddTransient<RestAuthentication>();
+        builder.Services.AddHttpClient(RestClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
+            .AddHttpMessageHandler<RestAuthentication>().RemoveAllLoggers();
         builder.Services.AddSingleton<ZeebeWorkers>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ZeebeWorkers>());
         builder.Services.AddHealthChecks().AddCheck<ZeebeHealthCheck>("zeebe");

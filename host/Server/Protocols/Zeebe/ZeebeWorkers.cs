@@ -103,7 +103,14 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         _gateway = new Gateway.Gateway.GatewayClient(_channel);
         Action? tokenRefused = _tokens is null ? null : _tokens.Invalidate;
         _tokenRefused = tokenRefused;
-        _handler = new JobHandler(_gateway, pipeline, secrets, loggers.CreateLogger<JobHandler>(), tokenRefused);
+        Func<Gateway.ActivatedJob, Switchboard.Abstractions.Documents.IDocumentStore>? documents = null;
+        if (options.Value.RestAddress is { } rest)
+        {
+            var restClient = httpClients.CreateClient(ZeebeServices.RestClientName);
+            var restAddress = new Uri(rest.TrimEnd('/') + "/");
+            documents = job => new CamundaDocumentStore(restClient, restAddress, job.BpmnProcessId, job.ProcessInstanceKey);
+        }
+        _handler = new JobHandler(_gateway, pipeline, secrets, loggers.CreateLogger<JobHandler>(), tokenRefused, documents);
         lock (_workers)
         {
             foreach (var hostJob in hostJobs)

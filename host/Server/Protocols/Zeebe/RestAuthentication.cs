@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Switchboard.Host.Protocols.Zeebe;
-
-namespace Switchboard.Host.Protocols.Inbound;
+namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>Sends the orchestration cluster REST API the same OAuth bearer token the Zeebe adapter sends the gateway
 /// (one client is authorized for both in a cluster); a 401 makes the next request fetch a new token.</summary>

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions.Documents;
+using Switchboard.Host.Logging;
+
+namespace Switchboard.Host.Protocols.Zeebe;
+
+/// <summary>Camunda's document store behind the orchestration cluster REST API, for one job: <c>POST /v2/documents</c>
+/// with the bytes as the multipart <c>file</c> part and their metadata (content type, file name, and the job's process
+/// definition id and process instance key, as Camunda's runtime records them) as the <c>metadata</c> JSON part; the
+/// 201 answer is the document's reference. The HTTP client sends the gateway's OAuth token.</summary>
+internal sealed class CamundaDocumentStore(HttpClient client, Uri restAddress, string processDefinitionId, long processInstanceKey) : IDocumentStore
+{
+    // A store's refusal is quoted in the job's error; this much of its problem detail is enough to act on.
+    private const int MaxDetail = 300;
+
+    public async Task<DocumentReference> CreateAsync(DocumentCreation document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        using var form = new MultipartFormDataContent();
+        var file = new ReadOnlyMemoryContent(document.Content);
+        file.Headers.ContentType = MediaTypeHeaderValue.TryParse(document.ContentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", string.IsNullOrWhiteSpace(document.FileName) ? "document" : document.FileName);
+        var metadata = new JsonObject
+        {
+            ["contentType"] = file.Headers.ContentType.ToString(),
+            ["fileName"] = document.FileName,
+            ["processDefinitionId"] = processDefinitionId,
+            ["processInstanceKey"] = processInstanceKey.ToString(CultureInfo.InvariantCulture),
+        };
+        form.Add(new StringContent(metadata.ToJsonString(), Encoding.UTF8, "application/json"), "metadata");
+
+        var where = LoggableUrl.Of(restAddress);
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.PostAsync(new Uri(restAddress, "v2/documents"), form, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new DocumentStoreException($"the document store at {where} could not be reached ({e.HttpRequestError})", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DocumentStoreException($"the document store at {where} did not answer in time", e);
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+                throw new DocumentStoreException($"the document store at {where} refused the document: {(int)response.StatusCode} {await ProblemAsync(response, cancellationToken)}")
+                {
+                    StatusCode = (int)response.StatusCode,
+                };
+            JsonElement reference;
+            try
+            {
+                reference = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            }
+            catch (JsonException e)
+            {
+                throw new DocumentStoreException($"the document store at {where} answered with no JSON document reference", e);
+            }
+            if (reference.ValueKind != JsonValueKind.Object || !reference.TryGetProperty("documentId", out var id) || id.ValueKind != JsonValueKind.String)
+                throw new DocumentStoreException($"the document store at {where} answered a reference with no documentId");
+            return new DocumentReference
+            {
+                DocumentId = id.GetString()!,
+                StoreId = reference.TryGetProperty("storeId", out var store) && store.ValueKind == JsonValueKind.String ? store.GetString() : null,
+                ContentHash = reference.TryGetProperty("contentHash", out var hash) && hash.ValueKind == JsonValueKind.String ? hash.GetString() : null,
+                Json = reference,
+            };
+        }
+    }
+
+    // The problem detail's title and detail (RFC 9457, as the REST API answers errors), escaped and cut.
+    private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+            var text = string.Join(": ", new[] { problem?["title"]?.ToString(), problem?["detail"]?.ToString() }.Where(t => !string.IsNullOrWhiteSpace(t)));
+            return LogValueSanitizer.Escape(text.Length > 0 ? text : response.ReasonPhrase ?? "", MaxDetail);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            return LogValueSanitizer.Escape(response.ReasonPhrase ?? "", MaxDetail);
+        }
+    }
+}
