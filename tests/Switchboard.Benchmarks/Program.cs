@@ -6,7 +6,7 @@ using Switchboard.Benchmarks;
 //     [--isolation process [--baseline inprocess]] [--load wrk [--wrk-threads 2] [--wrk-connections 32]]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario alloc   (BenchmarkDotNet, time and allocations per call)
-// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] [--max-jobs-active 32]
+// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] [--max-jobs-active 32] [--workers polling,streaming,default,grpc-js,node-sdk] [--rate 0 (jobs/s; 0: all at once)]
 //     [--workers polling,streaming,default,grpc-js,node-sdk]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario feel [--duration 3] [--rounds 2]
 var options = Arguments.Parse(args);
@@ -19,7 +19,8 @@ if (options.Text("scenario", "csp") == "zeebe")
 {
     await ZeebeScenario.RunAsync(options.Text("plugins", Path.Combine(Arguments.RepositoryRoot(), "artifacts", "plugins")),
         options.Int("jobs", 20000), options.Int("rounds", 2), options.Int("max-jobs-active", 32),
-        options.Text("workers", "polling,streaming,default,grpc-js,node-sdk").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        options.Text("workers", "polling,streaming,default,grpc-js,node-sdk").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+        options.Int("rate", 0));
     return 0;
 }
 if (options.Text("scenario", "csp") == "alloc")

@@ -7,10 +7,16 @@ namespace Switchboard.Benchmarks;
 /// <summary>Jobs per second and activation-to-completion latency of the Zeebe worker for a trivial connector, through the in-memory test gateway.</summary>
 internal static class ZeebeScenario
 {
+    private static int _rate;
+
     /// <param name="workers">Which workers to measure, in this order: <c>polling</c>, <c>streaming</c>, <c>default</c>
     /// (our host in each mode), <c>grpc-js</c> (the minimal worker), <c>node-sdk</c>.</param>
-    public static async Task RunAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive, IReadOnlyCollection<string> workers)
+    /// <param name="rate">Jobs created per second, spread over the round (0: all at once, a backlog to drain).</param>
+    public static async Task RunAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive, IReadOnlyCollection<string> workers, int rate = 0)
     {
+        _rate = rate;
+        if (rate > 0)
+            Console.WriteLine($"# jobs are created at {rate} per second (in batches every 10 ms), not all at once");
         var known = new[] { "polling", "streaming", "default", "grpc-js", "node-sdk" };
         if (workers.FirstOrDefault(w => !known.Contains(w)) is { } unknown)
             throw new ArgumentException($"unknown worker '{unknown}'; known: {string.Join(", ", known)}");
@@ -93,16 +99,36 @@ internal static class ZeebeScenario
     private static async Task RoundAsync(TestGateway gateway, int count, bool print, int round = 0)
     {
         var watch = Stopwatch.StartNew();
-        var keys = Enumerable.Range(0, count).Select(i => gateway.CreateJob("io.switchboard:calculator:1",
-            $$"""{"action":"add","a":{{i}},"b":1}""", new() { ["resultVariable"] = "r" })).ToList();
+        long Create(int i) => gateway.CreateJob("io.switchboard:calculator:1", $$"""{"action":"add","a":{{i}},"b":1}""", new() { ["resultVariable"] = "r" });
+        List<long> keys;
+        if (_rate <= 0)
+            keys = Enumerable.Range(0, count).Select(Create).ToList();
+        else
+        {
+            // Paced: as many jobs as the rate allows by now, every 10 ms, the way a steady flow of process instances arrives.
+            keys = new List<long>(count);
+            using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+            while (keys.Count < count)
+            {
+                var due = Math.Min(count, (int)(watch.Elapsed.TotalSeconds * _rate) + 1);
+                while (keys.Count < due)
+                    keys.Add(Create(keys.Count));
+                if (keys.Count < count)
+                    await tick.WaitForNextTickAsync();
+            }
+        }
         foreach (var key in keys)
             await gateway.FinishedAsync(key, TimeSpan.FromMinutes(5));
         var elapsed = watch.Elapsed;
         if (!print)
             return;
-        var latencies = keys.Select(gateway.Job).Select(j => Stopwatch.GetElapsedTime(j.ActivatedAt, j.FinishedAt).TotalMilliseconds).Order().ToArray();
-        var failed = keys.Count(k => gateway.Job(k).State != JobState.Completed);
+        var jobs = keys.Select(gateway.Job).ToList();
+        double[] Sorted(Func<TestJob, double> of) => jobs.Select(of).Order().ToArray();
+        var activated = Sorted(j => Stopwatch.GetElapsedTime(j.ActivatedAt, j.FinishedAt).TotalMilliseconds);
+        var created = Sorted(j => Stopwatch.GetElapsedTime(j.CreatedAt, j.FinishedAt).TotalMilliseconds);
+        var failed = jobs.Count(j => j.State != JobState.Completed);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  round {round}: {count / elapsed.TotalSeconds:0} jobs/s ({count} in {elapsed.TotalSeconds:0.00} s), activation→completion p50 {latencies[latencies.Length / 2]:0.00} ms, p99 {latencies[(int)(latencies.Length * 0.99)]:0.00} ms, not completed {failed}"));
+            $"  round {round}: {count / elapsed.TotalSeconds:0} jobs/s ({count} in {elapsed.TotalSeconds:0.00} s), activation→completion p50 {activated[activated.Length / 2]:0.00} ms, p99 {activated[(int)(activated.Length * 0.99)]:0.00} ms; " +
+            $"creation→completion p50 {created[created.Length / 2]:0.00} ms, p99 {created[(int)(created.Length * 0.99)]:0.00} ms; not completed {failed}"));
     }
 }

@@ -37,6 +37,9 @@ public sealed class TestJob(long key, string type, string variables, string head
     public JsonObject? FailVariables { get; private set; }
     public TimeSpan? ExtendedTimeout { get; private set; }
 
+    /// <summary>When the job was created (a Stopwatch timestamp): creation to completion is the latency a process sees.</summary>
+    public long CreatedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>When the job was last handed out, and when a worker last reported on it (Stopwatch timestamps), for latency figures.</summary>
     public long ActivatedAt { get; private set; }
 
