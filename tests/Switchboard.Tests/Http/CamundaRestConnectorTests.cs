@@ -52,6 +52,32 @@ public sealed class CamundaRestConnectorTests(CamundaRestFixture fixture) : ICla
     private string Url(string path) => fixture.Upstream.Url(path);
 
     [Fact]
+    public async Task A_task_modeled_with_any_version_of_Camundas_REST_template_in_the_package_runs_on_Switchboard()
+    {
+        var templates = await CamundaTemplate.AllAsync("http-json-connector.json", "io.camunda:http-json:1");
+        templates.Should().HaveCountGreaterThan(15, "the package keeps every published version of the REST template");
+
+        var failures = new List<string>();
+        foreach (var template in templates)
+        {
+            var name = $"{template["id"]} v{template["version"]?.ToString() ?? "(none)"}";
+            // Each version names GET its own way (get, GET): the method a user picks from that version's list.
+            var get = (string)template["properties"]!.AsArray().Single(p => (string?)p!["binding"]!["name"] == "method")!["choices"]!.AsArray()
+                .Single(c => ((string)c!["value"]!).Equals("GET", StringComparison.OrdinalIgnoreCase))!["value"]!;
+            var (type, variables, headers) = await fixture.Template.ApplyAsync(template, null,
+                new Dictionary<string, string> { ["url"] = Url("echo"), ["method"] = get, ["resultVariable"] = "r" }, fillRequired: true);
+            var key = fixture.Gateway.Gateway.CreateJob(type, variables.ToJsonString(), headers);
+            var job = await fixture.Gateway.Gateway.FinishedAsync(key, TimeSpan.FromSeconds(30));
+            if (job.State != JobState.Completed)
+                failures.Add($"{name}: {job.State} {job.ErrorMessage}");
+            else if (job.CompletedVariables?["r"]?["body"]?["method"]?.GetValue<string>() != "GET")
+                failures.Add($"{name}: completed with {job.CompletedVariables?.ToJsonString()}");
+        }
+
+        failures.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_response_stored_as_a_document_goes_to_the_clusters_document_store_and_its_reference_to_the_process()
     {
         var job = await RunAsync(new()

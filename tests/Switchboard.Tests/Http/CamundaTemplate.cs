@@ -35,11 +35,30 @@ public sealed class CamundaTemplate : IAsyncDisposable
         return new CamundaTemplate(newest ?? throw new InvalidOperationException($"{file} has no template {id}"), await Templates.ModelerInBrowser.StartAsync());
     }
 
+    /// <summary>Every template in <paramref name="file"/> whose tasks make jobs of <paramref name="jobType"/>: each
+    /// version a process may have been modeled with.</summary>
+    public static async Task<IReadOnlyList<JsonObject>> AllAsync(string file, string jobType)
+    {
+        var folder = await NpmPackage.InstallAsync(Package);
+        var templates = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "src", "element-templates", file)))!.AsArray();
+        return templates.Select(t => t!.AsObject())
+            .Where(t => t["properties"]!.AsArray().Any(p => (string?)p!["binding"]!["type"] == "zeebe:taskDefinition:type"
+                || ((string?)p!["binding"]!["type"] == "zeebe:taskDefinition" && ((string?)p["binding"]!["property"] ?? "type") == "type")
+                    && (string?)p["value"] == jobType))
+            .ToList();
+    }
+
     /// <summary>The job type, the variables the inputs make and the task headers, for a task whose fields (by
     /// property id) are set to <paramref name="values"/> in the Modeler, in a diagram for Camunda 8.8.</summary>
-    public async Task<(string Type, JsonObject Variables, Dictionary<string, string> Headers)> ApplyAsync(IReadOnlyDictionary<string, string> values)
+    public Task<(string Type, JsonObject Variables, Dictionary<string, string> Headers)> ApplyAsync(IReadOnlyDictionary<string, string> values) =>
+        ApplyAsync(_template, values, null);
+
+    /// <summary>The same for any <paramref name="template"/>, fields set by id (<paramref name="values"/>) or by their
+    /// binding's name or key (<paramref name="bound"/>).</summary>
+    public async Task<(string Type, JsonObject Variables, Dictionary<string, string> Headers)> ApplyAsync(JsonObject template,
+        IReadOnlyDictionary<string, string>? values, IReadOnlyDictionary<string, string>? bound, bool fillRequired = false)
     {
-        var diagram = await _modeler.ApplyAsync(_template, "8.8", values);
+        var diagram = await _modeler.ApplyAsync(template, "8.8", values, bound: bound, fillRequired: fillRequired);
         var task = diagram.Descendants().Single(e => (string?)e.Attribute("id") == "task");
         var type = (string)task.Descendants(Zeebe + "taskDefinition").Single().Attribute("type")!;
         var variables = new JsonObject();

@@ -43,9 +43,12 @@ public sealed class ModelerInBrowser : IAsyncDisposable
     /// <summary>The diagram the Modeler exports after <paramref name="template"/> is applied to an element of its type
     /// (id <c>task</c>, in the smallest process the linter accepts) in a diagram for Camunda <paramref name="version"/>
     /// (e.g. <c>8.8</c>), with <paramref name="values"/> (by property id) typed into the fields in the template's order,
-    /// each only if its field shows by then; then, if given, <paramref name="updateTo"/> (a newer version of the
-    /// template) applied over it as the Modeler's "Update template" does.</summary>
-    public async Task<XDocument> ApplyAsync(JsonObject template, string version, IReadOnlyDictionary<string, string>? values = null, JsonObject? updateTo = null)
+    /// each only if its field shows by then; <paramref name="bound"/> the same by the field's binding name or key (older
+    /// templates' fields have no id); then, if given, <paramref name="updateTo"/> (a newer version of the template)
+    /// applied over it as the Modeler's "Update template" does. With <paramref name="fillRequired"/>, each required
+    /// field that shows and got no value is filled as a user would: the first choice, a number, a text.</summary>
+    public async Task<XDocument> ApplyAsync(JsonObject template, string version, IReadOnlyDictionary<string, string>? values = null, JsonObject? updateTo = null,
+        IReadOnlyDictionary<string, string>? bound = null, bool fillRequired = false)
     {
         var ids = template["properties"]!.AsArray().Select(p => (string?)p!["id"]).ToHashSet();
         if (values?.Keys.Where(id => !ids.Contains(id)).ToList() is { Count: > 0 } unknown)
@@ -56,6 +59,8 @@ public sealed class ModelerInBrowser : IAsyncDisposable
             ["version"] = version,
             ["values"] = new JsonObject((values ?? new Dictionary<string, string>()).Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value))),
             ["updateTo"] = updateTo?.DeepClone(),
+            ["fillRequired"] = fillRequired,
+            ["bound"] = new JsonObject((bound ?? new Dictionary<string, string>()).Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value))),
         };
         var result = JsonNode.Parse(await _browser.CallAsync("applyTemplate", argument))!;
         if (result["error"] is { } error)
@@ -65,18 +70,6 @@ public sealed class ModelerInBrowser : IAsyncDisposable
             throw new InvalidOperationException($"fields that do not show for {template["id"]} with these values cannot be typed into: {string.Join(", ", skipped)}");
         return XDocument.Parse((string)result["xml"]!);
     }
-
-    /// <summary>What a user types into each required field the template leaves empty: the first choice, a number, a text.</summary>
-    public static Dictionary<string, string> RequiredFieldsFilled(JsonObject template) =>
-        template["properties"]!.AsArray().Select(p => p!.AsObject())
-            .Where(p => p["id"] is not null && p["value"] is null && p["constraints"]?["notEmpty"]?.GetValue<bool>() == true)
-            .GroupBy(p => (string)p["id"]!)
-            .ToDictionary(g => g.Key, g => (string?)g.First()["type"] switch
-            {
-                "Dropdown" => (string)g.First()["choices"]![0]!["value"]!,
-                "Number" => "=1",
-                _ => (string?)g.First()["feel"] == "required" ? "=\"x\"" : "x",
-            });
 
     private static async Task<string> BundleAsync()
     {

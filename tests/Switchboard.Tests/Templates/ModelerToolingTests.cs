@@ -54,7 +54,7 @@ public sealed class ModelerToolingTests : IAsyncLifetime
         await using (var modeler = await ModelerInBrowser.StartAsync())
             foreach (var template in templates)
                 foreach (var version in ModelerTooling.ClaimedVersions(template))
-                    diagrams[$"{template["id"]} for Camunda {version}"] = await modeler.ApplyAsync(template, version, ModelerInBrowser.RequiredFieldsFilled(template));
+                    diagrams[$"{template["id"]} for Camunda {version}"] = await modeler.ApplyAsync(template, version, fillRequired: true);
         var results = await ModelerTooling.LintAsync(diagrams);
 
         results.Should().HaveCount(diagrams.Count);

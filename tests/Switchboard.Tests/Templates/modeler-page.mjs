@@ -47,7 +47,13 @@ function diagram(elementType, version) {
 // Applies the template as choosing it in the Modeler does, then types each value into its field, in the template's
 // order, only while the field shows (an earlier choice may show it), the way the properties panel sets a field.
 // With updateTo, a newer version of the template is then applied over it, as the Modeler's "Update template" does.
-async function applyOne({ template, version, values, updateTo }) {
+// What a user types into a required field the template leaves empty: the first choice, a number, a text.
+const userValue = property => property.type === 'Dropdown' ? property.choices[0].value
+  : property.type === 'Number' ? '=1' : property.feel === 'required' ? '="x"' : 'x';
+
+// Values are by property id; bound values by the binding's name or key, for older templates whose fields have no id.
+// With fillRequired, every required field that shows and got no value is then filled as a user would.
+async function applyOne({ template, version, values, bound, updateTo, fillRequired }) {
   const container = document.createElement('div');
   document.body.appendChild(container);
   const modeler = new Modeler({ container, additionalModules: [CloudElementTemplatesCoreModule, ZeebeBehaviorsModule], moddleExtensions: { zeebe: zeebeModdle } });
@@ -59,15 +65,34 @@ async function applyOne({ template, version, values, updateTo }) {
     let element = modeler.get('elementRegistry').get('task');
     element = elementTemplates.applyTemplate(element, template) || modeler.get('elementRegistry').get('task');
     const skipped = [];
+    const binding = property => property.binding.name ?? property.binding.key;
+    const unbound = new Set(Object.keys(bound ?? {}));
+    const typed = new Set();
     for (const property of template.properties) {
-      if (property.id === undefined || !(property.id in values))
+      const byId = property.id !== undefined && property.id in values;
+      const value = byId ? values[property.id] : binding(property) !== undefined && binding(property) in (bound ?? {}) ? bound[binding(property)] : undefined;
+      if (value === undefined)
         continue;
-      const shown = applyConditions(element, template).properties.some(p => p.id === property.id);
-      if (!shown) {
-        skipped.push(property.id);
+      // Shown: the Modeler's own conditions keep it (the same object, so fields without an id are found too). A value
+      // by binding goes into every field of that binding that shows; one by id must find its field shown.
+      if (!applyConditions(element, template).properties.includes(property)) {
+        if (byId)
+          skipped.push(property.id);
         continue;
       }
-      setPropertyValue(modeler.get('bpmnFactory'), modeler.get('commandStack'), element, property, values[property.id]);
+      setPropertyValue(modeler.get('bpmnFactory'), modeler.get('commandStack'), element, property, value);
+      typed.add(property);
+      if (!byId)
+        unbound.delete(binding(property));
+    }
+    skipped.push(...unbound);
+    if (fillRequired) {
+      for (const property of template.properties) {
+        if (typed.has(property) || property.value !== undefined || property.constraints?.notEmpty !== true)
+          continue;
+        if (applyConditions(element, template).properties.includes(property))
+          setPropertyValue(modeler.get('bpmnFactory'), modeler.get('commandStack'), element, property, userValue(property));
+      }
     }
     if (updateTo) {
       elementTemplates.set([template, updateTo]);
