@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Switchboard.Abstractions.Documents;
 using Switchboard.Core;
 using Switchboard.Core.Metadata;
 
@@ -20,6 +21,8 @@ namespace Switchboard.Host.Isolation;
 internal sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonObject?>> _waiting = new();
+    // The document store of each call in the worker that has one, while the call runs.
+    private readonly ConcurrentDictionary<long, IDocumentStore> _documentStores = new();
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Process _process;
     private readonly Socket _listener;
@@ -179,8 +182,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private async Task<JsonObject?> RequestAsync(string kind, Invocation.Invocation? invocation, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref _nextId);
+        var callId = id;
         var answer = new TaskCompletionSource<JsonObject?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[id] = answer;
+        if (kind == "invoke" && invocation?.Feature<IDocumentStore>() is { } documents)
+            _documentStores[id] = documents;
         try
         {
             // Registered first: a worker that ends from here on answers it null (see Ended).
@@ -212,6 +218,46 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             if (id != 0)
                 _waiting.TryRemove(id, out _);
+            _documentStores.TryRemove(callId, out _);
+        }
+    }
+
+    // A document of a call in the worker, stored with the call's own store; answered even when it fails, naming why.
+    private async Task CreateDocumentAsync(JsonObject request)
+    {
+        var id = (long)request["id"]!;
+        JsonObject answer;
+        try
+        {
+            if (!_documentStores.TryGetValue((long)request["call"]!, out var store))
+                throw new DocumentStoreException("the call has ended, or has no document store");
+            var reference = await store.CreateAsync(new DocumentCreation
+            {
+                Content = Convert.FromBase64String((string)request["content"]!),
+                ContentType = (string?)request["contentType"],
+                FileName = (string?)request["fileName"],
+            });
+            answer = new JsonObject { ["reference"] = JsonNode.Parse(reference.Json.GetRawText()) };
+        }
+        catch (DocumentStoreException e)
+        {
+            answer = new JsonObject { ["error"] = e.Message, ["status"] = e.StatusCode };
+        }
+        catch (Exception e)
+        {
+            // The worker runs plugin code: a malformed request is its problem, answered, never the host's.
+            _logger.LogWarning(e, "Worker process of plugin {Plugin} sent a document the host could not read", _plugin);
+            answer = new JsonObject { ["error"] = "the host could not read the document request: " + e.Message };
+        }
+        answer["id"] = id;
+        answer["kind"] = "documentCreated";
+        try
+        {
+            await _writer!.WriteAsync(answer, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+            // The worker is gone: nobody waits for the answer.
         }
     }
 
@@ -291,6 +337,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
             var reading = new BufferedStream(_connection!, 64 * 1024);
             while (await WorkerFrames.ReadAsync(reading, CancellationToken.None) is { } message)
             {
+                // The one request the worker makes: stored aside, so the loop reads on.
+                if ((string?)message["kind"] == "createDocument")
+                {
+                    _ = CreateDocumentAsync(message);
+                    continue;
+                }
                 if (_waiting.TryGetValue((long)message["id"]!, out var waiting))
                     waiting.TrySetResult(message);
             }

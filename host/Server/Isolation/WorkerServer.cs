@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
+using Switchboard.Abstractions.Documents;
 using Switchboard.Core;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
@@ -9,11 +11,15 @@ namespace Switchboard.Host.Isolation;
 
 /// <summary>The worker's side of the connection: answers <c>describe</c> with the loaded connectors' metadata and runs
 /// each <c>invoke</c> through the worker's own pipeline (binding, validation, masking, timeout, output), concurrently,
-/// answering with the outcome.</summary>
+/// answering with the outcome. A call's documents go to the host to store (<c>createDocument</c>, answered
+/// <c>documentCreated</c>).</summary>
 internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, InvocationPipeline pipeline, ILogger logger)
 {
     private readonly FrameWriter _writer = new(connection);
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
+    // Documents sent to the host to store, by this side's own ids (the host's call ids are another series).
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonObject>> _documents = new();
+    private long _nextDocumentId;
 
     /// <summary>Serves until the host closes the connection.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -58,6 +64,10 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
                         }
                     }
                     break;
+                case "documentCreated":
+                    if (_documents.TryRemove(id, out var waiting))
+                        waiting.TrySetResult(request);
+                    break;
                 default:
                     logger.LogWarning("The worker ignores a message of kind {Kind}", (string?)request["kind"]);
                     break;
@@ -71,7 +81,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         Outcome outcome;
         try
         {
-            outcome = await pipeline.InvokeAsync(Read(request), cancellationToken);
+            outcome = await pipeline.InvokeAsync(Read(id, request), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -92,7 +102,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         InvocationError? invalid;
         try
         {
-            var (prepared, error) = await pipeline.PrepareAsync(Read(request), cancellationToken);
+            var (prepared, error) = await pipeline.PrepareAsync(Read(id, request), cancellationToken);
             prepared?.Dispose();
             invalid = error;
         }
@@ -104,7 +114,38 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         await AnswerAsync(id, "validated", invalid is null ? null : Outcome.Failure(invalid));
     }
 
-    private static Invocation.Invocation Read(JsonObject request)
+    /// <summary>Stores a document of call <paramref name="callId"/> through the host, which holds the call's store.</summary>
+    public async Task<DocumentReference> CreateDocumentAsync(long callId, DocumentCreation document, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextDocumentId);
+        var answer = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _documents[id] = answer;
+        try
+        {
+            await _writer.WriteAsync((id, callId, document), static (json, request) =>
+            {
+                json.WriteStartObject();
+                json.WriteNumber("id", request.id);
+                json.WriteString("kind", "createDocument");
+                json.WriteNumber("call", request.callId);
+                json.WriteBase64String("content", request.document.Content.Span);
+                json.WriteString("contentType", request.document.ContentType);
+                json.WriteString("fileName", request.document.FileName);
+                json.WriteEndObject();
+            }, cancellationToken);
+            var created = await answer.Task.WaitAsync(cancellationToken);
+            if (created["reference"] is JsonObject reference
+                && Protocols.Zeebe.CamundaDocumentStore.Reference(JsonSerializer.SerializeToElement(reference)) is { } stored)
+                return stored;
+            throw new DocumentStoreException((string?)created["error"] ?? "the host did not store the document") { StatusCode = (int?)created["status"] };
+        }
+        finally
+        {
+            _documents.TryRemove(id, out _);
+        }
+    }
+
+    private Invocation.Invocation Read(long id, JsonObject request)
     {
         // The message is this call's alone: its input is taken out of it rather than copied.
         var input = request["input"] as JsonObject;
@@ -116,7 +157,9 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             ProcessInstanceId = (string?)request["processInstanceId"],
             KnownSecrets = request["secrets"]?.AsArray().Select(s => (string)s!).ToList() ?? [],
             Timeout = (long?)request["timeoutMs"] is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
-            Features = WorkerFeatures.Read(request["features"] as JsonObject),
+            Features = request["features"]?["documents"]?.GetValue<bool>() == true
+                ? [.. WorkerFeatures.Read(request["features"] as JsonObject), new WorkerDocumentStore(this, id)]
+                : WorkerFeatures.Read(request["features"] as JsonObject),
         };
     }
 

@@ -64,16 +64,22 @@ internal sealed class CamundaDocumentStore(HttpClient client, Uri restAddress, s
             {
                 throw new DocumentStoreException($"the document store at {where} answered with no JSON document reference", e);
             }
-            if (reference.ValueKind != JsonValueKind.Object || !reference.TryGetProperty("documentId", out var id) || id.ValueKind != JsonValueKind.String)
-                throw new DocumentStoreException($"the document store at {where} answered a reference with no documentId");
-            return new DocumentReference
-            {
-                DocumentId = id.GetString()!,
-                StoreId = reference.TryGetProperty("storeId", out var store) && store.ValueKind == JsonValueKind.String ? store.GetString() : null,
-                ContentHash = reference.TryGetProperty("contentHash", out var hash) && hash.ValueKind == JsonValueKind.String ? hash.GetString() : null,
-                Json = reference,
-            };
+            return Reference(reference) ?? throw new DocumentStoreException($"the document store at {where} answered a reference with no documentId");
         }
+    }
+
+    /// <summary>The reference a store answered, or null when it names no document (a worker process reads it back with this too).</summary>
+    public static DocumentReference? Reference(JsonElement reference)
+    {
+        if (reference.ValueKind != JsonValueKind.Object || !reference.TryGetProperty("documentId", out var id) || id.ValueKind != JsonValueKind.String)
+            return null;
+        return new DocumentReference
+        {
+            DocumentId = id.GetString()!,
+            StoreId = reference.TryGetProperty("storeId", out var store) && store.ValueKind == JsonValueKind.String ? store.GetString() : null,
+            ContentHash = reference.TryGetProperty("contentHash", out var hash) && hash.ValueKind == JsonValueKind.String ? hash.GetString() : null,
+            Json = reference.Clone(),
+        };
     }
 
     // The problem detail's title and detail (RFC 9457, as the REST API answers errors), escaped and cut.
