@@ -55,7 +55,8 @@ public sealed class ConnectorHarness : IAsyncDisposable
         where TConnector : class => new(typeof(TConnector), configuration, pluginDirectory);
 
     /// <summary>Protocol details every call made through this harness carries, as a protocol adapter would hand them over
-    /// (a <c>ZeebeJob</c>, a <c>SpiffTask</c>); the connector reads them with <c>context.Get&lt;T&gt;()</c>.</summary>
+    /// (a <c>ZeebeJob</c>, a <c>SpiffTask</c>, an <c>IDocumentStore</c> of the test's own that keeps what is stored);
+    /// the connector reads them with <c>context.Get&lt;T&gt;()</c>.</summary>
     public IList<object> Features { get; } = new List<object>();
 
     /// <summary>Everything the connector logged so far, as <c>Level: message</c>, with the calls' secret values masked as the host masks them.</summary>
