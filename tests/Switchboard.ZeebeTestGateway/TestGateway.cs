@@ -156,25 +156,28 @@ public sealed partial class TestGateway : Gateway.GatewayBase
         lock (_lock)
             StreamRequests.Add(request);
         using var open = Opened(request.Type);
-        // Open until the worker cancels: jobs are pushed as they become available, one message each.
+        // Open until the worker cancels: jobs are pushed as they become available, one message each, and only while
+        // the stream is ready: a job is activated for it only once the previous push has left the buffers (the write
+        // completed), as the real gateway gives a job back rather than queue it for a stream that is not ready. Jobs
+        // not pushed stay activatable, for polls and other streams.
         while (!context.CancellationToken.IsCancellationRequested)
         {
             Task changed;
-            var pushed = new List<ActivatedJob>();
+            ActivatedJob? pushed = null;
             lock (_lock)
             {
                 var now = DateTime.UtcNow;
-                foreach (var job in Activatable(request.Type, now, 32))
+                if (Activatable(request.Type, now, 1) is [var job])
                 {
                     job.Activate(request.Worker, now + TimeSpan.FromMilliseconds(request.Timeout));
                     job.Streamed = true;
-                    pushed.Add(job.ToActivated(request.FetchVariable));
+                    pushed = job.ToActivated(request.FetchVariable);
                 }
                 changed = _changed.Task;
             }
-            foreach (var job in pushed)
-                await responseStream.WriteAsync(job, context.CancellationToken);
-            if (pushed.Count == 0)
+            if (pushed is not null)
+                await responseStream.WriteAsync(pushed, context.CancellationToken);
+            else
                 await Task.WhenAny(changed, Task.Delay(50, context.CancellationToken)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
