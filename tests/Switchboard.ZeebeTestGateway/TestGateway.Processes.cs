@@ -77,6 +77,23 @@ public sealed partial class TestGateway
             _publishAnswersToLose++;
     }
 
+    /// <summary>While set, publishes are answered UNAVAILABLE and not kept, as by a gateway that is away (a publish
+    /// whose answer <see cref="LoseNextPublishAnswer"/> is to lose still goes through first).</summary>
+    public bool RefusePublishes
+    {
+        get { lock (_lock) return _refusePublishes; }
+        set { lock (_lock) _refusePublishes = value; }
+    }
+
+    private bool _refusePublishes;
+    private int _refusedPublishes;
+
+    /// <summary>How many publishes <see cref="RefusePublishes"/> turned away.</summary>
+    public int RefusedPublishes
+    {
+        get { lock (_lock) return _refusedPublishes; }
+    }
+
     /// <summary>How many publishes were refused as repeats of a message id still within its time to live.</summary>
     public int RefusedRepeats
     {
@@ -91,6 +108,11 @@ public sealed partial class TestGateway
         var variables = Variables(request.Variables);
         lock (_lock)
         {
+            if (_refusePublishes && _publishAnswersToLose == 0)
+            {
+                _refusedPublishes++;
+                throw new RpcException(new Status(StatusCode.Unavailable, "the gateway is away"));
+            }
             var now = DateTime.UtcNow;
             var ttl = TimeSpan.FromMilliseconds(request.TimeToLive);
             if (request.MessageId.Length > 0)

@@ -104,6 +104,27 @@ public sealed class PollingInboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_publish_whose_answer_was_lost_before_a_restart_is_not_published_again_by_the_restarted_host()
+    {
+        await using (var _ = await StartHostAsync(_gateway.Address))
+        {
+            await Eventually.WaitFor(() => Sequences().Count >= 2);
+            // The next publish goes through but its answer is lost, and the gateway stays away until the host has stopped.
+            _gateway.Gateway.LoseNextPublishAnswer();
+            _gateway.Gateway.RefusePublishes = true;
+            await Eventually.WaitFor(() => _gateway.Gateway.RefusedPublishes >= 1, because: "the event is polled again while the gateway is away");
+        }
+        _gateway.Gateway.RefusePublishes = false;
+        var before = Sequences().Count;
+
+        await using (var _ = await StartHostAsync(_gateway.Address))
+            await Eventually.WaitFor(() => Sequences().Count >= before + 2, because: "the restarted host polls on");
+
+        _gateway.Gateway.RefusedRepeats.Should().Be(1, "the restarted host published the event under the id it first went out with");
+        Sequences().Should().Equal(Enumerable.Range(1, Sequences().Count).Select(i => (long)i), "no number is published twice");
+    }
+
+    [Fact]
     public async Task A_cursor_that_makes_the_same_move_again_later_is_published_again_not_taken_for_a_repeat()
     {
         await using (var _ = await StartHostAsync(_gateway.Address))

@@ -13,6 +13,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
     protected override async Task RunAsync(CancellationToken stop)
     {
         var cursor = await Services.Cursors.LoadAsync(Activation.Id, stop);
+        _unsettled = await Services.Cursors.LoadUnsettledAsync(Activation.Id, stop);
         while (!stop.IsCancellationRequested)
         {
             var (result, problem) = await PollAsync(cursor, stop);
@@ -56,7 +57,8 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
     }
 
     // The poll whose events are not all settled yet: the cursor move it asked for and the id its events are published
-    // under. Kept while the same move is polled again, dropped once the cursor is saved.
+    // under. Kept while the same move is polled again, on disk too once a poll ends unsettled (a failure, or a stop
+    // between events), so a restart or a reload polling the same move uses the same ids; dropped once the cursor is saved.
     private (string? From, string To, string Id)? _unsettled;
 
     /// <summary>The message id of a polled event when the activation declares none. A poll that moves the cursor and
@@ -83,7 +85,11 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         for (var i = 0; i < result.Events.Count; i++)
         {
             if (stop.IsCancellationRequested)
+            {
+                // Events before this one went out: the cursor cannot say so, the kept ids make their repeats harmless.
+                await KeepUnsettledAsync(i);
                 return (cursor, null);
+            }
             Correlation correlation;
             using var delivery = new CancellationTokenSource(Services.CatalogOptions.DefaultTimeout);
             try
@@ -99,14 +105,25 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
                 return (cursor, $"event {i + 1} of {result.Events.Count} could not be read: {e.Message}");
             }
             if (!correlation.ToOutcome().IsSettled)
+            {
+                await KeepUnsettledAsync(i + 1);
                 return (cursor, $"event {i + 1} of {result.Events.Count} could not be correlated: {correlation.Message}");
+            }
         }
         _unsettled = null;
         if (result.Cursor is { } next && next != cursor)
         {
             await Services.Cursors.SaveAsync(Activation.Id, next, CancellationToken.None);
+            Services.Cursors.ForgetUnsettled(Activation.Id);
             return (next, null);
         }
         return (cursor, null);
+    }
+
+    // On disk only when an event of the move may have reached Zeebe (attempted counts the events tried).
+    private async Task KeepUnsettledAsync(int attempted)
+    {
+        if (attempted > 0 && _unsettled is { } unsettled)
+            await Services.Cursors.SaveUnsettledAsync(Activation.Id, unsettled, CancellationToken.None);
     }
 }
