@@ -117,6 +117,7 @@ public sealed class HeadlessBrowser : IAsyncDisposable
         {
             await _node.StandardInput.WriteLineAsync("""{"step":"close"}""");
             await _node.StandardInput.FlushAsync();
+            _node.StandardInput.Close();
             using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await _node.WaitForExitAsync(cancel.Token);
         }

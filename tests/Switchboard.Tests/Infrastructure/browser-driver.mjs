@@ -56,3 +56,5 @@ for await (const line of lines) {
   }
 }
 await browser.close();
+// stdin stays open on the test's side until it disposes the process: without this the open reader keeps node alive.
+process.exit(0);
