@@ -44,15 +44,15 @@ function diagram(elementType, version) {
 </bpmn:definitions>`;
 }
 
-// Applies the template as choosing it in the Modeler does, then types each value into its field, in the template's
-// order, only while the field shows (an earlier choice may show it), the way the properties panel sets a field.
-// With updateTo, a newer version of the template is then applied over it, as the Modeler's "Update template" does.
 // What a user types into a required field the template leaves empty: the first choice, a number, a text.
 const userValue = property => property.type === 'Dropdown' ? property.choices[0].value
   : property.type === 'Number' ? '=1' : property.feel === 'required' ? '="x"' : 'x';
 
+// Applies the template as choosing it in the Modeler does, then types each value into its field, in the template's
+// order, only while the field shows (an earlier choice may show it), the way the properties panel sets a field.
 // Values are by property id; bound values by the binding's name or key, for older templates whose fields have no id.
-// With fillRequired, every required field that shows and got no value is then filled as a user would.
+// With fillRequired, every required field that shows and got no value is then filled as a user would. With updateTo,
+// a newer version of the template is then applied over it, as the Modeler's "Update template" does.
 async function applyOne({ template, version, values, bound, updateTo, fillRequired }) {
   const container = document.createElement('div');
   document.body.appendChild(container);
