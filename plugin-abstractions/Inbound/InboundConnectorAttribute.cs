@@ -28,4 +28,7 @@ public sealed class InboundConnectorAttribute : Attribute
 
     /// <summary>Words the Modeler's search finds the connector by, beside its name.</summary>
     public string[]? Keywords { get; set; }
+
+    /// <summary>Link to the connector's documentation (an absolute http(s) URL), the <c>documentationRef</c> of its templates.</summary>
+    public string? DocumentationUrl { get; set; }
 }

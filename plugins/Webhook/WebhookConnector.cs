@@ -6,7 +6,9 @@ namespace Switchboard.Plugins.Webhook;
 /// method (405), a missing or wrong HMAC signature (401), wrong credentials (401: basic, API key, or a JWT checked
 /// against a JWKS) or a JWT without the required permissions (403); the host correlates what it accepts.</summary>
 [InboundConnector("io.camunda:webhook:1", Name = "Webhook", Description = "Starts a process or correlates a message when an HTTP request arrives.",
-    Icon = "webhook.svg", Keywords = ["webhook", "HTTP endpoint", "inbound", "trigger", "callback"])]
+    Icon = "webhook.svg", Keywords = ["webhook", "HTTP endpoint", "inbound", "trigger", "callback"],
+    // It serves Camunda's webhook job type with Camunda's properties: Camunda's page documents them.
+    DocumentationUrl = "https://docs.camunda.io/docs/components/connectors/protocol/http-webhook/")]
 public sealed class WebhookConnector : IWebhookConnector<WebhookProperties>
 {
     public async Task<WebhookResult> HandleAsync(WebhookProperties properties, WebhookRequest request, IInboundContext context)

@@ -175,6 +175,7 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         {
             Icon = ConnectorIcon.Read(type, attribute.Icon, plugin.PluginDirectory),
             Keywords = Keywords(attribute.Keywords),
+            DocumentationUrl = attribute.DocumentationUrl,
         };
         return new InboundDefinition(metadata, type, propertiesType, properties, contract.GetMethod(method)!, () => Create(type));
     }

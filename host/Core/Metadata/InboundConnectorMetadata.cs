@@ -35,4 +35,7 @@ public sealed record InboundConnectorMetadata(
 
     /// <summary>Words the Modeler's search finds the connector by.</summary>
     public IReadOnlyList<string> Keywords { get; init; } = [];
+
+    /// <summary>Link to the connector's documentation, as declared.</summary>
+    public string? DocumentationUrl { get; init; }
 }

@@ -27,8 +27,7 @@ internal static class ElementTemplateBuilder
         };
         if (!string.IsNullOrWhiteSpace(connector.Description))
             template["description"] = connector.Description;
-        if (Uri.TryCreate(connector.DocumentationUrl, UriKind.Absolute, out var docs) && docs.Scheme is "http" or "https")
-            template["documentationRef"] = docs.ToString();
+        AddDocumentation(template, connector.DocumentationUrl);
         AddIconAndKeywords(template, connector.Icon, connector.Keywords);
         template["category"] = new JsonObject { ["id"] = "connectors", ["name"] = "Connectors" };
         template["appliesTo"] = new JsonArray("bpmn:Task");
@@ -38,6 +37,14 @@ internal static class ElementTemplateBuilder
         template["engines"] = new JsonObject { ["camunda"] = Engines(properties) };
         template["properties"] = new JsonArray(properties.Select(p => (JsonNode?)p).ToArray());
         return template;
+    }
+
+    /// <summary>Puts a connector's documentation link on one of its templates, outbound or inbound: only an absolute
+    /// http(s) URL, which the Modeler opens.</summary>
+    internal static void AddDocumentation(JsonObject template, string? url)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var docs) && docs.Scheme is "http" or "https")
+            template["documentationRef"] = docs.ToString();
     }
 
     /// <summary>Puts a connector's icon and keywords on one of its templates, outbound or inbound.</summary>

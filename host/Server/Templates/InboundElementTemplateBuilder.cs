@@ -39,6 +39,7 @@ internal static class InboundElementTemplateBuilder
         };
         if (!string.IsNullOrWhiteSpace(connector.Description))
             template["description"] = connector.Description;
+        ElementTemplateBuilder.AddDocumentation(template, connector.DocumentationUrl);
         ElementTemplateBuilder.AddIconAndKeywords(template, connector.Icon, connector.Keywords);
         template["category"] = new JsonObject { ["id"] = "connectors", ["name"] = "Connectors" };
         template["appliesTo"] = new JsonArray(kind.AppliesTo.Select(a => (JsonNode?)a).ToArray());

@@ -19,7 +19,9 @@ namespace Switchboard.Plugins.Http.CamundaRest;
     Description = "Sends an HTTP request as Camunda's REST connector does, with the inputs its element template writes.",
     TimeoutSeconds = 300,
     Icon = "http.svg",
-    Keywords = ["HTTP", "REST", "API call", "web request", "Camunda REST connector"])]
+    Keywords = ["HTTP", "REST", "API call", "web request", "Camunda REST connector"],
+    // It serves Camunda's REST job type with the inputs Camunda's template writes: Camunda's page documents them.
+    DocumentationUrl = "https://docs.camunda.io/docs/components/connectors/protocol/rest/")]
 [SpiffCommand("http/CamundaRestRequest")]
 public sealed class CamundaRestConnector : IDisposable
 {

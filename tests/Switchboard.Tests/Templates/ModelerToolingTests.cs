@@ -219,6 +219,25 @@ public sealed class TemplateMetadataTests : IAsyncLifetime
         ((string)Property(smtp, "email_cc")["label"]!).Should().Be("Email CC");
     }
 
+    [Fact]
+    public async Task The_connectors_that_serve_Camundas_job_types_link_to_the_same_documentation_as_Camundas_templates()
+    {
+        var folder = await NpmPackage.InstallAsync(Http.CamundaTemplate.Package);
+        async Task<string> CamundasLink(string file)
+        {
+            var node = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "src", "element-templates", file)))!;
+            var all = node is JsonArray array ? array.Select(t => t!.AsObject()) : [node.AsObject()];
+            return (string)all.MaxBy(t => (int?)t["version"] ?? 0)!["documentationRef"]!;
+        }
+        var rest = await TemplateAsync("io.camunda:http-json:1");
+        var webhook = JsonNode.Parse(await _host.Http.GetStringAsync("/element-templates/io.camunda:webhook:1"))!.AsArray();
+
+        ((string)rest["documentationRef"]!).Should().Be(await CamundasLink("http-json-connector.json"));
+        webhook.Should().AllSatisfy(t => ((string)t!["documentationRef"]!).Should().Be(
+            CamundasLink("webhook-connector-start-event.json").GetAwaiter().GetResult()));
+        (await TemplateAsync("io.switchboard:http:1"))["documentationRef"].Should().BeNull("our own connectors have no public page to link to");
+    }
+
     [Theory]
     [InlineData("missing.svg", "'missing.svg' is not in the plugin's folder")]
     [InlineData("../escape.svg", "outside the plugin's folder")]
