@@ -21,23 +21,28 @@ public sealed class CamundaTemplate : IAsyncDisposable
     public int Version => _template["version"]!.GetValue<int>();
 
     /// <summary>The newest version of template <paramref name="id"/> in <paramref name="file"/> (a file of the package's <c>src/element-templates/</c>).</summary>
-    public static async Task<CamundaTemplate> LoadAsync(string file, string id)
+    public static async Task<CamundaTemplate> LoadAsync(string file, string id) =>
+        new(await NewestAsync(file, id), await Templates.ModelerInBrowser.StartAsync());
+
+    /// <summary>Every template in <paramref name="file"/> (one template or an array of its versions).</summary>
+    public static async Task<IReadOnlyList<JsonObject>> FileAsync(string file)
     {
         var folder = await NpmPackage.InstallAsync(Package);
-        var templates = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "src", "element-templates", file)))!.AsArray();
-        var newest = templates.Select(t => t!.AsObject())
-            .Where(t => t["id"]?.GetValue<string>() == id && t["version"] is not null)
-            .MaxBy(t => t["version"]!.GetValue<int>());
-        return new CamundaTemplate(newest ?? throw new InvalidOperationException($"{file} has no template {id}"), await Templates.ModelerInBrowser.StartAsync());
+        var node = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "src", "element-templates", file)))!;
+        return node is JsonArray array ? [.. array.Select(t => t!.AsObject())] : [node.AsObject()];
     }
+
+    /// <summary>The newest version in <paramref name="file"/> of template <paramref name="id"/> (any id when null).</summary>
+    public static async Task<JsonObject> NewestAsync(string file, string? id = null) =>
+        (await FileAsync(file)).Where(t => id is null || (string?)t["id"] == id).MaxBy(t => (int?)t["version"] ?? 0)
+        ?? throw new InvalidOperationException($"{file} has no template {id}");
 
     /// <summary>Every template in <paramref name="file"/> whose tasks make jobs of <paramref name="jobType"/>: each
     /// version a process may have been modeled with.</summary>
     public static async Task<IReadOnlyList<JsonObject>> AllAsync(string file, string jobType)
     {
-        var folder = await NpmPackage.InstallAsync(Package);
-        var templates = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "src", "element-templates", file)))!.AsArray();
-        return templates.Select(t => t!.AsObject())
+        var templates = await FileAsync(file);
+        return templates
             .Where(t => t["properties"]!.AsArray().Any(p => (string?)p!["binding"]!["type"] == "zeebe:taskDefinition:type"
                 || ((string?)p!["binding"]!["type"] == "zeebe:taskDefinition" && ((string?)p["binding"]!["property"] ?? "type") == "type")
                     && (string?)p["value"] == jobType))

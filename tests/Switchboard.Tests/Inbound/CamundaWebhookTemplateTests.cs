@@ -15,16 +15,7 @@ namespace Switchboard.Tests.Inbound;
 [Collection(ExternalToolsCollection.Name)]
 public sealed class CamundaWebhookTemplateTests
 {
-    private const string Package = "@camunda/connectors-element-templates@1.0.29";
     private static readonly XNamespace Bpmn = "http://www.omg.org/spec/BPMN/20100524/MODEL";
-
-    private static async Task<JsonObject> NewestAsync(string file)
-    {
-        var folder = await NpmPackage.InstallAsync(Package);
-        var node = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "src", "element-templates", file)))!;
-        var all = node is JsonArray array ? array.Select(t => t!.AsObject()) : [node.AsObject()];
-        return all.MaxBy(t => (int?)t["version"] ?? 0)!;
-    }
 
     [Fact]
     public async Task Every_kind_of_webhook_element_modeled_with_Camundas_templates_runs_on_Switchboard()
@@ -49,7 +40,7 @@ public sealed class CamundaWebhookTemplateTests
                     values["correlationKeyProcess"] = "=orderId";
                     values["correlationKeyPayload"] = "=request.body.orderId";
                 }
-                var diagram = await modeler.ApplyAsync(await NewestAsync(file), "8.8", values, fillRequired: true);
+                var diagram = await modeler.ApplyAsync(await Http.CamundaTemplate.NewestAsync(file), "8.8", values, fillRequired: true);
                 // Each its own process, as five diagrams would be.
                 diagram.Descendants(Bpmn + "process").Single().SetAttributeValue("id", "camunda-" + kind);
                 if (diagram.Descendants(Bpmn + "message").SingleOrDefault()?.Attribute("name")?.Value is { } name)
