@@ -149,6 +149,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
     {
         // The message is this call's alone: its input is taken out of it rather than copied.
         var input = request["input"] as JsonObject;
+        var features = WorkerFeatures.Read(request["features"] as JsonObject);
         request.Remove("input");
         return new Invocation.Invocation((string)request["type"]!, (string?)request["operation"], input,
             Enum.Parse<Protocol>((string)request["protocol"]!))
@@ -157,9 +158,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             ProcessInstanceId = (string?)request["processInstanceId"],
             KnownSecrets = request["secrets"]?.AsArray().Select(s => (string)s!).ToList() ?? [],
             Timeout = (long?)request["timeoutMs"] is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
-            Features = request["features"]?["documents"]?.GetValue<bool>() == true
-                ? [.. WorkerFeatures.Read(request["features"] as JsonObject), new WorkerDocumentStore(this, id)]
-                : WorkerFeatures.Read(request["features"] as JsonObject),
+            Features = request["features"]?["documents"]?.GetValue<bool>() == true ? [.. features, new WorkerDocumentStore(this, id)] : features,
         };
     }
 

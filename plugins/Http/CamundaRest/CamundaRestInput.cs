@@ -45,7 +45,7 @@ public sealed class CamundaRestInput
     [Parameter("skipEncoding"), Description("Send the URL exactly as given. The URL is never decoded and re-encoded here, so this changes nothing.")]
     public bool SkipEncoding { get; set; }
 
-    [Parameter("documentReturnFormat"), Description("How the body is returned: choice JSON (parsed when it is JSON, the default) or TEXT (always a string, decoded with encoding).")]
+    [Parameter("documentReturnFormat"), Description("How the body is returned: choice JSON (parsed when it is JSON, the default), TEXT (always a string, decoded with encoding) or DOCUMENT (stored as a document, its reference returned).")]
     public ReturnFormat? DocumentReturnFormat { get; set; }
 
     [Parameter("storeResponse"), Description("Store the response body as a document in Camunda's document store and return its reference as document (body is then null); needs the store, which Zeebe jobs have when the host knows the cluster's REST API.")]

@@ -36,7 +36,7 @@ internal sealed class CursorStore
 
     /// <summary>The cursor move whose events are not all settled, and the message id they were published under, as
     /// <see cref="SaveUnsettledAsync"/> kept it; null when none is.</summary>
-    public async Task<(string? From, string To, string Id)?> LoadUnsettledAsync(string activationId, CancellationToken cancellationToken)
+    public async Task<UnsettledMove?> LoadUnsettledAsync(string activationId, CancellationToken cancellationToken)
     {
         var path = PathOf(activationId, ".unsettled");
         if (!File.Exists(path))
@@ -44,7 +44,7 @@ internal sealed class CursorStore
         try
         {
             var kept = JsonNode.Parse(await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken));
-            return kept?["to"]?.GetValue<string>() is { } to && kept["id"]?.GetValue<string>() is { } id ? (kept["from"]?.GetValue<string>(), to, id) : null;
+            return kept?["to"]?.GetValue<string>() is { } to && kept["id"]?.GetValue<string>() is { } id ? new UnsettledMove(kept["from"]?.GetValue<string>(), to, id) : null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -55,7 +55,7 @@ internal sealed class CursorStore
 
     /// <summary>Keeps the unsettled cursor move and its message id across a restart or a reload, so the events published
     /// before it are published under the same ids when the same move is polled again (Zeebe refuses the repeats).</summary>
-    public async Task SaveUnsettledAsync(string activationId, (string? From, string To, string Id) unsettled, CancellationToken cancellationToken)
+    public async Task SaveUnsettledAsync(string activationId, UnsettledMove unsettled, CancellationToken cancellationToken)
     {
         var record = new JsonObject { ["from"] = unsettled.From, ["to"] = unsettled.To, ["id"] = unsettled.Id };
         await WriteAsync(PathOf(activationId, ".unsettled"), record.ToJsonString(), cancellationToken);

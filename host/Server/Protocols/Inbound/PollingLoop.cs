@@ -56,10 +56,9 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         return "the poll failed: " + Describe(e, binding);
     }
 
-    // The poll whose events are not all settled yet: the cursor move it asked for and the id its events are published
-    // under. Kept while the same move is polled again, on disk too once a poll ends unsettled (a failure, or a stop
-    // between events), so a restart or a reload polling the same move uses the same ids; dropped once the cursor is saved.
-    private (string? From, string To, string Id)? _unsettled;
+    // Kept while the same move is polled again, on disk too once a poll ends unsettled (a failure, or a stop between
+    // events), so a restart or a reload polling the same move uses the same ids; dropped once the cursor is saved.
+    private UnsettledMove? _unsettled;
 
     /// <summary>The message id of a polled event when the activation declares none. A poll that moves the cursor and
     /// is polled again from the same cursor to the same new one (its events could not all be delivered) publishes its
@@ -72,7 +71,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         if (to is null || to == from)
             return null;
         if (_unsettled is not { } unsettled || unsettled.From != from || unsettled.To != to)
-            _unsettled = unsettled = (from, to, Guid.NewGuid().ToString("N"));
+            _unsettled = unsettled = new UnsettledMove(from, to, Guid.NewGuid().ToString("N"));
         return unsettled.Id + "-" + index.ToString(CultureInfo.InvariantCulture);
     }
 

@@ -20,8 +20,6 @@ namespace Switchboard.Host.Protocols.Inbound;
 internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator correlator, IOptions<InboundOptions> options, CatalogOptions catalogOptions,
     InboundActivity activity, ActivationRegistry registry, ILoggerFactory loggers)
 {
-    // Answers are JSON for programs, never HTML: quotes and apostrophes stay readable rather than \u0027.
-
     private readonly ILogger _logger = loggers.CreateLogger<WebhookHandler>();
 
     public async Task HandleAsync(HttpContext http, string context)
@@ -209,6 +207,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
+        // Answers are JSON for programs, never HTML: quotes and apostrophes stay readable rather than \u0027.
         return http.Response.WriteAsync(body?.ToJsonString(ResponseJson.RelaxedText) ?? "null");
     }
 }
