@@ -23,6 +23,15 @@ public sealed partial class TestGateway : Gateway.GatewayBase
     /// <summary>Every ActivateJobs request received, for asserting what the worker asked for.</summary>
     public List<ActivateJobsRequest> ActivateRequests { get; } = [];
 
+    private readonly List<(string Type, DateTime At)> _polls = [];
+
+    /// <summary>The job type and arrival time of every ActivateJobs request so far, for asserting how often the worker polls.</summary>
+    public IReadOnlyList<(string Type, DateTime At)> Polls()
+    {
+        lock (_lock)
+            return [.. _polls];
+    }
+
     /// <summary>How many coming ActivateJobs calls to refuse with RESOURCE_EXHAUSTED, as a broker under backpressure does.</summary>
     public int ExhaustedPolls { get; set; }
 
@@ -116,6 +125,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
                 throw new RpcException(new Status(StatusCode.ResourceExhausted, "Expected to activate jobs, but the broker is under backpressure"));
             }
             ActivateRequests.Add(request);
+            _polls.Add((request.Type, DateTime.UtcNow));
             RequestEncodings.Add(context.GetHttpContext().Request.Headers["grpc-encoding"].FirstOrDefault());
         }
         using var open = Opened(request.Type);

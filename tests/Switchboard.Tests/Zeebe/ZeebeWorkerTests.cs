@@ -118,6 +118,36 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task While_the_stream_delivers_empty_polls_back_off_instead_of_repeating_every_poll_interval()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        // Polls that answer at once and a 5 ms poll interval: without the backoff the worker polls every few milliseconds.
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Zeebe:Address=" + server.Address,
+            "Switchboard:Zeebe:PollInterval=00:00:00.005", "Switchboard:Zeebe:RequestTimeout=00:00:00.001");
+        const string type = "io.switchboard:calculator:1";
+        // A poll under way may take a job before the stream does; the stream takes one of the next few.
+        TestJob job;
+        var created = 0;
+        do
+            job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob(type, """{"action":"add","a":2,"b":3}"""));
+        while (!job.Streamed && ++created < 50);
+        job.Streamed.Should().BeTrue("the open stream takes new jobs");
+        var delivered = DateTime.UtcNow;
+
+        // The poll under way when the stream delivered may come back at once; the ones after it wait 50 ms, then longer.
+        List<DateTime> polls;
+        while ((polls = server.Gateway.Polls().Where(p => p.Type == type && p.At > delivered).Select(p => p.At).ToList()).Count < 5
+            && DateTime.UtcNow - delivered < TimeSpan.FromSeconds(20))
+            await Task.Delay(20);
+
+        polls.Should().HaveCountGreaterThanOrEqualTo(5, "polling goes on beside the stream, to backfill");
+        var gaps = polls.Zip(polls.Skip(1), (earlier, later) => later - earlier).Skip(1).ToList();
+        gaps.Should().OnlyContain(gap => gap >= TimeSpan.FromMilliseconds(40), "empty polls back off from 50 ms while the stream delivers");
+        gaps.Last().Should().BeGreaterThan(gaps.First(), "the backoff grows");
+    }
+
+    [Fact]
     public async Task Without_a_result_variable_the_job_completes_with_no_variables()
     {
         await using var server = await TestGatewayServer.StartAsync();

@@ -16,11 +16,15 @@ internal sealed class JobWorker : IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly SemaphoreSlim _capacity;
 
-    // Written whenever a job finishes. A poller short of room waits for it instead of the poll interval: as the Java
+    // Written whenever a polled job finishes. A poller short of room waits for it instead of the poll interval: as the Java
     // client does, it polls again as soon as finished jobs free enough room, so a fast connector is not held to one
     // round of jobs per interval. A signal left over from an earlier finish only costs one more look at the room.
     private readonly Channel<bool> _freed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly HashSet<Task> _running = [];
+
+    // Empty polls while the stream delivers wait 50 ms growing to 5 s (the Java client's backoff), not the poll interval.
+    private readonly ErrorBackoff _emptyPolls = new();
+    private bool _streamDelivering;
     private readonly Task _loop;
     private readonly Task _stream;
     private readonly Action? _tokenRefused;
@@ -91,14 +95,32 @@ internal sealed class JobWorker : IAsyncDisposable
         var free = _capacity.CurrentCount;
         if (free < Math.Max(1, (int)Math.Ceiling(_options.MaxJobsActive * 0.3)))
         {
-            await _freed.Reader.ReadAsync(_polling.Token);
+            // Streamed jobs do not wake the poller (see Start): while they fill the room, look again each poll interval.
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(_polling.Token);
+            if (_options.Streaming)
+                wake.CancelAfter(_options.PollInterval);
+            try
+            {
+                await _freed.Reader.ReadAsync(wake.Token);
+            }
+            catch (OperationCanceledException) when (!_polling.IsCancellationRequested)
+            {
+                // The poll interval passed: look at the room again.
+            }
             return;
         }
         var activated = await ActivateAsync(free);
         LastError = null;
         backoff.Reset();
-        if (activated == 0)
-            await Task.Delay(_options.PollInterval, _polling.Token);
+        if (activated > 0)
+        {
+            _emptyPolls.Reset();
+            return;
+        }
+        // While a stream delivers, polling only backfills jobs the stream was not offered (those waiting before it
+        // opened, pushes that failed): as in the Java client, empty polls then back off instead of repeating every
+        // poll interval, so a busy stream is not joined by a poll per interval and type.
+        await Task.Delay(Volatile.Read(ref _streamDelivering) ? _emptyPolls.Next() : _options.PollInterval, _polling.Token);
     }
 
     private async Task StreamOnceAsync(ErrorBackoff backoff)
@@ -107,11 +129,20 @@ internal sealed class JobWorker : IAsyncDisposable
         request.FetchVariable.AddRange(FetchVariables);
         using (var call = _gateway.StreamActivatedJobs(request, cancellationToken: _polling.Token))
         {
-            await foreach (var job in call.ResponseStream.ReadAllAsync(_polling.Token))
+            try
             {
-                backoff.Reset();
-                await _capacity.WaitAsync(_polling.Token); // closing: a job received but not started is left to its Zeebe timeout
-                Start(job);
+                await foreach (var job in call.ResponseStream.ReadAllAsync(_polling.Token))
+                {
+                    backoff.Reset();
+                    Volatile.Write(ref _streamDelivering, true);
+                    await _capacity.WaitAsync(_polling.Token); // closing: a job received but not started is left to its Zeebe timeout
+                    Start(job, streamed: true);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _streamDelivering, false);
+                _emptyPolls.Reset();
             }
         }
         // The gateway closed the stream: open a new one, but not in a tight loop.
@@ -165,13 +196,13 @@ internal sealed class JobWorker : IAsyncDisposable
             {
                 await _capacity.WaitAsync(_polling.Token); // closing: a job received but not started is left to its Zeebe timeout
                 count++;
-                Start(job);
+                Start(job, streamed: false);
             }
         }
         return count;
     }
 
-    private void Start(ActivatedJob job)
+    private void Start(ActivatedJob job, bool streamed)
     {
         var connector = new KeyValuePair<string, object?>("connector", Type);
         Telemetry.SwitchboardTelemetry.ZeebeJobsActivated.Add(1, connector);
@@ -193,7 +224,10 @@ internal sealed class JobWorker : IAsyncDisposable
             finally
             {
                 _capacity.Release();
-                _freed.Writer.TryWrite(true);
+                // Only a polled job's end wakes the poller, as in the Java client: a stream under steady load would
+                // otherwise make a poll for every few jobs it delivers, each competing with it for the same room.
+                if (!streamed)
+                    _freed.Writer.TryWrite(true);
                 Telemetry.SwitchboardTelemetry.ZeebeJobDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(received).TotalSeconds, connector);
             }
         });
