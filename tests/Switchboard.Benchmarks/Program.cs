@@ -5,6 +5,7 @@ using Switchboard.Benchmarks;
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario csp|spiff|webhook [--connections 16] [--warmup 5] [--duration 10] [--rounds 2] [--plugins DIR]
 //     [--isolation process [--baseline inprocess]] [--load wrk [--wrk-threads 2] [--wrk-connections 32]]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
+// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario pipeline [--callers 32] [--duration 5] [--rounds 3]   (CPU per call, no HTTP)
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario alloc   (BenchmarkDotNet, time and allocations per call)
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] [--max-jobs-active 32] [--workers polling,streaming,default,grpc-js,node-sdk] [--rate 0 (jobs/s; 0: all at once)]
 //     [--workers polling,streaming,default,grpc-js,node-sdk]
@@ -31,6 +32,12 @@ if (options.Text("scenario", "csp") == "alloc")
         CallAllocations.Run();
     return 0;
 }
+if (options.Text("scenario", "csp") == "pipeline")
+{
+    await PipelineScenario.RunAsync(options.Text("plugins", Path.Combine(Arguments.RepositoryRoot(), "artifacts", "plugins")),
+        options.Int("callers", 32), options.Int("duration", 5), options.Int("rounds", 3));
+    return 0;
+}
 if (options.Text("scenario", "csp") == "catalog")
 {
     await CatalogScenario.RunAsync();
@@ -44,7 +51,7 @@ await using IScenario scenario = options.Text("scenario", "csp") switch
     "csp" => new CspScenario(plugins),
     "spiff" => new SpiffScenario(plugins),
     "webhook" => new WebhookScenario(plugins, options.Text("baseline", "publish") == "bare"),
-    var other => throw new ArgumentException($"unknown scenario '{other}'; known: alloc, catalog, csp, spiff, webhook, feel, zeebe"),
+    var other => throw new ArgumentException($"unknown scenario '{other}'; known: alloc, catalog, pipeline, csp, spiff, webhook, feel, zeebe"),
 };
 
 if (scenario is HostScenario hosted && options.Text("isolation", "inprocess") is var isolation and not "inprocess")
