@@ -12,6 +12,24 @@ namespace Switchboard.Core.Binding;
 /// </remarks>
 internal static class JsonText
 {
+    /// <summary>Whether JSON text could hold a surrogate escape at all (<c>\uD800</c> to <c>\uDFFF</c>, in either case).</summary>
+    /// <remarks>A lone surrogate can only arrive as such an escape (the raw bytes are checked as UTF-8 first), so when
+    /// there is none a parsed request need not be walked by <see cref="FindInvalid"/>, which reads every key and string
+    /// again. Pairs and escaped backslashes followed by <c>ud8..</c> also answer true: the walk then decides.</remarks>
+    public static bool MayHoldSurrogateEscapes(ReadOnlySpan<byte> json)
+    {
+        for (var at = json.IndexOf("\\u"u8); at >= 0; at = json.IndexOf("\\u"u8))
+        {
+            json = json[(at + 2)..];
+            if (json.Length >= 2 && (json[0] | 0x20) == 'd' && IsSurrogateSecondDigit(json[1]))
+                return true;
+        }
+        return false;
+    }
+
+    // D800-DFFF: the escape's second hex digit is 8, 9 or a-f.
+    private static bool IsSurrogateSecondDigit(byte digit) => digit is (byte)'8' or (byte)'9' || (digit | 0x20) is >= 'a' and <= 'f';
+
     /// <summary>The path (<c>a.b[2]</c>) of the first key or string under <paramref name="node"/> that is not Unicode text, or null.</summary>
     public static string? FindInvalid(JsonNode? node, string path = "")
     {

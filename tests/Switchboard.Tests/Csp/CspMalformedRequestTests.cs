@@ -63,6 +63,8 @@ public sealed class CspMalformedRequestTests(CspHostFixture fixture) : IClassFix
     [Theory]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"io.switchboard:calculator:1\\ud800\"," + Input + "}", "method")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":7," + Calc + ",\"params\":{\"input\":{\"action\":\"add\",\"a\":1,\"b\":2,\"note\":\"\\udc00\"}}}", "params.input.note")]
+    // Upper-case hex: the check on the raw text must not miss the escape's other spelling.
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":7," + Calc + ",\"params\":{\"input\":{\"action\":\"add\",\"a\":1,\"b\":2,\"memo\":\"x\\uDBFFy\"}}}", "params.input.memo")]
     public async Task A_lone_surrogate_is_an_invalid_params_error_naming_the_field_and_keeping_the_id(string body, string field)
     {
         var answer = await _http.PostAsync(body);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Switchboard.Abstractions;
 using Switchboard.Core;
+using Switchboard.Core.Binding;
 using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 
@@ -48,12 +49,13 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             return;
         }
 
+        var checkText = JsonText.MayHoldSurrogateEscapes(body);
         if (root is JsonArray batch)
         {
-            await HandleBatchAsync(http, batch);
+            await HandleBatchAsync(http, batch, checkText);
             return;
         }
-        var reply = await DispatchAsync(root, http.RequestAborted);
+        var reply = await DispatchAsync(root, checkText, http.RequestAborted);
         if (reply is null)
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         else
@@ -61,7 +63,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
                 static (json, r) => r.WriteTo(json), relaxed: true, http.RequestAborted);
     }
 
-    private async Task HandleBatchAsync(HttpContext http, JsonArray batch)
+    private async Task HandleBatchAsync(HttpContext http, JsonArray batch, bool checkText)
     {
         var problem = batch.Count == 0 ? "a batch must hold at least one request"
             : batch.Count > _options.MaxBatchSize ? $"a batch may hold at most {_options.MaxBatchSize} requests, this one holds {batch.Count}"
@@ -73,7 +75,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             return;
         }
         // JSON-RPC lets a batch's calls run in any order: they run side by side, answered in request order.
-        var replies = await Task.WhenAll(batch.Select(element => DispatchAsync(element, http.RequestAborted)));
+        var replies = await Task.WhenAll(batch.Select(element => DispatchAsync(element, checkText, http.RequestAborted)));
         var answers = replies.OfType<CspReply>().ToArray();
         if (answers.Length == 0)
             http.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -88,9 +90,9 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
     }
 
     /// <summary>Runs one request element; null when it earns no answer (a notification).</summary>
-    private async Task<CspReply?> DispatchAsync(JsonNode? element, CancellationToken requestAborted)
+    private async Task<CspReply?> DispatchAsync(JsonNode? element, bool checkText, CancellationToken requestAborted)
     {
-        var request = CspRequestReader.Read(element, _callbackTargets, out var rejection);
+        var request = CspRequestReader.Read(element, _callbackTargets, checkText, out var rejection);
         if (request is null)
         {
             logger.LogInformation("{Protocol} request refused: {ErrorCode} {Reason}", Protocol.Csp, rejection!.Code, rejection.Problem);

@@ -16,7 +16,12 @@ internal static class CspRequestReader
     private const string NotText = "is not Unicode text: it holds a lone surrogate escape such as \\ud800";
 
     /// <summary>The call <paramref name="element"/> asks for, or null with <paramref name="rejection"/> saying why it cannot run.</summary>
-    public static CspRequest? Read(JsonNode? element, CallbackTargets callbackTargets, out CspRejection? rejection)
+    /// <param name="element">One request of the body.</param>
+    /// <param name="callbackTargets">Where callbacks may go.</param>
+    /// <param name="mayHoldSurrogateEscapes">Whether the body's text could hold a lone surrogate escape
+    /// (<see cref="JsonText.MayHoldSurrogateEscapes"/>); only then are its strings walked to find one.</param>
+    /// <param name="rejection">Why the request cannot run, when it cannot.</param>
+    public static CspRequest? Read(JsonNode? element, CallbackTargets callbackTargets, bool mayHoldSurrogateEscapes, out CspRejection? rejection)
     {
         if (element is not JsonObject request)
             return Invalid(null, out rejection, $"a request must be a JSON object, not {Describe(element)}");
@@ -31,7 +36,7 @@ internal static class CspRequestReader
         request.TryGetPropertyValue("method", out var method);
         request.TryGetPropertyValue("params", out var parameters);
         // A lone surrogate escape would fail later, when the value is read or logged: refuse it here, naming where it is.
-        if ((JsonText.FindInvalid(method, "method") ?? JsonText.FindInvalid(parameters, "params")) is { } notText)
+        if (mayHoldSurrogateEscapes && (JsonText.FindInvalid(method, "method") ?? JsonText.FindInvalid(parameters, "params")) is { } notText)
         {
             rejection = new CspRejection(id, CspErrorCodes.InvalidParams, $"{notText} {NotText}", [new FieldError(notText, NotText)], isNotification);
             return null;
@@ -41,14 +46,14 @@ internal static class CspRequestReader
         if (parameters is not null and not JsonObject)
             return Invalid(id, out rejection, $"params must be an object, not {Describe(parameters)}");
 
-        var errors = new List<FieldError>();
-        var input = ReadInput(parameters as JsonObject, errors);
-        var operation = ReadString(parameters as JsonObject, "operation", errors);
-        var callbackText = ReadString(parameters as JsonObject, "callbackUrl", errors);
+        List<FieldError>? errors = null;
+        var input = ReadInput(parameters as JsonObject, ref errors);
+        var operation = ReadString(parameters as JsonObject, "operation", ref errors);
+        var callbackText = ReadString(parameters as JsonObject, "callbackUrl", ref errors);
         Uri? callbackUrl = null;
         if (!string.IsNullOrEmpty(callbackText) && callbackTargets.Check(callbackText, out callbackUrl) is { } problem)
-            errors.Add(new FieldError("params.callbackUrl", problem));
-        if (errors.Count > 0)
+            (errors ??= []).Add(new FieldError("params.callbackUrl", problem));
+        if (errors is not null)
         {
             rejection = new CspRejection(id, CspErrorCodes.InvalidParams, string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")), errors, isNotification);
             return null;
@@ -57,7 +62,7 @@ internal static class CspRequestReader
         return new CspRequest(id, isNotification, connectorType, input!, operation, callbackUrl);
     }
 
-    private static JsonObject? ReadInput(JsonObject? parameters, List<FieldError> errors)
+    private static JsonObject? ReadInput(JsonObject? parameters, ref List<FieldError>? errors)
     {
         JsonNode? input = null;
         parameters?.TryGetPropertyValue("input", out input);
@@ -66,15 +71,15 @@ internal static class CspRequestReader
             case JsonObject value:
                 return value;
             case null:
-                errors.Add(new FieldError("params.input", "is required: the connector's input as a JSON object"));
+                (errors ??= []).Add(new FieldError("params.input", "is required: the connector's input as a JSON object"));
                 return null;
             default:
-                errors.Add(new FieldError("params.input", $"must be a JSON object, not {Describe(input)}"));
+                (errors ??= []).Add(new FieldError("params.input", $"must be a JSON object, not {Describe(input)}"));
                 return null;
         }
     }
 
-    private static string? ReadString(JsonObject? parameters, string name, List<FieldError> errors)
+    private static string? ReadString(JsonObject? parameters, string name, ref List<FieldError>? errors)
     {
         JsonNode? node = null;
         parameters?.TryGetPropertyValue(name, out node);
@@ -82,7 +87,7 @@ internal static class CspRequestReader
             return null;
         if (IsString(node, out var text))
             return text;
-        errors.Add(new FieldError("params." + name, $"must be a string, not {Describe(node)}"));
+        (errors ??= []).Add(new FieldError("params." + name, $"must be a string, not {Describe(node)}"));
         return null;
     }
 

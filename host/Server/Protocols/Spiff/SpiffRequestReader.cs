@@ -21,7 +21,7 @@ internal static class SpiffRequestReader
         if (node is not JsonObject parameters)
             return (null, $"the body must be a JSON object of parameters, not {Describe(node)}", null);
         // A lone surrogate escape would fail later, inside the connector or while answering: refuse it here, naming where it is.
-        if (JsonText.FindInvalid(parameters) is { } notText)
+        if (JsonText.MayHoldSurrogateEscapes(body) && JsonText.FindInvalid(parameters) is { } notText)
             return (null, $"invalid parameters: {notText} is not Unicode text: it holds a lone surrogate escape such as \\ud800", notText);
 
         List<string>? reserved = null;
