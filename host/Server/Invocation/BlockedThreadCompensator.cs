@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Switchboard.Host.Invocation;
@@ -28,10 +27,11 @@ internal sealed class BlockedThreadCompensator
     /// <summary>The one instance: the thread pool it adjusts is the process's.</summary>
     public static BlockedThreadCompensator Shared { get; } = new();
 
-    private readonly ConcurrentDictionary<long, long> _running = new();
+    // Each pool thread that runs plugin code has a slot holding when its current stretch started (0: none), so marking a
+    // call costs no allocation and no shared lock; the watcher reads every thread's slot.
+    private readonly ThreadLocal<Slot> _slots = new(() => new Slot(), trackAllValues: true);
     private readonly int _baseWorkers;
     private readonly int _baseIo;
-    private long _nextId;
     private int _waiting;
     private int _started;
     private int _compensating;
@@ -57,9 +57,20 @@ internal sealed class BlockedThreadCompensator
     public Scope Enter()
     {
         Interlocked.Decrement(ref _waiting);
-        var id = Interlocked.Increment(ref _nextId);
-        _running[id] = Stopwatch.GetTimestamp();
-        return new Scope(this, id);
+        var slot = _slots.Value!;
+        // Plugin code that reaches more plugin code on the same thread keeps the outer stretch's start.
+        if (Volatile.Read(ref slot.Started) != 0)
+            return new Scope(null);
+        Volatile.Write(ref slot.Started, Stopwatch.GetTimestamp());
+        return new Scope(slot);
+    }
+
+    private bool AnyRunning()
+    {
+        foreach (var slot in _slots.Values)
+            if (Volatile.Read(ref slot.Started) != 0)
+                return true;
+        return false;
     }
 
     private void Watch()
@@ -72,18 +83,18 @@ internal sealed class BlockedThreadCompensator
             // second and nothing is compensated, unless a call was queued meanwhile (then this watcher carries on, or a
             // new one has started). Not at the first idle check: a busy host is idle between calls, and would start a
             // thread every few checks.
-            if (_running.IsEmpty && Volatile.Read(ref _waiting) <= 0 && Volatile.Read(ref _compensating) == 0)
+            if (!AnyRunning() && Volatile.Read(ref _waiting) <= 0 && Volatile.Read(ref _compensating) == 0)
             {
                 if (++idleChecks < StopAfterIdleChecks)
                     continue;
                 Volatile.Write(ref _started, 0);
-                if ((_running.IsEmpty && Volatile.Read(ref _waiting) <= 0) || Interlocked.CompareExchange(ref _started, 1, 0) != 0)
+                if ((!AnyRunning() && Volatile.Read(ref _waiting) <= 0) || Interlocked.CompareExchange(ref _started, 1, 0) != 0)
                     return;
             }
             idleChecks = 0;
             var blocked = 0;
-            foreach (var (_, started) in _running)
-                if (Stopwatch.GetElapsedTime(started) >= BlockedAfter)
+            foreach (var slot in _slots.Values)
+                if (Volatile.Read(ref slot.Started) is var started and not 0 && Stopwatch.GetElapsedTime(started) >= BlockedAfter)
                     blocked++;
             // Twice the blocked count: the requests still to reach the pipeline wait for pool threads too, and a burst
             // of blocking calls is then met in a few checks (2, 4, 8, ... threads) rather than one thread per check.
@@ -96,8 +107,22 @@ internal sealed class BlockedThreadCompensator
     }
 
     /// <summary>One call's synchronous stretch of plugin code.</summary>
-    public readonly struct Scope(BlockedThreadCompensator owner, long id) : IDisposable
+    public readonly struct Scope : IDisposable
     {
-        public void Dispose() => owner._running.TryRemove(id, out _);
+        private readonly Slot? _slot;
+
+        internal Scope(Slot? slot) => _slot = slot;
+
+        public void Dispose()
+        {
+            if (_slot is not null)
+                Volatile.Write(ref _slot.Started, 0);
+        }
+    }
+
+    /// <summary>A pool thread's mark: when its current stretch of plugin code started, as a <see cref="Stopwatch"/> timestamp; 0 when none runs.</summary>
+    internal sealed class Slot
+    {
+        public long Started;
     }
 }

@@ -28,9 +28,10 @@ public static class SwitchboardTelemetry
         // From half a millisecond (an in-process calculation) to the longest call timeouts.
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
 
-    /// <summary><c>switchboard.calls.in_flight</c>: calls running now, by <c>connector</c> and <c>protocol</c>.</summary>
-    internal static readonly UpDownCounter<long> CallsInFlight = Meter.CreateUpDownCounter<long>("switchboard.calls.in_flight", "{call}",
-        "Connector calls running now.");
+    /// <summary><c>switchboard.calls.in_flight</c>: calls running now, by <c>connector</c> and <c>protocol</c>; counted by
+    /// <see cref="CallTelemetry"/> and read when metrics are collected.</summary>
+    internal static readonly ObservableUpDownCounter<long> CallsInFlight = Meter.CreateObservableUpDownCounter("switchboard.calls.in_flight",
+        CallTelemetry.InFlight, "{call}", "Connector calls running now.");
 
     /// <summary><c>switchboard.zeebe.jobs.activated</c>: jobs the worker received (polled or streamed), by <c>connector</c>.</summary>
     internal static readonly Counter<long> ZeebeJobsActivated = Meter.CreateCounter<long>("switchboard.zeebe.jobs.activated", "{job}",

@@ -53,6 +53,27 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task A_running_call_is_counted_in_flight_until_its_caller_gives_up()
+    {
+        using var sandbox = new PluginSandbox();
+        var folder = sandbox.Add(Repository.TestPlugin("Hostile"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        string[] labels = ["connector=\"test.switchboard:hostile:1\"", "protocol=\"Csp\""];
+        using var giveUp = new CancellationTokenSource();
+        var hanging = host.Http.PostAsync("/csp/connector", new StringContent(
+            CspCall.Request(1, "test.switchboard:hostile:1", new JsonObject(), "hang").ToJsonString(), System.Text.Encoding.UTF8, "application/json"), giveUp.Token);
+        await Eventually.WaitFor(() => File.Exists(Path.Combine(folder, "hang-started")), because: "the call is running");
+
+        var scrape = await host.Http.GetStringAsync("/metrics");
+        Value(scrape.Split('\n'), "switchboard_calls_in_flight{", labels).Should().Be(1, scrape);
+
+        await giveUp.CancelAsync();
+        await Eventually.WaitFor(async () => TryValue((await host.Http.GetStringAsync("/metrics")).Split('\n'), "switchboard_calls_in_flight{", labels),
+            inFlight => inFlight == 0, because: "a call whose caller hung up is no longer waited for, even though its plugin code never ends");
+        _ = hanging.ContinueWith(t => t.Exception, TaskScheduler.Default);
+    }
+
+    [Fact]
     public async Task Zeebe_jobs_are_counted_as_activated_and_reported_with_their_outcome_and_timed()
     {
         var spans = new List<Activity>();
