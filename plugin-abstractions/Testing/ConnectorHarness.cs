@@ -97,7 +97,7 @@ public sealed class ConnectorHarness : IAsyncDisposable
         };
         var context = CallRunner.Context(call, new CapturedLogger(_logs), cancellation.Token, _plugin, info, Features.ToList());
         // Off the caller's thread, as in the host: a connector that blocks cannot hold the test past its timeout.
-        var run = Task.Run(() => CallRunner.RunAsync(call, context, _writer, _connector.Metadata.Type, limit, cancellationToken), CancellationToken.None);
+        var run = Task.Run(() => CallRunner.RunAsync(call, context, _writer, _connector.Metadata.Type, limit, cancellationToken).AsTask(), CancellationToken.None);
         try
         {
             return Result(await run.WaitAsync(cancellation.Token).ConfigureAwait(false));

@@ -10,7 +10,7 @@ internal static class CallRunner
     /// <summary>Runs <paramref name="call"/> with <paramref name="context"/>; never throws for anything the connector does.
     /// A connector that stops because its call was cancelled answers as the wait for it does (<see cref="Abandoned"/>):
     /// which of the two the caller sees first is a race, and must not change the answer.</summary>
-    public static async Task<Outcome> RunAsync(BoundCall call, IConnectorContext context, OutputWriter writer, string connectorType, TimeSpan timeout,
+    public static async ValueTask<Outcome> RunAsync(BoundCall call, IConnectorContext context, OutputWriter writer, string connectorType, TimeSpan timeout,
         CancellationToken callerCancellation)
     {
         try

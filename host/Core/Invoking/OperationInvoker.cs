@@ -8,14 +8,15 @@ namespace Switchboard.Core.Invoking;
 internal sealed class OperationInvoker
 {
     private readonly object _connector;
-    private readonly MethodInfo _method;
+    // Invoked through a MethodInvoker: no argument array per call, and what the connector throws arrives unwrapped.
+    private readonly MethodInvoker _method;
     private readonly bool _takesContext;
     private readonly PropertyInfo? _taskResult;
 
     public OperationInvoker(object connector, MethodInfo method, ObjectModel input)
     {
         _connector = connector;
-        _method = method;
+        _method = MethodInvoker.Create(method);
         Input = input;
         _takesContext = method.GetParameters().Length == 2;
         var returnType = method.ReturnType;
@@ -29,10 +30,10 @@ internal sealed class OperationInvoker
     public ObjectModel Input { get; }
 
     /// <summary>Runs the operation and returns its output (null for none); exceptions are the connector's own.</summary>
-    public async Task<object?> InvokeAsync(object input, IConnectorContext context)
+    /// <remarks>A value task: a synchronous operation's result costs no task.</remarks>
+    public async ValueTask<object?> InvokeAsync(object input, IConnectorContext context)
     {
-        // DoNotWrapExceptions: what the connector throws arrives as itself, with its own stack.
-        var returned = _method.Invoke(_connector, BindingFlags.DoNotWrapExceptions, null, _takesContext ? [input, context] : [input], null);
+        var returned = _takesContext ? _method.Invoke(_connector, input, context) : _method.Invoke(_connector, input);
 
         switch (returned)
         {

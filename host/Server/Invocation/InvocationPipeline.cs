@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
@@ -105,8 +106,10 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         }
     }
 
-    // The run, counted in flight and with its plugin and generation on its span.
-    private async Task<Outcome> RunAsync(PreparedInvocation prepared, Activity? activity, CancellationToken cancellationToken)
+    // The run, counted in flight and with its plugin and generation on its span. It waits for the plugin code's
+    // thread on every call, so its state machine comes from a pool instead of being allocated each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Outcome> RunAsync(PreparedInvocation prepared, Activity? activity, CancellationToken cancellationToken)
     {
         CallTelemetry.Running(prepared, activity);
         if (!prepared.TryTakeLease(out var lease))

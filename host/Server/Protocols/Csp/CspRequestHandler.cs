@@ -1,4 +1,5 @@
 using Switchboard.Host.Callbacks;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -75,7 +76,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             return;
         }
         // JSON-RPC lets a batch's calls run in any order: they run side by side, answered in request order.
-        var replies = await Task.WhenAll(batch.Select(element => DispatchAsync(element, checkText, http.RequestAborted)));
+        var replies = await Task.WhenAll(batch.Select(element => DispatchAsync(element, checkText, http.RequestAborted).AsTask()));
         var answers = replies.OfType<CspReply>().ToArray();
         if (answers.Length == 0)
             http.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -90,7 +91,9 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
     }
 
     /// <summary>Runs one request element; null when it earns no answer (a notification).</summary>
-    private async Task<CspReply?> DispatchAsync(JsonNode? element, bool checkText, CancellationToken requestAborted)
+    /// <remarks>Its state machine comes from a pool: every call waits here for the pipeline.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<CspReply?> DispatchAsync(JsonNode? element, bool checkText, CancellationToken requestAborted)
     {
         var request = CspRequestReader.Read(element, _callbackTargets, checkText, out var rejection);
         if (request is null)
