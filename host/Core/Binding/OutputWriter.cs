@@ -49,7 +49,7 @@ internal sealed class OutputWriter(TypeModels models)
             case decimal or int or long or short or byte or sbyte or uint or ulong or ushort:
                 return Number(Convert.ToString(value, CultureInfo.InvariantCulture)!);
             case Enum e:
-                return JsonValue.Create(models.For(e.GetType()).EnumMembers.FirstOrDefault(m => m.Value.Equals(e)).Wire ?? e.ToString());
+                return JsonValue.Create(WireName(e));
             case DateTime dt:
                 return JsonValue.Create(dt.ToString("O", CultureInfo.InvariantCulture));
             case DateTimeOffset dto:
@@ -101,6 +101,16 @@ internal sealed class OutputWriter(TypeModels models)
         {
             throw e.Under(step);
         }
+    }
+
+    // A loop rather than a LINQ lookup: an enum in the output is common, and a lambda capturing the value costs a
+    // closure and a delegate per value written.
+    private string WireName(Enum value)
+    {
+        foreach (var member in models.For(value.GetType()).EnumMembers)
+            if (member.Value.Equals(value))
+                return member.Wire;
+        return value.ToString();
     }
 
     private static OutputException NonFinite(string shown) =>
