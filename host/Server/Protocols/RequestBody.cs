@@ -90,7 +90,19 @@ internal static class RequestBody
     }
 
     /// <summary>Parses <paramref name="body"/> (a leading UTF-8 byte order mark allowed); null with <paramref name="problem"/> set when it is not UTF-8 JSON.</summary>
-    public static JsonNode? Parse(byte[] body, JsonDocumentOptions options, out string? problem)
+    public static JsonNode? Parse(byte[] body, JsonDocumentOptions options, out string? problem) => ParseElement(body, options, out problem) is { } root
+        ? root.ValueKind switch
+        {
+            JsonValueKind.Object => JsonObject.Create(root),
+            JsonValueKind.Array => JsonArray.Create(root),
+            JsonValueKind.Null => null,
+            _ => JsonValue.Create(root),
+        }
+        : null;
+
+    /// <summary>Parses <paramref name="body"/> as <see cref="Parse"/> does, into an element: a reader that needs only some
+    /// of the body's values (CSP's envelope) makes no tree for the rest.</summary>
+    public static JsonElement? ParseElement(byte[] body, JsonDocumentOptions options, out string? problem)
     {
         problem = null;
         var json = body.AsSpan();
@@ -104,7 +116,7 @@ internal static class RequestBody
         }
         try
         {
-            return JsonNode.Parse(json, documentOptions: options);
+            return JsonElement.Parse(json, options);
         }
         catch (JsonException e)
         {

@@ -42,8 +42,8 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             return;
         }
 
-        var root = RequestBody.Parse(body, _parsing, out var problem);
-        if (problem is not null)
+        var parsed = RequestBody.ParseElement(body, _parsing, out var problem);
+        if (parsed is not { } root)
         {
             logger.LogInformation("{Protocol} request refused: the body is not valid JSON: {Reason}", Protocol.Csp, problem);
             await WriteAsync(http, StatusCodes.Status200OK, JsonRpcResponses.Error(null, CspErrorCodes.ParseError, "the body is not valid JSON: " + problem));
@@ -51,9 +51,9 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         }
 
         var checkText = JsonText.MayHoldSurrogateEscapes(body);
-        if (root is JsonArray batch)
+        if (root.ValueKind == JsonValueKind.Array)
         {
-            await HandleBatchAsync(http, batch, checkText);
+            await HandleBatchAsync(http, root, checkText);
             return;
         }
         var reply = await DispatchAsync(root, checkText, http.RequestAborted);
@@ -64,10 +64,11 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
                 static (json, r) => r.WriteTo(json), relaxed: true, http.RequestAborted);
     }
 
-    private async Task HandleBatchAsync(HttpContext http, JsonArray batch, bool checkText)
+    private async Task HandleBatchAsync(HttpContext http, JsonElement batch, bool checkText)
     {
-        var problem = batch.Count == 0 ? "a batch must hold at least one request"
-            : batch.Count > _options.MaxBatchSize ? $"a batch may hold at most {_options.MaxBatchSize} requests, this one holds {batch.Count}"
+        var count = batch.GetArrayLength();
+        var problem = count == 0 ? "a batch must hold at least one request"
+            : count > _options.MaxBatchSize ? $"a batch may hold at most {_options.MaxBatchSize} requests, this one holds {count}"
             : null;
         if (problem is not null)
         {
@@ -76,7 +77,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             return;
         }
         // JSON-RPC lets a batch's calls run in any order: they run side by side, answered in request order.
-        var replies = await Task.WhenAll(batch.Select(element => DispatchAsync(element, checkText, http.RequestAborted).AsTask()));
+        var replies = await Task.WhenAll(batch.EnumerateArray().Select(element => DispatchAsync(element, checkText, http.RequestAborted).AsTask()));
         var answers = replies.OfType<CspReply>().ToArray();
         if (answers.Length == 0)
             http.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -93,7 +94,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
     /// <summary>Runs one request element; null when it earns no answer (a notification).</summary>
     /// <remarks>Its state machine comes from a pool: every call waits here for the pipeline.</remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<CspReply?> DispatchAsync(JsonNode? element, bool checkText, CancellationToken requestAborted)
+    private async ValueTask<CspReply?> DispatchAsync(JsonElement element, bool checkText, CancellationToken requestAborted)
     {
         var request = CspRequestReader.Read(element, _callbackTargets, checkText, out var rejection);
         if (request is null)

@@ -21,35 +21,38 @@ internal static class CspRequestReader
     /// <param name="mayHoldSurrogateEscapes">Whether the body's text could hold a lone surrogate escape
     /// (<see cref="JsonText.MayHoldSurrogateEscapes"/>); only then are its strings walked to find one.</param>
     /// <param name="rejection">Why the request cannot run, when it cannot.</param>
-    public static CspRequest? Read(JsonNode? element, CallbackTargets callbackTargets, bool mayHoldSurrogateEscapes, out CspRejection? rejection)
+    /// <remarks>Reads the parsed element itself: only the input becomes a <see cref="JsonObject"/> (the pipeline's
+    /// form), so the envelope and <c>params</c> cost no tree of their own on every call.</remarks>
+    public static CspRequest? Read(JsonElement element, CallbackTargets callbackTargets, bool mayHoldSurrogateEscapes, out CspRejection? rejection)
     {
-        if (element is not JsonObject request)
+        if (element.ValueKind != JsonValueKind.Object)
             return Invalid(null, out rejection, $"a request must be a JSON object, not {Describe(element)}");
 
-        var isNotification = !request.TryGetPropertyValue("id", out var id);
-        if (id is not null && id.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Number))
-            return Invalid(null, out rejection, $"id must be a string, a number or null, not {Describe(id)}");
-        request.TryGetPropertyValue("jsonrpc", out var version);
-        var versionIsString = IsString(version, out var versionText);
-        if (versionText != "2.0")
-            return Invalid(id, out rejection, versionIsString ? "jsonrpc must be \"2.0\"" : $"jsonrpc must be the string \"2.0\", not {Describe(version)}");
-        request.TryGetPropertyValue("method", out var method);
-        request.TryGetPropertyValue("params", out var parameters);
+        var isNotification = !element.TryGetProperty("id", out var idElement);
+        if (!isNotification && idElement.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null))
+            return Invalid(null, out rejection, $"id must be a string, a number or null, not {Describe(idElement)}");
+        // The id goes back in the answer as it came; a JSON null id is no id.
+        var id = isNotification || idElement.ValueKind == JsonValueKind.Null ? null : JsonValue.Create(idElement);
+        var version = Property(element, "jsonrpc");
+        if (version is not { ValueKind: JsonValueKind.String } || !version.Value.ValueEquals("2.0"))
+            return Invalid(id, out rejection, version?.ValueKind == JsonValueKind.String ? "jsonrpc must be \"2.0\"" : $"jsonrpc must be the string \"2.0\", not {Describe(version)}");
+        var method = Property(element, "method");
+        var parameters = Property(element, "params");
         // A lone surrogate escape would fail later, when the value is read or logged: refuse it here, naming where it is.
-        if (mayHoldSurrogateEscapes && (JsonText.FindInvalid(method, "method") ?? JsonText.FindInvalid(parameters, "params")) is { } notText)
+        if (mayHoldSurrogateEscapes && (JsonText.FindInvalid(Node(method), "method") ?? JsonText.FindInvalid(Node(parameters), "params")) is { } notText)
         {
             rejection = new CspRejection(id, CspErrorCodes.InvalidParams, $"{notText} {NotText}", [new FieldError(notText, NotText)], isNotification);
             return null;
         }
-        if (!IsString(method, out var connectorType) || connectorType.Length == 0)
+        if (method is not { ValueKind: JsonValueKind.String } || method.Value.GetString() is not { Length: > 0 } connectorType)
             return Invalid(id, out rejection, "method must name a connector type: a non-empty string" + (method is null ? " (it is missing)" : $", not {Describe(method)}"));
-        if (parameters is not null and not JsonObject)
+        if (parameters is { ValueKind: not JsonValueKind.Object })
             return Invalid(id, out rejection, $"params must be an object, not {Describe(parameters)}");
 
         List<FieldError>? errors = null;
-        var input = ReadInput(parameters as JsonObject, ref errors);
-        var operation = ReadString(parameters as JsonObject, "operation", ref errors);
-        var callbackText = ReadString(parameters as JsonObject, "callbackUrl", ref errors);
+        var input = ReadInput(parameters, ref errors);
+        var operation = ReadString(parameters, "operation", ref errors);
+        var callbackText = ReadString(parameters, "callbackUrl", ref errors);
         Uri? callbackUrl = null;
         if (!string.IsNullOrEmpty(callbackText) && callbackTargets.Check(callbackText, out callbackUrl) is { } problem)
             (errors ??= []).Add(new FieldError("params.callbackUrl", problem));
@@ -62,44 +65,48 @@ internal static class CspRequestReader
         return new CspRequest(id, isNotification, connectorType, input!, operation, callbackUrl);
     }
 
-    private static JsonObject? ReadInput(JsonObject? parameters, ref List<FieldError>? errors)
+    // A member's value; null when it is missing or JSON null, which the protocol treats alike.
+    private static JsonElement? Property(JsonElement? parent, string name) =>
+        parent is { ValueKind: JsonValueKind.Object } value && value.TryGetProperty(name, out var member) && member.ValueKind != JsonValueKind.Null
+            ? member
+            : null;
+
+    // Only for the rare body that may hold a lone surrogate: the walk that names it reads nodes.
+    private static JsonNode? Node(JsonElement? element) => element switch
     {
-        JsonNode? input = null;
-        parameters?.TryGetPropertyValue("input", out input);
-        switch (input)
+        null => null,
+        { ValueKind: JsonValueKind.Object } value => JsonObject.Create(value),
+        { ValueKind: JsonValueKind.Array } value => JsonArray.Create(value),
+        { } value => JsonValue.Create(value),
+    };
+
+    private static JsonObject? ReadInput(JsonElement? parameters, ref List<FieldError>? errors)
+    {
+        switch (Property(parameters, "input"))
         {
-            case JsonObject value:
-                return value;
+            case { ValueKind: JsonValueKind.Object } value:
+                return JsonObject.Create(value);
             case null:
                 (errors ??= []).Add(new FieldError("params.input", "is required: the connector's input as a JSON object"));
                 return null;
-            default:
-                (errors ??= []).Add(new FieldError("params.input", $"must be a JSON object, not {Describe(input)}"));
+            case var other:
+                (errors ??= []).Add(new FieldError("params.input", $"must be a JSON object, not {Describe(other)}"));
                 return null;
         }
     }
 
-    private static string? ReadString(JsonObject? parameters, string name, ref List<FieldError>? errors)
+    private static string? ReadString(JsonElement? parameters, string name, ref List<FieldError>? errors)
     {
-        JsonNode? node = null;
-        parameters?.TryGetPropertyValue(name, out node);
-        if (node is null)
-            return null;
-        if (IsString(node, out var text))
-            return text;
-        (errors ??= []).Add(new FieldError("params." + name, $"must be a string, not {Describe(node)}"));
-        return null;
-    }
-
-    private static bool IsString(JsonNode? node, out string text)
-    {
-        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+        switch (Property(parameters, name))
         {
-            text = value.GetValue<string>();
-            return true;
+            case null:
+                return null;
+            case { ValueKind: JsonValueKind.String } value:
+                return value.GetString();
+            case var other:
+                (errors ??= []).Add(new FieldError("params." + name, $"must be a string, not {Describe(other)}"));
+                return null;
         }
-        text = "";
-        return false;
     }
 
     private static CspRequest? Invalid(JsonNode? id, out CspRejection rejection, string problem)
@@ -109,12 +116,12 @@ internal static class CspRequestReader
     }
 
     /// <summary>Names a JSON value's type for an error message, without echoing the value itself (it may be a secret).</summary>
-    private static string Describe(JsonNode? node) => node?.GetValueKind() switch
+    private static string Describe(JsonElement? element) => element?.ValueKind switch
     {
-        null or JsonValueKind.Null => "null",
+        null or JsonValueKind.Null or JsonValueKind.Undefined => "null",
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
-        JsonValueKind.String => node.GetValue<string>().Length == 0 ? "an empty string" : "a string",
+        JsonValueKind.String => element.Value.ValueEquals(""u8) ? "an empty string" : "a string",
         JsonValueKind.Number => "a number",
         _ => "a boolean",
     };
