@@ -12,7 +12,8 @@ internal static class RequestBody
     private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     /// <summary>The body's bytes, or why it could not be read: larger than <paramref name="limit"/> (413), sent too slowly (408) or broken framing (400).</summary>
-    public static async Task<BodyRead> ReadAsync(HttpContext http, long limit, CancellationToken cancellationToken)
+    /// <remarks>A value task: a small body usually arrives with the headers, and reading it then costs no task.</remarks>
+    public static async ValueTask<BodyRead> ReadAsync(HttpContext http, long limit, CancellationToken cancellationToken)
     {
         var request = http.Request;
         // Kestrel's own cap is the drain bound: ours is checked below, and what lies between is read and dropped.

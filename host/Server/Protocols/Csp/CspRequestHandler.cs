@@ -32,7 +32,9 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         }
     }
 
-    private async Task HandleBodyAsync(HttpContext http)
+    // Its state machine comes from a pool: every call waits here for the pipeline.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask HandleBodyAsync(HttpContext http)
     {
         var read = await RequestBody.ReadAsync(http, _options.MaxBodyBytes, http.RequestAborted);
         if (read.Body is not { } body)
