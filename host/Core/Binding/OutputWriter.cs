@@ -19,7 +19,15 @@ internal sealed class OutputWriter(TypeModels models)
     public JsonNode? Write(object? value) => Write(value, 0);
 
     /// <summary>Numbers go through the parser so readers can take them as any numeric type, as with parsed input.</summary>
-    private static JsonNode Number(string text) => JsonNode.Parse(text)!;
+    /// <remarks>Written as UTF-8 into a stack buffer and parsed from there: no string per number.</remarks>
+    private static JsonNode Number<T>(T number, string? format = null) where T : IUtf8SpanFormattable
+    {
+        // 64 bytes hold every decimal, 64-bit integer and round-trip double or float.
+        Span<byte> text = stackalloc byte[64];
+        if (!number.TryFormat(text, out var written, format, CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"{typeof(T).Name} {number} does not fit a number's buffer");
+        return JsonNode.Parse(text[..written])!;
+    }
 
     private JsonNode? Write(object? value, int depth)
     {
@@ -43,11 +51,27 @@ internal sealed class OutputWriter(TypeModels models)
                 return JsonValue.Create(b);
             // JSON has no NaN or infinity; a null in their place would be a silently wrong result.
             case double d:
-                return double.IsFinite(d) ? Number(d.ToString("R", CultureInfo.InvariantCulture)) : throw NonFinite(d.ToString(CultureInfo.InvariantCulture));
+                return double.IsFinite(d) ? Number(d, "R") : throw NonFinite(d.ToString(CultureInfo.InvariantCulture));
             case float f:
-                return float.IsFinite(f) ? Number(f.ToString("R", CultureInfo.InvariantCulture)) : throw NonFinite(f.ToString(CultureInfo.InvariantCulture));
-            case decimal or int or long or short or byte or sbyte or uint or ulong or ushort:
-                return Number(Convert.ToString(value, CultureInfo.InvariantCulture)!);
+                return float.IsFinite(f) ? Number(f, "R") : throw NonFinite(f.ToString(CultureInfo.InvariantCulture));
+            case decimal m:
+                return Number(m);
+            case int i:
+                return Number(i);
+            case long l:
+                return Number(l);
+            case short h:
+                return Number(h);
+            case byte b8:
+                return Number(b8);
+            case sbyte s8:
+                return Number(s8);
+            case uint u:
+                return Number(u);
+            case ulong ul:
+                return Number(ul);
+            case ushort us:
+                return Number(us);
             case Enum e:
                 return JsonValue.Create(WireName(e));
             case DateTime dt:

@@ -106,18 +106,21 @@ internal static class RequestBody
     public static JsonElement? ParseElement(byte[] body, JsonDocumentOptions options, out string? problem)
     {
         problem = null;
-        var json = body.AsSpan();
-        if (json.StartsWith(ByteOrderMark))
+        var json = body.AsMemory();
+        if (json.Span.StartsWith(ByteOrderMark))
             json = json[ByteOrderMark.Length..];
         // The reader checks UTF-8 only where it decodes, so a bad string would surface later, mid-request.
-        if (!Utf8.IsValid(json))
+        if (!Utf8.IsValid(json.Span))
         {
             problem = "it is not valid UTF-8";
             return null;
         }
         try
         {
-            return JsonElement.Parse(json, options);
+            // Over the body's own bytes, which nothing changes after this, instead of a copy. The document is not
+            // disposed: the input read from it may outlive the request (a call answered through a callback), and its
+            // rented index is then simply collected like any array.
+            return JsonDocument.Parse(json, options).RootElement;
         }
         catch (JsonException e)
         {
