@@ -24,8 +24,11 @@ internal static class InputBinder
     private static object BindObject(JsonObject json, ObjectModel model, string prefix, List<FieldError> errors, ISet<string> secrets, int depth)
     {
         var instance = model.Create();
-        foreach (var property in model.Properties)
+        // An indexed loop: foreach over the read-only list would box its enumerator for every object bound.
+        var properties = model.Properties;
+        for (var p = 0; p < properties.Count; p++)
         {
+            var property = properties[p];
             if (!property.Property.CanWrite)
                 continue;
             var path = prefix.Length == 0 ? property.Id : prefix + "." + property.Id;

@@ -109,8 +109,10 @@ internal sealed class OutputWriter(TypeModels models)
         if (model.Kind != ParameterKind.Object || model.Object is null)
             return JsonValue.Create(value.ToString());
         var result = new JsonObject();
-        foreach (var property in model.Object.Properties)
-            result[property.Id] = Under(property.Id, property.Property.GetValue(value), depth);
+        // An indexed loop: foreach over the read-only list would box its enumerator for every object written.
+        var properties = model.Object.Properties;
+        for (var p = 0; p < properties.Count; p++)
+            result[properties[p].Id] = Under(properties[p].Id, properties[p].Property.GetValue(value), depth);
         return result;
     }
 

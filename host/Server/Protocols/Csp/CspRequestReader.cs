@@ -62,7 +62,9 @@ internal static class CspRequestReader
             return null;
         }
         rejection = null;
-        return new CspRequest(id, isNotification, connectorType, input!, operation, callbackUrl);
+        // Read from the element: writing the id node back out as text would cost a writer per call.
+        var requestId = id is null ? null : idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : idElement.GetRawText();
+        return new CspRequest(id, requestId, isNotification, connectorType, input!, operation, callbackUrl);
     }
 
     // A member's value; null when it is missing or JSON null, which the protocol treats alike.
