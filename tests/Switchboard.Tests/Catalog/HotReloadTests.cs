@@ -124,16 +124,20 @@ public sealed class HotReloadTests : IAsyncLifetime
     [Fact]
     public async Task In_flight_calls_finish_on_the_old_generation_while_new_calls_reach_the_new_one()
     {
+        // Held until the test releases it, however long the reload takes: a fixed wait raced a slow reload.
+        var release = Path.Combine(Path.GetTempPath(), $"switchboard-release-{Guid.NewGuid():N}");
+        // The call takes its lease on the serving generation before InvokeAsync first yields.
         var slow = _harness.Pipeline.InvokeAsync(new Invocation("test.switchboard:probe:1", "wait",
-            JsonNode.Parse("""{"milliseconds":2500}""")!.AsObject(), Protocol.InProcess));
-        await Task.Delay(200);
+            new JsonObject { ["releaseFile"] = release }, Protocol.InProcess) { Timeout = TimeSpan.FromMinutes(2) });
 
         PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V2"), ProbeFolder);
         await WaitForVariant("v2", "new calls go to the new generation");
         slow.IsCompleted.Should().BeFalse("the old generation's call is still running");
         _harness.Catalog.Plugins.Single().PreviousGenerations.Single().State.Should().Be(PluginState.Draining);
 
+        await File.WriteAllTextAsync(release, "");
         var finished = await slow;
+        File.Delete(release);
         finished.Error.Should().BeNull();
         finished.Output!["variant"]!.GetValue<string>().Should().Be("v1");
         await OldGenerationsUnload();

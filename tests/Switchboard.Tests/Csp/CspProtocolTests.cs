@@ -281,7 +281,7 @@ public sealed class CspProtocolTests(CspHostFixture fixture) : IClassFixture<Csp
 
         details["operations"]!.AsArray().Select(o => o!["id"]!.GetValue<string>()).Should().Equal("identify", "fail", "wait");
         details["operations"]![2]!["timeoutSeconds"]!.GetValue<double>().Should().Be(1, "Plugins:ReloadProbe:TimeoutSeconds overrides the declared 5 s");
-        details["operations"]![2]!["input"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).Should().Equal("milliseconds", "ignoreCancellation");
+        details["operations"]![2]!["input"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).Should().Equal("milliseconds", "ignoreCancellation", "releaseFile");
         missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 

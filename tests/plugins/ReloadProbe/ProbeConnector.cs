@@ -36,11 +36,19 @@ public sealed class ProbeConnector
         throw new ConnectorException(input.Code, $"upstream rejected token {input.Token}", input.Retryable, new { token = input.Token, hint = "check the token" });
     }
 
-    /// <summary>Waits the given time (optionally deaf to cancellation), then names the variant.</summary>
+    /// <summary>Waits the given time, or until the release file exists when one is named (optionally deaf to
+    /// cancellation), then names the variant. A release file lets a test hold a call for exactly as long as it needs.</summary>
     [Operation("wait", TimeoutSeconds = 5), SpiffCommand("probe/Wait")]
     public async Task<ProbeIdentity> WaitAsync(WaitInput input, IConnectorContext context)
     {
-        await Task.Delay(input.Milliseconds, input.IgnoreCancellation ? CancellationToken.None : context.CancellationToken);
+        var cancellation = input.IgnoreCancellation ? CancellationToken.None : context.CancellationToken;
+        if (input.ReleaseFile is { Length: > 0 } release)
+        {
+            while (!File.Exists(release))
+                await Task.Delay(20, cancellation);
+        }
+        else
+            await Task.Delay(input.Milliseconds, cancellation);
         return new ProbeIdentity { Variant = Variant, Echo = input.Milliseconds.ToString() };
     }
 }
@@ -62,6 +70,7 @@ public sealed class WaitInput
 {
     public int Milliseconds { get; set; }
     public bool IgnoreCancellation { get; set; }
+    public string? ReleaseFile { get; set; }
 }
 
 public sealed class ProbeIdentity
