@@ -54,24 +54,8 @@ internal sealed class OutputWriter(TypeModels models)
                 return double.IsFinite(d) ? Number(d, "R") : throw NonFinite(d.ToString(CultureInfo.InvariantCulture));
             case float f:
                 return float.IsFinite(f) ? Number(f, "R") : throw NonFinite(f.ToString(CultureInfo.InvariantCulture));
-            case decimal m:
-                return Number(m);
-            case int i:
-                return Number(i);
-            case long l:
-                return Number(l);
-            case short h:
-                return Number(h);
-            case byte b8:
-                return Number(b8);
-            case sbyte s8:
-                return Number(s8);
-            case uint u:
-                return Number(u);
-            case ulong ul:
-                return Number(ul);
-            case ushort us:
-                return Number(us);
+            case decimal or int or long or short or byte or sbyte or uint or ulong or ushort:
+                return Number((IUtf8SpanFormattable)value);
             case Enum e:
                 return JsonValue.Create(WireName(e));
             case DateTime dt:

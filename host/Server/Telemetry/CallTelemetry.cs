@@ -48,7 +48,7 @@ internal static class CallTelemetry
     {
         foreach (var ((connector, protocol), count) in InFlightCounts)
             yield return new Measurement<long>(Volatile.Read(ref count.Value),
-                new KeyValuePair<string, object?>("connector", connector), new KeyValuePair<string, object?>("protocol", Enum.GetName(protocol) ?? "unknown"));
+                new KeyValuePair<string, object?>("connector", connector), new KeyValuePair<string, object?>("protocol", ProtocolName(protocol)));
     }
 
     private static StrongBox<long> InFlightOf(Invocation.Invocation invocation)
@@ -106,7 +106,9 @@ internal static class CallTelemetry
     }
 
     // Enum.GetName<T> reads the cached name; ToString() would box the value on every call.
-    private static string ProtocolName(Invocation.Invocation invocation) => Enum.GetName(invocation.Protocol) ?? "unknown";
+    private static string ProtocolName(Invocation.Invocation invocation) => ProtocolName(invocation.Protocol);
+
+    private static string ProtocolName(Protocol protocol) => Enum.GetName(protocol) ?? "unknown";
 
     private static string Capped(string value) => value.Length <= 200 ? value : value[..200] + "…";
 }
