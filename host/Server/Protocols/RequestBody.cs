@@ -91,15 +91,17 @@ internal static class RequestBody
     }
 
     /// <summary>Parses <paramref name="body"/> (a leading UTF-8 byte order mark allowed); null with <paramref name="problem"/> set when it is not UTF-8 JSON.</summary>
-    public static JsonNode? Parse(byte[] body, JsonDocumentOptions options, out string? problem) => ParseElement(body, options, out problem) is { } root
-        ? root.ValueKind switch
-        {
-            JsonValueKind.Object => JsonObject.Create(root),
-            JsonValueKind.Array => JsonArray.Create(root),
-            JsonValueKind.Null => null,
-            _ => JsonValue.Create(root),
-        }
-        : null;
+    public static JsonNode? Parse(byte[] body, JsonDocumentOptions options, out string? problem) =>
+        ParseElement(body, options, out problem) is { } root ? Node(root) : null;
+
+    /// <summary>A parsed element as a node over it (null for JSON null), read lazily as nodes made by the parser are.</summary>
+    public static JsonNode? Node(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => JsonObject.Create(element),
+        JsonValueKind.Array => JsonArray.Create(element),
+        JsonValueKind.Null => null,
+        _ => JsonValue.Create(element),
+    };
 
     /// <summary>Parses <paramref name="body"/> as <see cref="Parse"/> does, into an element: a reader that needs only some
     /// of the body's values (CSP's envelope) makes no tree for the rest.</summary>

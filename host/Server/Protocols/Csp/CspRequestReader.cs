@@ -38,8 +38,10 @@ internal static class CspRequestReader
             return Invalid(id, out rejection, version?.ValueKind == JsonValueKind.String ? "jsonrpc must be \"2.0\"" : $"jsonrpc must be the string \"2.0\", not {Describe(version)}");
         var method = Property(element, "method");
         var parameters = Property(element, "params");
-        // A lone surrogate escape would fail later, when the value is read or logged: refuse it here, naming where it is.
-        if (mayHoldSurrogateEscapes && (JsonText.FindInvalid(Node(method), "method") ?? JsonText.FindInvalid(Node(parameters), "params")) is { } notText)
+        // A lone surrogate escape would fail later, when the value is read or logged: refuse it here, naming where it is
+        // (walked as nodes, only for the rare body whose text may hold one).
+        if (mayHoldSurrogateEscapes && (JsonText.FindInvalid(method is { } m ? RequestBody.Node(m) : null, "method")
+                ?? JsonText.FindInvalid(parameters is { } p ? RequestBody.Node(p) : null, "params")) is { } notText)
         {
             rejection = new CspRejection(id, CspErrorCodes.InvalidParams, $"{notText} {NotText}", [new FieldError(notText, NotText)], isNotification);
             return null;
@@ -72,15 +74,6 @@ internal static class CspRequestReader
         parent is { ValueKind: JsonValueKind.Object } value && value.TryGetProperty(name, out var member) && member.ValueKind != JsonValueKind.Null
             ? member
             : null;
-
-    // Only for the rare body that may hold a lone surrogate: the walk that names it reads nodes.
-    private static JsonNode? Node(JsonElement? element) => element switch
-    {
-        null => null,
-        { ValueKind: JsonValueKind.Object } value => JsonObject.Create(value),
-        { ValueKind: JsonValueKind.Array } value => JsonArray.Create(value),
-        { } value => JsonValue.Create(value),
-    };
 
     private static JsonObject? ReadInput(JsonElement? parameters, ref List<FieldError>? errors)
     {
