@@ -43,7 +43,7 @@ public sealed class CamundaRestConnector : IDisposable
     [Operation]
     public async Task<CamundaRestResult> Send(CamundaRestInput input, IConnectorContext context)
     {
-        Refuse(input);
+        var (address, authentication) = Target(input);
         // Checked before the request goes out: a call that cannot keep its answer should not have its side effects.
         var documents = StoresDocument(input) ? context.Get<IDocumentStore>() ?? throw Unsupported(
             input.StoreResponse ? "storeResponse" : "documentReturnFormat.choice",
@@ -56,7 +56,7 @@ public sealed class CamundaRestConnector : IDisposable
             body = WithoutNulls(body);
         var write = new HttpWriteInput
         {
-            Url = input.Url,
+            Url = address,
             Params = input.QueryParameters?.DeepClone(),
             Headers = headers,
             Data = body,
@@ -64,7 +64,7 @@ public sealed class CamundaRestConnector : IDisposable
                 : contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ? BodyFormat.Form
                 : BodyFormat.Raw,
         };
-        if (input.Authentication is { } authentication)
+        if (authentication is not null)
             await HttpAuthentication.ApplyAsync(authentication, write, _directClient, context.CancellationToken);
 
         var url = RequestBuilder.Url(write, "queryParameters");
@@ -139,25 +139,29 @@ public sealed class CamundaRestConnector : IDisposable
         }
     }
 
-    private static void Refuse(CamundaRestInput input)
+    // A credential chosen in the Modeler replaces the authentication fields (the template hides them then), and the
+    // task's url, when it writes one, overrides the credential's: an OAuth credential carries no URL at all.
+    private static (string Url, RestAuthentication? Authentication) Target(CamundaRestInput input)
     {
-        if (HasContent(input.AuthenticationConfiguration))
-            throw Unsupported("authenticationConfiguration", "stored credentials are not supported by Switchboard: choose an authentication type and fill its fields");
+        var written = string.IsNullOrWhiteSpace(input.Url) ? null : input.Url;
+        if (input.AuthenticationConfiguration is not { } credential)
+            return (written ?? throw MissingUrl("write the URL to call, or choose a credential that carries one"), input.Authentication);
+        if (string.IsNullOrWhiteSpace(credential.Authentication?.Type))
+            throw new ConnectorInputException("InvalidParameters",
+                "authenticationConfiguration.authentication.type: the credential names no authentication type; a REST credential holds {authentication: {type, ...}, url}")
+                { Field = "authenticationConfiguration.authentication.type" };
+        var url = written ?? (string.IsNullOrWhiteSpace(credential.Url) ? null : credential.Url)
+            ?? throw MissingUrl("the credential in authenticationConfiguration carries no URL (an OAuth credential need not), so the task must write one");
+        return (url, credential.Authentication);
     }
+
+    private static ConnectorInputException MissingUrl(string why) => new("InvalidParameters", $"url: is required: {why}") { Field = "url" };
 
     // The field is named in the message too: a Zeebe incident shows only the message.
     private static ConnectorInputException Unsupported(string field, string message) => new("Unsupported", $"{field}: {message}") { Field = field };
 
     private static bool HasContent(RestClientTls tls) =>
         new[] { tls.ClientCertificate, tls.ClientPrivateKey, tls.TrustedCertificate }.Any(v => !string.IsNullOrWhiteSpace(v));
-
-    private static bool HasContent(JsonNode? node) => node switch
-    {
-        null => false,
-        JsonObject o => o.Any(p => HasContent(p.Value)),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Length > 0,
-        _ => true,
-    };
 
     private static HttpMethod Method(string text) => text.Trim().ToUpperInvariant() switch
     {

@@ -15,8 +15,8 @@ public sealed class CamundaRestInput
     [Parameter("method"), Description("GET, POST, PUT, PATCH or DELETE (any case).")]
     public string Method { get; set; } = "GET";
 
-    [Required, Parameter("url"), Description("Absolute http:// or https:// URL.")]
-    public string Url { get; set; } = "";
+    [Parameter("url"), Description("Absolute http:// or https:// URL; with a credential in authenticationConfiguration it overrides the credential's URL, and may be left out when the credential carries one.")]
+    public string? Url { get; set; }
 
     [Parameter("authentication"), Description("How to authenticate: type noAuth, basic, bearer, apiKey, oauth-client-credentials-flow or oauth-refresh-token, with that type's fields.")]
     public RestAuthentication? Authentication { get; set; }
@@ -54,8 +54,21 @@ public sealed class CamundaRestInput
     [Parameter("clientTls"), Description("Mutual TLS: the client certificate and its private key (PEM), the key's password, and a CA (PEM) to trust for the server.")]
     public RestClientTls? ClientTls { get; set; }
 
-    [Parameter("authenticationConfiguration"), Description("A stored credential (Camunda 8.10): not supported here; write the authentication fields instead.")]
-    public JsonNode? AuthenticationConfiguration { get; set; }
+    [Parameter("authenticationConfiguration"), Description("A credential chosen in the Modeler (Camunda 8.10): the value of the cluster variable the task references, with authentication and url as Camunda's REST credential template defines them; it replaces the authentication fields.")]
+    public RestCredential? AuthenticationConfiguration { get; set; }
+}
+
+/// <summary>A reusable credential of Camunda's REST credential template (<c>io.camunda.connectors:rest-authentication:1</c>).</summary>
+/// <remarks>Camunda stores a credential as a cluster variable, and the template's credential chooser writes the input
+/// <c>authenticationConfiguration</c> as <c>=camunda.vars.env.NAME</c>: Zeebe resolves it when the job is made, so
+/// the job carries the credential's values, nested by their dotted names as every other input is.</remarks>
+public sealed class RestCredential
+{
+    [Parameter("authentication"), Description("The authentication the credential provides: type basic, bearer, apiKey, oauth-client-credentials-flow or oauth-refresh-token, with that type's fields.")]
+    public RestAuthentication? Authentication { get; set; }
+
+    [Parameter("url"), Description("The endpoint the credential is bound to (basic, bearer and API key credentials); the task's url overrides it.")]
+    public string? Url { get; set; }
 }
 
 /// <summary>The template's <c>authentication.*</c> inputs.</summary>

@@ -237,6 +237,84 @@ public sealed class CamundaRestConnectorTests(CamundaRestFixture fixture) : ICla
         refreshed.CompletedVariables!["r"]!["body"]!["headers"]!["Authorization"]!.GetValue<string>().Should().Be("Bearer tok-refreshed");
     }
 
+    // What the template's credential chooser writes: a reference to the credential's cluster variable, which Zeebe
+    // resolves when it makes the job.
+    private const string CredentialReference = "=camunda.vars.env.";
+
+    private async Task<TestJob> RunAsync(Dictionary<string, string> properties, JsonObject clusterVariables)
+    {
+        var (type, variables, headers) = await fixture.Template.ApplyAsync(properties, clusterVariables);
+        var key = fixture.Gateway.Gateway.CreateJob(type, variables.ToJsonString(), headers);
+        return await fixture.Gateway.Gateway.FinishedAsync(key, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_credential_chosen_in_the_Modeler_authenticates_with_its_values_and_calls_the_URL_it_carries()
+    {
+        var job = await RunAsync(new()
+        {
+            ["method"] = "GET",
+            ["authenticationConfiguration"] = CredentialReference + "ORDERS_API",
+            ["resultVariable"] = "r",
+        }, new JsonObject
+        {
+            ["ORDERS_API"] = new JsonObject
+            {
+                ["authentication"] = new JsonObject { ["type"] = "basic", ["username"] = Upstream.User, ["password"] = Upstream.Password },
+                ["url"] = Url("echo"),
+            },
+        });
+
+        job.State.Should().Be(JobState.Completed, job.ErrorMessage);
+        var echoed = job.CompletedVariables!["r"]!["body"]!;
+        echoed["method"]!.GetValue<string>().Should().Be("GET");
+        echoed["headers"]!["Authorization"]!.GetValue<string>().Should().Be(
+            "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Upstream.User}:{Upstream.Password}")));
+    }
+
+    [Fact]
+    public async Task An_OAuth_credential_carries_no_URL_so_the_tasks_URL_names_the_endpoint_and_without_one_the_job_fails_naming_url()
+    {
+        var clusterVariables = new JsonObject
+        {
+            ["API_OAUTH"] = new JsonObject
+            {
+                ["authentication"] = new JsonObject
+                {
+                    ["type"] = "oauth-client-credentials-flow", ["oauthTokenEndpoint"] = Url("token"), ["clientId"] = Upstream.OAuthClient,
+                    ["clientSecret"] = Upstream.OAuthSecret, ["clientAuthentication"] = "basicAuthHeader", ["scopes"] = "read",
+                },
+            },
+        };
+        var withUrl = await RunAsync(new()
+        {
+            ["authenticationConfiguration"] = CredentialReference + "API_OAUTH", ["urlOverride"] = Url("echo"), ["resultVariable"] = "r",
+        }, clusterVariables);
+        var hits = fixture.Upstream.Requests;
+        var withoutUrl = await RunAsync(new()
+        {
+            ["authenticationConfiguration"] = CredentialReference + "API_OAUTH", ["resultVariable"] = "r",
+        }, clusterVariables);
+
+        withUrl.State.Should().Be(JobState.Completed, withUrl.ErrorMessage);
+        withUrl.CompletedVariables!["r"]!["body"]!["headers"]!["Authorization"]!.GetValue<string>().Should().Be("Bearer tok-read");
+        withoutUrl.State.Should().Be(JobState.Incident, "an input error: the same inputs will never name a URL");
+        withoutUrl.ErrorMessage.Should().Contain("url: is required").And.Contain("carries no URL");
+        fixture.Upstream.Requests.Should().Be(hits, "without a URL nothing is sent, not even the token request");
+    }
+
+    [Fact]
+    public async Task A_credential_without_an_authentication_type_fails_the_job_naming_the_field()
+    {
+        var job = await RunAsync(new()
+        {
+            ["authenticationConfiguration"] = CredentialReference + "BROKEN", ["urlOverride"] = Url("echo"), ["resultVariable"] = "r",
+        }, new JsonObject { ["BROKEN"] = new JsonObject { ["url"] = Url("echo") } });
+
+        job.State.Should().Be(JobState.Incident);
+        job.ErrorMessage.Should().Contain("authenticationConfiguration.authentication.type");
+    }
+
     [Fact]
     public async Task An_HTTP_404_is_error_code_404_with_the_response_in_the_errors_variables_for_the_error_expression()
     {

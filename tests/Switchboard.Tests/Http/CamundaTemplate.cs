@@ -54,6 +54,10 @@ public sealed class CamundaTemplate : IAsyncDisposable
     public Task<Templates.ExportedJob> ApplyAsync(IReadOnlyDictionary<string, string> values) =>
         ApplyAsync(_template, values, null);
 
+    /// <summary>The same, with the cluster's variables (<c>camunda.vars.env</c>) in scope when the inputs are evaluated.</summary>
+    public async Task<Templates.ExportedJob> ApplyAsync(IReadOnlyDictionary<string, string> values, JsonObject clusterVariables) =>
+        Templates.ExportedJob.Of(await _modeler.ApplyAsync(_template, "8.8", values), clusterVariables: clusterVariables);
+
     /// <summary>The same for any <paramref name="template"/>, fields set by id (<paramref name="values"/>) or by their
     /// binding's name or key (<paramref name="bound"/>).</summary>
     public async Task<Templates.ExportedJob> ApplyAsync(JsonObject template,
