@@ -28,15 +28,15 @@ internal static class InputValidator
                 continue; // already reported while binding; one message per field is clearer
             var value = property.Property.GetValue(instance);
             var validators = property.Validators;
-            if (validators.Count > 0)
+            for (var v = 0; v < validators.Count; v++)
             {
+                var validator = validators[v];
+                if (JudgesValueAlone(validator) && validator.IsValid(value))
+                    continue;
                 context ??= new ValidationContext(instance);
                 context.MemberName = property.Property.Name;
                 context.DisplayName = property.Id;
-            }
-            for (var v = 0; v < validators.Count; v++)
-            {
-                var result = validators[v].GetValidationResult(value, context!);
+                var result = validator.GetValidationResult(value, context);
                 if (result is not null && result != ValidationResult.Success)
                 {
                     errors.Add(new FieldError(path, WithoutFieldName(result.ErrorMessage, property.Id)));
@@ -74,6 +74,19 @@ internal static class InputValidator
             }
         }
     }
+
+    // The framework's own value checks, exactly these types (a subclass may override the check that takes the
+    // context): each judges the value alone, so a valid value is passed without a ValidationContext, which makes a
+    // dictionary of its own for every object validated. A failure, and every other attribute, goes through
+    // GetValidationResult with the context, as the runtime's Validator does, for the same message.
+    private static readonly HashSet<Type> ValueAloneAttributes =
+    [
+        typeof(RequiredAttribute), typeof(RangeAttribute), typeof(StringLengthAttribute), typeof(MinLengthAttribute),
+        typeof(MaxLengthAttribute), typeof(LengthAttribute), typeof(RegularExpressionAttribute), typeof(AllowedValuesAttribute),
+        typeof(DeniedValuesAttribute), typeof(EmailAddressAttribute), typeof(UrlAttribute), typeof(PhoneAttribute), typeof(Base64StringAttribute),
+    ];
+
+    private static bool JudgesValueAlone(ValidationAttribute validator) => ValueAloneAttributes.Contains(validator.GetType());
 
     private static bool AlreadyReported(List<FieldError> errors, string path)
     {

@@ -26,6 +26,25 @@ internal sealed class ObjectModel
     public required Type ClrType { get; init; }
     public required IReadOnlyList<PropertyModel> Properties { get; set; }
     public required Func<object> Create { get; init; }
+
+    /// <summary>Whether a secret parameter is reachable from this object: its own properties, nested objects, list
+    /// items and map values. Worked out on first use, as the properties of a type that refers to itself are set late.</summary>
+    public bool HoldsSecrets => _holdsSecrets ??= Holds(this, []);
+
+    private bool? _holdsSecrets;
+
+    private static bool Holds(ObjectModel model, HashSet<ObjectModel> seen)
+    {
+        if (!seen.Add(model))
+            return false;
+        foreach (var property in model.Properties)
+            if (property.Secret || Holds(property.Value, seen))
+                return true;
+        return false;
+    }
+
+    private static bool Holds(ValueModel? value, HashSet<ObjectModel> seen) =>
+        value is not null && ((value.Object is { } nested && Holds(nested, seen)) || Holds(value.Item, seen));
 }
 
 /// <summary>One settable property of an input or output class.</summary>

@@ -7,6 +7,10 @@ namespace Switchboard.Core.Invoking;
 /// <summary>The first half of one call: pick the operation and bind and validate the input, or say why the call cannot start.</summary>
 internal static class CallBinder
 {
+    // Handed to the binder for an input with no secret fields, where nothing is ever added: a set that refuses
+    // additions, so a binder that did add would fail loudly in tests instead of masking nothing.
+    private static readonly ISet<string> NoSecrets = System.Collections.Immutable.ImmutableHashSet<string>.Empty;
+
     /// <summary>Binds <paramref name="input"/> for <paramref name="operation"/> of <paramref name="connector"/> into <paramref name="call"/>; the error when it fails.</summary>
     /// <param name="connector">The connector the call is for.</param>
     /// <param name="operation">The operation id; may be empty for a connector with one operation.</param>
@@ -29,11 +33,14 @@ internal static class CallBinder
         }
 
         var invoker = connector.Invokers[chosen.Id];
-        var secrets = new HashSet<string>(knownSecrets, StringComparer.Ordinal);
+        // Most calls substitute no secrets into an input that has no secret fields: they make no set and share one masker.
+        var secrets = knownSecrets is IReadOnlyCollection<string> { Count: 0 } && !invoker.Input.HoldsSecrets
+            ? null
+            : new HashSet<string>(knownSecrets, StringComparer.Ordinal);
         var errors = new List<FieldError>();
-        var bound = InputBinder.Bind(input, invoker.Input, errors, secrets);
+        var bound = InputBinder.Bind(input, invoker.Input, errors, secrets ?? NoSecrets);
         InputValidator.Validate(bound, invoker.Input, errors);
-        var masker = new SecretMasker(secrets);
+        var masker = secrets is null or { Count: 0 } ? SecretMasker.None : new SecretMasker(secrets);
         if (errors.Count > 0)
             return ConnectorFailure.InvalidParameters(errors, masker);
         call = new BoundCall(chosen, invoker, bound, masker);

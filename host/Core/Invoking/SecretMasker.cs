@@ -9,11 +9,14 @@ internal sealed class SecretMasker
 
     private readonly List<string> _secrets;
 
-    private static readonly List<string> None = [];
+    private static readonly List<string> NoSecrets = [];
+
+    /// <summary>A masker with nothing to mask, shared by every call that has no secrets.</summary>
+    public static readonly SecretMasker None = new([]);
 
     public SecretMasker(IEnumerable<string> secrets) =>
         // Longest first, so a secret containing another is masked whole. Most calls have none: no sorting for them.
-        _secrets = secrets is ICollection<string> { Count: 0 } ? None
+        _secrets = secrets is ICollection<string> { Count: 0 } ? NoSecrets
             : secrets.Where(s => s.Length >= 3).Distinct().OrderByDescending(s => s.Length).ToList();
 
     public bool IsEmpty => _secrets.Count == 0;

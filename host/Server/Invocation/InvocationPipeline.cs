@@ -28,7 +28,10 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     private readonly ConcurrentDictionary<string, ILogger> _pluginLoggers = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="invocation"/>; never throws for anything the connector or the input does.</summary>
-    public async Task<Outcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken = default)
+    /// <remarks>A value task on a pooled state machine: every call of every protocol comes here and waits for the
+    /// plugin code's thread, so the wait allocates nothing. Await it once, as any value task.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<Outcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = CallTelemetry.Start(invocation);
@@ -256,8 +259,10 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         var operation = invocation.ShownOperation;
         if (outcome.Error is not { } error)
         {
-            _logger.LogDebug("Connector {Connector} operation {Operation} via {Protocol} succeeded in {ElapsedMs} ms",
-                invocation.ConnectorType, operation, invocation.Protocol, milliseconds);
+            // Checked first: the call would otherwise box its arguments into an array on every call, logged or not.
+            if (_logger.IsEnabled(LogLevel.Debug))
+                _logger.LogDebug("Connector {Connector} operation {Operation} via {Protocol} succeeded in {ElapsedMs} ms",
+                    invocation.ConnectorType, operation, invocation.Protocol, milliseconds);
             return;
         }
         var level = error.Kind is ErrorKind.InvalidInput or ErrorKind.UnknownConnector or ErrorKind.UnknownOperation ? LogLevel.Information : LogLevel.Warning;

@@ -27,8 +27,8 @@ public sealed class IsolationTests
 
         var input = """{"customer":"ACME","lines":3}""";
         var calls = await Task.WhenAll(
-            harness.Pipeline.InvokeAsync(new Invocation("test.switchboard:json-old:1", null, JsonNode.Parse(input)!.AsObject(), Protocol.InProcess)),
-            harness.Pipeline.InvokeAsync(new Invocation("test.switchboard:json-new:1", null, JsonNode.Parse(input)!.AsObject(), Protocol.InProcess)));
+            harness.Pipeline.InvokeAsync(new Invocation("test.switchboard:json-old:1", null, JsonNode.Parse(input)!.AsObject(), Protocol.InProcess)).AsTask(),
+            harness.Pipeline.InvokeAsync(new Invocation("test.switchboard:json-new:1", null, JsonNode.Parse(input)!.AsObject(), Protocol.InProcess)).AsTask());
 
         var old = calls[0].Output!;
         var @new = calls[1].Output!;

@@ -21,7 +21,7 @@ public sealed class PipelineTests : IAsyncLifetime
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     private Task<Outcome> Invoke(string type, string json, string? operation = null, Protocol protocol = Protocol.InProcess, TimeSpan? timeout = null) =>
-        _harness.Pipeline.InvokeAsync(new Invocation(type, operation, JsonNode.Parse(json)!.AsObject(), protocol) { Timeout = timeout });
+        _harness.Pipeline.InvokeAsync(new Invocation(type, operation, JsonNode.Parse(json)!.AsObject(), protocol) { Timeout = timeout }).AsTask();
 
     [Fact]
     public async Task Numbers_built_in_code_bind_like_parsed_ones()

@@ -35,6 +35,20 @@ internal sealed class SpiffCommandIndex
     /// <summary>Finds a published command by its exact id.</summary>
     public SpiffCommand? Find(string id) => _snapshot.ById.GetValueOrDefault(id);
 
+    /// <summary>Finds a published command by the two parts of its id (<c>plugin/Command</c>, as the request path
+    /// names them), without making the id's string: every <c>/v1/do</c> request looks its command up.</summary>
+    public SpiffCommand? Find(string plugin, string command)
+    {
+        var length = plugin.Length + 1 + command.Length;
+        if (length > 256)
+            return Find(plugin + "/" + command);
+        Span<char> id = stackalloc char[length];
+        plugin.CopyTo(id);
+        id[plugin.Length] = '/';
+        command.CopyTo(id[(plugin.Length + 1)..]);
+        return _snapshot.ById.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out var found) ? found : null;
+    }
+
     private void Rebuild()
     {
         // Reading the catalog inside the lock makes the last rebuild see the newest catalog, whatever order changes arrive in.
@@ -71,5 +85,5 @@ internal sealed class SpiffCommandIndex
 
     private bool FirstReport(string id, string connector) => _reported.Add(connector + "|" + id);
 
-    private sealed record Snapshot(IReadOnlyDictionary<string, SpiffCommand> ById, IReadOnlyList<SpiffCommand> Ordered, byte[] ListJson);
+    private sealed record Snapshot(Dictionary<string, SpiffCommand> ById, IReadOnlyList<SpiffCommand> Ordered, byte[] ListJson);
 }

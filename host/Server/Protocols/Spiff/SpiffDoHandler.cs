@@ -20,12 +20,11 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
 
     public async Task HandleAsync(HttpContext http, string plugin, string command)
     {
-        var id = plugin + "/" + command;
-        var found = commands.Find(id);
+        var found = commands.Find(plugin, command);
         if (found is null)
         {
             await WriteAsync(http, StatusCodes.Status404NotFound, SpiffEnvelope.Failure(new SpiffFailure(404, SpiffOutcomeMapper.CommandNotFound,
-                $"no loaded connector serves the command '{id}'; GET /v1/commands lists them")));
+                $"no loaded connector serves the command '{plugin}/{command}'; GET /v1/commands lists them")));
             return;
         }
 

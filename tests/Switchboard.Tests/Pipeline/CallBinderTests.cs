@@ -1,0 +1,133 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Abstractions;
+using Switchboard.Core;
+using Switchboard.Core.Binding;
+using Switchboard.Core.Describing;
+using Switchboard.Core.Invoking;
+
+namespace Switchboard.Tests.Pipeline;
+
+/// <summary>The first half of a call, below the pipeline and the author kit: binding, validation and the secrets a
+/// call masks. The validator asks the framework's own attributes about a value without a context, and only those.</summary>
+public sealed class CallBinderTests
+{
+    private static readonly ConnectorDefinition Checked = Describe(typeof(CheckedConnector));
+
+    [Fact]
+    public void An_author_attribute_judging_with_the_context_gets_it_and_a_subclass_of_a_framework_attribute_keeps_its_own_check()
+    {
+        var error = CallBinder.Bind(Checked, null, new JsonObject { ["count"] = 3, ["name"] = "bad", ["size"] = 20 }, [], out var call);
+
+        call.Should().BeNull();
+        error!.FieldErrors.Should().BeEquivalentTo(new[]
+        {
+            // EvenRange overrides only the check that takes the context: asked without it, 3 would pass as in range.
+            new FieldError("count", "must be even"),
+            new FieldError("name", "may not be bad"),
+            new FieldError("size", "must be between 1 and 10."),
+        });
+    }
+
+    [Fact]
+    public void Valid_input_binds()
+    {
+        CallBinder.Bind(Checked, null, new JsonObject { ["count"] = 4, ["name"] = "good", ["size"] = 5 }, [], out var call).Should().BeNull();
+
+        call!.Input.Should().BeOfType<CheckedConnector.Input>().Which.Count.Should().Be(4);
+        call.Masker.IsEmpty.Should().BeTrue("the input has no secret fields and the caller substituted no secrets");
+    }
+
+    [Fact]
+    public void A_secret_in_a_list_item_and_a_secret_the_caller_substituted_are_masked()
+    {
+        var connector = Describe(typeof(NestedSecretConnector));
+
+        CallBinder.Bind(connector, null, new JsonObject
+        {
+            ["accounts"] = new JsonArray(new JsonObject { ["user"] = "ann", ["password"] = "hunter22" }),
+        }, ["s3cr3t-from-vault"], out var call).Should().BeNull();
+
+        call!.Masker.Apply("ann hunter22 s3cr3t-from-vault").Should().Be("ann *** ***");
+        CallBinder.Bind(Checked, null, new JsonObject { ["count"] = 4, ["name"] = "good", ["size"] = 5 }, ["s3cr3t-from-vault"], out var plain)
+            .Should().BeNull();
+        plain!.Masker.Apply("s3cr3t-from-vault").Should().Be("***", "a substituted secret is masked even where the input has no secret fields");
+    }
+
+    private static ConnectorDefinition Describe(Type type)
+    {
+        var models = new TypeModels();
+        return new ConnectorDescriber(models, new OutputWriter(models), new Plugin(), TimeSpan.FromSeconds(30)).DescribeConnector(type);
+    }
+
+    private sealed class Plugin : IPluginContext
+    {
+        public string PluginName => "Checked";
+        public string PluginDirectory => AppContext.BaseDirectory;
+        public IConfiguration Configuration { get; } = new ConfigurationBuilder().Build();
+        public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
+    }
+}
+
+/// <summary>A range that also wants even numbers, checked where the context is given.</summary>
+public sealed class EvenRangeAttribute() : RangeAttribute(0, 100)
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+        value is int number && number % 2 == 1 ? new ValidationResult($"{validationContext.DisplayName} must be even") : base.IsValid(value, validationContext);
+}
+
+/// <summary>An author's attribute that names the field through its context.</summary>
+public sealed class NotBadAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+        value is "bad" ? new ValidationResult($"{validationContext.DisplayName} may not be bad") : ValidationResult.Success;
+}
+
+/// <summary>Inputs checked by a framework attribute, a subclass of one and an author's own.</summary>
+[Connector("test:checked:1", Name = "Checked")]
+public sealed class CheckedConnector
+{
+    /// <summary>The input.</summary>
+    public sealed class Input
+    {
+        [EvenRange]
+        public int Count { get; set; }
+
+        [NotBad]
+        public string? Name { get; set; }
+
+        [Range(1, 10)]
+        public int Size { get; set; }
+    }
+
+    /// <summary>Returns nothing.</summary>
+    [Operation]
+    public JsonObject Run(Input input) => [];
+}
+
+/// <summary>An input whose secret sits in a list item.</summary>
+[Connector("test:nested-secret:1", Name = "Nested secret")]
+public sealed class NestedSecretConnector
+{
+    /// <summary>The input.</summary>
+    public sealed class Input
+    {
+        public List<Account> Accounts { get; set; } = [];
+    }
+
+    /// <summary>One account.</summary>
+    public sealed class Account
+    {
+        public string? User { get; set; }
+
+        [Secret]
+        public string? Password { get; set; }
+    }
+
+    /// <summary>Returns nothing.</summary>
+    [Operation]
+    public JsonObject Run(Input input) => [];
+}
