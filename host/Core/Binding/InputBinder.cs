@@ -248,11 +248,13 @@ internal static class InputBinder
     private static (object?, string?) ToEnum(JsonNode node, ValueModel model)
     {
         var text = TextOf(node);
+        // Indexed: a foreach over the read-only list would box its enumerator for every value bound.
+        var members = model.EnumMembers;
         if (text is not null)
-            foreach (var member in model.EnumMembers)
-                if (string.Equals(member.Wire, text, StringComparison.OrdinalIgnoreCase)
-                    || string.Equals(member.Value.ToString(), text, StringComparison.OrdinalIgnoreCase))
-                    return (member.Value, null);
+            for (var i = 0; i < members.Count; i++)
+                if (string.Equals(members[i].Wire, text, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(members[i].Value.ToString(), text, StringComparison.OrdinalIgnoreCase))
+                    return (members[i].Value, null);
         return (null, "must be one of: " + string.Join(", ", model.EnumMembers.Select(m => m.Wire)));
     }
 

@@ -23,11 +23,13 @@ internal static class InputValidator
         for (var p = 0; p < properties.Count; p++)
         {
             var property = properties[p];
+            var validators = property.ValueChecks;
+            if (validators.Count == 0 && property.Value.Object is null && property.Value.Item?.Object is null)
+                continue; // nothing to check in it: not read, so a value type is not boxed for nothing
             var path = prefix.Length == 0 ? property.Id : prefix + "." + property.Id;
             if (AlreadyReported(errors, path))
                 continue; // already reported while binding; one message per field is clearer
             var value = property.Property.GetValue(instance);
-            var validators = property.Validators;
             for (var v = 0; v < validators.Count; v++)
             {
                 var validator = validators[v];

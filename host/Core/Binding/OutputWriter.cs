@@ -113,13 +113,14 @@ internal sealed class OutputWriter(TypeModels models)
         }
     }
 
-    // A loop rather than a LINQ lookup: an enum in the output is common, and a lambda capturing the value costs a
-    // closure and a delegate per value written.
+    // An indexed loop rather than a LINQ lookup or a foreach: an enum in the output is common, and a lambda capturing
+    // the value costs a closure and a delegate, a foreach over the read-only list a boxed enumerator, per value written.
     private string WireName(Enum value)
     {
-        foreach (var member in models.For(value.GetType()).EnumMembers)
-            if (member.Value.Equals(value))
-                return member.Wire;
+        var members = models.For(value.GetType()).EnumMembers;
+        for (var i = 0; i < members.Count; i++)
+            if (members[i].Value.Equals(value))
+                return members[i].Wire;
         return value.ToString();
     }
 

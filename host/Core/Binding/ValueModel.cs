@@ -63,4 +63,13 @@ internal sealed class PropertyModel
     public bool Multiline { get; init; }
     public object? DefaultValue { get; init; }
     public required IReadOnlyList<ValidationAttribute> Validators { get; init; }
+
+    /// <summary>The validators a bound value can fail: all but <c>[Required]</c> on a non-nullable value type, which a
+    /// bound value always meets (a missing one is reported while binding). With none, the validator need not read the
+    /// value, which for a value type would box it.</summary>
+    public IReadOnlyList<ValidationAttribute> ValueChecks => _valueChecks ??= Validators
+        .Where(v => !(v.GetType() == typeof(RequiredAttribute) && Property.PropertyType.IsValueType && Nullable.GetUnderlyingType(Property.PropertyType) is null))
+        .ToList();
+
+    private IReadOnlyList<ValidationAttribute>? _valueChecks;
 }

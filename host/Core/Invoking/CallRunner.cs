@@ -37,5 +37,11 @@ internal static class CallRunner
     /// finds one of <c>features</c>, the protocol's own details of the call.</summary>
     public static ConnectorContext Context(BoundCall call, ILogger pluginLogger, CancellationToken cancellationToken, IPluginContext plugin, InvocationInfo info,
         IReadOnlyList<object>? features = null) =>
-        new(new MaskingLogger(pluginLogger, call.Masker, plugin.PluginName, info), cancellationToken, plugin, info, features);
+        new(pluginLogger, call.Masker, cancellationToken, plugin, info, features);
+
+    /// <summary>The same, describing the call with <paramref name="describe"/>(<paramref name="state"/>) only when the
+    /// connector asks for its description or its logger (pass a static lambda: it is held, not called, per call).</summary>
+    public static ConnectorContext Context(BoundCall call, ILogger pluginLogger, CancellationToken cancellationToken, IPluginContext plugin,
+        Func<object, InvocationInfo> describe, object state, IReadOnlyList<object>? features = null) =>
+        new(pluginLogger, call.Masker, cancellationToken, plugin, describe, state, features);
 }

@@ -143,22 +143,10 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             var timeout = invocation.Timeout ?? operation.Timeout;
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cancellation.CancelAfter(timeout);
-            var job = invocation.Feature<ZeebeJob>();
-            var info = new InvocationInfo
-            {
-                Protocol = invocation.Protocol,
-                ConnectorType = metadata.Type,
-                Operation = operation.Id,
-                RequestId = invocation.RequestId,
-                ProcessInstanceId = invocation.ProcessInstanceId,
-#pragma warning disable CS0618 // still filled for connectors built against 1.0, which read them here instead of from the features
-                JobKey = job?.Key,
-                Retries = job?.Retries,
-                TaskData = invocation.Feature<SpiffTask>()?.TaskData,
-#pragma warning restore CS0618
-            };
             var logger = PluginLogger(generation.PluginName);
-            var context = CallRunner.Context(call, logger, cancellation.Token, generation.PluginContext, info, invocation.Features);
+            // The call's description is made only if the connector asks for it (or for its logger).
+            var context = CallRunner.Context(call, logger, cancellation.Token, generation.PluginContext,
+                static state => Describe((PreparedInvocation)state), prepared, invocation.Features);
 
             try
             {
@@ -195,6 +183,27 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                 lease.Dispose();
             CallTelemetry.Ended(invocation);
         }
+    }
+
+    /// <summary>What a connector reads as <c>context.Invocation</c> about its call.</summary>
+    private static InvocationInfo Describe(PreparedInvocation prepared)
+    {
+        var invocation = prepared.Invocation;
+        var job = invocation.Feature<ZeebeJob>();
+        return new InvocationInfo
+        {
+            Protocol = invocation.Protocol,
+            // The catalog finds connectors by their exact type, so this is the connector's own.
+            ConnectorType = invocation.ConnectorType,
+            Operation = prepared.Call!.Operation.Id,
+            RequestId = invocation.RequestId,
+            ProcessInstanceId = invocation.ProcessInstanceId,
+#pragma warning disable CS0618 // still filled for connectors built against 1.0, which read them here instead of from the features
+            JobKey = job?.Key,
+            Retries = job?.Retries,
+            TaskData = invocation.Feature<SpiffTask>()?.TaskData,
+#pragma warning restore CS0618
+        };
     }
 
     /// <summary>Runs a call in the worker process serving the connector: the same concurrency limit and timeout as in the

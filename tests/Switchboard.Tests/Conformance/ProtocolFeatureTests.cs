@@ -57,6 +57,19 @@ public sealed class ProtocolFeatureTests
     }
 
     [Fact]
+    public async Task A_reserved_Spiff_key_spelled_with_an_escape_is_still_the_backends()
+    {
+        // The reader skips looking for reserved keys when the body's text cannot hold one: an escape can spell one.
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Conformance"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+
+        var call = await SpiffCall.DoAsync(host.Http, "conformance/Features", """{"text":"x","spiff\u005f_task_id":"task-8"}""");
+
+        call.Json["command_response"]!["body"]!["spiffTaskId"]!.GetValue<string>().Should().Be("task-8", call.Text);
+    }
+
+    [Fact]
     public async Task The_kit_hands_the_connector_the_features_a_test_gives_it()
     {
         await using var harness = ConnectorHarness.For<ConformanceConnector>();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Switchboard.Abstractions.Spiff;
 using Switchboard.Host.Callbacks;
 using Switchboard.Host.Logging;
@@ -18,7 +19,19 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
 
     private readonly CallbackTargets _callbackTargets = new(options.CallbackOrigins, SpiffOptions.Section + ":CallbackOrigins");
 
-    public async Task HandleAsync(HttpContext http, string plugin, string command)
+    public Task HandleAsync(HttpContext http, string plugin, string command)
+    {
+        // The handling runs on a pooled state machine (every call waits in it for the pipeline); Kestrel wants a task,
+        // which only an answer that is not ready at once needs.
+        var handling = HandleCallAsync(http, plugin, command);
+        if (!handling.IsCompleted)
+            return handling.AsTask();
+        handling.GetAwaiter().GetResult();
+        return Task.CompletedTask;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask HandleCallAsync(HttpContext http, string plugin, string command)
     {
         var found = commands.Find(plugin, command);
         if (found is null)

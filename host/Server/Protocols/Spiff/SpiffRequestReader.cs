@@ -24,6 +24,11 @@ internal static class SpiffRequestReader
         if (JsonText.MayHoldSurrogateEscapes(body) && JsonText.FindInvalid(parameters) is { } notText)
             return (null, $"invalid parameters: {notText} is not Unicode text: it holds a lone surrogate escape such as \\ud800", notText);
 
+        // Most bodies name no reserved key: without "spiff__" in the text, and without an escape that could spell it,
+        // none can, and the keys need not be walked.
+        if (body.AsSpan().IndexOf("spiff__"u8) < 0 && body.AsSpan().IndexOf((byte)'\\') < 0)
+            return (new SpiffRequest(parameters), null, null);
+
         List<string>? reserved = null;
         foreach (var (key, _) in parameters)
             if (key.StartsWith(ReservedPrefix, StringComparison.Ordinal))
