@@ -201,7 +201,10 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
             using var response = await host.Http.PostAsync("/csp/connector", new StringContent(body, Encoding.UTF8, "application/json"));
             return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         }
-        var pid = (await Add())["result"]!["output"]!["pid"]!.GetValue<int>();
+        // The worker's first call starts and JITs it, which on a busy machine can take longer than the 1 s timeout
+        // this test needs for the hang: wait until it answers once.
+        var first = await Eventually.WaitFor(Add, a => a["result"]?["output"]?["pid"] is not null, TimeSpan.FromSeconds(60), "the worker answers once warm");
+        var pid = first["result"]!["output"]!["pid"]!.GetValue<int>();
 
         kill(pid, 19).Should().Be(0, "SIGSTOP freezes the worker as a hang would");
         var timedOut = await Add();
