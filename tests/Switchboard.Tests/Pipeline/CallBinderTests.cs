@@ -60,16 +60,9 @@ public sealed class CallBinderTests
     private static ConnectorDefinition Describe(Type type)
     {
         var models = new TypeModels();
-        return new ConnectorDescriber(models, new OutputWriter(models), new Plugin(), TimeSpan.FromSeconds(30)).DescribeConnector(type);
+        return new ConnectorDescriber(models, new OutputWriter(models), new TestPluginContext("Checked"), TimeSpan.FromSeconds(30)).DescribeConnector(type);
     }
 
-    private sealed class Plugin : IPluginContext
-    {
-        public string PluginName => "Checked";
-        public string PluginDirectory => AppContext.BaseDirectory;
-        public IConfiguration Configuration { get; } = new ConfigurationBuilder().Build();
-        public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
-    }
 }
 
 /// <summary>A range that also wants even numbers, checked where the context is given.</summary>

@@ -21,7 +21,7 @@ public sealed class CallRunnerTests
         var (call, writer) = Bind();
         using var deadline = new CancellationTokenSource();
         await deadline.CancelAsync();
-        var context = CallRunner.Context(call, NullLogger.Instance, deadline.Token, new Plugin(), new InvocationInfo());
+        var context = CallRunner.Context(call, NullLogger.Instance, deadline.Token, new TestPluginContext("Stopping"), new InvocationInfo());
 
         var outcome = await CallRunner.RunAsync(call, context, writer, "test:stopping:1", TimeSpan.FromSeconds(7), CancellationToken.None);
 
@@ -36,7 +36,7 @@ public sealed class CallRunnerTests
         var (call, writer) = Bind();
         using var caller = new CancellationTokenSource();
         await caller.CancelAsync();
-        var context = CallRunner.Context(call, NullLogger.Instance, caller.Token, new Plugin(), new InvocationInfo());
+        var context = CallRunner.Context(call, NullLogger.Instance, caller.Token, new TestPluginContext("Stopping"), new InvocationInfo());
 
         var outcome = await CallRunner.RunAsync(call, context, writer, "test:stopping:1", TimeSpan.FromSeconds(7), caller.Token);
 
@@ -47,18 +47,11 @@ public sealed class CallRunnerTests
     {
         var models = new TypeModels();
         var writer = new OutputWriter(models);
-        var connector = new ConnectorDescriber(models, writer, new Plugin(), TimeSpan.FromSeconds(30)).DescribeConnector(typeof(StoppingConnector));
+        var connector = new ConnectorDescriber(models, writer, new TestPluginContext("Stopping"), TimeSpan.FromSeconds(30)).DescribeConnector(typeof(StoppingConnector));
         CallBinder.Bind(connector, null, new JsonObject(), [], out var call).Should().BeNull();
         return (call!, writer);
     }
 
-    private sealed class Plugin : IPluginContext
-    {
-        public string PluginName => "Stopping";
-        public string PluginDirectory => AppContext.BaseDirectory;
-        public IConfiguration Configuration { get; } = new ConfigurationBuilder().Build();
-        public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
-    }
 }
 
 /// <summary>Waits for its call to be cancelled and stops with the token's exception, as well-behaved connectors do.</summary>
