@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using FluentAssertions;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Abstractions;
 using Switchboard.Core;
