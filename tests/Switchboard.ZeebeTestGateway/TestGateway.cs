@@ -7,7 +7,7 @@ using Switchboard.Host.Protocols.Zeebe.Gateway;
 namespace Switchboard.ZeebeTestGateway;
 
 /// <summary>An in-memory Zeebe gateway: jobs a test creates, handed out by long-polled ActivateJobs, with the real gateway's answers to job commands.</summary>
-/// <remarks>Follows docs/zeebe.md: a poll with nothing to hand out ends OK with no message after requestTimeout; unknown or inactive jobs are NOT_FOUND; failed jobs with retries come back after their backoff, without retries they raise an incident; an activated job whose timeout passes is handed out again.</remarks>
+/// <remarks>Follows docs/zeebe.md: a poll with nothing to hand out ends OK with no message after requestTimeout; unknown or inactive jobs are NOT_FOUND; failed jobs with retries come back after their backoff, without retries they raise an incident; an activated job whose timeout passes is handed out again. Job streams get what the broker pushes (see TestGateway.Streams.cs).</remarks>
 public sealed partial class TestGateway : Gateway.GatewayBase
 {
     private readonly object _lock = new();
@@ -74,6 +74,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
             var key = _nextKey++;
             _jobs[key] = new TestJob(key, type, variables, System.Text.Json.JsonSerializer.Serialize(headers ?? []), retries);
             (CollectionsMarshal.GetValueRefOrAddDefault(_open, type, out _) ??= []).Add(key);
+            Offer(_jobs[key], DateTime.UtcNow);
             Pulse();
             return key;
         }
@@ -140,7 +141,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
                 var now = DateTime.UtcNow;
                 foreach (var job in Activatable(request.Type, now, request.MaxJobsToActivate))
                 {
-                    job.Activate(request.Worker, now + TimeSpan.FromMilliseconds(request.Timeout));
+                    Activate(job, request.Worker, now + TimeSpan.FromMilliseconds(request.Timeout));
                     response.Jobs.Add(job.ToActivated(request.FetchVariable));
                 }
                 changed = _changed.Task;
@@ -155,40 +156,6 @@ public sealed partial class TestGateway : Gateway.GatewayBase
                 return; // the real gateway ends an empty long poll OK, with no message
             // Wake on a new or returned job, or in time to notice retry backoffs and job timeouts ending.
             await Task.WhenAny(changed, Task.Delay(left < TimeSpan.FromMilliseconds(50) ? left : TimeSpan.FromMilliseconds(50), context.CancellationToken));
-        }
-    }
-
-    public override async Task StreamActivatedJobs(StreamActivatedJobsRequest request, IServerStreamWriter<ActivatedJob> responseStream, ServerCallContext context)
-    {
-        Authorize(context);
-        if (string.IsNullOrWhiteSpace(request.Type) || string.IsNullOrWhiteSpace(request.Worker) || request.Timeout < 1)
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "type and worker must not be blank; timeout must be positive"));
-        lock (_lock)
-            StreamRequests.Add(request);
-        using var open = Opened(request.Type);
-        // Open until the worker cancels: jobs are pushed as they become available, one message each, and only while
-        // the stream is ready: a job is activated for it only once the previous push has left the buffers (the write
-        // completed), as the real gateway gives a job back rather than queue it for a stream that is not ready. Jobs
-        // not pushed stay activatable, for polls and other streams.
-        while (!context.CancellationToken.IsCancellationRequested)
-        {
-            Task changed;
-            ActivatedJob? pushed = null;
-            lock (_lock)
-            {
-                var now = DateTime.UtcNow;
-                if (Activatable(request.Type, now, 1) is [var job])
-                {
-                    job.Activate(request.Worker, now + TimeSpan.FromMilliseconds(request.Timeout));
-                    job.Streamed = true;
-                    pushed = job.ToActivated(request.FetchVariable);
-                }
-                changed = _changed.Task;
-            }
-            if (pushed is not null)
-                await responseStream.WriteAsync(pushed, context.CancellationToken);
-            else
-                await Task.WhenAny(changed, Task.Delay(50, context.CancellationToken)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -280,7 +247,12 @@ public sealed partial class TestGateway : Gateway.GatewayBase
                 throw new RpcException(new Status(StatusCode.NotFound, $"Command rejected: job {key} is not activated"));
             apply(job);
             if (job.State is JobState.Completed or JobState.Incident or JobState.ErrorThrown)
+            {
                 _open[job.Type].Remove(key);
+                _timed[job.Type].Remove(key);
+            }
+            else if (job.State == JobState.Failed)
+                Timed(job); // a test may put it back with Retry()
             Pulse();
         }
     }

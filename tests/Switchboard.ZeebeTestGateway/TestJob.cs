@@ -17,7 +17,7 @@ public enum JobState
 /// <summary>One job of the test gateway and everything the worker did to it.</summary>
 public sealed class TestJob(long key, string type, string variables, string headers, int retries)
 {
-    private DateTime _availableAt = DateTime.MinValue;
+    private DateTime _availableAt = DateTime.UtcNow; // created: activatable from now
     private DateTime _deadline;
 
     public long Key { get; } = key;
@@ -50,6 +50,15 @@ public sealed class TestJob(long key, string type, string variables, string head
     public bool ActivatableAt(DateTime now) =>
         (State == JobState.Activatable && now >= _availableAt) || (State == JobState.Activated && now >= _deadline);
 
+    /// <summary>When the job last became activatable: created, its retry backoff over, or its activation timed out.</summary>
+    /// <remarks>Only job streams open at that moment are offered it: the broker pushes a job when it becomes
+    /// activatable, never one that was already waiting when a stream opened.</remarks>
+    internal DateTime ActivatableSince => State == JobState.Activated ? _deadline : _availableAt;
+
+    /// <summary>Whether the job's current activatable spell was offered to the job streams already (pushed, or given
+    /// back because no stream was ready): from then on only polls hand it out, as with the broker's backlog.</summary>
+    internal bool Offered { get; set; }
+
     public void Activate(string worker, DateTime deadline)
     {
         State = JobState.Activated;
@@ -57,6 +66,7 @@ public sealed class TestJob(long key, string type, string variables, string head
         _deadline = deadline;
         Activations++;
         Streamed = false;
+        Offered = false; // its next spell, should this activation time out, is offered afresh
         ActivatedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
@@ -91,8 +101,23 @@ public sealed class TestJob(long key, string type, string variables, string head
         _availableAt = DateTime.UtcNow + backoff;
     }
 
-    /// <summary>Puts a failed job with retries back in line; a test calls this to watch the retry run.</summary>
-    public void Retry() => State = State == JobState.Failed ? JobState.Activatable : State;
+    /// <summary>Puts a failed job with retries back in line after its backoff; a test calls this to watch the retry run.</summary>
+    public void Retry()
+    {
+        if (State != JobState.Failed)
+            return;
+        State = JobState.Activatable;
+        Offered = false;
+    }
+
+    /// <summary>A push that did not reach the worker's stream: the job waits for a poll, as a yielded job does.</summary>
+    internal void Yield()
+    {
+        State = JobState.Activatable;
+        Streamed = false;
+        Offered = true;
+        _availableAt = DateTime.UtcNow;
+    }
 
     public void Throw(string code, string message)
     {

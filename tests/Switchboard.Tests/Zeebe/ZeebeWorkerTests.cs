@@ -86,6 +86,9 @@ public sealed class ZeebeWorkerTests
         using var sandbox = Plugins();
         await using var host = await RunningHost.StartAsync(sandbox.Directory, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address,
             $"Switchboard:Zeebe:Streaming={streaming}", $"Switchboard:Zeebe:Polling={polling}"]);
+        if (!polling)
+            // The gateway pushes a job only to a stream open when the job appears (see the next test).
+            await Eventually.WaitFor(() => server.Gateway.OpenStreams("io.switchboard:calculator:1") > 0, because: "the worker opens its stream");
 
         var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":2,"b":3}""",
             new() { ["resultVariable"] = "r" }));
@@ -98,6 +101,34 @@ public sealed class ZeebeWorkerTests
         if (streaming)
             server.Gateway.StreamRequests.Where(r => r.Type == "io.switchboard:calculator:1")
                 .Should().NotBeEmpty().And.OnlyContain(r => r.Worker == "switchboard-test-worker" && r.FetchVariable.Count == 3);
+    }
+
+    [Fact]
+    public async Task Jobs_waiting_before_the_stream_opened_are_polled_in_the_default_mode_and_left_alone_by_a_stream_alone()
+    {
+        // As the broker does, the gateway pushes a job only when it appears; what waited before a stream opened is the
+        // backlog, which only polls serve.
+        await using var server = await TestGatewayServer.StartAsync();
+        const string type = "io.switchboard:calculator:1";
+        var waiting = Enumerable.Range(1, 5).Select(i => server.Gateway.CreateJob(type, $$"""{"action":"add","a":{{i}},"b":1}""")).ToList();
+        using var sandbox = Plugins();
+
+        await using (var streamingOnly = await RunningHost.StartAsync(sandbox.Directory, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address,
+                         "Switchboard:Zeebe:Polling=false"]))
+        {
+            await Eventually.WaitFor(() => server.Gateway.OpenStreams(type) > 0, because: "the worker opens its stream");
+            var fresh = await server.Gateway.FinishedAsync(server.Gateway.CreateJob(type, """{"action":"add","a":2,"b":3}"""));
+            fresh.Streamed.Should().BeTrue("a job that appears while the stream is open is pushed to it");
+            waiting.Select(server.Gateway.Job).Should().OnlyContain(j => j.Activations == 0, "with polling off nothing asks for the backlog");
+        }
+
+        await using var defaultMode = await HostAsync(sandbox, server.Address);
+        foreach (var key in waiting)
+        {
+            var job = await server.Gateway.FinishedAsync(key);
+            job.State.Should().Be(JobState.Completed);
+            job.Streamed.Should().BeFalse("the backlog is polled");
+        }
     }
 
     [Fact]

@@ -1,0 +1,180 @@
+using System.Runtime.InteropServices;
+using Grpc.Core;
+using Switchboard.Host.Protocols.Zeebe.Gateway;
+
+namespace Switchboard.ZeebeTestGateway;
+
+/// <summary>Job streams, pushed to as the broker does (docs/zeebe.md, "What the gateway pushes").</summary>
+/// <remarks>
+/// The broker pushes a job at the moment it becomes activatable (created, or its activation timed out) to a stream of
+/// its type that is ready, and only then: a job that was already waiting when a stream opened is never pushed (polls
+/// serve that backlog), and a push that finds no stream ready (the worker stopped reading and the stream's buffer is
+/// full) is given back, to be served by polls only. The real gateway calls a stream ready while it holds less than
+/// 32 KiB unsent (grpc-java); here a stream is ready while no write to it is waiting, which Kestrel makes wait once
+/// the stream holds 32 KiB unsent (<see cref="TestGatewayServer"/>).
+/// </remarks>
+public sealed partial class TestGateway
+{
+    private readonly Dictionary<string, List<JobStream>> _streams = new(StringComparer.Ordinal);
+
+    // Activated or failed jobs by type, which a timer (the activation's timeout) or a test's Retry() may make
+    // activatable again, each time a spell to offer to the streams; scanned instead of every open job.
+    private readonly Dictionary<string, HashSet<long>> _timed = new(StringComparer.Ordinal);
+    private int _nextStream;
+
+    /// <summary>Job streams of <paramref name="type"/> open right now (registered, so new jobs are pushed to them).</summary>
+    public int OpenStreams(string type)
+    {
+        lock (_lock)
+            return _streams.TryGetValue(type, out var streams) ? streams.Count : 0;
+    }
+
+    /// <summary>Jobs the streams were offered but none was ready for, so they were left to polls.</summary>
+    public int Yielded { get; private set; }
+
+    private sealed class JobStream(StreamActivatedJobsRequest request, IServerStreamWriter<ActivatedJob> writer, DateTime openedAt)
+    {
+        public StreamActivatedJobsRequest Request { get; } = request;
+        public IServerStreamWriter<ActivatedJob> Writer { get; } = writer;
+        public DateTime OpenedAt { get; } = openedAt;
+
+        // The last push's write; the stream is ready when it has completed.
+        public Task Writing { get; set; } = Task.CompletedTask;
+        public bool Closed { get; set; }
+    }
+
+    public override async Task StreamActivatedJobs(StreamActivatedJobsRequest request, IServerStreamWriter<ActivatedJob> responseStream, ServerCallContext context)
+    {
+        Authorize(context);
+        if (string.IsNullOrWhiteSpace(request.Type) || string.IsNullOrWhiteSpace(request.Worker) || request.Timeout < 1)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "type and worker must not be blank; timeout must be positive"));
+        using var open = Opened(request.Type);
+        JobStream stream;
+        lock (_lock)
+        {
+            StreamRequests.Add(request);
+            stream = new JobStream(request, responseStream, DateTime.UtcNow);
+            (CollectionsMarshal.GetValueRefOrAddDefault(_streams, request.Type, out _) ??= []).Add(stream);
+        }
+        try
+        {
+            // Pushes happen where jobs become activatable (CreateJob, OfferTimedOut); this loop only notices timeouts
+            // and keeps the call open until the worker cancels it.
+            var scanned = DateTime.MinValue;
+            while (!context.CancellationToken.IsCancellationRequested)
+            {
+                Task changed;
+                lock (_lock)
+                {
+                    // Timeouts are coarse: a look every 20 ms, not on every one of a benchmark's thousands of changes.
+                    var now = DateTime.UtcNow;
+                    if (now - scanned >= TimeSpan.FromMilliseconds(20))
+                    {
+                        OfferTimedOut(request.Type, now);
+                        scanned = now;
+                    }
+                    changed = _changed.Task;
+                }
+                await Task.WhenAny(changed, Task.Delay(50, context.CancellationToken)).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        finally
+        {
+            Task last;
+            lock (_lock)
+            {
+                stream.Closed = true;
+                _streams[request.Type].Remove(stream);
+                last = stream.Writing;
+            }
+            // The call must not end under a write; a write the closing cut short gave its job back (see Push).
+            await last.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    // Called under the lock whenever a job becomes activatable: pushes it to a ready stream of its type that was open at
+    // that moment, or leaves it to polls for good.
+    private void Offer(TestJob job, DateTime now)
+    {
+        job.Offered = true;
+        if (!_streams.TryGetValue(job.Type, out var streams) || streams.Count == 0)
+            return;
+        for (var i = 0; i < streams.Count; i++)
+        {
+            var stream = streams[(_nextStream + i) % streams.Count];
+            if (stream.Closed || !stream.Writing.IsCompleted || stream.OpenedAt > job.ActivatableSince)
+                continue;
+            _nextStream = (_nextStream + i + 1) % streams.Count;
+            Push(job, stream, now);
+            return;
+        }
+        Yielded++;
+    }
+
+    private void Push(TestJob job, JobStream stream, DateTime now)
+    {
+        Activate(job, stream.Request.Worker, now + TimeSpan.FromMilliseconds(stream.Request.Timeout));
+        job.Streamed = true;
+        try
+        {
+            stream.Writing = stream.Writer.WriteAsync(job.ToActivated(stream.Request.FetchVariable));
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException)
+        {
+            stream.Writing = Task.FromException(e);
+        }
+        if (stream.Writing.IsCompleted)
+            Pushed(job, stream.Writing);
+        else
+            stream.Writing.ContinueWith(write =>
+            {
+                lock (_lock)
+                {
+                    Pushed(job, write);
+                    Pulse();
+                }
+            }, TaskScheduler.Default);
+    }
+
+    // A push that failed (the worker went away under it) gives its job back, as the gateway does with a failed push.
+    private void Pushed(TestJob job, Task write)
+    {
+        if (!write.IsCompletedSuccessfully && job.State == JobState.Activated && job.Streamed)
+        {
+            job.Yield();
+            Yielded++;
+        }
+    }
+
+    // Activated (or failed, for Retry()) jobs are watched for their next activatable spell.
+    private void Activate(TestJob job, string worker, DateTime deadline)
+    {
+        job.Activate(worker, deadline);
+        Timed(job);
+    }
+
+    private void Timed(TestJob job) => (CollectionsMarshal.GetValueRefOrAddDefault(_timed, job.Type, out _) ??= []).Add(job.Key);
+
+    // Under the lock: jobs of the type whose activation timed out (or that a test put back) start a new spell, offered once.
+    private void OfferTimedOut(string type, DateTime now)
+    {
+        if (!_timed.TryGetValue(type, out var keys) || keys.Count == 0)
+            return;
+        List<TestJob>? due = null;
+        foreach (var key in keys)
+        {
+            var job = _jobs[key];
+            // Given back to polls for good, or due for a new spell.
+            if ((job.Offered && job.State == JobState.Activatable) || (job.ActivatableAt(now) && !job.Offered))
+                (due ??= []).Add(job);
+        }
+        if (due is null)
+            return;
+        foreach (var job in due)
+        {
+            keys.Remove(job.Key);
+            if (job.ActivatableAt(now) && !job.Offered)
+                Offer(job, now);
+        }
+    }
+}
