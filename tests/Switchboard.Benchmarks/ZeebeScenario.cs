@@ -99,6 +99,8 @@ internal static class ZeebeScenario
     private static async Task RoundAsync(TestGateway gateway, int count, bool print, int round = 0)
     {
         var watch = Stopwatch.StartNew();
+        var start = Stopwatch.GetTimestamp();
+        var yieldedBefore = gateway.Yielded;
         long Create(int i) => gateway.CreateJob("io.switchboard:calculator:1", $$"""{"action":"add","a":{{i}},"b":1}""", new() { ["resultVariable"] = "r" });
         List<long> keys;
         if (_rate <= 0)
@@ -117,18 +119,35 @@ internal static class ZeebeScenario
                     await tick.WaitForNextTickAsync();
             }
         }
-        foreach (var key in keys)
-            await gateway.FinishedAsync(key, TimeSpan.FromMinutes(5));
-        var elapsed = watch.Elapsed;
+        // Until every job is done, or none has finished for 5 s: a worker without polling leaves the jobs its stream was
+        // not pushed (those that came while it was full) to wait for a poll that never comes.
+        try
+        {
+            foreach (var key in keys)
+                await gateway.FinishedAsync(key, TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+        }
+        var all = keys.Select(gateway.Job).ToList();
+        var jobs = all.Where(j => j.State == JobState.Completed).ToList();
+        var stranded = all.Count - jobs.Count;
         if (!print)
             return;
-        var jobs = keys.Select(gateway.Job).ToList();
+        if (jobs.Count == 0)
+        {
+            Console.WriteLine($"  round {round}: no job completed; {stranded} waiting");
+            return;
+        }
+        var elapsed = Stopwatch.GetElapsedTime(start, jobs.Max(j => j.FinishedAt));
+        count = jobs.Count;
         double[] Sorted(Func<TestJob, double> of) => jobs.Select(of).Order().ToArray();
         var activated = Sorted(j => Stopwatch.GetElapsedTime(j.ActivatedAt, j.FinishedAt).TotalMilliseconds);
         var created = Sorted(j => Stopwatch.GetElapsedTime(j.CreatedAt, j.FinishedAt).TotalMilliseconds);
-        var failed = jobs.Count(j => j.State != JobState.Completed);
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  round {round}: {count / elapsed.TotalSeconds:0} jobs/s ({count} in {elapsed.TotalSeconds:0.00} s), activation→completion p50 {activated[activated.Length / 2]:0.00} ms, p99 {activated[(int)(activated.Length * 0.99)]:0.00} ms; " +
-            $"creation→completion p50 {created[created.Length / 2]:0.00} ms, p99 {created[(int)(created.Length * 0.99)]:0.00} ms; not completed {failed}"));
+            $"creation→completion p50 {created[created.Length / 2]:0.00} ms, p99 {created[(int)(created.Length * 0.99)]:0.00} ms; " +
+            $"not completed {stranded}; pushed {jobs.Count(j => j.Streamed)}, given back to polls {gateway.Yielded - yieldedBefore}"));
     }
 }

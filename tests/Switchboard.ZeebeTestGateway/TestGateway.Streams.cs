@@ -10,8 +10,8 @@ namespace Switchboard.ZeebeTestGateway;
 /// its type that is ready, and only then: a job that was already waiting when a stream opened is never pushed (polls
 /// serve that backlog), and a push that finds no stream ready (the worker stopped reading and the stream's buffer is
 /// full) is given back, to be served by polls only. The real gateway calls a stream ready while it holds less than
-/// 32 KiB unsent (grpc-java); here a stream is ready while no write to it is waiting, which Kestrel makes wait once
-/// the stream holds 32 KiB unsent (<see cref="TestGatewayServer"/>).
+/// 32 KiB unsent (grpc-java); here the same, counting what is queued for the stream and not yet taken by the connection
+/// (Kestrel completes a write only then: <see cref="TestGatewayServer"/>).
 /// </remarks>
 public sealed partial class TestGateway
 {
@@ -30,7 +30,16 @@ public sealed partial class TestGateway
     }
 
     /// <summary>Jobs the streams were offered but none was ready for, so they were left to polls.</summary>
-    public int Yielded { get; private set; }
+    public int Yielded
+    {
+        get { lock (_lock) return _yielded; }
+    }
+
+    private int _yielded;
+
+    // What a stream may hold unsent and still be ready: grpc-java's default on-ready threshold, which the real gateway's
+    // readiness check reads.
+    private const int ReadyThreshold = 32 * 1024;
 
     private sealed class JobStream(StreamActivatedJobsRequest request, IServerStreamWriter<ActivatedJob> writer, DateTime openedAt)
     {
@@ -38,9 +47,12 @@ public sealed partial class TestGateway
         public IServerStreamWriter<ActivatedJob> Writer { get; } = writer;
         public DateTime OpenedAt { get; } = openedAt;
 
-        // The last push's write; the stream is ready when it has completed.
+        // Pushed jobs not yet written out (the first one may be being written), and their size in bytes.
+        public Queue<(TestJob Job, ActivatedJob Message)> Unsent { get; } = new();
+        public int UnsentBytes { get; set; }
         public Task Writing { get; set; } = Task.CompletedTask;
         public bool Closed { get; set; }
+        public bool Ready => !Closed && UnsentBytes < ReadyThreshold;
     }
 
     public override async Task StreamActivatedJobs(StreamActivatedJobsRequest request, IServerStreamWriter<ActivatedJob> responseStream, ServerCallContext context)
@@ -87,7 +99,7 @@ public sealed partial class TestGateway
                 _streams[request.Type].Remove(stream);
                 last = stream.Writing;
             }
-            // The call must not end under a write; a write the closing cut short gave its job back (see Push).
+            // The call must not end under a write; a write the closing cut short gave its jobs back (see WriteAsync).
             await last.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
@@ -102,47 +114,63 @@ public sealed partial class TestGateway
         for (var i = 0; i < streams.Count; i++)
         {
             var stream = streams[(_nextStream + i) % streams.Count];
-            if (stream.Closed || !stream.Writing.IsCompleted || stream.OpenedAt > job.ActivatableSince)
+            if (!stream.Ready || stream.OpenedAt > job.ActivatableSince)
                 continue;
             _nextStream = (_nextStream + i + 1) % streams.Count;
             Push(job, stream, now);
             return;
         }
-        Yielded++;
+        _yielded++;
     }
 
     private void Push(TestJob job, JobStream stream, DateTime now)
     {
         Activate(job, stream.Request.Worker, now + TimeSpan.FromMilliseconds(stream.Request.Timeout));
         job.Streamed = true;
-        try
-        {
-            stream.Writing = stream.Writer.WriteAsync(job.ToActivated(stream.Request.FetchVariable));
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException)
-        {
-            stream.Writing = Task.FromException(e);
-        }
-        if (stream.Writing.IsCompleted)
-            Pushed(job, stream.Writing);
-        else
-            stream.Writing.ContinueWith(write =>
-            {
-                lock (_lock)
-                {
-                    Pushed(job, write);
-                    Pulse();
-                }
-            }, TaskScheduler.Default);
+        var message = job.ToActivated(stream.Request.FetchVariable);
+        stream.Unsent.Enqueue((job, message));
+        stream.UnsentBytes += message.CalculateSize();
+        if (stream.Unsent.Count == 1)
+            stream.Writing = Task.Run(() => WriteAsync(stream));
     }
 
-    // A push that failed (the worker went away under it) gives its job back, as the gateway does with a failed push.
-    private void Pushed(TestJob job, Task write)
+    // Writes a stream's pushed jobs out in order, one at a time (gRPC allows no more), until none is left. Kestrel lets a
+    // write complete only once its bytes left for the connection (TestGatewayServer), so what is queued here is unsent.
+    private async Task WriteAsync(JobStream stream)
     {
-        if (!write.IsCompletedSuccessfully && job.State == JobState.Activated && job.Streamed)
+        while (true)
         {
-            job.Yield();
-            Yielded++;
+            ActivatedJob message;
+            lock (_lock)
+            {
+                if (stream.Unsent.Count == 0)
+                    return;
+                message = stream.Unsent.Peek().Message;
+            }
+            try
+            {
+                await stream.Writer.WriteAsync(message);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException)
+            {
+                // The worker went away: what did not reach it goes back, as the gateway gives back a push that failed.
+                lock (_lock)
+                {
+                    while (stream.Unsent.TryDequeue(out var unsent))
+                    {
+                        unsent.Job.Yield();
+                        _yielded++;
+                    }
+                    stream.UnsentBytes = 0;
+                    Pulse();
+                }
+                return;
+            }
+            lock (_lock)
+            {
+                stream.Unsent.Dequeue();
+                stream.UnsentBytes -= message.CalculateSize();
+            }
         }
     }
 

@@ -46,9 +46,9 @@ public sealed class TestGatewayServer : IAsyncDisposable
         ListenOptions? grpc = null, rest = null;
         builder.WebHost.ConfigureKestrel(k =>
         {
-            // What a job stream may hold unsent before a push waits: the real gateway (grpc-java) counts a stream not
-            // ready past 32 KiB queued, where Kestrel would buffer 64 KiB.
-            k.Limits.MaxResponseBufferSize = 32 * 1024;
+            // A write completes only once the connection took its bytes: a job stream counts what it holds unsent itself,
+            // as the real gateway's readiness does (TestGateway.Streams.cs), with nothing more hidden in Kestrel's buffer.
+            k.Limits.MaxResponseBufferSize = 0;
             k.Listen(IPAddress.Loopback, port, o =>
             {
                 grpc = o;
