@@ -113,9 +113,11 @@ public sealed class ZeebeWorkerTests
         var waiting = Enumerable.Range(1, 5).Select(i => server.Gateway.CreateJob(type, $$"""{"action":"add","a":{{i}},"b":1}""")).ToList();
         using var sandbox = Plugins();
 
-        await using (var streamingOnly = await RunningHost.StartAsync(sandbox.Directory, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address,
+        var log = new StringWriter();
+        await using (var streamingOnly = await RunningHost.StartAsync(sandbox.Directory, log, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address,
                          "Switchboard:Zeebe:Polling=false"]))
         {
+            log.ToString().Should().Contain("polling is off", "a user who turns polling off is told what waits");
             await Eventually.WaitFor(() => server.Gateway.OpenStreams(type) > 0, because: "the worker opens its stream");
             var fresh = await server.Gateway.FinishedAsync(server.Gateway.CreateJob(type, """{"action":"add","a":2,"b":3}"""));
             fresh.Streamed.Should().BeTrue("a job that appears while the stream is open is pushed to it");

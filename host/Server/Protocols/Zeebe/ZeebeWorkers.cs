@@ -120,6 +120,9 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         _subscription = catalog.Subscribe(OnChanged);
         await SyncAsync();
         _logger.LogInformation("Zeebe adapter on: gateway {Address}, worker {Worker}", Address, options.Value.WorkerName);
+        if (!options.Value.Polling)
+            // Zeebe pushes only jobs that appear while a stream is open and ready; the rest wait for a poll.
+            _logger.LogWarning("Zeebe polling is off (Switchboard:Zeebe:Polling=false): jobs created before a worker's stream opens, or while it is full, wait until some worker polls for their type");
     }
 
     // Raised on the catalog's thread: the sync runs on, and a failure is logged with its stack rather than lost.
