@@ -133,6 +133,53 @@ public sealed class ZeebeWorkerTests
         }
     }
 
+    // A job type the host serves itself: a job with "hold": true runs until the test opens the gate.
+    private sealed class GatedJob : IHostJob
+    {
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Type => "test.switchboard:gated:1";
+
+        public async Task<HostJobResult> RunAsync(System.Text.Json.Nodes.JsonObject variables, CancellationToken cancellationToken)
+        {
+            if (variables["hold"] is { } hold && hold.GetValue<bool>())
+                await Gate.Task.WaitAsync(cancellationToken);
+            return HostJobResult.Completed();
+        }
+    }
+
+    [Fact]
+    public async Task Jobs_given_back_while_the_stream_was_full_are_polled_once_it_has_delivered_the_rest_not_a_poll_interval_later()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        var gated = new GatedJob();
+        // One slot, long polls held at the gateway, and a poll interval beyond the test's patience.
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, null, switchboard =>
+            {
+                switchboard.AddZeebe();
+                switchboard.Services.AddSingleton<IHostJob>(gated);
+            },
+            "Switchboard:Zeebe:Address=" + server.Address, "Switchboard:Zeebe:MaxJobsActive=1", "Switchboard:Zeebe:PollInterval=00:01:00",
+            "Switchboard:Zeebe:RequestTimeout=00:01:00");
+        var type = gated.Type;
+        await Eventually.WaitFor(() => server.Gateway.OpenStreams(type) > 0 && server.Gateway.Polls().Any(p => p.Type == type),
+            because: "the worker opens its stream and its first long poll");
+
+        // The only slot is held by a streamed job, and the stream is filled until the gateway gives jobs back to polls.
+        var held = server.Gateway.CreateJob(type, """{"hold":true}""");
+        var more = new List<long>();
+        while (server.Gateway.Yielded < 5 && more.Count < 20_000)
+            more.Add(server.Gateway.CreateJob(type));
+        more.Count(k => !server.Gateway.Job(k).Streamed).Should().BeGreaterThanOrEqualTo(5, "the full stream was not pushed to");
+        gated.Gate.SetResult();
+
+        // The worker runs what was pushed; what was given back can come only from polls, which must not wait for the
+        // poll interval once the stream has nothing more.
+        foreach (var key in more.Prepend(held))
+            (await server.Gateway.FinishedAsync(key, TimeSpan.FromSeconds(15))).State.Should().Be(JobState.Completed);
+    }
+
     [Fact]
     public async Task A_poller_out_of_room_polls_again_as_soon_as_a_job_finishes_not_after_the_poll_interval()
     {

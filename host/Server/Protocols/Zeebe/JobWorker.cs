@@ -25,6 +25,11 @@ internal sealed class JobWorker : IAsyncDisposable
     // Empty polls while the stream delivers wait 50 ms growing to 5 s (the Java client's backoff), not the poll interval.
     private readonly ErrorBackoff _emptyPolls = new();
     private bool _streamDelivering;
+
+    // Whether the stream has nothing buffered (its next read waits for the gateway) or is closed. Then the jobs left are
+    // those the gateway gave back to polls, so a streamed job's end wakes the poller too: otherwise, after the stream
+    // was full, those jobs would wait up to a poll interval while slots stand free.
+    private bool _streamIdle = true;
     private readonly Task _loop;
     private readonly Task _stream;
     private readonly Action? _tokenRefused;
@@ -95,7 +100,7 @@ internal sealed class JobWorker : IAsyncDisposable
         var free = _capacity.CurrentCount;
         if (free < Math.Max(1, (int)Math.Ceiling(_options.MaxJobsActive * 0.3)))
         {
-            // Streamed jobs do not wake the poller (see Start): while they fill the room, look again each poll interval.
+            // While the stream has jobs buffered their ends do not wake the poller (see Start): look again each poll interval.
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(_polling.Token);
             if (_options.Streaming)
                 wake.CancelAfter(_options.PollInterval);
@@ -131,17 +136,29 @@ internal sealed class JobWorker : IAsyncDisposable
         {
             try
             {
-                await foreach (var job in call.ResponseStream.ReadAllAsync(_polling.Token))
+                var responses = call.ResponseStream;
+                while (true)
                 {
+                    var next = responses.MoveNext(_polling.Token);
+                    if (!next.IsCompleted)
+                    {
+                        Volatile.Write(ref _streamIdle, true);
+                        _freed.Writer.TryWrite(true); // a job that ended just before this would not have woken the poller
+                    }
+                    var more = await next;
+                    Volatile.Write(ref _streamIdle, false);
+                    if (!more)
+                        break;
                     backoff.Reset();
                     Volatile.Write(ref _streamDelivering, true);
                     await _capacity.WaitAsync(_polling.Token); // closing: a job received but not started is left to its Zeebe timeout
-                    Start(job, streamed: true);
+                    Start(responses.Current, streamed: true);
                 }
             }
             finally
             {
                 Volatile.Write(ref _streamDelivering, false);
+                Volatile.Write(ref _streamIdle, true);
                 _emptyPolls.Reset();
             }
         }
@@ -224,9 +241,10 @@ internal sealed class JobWorker : IAsyncDisposable
             finally
             {
                 _capacity.Release();
-                // Only a polled job's end wakes the poller, as in the Java client: a stream under steady load would
-                // otherwise make a poll for every few jobs it delivers, each competing with it for the same room.
-                if (!streamed)
+                // A streamed job's end wakes the poller only once the stream has nothing buffered (see _streamIdle): a
+                // stream under steady load would otherwise make a poll for every few jobs it delivers, each competing with
+                // it for the same room, as the Java client avoids.
+                if (!streamed || Volatile.Read(ref _streamIdle))
                     _freed.Writer.TryWrite(true);
                 Telemetry.SwitchboardTelemetry.ZeebeJobDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(received).TotalSeconds, connector);
             }
