@@ -70,25 +70,17 @@ public sealed partial class TestGateway
         }
         try
         {
-            // Pushes happen where jobs become activatable (CreateJob, OfferTimedOut); this loop only notices timeouts
-            // and keeps the call open until the worker cancels it.
-            var scanned = DateTime.MinValue;
-            while (!context.CancellationToken.IsCancellationRequested)
+            // Pushes happen where jobs appear; here only timeouts are noticed, coarsely, every 20 ms.
+            using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+            while (await tick.WaitForNextTickAsync(context.CancellationToken))
             {
-                Task changed;
                 lock (_lock)
-                {
-                    // Timeouts are coarse: a look every 20 ms, not on every one of a benchmark's thousands of changes.
-                    var now = DateTime.UtcNow;
-                    if (now - scanned >= TimeSpan.FromMilliseconds(20))
-                    {
-                        OfferTimedOut(request.Type, now);
-                        scanned = now;
-                    }
-                    changed = _changed.Task;
-                }
-                await Task.WhenAny(changed, Task.Delay(50, context.CancellationToken)).ContinueWith(_ => { }, TaskScheduler.Default);
+                    OfferTimedOut(request.Type, DateTime.UtcNow);
             }
+        }
+        catch (OperationCanceledException)
+        {
+            // The worker closed its stream.
         }
         finally
         {
@@ -162,7 +154,7 @@ public sealed partial class TestGateway
                         _yielded++;
                     }
                     stream.UnsentBytes = 0;
-                    Pulse();
+                    Pulse(stream.Request.Type);
                 }
                 return;
             }

@@ -75,7 +75,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
             _jobs[key] = new TestJob(key, type, variables, System.Text.Json.JsonSerializer.Serialize(headers ?? []), retries);
             (CollectionsMarshal.GetValueRefOrAddDefault(_open, type, out _) ??= []).Add(key);
             Offer(_jobs[key], DateTime.UtcNow);
-            Pulse();
+            Pulse(type);
             return key;
         }
     }
@@ -144,7 +144,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
                     Activate(job, request.Worker, now + TimeSpan.FromMilliseconds(request.Timeout));
                     response.Jobs.Add(job.ToActivated(request.FetchVariable));
                 }
-                changed = _changed.Task;
+                changed = Changed(request.Type);
             }
             if (response.Jobs.Count > 0)
             {
@@ -253,7 +253,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
             }
             else if (job.State == JobState.Failed)
                 Timed(job); // a test may put it back with Retry()
-            Pulse();
+            Pulse(job.Type);
         }
     }
 
@@ -261,10 +261,20 @@ public sealed partial class TestGateway : Gateway.GatewayBase
     private List<TestJob> Activatable(string type, DateTime now, int max) =>
         _open.TryGetValue(type, out var keys) ? keys.Select(k => _jobs[k]).Where(j => j.ActivatableAt(now)).Take(max).ToList() : [];
 
-    private void Pulse()
+    // Wakes what waits for a change: anything (FinishedAsync), and the long polls of the job type that changed only, so a
+    // benchmark's thousands of changes do not wake every other type's poll.
+    private void Pulse(string? type = null)
     {
         var previous = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         previous.TrySetResult();
+        if (type is not null && _typeChanged.Remove(type, out var ofType))
+            ofType.TrySetResult();
     }
+
+    private readonly Dictionary<string, TaskCompletionSource> _typeChanged = new(StringComparer.Ordinal);
+
+    // Under the lock: a task completed at the next change to jobs of the type.
+    private Task Changed(string type) =>
+        (CollectionsMarshal.GetValueRefOrAddDefault(_typeChanged, type, out _) ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 }
