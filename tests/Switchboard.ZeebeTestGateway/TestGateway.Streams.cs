@@ -48,7 +48,7 @@ public sealed partial class TestGateway
         public DateTime OpenedAt { get; } = openedAt;
 
         // Pushed jobs not yet written out (the first one may be being written), and their size in bytes.
-        public Queue<(TestJob Job, ActivatedJob Message)> Unsent { get; } = new();
+        public Queue<(TestJob Job, ActivatedJob Message, int Size)> Unsent { get; } = new();
         public int UnsentBytes { get; set; }
         public Task Writing { get; set; } = Task.CompletedTask;
         public bool Closed { get; set; }
@@ -120,8 +120,9 @@ public sealed partial class TestGateway
         Activate(job, stream.Request.Worker, now + TimeSpan.FromMilliseconds(stream.Request.Timeout));
         job.Streamed = true;
         var message = job.ToActivated(stream.Request.FetchVariable);
-        stream.Unsent.Enqueue((job, message));
-        stream.UnsentBytes += message.CalculateSize();
+        var size = message.CalculateSize();
+        stream.Unsent.Enqueue((job, message, size));
+        stream.UnsentBytes += size;
         if (stream.Unsent.Count == 1)
             stream.Writing = Task.Run(() => WriteAsync(stream));
     }
@@ -133,11 +134,12 @@ public sealed partial class TestGateway
         while (true)
         {
             ActivatedJob message;
+            int size;
             lock (_lock)
             {
                 if (stream.Unsent.Count == 0)
                     return;
-                message = stream.Unsent.Peek().Message;
+                (_, message, size) = stream.Unsent.Peek();
             }
             try
             {
@@ -161,7 +163,7 @@ public sealed partial class TestGateway
             lock (_lock)
             {
                 stream.Unsent.Dequeue();
-                stream.UnsentBytes -= message.CalculateSize();
+                stream.UnsentBytes -= size;
             }
         }
     }
