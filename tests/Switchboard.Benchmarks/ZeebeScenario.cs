@@ -30,10 +30,10 @@ internal static class ZeebeScenario
             await RunNodeSdkAsync(jobs, rounds, maxJobsActive);
     }
 
-    // The floor: a grpc-js worker that streams jobs and completes each at once with no work, in a process of its own.
+    // The floor: a grpc-js worker that streams jobs (and polls for what is not pushed) and completes each at once with no work, in a process of its own.
     private static async Task RunGrpcMinimalAsync(int jobs, int rounds, int maxJobsActive)
     {
-        Console.WriteLine($"# zeebe scenario, minimal grpc-js worker (streaming, no work, its own process): {jobs} jobs per round, {maxJobsActive} in flight at most");
+        Console.WriteLine($"# zeebe scenario, minimal grpc-js worker (a stream and polls beside it, no work, its own process): {jobs} jobs per round, {maxJobsActive} in flight at most");
         var package = await Switchboard.Tests.Infrastructure.NpmPackage.InstallAsync("@camunda8/sdk@8.8.13");
         var script = Path.Combine(package, "..", "..", "grpc-worker.cjs");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "grpc-worker.cjs"), script, overwrite: true);

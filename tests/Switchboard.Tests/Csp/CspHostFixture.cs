@@ -8,9 +8,10 @@ public sealed class CspHostFixture : IAsyncLifetime
     private readonly PluginSandbox _sandbox = new();
 
     /// <summary>Settings every CSP host in these tests uses: a short probe timeout and fast callback retries.</summary>
+    // The timeout covers every probe operation, so it leaves room for a first call's JIT on a loaded CI machine (1 s did not).
     public static readonly string[] Settings =
     [
-        "Plugins:ReloadProbe:TimeoutSeconds=1",
+        "Plugins:ReloadProbe:TimeoutSeconds=3",
         "Switchboard:Csp:Callback:MaxAttempts=3",
         "Switchboard:Csp:Callback:FirstRetryDelay=00:00:00.050",
         "Switchboard:Csp:Callback:MaxRetryDelay=00:00:00.200",

@@ -174,7 +174,7 @@ public sealed class CspProtocolTests(CspHostFixture fixture) : IClassFixture<Csp
 
         answer.ErrorCode.Should().Be(-32603);
         answer.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("Timeout");
-        answer.ErrorData!["errorMessage"]!.GetValue<string>().Should().Be("connector 'test.switchboard:probe:1' did not finish within 1 s");
+        answer.ErrorData!["errorMessage"]!.GetValue<string>().Should().Be("connector 'test.switchboard:probe:1' did not finish within 3 s");
         answer.ErrorData!["retryable"]!.GetValue<bool>().Should().BeTrue();
     }
 
@@ -280,7 +280,7 @@ public sealed class CspProtocolTests(CspHostFixture fixture) : IClassFixture<Csp
         var missing = await _http.GetAsync("/csp/connectors/io.example:nothing:1");
 
         details["operations"]!.AsArray().Select(o => o!["id"]!.GetValue<string>()).Should().Equal("identify", "fail", "wait");
-        details["operations"]![2]!["timeoutSeconds"]!.GetValue<double>().Should().Be(1, "Plugins:ReloadProbe:TimeoutSeconds overrides the declared 5 s");
+        details["operations"]![2]!["timeoutSeconds"]!.GetValue<double>().Should().Be(3, "Plugins:ReloadProbe:TimeoutSeconds overrides the declared 5 s");
         details["operations"]![2]!["input"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).Should().Equal("milliseconds", "ignoreCancellation", "releaseFile");
         missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
