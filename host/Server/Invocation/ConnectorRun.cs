@@ -7,11 +7,11 @@ using Switchboard.Host.Catalog;
 
 namespace Switchboard.Host.Invocation;
 
-/// <summary>The plugin-code part of one in-process call: run on a pool thread of its own and waited for until it ends
-/// or the call's token fires, whichever comes first.</summary>
+/// <summary>The plugin-code part of one in-process call: run on a pool thread of its own (or on the adapter's, see
+/// <see cref="InlineStart"/>) and waited for until it ends or the call's token fires, whichever comes first.</summary>
 /// <remarks>
-/// Plugin code never starts on the adapter's thread: a connector that blocks synchronously would otherwise hold the
-/// thread that must answer its timeout. This is what <c>Task.Run(...).WaitAsync(token)</c> does, in one object
+/// Plugin code never starts beneath the code that answers its call: a connector that blocks synchronously would
+/// otherwise hold the thread that must answer its timeout. This is what <c>Task.Run(...).WaitAsync(token)</c> does, in one object
 /// instead of a closure, a task, its unwrapping promise and a cancellation promise per call (the pipeline's hottest
 /// path). The lease and the permit travel with the run: a call that outlives its wait keeps its generation loaded and
 /// its concurrency slot taken until the plugin code really ends.
@@ -40,16 +40,18 @@ internal sealed class ConnectorRun : IThreadPoolWorkItem, IValueTaskSource<Outco
         _callerCancellation = callerCancellation;
     }
 
-    /// <summary>Queues the plugin code on the pool and waits for its outcome, or for <paramref name="wait"/> to fire
-    /// (the call's deadline or its caller's cancellation), which answers <see cref="CallRunner.Abandoned"/>.</summary>
+    /// <summary>Queues the plugin code on the pool (or leaves it to <paramref name="inline"/>) and waits for its outcome,
+    /// or for <paramref name="wait"/> to fire (the call's deadline or its caller's cancellation), which answers
+    /// <see cref="CallRunner.Abandoned"/>.</summary>
     /// <remarks>Not an async method: the returned task is this object, so the wait allocates nothing more.</remarks>
-    public ValueTask<Outcome> RunAsync(CancellationToken wait)
+    public ValueTask<Outcome> RunAsync(CancellationToken wait, InlineStart? inline)
     {
-        // Registered before the run is queued, so whichever answers first finds the registration to release.
+        // Registered before the run starts, so whichever answers first finds the registration to release.
         _registration = wait.UnsafeRegister(static state => ((ConnectorRun)state!).Abandon(), this);
         BlockedThreadCompensator.Shared.Queued();
         // Like Task.Run from a pool thread: the run goes to this thread's own queue, picked up as soon as the adapter awaits.
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        if (inline is null || !inline.TryDefer(this))
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         return new ValueTask<Outcome>(this, _answer.Version);
     }
 

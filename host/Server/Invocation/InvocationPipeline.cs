@@ -30,14 +30,17 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     /// <summary>Runs <paramref name="invocation"/>; never throws for anything the connector or the input does.</summary>
     /// <remarks>A value task on a pooled state machine: every call of every protocol comes here and waits for the
     /// plugin code's thread, so the wait allocates nothing. Await it once, as any value task.</remarks>
+    /// <param name="invocation">The call.</param>
+    /// <param name="cancellationToken">The caller's cancellation: the call is then answered as abandoned.</param>
+    /// <param name="inline">Where to leave the plugin code for the adapter to run on its own thread; none hands it to the pool.</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<Outcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken = default)
+    public async ValueTask<Outcome> InvokeAsync(Invocation invocation, CancellationToken cancellationToken = default, InlineStart? inline = null)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = CallTelemetry.Start(invocation);
         var outcome = TryPrepare(invocation, out var prepared) is { } invalid
             ? Outcome.Failure(invalid)
-            : await RunAsync(prepared!, activity, cancellationToken);
+            : await RunAsync(prepared!, activity, cancellationToken, inline);
         Finish(invocation, outcome, Stopwatch.GetElapsedTime(started), activity);
         return outcome;
     }
@@ -75,7 +78,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = CallTelemetry.Start(prepared.Invocation);
-        var outcome = await RunAsync(prepared, activity, cancellationToken);
+        var outcome = await RunAsync(prepared, activity, cancellationToken, inline: null);
         Finish(prepared.Invocation, outcome, Stopwatch.GetElapsedTime(started), activity);
         return outcome;
     }
@@ -112,7 +115,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     // The run, counted in flight and with its plugin and generation on its span. It waits for the plugin code's
     // thread on every call, so its state machine comes from a pool instead of being allocated each time.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<Outcome> RunAsync(PreparedInvocation prepared, Activity? activity, CancellationToken cancellationToken)
+    private async ValueTask<Outcome> RunAsync(PreparedInvocation prepared, Activity? activity, CancellationToken cancellationToken, InlineStart? inline)
     {
         CallTelemetry.Running(prepared, activity);
         if (!prepared.TryTakeLease(out var lease))
@@ -166,7 +169,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                 // From here the run owns the lease and the permit (see ConnectorRun).
                 var run = new ConnectorRun(lease, permit, call, context, timeout, cancellationToken);
                 handedOver = true;
-                return await run.RunAsync(cancellation.Token);
+                return await run.RunAsync(cancellation.Token, inline);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {

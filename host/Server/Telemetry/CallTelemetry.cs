@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Zeebe;
 using Switchboard.Core;
@@ -41,7 +42,16 @@ internal static class CallTelemetry
     // Calls running now, by connector type and protocol. Counted here and read when metrics are collected: adding to a
     // shared up-down counter twice per call cost more than the rest of the call's telemetry (a tag lookup and a
     // contended update each time). Only loaded connector types get here, so the keys stay few.
-    private static readonly ConcurrentDictionary<(string Connector, Protocol Protocol), StrongBox<long>> InFlightCounts = new();
+    private static readonly ConcurrentDictionary<(string Connector, Protocol Protocol), InFlightCount> InFlightCounts = new();
+
+    // Written by every call on every core: kept on a cache line of its own, so the dictionary's entries (read by every
+    // call) and whatever was allocated beside it do not move between cores with each write.
+    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    private sealed class InFlightCount
+    {
+        [FieldOffset(64)]
+        public long Value;
+    }
 
     /// <summary>The calls running now, one measurement per connector type and protocol seen.</summary>
     internal static IEnumerable<Measurement<long>> InFlight()
@@ -51,10 +61,10 @@ internal static class CallTelemetry
                 new KeyValuePair<string, object?>("connector", connector), new KeyValuePair<string, object?>("protocol", ProtocolName(protocol)));
     }
 
-    private static StrongBox<long> InFlightOf(Invocation.Invocation invocation)
+    private static InFlightCount InFlightOf(Invocation.Invocation invocation)
     {
         var key = (invocation.ConnectorType, invocation.Protocol);
-        return InFlightCounts.TryGetValue(key, out var count) ? count : InFlightCounts.GetOrAdd(key, static _ => new StrongBox<long>());
+        return InFlightCounts.TryGetValue(key, out var count) ? count : InFlightCounts.GetOrAdd(key, static _ => new InFlightCount());
     }
 
     /// <summary>The call has a generation to run on and starts.</summary>

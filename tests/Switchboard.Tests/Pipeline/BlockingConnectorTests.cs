@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Switchboard.Tests.Csp;
 using Switchboard.Tests.Infrastructure;
+using Switchboard.Tests.Spiff;
 
 namespace Switchboard.Tests.Pipeline;
 
@@ -32,6 +33,27 @@ public sealed class BlockingConnectorTests
 
         answers.Select(a => a.Code).Should().OnlyContain(c => c == "Timeout", "every caller gets the timeout error, none a reset connection:\n"
             + string.Join("\n", answers.Where(a => a.Code != "Timeout").Select(a => a.Text)));
+    }
+
+    [Fact]
+    public async Task After_a_blocked_calls_timeout_answer_the_clients_next_call_on_one_connection_is_answered()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Hostile"));
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "shutdownTimeoutSeconds=2");
+        // One connection, as a client whose pool has one free: each next call goes where the blocked one went.
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(30) };
+
+        var blocked = await Answered(http, CspCall.Request(1, Hostile, new JsonObject(), "block"));
+        var sum = await http.PostAsync(CspCall.Request(2, "io.switchboard:calculator:1", CspCall.Add(2, 3)));
+        var spiffBlocked = await SpiffCall.DoAsync(http, "hostile/Block", "{}");
+        var spiffSum = await SpiffCall.DoAsync(http, "calculator/Calculate", """{"action":"add","a":2,"b":3}""");
+
+        blocked.Code.Should().Be("Timeout", blocked.Text);
+        sum.Result!["output"]!["result"]!.GetValue<double>().Should().Be(5, "the connection the blocked call held is not reused while its plugin code runs");
+        spiffBlocked.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("Timeout", spiffBlocked.Text);
+        spiffSum.Json["command_response"]!["body"]!["result"]!.GetValue<double>().Should().Be(5, spiffSum.Text);
     }
 
     private sealed record Answer(string Code, bool Retryable, string Text, TimeSpan Elapsed);

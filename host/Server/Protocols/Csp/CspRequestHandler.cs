@@ -58,7 +58,19 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             await HandleBatchAsync(http, root, checkText);
             return;
         }
-        var reply = await DispatchAsync(root, checkText, http.RequestAborted);
+        // The answer awaits the call before its plugin code runs on this thread: a deadline passed while that code
+        // blocks is then answered from the deadline's thread (see InlineStart).
+        var inline = new InlineStart();
+        var answering = AnswerAsync(http, DispatchAsync(root, checkText, http.RequestAborted, inline), inline);
+        inline.Run();
+        await answering;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask AnswerAsync(HttpContext http, ValueTask<CspReply?> replying, InlineStart inline)
+    {
+        var reply = await replying;
+        HeldRequest.CloseConnectionIfHeld(http, inline);
         if (reply is null)
             http.Response.StatusCode = StatusCodes.Status204NoContent;
         else
@@ -79,7 +91,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             return;
         }
         // JSON-RPC lets a batch's calls run in any order: they run side by side, answered in request order.
-        var replies = await Task.WhenAll(batch.EnumerateArray().Select(element => DispatchAsync(element, checkText, http.RequestAborted).AsTask()));
+        var replies = await Task.WhenAll(batch.EnumerateArray().Select(element => DispatchAsync(element, checkText, http.RequestAborted, inline: null).AsTask()));
         var answers = replies.OfType<CspReply>().ToArray();
         if (answers.Length == 0)
             http.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -96,7 +108,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
     /// <summary>Runs one request element; null when it earns no answer (a notification).</summary>
     /// <remarks>Its state machine comes from a pool: every call waits here for the pipeline.</remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<CspReply?> DispatchAsync(JsonElement element, bool checkText, CancellationToken requestAborted)
+    private async ValueTask<CspReply?> DispatchAsync(JsonElement element, bool checkText, CancellationToken requestAborted, InlineStart? inline)
     {
         var request = CspRequestReader.Read(element, _callbackTargets, checkText, out var rejection);
         if (request is null)
@@ -109,12 +121,12 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         if (request.IsNotification)
         {
             // A notification is promised to run even if its sender hangs up; it never has a response, so no callback either.
-            await pipeline.InvokeAsync(invocation, CancellationToken.None);
+            await pipeline.InvokeAsync(invocation, CancellationToken.None, inline);
             return null;
         }
         if (request.CallbackUrl is null)
         {
-            var outcome = await pipeline.InvokeAsync(invocation, requestAborted);
+            var outcome = await pipeline.InvokeAsync(invocation, requestAborted, inline);
             // The hot path: a success is written straight from the outcome, with no response tree.
             return outcome.Error is null
                 ? new CspReply(null) { Id = request.Id, Output = outcome.Output, StatusCode = outcome.Response?.StatusCode ?? 200 }

@@ -71,7 +71,19 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             return;
         }
 
-        var outcome = await pipeline.InvokeAsync(invocation, http.RequestAborted);
+        // The answer awaits the call before its plugin code runs on this thread: a deadline passed while that code
+        // blocks is then answered from the deadline's thread (see InlineStart).
+        var inline = new InlineStart();
+        var answering = AnswerAsync(http, pipeline.InvokeAsync(invocation, http.RequestAborted, inline), inline);
+        inline.Run();
+        await answering;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask AnswerAsync(HttpContext http, ValueTask<Outcome> invoking, InlineStart inline)
+    {
+        var outcome = await invoking;
+        HeldRequest.CloseConnectionIfHeld(http, inline);
         if (outcome.Error is { } error)
         {
             var failure = SpiffOutcomeMapper.ToFailure(error);
