@@ -17,7 +17,9 @@ internal static class CspEndpoints
             csp.AddEndpointFilter(CredentialFilter.Bearer(Switchboard.Abstractions.Protocol.Csp, options.BearerToken, logger));
         }
 
-        csp.MapPost("/connector", (HttpContext http, CspRequestHandler handler) => handler.HandleAsync(http));
+        // The handler is a singleton, taken once here: resolved per call it would make each request its own service scope.
+        var handler = endpoints.ServiceProvider.GetRequiredService<CspRequestHandler>();
+        csp.MapPost("/connector", (HttpContext http) => handler.HandleAsync(http));
         csp.MapGet("/connectors", (PluginCatalog catalog) => Results.Json(CspConnectorListing.List(catalog)));
         csp.MapGet("/connectors/{type}", (string type, PluginCatalog catalog) => catalog.Find(type) is { } connector
             ? Results.Json(CspConnectorListing.Describe(connector))

@@ -16,12 +16,14 @@ internal static class SpiffEndpoints
         if (options.CorsOrigins.Length > 0)
             app.UseCors();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CredentialFilter));
-        Map(app.MapGroup(""), options, logger);
+        // The handler is a singleton, taken once here: resolved per call it would make each request its own service scope.
+        var handler = app.Services.GetRequiredService<SpiffDoHandler>();
+        Map(app.MapGroup(""), options, logger, handler);
         if (options.BasePath is { } basePath)
-            Map(app.MapGroup(basePath), options, logger);
+            Map(app.MapGroup(basePath), options, logger, handler);
     }
 
-    private static void Map(RouteGroupBuilder root, SpiffOptions options, ILogger logger)
+    private static void Map(RouteGroupBuilder root, SpiffOptions options, ILogger logger, SpiffDoHandler handler)
     {
         if (options.CorsOrigins.Length > 0)
             root.RequireCors(SpiffServices.CorsPolicy);
@@ -37,8 +39,7 @@ internal static class SpiffEndpoints
         api.MapGet("/auths", () => Results.Text("[]", Json));
         // Not part of the backend's contract: what became of long-running commands' callbacks, as /csp/status says for CSP.
         api.MapGet("/status", (SpiffCallbackMetrics metrics) => Results.Json(metrics.Snapshot()));
-        api.MapPost("/do/{plugin}/{command}", (HttpContext http, string plugin, string command, SpiffDoHandler handler) =>
-            handler.HandleAsync(http, plugin, command));
+        api.MapPost("/do/{plugin}/{command}", (HttpContext http, string plugin, string command) => handler.HandleAsync(http, plugin, command));
     }
 
     private static IResult Live() => Results.Text("""{"ok":true}""", Json);
