@@ -33,7 +33,7 @@ public sealed class InlineStart
     internal bool TryDefer(IThreadPoolWorkItem run) => Interlocked.CompareExchange(ref _deferred, run, null) is null;
 
     /// <summary>Runs the plugin code the pipeline left here, if any, on this thread. Call it once, after starting to await
-    /// the pipeline's task, and always (in a <c>finally</c>): a call left here runs nowhere else.</summary>
+    /// the pipeline's task, and on every path that called the pipeline: a call left here runs nowhere else.</summary>
     public void Run()
     {
         var run = Interlocked.Exchange(ref _deferred, Closed);
