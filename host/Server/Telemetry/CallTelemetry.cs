@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Zeebe;
