@@ -7,7 +7,7 @@ using Switchboard.Benchmarks;
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario pipeline [--callers 32] [--duration 5] [--rounds 3]   (CPU per call, no HTTP)
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario alloc   (BenchmarkDotNet, time and allocations per call)
-// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] [--max-jobs-active 32] [--workers polling,streaming,default,grpc-js,node-sdk] [--rate 0 (jobs/s; 0: all at once)]
+// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] (rounds alternate between the workers, all running at once) [--max-jobs-active 32] [--workers polling,streaming,default,grpc-js,node-sdk] [--rate 0 (jobs/s; 0: all at once)]
 //     [--workers polling,streaming,default,grpc-js,node-sdk]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario feel [--duration 3] [--rounds 2]
 var options = Arguments.Parse(args);

@@ -9,9 +9,12 @@ internal static class ZeebeScenario
 {
     private static int _rate;
 
-    /// <param name="workers">Which workers to measure, in this order: <c>polling</c>, <c>streaming</c>, <c>default</c>
-    /// (our host in each mode), <c>grpc-js</c> (the minimal worker), <c>node-sdk</c>.</param>
+    /// <param name="workers">Which workers to measure: <c>polling</c>, <c>streaming</c>, <c>default</c> (our host in each
+    /// mode), <c>grpc-js</c> (the minimal worker), <c>node-sdk</c>.</param>
     /// <param name="rate">Jobs created per second, spread over the round (0: all at once, a backlog to drain).</param>
+    /// <remarks>Every worker runs at once, each in a process of its own against a gateway of its own, and the rounds
+    /// alternate between them (round 1 of each, then round 2 of each, ...): this machine's speed drifts by more than the
+    /// differences between our modes, and a worker measured after another would carry the drift into the comparison.</remarks>
     public static async Task RunAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive, IReadOnlyCollection<string> workers, int rate = 0)
     {
         _rate = rate;
@@ -20,84 +23,150 @@ internal static class ZeebeScenario
         var known = new[] { "polling", "streaming", "default", "grpc-js", "node-sdk" };
         if (workers.FirstOrDefault(w => !known.Contains(w)) is { } unknown)
             throw new ArgumentException($"unknown worker '{unknown}'; known: {string.Join(", ", known)}");
-        foreach (var (name, mode, streaming, polling) in new[]
-                 { ("polling", "polling", false, true), ("streaming", "streaming", true, false), ("default", "streaming + polling", true, true) })
-            if (workers.Contains(name))
-                await RunModeAsync(pluginsDirectory, jobs, rounds, maxJobsActive, mode, streaming, polling);
-        if (workers.Contains("grpc-js"))
-            await RunGrpcMinimalAsync(jobs, rounds, maxJobsActive);
-        if (workers.Contains("node-sdk"))
-            await RunNodeSdkAsync(jobs, rounds, maxJobsActive);
+        Console.WriteLine($"# zeebe scenario: {jobs} io.switchboard:calculator:1 jobs per round, at most {maxJobsActive} in flight per worker; " +
+                          $"each worker in its own process with its own gateway (in this process), rounds alternating between workers, on {Environment.ProcessorCount} cores");
+        var contenders = new List<Contender>();
+        try
+        {
+            foreach (var (name, streaming, polling) in new[] { ("polling", false, true), ("streaming", true, false), ("default", true, true) })
+                if (workers.Contains(name))
+                    contenders.Add(await StartHostAsync(name, pluginsDirectory, maxJobsActive, streaming, polling));
+            if (workers.Contains("grpc-js"))
+                contenders.Add(await StartGrpcMinimalAsync(maxJobsActive));
+            if (workers.Contains("node-sdk"))
+                contenders.Add(await StartNodeSdkAsync(maxJobsActive));
+            // Warm-up: JIT, connections, pools; its end also says each worker is there.
+            foreach (var contender in contenders)
+                await RoundAsync(contender, Math.Min(jobs, 500), print: false);
+            var rates = contenders.ToDictionary(c => c.Name, _ => new List<double>());
+            for (var round = 1; round <= rounds; round++)
+                foreach (var contender in contenders)
+                    rates[contender.Name].Add(await RoundAsync(contender, jobs, print: true, round));
+            Summarize(rates);
+        }
+        finally
+        {
+            foreach (var contender in contenders)
+                await contender.DisposeAsync();
+        }
+    }
+
+    // Each worker's median jobs/s over the rounds after the first two (the host's JIT is still tiering up through them),
+    // and each of those rounds' ratio to polling.
+    private static void Summarize(Dictionary<string, List<double>> rates)
+    {
+        var warming = rates.Values.First().Count >= 4 ? 2 : 0;
+        var steady = rates.ToDictionary(r => r.Key, r => r.Value.Skip(warming).ToList());
+        foreach (var (name, all) in steady)
+        {
+            if (all.Any(double.IsNaN))
+            {
+                Console.WriteLine($"  {name}: left jobs behind in {all.Count(double.IsNaN)} of {all.Count} rounds; no rate to compare");
+                continue;
+            }
+            var values = all;
+            var line = string.Create(CultureInfo.InvariantCulture, $"  {name}: median {Median(values):0} jobs/s over rounds {rates[name].Count - values.Count + 1}–{rates[name].Count}");
+            if (name != "polling" && steady.TryGetValue("polling", out var polling) && !polling.Any(double.IsNaN))
+            {
+                var ratios = values.Zip(polling, (v, p) => p > 0 ? v / p : 0).ToList();
+                line += string.Create(CultureInfo.InvariantCulture,
+                    $"; to polling, round by round: {string.Join(" ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))} (median {Median(ratios):0.00})");
+            }
+            Console.WriteLine(line);
+        }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     // The floor: a grpc-js worker that streams jobs (and polls for what is not pushed) and completes each at once with no work, in a process of its own.
-    private static async Task RunGrpcMinimalAsync(int jobs, int rounds, int maxJobsActive)
+    private static async Task<Contender> StartGrpcMinimalAsync(int maxJobsActive)
     {
-        Console.WriteLine($"# zeebe scenario, minimal grpc-js worker (a stream and polls beside it, no work, its own process): {jobs} jobs per round, {maxJobsActive} in flight at most");
         var package = await Switchboard.Tests.Infrastructure.NpmPackage.InstallAsync("@camunda8/sdk@8.8.13");
         var script = Path.Combine(package, "..", "..", "grpc-worker.cjs");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "grpc-worker.cjs"), script, overwrite: true);
         var proto = Path.Combine(package, "dist", "proto", "zeebe.proto");
-        await using var server = await TestGatewayServer.StartAsync();
-        await DriveAsync(server.Gateway, jobs, rounds, new ProcessStartInfo("node",
+        var server = await TestGatewayServer.StartAsync();
+        return await Contender.StartAsync("grpc-js", "minimal grpc-js worker (a stream and polls beside it, no work)", server, new ProcessStartInfo("node",
             [script, proto, server.Address, "io.switchboard:calculator:1", maxJobsActive.ToString(CultureInfo.InvariantCulture)]), waitForReady: true);
     }
 
-    // Runs the warm-up and the rounds against a worker in a process of its own, then ends it.
-    private static async Task DriveAsync(TestGateway gateway, int jobs, int rounds, ProcessStartInfo worker, bool waitForReady)
-    {
-        worker.RedirectStandardInput = true;
-        worker.RedirectStandardOutput = true;
-        worker.RedirectStandardError = true;
-        using var process = Process.Start(worker)!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        if (waitForReady)
-            await process.StandardOutput.ReadLineAsync();
-        else
-            process.BeginOutputReadLine();
-        try
-        {
-            // Warm-up: JIT, connections, pools; its end also says the worker is there.
-            await RoundAsync(gateway, Math.Min(jobs, 500), print: false);
-            for (var round = 1; round <= rounds; round++)
-                await RoundAsync(gateway, jobs, print: true, round);
-        }
-        finally
-        {
-            process.StandardInput.Close();
-            if (!process.WaitForExit(5000))
-                process.Kill(entireProcessTree: true);
-        }
-    }
-
     // The reference: @camunda8/sdk's worker (polling) completing the same jobs through the same gateway.
-    private static async Task RunNodeSdkAsync(int jobs, int rounds, int maxJobsActive)
+    private static async Task<Contender> StartNodeSdkAsync(int maxJobsActive)
     {
-        Console.WriteLine($"# zeebe scenario, Node SDK worker (@camunda8/sdk 8.8.13, polling): {jobs} jobs per round, maxJobsToActivate {maxJobsActive}");
         var package = await Switchboard.Tests.Infrastructure.NpmPackage.InstallAsync("@camunda8/sdk@8.8.13");
         var script = Path.Combine(package, "..", "..", "node-worker.cjs");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "node-worker.cjs"), script, overwrite: true);
-        await using var server = await TestGatewayServer.StartAsync();
-        await DriveAsync(server.Gateway, jobs, rounds, new ProcessStartInfo("node",
+        var server = await TestGatewayServer.StartAsync();
+        return await Contender.StartAsync("node-sdk", "Node SDK worker (@camunda8/sdk 8.8.13, polling)", server, new ProcessStartInfo("node",
             [script, server.Address, "io.switchboard:calculator:1", maxJobsActive.ToString(CultureInfo.InvariantCulture)]), waitForReady: true);
     }
 
-    private static async Task RunModeAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive, string mode, bool streaming, bool polling)
+    private static async Task<Contender> StartHostAsync(string name, string pluginsDirectory, int maxJobsActive, bool streaming, bool polling)
     {
-        Console.WriteLine($"# zeebe scenario, {mode}: {jobs} io.switchboard:calculator:1 jobs per round, maxJobsActive {maxJobsActive}, " +
-                          $"the host in its own process, the gateway in this one, on {Environment.ProcessorCount} cores");
-        await using var server = await TestGatewayServer.StartAsync();
+        var server = await TestGatewayServer.StartAsync();
         // The host in a process of its own, as users run it: the gateway (here) and the worker do not share a runtime.
         var host = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Switchboard.Host.dll"),
             "--plugins", pluginsDirectory, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning",
             "--Switchboard:Zeebe:Address=" + server.Address, "--Switchboard:Zeebe:PollInterval=00:00:00.010",
             "--Switchboard:Zeebe:MaxJobsActive=" + maxJobsActive, $"--Switchboard:Zeebe:Streaming={streaming}", $"--Switchboard:Zeebe:Polling={polling}"]);
-        await DriveAsync(server.Gateway, jobs, rounds, host, waitForReady: false);
+        var mode = streaming && polling ? "streaming + polling" : streaming ? "streaming only" : "polling only";
+        return await Contender.StartAsync(name, "Switchboard host, " + mode, server, host, waitForReady: false);
     }
 
-    private static async Task RoundAsync(TestGateway gateway, int count, bool print, int round = 0)
+    /// <summary>One worker under measurement: its process and the gateway it works against.</summary>
+    private sealed class Contender : IAsyncDisposable
     {
+        private readonly TestGatewayServer _server;
+        private readonly Process _process;
+
+        private Contender(string name, string description, TestGatewayServer server, Process process)
+        {
+            Name = name;
+            Description = description;
+            _server = server;
+            _process = process;
+        }
+
+        public string Name { get; }
+
+        public string Description { get; }
+
+        public TestGateway Gateway => _server.Gateway;
+
+        public static async Task<Contender> StartAsync(string name, string description, TestGatewayServer server, ProcessStartInfo worker, bool waitForReady)
+        {
+            worker.RedirectStandardInput = true;
+            worker.RedirectStandardOutput = true;
+            worker.RedirectStandardError = true;
+            var process = Process.Start(worker)!;
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            if (waitForReady)
+                await process.StandardOutput.ReadLineAsync();
+            else
+                process.BeginOutputReadLine();
+            Console.WriteLine($"# {name}: {description}");
+            return new Contender(name, description, server, process);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(5000))
+                _process.Kill(entireProcessTree: true);
+            _process.Dispose();
+            await _server.DisposeAsync();
+        }
+    }
+
+    // One round against one worker: creates the jobs, waits for them, prints the figures and answers the jobs per second (NaN when jobs were left behind).
+    private static async Task<double> RoundAsync(Contender contender, int count, bool print, int round = 0)
+    {
+        var gateway = contender.Gateway;
         var watch = Stopwatch.StartNew();
         var start = Stopwatch.GetTimestamp();
         var yieldedBefore = gateway.Yielded;
@@ -133,11 +202,11 @@ internal static class ZeebeScenario
         var jobs = all.Where(j => j.State == JobState.Completed).ToList();
         var stranded = all.Count - jobs.Count;
         if (!print)
-            return;
+            return 0;
         if (jobs.Count == 0)
         {
-            Console.WriteLine($"  round {round}: no job completed; {stranded} waiting");
-            return;
+            Console.WriteLine($"  {contender.Name} round {round}: no job completed; {stranded} waiting");
+            return 0;
         }
         var elapsed = Stopwatch.GetElapsedTime(start, jobs.Max(j => j.FinishedAt));
         count = jobs.Count;
@@ -146,8 +215,10 @@ internal static class ZeebeScenario
         var created = Sorted(j => Stopwatch.GetElapsedTime(j.CreatedAt, j.FinishedAt).TotalMilliseconds);
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  round {round}: {count / elapsed.TotalSeconds:0} jobs/s ({count} in {elapsed.TotalSeconds:0.00} s), activation→completion p50 {activated[activated.Length / 2]:0.00} ms, p99 {activated[(int)(activated.Length * 0.99)]:0.00} ms; " +
+            $"  {contender.Name} round {round}: {count / elapsed.TotalSeconds:0} jobs/s ({count} in {elapsed.TotalSeconds:0.00} s), activation→completion p50 {activated[activated.Length / 2]:0.00} ms, p99 {activated[(int)(activated.Length * 0.99)]:0.00} ms; " +
             $"creation→completion p50 {created[created.Length / 2]:0.00} ms, p99 {created[(int)(created.Length * 0.99)]:0.00} ms; " +
             $"not completed {stranded}; pushed {jobs.Count(j => j.Streamed)}, given back to polls {gateway.Yielded - yieldedBefore}"));
+        // A round that left jobs behind has no rate to compare: its figure covers only the jobs that were pushed.
+        return stranded == 0 ? count / elapsed.TotalSeconds : double.NaN;
     }
 }
