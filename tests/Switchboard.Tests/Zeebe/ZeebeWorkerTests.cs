@@ -328,6 +328,31 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task A_job_whose_plugin_code_blocks_is_failed_at_its_timeout_and_its_slot_goes_to_the_next_job()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Hostile"));
+        // One slot: the next job runs only once the blocked one has given its slot back. The blocked thread never
+        // returns, so shutdown gives up on it after its timeout; 2 s keeps the test short.
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Switchboard:Zeebe:MaxJobsActive=1", "shutdownTimeoutSeconds=2"]);
+
+        // One retry: the timeout leaves none, so the blocked job is not handed out again to take the slot back.
+        var blocked = server.Gateway.CreateJob("test.switchboard:hostile:1", "{}", new() { ["operation"] = "block" }, retries: 1);
+        await Eventually.WaitFor(() => server.Gateway.Job(blocked).Activations > 0, because: "the blocking job is running");
+        var ping = server.Gateway.CreateJob("test.switchboard:hostile:1", "{}", new() { ["operation"] = "ping", ["resultVariable"] = "answer" });
+
+        var failed = await server.Gateway.FinishedAsync(blocked);
+        var pinged = await server.Gateway.FinishedAsync(ping);
+
+        failed.State.Should().Be(JobState.Incident, "its one retry is spent on the timeout");
+        failed.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("Timeout");
+        pinged.State.Should().Be(JobState.Completed, "the slot is free once the blocked job is reported, though its plugin code still holds its thread");
+        pinged.CompletedVariables!["answer"]!["result"]!.GetValue<string>().Should().Be("pong");
+    }
+
+    [Fact]
     public async Task Retries_and_backoff_the_connector_asks_for_win_over_the_rule_and_the_header()
     {
         await using var server = await TestGatewayServer.StartAsync();

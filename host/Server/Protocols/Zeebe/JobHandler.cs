@@ -57,7 +57,9 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         }
     }
 
-    public async Task HandleAsync(ActivatedJob job, CancellationToken stopping)
+    /// <summary>Runs a connector's job through the pipeline and reports its outcome.</summary>
+    /// <param name="inline">Where the caller runs the plugin code itself once this returns (see <see cref="InlineStart"/>); null hands it to the pool.</param>
+    public async Task HandleAsync(ActivatedJob job, CancellationToken stopping, InlineStart? inline = null)
     {
         var (headers, headerProblem) = JobHeaders.Parse(job.CustomHeaders);
         if (headers is null)
@@ -90,7 +92,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             ],
             KnownSecrets = usedSecrets,
             RequestId = job.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, stopping);
+        }, stopping, inline);
 
         // errorExpression may turn any outcome, success included, into a BPMN error, a job error or a completion.
         if (headers.ErrorExpression is { } errorExpression && await ApplyErrorExpressionAsync(job, errorExpression, outcome, stopping))

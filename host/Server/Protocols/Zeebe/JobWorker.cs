@@ -20,7 +20,10 @@ internal sealed class JobWorker : IAsyncDisposable
     // client does, it polls again as soon as finished jobs free enough room, so a fast connector is not held to one
     // round of jobs per interval. A signal left over from an earlier finish only costs one more look at the room.
     private readonly Channel<bool> _freed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly HashSet<Task> _running = [];
+
+    // Jobs started and not yet reported. Shutdown waits for it to reach zero (through _drained), up to the drain timeout.
+    private int _unreported;
+    private TaskCompletionSource? _drained;
 
     // Empty polls while the stream delivers wait 50 ms growing to 5 s (the Java client's backoff), not the poll interval.
     private readonly ErrorBackoff _emptyPolls = new();
@@ -221,37 +224,54 @@ internal sealed class JobWorker : IAsyncDisposable
 
     private void Start(ActivatedJob job, bool streamed)
     {
-        var connector = new KeyValuePair<string, object?>("connector", Type);
-        Telemetry.SwitchboardTelemetry.ZeebeJobsActivated.Add(1, connector);
-        var received = System.Diagnostics.Stopwatch.GetTimestamp();
-        var run = Task.Run(async () =>
+        Telemetry.SwitchboardTelemetry.ZeebeJobsActivated.Add(1, new KeyValuePair<string, object?>("connector", Type));
+        Interlocked.Increment(ref _unreported);
+        // The poll or stream loop goes back to reading at once: the job runs on a pool thread of its own.
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Worker.Run(state.Job, state.Streamed, state.Received),
+            (Worker: this, Job: job, Streamed: streamed, Received: System.Diagnostics.Stopwatch.GetTimestamp()), preferLocal: false);
+    }
+
+    // On the job's pool thread: its plugin code runs right here (InlineStart) rather than being handed to yet another pool
+    // thread. The report is awaited separately: plugin code that blocks past its timeout keeps this thread, while the
+    // deadline's thread fails the job and frees its slot.
+    private void Run(ActivatedJob job, bool streamed, long received)
+    {
+        var inline = _hostJob is null ? new Invocation.InlineStart() : null;
+        _ = ReportAsync(job, streamed, received, inline);
+        inline?.Run();
+    }
+
+    private async Task ReportAsync(ActivatedJob job, bool streamed, long received, Invocation.InlineStart? inline)
+    {
+        try
         {
-            try
-            {
-                if (_hostJob is null)
-                    await _handler.HandleAsync(job, _abort.Token);
-                else
-                    await _handler.HandleAsync(job, _hostJob, _abort.Token);
-            }
-            catch (Exception e) when (e is RpcException or OperationCanceledException)
-            {
-                // NOT_FOUND: the job timed out and went elsewhere; cancelled: shutdown gave up on it. Zeebe re-activates it either way.
-                _logger.LogWarning("Job {JobKey} of {Connector} via {Protocol} was not reported: {Error}", job.Key, Type, "Zeebe", e.Message);
-            }
-            finally
-            {
-                _capacity.Release();
-                // A streamed job's end wakes the poller only once the stream has nothing buffered (see _streamIdle): a
-                // stream under steady load would otherwise make a poll for every few jobs it delivers, each competing with
-                // it for the same room, as the Java client avoids.
-                if (!streamed || Volatile.Read(ref _streamIdle))
-                    _freed.Writer.TryWrite(true);
-                Telemetry.SwitchboardTelemetry.ZeebeJobDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(received).TotalSeconds, connector);
-            }
-        });
-        lock (_running)
-            _running.Add(run);
-        run.ContinueWith(t => { lock (_running) _running.Remove(t); }, TaskScheduler.Default);
+            if (_hostJob is null)
+                await _handler.HandleAsync(job, _abort.Token, inline);
+            else
+                await _handler.HandleAsync(job, _hostJob, _abort.Token);
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException)
+        {
+            // NOT_FOUND: the job timed out and went elsewhere; cancelled: shutdown gave up on it. Zeebe re-activates it either way.
+            _logger.LogWarning("Job {JobKey} of {Connector} via {Protocol} was not reported: {Error}", job.Key, Type, "Zeebe", e.Message);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Job {JobKey} of {Connector} via {Protocol} was not reported: the host failed handling it", job.Key, Type, "Zeebe");
+        }
+        finally
+        {
+            _capacity.Release();
+            // A streamed job's end wakes the poller only once the stream has nothing buffered (see _streamIdle): a
+            // stream under steady load would otherwise make a poll for every few jobs it delivers, each competing with
+            // it for the same room, as the Java client avoids.
+            if (!streamed || Volatile.Read(ref _streamIdle))
+                _freed.Writer.TryWrite(true);
+            Telemetry.SwitchboardTelemetry.ZeebeJobDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(received).TotalSeconds,
+                new KeyValuePair<string, object?>("connector", Type));
+            if (Interlocked.Decrement(ref _unreported) == 0)
+                Volatile.Read(ref _drained)?.TrySetResult();
+        }
     }
 
     /// <summary>Stops activating, lets running jobs finish and report within the drain timeout, then gives up on the rest.</summary>
@@ -259,14 +279,16 @@ internal sealed class JobWorker : IAsyncDisposable
     {
         _polling.Cancel();
         await Task.WhenAll(_loop, _stream).ContinueWith(_ => { }, TaskScheduler.Default);
-        Task[] running;
-        lock (_running)
-            running = [.. _running];
-        var drained = Task.WhenAll(running);
-        if (await Task.WhenAny(drained, Task.Delay(_options.DrainTimeout)) != drained)
-            _logger.LogWarning("{Count} {Connector} jobs did not finish within the drain timeout; Zeebe will hand them out again", running.Count(t => !t.IsCompleted), Type);
+        // No job starts any more. Set before the count is read, so the last report either sees it or ends before the read.
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _drained, drained);
+        if (Volatile.Read(ref _unreported) == 0)
+            drained.TrySetResult();
+        if (await Task.WhenAny(drained.Task, Task.Delay(_options.DrainTimeout)) != drained.Task)
+            _logger.LogWarning("{Count} {Connector} jobs did not finish within the drain timeout; Zeebe will hand them out again", Volatile.Read(ref _unreported), Type);
         _abort.Cancel();
-        await drained.ContinueWith(_ => { }, TaskScheduler.Default);
+        // The abort ends every report still under way at once (a call's wait heeds it even where its plugin code does not).
+        await drained.Task;
         _polling.Dispose();
         _abort.Dispose();
         _state.Set(null);
