@@ -137,6 +137,16 @@ internal static class ZeebeScenario
 
         public TestGateway Gateway => _server.Gateway;
 
+        /// <summary>The worker process's CPU time so far (user and system, every thread).</summary>
+        public TimeSpan CpuTime
+        {
+            get
+            {
+                _process.Refresh();
+                return _process.TotalProcessorTime;
+            }
+        }
+
         public static async Task<Contender> StartAsync(string name, string description, TestGatewayServer server, ProcessStartInfo worker, bool waitForReady)
         {
             worker.RedirectStandardInput = true;
@@ -170,6 +180,7 @@ internal static class ZeebeScenario
         var watch = Stopwatch.StartNew();
         var start = Stopwatch.GetTimestamp();
         var yieldedBefore = gateway.Yielded;
+        var cpuBefore = contender.CpuTime;
         long Create(int i) => gateway.CreateJob("io.switchboard:calculator:1", $$"""{"action":"add","a":{{i}},"b":1}""", new() { ["resultVariable"] = "r" });
         List<long> keys;
         if (_rate <= 0)
@@ -198,6 +209,7 @@ internal static class ZeebeScenario
         catch (TimeoutException)
         {
         }
+        var cpu = contender.CpuTime - cpuBefore;
         var all = keys.Select(gateway.Job).ToList();
         var jobs = all.Where(j => j.State == JobState.Completed).ToList();
         var stranded = all.Count - jobs.Count;
@@ -217,7 +229,7 @@ internal static class ZeebeScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {contender.Name} round {round}: {count / elapsed.TotalSeconds:0} jobs/s ({count} in {elapsed.TotalSeconds:0.00} s), activation→completion p50 {activated[activated.Length / 2]:0.00} ms, p99 {activated[(int)(activated.Length * 0.99)]:0.00} ms; " +
             $"creation→completion p50 {created[created.Length / 2]:0.00} ms, p99 {created[(int)(created.Length * 0.99)]:0.00} ms; " +
-            $"not completed {stranded}; pushed {jobs.Count(j => j.Streamed)}, given back to polls {gateway.Yielded - yieldedBefore}"));
+            $"worker CPU {cpu.TotalMicroseconds / count:0} µs per job; not completed {stranded}; pushed {jobs.Count(j => j.Streamed)}, given back to polls {gateway.Yielded - yieldedBefore}"));
         // A round that left jobs behind has no rate to compare: its figure covers only the jobs that were pushed.
         return stranded == 0 ? count / elapsed.TotalSeconds : double.NaN;
     }
