@@ -104,8 +104,10 @@ if (options.Text("load", "runner") == "wrk")
     {
         foreach (var target in new[] { baseline, subject })
             runs[target].Add(await WrkLoad.RunAsync(target, threads, connections, settings.Duration));
+        var (bareRun, ourRun) = (runs[baseline][^1], runs[subject][^1]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  round {round + 1}: {baseline.Name} {runs[baseline][^1].RequestsPerSecond:0} rps, {subject.Name} {runs[subject][^1].RequestsPerSecond:0} rps, ratio {runs[subject][^1].RequestsPerSecond / runs[baseline][^1].RequestsPerSecond:0.00}"));
+            $"  round {round + 1}: {baseline.Name} {bareRun.RequestsPerSecond:0} rps, {subject.Name} {ourRun.RequestsPerSecond:0} rps, ratio {ourRun.RequestsPerSecond / bareRun.RequestsPerSecond:0.00}; " +
+            $"server CPU per request {bareRun.CpuMicrosecondsPerRequest:0.0} µs vs {ourRun.CpuMicrosecondsPerRequest:0.0} µs"));
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"target (wrk)",-16} {"requests",10} {"rps",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}"));
     foreach (var (target, list) in runs)
@@ -113,7 +115,8 @@ if (options.Text("load", "runner") == "wrk")
             $"{target.Name,-16} {list.Sum(r => r.Requests),10} {list.Average(r => r.RequestsPerSecond),10:0} {list.Average(r => r.P50Ms),8:0.000} {list.Average(r => r.P99Ms),8:0.000} {list.Sum(r => r.Errors),7}"));
     var (ours, theirs) = (runs[subject], runs[baseline]);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"ratio (wrk) {subject.Name} / {baseline.Name}: rps {ours.Average(r => r.RequestsPerSecond) / theirs.Average(r => r.RequestsPerSecond):0.00}, p50 {ours.Average(r => r.P50Ms) / theirs.Average(r => r.P50Ms):0.00}, p99 {ours.Average(r => r.P99Ms) / theirs.Average(r => r.P99Ms):0.00}"));
+        $"ratio (wrk) {subject.Name} / {baseline.Name}: rps {ours.Average(r => r.RequestsPerSecond) / theirs.Average(r => r.RequestsPerSecond):0.00}, p50 {ours.Average(r => r.P50Ms) / theirs.Average(r => r.P50Ms):0.00}, p99 {ours.Average(r => r.P99Ms) / theirs.Average(r => r.P99Ms):0.00}; " +
+        $"server CPU per request {theirs.Average(r => r.CpuMicrosecondsPerRequest):0.0} µs vs {ours.Average(r => r.CpuMicrosecondsPerRequest):0.0} µs (this process: both servers, one loaded at a time)"));
     failures += ours.Sum(r => r.Errors) + theirs.Sum(r => r.Errors);
 }
 return failures == 0 ? 0 : 1;

@@ -9,8 +9,12 @@ namespace Switchboard.Benchmarks;
 /// it: what the server costs without a load runner sharing its process.</summary>
 internal static partial class WrkLoad
 {
-    /// <summary>What one wrk run measured.</summary>
-    public sealed record Result(string Target, double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors);
+    /// <summary>What one wrk run measured; <paramref name="CpuMicrosecondsPerRequest"/> is this process's CPU time (every
+    /// thread, user and system) across the run divided by the requests served.</summary>
+    /// <remarks>Both servers live in this process and only one is loaded at a time, so the CPU time of a run is the loaded
+    /// server's, plus what the idle one does meanwhile (timers, metrics). It moves less with the machine's speed than
+    /// requests per second do, which also depend on how much of the two cores wrk gets.</remarks>
+    public sealed record Result(string Target, double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors, double CpuMicrosecondsPerRequest);
 
     /// <summary>Runs <c>wrk -t<paramref name="threads"/> -c<paramref name="connections"/> -d<paramref name="duration"/> --latency</c>
     /// posting the target's request; errors are non-2xx answers and socket errors.</summary>
@@ -28,13 +32,15 @@ internal static partial class WrkLoad
             var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var argument in new[] { $"-t{threads}", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", "-s", script, target.Url.ToString() })
                 start.ArgumentList.Add(argument);
+            var cpuBefore = ProcessCpu();
             using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
             var output = await process.StandardOutput.ReadToEndAsync();
             var errors = await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
+            var cpu = ProcessCpu() - cpuBefore;
             if (process.ExitCode != 0)
                 throw new InvalidOperationException($"wrk failed ({process.ExitCode}): {errors}{output}");
-            return Parse(target.Name, output);
+            return Parse(target.Name, output, cpu);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -46,7 +52,13 @@ internal static partial class WrkLoad
         }
     }
 
-    private static Result Parse(string target, string output)
+    private static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    private static Result Parse(string target, string output, TimeSpan cpu)
     {
         var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var requests = long.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
@@ -54,7 +66,8 @@ internal static partial class WrkLoad
         var socket = SocketErrors().Match(output) is { Success: true } s
             ? s.Groups.Values.Skip(1).Sum(g => long.Parse(g.Value, CultureInfo.InvariantCulture))
             : 0;
-        return new Result(target, rps, Percentile(output, "50"), Percentile(output, "99"), requests, non2xx + socket);
+        return new Result(target, rps, Percentile(output, "50"), Percentile(output, "99"), requests, non2xx + socket,
+            requests > 0 ? cpu.TotalMicroseconds / requests : double.NaN);
     }
 
     // "     99%    3.10ms" in the --latency distribution; units us, ms or s.
