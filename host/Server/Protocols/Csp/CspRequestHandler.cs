@@ -39,7 +39,9 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         var read = await RequestBody.ReadAsync(http, _options.MaxBodyBytes, http.RequestAborted);
         if (read.Body is not { } body)
         {
-            logger.LogWarning("{Protocol} request refused: {Reason}", Protocol.Csp, read.Problem);
+            // Too large, too slow, broken framing or cut off by a client that went away: the client's doing, as with the
+            // refusals below, so information rather than a warning the operator would have to act on.
+            logger.LogInformation("{Protocol} request refused: {Reason}", Protocol.Csp, read.Problem);
             await WriteAsync(http, read.Status, JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest, read.Problem!, read.ErrorCode));
             return;
         }
