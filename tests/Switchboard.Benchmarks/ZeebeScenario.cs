@@ -123,17 +123,14 @@ internal static class ZeebeScenario
         private readonly TestGatewayServer _server;
         private readonly Process _process;
 
-        private Contender(string name, string description, TestGatewayServer server, Process process)
+        private Contender(string name, TestGatewayServer server, Process process)
         {
             Name = name;
-            Description = description;
             _server = server;
             _process = process;
         }
 
         public string Name { get; }
-
-        public string Description { get; }
 
         public TestGateway Gateway => _server.Gateway;
 
@@ -160,7 +157,7 @@ internal static class ZeebeScenario
             else
                 process.BeginOutputReadLine();
             Console.WriteLine($"# {name}: {description}");
-            return new Contender(name, description, server, process);
+            return new Contender(name, server, process);
         }
 
         public async ValueTask DisposeAsync()
