@@ -1,4 +1,6 @@
+using System.Text;
 using Switchboard.Tests.Infrastructure;
+using Switchboard.Tests.Spiff;
 
 namespace Switchboard.Tests.Logging;
 
@@ -21,5 +23,29 @@ public sealed class ClientErrorLogLevelTests
         var refusals = log.ToString().Split('\n').Where(l => l.Contains("request refused") && l.Contains("body could not be read")).ToList();
         refusals.Should().ContainSingle("the refusal is logged once")
             .Which.Should().Contain(" INF ", "a client's broken request is no warning for the operator");
+    }
+
+    [Fact]
+    public async Task Spiff_requests_refused_before_a_call_are_logged_once_each_as_information_naming_the_protocol_and_the_problem()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        var log = new StringWriter();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information");
+
+        var (brokenStatus, _) = await RawHttp.SendAsync(host.Address,
+            "POST /v1/do/calculator/Calculate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+        var notJson = await SpiffCall.DoAsync(host.Http, "calculator/Calculate", "{\"a\":");
+        var unknown = await SpiffCall.DoAsync(host.Http, "calculator/NoSuchCommand", "{}");
+
+        brokenStatus.Should().Be(400);
+        ((int)notJson.Status).Should().Be(400, notJson.Text);
+        ((int)unknown.Status).Should().Be(404, unknown.Text);
+        var refusals = log.ToString().Split('\n').Where(l => l.Contains("Spiff") && l.Contains("request refused")).ToList();
+        refusals.Should().HaveCount(3, string.Join("\n", refusals))
+            .And.OnlyContain(l => l.Contains(" INF "), "a client's broken request is no warning for the operator");
+        refusals.Should().Contain(l => l.Contains("chunk"))
+            .And.Contain(l => l.Contains("calculator/Calculate") && l.Contains("JSON"))
+            .And.Contain(l => l.Contains("calculator/NoSuchCommand"));
     }
 }

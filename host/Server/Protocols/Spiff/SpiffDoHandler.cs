@@ -13,7 +13,8 @@ using Call = Switchboard.Host.Invocation.Invocation;
 namespace Switchboard.Host.Protocols.Spiff;
 
 /// <summary><c>POST /v1/do/{plugin}/{Command}</c>: binds the body to an invocation and answers with the v2 envelope, or 202 and a callback later.</summary>
-internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipeline pipeline, SpiffCallbackSender callbacks, SpiffOptions options)
+internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipeline pipeline, SpiffCallbackSender callbacks, SpiffOptions options,
+    ILogger<SpiffDoHandler> logger)
 {
     private const string CallbackKey = "spiff__callback_url";
 
@@ -36,8 +37,8 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
         var found = commands.Find(plugin, command);
         if (found is null)
         {
-            await WriteAsync(http, StatusCodes.Status404NotFound, SpiffEnvelope.Failure(new SpiffFailure(404, SpiffOutcomeMapper.CommandNotFound,
-                $"no loaded connector serves the command '{plugin}/{command}'; GET /v1/commands lists them")));
+            await RefuseAsync(http, plugin, command, StatusCodes.Status404NotFound, new SpiffFailure(404, SpiffOutcomeMapper.CommandNotFound,
+                $"no loaded connector serves the command '{plugin}/{command}'; GET /v1/commands lists them"));
             return;
         }
 
@@ -45,7 +46,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
         if (read.Body is not { } body)
         {
             var setting = read.Status == StatusCodes.Status413PayloadTooLarge ? $" ({SpiffOptions.Section}:MaxBodyBytes)" : "";
-            await WriteAsync(http, read.Status, SpiffEnvelope.Failure(new SpiffFailure(read.Status, read.ErrorCode!, read.Problem + setting)));
+            await RefuseAsync(http, plugin, command, read.Status, new SpiffFailure(read.Status, read.ErrorCode!, read.Problem + setting));
             return;
         }
         var (request, problem, field) = SpiffRequestReader.Read(body);
@@ -54,7 +55,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             var failure = field is null
                 ? new SpiffFailure(400, "InvalidRequest", problem!)
                 : new SpiffFailure(400, "InvalidParameters", problem!) { Fields = [new FieldError(field, problem!)] };
-            await WriteAsync(http, StatusCodes.Status400BadRequest, SpiffEnvelope.Failure(failure));
+            await RefuseAsync(http, plugin, command, StatusCodes.Status400BadRequest, failure);
             return;
         }
 
@@ -91,6 +92,15 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             return;
         }
         await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Success(outcome));
+    }
+
+    // Refused before any call, so the pipeline logs nothing about it: one line here, as CSP logs its refusals. The
+    // client's doing, so information rather than a warning the operator would have to act on.
+    private Task RefuseAsync(HttpContext http, string plugin, string command, int status, SpiffFailure failure)
+    {
+        logger.LogInformation("{Protocol} request refused: {Command} answered {StatusCode} {ErrorCode}: {Reason}",
+            Protocol.Spiff, plugin + "/" + command, status, failure.Code, failure.Message);
+        return WriteAsync(http, status, SpiffEnvelope.Failure(failure));
     }
 
     // As the real proxy runs only execute_async commands in the background: SpiffArena sends a callback URL with every
