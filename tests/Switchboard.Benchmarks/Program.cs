@@ -7,7 +7,7 @@ using Switchboard.Benchmarks;
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario pipeline [--callers 32] [--duration 5] [--rounds 3]   (CPU per call, no HTTP)
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario alloc   (BenchmarkDotNet, time and allocations per call)
-// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] (rounds alternate between the workers, all running at once) [--max-jobs-active 32] [--workers polling,streaming,default,grpc-js,node-sdk] [--rate 0 (jobs/s; 0: all at once)]
+// dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario zeebe [--jobs 20000] [--rounds 2] (rounds alternate between the workers, all running at once) [--max-jobs-active 32] [--workers polling,streaming,default,grpc-js,node-sdk] [--rate 0 (jobs/s; 0: all at once)] [--batch-ms 10 (with a rate: how often the jobs due are created)]
 //     [--workers polling,streaming,default,grpc-js,node-sdk]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario feel [--duration 3] [--rounds 2]
 var options = Arguments.Parse(args);
@@ -21,7 +21,7 @@ if (options.Text("scenario", "csp") == "zeebe")
     await ZeebeScenario.RunAsync(options.Text("plugins", Path.Combine(Arguments.RepositoryRoot(), "artifacts", "plugins")),
         options.Int("jobs", 20000), options.Int("rounds", 2), options.Int("max-jobs-active", 32),
         options.Text("workers", "polling,streaming,default,grpc-js,node-sdk").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-        options.Int("rate", 0));
+        options.Int("rate", 0), options.Int("batch-ms", 10));
     return 0;
 }
 if (options.Text("scenario", "csp") == "alloc")

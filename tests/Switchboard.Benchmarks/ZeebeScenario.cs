@@ -8,18 +8,24 @@ namespace Switchboard.Benchmarks;
 internal static class ZeebeScenario
 {
     private static int _rate;
+    private static int _batchMilliseconds = 10;
 
     /// <param name="workers">Which workers to measure: <c>polling</c>, <c>streaming</c>, <c>default</c> (our host in each
     /// mode), <c>grpc-js</c> (the minimal worker), <c>node-sdk</c>.</param>
     /// <param name="rate">Jobs created per second, spread over the round (0: all at once, a backlog to drain).</param>
+    /// <param name="batchMilliseconds">With a rate, how often the jobs due are created: the larger, the larger each burst.</param>
     /// <remarks>Every worker runs at once, each in a process of its own against a gateway of its own, and the rounds
     /// alternate between them (round 1 of each, then round 2 of each, ...): this machine's speed drifts by more than the
     /// differences between our modes, and a worker measured after another would carry the drift into the comparison.</remarks>
-    public static async Task RunAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive, IReadOnlyCollection<string> workers, int rate = 0)
+    public static async Task RunAsync(string pluginsDirectory, int jobs, int rounds, int maxJobsActive, IReadOnlyCollection<string> workers, int rate = 0,
+        int batchMilliseconds = 10)
     {
+        if (batchMilliseconds < 1)
+            throw new ArgumentException($"--batch-ms must be at least 1, not {batchMilliseconds}");
         _rate = rate;
+        _batchMilliseconds = batchMilliseconds;
         if (rate > 0)
-            Console.WriteLine($"# jobs are created at {rate} per second (in batches every 10 ms), not all at once");
+            Console.WriteLine($"# jobs are created at {rate} per second (in batches every {batchMilliseconds} ms, about {Math.Max(1, rate * batchMilliseconds / 1000)} each), not all at once");
         var known = new[] { "polling", "streaming", "default", "grpc-js", "node-sdk" };
         if (workers.FirstOrDefault(w => !known.Contains(w)) is { } unknown)
             throw new ArgumentException($"unknown worker '{unknown}'; known: {string.Join(", ", known)}");
@@ -184,9 +190,9 @@ internal static class ZeebeScenario
             keys = Enumerable.Range(0, count).Select(Create).ToList();
         else
         {
-            // Paced: as many jobs as the rate allows by now, every 10 ms, the way a steady flow of process instances arrives.
+            // Paced: as many jobs as the rate allows by now, every batch interval, the way a steady flow of process instances arrives.
             keys = new List<long>(count);
-            using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+            using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(_batchMilliseconds));
             while (keys.Count < count)
             {
                 var due = Math.Min(count, (int)(watch.Elapsed.TotalSeconds * _rate) + 1);
