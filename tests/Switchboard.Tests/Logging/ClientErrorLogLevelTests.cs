@@ -48,4 +48,23 @@ public sealed class ClientErrorLogLevelTests
             .And.Contain(l => l.Contains("calculator/Calculate") && l.Contains("JSON"))
             .And.Contain(l => l.Contains("calculator/NoSuchCommand"));
     }
+
+    [Fact]
+    public async Task A_Spiff_callback_url_the_host_refuses_is_logged_once_as_information_without_the_urls_credentials()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        var log = new StringWriter();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log),
+            "Switchboard:Log:Level=Information", "Switchboard:Spiff:CallbackOrigins:0=http://127.0.0.1:7000");
+
+        var call = await SpiffCall.DoAsync(host.Http, "fixture/Later",
+            """{"milliseconds":0,"spiff__callback_url":"http://someone:Pa55word@attacker.example:7000/collect"}""");
+
+        call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("InvalidParameters", call.Text);
+        var refusals = log.ToString().Split('\n').Where(l => l.Contains("Spiff") && l.Contains("request refused")).ToList();
+        refusals.Should().ContainSingle(string.Join("\n", refusals))
+            .Which.Should().Contain(" INF ").And.Contain("fixture/Later").And.Contain("InvalidParameters").And.Contain("spiff__callback_url");
+        log.ToString().Should().NotContain("Pa55word", "a URL's user part is never logged");
+    }
 }

@@ -57,6 +57,27 @@ public sealed class SpiffCallbackTests
     }
 
     [Fact]
+    public async Task A_long_running_command_refused_as_busy_is_logged_as_a_warning_naming_the_command_and_the_limit()
+    {
+        await using var listener = await CallbackListener.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        var log = new StringWriter();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), FastRetries,
+            "Switchboard:Spiff:CallbackMaxConcurrentCalls=1", "Switchboard:Spiff:CallbackMaxPendingCalls=1", "Switchboard:Spiff:CallbackDrainTimeout=00:00:00.200");
+        string Later(string task) => $$"""{"milliseconds":60000,"spiff__callback_url":"{{listener.CallbackUrl(task)}}"}""";
+
+        var first = await SpiffCall.DoAsync(host.Http, "fixture/Later", Later("t1"));
+        var second = await SpiffCall.DoAsync(host.Http, "fixture/Later", Later("t2"));
+
+        first.Status.Should().Be(HttpStatusCode.Accepted, first.Text);
+        second.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("Busy", second.Text);
+        var refusals = log.ToString().Split('\n').Where(l => l.Contains("asynchronous call") && l.Contains("refused")).ToList();
+        refusals.Should().ContainSingle(string.Join("\n", refusals))
+            .Which.Should().Contain(" WRN ").And.Contain("Spiff").And.Contain("fixture/Later").And.Contain("pending (1)");
+    }
+
+    [Fact]
     public async Task At_shutdown_a_command_still_running_after_the_drain_calls_back_that_the_host_shut_down()
     {
         await using var listener = await CallbackListener.StartAsync();

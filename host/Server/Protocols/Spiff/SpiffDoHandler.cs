@@ -68,7 +68,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
 
         if (request.CallbackUrl is { } callbackUrl && RunsInBackground(found))
         {
-            await AcceptAsync(http, invocation, found.Id, callbackUrl);
+            await AcceptAsync(http, invocation, plugin, command, found.Id, callbackUrl);
             return;
         }
 
@@ -107,12 +107,12 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
     // call, and a command that is not long-running must answer at once, so the BPMN can read its command_response.
     private static bool RunsInBackground(SpiffCommand command) => command.Operation.LongRunning;
 
-    private async Task AcceptAsync(HttpContext http, Call invocation, string command, string callbackUrl)
+    private async Task AcceptAsync(HttpContext http, Call invocation, string plugin, string command, string id, string callbackUrl)
     {
         if (_callbackTargets.Check(callbackUrl, out var callback) is { } problem)
         {
-            await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Failure(new SpiffFailure(400, "InvalidParameters",
-                $"invalid parameters: {CallbackKey} {problem}") { Fields = [new FieldError(CallbackKey, problem)] }));
+            await RefuseAsync(http, plugin, command, StatusCodes.Status200OK, new SpiffFailure(400, "InvalidParameters",
+                $"invalid parameters: {CallbackKey} {problem}") { Fields = [new FieldError(CallbackKey, problem)] });
             return;
         }
         // The backend fails the task at once on an error in a 202, so bad input must be answered now, not through the callback.
@@ -124,13 +124,15 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             await WriteAsync(http, SpiffOutcomeMapper.ResponseStatus(failure), SpiffEnvelope.Failure(failure));
             return;
         }
-        if (!callbacks.TryAccept(new SpiffAsyncCall(prepared, command, callback!), out var refusal))
+        if (!callbacks.TryAccept(new SpiffAsyncCall(prepared, id, callback!), out var refusal))
         {
             prepared.Dispose();
+            // The host's own limit, not the client's doing: a warning, as CSP logs the same refusal.
+            logger.LogWarning("{Protocol} asynchronous call of {Command} refused: {Reason}", Protocol.Spiff, id, refusal);
             await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Failure(new SpiffFailure(503, "Busy", refusal)));
             return;
         }
-        await WriteAsync(http, StatusCodes.Status202Accepted, SpiffEnvelope.Success(new JsonObject { ["status"] = "accepted", ["command"] = command }, StatusCodes.Status202Accepted));
+        await WriteAsync(http, StatusCodes.Status202Accepted, SpiffEnvelope.Success(new JsonObject { ["status"] = "accepted", ["command"] = id }, StatusCodes.Status202Accepted));
     }
 
     private static Task WriteAsync(HttpContext http, int status, SpiffEnvelope.Envelope envelope) =>
