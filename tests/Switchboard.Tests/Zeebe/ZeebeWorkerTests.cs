@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Switchboard.Host.Protocols.Zeebe;
 using Switchboard.Tests.Infrastructure;
 
@@ -176,6 +177,41 @@ public sealed class ZeebeWorkerTests
 
         // The worker runs what was pushed; what was given back can come only from polls, which must not wait for the
         // poll interval once the stream has nothing more.
+        foreach (var key in more.Prepend(held))
+            (await server.Gateway.FinishedAsync(key, TimeSpan.FromSeconds(15))).State.Should().Be(JobState.Completed);
+    }
+
+    [Fact]
+    public async Task Jobs_given_back_while_the_stream_was_held_back_are_polled_although_the_poller_was_pausing_between_polls()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        var gated = new GatedJob();
+        // A clock that never moves: a pause between polls (the poll interval, or the backoff of up to 5 s after empty
+        // polls while the stream delivers) ends only if something cuts it short.
+        var frozen = new FakeTimeProvider();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, null, switchboard =>
+            {
+                switchboard.AddZeebe();
+                switchboard.Services.AddSingleton<IHostJob>(gated);
+                switchboard.Services.AddSingleton<TimeProvider>(frozen);
+            },
+            "Switchboard:Zeebe:Address=" + server.Address, "Switchboard:Zeebe:MaxJobsActive=1", "Switchboard:Zeebe:RequestTimeout=00:00:00.050");
+        var type = gated.Type;
+        // The stream is open and the first long poll has come back empty: the poller is pausing.
+        await Eventually.WaitFor(() => server.Gateway.OpenStreams(type) > 0 && server.Gateway.Polls().Any(p => p.Type == type)
+                                       && server.Gateway.OpenActivations(type) == server.Gateway.OpenStreams(type),
+            because: "the worker opens its stream and its first long poll ends empty");
+
+        // The only slot is held by a streamed job, and the stream is filled until the gateway gives jobs back to polls.
+        var held = server.Gateway.CreateJob(type, """{"hold":true}""");
+        var more = new List<long>();
+        while (server.Gateway.Yielded < 5 && more.Count < 20_000)
+            more.Add(server.Gateway.CreateJob(type));
+        more.Count(k => !server.Gateway.Job(k).Streamed).Should().BeGreaterThanOrEqualTo(5, "the full stream was not pushed to");
+        gated.Gate.SetResult();
+
+        // What was given back can only come from a poll, and the pause before it never ends by itself.
         foreach (var key in more.Prepend(held))
             (await server.Gateway.FinishedAsync(key, TimeSpan.FromSeconds(15))).State.Should().Be(JobState.Completed);
     }

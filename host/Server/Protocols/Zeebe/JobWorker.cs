@@ -33,29 +33,39 @@ internal sealed class JobWorker : IAsyncDisposable
     // those the gateway gave back to polls, so a streamed job's end wakes the poller too: otherwise, after the stream
     // was full, those jobs would wait up to a poll interval while slots stand free.
     private bool _streamIdle = true;
+
+    // Written whenever the stream has a job to hand over and no room for it. The gateway may then find the stream full
+    // and give the jobs it creates meanwhile back to polls, which can take them only if the poller is not pausing: a
+    // pause between polls ends when this is written. A signal left over from earlier only costs one more poll.
+    private readonly Channel<bool> _heldBack = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    // The clock of the pauses between polls and after errors.
+    private readonly TimeProvider _time;
     private readonly Task _loop;
     private readonly Task _stream;
     private readonly Action? _tokenRefused;
     private readonly IHostJob? _hostJob;
 
     public JobWorker(ConnectorMetadata connector, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger,
-        Action? tokenRefused = null)
+        TimeProvider time, Action? tokenRefused = null)
         // Only the variables the input declares travel; an operation's inputs all count, whichever is chosen.
         : this(connector.Type, options.FetchAllVariables ? [] : connector.Operations.SelectMany(o => o.Input).Select(p => p.Id).Distinct().ToList(),
-            null, gateway, handler, options, logger, tokenRefused)
+            null, gateway, handler, options, logger, time, tokenRefused)
     {
     }
 
     /// <summary>A worker for a job type the host serves itself; its jobs see all their variables.</summary>
-    public JobWorker(IHostJob hostJob, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger, Action? tokenRefused = null)
-        : this(hostJob.Type, [], hostJob, gateway, handler, options, logger, tokenRefused)
+    public JobWorker(IHostJob hostJob, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger, TimeProvider time,
+        Action? tokenRefused = null)
+        : this(hostJob.Type, [], hostJob, gateway, handler, options, logger, time, tokenRefused)
     {
     }
 
     private JobWorker(string type, IReadOnlyList<string> fetchVariables, IHostJob? hostJob, Gateway.Gateway.GatewayClient gateway, JobHandler handler,
-        ZeebeOptions options, ILogger logger, Action? tokenRefused)
+        ZeebeOptions options, ILogger logger, TimeProvider time, Action? tokenRefused)
     {
         _tokenRefused = tokenRefused;
+        _time = time;
         Type = type;
         FetchVariables = fetchVariables;
         _hostJob = hostJob;
@@ -104,9 +114,8 @@ internal sealed class JobWorker : IAsyncDisposable
         if (free < Math.Max(1, (int)Math.Ceiling(_options.MaxJobsActive * 0.3)))
         {
             // While the stream has jobs buffered their ends do not wake the poller (see Start): look again each poll interval.
-            using var wake = CancellationTokenSource.CreateLinkedTokenSource(_polling.Token);
-            if (_options.Streaming)
-                wake.CancelAfter(_options.PollInterval);
+            using var interval = _options.Streaming ? new CancellationTokenSource(_options.PollInterval, _time) : null;
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(_polling.Token, interval?.Token ?? CancellationToken.None);
             try
             {
                 await _freed.Reader.ReadAsync(wake.Token);
@@ -128,7 +137,25 @@ internal sealed class JobWorker : IAsyncDisposable
         // While a stream delivers, polling only backfills jobs the stream was not offered (those waiting before it
         // opened, pushes that failed): as in the Java client, empty polls then back off instead of repeating every
         // poll interval, so a busy stream is not joined by a poll per interval and type.
-        await Task.Delay(Volatile.Read(ref _streamDelivering) ? _emptyPolls.Next() : _options.PollInterval, _polling.Token);
+        await PauseAsync(Volatile.Read(ref _streamDelivering) ? _emptyPolls.Next() : _options.PollInterval);
+    }
+
+    // The pause after an empty poll, up to 5 s while the stream delivers. It ends early when the stream is held back:
+    // the jobs the gateway then gives back to polls would otherwise wait out the rest of it while slots come free.
+    private async Task PauseAsync(TimeSpan pause)
+    {
+        if (!_options.Streaming)
+        {
+            await Task.Delay(pause, _time, _polling.Token);
+            return;
+        }
+        using var over = CancellationTokenSource.CreateLinkedTokenSource(_polling.Token);
+        await Task.WhenAny(Task.Delay(pause, _time, over.Token), _heldBack.Reader.WaitToReadAsync(over.Token).AsTask());
+        // Ends whichever still waits; neither is awaited, so neither throws.
+        over.Cancel();
+        if (_heldBack.Reader.TryRead(out _))
+            _emptyPolls.Reset();
+        _polling.Token.ThrowIfCancellationRequested();
     }
 
     private async Task StreamOnceAsync(ErrorBackoff backoff)
@@ -154,7 +181,10 @@ internal sealed class JobWorker : IAsyncDisposable
                         break;
                     backoff.Reset();
                     Volatile.Write(ref _streamDelivering, true);
-                    await _capacity.WaitAsync(_polling.Token); // closing: a job received but not started is left to its Zeebe timeout
+                    var room = _capacity.WaitAsync(_polling.Token); // closing: a job received but not started is left to its Zeebe timeout
+                    if (!room.IsCompleted)
+                        _heldBack.Writer.TryWrite(true);
+                    await room;
                     Start(responses.Current, streamed: true);
                 }
             }
@@ -166,7 +196,7 @@ internal sealed class JobWorker : IAsyncDisposable
             }
         }
         // The gateway closed the stream: open a new one, but not in a tight loop.
-        await Task.Delay(backoff.Next(), _polling.Token);
+        await Task.Delay(backoff.Next(), _time, _polling.Token);
     }
 
     // One loop shape for polling and streaming: repeat until the worker closes, and back off after a failed call.
@@ -191,7 +221,7 @@ internal sealed class JobWorker : IAsyncDisposable
                 LastError = $"{e.StatusCode}: {e.Status.Detail}";
                 var level = e.StatusCode == StatusCode.ResourceExhausted ? LogLevel.Debug : LogLevel.Warning;
                 _logger.Log(level, "{Activity} for {Connector} via {Protocol} failed: {Error}", activity, Type, "Zeebe", LastError);
-                await Task.Delay(backoff.Next(), _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(backoff.Next(), _time, _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }

@@ -33,6 +33,8 @@ public static class ZeebeServices
         builder.Services.AddTransient<RestAuthentication>();
         builder.Services.AddHttpClient(RestClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
             .AddHttpMessageHandler<RestAuthentication>().RemoveAllLoggers();
+        // The workers' pauses between polls run on it; TryAdd, as inbound does, so one clock serves the host.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ZeebeWorkers>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ZeebeWorkers>());
         builder.Services.AddHealthChecks().AddCheck<ZeebeHealthCheck>("zeebe");

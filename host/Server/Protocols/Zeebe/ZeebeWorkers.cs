@@ -15,7 +15,8 @@ namespace Switchboard.Host.Protocols.Zeebe;
 /// <summary>One job worker per connector type in the catalog, opened and closed as the catalog changes, and one per job
 /// type the host serves itself (<see cref="IHostJob"/>); off when no gateway is configured.</summary>
 internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pipeline, IOptions<ZeebeOptions> options,
-    ISecretProvider secrets, IHttpClientFactory httpClients, ILoggerFactory loggers, IEnumerable<IHostJob> hostJobs) : IHostedService, IAsyncDisposable
+    ISecretProvider secrets, IHttpClientFactory httpClients, ILoggerFactory loggers, IEnumerable<IHostJob> hostJobs, TimeProvider time)
+    : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<ZeebeWorkers>();
     private readonly Dictionary<string, JobWorker> _workers = new(StringComparer.Ordinal);
@@ -114,7 +115,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         lock (_workers)
         {
             foreach (var hostJob in hostJobs)
-                _workers[hostJob.Type] = new JobWorker(hostJob, _gateway, _handler, options.Value, _logger, _tokenRefused);
+                _workers[hostJob.Type] = new JobWorker(hostJob, _gateway, _handler, options.Value, _logger, time, _tokenRefused);
         }
         // Called now and after every change of the catalog; each call brings the workers in line with the newest connectors.
         _subscription = catalog.Subscribe(OnChanged);
@@ -145,7 +146,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
                 // A plugin cannot take a job type the host serves: the host's worker keeps it.
                 foreach (var connector in wanted.Values.Where(c => !_workers.ContainsKey(c.Type)))
                 {
-                    _workers[connector.Type] = new JobWorker(connector, _gateway!, _handler!, options.Value, _logger, _tokenRefused);
+                    _workers[connector.Type] = new JobWorker(connector, _gateway!, _handler!, options.Value, _logger, time, _tokenRefused);
                     _logger.LogInformation("Zeebe worker for {Connector} opened via {Protocol}", connector.Type, "Zeebe");
                 }
             }
