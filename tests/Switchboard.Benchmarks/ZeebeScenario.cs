@@ -228,11 +228,16 @@ internal static class ZeebeScenario
         double[] Sorted(Func<TestJob, double> of) => jobs.Select(of).Order().ToArray();
         var activated = Sorted(j => Stopwatch.GetElapsedTime(j.ActivatedAt, j.FinishedAt).TotalMilliseconds);
         var created = Sorted(j => Stopwatch.GetElapsedTime(j.CreatedAt, j.FinishedAt).TotalMilliseconds);
+        // The longest stretch, once every job had been created, in which none was activated while some waited: a worker
+        // that pauses shows here (before that, the gateway's own creation of the jobs can hold activations up).
+        var allCreated = all.Max(j => j.CreatedAt);
+        var activations = jobs.Select(j => j.ActivatedAt).Where(at => at >= allCreated).Order().ToArray();
+        var stall = activations.Zip(activations.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b).TotalMilliseconds).DefaultIfEmpty().Max();
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {contender.Name} round {round}: {count / elapsed.TotalSeconds:0} jobs/s ({count} in {elapsed.TotalSeconds:0.00} s), activation→completion p50 {activated[activated.Length / 2]:0.00} ms, p99 {activated[(int)(activated.Length * 0.99)]:0.00} ms; " +
             $"creation→completion p50 {created[created.Length / 2]:0.00} ms, p99 {created[(int)(created.Length * 0.99)]:0.00} ms; " +
-            $"worker CPU {cpu.TotalMicroseconds / count:0} µs per job; not completed {stranded}; pushed {jobs.Count(j => j.Streamed)}, given back to polls {gateway.Yielded - yieldedBefore}"));
+            $"worker CPU {cpu.TotalMicroseconds / count:0} µs per job; not completed {stranded}; pushed {jobs.Count(j => j.Streamed)}, given back to polls {gateway.Yielded - yieldedBefore}; longest gap between activations {stall:0.0} ms"));
         // A round that left jobs behind has no rate to compare: its figure covers only the jobs that were pushed.
         return stranded == 0 ? count / elapsed.TotalSeconds : double.NaN;
     }
