@@ -47,7 +47,12 @@ internal static class ZeebeScenario
             var rates = contenders.ToDictionary(c => c.Name, _ => new List<double>());
             for (var round = 1; round <= rounds; round++)
                 foreach (var contender in contenders)
+                {
+                    // The gateways share this process: a full collection now, between rounds, instead of a long one
+                    // in the middle of the next round, which would stall whichever worker it fell on.
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
                     rates[contender.Name].Add(await RoundAsync(contender, jobs, print: true, round));
+                }
             Summarize(rates);
         }
         finally
@@ -184,6 +189,7 @@ internal static class ZeebeScenario
         var start = Stopwatch.GetTimestamp();
         var yieldedBefore = gateway.Yielded;
         var cpuBefore = contender.CpuTime;
+        var pausedBefore = GC.GetTotalPauseDuration();
         long Create(int i) => gateway.CreateJob("io.switchboard:calculator:1", $$"""{"action":"add","a":{{i}},"b":1}""", new() { ["resultVariable"] = "r" });
         List<long> keys;
         if (_rate <= 0)
@@ -213,9 +219,12 @@ internal static class ZeebeScenario
         {
         }
         var cpu = contender.CpuTime - cpuBefore;
+        // The gateways live in this process: its collections stall every worker's gateway alike.
+        var paused = GC.GetTotalPauseDuration() - pausedBefore;
         var all = keys.Select(gateway.Job).ToList();
         var jobs = all.Where(j => j.State == JobState.Completed).ToList();
         var stranded = all.Count - jobs.Count;
+        gateway.Forget(keys);
         if (!print)
             return 0;
         if (jobs.Count == 0)
@@ -237,7 +246,7 @@ internal static class ZeebeScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {contender.Name} round {round}: {count / elapsed.TotalSeconds:0} jobs/s ({count} in {elapsed.TotalSeconds:0.00} s), activation→completion p50 {activated[activated.Length / 2]:0.00} ms, p99 {activated[(int)(activated.Length * 0.99)]:0.00} ms; " +
             $"creation→completion p50 {created[created.Length / 2]:0.00} ms, p99 {created[(int)(created.Length * 0.99)]:0.00} ms; " +
-            $"worker CPU {cpu.TotalMicroseconds / count:0} µs per job; not completed {stranded}; pushed {jobs.Count(j => j.Streamed)}, given back to polls {gateway.Yielded - yieldedBefore}; longest gap between activations {stall:0.0} ms"));
+            $"worker CPU {cpu.TotalMicroseconds / count:0} µs per job; not completed {stranded}; pushed {jobs.Count(j => j.Streamed)}, given back to polls {gateway.Yielded - yieldedBefore}; longest gap between activations {stall:0.0} ms; gateway process paused by GC {paused.TotalMilliseconds:0} ms"));
         // A round that left jobs behind has no rate to compare: its figure covers only the jobs that were pushed.
         return stranded == 0 ? count / elapsed.TotalSeconds : double.NaN;
     }

@@ -86,6 +86,19 @@ public sealed partial class TestGateway : Gateway.GatewayBase
         get { lock (_lock) return [.. _jobs.Values]; }
     }
 
+    /// <summary>Drops the finished ones of <paramref name="keys"/> and what was recorded about them: a benchmark's gateway
+    /// would otherwise keep every job of every round, and collecting that growing heap stalls it mid-round.</summary>
+    public void Forget(IEnumerable<long> keys)
+    {
+        lock (_lock)
+            foreach (var key in keys)
+                if (_jobs.TryGetValue(key, out var job) && job.State is JobState.Completed or JobState.Failed or JobState.Incident or JobState.ErrorThrown)
+                {
+                    _jobs.Remove(key);
+                    CompletionEncodings.Remove(key);
+                }
+    }
+
     /// <summary>The job's current record.</summary>
     public TestJob Job(long key)
     {
