@@ -167,18 +167,23 @@ public sealed class ZeebeWorkerTests
         await Eventually.WaitFor(() => server.Gateway.OpenStreams(type) > 0 && server.Gateway.Polls().Any(p => p.Type == type),
             because: "the worker opens its stream and its first long poll");
 
-        // The only slot is held by a streamed job, and the stream is filled until the gateway gives jobs back to polls.
-        var held = server.Gateway.CreateJob(type, """{"hold":true}""");
-        var more = new List<long>();
-        while (server.Gateway.Yielded < 5 && more.Count < 20_000)
-            more.Add(server.Gateway.CreateJob(type));
-        more.Count(k => !server.Gateway.Job(k).Streamed).Should().BeGreaterThanOrEqualTo(5, "the full stream was not pushed to");
-        gated.Gate.SetResult();
-
         // The worker runs what was pushed; what was given back can come only from polls, which must not wait for the
         // poll interval once the stream has nothing more.
+        await FillTheStreamThenExpectAllCompletedAsync(server.Gateway, gated);
+    }
+
+    // The only slot is held by a streamed job, and the stream is filled until the gateway gives jobs back to polls; then
+    // the slot is let go, and every job must complete.
+    private static async Task FillTheStreamThenExpectAllCompletedAsync(TestGateway gateway, GatedJob gated)
+    {
+        var held = gateway.CreateJob(gated.Type, """{"hold":true}""");
+        var more = new List<long>();
+        while (gateway.Yielded < 5 && more.Count < 20_000)
+            more.Add(gateway.CreateJob(gated.Type));
+        more.Count(k => !gateway.Job(k).Streamed).Should().BeGreaterThanOrEqualTo(5, "the full stream was not pushed to");
+        gated.Gate.SetResult();
         foreach (var key in more.Prepend(held))
-            (await server.Gateway.FinishedAsync(key, TimeSpan.FromSeconds(15))).State.Should().Be(JobState.Completed);
+            (await gateway.FinishedAsync(key, TimeSpan.FromSeconds(15))).State.Should().Be(JobState.Completed);
     }
 
     [Fact]
@@ -203,17 +208,8 @@ public sealed class ZeebeWorkerTests
                                        && server.Gateway.OpenActivations(type) == server.Gateway.OpenStreams(type),
             because: "the worker opens its stream and its first long poll ends empty");
 
-        // The only slot is held by a streamed job, and the stream is filled until the gateway gives jobs back to polls.
-        var held = server.Gateway.CreateJob(type, """{"hold":true}""");
-        var more = new List<long>();
-        while (server.Gateway.Yielded < 5 && more.Count < 20_000)
-            more.Add(server.Gateway.CreateJob(type));
-        more.Count(k => !server.Gateway.Job(k).Streamed).Should().BeGreaterThanOrEqualTo(5, "the full stream was not pushed to");
-        gated.Gate.SetResult();
-
-        // What was given back can only come from a poll, and the pause before it never ends by itself.
-        foreach (var key in more.Prepend(held))
-            (await server.Gateway.FinishedAsync(key, TimeSpan.FromSeconds(15))).State.Should().Be(JobState.Completed);
+        // What is given back can only come from a poll, and the pause before it never ends by itself.
+        await FillTheStreamThenExpectAllCompletedAsync(server.Gateway, gated);
     }
 
     [Fact]
