@@ -19,8 +19,10 @@ internal static class TelemetryServices
         var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("switchboard"));
         telemetry.WithMetrics(metrics =>
         {
-            // The host's own meter and the per-protocol ones (Switchboard.Csp, Switchboard.Spiff: callbacks and asynchronous calls).
-            metrics.AddMeter(SwitchboardTelemetry.Name, SwitchboardTelemetry.Name + ".*");
+            // The host's own meter and the per-protocol ones (Switchboard.Csp, Switchboard.Spiff: callbacks and asynchronous calls),
+            // and the runtime's own (System.Runtime: collections and their pauses, heap, thread pool, exceptions, CPU), which
+            // tell an operator whether a slow call was the connector or the process it runs in.
+            metrics.AddMeter(SwitchboardTelemetry.Name, SwitchboardTelemetry.Name + ".*", "System.Runtime");
             if (options.Prometheus)
                 metrics.AddPrometheusExporter();
             if (otlp)

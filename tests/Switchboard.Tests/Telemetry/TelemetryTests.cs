@@ -188,6 +188,22 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task The_runtimes_own_metrics_are_exported_beside_ours()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        // The host runs in this process: a collection here is one the host's runtime made.
+        GC.Collect();
+
+        var lines = (await host.Http.GetStringAsync("/metrics")).Split('\n');
+
+        TryValue(lines, "dotnet_gc_collections_total{", "gc_heap_generation=\"gen2\"").Should().BeGreaterThan(0, string.Join("\n", lines.Where(l => l.StartsWith("dotnet_"))));
+        lines.Should().Contain(l => l.StartsWith("dotnet_gc_pause_time_seconds_total"))
+            .And.Contain(l => l.StartsWith("dotnet_thread_pool_queue_length"));
+    }
+
+    [Fact]
     public async Task Callbacks_and_the_Zeebe_workers_state_are_exported_too()
     {
         await using var server = await TestGatewayServer.StartAsync();
