@@ -114,16 +114,7 @@ internal sealed class JobWorker : IAsyncDisposable
         if (free < Math.Max(1, (int)Math.Ceiling(_options.MaxJobsActive * 0.3)))
         {
             // While the stream has jobs buffered their ends do not wake the poller (see Start): look again each poll interval.
-            using var interval = _options.Streaming ? new CancellationTokenSource(_options.PollInterval, _time) : null;
-            using var wake = CancellationTokenSource.CreateLinkedTokenSource(_polling.Token, interval?.Token ?? CancellationToken.None);
-            try
-            {
-                await _freed.Reader.ReadAsync(wake.Token);
-            }
-            catch (OperationCanceledException) when (!_polling.IsCancellationRequested)
-            {
-                // The poll interval passed: look at the room again.
-            }
+            await SignalOrTimeAsync(_freed.Reader, _options.Streaming ? _options.PollInterval : null);
             return;
         }
         var activated = await ActivateAsync(free);
@@ -145,17 +136,22 @@ internal sealed class JobWorker : IAsyncDisposable
     private async Task PauseAsync(TimeSpan pause)
     {
         if (!_options.Streaming)
-        {
             await Task.Delay(pause, _time, _polling.Token);
-            return;
-        }
+        else if (await SignalOrTimeAsync(_heldBack.Reader, pause))
+            _emptyPolls.Reset();
+    }
+
+    // The poller's one way to wait: for a signal (taken when it comes) or for the time given to pass, whichever is
+    // first; with no time given, for the signal alone. Throws only when the worker closes.
+    private async Task<bool> SignalOrTimeAsync(ChannelReader<bool> signal, TimeSpan? within)
+    {
         using var over = CancellationTokenSource.CreateLinkedTokenSource(_polling.Token);
-        await Task.WhenAny(Task.Delay(pause, _time, over.Token), _heldBack.Reader.WaitToReadAsync(over.Token).AsTask());
+        Task signalled = signal.WaitToReadAsync(over.Token).AsTask();
+        await Task.WhenAny(signalled, within is { } time ? Task.Delay(time, _time, over.Token) : Task.Delay(Timeout.Infinite, over.Token));
         // Ends whichever still waits; neither is awaited, so neither throws.
         over.Cancel();
-        if (_heldBack.Reader.TryRead(out _))
-            _emptyPolls.Reset();
         _polling.Token.ThrowIfCancellationRequested();
+        return signal.TryRead(out _);
     }
 
     private async Task StreamOnceAsync(ErrorBackoff backoff)
