@@ -37,7 +37,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
         var found = commands.Find(plugin, command);
         if (found is null)
         {
-            await RefuseAsync(http, plugin, command, StatusCodes.Status404NotFound, new SpiffFailure(404, SpiffOutcomeMapper.CommandNotFound,
+            await RefuseAsync(http, plugin + "/" + command, StatusCodes.Status404NotFound, new SpiffFailure(404, SpiffOutcomeMapper.CommandNotFound,
                 $"no loaded connector serves the command '{plugin}/{command}'; GET /v1/commands lists them"));
             return;
         }
@@ -46,7 +46,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
         if (read.Body is not { } body)
         {
             var setting = read.Status == StatusCodes.Status413PayloadTooLarge ? $" ({SpiffOptions.Section}:MaxBodyBytes)" : "";
-            await RefuseAsync(http, plugin, command, read.Status, new SpiffFailure(read.Status, read.ErrorCode!, read.Problem + setting));
+            await RefuseAsync(http, plugin + "/" + command, read.Status, new SpiffFailure(read.Status, read.ErrorCode!, read.Problem + setting));
             return;
         }
         var (request, problem, field) = SpiffRequestReader.Read(body);
@@ -55,7 +55,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             var failure = field is null
                 ? new SpiffFailure(400, "InvalidRequest", problem!)
                 : new SpiffFailure(400, "InvalidParameters", problem!) { Fields = [new FieldError(field, problem!)] };
-            await RefuseAsync(http, plugin, command, StatusCodes.Status400BadRequest, failure);
+            await RefuseAsync(http, plugin + "/" + command, StatusCodes.Status400BadRequest, failure);
             return;
         }
 
@@ -68,7 +68,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
 
         if (request.CallbackUrl is { } callbackUrl && RunsInBackground(found))
         {
-            await AcceptAsync(http, invocation, plugin, command, found.Id, callbackUrl);
+            await AcceptAsync(http, invocation, found.Id, callbackUrl);
             return;
         }
 
@@ -96,10 +96,10 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
 
     // Refused before any call, so the pipeline logs nothing about it: one line here, as CSP logs its refusals. The
     // client's doing, so information rather than a warning the operator would have to act on.
-    private Task RefuseAsync(HttpContext http, string plugin, string command, int status, SpiffFailure failure)
+    private Task RefuseAsync(HttpContext http, string command, int status, SpiffFailure failure)
     {
         logger.LogInformation("{Protocol} request refused: {Command} answered {StatusCode} {ErrorCode}: {Reason}",
-            Protocol.Spiff, plugin + "/" + command, status, failure.Code, failure.Message);
+            Protocol.Spiff, command, status, failure.Code, failure.Message);
         return WriteAsync(http, status, SpiffEnvelope.Failure(failure));
     }
 
@@ -107,11 +107,11 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
     // call, and a command that is not long-running must answer at once, so the BPMN can read its command_response.
     private static bool RunsInBackground(SpiffCommand command) => command.Operation.LongRunning;
 
-    private async Task AcceptAsync(HttpContext http, Call invocation, string plugin, string command, string id, string callbackUrl)
+    private async Task AcceptAsync(HttpContext http, Call invocation, string command, string callbackUrl)
     {
         if (_callbackTargets.Check(callbackUrl, out var callback) is { } problem)
         {
-            await RefuseAsync(http, plugin, command, StatusCodes.Status200OK, new SpiffFailure(400, "InvalidParameters",
+            await RefuseAsync(http, command, StatusCodes.Status200OK, new SpiffFailure(400, "InvalidParameters",
                 $"invalid parameters: {CallbackKey} {problem}") { Fields = [new FieldError(CallbackKey, problem)] });
             return;
         }
@@ -124,15 +124,15 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             await WriteAsync(http, SpiffOutcomeMapper.ResponseStatus(failure), SpiffEnvelope.Failure(failure));
             return;
         }
-        if (!callbacks.TryAccept(new SpiffAsyncCall(prepared, id, callback!), out var refusal))
+        if (!callbacks.TryAccept(new SpiffAsyncCall(prepared, command, callback!), out var refusal))
         {
             prepared.Dispose();
             // The host's own limit, not the client's doing: a warning, as CSP logs the same refusal.
-            logger.LogWarning("{Protocol} asynchronous call of {Command} refused: {Reason}", Protocol.Spiff, id, refusal);
+            logger.LogWarning("{Protocol} asynchronous call of {Command} refused: {Reason}", Protocol.Spiff, command, refusal);
             await WriteAsync(http, StatusCodes.Status200OK, SpiffEnvelope.Failure(new SpiffFailure(503, "Busy", refusal)));
             return;
         }
-        await WriteAsync(http, StatusCodes.Status202Accepted, SpiffEnvelope.Success(new JsonObject { ["status"] = "accepted", ["command"] = id }, StatusCodes.Status202Accepted));
+        await WriteAsync(http, StatusCodes.Status202Accepted, SpiffEnvelope.Success(new JsonObject { ["status"] = "accepted", ["command"] = command }, StatusCodes.Status202Accepted));
     }
 
     private static Task WriteAsync(HttpContext http, int status, SpiffEnvelope.Envelope envelope) =>
