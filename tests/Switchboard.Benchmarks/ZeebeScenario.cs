@@ -73,8 +73,6 @@ internal static class ZeebeScenario
         }
     }
 
-    // Each worker's median jobs/s over the rounds after the first two (the host's JIT is still tiering up through them),
-    // and each of those rounds' ratio to polling.
     // About 5 KiB are allocated here per job (the gateway's gRPC calls and the job records), with room to spare.
     private static bool TryQuietGc(int jobs)
     {
@@ -88,6 +86,8 @@ internal static class ZeebeScenario
         }
     }
 
+    // Each worker's median jobs/s over the rounds after the first two (the host's JIT is still tiering up through them),
+    // and each of those rounds' ratio to polling.
     private static void Summarize(Dictionary<string, List<double>> rates)
     {
         var warming = rates.Values.First().Count >= 4 ? 2 : 0;

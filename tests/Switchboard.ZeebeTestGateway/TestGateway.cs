@@ -92,12 +92,14 @@ public sealed partial class TestGateway : Gateway.GatewayBase
     {
         lock (_lock)
             foreach (var key in keys)
-                if (_jobs.TryGetValue(key, out var job) && job.State is JobState.Completed or JobState.Failed or JobState.Incident or JobState.ErrorThrown)
+                if (_jobs.TryGetValue(key, out var job) && IsFinished(job))
                 {
                     _jobs.Remove(key);
                     CompletionEncodings.Remove(key);
                 }
     }
+
+    private static bool IsFinished(TestJob job) => job.State is JobState.Completed or JobState.Failed or JobState.Incident or JobState.ErrorThrown;
 
     /// <summary>The job's current record.</summary>
     public TestJob Job(long key)
@@ -116,7 +118,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
             lock (_lock)
             {
                 var job = _jobs[key];
-                if (job.State is JobState.Completed or JobState.Failed or JobState.Incident or JobState.ErrorThrown)
+                if (IsFinished(job))
                     return job;
                 changed = _changed.Task;
             }
