@@ -33,6 +33,7 @@ internal static class ZeebeScenario
         Console.WriteLine($"# zeebe scenario: {jobs} io.switchboard:calculator:1 jobs per round, at most {maxJobsActive} in flight per worker; " +
                           $"each worker in its own process with its own gateway (in this process), rounds alternating between workers, on {Environment.ProcessorCount} cores");
         var contenders = new List<Contender>();
+        StallWatch.Start();
         try
         {
             foreach (var (name, streaming, polling) in new[] { ("polling", false, true), ("streaming", true, false), ("default", true, true) })
@@ -143,14 +144,47 @@ internal static class ZeebeScenario
     private static async Task<Contender> StartHostAsync(string name, string pluginsDirectory, int maxJobsActive, bool streaming, bool polling)
     {
         var server = await TestGatewayServer.StartAsync();
+        // Its port is chosen here so that the rounds can read the worker's own collections from its /metrics.
+        var url = $"http://127.0.0.1:{FreePort()}";
         // The host in a process of its own, as users run it: the gateway (here) and the worker do not share a runtime.
         var host = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Switchboard.Host.dll"),
-            "--plugins", pluginsDirectory, "--urls", "http://127.0.0.1:0", "--Switchboard:Log:Level=Warning",
+            "--plugins", pluginsDirectory, "--urls", url, "--Switchboard:Log:Level=Warning",
             "--Switchboard:Zeebe:Address=" + server.Address, "--Switchboard:Zeebe:PollInterval=00:00:00.010",
             "--Switchboard:Zeebe:MaxJobsActive=" + maxJobsActive, $"--Switchboard:Zeebe:Streaming={streaming}", $"--Switchboard:Zeebe:Polling={polling}"]);
         var mode = streaming && polling ? "streaming + polling" : streaming ? "streaming only" : "polling only";
-        return await Contender.StartAsync(name, "Switchboard host, " + mode, server, host, waitForReady: false);
+        var contender = await Contender.StartAsync(name, "Switchboard host, " + mode, server, host, waitForReady: false);
+        contender.Metrics = new Uri(url + "/metrics");
+        return contender;
     }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The worker's own collections so far and the time they paused it, from the runtime's meter on its
+    /// <c>/metrics</c>; none for a worker that serves no metrics.</summary>
+    private static async Task<(double Collections, double PausedSeconds)?> WorkerGcAsync(Contender contender)
+    {
+        if (contender.Metrics is not { } metrics)
+            return null;
+        try
+        {
+            var text = await MetricsClient.GetStringAsync(metrics);
+            double Sum(string name) => text.Split('\n')
+                .Where(line => line.StartsWith(name, StringComparison.Ordinal) && (line.Length == name.Length || line[name.Length] is ' ' or '{'))
+                .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+            return (Sum("dotnet_gc_collections_total"), Sum("dotnet_gc_pause_time_seconds_total"));
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly HttpClient MetricsClient = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>One worker under measurement: its process and the gateway it works against.</summary>
     private sealed class Contender : IAsyncDisposable
@@ -166,6 +200,9 @@ internal static class ZeebeScenario
         }
 
         public string Name { get; }
+
+        /// <summary>Where the worker serves its metrics, if it does (our host).</summary>
+        public Uri? Metrics { get; set; }
 
         public TestGateway Gateway => _server.Gateway;
 
@@ -215,6 +252,7 @@ internal static class ZeebeScenario
         var cpuBefore = contender.CpuTime;
         var pausedBefore = GC.GetTotalPauseDuration();
         var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var workerGcBefore = await WorkerGcAsync(contender);
         long Create(int i) => gateway.CreateJob("io.switchboard:calculator:1", $$"""{"action":"add","a":{{i}},"b":1}""", new() { ["resultVariable"] = "r" });
         List<long> keys;
         if (_rate <= 0)
@@ -247,6 +285,7 @@ internal static class ZeebeScenario
         // The gateways live in this process: its collections stall every worker's gateway alike.
         var paused = GC.GetTotalPauseDuration() - pausedBefore;
         var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        var workerGcAfter = await WorkerGcAsync(contender);
         var all = keys.Select(gateway.Job).ToList();
         var jobs = all.Where(j => j.State == JobState.Completed).ToList();
         var stranded = all.Count - jobs.Count;
@@ -269,10 +308,15 @@ internal static class ZeebeScenario
         var activations = jobs.Select(j => j.ActivatedAt).Where(at => at >= allCreated).Order().ToArray();
         var stall = activations.Zip(activations.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b).TotalMilliseconds).DefaultIfEmpty().Max();
 
+        var (stalls, longest) = StallWatch.Between(start, jobs.Max(j => j.FinishedAt));
+        var workerGc = workerGcBefore is { } b && workerGcAfter is { } a
+            ? string.Create(CultureInfo.InvariantCulture, $"; worker paused by {a.Collections - b.Collections:0} collections, {(a.PausedSeconds - b.PausedSeconds) * 1000:0} ms in all")
+            : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {contender.Name} round {round}: {count / elapsed.TotalSeconds:0} jobs/s ({count} in {elapsed.TotalSeconds:0.00} s), activation→completion p50 {activated[activated.Length / 2]:0.00} ms, p99 {activated[(int)(activated.Length * 0.99)]:0.00} ms; " +
             $"creation→completion p50 {created[created.Length / 2]:0.00} ms, p99 {created[(int)(created.Length * 0.99)]:0.00} ms; " +
-            $"worker CPU {cpu.TotalMicroseconds / count:0} µs per job; not completed {stranded}; pushed {jobs.Count(j => j.Streamed)}, given back to polls {gateway.Yielded - yieldedBefore}; longest gap between activations {stall:0.0} ms; gateway process paused by GC {paused.TotalMilliseconds:0} ms, allocating {allocated / 1024.0 / count:0.0} KiB per job"));
+            $"worker CPU {cpu.TotalMicroseconds / count:0} µs per job; not completed {stranded}; pushed {jobs.Count(j => j.Streamed)}, given back to polls {gateway.Yielded - yieldedBefore}; longest gap between activations {stall:0.0} ms; gateway process paused by GC {paused.TotalMilliseconds:0} ms, allocating {allocated / 1024.0 / count:0.0} KiB per job{workerGc}; " +
+            $"this process's watch thread woke late {stalls} times, at worst by {longest:0.0} ms"));
         // A round that left jobs behind has no rate to compare: its figure covers only the jobs that were pushed.
         return stranded == 0 ? count / elapsed.TotalSeconds : double.NaN;
     }
