@@ -162,8 +162,11 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         }
         await JobCommands.RetryAsync(() => gateway.CompleteJobAsync(new CompleteJobRequest { JobKey = job.Key, Variables = text }, GzipRequests.For(text.Length), cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
         Reported(job, "completed");
-        logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} completed",
-            job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe);
+        // A success is debug, as CSP and Spiff log theirs: at the default level a busy worker would write a line per job.
+        // Checked first: the call would otherwise box its arguments into an array for every job, logged or not.
+        if (logger.IsEnabled(LogLevel.Debug))
+            logger.LogDebug("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} completed",
+                job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe);
     }
 
     private static void Reported(ActivatedJob job, string outcome) =>
