@@ -54,6 +54,12 @@ internal static class ResponseJson
             response.StatusCode = status;
             response.ContentType = contentType;
             response.ContentLength = buffer.WrittenCount;
+            // Started first, the headers go into the connection's buffer and the body right after them: written before the
+            // start, Kestrel would hold the body in a block of its own and copy it behind the headers later. Starting
+            // completes at once unless something registered an asynchronous OnStarting callback.
+            var starting = response.HasStarted ? Task.CompletedTask : response.StartAsync(cancellationToken);
+            if (!starting.IsCompletedSuccessfully)
+                return WriteWhenStartedAsync(response, starting, buffer.WrittenSpan.ToArray(), cancellationToken);
             response.BodyWriter.Write(buffer.WrittenSpan);
         }
         finally
@@ -63,5 +69,12 @@ internal static class ResponseJson
         }
         var flushing = response.BodyWriter.FlushAsync(cancellationToken);
         return flushing.IsCompletedSuccessfully ? Task.CompletedTask : flushing.AsTask();
+    }
+
+    // The rare start that waits: the thread's buffer may serve another answer meanwhile, so the body travels as a copy.
+    private static async Task WriteWhenStartedAsync(HttpResponse response, Task starting, byte[] body, CancellationToken cancellationToken)
+    {
+        await starting;
+        await response.BodyWriter.WriteAsync(body, cancellationToken);
     }
 }
