@@ -313,7 +313,7 @@ internal static class ZeebeScenario
             ? string.Create(CultureInfo.InvariantCulture, $"; worker paused by {a.Collections - b.Collections:0} collections, {(a.PausedSeconds - b.PausedSeconds) * 1000:0} ms in all")
             : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {contender.Name} round {round}: {count / elapsed.TotalSeconds:0} jobs/s ({count} in {elapsed.TotalSeconds:0.00} s), activation→completion p50 {activated[activated.Length / 2]:0.00} ms, p99 {activated[(int)(activated.Length * 0.99)]:0.00} ms; " +
+            $"  {contender.Name} round {round}: {count / elapsed.TotalSeconds:0} jobs/s ({count} in {elapsed.TotalSeconds:0.00} s, the last created after {Stopwatch.GetElapsedTime(start, allCreated).TotalMilliseconds:0} ms), activation→completion p50 {activated[activated.Length / 2]:0.00} ms, p99 {activated[(int)(activated.Length * 0.99)]:0.00} ms; " +
             $"creation→completion p50 {created[created.Length / 2]:0.00} ms, p99 {created[(int)(created.Length * 0.99)]:0.00} ms; " +
             $"worker CPU {cpu.TotalMicroseconds / count:0} µs per job; not completed {stranded}; pushed {jobs.Count(j => j.Streamed)}, given back to polls {gateway.Yielded - yieldedBefore}; longest gap between activations {stall:0.0} ms; gateway process paused by GC {paused.TotalMilliseconds:0} ms, allocating {allocated / 1024.0 / count:0.0} KiB per job{workerGc}; " +
             $"this process's watch thread woke late {stalls} times, at worst by {longest:0.0} ms"));
