@@ -77,6 +77,35 @@ public sealed class SpiffCallbackTests
             .Which.Should().Contain(" WRN ").And.Contain("Spiff").And.Contain("fixture/Later").And.Contain("pending (1)");
     }
 
+    [Theory]
+    [InlineData("Information", false)]
+    [InlineData("Debug", true)]
+    public async Task A_delivered_callback_is_logged_at_debug_as_CSP_logs_its_own(string level, bool deliveryShown)
+    {
+        await using var listener = await CallbackListener.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        var log = new StringWriter();
+        var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), FastRetries, "Switchboard:Log:Level=" + level);
+        try
+        {
+            var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later", $$"""{"milliseconds":10,"spiff__callback_url":"{{listener.CallbackUrl("t1")}}"}""");
+            accepted.Status.Should().Be(HttpStatusCode.Accepted, accepted.Text);
+        }
+        finally
+        {
+            // Stopping waits for the call and its delivery, and so for what the delivery logs.
+            await host.DisposeAsync();
+        }
+
+        listener.Received.Should().ContainSingle("the call ran and was called back");
+        var deliveries = log.ToString().Split('\n').Where(l => l.Contains("delivered to")).ToList();
+        if (deliveryShown)
+            deliveries.Should().ContainSingle(string.Join("\n", deliveries)).Which.Should().Contain(" DBG ").And.Contain("fixture/Later");
+        else
+            deliveries.Should().BeEmpty("a delivered callback is the call succeeding, which the default level does not log for either protocol");
+    }
+
     [Fact]
     public async Task At_shutdown_a_command_still_running_after_the_drain_calls_back_that_the_host_shut_down()
     {

@@ -68,7 +68,8 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
     {
         if (status is >= 200 and < 300)
         {
-            Logger.LogInformation("Callback of command {Command} (connector {Connector}) via {Protocol} delivered to {CallbackUrl}: {CallbackStatus}",
+            // Debug, as CSP logs its delivered callbacks and every protocol its successful calls.
+            Logger.LogDebug("Callback of command {Command} (connector {Connector}) via {Protocol} delivered to {CallbackUrl}: {CallbackStatus}",
                 call.Command, call.Prepared.Invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(call.Callback), Field(answer, "status") ?? status.ToString());
             return Delivery.Done;
         }
