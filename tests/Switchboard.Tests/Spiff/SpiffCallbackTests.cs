@@ -77,6 +77,31 @@ public sealed class SpiffCallbackTests
             .Which.Should().Contain(" WRN ").And.Contain("Spiff").And.Contain("fixture/Later").And.Contain("pending (1)");
     }
 
+    [Fact]
+    public async Task A_retried_callback_is_logged_as_information_as_CSP_logs_its_retries_and_only_a_lost_one_is_a_warning()
+    {
+        await using var listener = await CallbackListener.StartAsync(answers: (503, """{"error":"busy"}"""));
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        var log = new StringWriter();
+        var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), FastRetries, "Switchboard:Log:Level=Information");
+        try
+        {
+            var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later", $$"""{"milliseconds":10,"spiff__callback_url":"{{listener.CallbackUrl("t1")}}"}""");
+            accepted.Status.Should().Be(HttpStatusCode.Accepted, accepted.Text);
+        }
+        finally
+        {
+            // Stopping waits for the call and its delivery, retry included.
+            await host.DisposeAsync();
+        }
+
+        listener.Received.Should().HaveCount(2, "the PUT is retried after the 503 and then accepted");
+        var retries = log.ToString().Split('\n').Where(l => l.Contains("Callback of command") && l.Contains("retry")).ToList();
+        retries.Should().ContainSingle(string.Join("\n", retries))
+            .Which.Should().Contain(" INF ", "a retry may still succeed: nothing for the operator to act on yet").And.Contain("fixture/Later").And.Contain("503");
+    }
+
     [Theory]
     [InlineData("Information", false)]
     [InlineData("Debug", true)]
