@@ -78,13 +78,14 @@ public sealed class SpiffCallbackTests
     }
 
     [Fact]
-    public async Task A_retried_callback_is_logged_as_information_as_CSP_logs_its_retries_and_only_a_lost_one_is_a_warning()
+    public async Task A_retried_callback_is_logged_as_information_and_a_lost_one_as_an_error_as_CSP_logs_them()
     {
-        await using var listener = await CallbackListener.StartAsync(answers: (503, """{"error":"busy"}"""));
+        await using var listener = await CallbackListener.StartAsync(answers: [(503, """{"error":"busy"}"""), (503, """{"error":"busy"}""")]);
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("SpiffFixture"));
         var log = new StringWriter();
-        var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), FastRetries, "Switchboard:Log:Level=Information");
+        var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), FastRetries,
+            "Switchboard:Log:Level=Information", "Switchboard:Spiff:CallbackRetries=1");
         try
         {
             var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later", $$"""{"milliseconds":10,"spiff__callback_url":"{{listener.CallbackUrl("t1")}}"}""");
@@ -96,10 +97,12 @@ public sealed class SpiffCallbackTests
             await host.DisposeAsync();
         }
 
-        listener.Received.Should().HaveCount(2, "the PUT is retried after the 503 and then accepted");
-        var retries = log.ToString().Split('\n').Where(l => l.Contains("Callback of command") && l.Contains("retry")).ToList();
-        retries.Should().ContainSingle(string.Join("\n", retries))
+        listener.Received.Should().HaveCount(2, "the first attempt and one retry, both answered 503");
+        var lines = log.ToString().Split('\n').Where(l => l.Contains("Callback of command")).ToList();
+        lines.Should().ContainSingle(l => l.Contains("retry"), string.Join("\n", lines))
             .Which.Should().Contain(" INF ", "a retry may still succeed: nothing for the operator to act on yet").And.Contain("fixture/Later").And.Contain("503");
+        lines.Should().ContainSingle(l => l.Contains("lost"), string.Join("\n", lines))
+            .Which.Should().Contain(" ERR ", "the backend never gets the result: the operator must act").And.Contain("fixture/Later");
     }
 
     [Theory]

@@ -48,8 +48,9 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         return Report(call, (int)response.StatusCode, answer);
     }
 
+    // An error, as CSP logs its lost callbacks: the backend never gets the result and its task waits until someone acts.
     protected override void LogLost(SpiffAsyncCall call, string reason, Exception? exception) =>
-        Logger.LogWarning(exception, "Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} lost: {Reason}",
+        Logger.LogError(exception, "Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} lost: {Reason}",
             call.Command, call.Prepared.Invocation.ConnectorType, Protocol.Spiff, LoggableUrl.Of(call.Callback), reason);
 
     /// <summary>Logs one line per retried callback attempt (the retry strategy's hook).</summary>
