@@ -103,6 +103,7 @@ public sealed class SpiffCallbackTests
             .Which.Should().Contain(" INF ", "a retry may still succeed: nothing for the operator to act on yet").And.Contain("fixture/Later").And.Contain("503");
         lines.Should().ContainSingle(l => l.Contains("lost"), string.Join("\n", lines))
             .Which.Should().Contain(" ERR ", "the backend never gets the result: the operator must act").And.Contain("fixture/Later");
+        log.ToString().Should().NotContain("Polly", "each retry is one line, the sender's; Polly's own would repeat it");
     }
 
     [Theory]

@@ -2,9 +2,6 @@ using Switchboard.Host.Hosting;
 using Switchboard.Host.Callbacks;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Http.Resilience;
-using Polly;
-using Polly.Retry;
-using Polly.Telemetry;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -31,14 +28,6 @@ public static class SpiffServices
         services.AddSingleton<SpiffCallbackSender>();
         services.AddHostedService(sp => sp.GetRequiredService<SpiffCallbackSender>());
 
-        // One line per retry, written by the sender; the client's and Polly's own per-attempt lines would repeat it.
-        services.Configure<TelemetryOptions>(telemetry =>
-        {
-            var previous = telemetry.SeverityProvider;
-            telemetry.SeverityProvider = args => args.Source.PipelineName?.EndsWith("-" + RetryPipeline, StringComparison.Ordinal) == true
-                ? ResilienceEventSeverity.None
-                : previous?.Invoke(args) ?? args.Event.Severity;
-        });
         services.AddHttpClient(SpiffCallbackSender.ClientName, (provider, client) =>
             {
                 var options = provider.GetRequiredService<SpiffOptions>();
@@ -53,20 +42,8 @@ public static class SpiffServices
             .AddResilienceHandler(RetryPipeline, (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<SpiffOptions>();
-                // The default predicate retries what is transient: 5xx, 408, 429, timeouts and connection failures; a 400
-                // such as not_waiting_for_callback or callback_not_found is final.
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = options.CallbackRetries,
-                    Delay = options.CallbackRetryDelay,
-                    MaxDelay = options.CallbackMaxRetryDelay,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    ShouldRetryAfterHeader = false,
-                    DelayGenerator = args => new ValueTask<TimeSpan?>(RetryAfter.Capped(args.Outcome.Result, options.CallbackMaxRetryDelay)),
-                    OnRetry = context.ServiceProvider.GetRequiredService<SpiffCallbackSender>().OnRetryAsync,
-                });
-                pipeline.AddTimeout(options.CallbackAttemptTimeout);
+                CallbackRetry.Configure(pipeline, options.CallbackRetries, options.CallbackRetryDelay, options.CallbackMaxRetryDelay,
+                    options.CallbackAttemptTimeout, context.ServiceProvider.GetRequiredService<SpiffCallbackSender>().OnRetryAsync);
             });
 
         // The policy is built from the validated options when CORS first asks for it; MapSpiff turns CORS on only with origins set.
