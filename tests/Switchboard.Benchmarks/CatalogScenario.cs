@@ -31,7 +31,7 @@ internal static class CatalogScenario
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         for (var run = 0; run < 7; run++)
         {
-            var port = FreePort();
+            var port = Switchboard.Tests.Infrastructure.LoopbackPort.Free();
             var watch = Stopwatch.StartNew();
             using var process = Process.Start(new ProcessStartInfo("dotnet",
                 [hostDll, "--plugins", BenchPaths.Plugin(""), "--urls", $"http://127.0.0.1:{port}", "--Switchboard:Log:Level=Warning"])
@@ -145,13 +145,6 @@ internal static class CatalogScenario
             GC.Collect();
             GC.WaitForPendingFinalizers();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Report(string what, List<double> samples)

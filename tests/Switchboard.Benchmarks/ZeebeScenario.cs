@@ -145,7 +145,7 @@ internal static class ZeebeScenario
     {
         var server = await TestGatewayServer.StartAsync();
         // Its port is chosen here so that the rounds can read the worker's own collections from its /metrics.
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{Switchboard.Tests.Infrastructure.LoopbackPort.Free()}";
         // The host in a process of its own, as users run it: the gateway (here) and the worker do not share a runtime.
         var host = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Switchboard.Host.dll"),
             "--plugins", pluginsDirectory, "--urls", url, "--Switchboard:Log:Level=Warning",
@@ -155,13 +155,6 @@ internal static class ZeebeScenario
         var contender = await Contender.StartAsync(name, "Switchboard host, " + mode, server, host, waitForReady: false);
         contender.Metrics = new Uri(url + "/metrics");
         return contender;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The worker's own collections so far and the time they paused it, from the runtime's meter on its

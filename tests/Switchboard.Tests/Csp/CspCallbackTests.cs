@@ -116,7 +116,7 @@ public sealed class CspCallbackTests(CspHostFixture fixture) : IClassFixture<Csp
     {
         var before = await StatusAsync();
 
-        var answer = await _http.PostAsync(CspCall.Request(6, CspCall.Calculator, CspCall.Add(1, 1), callbackUrl: $"http://127.0.0.1:{ClosedPort()}/cb"));
+        var answer = await _http.PostAsync(CspCall.Request(6, CspCall.Calculator, CspCall.Add(1, 1), callbackUrl: $"http://127.0.0.1:{LoopbackPort.Free()}/cb"));
 
         answer.Status.Should().Be(HttpStatusCode.Accepted);
         var after = await Eventually.WaitFor(StatusAsync, s => Lost(s) == Lost(before) + 1);
@@ -198,13 +198,6 @@ public sealed class CspCallbackTests(CspHostFixture fixture) : IClassFixture<Csp
     private static long Retried(JsonNode status) => status["callbacks"]!["retried"]!.GetValue<long>();
 
     private static long Lost(JsonNode status) => status["callbacks"]!["lost"]!.GetValue<long>();
-
-    private static int ClosedPort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     [Fact]
     public async Task Receivers_that_never_answer_do_not_delay_another_calls_callback()

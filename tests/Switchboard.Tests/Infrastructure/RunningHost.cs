@@ -48,6 +48,24 @@ public sealed class RunningHost : IAsyncDisposable
         return new RunningHost(app, new Uri(address));
     }
 
+    /// <summary>Starts the host as above with its log captured, runs <paramref name="act"/> against it, stops it and
+    /// answers the log's lines. Stopping waits for running calls, jobs and callback deliveries, and so for what they log
+    /// after their answer has gone out.</summary>
+    public static async Task<string[]> LogOfAsync(string pluginsDirectory, Func<RunningHost, Task> act, params string[] settings)
+    {
+        var log = new StringWriter();
+        var host = await StartAsync(pluginsDirectory, TextWriter.Synchronized(log), settings);
+        try
+        {
+            await act(host);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+        return log.ToString().Split('\n');
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

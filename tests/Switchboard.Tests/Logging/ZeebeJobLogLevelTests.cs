@@ -15,24 +15,15 @@ public sealed class ZeebeJobLogLevelTests
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Calculator"));
         await using var gateway = await TestGatewayServer.StartAsync();
-        var log = new StringWriter();
-        var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log),
-            "Switchboard:Log:Level=" + level, "Switchboard:Zeebe:Address=" + gateway.Address);
-        long completed, failed;
-        try
+        long completed = 0, failed = 0;
+        var lines = await RunningHost.LogOfAsync(sandbox.Directory, async _ =>
         {
             completed = gateway.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":2}""");
             failed = gateway.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":"one","b":2}""", retries: 1);
             (await gateway.Gateway.FinishedAsync(completed)).State.Should().Be(JobState.Completed);
             (await gateway.Gateway.FinishedAsync(failed)).State.Should().NotBe(JobState.Completed);
-        }
-        finally
-        {
-            // Stopping waits for the jobs' reports, and so for what they log once the gateway has answered.
-            await host.DisposeAsync();
-        }
+        }, "Switchboard:Log:Level=" + level, "Switchboard:Zeebe:Address=" + gateway.Address);
 
-        var lines = log.ToString().Split('\n');
         var completion = lines.Where(l => l.Contains($"Job {completed} ") && l.Contains(" completed")).ToList();
         if (completionShown)
             completion.Should().ContainSingle().Which.Should().Contain(" DBG ", "a success is no news at the default level");

@@ -83,27 +83,19 @@ public sealed class SpiffCallbackTests
         await using var listener = await CallbackListener.StartAsync(answers: [(503, """{"error":"busy"}"""), (503, """{"error":"busy"}""")]);
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("SpiffFixture"));
-        var log = new StringWriter();
-        var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), FastRetries,
-            "Switchboard:Log:Level=Information", "Switchboard:Spiff:CallbackRetries=1");
-        try
+        var log = await RunningHost.LogOfAsync(sandbox.Directory, async host =>
         {
             var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later", $$"""{"milliseconds":10,"spiff__callback_url":"{{listener.CallbackUrl("t1")}}"}""");
             accepted.Status.Should().Be(HttpStatusCode.Accepted, accepted.Text);
-        }
-        finally
-        {
-            // Stopping waits for the call and its delivery, retry included.
-            await host.DisposeAsync();
-        }
+        }, FastRetries, "Switchboard:Log:Level=Information", "Switchboard:Spiff:CallbackRetries=1");
 
         listener.Received.Should().HaveCount(2, "the first attempt and one retry, both answered 503");
-        var lines = log.ToString().Split('\n').Where(l => l.Contains("Callback of command")).ToList();
+        var lines = log.Where(l => l.Contains("Callback of command")).ToList();
         lines.Should().ContainSingle(l => l.Contains("retry"), string.Join("\n", lines))
             .Which.Should().Contain(" INF ", "a retry may still succeed: nothing for the operator to act on yet").And.Contain("fixture/Later").And.Contain("503");
         lines.Should().ContainSingle(l => l.Contains("lost"), string.Join("\n", lines))
             .Which.Should().Contain(" ERR ", "the backend never gets the result: the operator must act").And.Contain("fixture/Later");
-        log.ToString().Should().NotContain("Polly", "each retry is one line, the sender's; Polly's own would repeat it");
+        log.Should().NotContain(l => l.Contains("Polly"), "each retry is one line, the sender's; Polly's own would repeat it");
     }
 
     [Theory]
@@ -114,21 +106,14 @@ public sealed class SpiffCallbackTests
         await using var listener = await CallbackListener.StartAsync();
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("SpiffFixture"));
-        var log = new StringWriter();
-        var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), FastRetries, "Switchboard:Log:Level=" + level);
-        try
+        var log = await RunningHost.LogOfAsync(sandbox.Directory, async host =>
         {
             var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later", $$"""{"milliseconds":10,"spiff__callback_url":"{{listener.CallbackUrl("t1")}}"}""");
             accepted.Status.Should().Be(HttpStatusCode.Accepted, accepted.Text);
-        }
-        finally
-        {
-            // Stopping waits for the call and its delivery, and so for what the delivery logs.
-            await host.DisposeAsync();
-        }
+        }, FastRetries, "Switchboard:Log:Level=" + level);
 
         listener.Received.Should().ContainSingle("the call ran and was called back");
-        var deliveries = log.ToString().Split('\n').Where(l => l.Contains("delivered to")).ToList();
+        var deliveries = log.Where(l => l.Contains("delivered to")).ToList();
         if (deliveryShown)
             deliveries.Should().ContainSingle(string.Join("\n", deliveries)).Which.Should().Contain(" DBG ").And.Contain("fixture/Later");
         else

@@ -30,13 +30,6 @@ public sealed class ZeebeWorkerTests
         return sandbox;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task A_job_is_completed_with_the_output_under_the_result_variable()
     {
@@ -434,7 +427,7 @@ public sealed class ZeebeWorkerTests
     [Fact]
     public async Task A_gateway_that_is_down_at_start_gets_its_backlog_done_once_it_is_up()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var sandbox = Plugins();
         await using var host = await HostAsync(sandbox, $"127.0.0.1:{port}");
         var retrying = await Eventually.WaitFor(async () => System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/health"))!["zeebe"]!,

@@ -60,7 +60,7 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         var (connector, command) = request is not null && request.Options.TryGetValue(CallOption, out var call) ? call : ("", "");
         metrics.Retried();
         var failure = args.Outcome.Exception is { } e ? e.Message : $"HTTP {(int)args.Outcome.Result!.StatusCode}";
-        // Information, as CSP logs its retries: a retry may still succeed; a callback finally lost is the warning.
+        // Information, as CSP logs its retries: a retry may still succeed; a callback finally lost is the error (LogLost).
         logger.LogInformation("Callback of command {Command} (connector {Connector}) via {Protocol} to {CallbackUrl} failed ({Failure}); retry {Attempt} in {DelayMs} ms",
             command, connector, Protocol.Spiff, request?.RequestUri is { } uri ? LoggableUrl.Of(uri) : null, failure, args.AttemptNumber + 1, (int)args.RetryDelay.TotalMilliseconds);
         return ValueTask.CompletedTask;
