@@ -12,6 +12,7 @@ internal static class TelemetryServices
     {
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         services.AddSingleton(options);
+        services.AddHostedService<TracePropagation>();
         var otlp = options.Otlp && new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT" }
             .Any(name => !string.IsNullOrEmpty(configuration[name]));
         if (!options.Prometheus && !otlp)

@@ -265,8 +265,10 @@ public sealed class TelemetryTests
         @event.GetTagItem("switchboard.outcome").Should().Be("correlated");
     }
 
-    [Fact]
-    public async Task The_Http_connectors_request_continues_the_calls_trace()
+    [Theory]
+    [InlineData("01")]
+    [InlineData("00")]
+    public async Task The_Http_connectors_request_continues_the_calls_trace_with_the_callers_sampled_flag(string flags)
     {
         await using var upstream = await Http.Upstream.StartAsync();
         using var sandbox = new PluginSandbox();
@@ -278,13 +280,14 @@ public sealed class TelemetryTests
         {
             Content = new StringContent(new JsonObject { ["url"] = upstream.Url("echo") }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+        request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-{flags}");
         using var response = await host.Http.SendAsync(request);
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         // The upstream echoes the traceparent it received; the connector returns the upstream's JSON as its body.
-        answer["command_response"]!["body"]!["traceparent"]!.GetValue<string>().Should().StartWith($"00-{trace}-",
-            "the upstream request carries the caller's trace on: " + answer.ToJsonString());
+        var sent = answer["command_response"]!["body"]!["traceparent"]!.GetValue<string>();
+        sent.Should().StartWith($"00-{trace}-", "the upstream request carries the caller's trace on: " + answer.ToJsonString());
+        sent.Should().EndWith("-" + flags, "whether the trace is sampled is the caller's decision, passed on as it came");
     }
 
     // OpenTelemetry's own SDK with its in-memory exporter, as an operator's tracing pipeline would get the spans: ours
