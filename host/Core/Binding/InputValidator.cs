@@ -63,17 +63,22 @@ internal static class InputValidator
         }
 
         if (instance is IValidatableObject validatable)
+            ValidateWhole(validatable, model, prefix, errors);
+    }
+
+    // Apart from ValidateObject: its lambdas capture the model, and the closure holding it would otherwise be made on
+    // every call of ValidateObject, whether the object validates itself or not.
+    private static void ValidateWhole(IValidatableObject validatable, ObjectModel model, string prefix, List<FieldError> errors)
+    {
+        var whole = new ValidationContext(validatable) { DisplayName = model.ClrType.Name };
+        foreach (var result in validatable.Validate(whole))
         {
-            var whole = new ValidationContext(instance) { DisplayName = model.ClrType.Name };
-            foreach (var result in validatable.Validate(whole))
-            {
-                if (result == ValidationResult.Success)
-                    continue;
-                var members = result.MemberNames.Select(name =>
-                    model.Properties.FirstOrDefault(p => p.Property.Name == name)?.Id ?? name).ToList();
-                var field = members.Count == 0 ? prefix : (prefix.Length == 0 ? members[0] : prefix + "." + members[0]);
-                errors.Add(new FieldError(field.Length == 0 ? "input" : field, result.ErrorMessage ?? "is not valid"));
-            }
+            if (result == ValidationResult.Success)
+                continue;
+            var members = result.MemberNames.Select(name =>
+                model.Properties.FirstOrDefault(p => p.Property.Name == name)?.Id ?? name).ToList();
+            var field = members.Count == 0 ? prefix : (prefix.Length == 0 ? members[0] : prefix + "." + members[0]);
+            errors.Add(new FieldError(field.Length == 0 ? "input" : field, result.ErrorMessage ?? "is not valid"));
         }
     }
 

@@ -7,10 +7,12 @@ namespace Switchboard.Core.Invoking;
 internal static class ConnectorOutput
 {
     /// <summary>Writes <paramref name="result"/> as JSON, unwrapping a <see cref="ConnectorResponse"/> into its body and response facts; secrets masked.</summary>
-    public static Outcome ToOutcome(object? result, OutputWriter writer, SecretMasker masker)
+    public static Outcome ToOutcome(object? result, OutputWriter writer, SecretMasker masker) =>
+        result is ConnectorResponse response ? WithResponse(response, writer, masker) : Outcome.Success(masker.Apply(writer.Write(result)));
+
+    // Apart: its lambda captures the masker, and the closure holding it would otherwise be made for every output.
+    private static Outcome WithResponse(ConnectorResponse response, OutputWriter writer, SecretMasker masker)
     {
-        if (result is not ConnectorResponse response)
-            return Outcome.Success(masker.Apply(writer.Write(result)));
         var headers = response.Headers?.ToDictionary(h => h.Key, h => masker.Apply(h.Value), StringComparer.OrdinalIgnoreCase)
                       ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         return Outcome.Success(masker.Apply(writer.Write(response.Body)), new ResponseFacts(response.StatusCode, headers, response.MediaType));

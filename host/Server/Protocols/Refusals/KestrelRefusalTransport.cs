@@ -97,10 +97,14 @@ internal sealed class KestrelRefusalTransport : IDuplexPipe
         }
         var target = sample[(space + 1)..];
         var end = target.IndexOfAny((byte)' ', (byte)'?', (byte)'\r');
-        _method = Encoding.ASCII.GetString(sample[..space]);
-        _path = Encoding.ASCII.GetString(end < 0 ? target : target[..end]);
+        _method = Reused(_method, sample[..space]);
+        _path = Reused(_path, end < 0 ? target : target[..end]);
         _expectingRequestLine = false;
     }
+
+    // A kept-alive connection mostly repeats its request line: the text seen last is kept rather than made again.
+    private static string Reused(string? last, ReadOnlySpan<byte> ascii) =>
+        last is not null && Ascii.Equals(ascii, last) ? last : Encoding.ASCII.GetString(ascii);
 
     /// <summary><paramref name="written"/> with a protocol's error body when it is Kestrel's bodiless refusal of a request
     /// to a protocol's route; otherwise null, to be sent as written.</summary>

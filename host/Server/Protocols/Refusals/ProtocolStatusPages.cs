@@ -25,30 +25,67 @@ internal static class ProtocolStatusPages
     public static void UseProtocolStatusPages(this WebApplication app)
     {
         var refusals = app.Services.GetRequiredService<ProtocolRefusals>();
-        app.Use(async (http, next) =>
-        {
-            // Outermost, so that every answer the application writes, the status pages' included, passes unchanged.
-            var transport = KestrelRefusalTransport.Of(http.Features.Get<IConnectionItemsFeature>());
-            transport?.RequestEntered();
-            try
-            {
-                await next(http);
-            }
-            finally
-            {
-                transport?.RequestLeft();
-            }
-        });
-        app.UseStatusCodePages(context => WriteAsync(context.HttpContext, refusals));
+        // One middleware, outermost, so that every answer the application writes, the refusals' own included, passes
+        // the transport unchanged. It gives a bodiless error its body itself, as ASP.NET Core's status code pages would
+        // (same conditions): that middleware costs every request a feature, an items dictionary and a task of its own,
+        // a tenth of a CSP call's allocations, while this one is already wrapped around every request.
         app.Use((http, next) =>
         {
-            var status = OverOurLimits(http.Request);
-            if (status == 0)
-                return next(http);
-            http.Response.StatusCode = status;
-            return WriteAsync(http, refusals);
+            var transport = KestrelRefusalTransport.Of(http.Features.Get<IConnectionItemsFeature>());
+            transport?.RequestEntered();
+            Task handled;
+            try
+            {
+                handled = Handle(http, next, refusals);
+            }
+            catch
+            {
+                transport?.RequestLeft();
+                throw;
+            }
+            if (!handled.IsCompleted)
+                return LeaveWhenDone(handled, transport);
+            transport?.RequestLeft();
+            return handled;
         });
     }
+
+    private static Task Handle(HttpContext http, RequestDelegate next, ProtocolRefusals refusals)
+    {
+        var status = OverOurLimits(http.Request);
+        if (status != 0)
+        {
+            http.Response.StatusCode = status;
+            return WriteAsync(http, refusals);
+        }
+        var running = next(http);
+        if (!running.IsCompletedSuccessfully)
+            return BodyWhenDone(running, http, refusals);
+        return Bodiless(http.Response) ? WriteAsync(http, refusals) : Task.CompletedTask;
+    }
+
+    private static async Task BodyWhenDone(Task running, HttpContext http, ProtocolRefusals refusals)
+    {
+        await running;
+        if (Bodiless(http.Response))
+            await WriteAsync(http, refusals);
+    }
+
+    private static async Task LeaveWhenDone(Task handled, KestrelRefusalTransport? transport)
+    {
+        try
+        {
+            await handled;
+        }
+        finally
+        {
+            transport?.RequestLeft();
+        }
+    }
+
+    // An error status the application left without a body: not started, no length, no type.
+    private static bool Bodiless(HttpResponse response) =>
+        !response.HasStarted && response.StatusCode is >= 400 and <= 599 && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType);
 
     private static int OverOurLimits(HttpRequest request)
     {
