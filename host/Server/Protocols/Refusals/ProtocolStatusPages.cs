@@ -28,7 +28,7 @@ internal static class ProtocolStatusPages
         // One middleware, outermost, so that every answer the application writes, the refusals' own included, passes
         // the transport unchanged. It gives a bodiless error its body itself, as ASP.NET Core's status code pages would
         // (same conditions): that middleware costs every request a feature, an items dictionary and a task of its own,
-        // a tenth of a CSP call's allocations, while this one is already wrapped around every request.
+        // about 7 % of what a CSP request allocated, while this one is already wrapped around every request.
         app.Use((http, next) =>
         {
             var transport = KestrelRefusalTransport.Of(http.Features.Get<IConnectionItemsFeature>());
