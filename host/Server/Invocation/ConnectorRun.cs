@@ -1,3 +1,4 @@
+using System.Runtime.Loader;
 using System.Threading.RateLimiting;
 using System.Threading.Tasks.Sources;
 using Switchboard.Core;
@@ -76,8 +77,13 @@ internal sealed class ConnectorRun : IThreadPoolWorkItem, IValueTaskSource<Outco
         try
         {
             Outcome outcome;
-            using (generation.Context!.EnterContextualReflection())
+            // A call bound in this flow is already in the plugin's load context (see InvocationPipeline.Bind); one
+            // prepared earlier and run later (a callback's) enters it here, and leaves it before the answer wakes its caller.
+            if (AssemblyLoadContext.CurrentContextualReflectionContext == generation.Context)
                 outcome = await CallRunner.RunAsync(_call, _context, generation.Writer, _lease.Connector.Metadata.Type, _timeout, _callerCancellation);
+            else
+                using (generation.Context!.EnterContextualReflection())
+                    outcome = await CallRunner.RunAsync(_call, _context, generation.Writer, _lease.Connector.Metadata.Type, _timeout, _callerCancellation);
             Answer(outcome);
         }
         catch (Exception e)

@@ -39,4 +39,28 @@ public sealed class IsolationTests
         old["json"]!.GetValue<string>().Should().Be("""{"Customer":"ACME","Lines":3}""");
         @new["lines"]!.GetValue<int>().Should().Be(3);
     }
+
+    [Fact]
+    public async Task Plugin_code_binds_and_runs_with_its_own_load_context_as_the_contextual_reflection_context_and_the_caller_keeps_its_own()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("JsonOld")), watch: false);
+        var input = """{"customer":"ACME","lines":3}""";
+        Invocation Call() => new("test.switchboard:json-old:1", null, JsonNode.Parse(input)!.AsObject(), Protocol.InProcess);
+
+        // Bound and run in one go, as CSP and Spiff answer a call.
+        var direct = await harness.Pipeline.InvokeAsync(Call());
+        System.Runtime.Loader.AssemblyLoadContext.CurrentContextualReflectionContext.Should().BeNull("the caller's own flow is not left in the plugin's context");
+        // Bound first and run later from another flow, as an asynchronous call with a callback is.
+        var (prepared, error) = await harness.Pipeline.PrepareAsync(Call());
+        error.Should().BeNull();
+        System.Runtime.Loader.AssemblyLoadContext.CurrentContextualReflectionContext.Should().BeNull();
+        var later = await Task.Run(() => harness.Pipeline.InvokeAsync(prepared!));
+
+        foreach (var outcome in new[] { direct, later })
+        {
+            outcome.Error.Should().BeNull();
+            outcome.Output!["boundInOwnContext"]!.GetValue<bool>().Should().BeTrue("binding runs the input's setters, plugin code");
+            outcome.Output!["ranInOwnContext"]!.GetValue<bool>().Should().BeTrue();
+        }
+    }
 }

@@ -20,14 +20,35 @@ public sealed class JsonOldConnector
             Lines = back.Lines,
             NewtonsoftVersion = typeof(JsonConvert).Assembly.GetCustomAttribute<AssemblyFileVersionAttribute>()!.Version,
             NewtonsoftIsolated = AssemblyLoadContext.GetLoadContext(typeof(JsonConvert).Assembly) != AssemblyLoadContext.Default,
+            BoundInOwnContext = input.BoundInOwnContext,
+            RanInOwnContext = InOwnContext(),
         };
     }
+
+    /// <summary>Whether a name-based load (Type.GetType, Assembly.Load, a serializer's type names) would look in this
+    /// plugin's own load context: the host makes it the contextual reflection context while plugin code runs.</summary>
+    internal static bool InOwnContext() =>
+        AssemblyLoadContext.CurrentContextualReflectionContext == AssemblyLoadContext.GetLoadContext(typeof(JsonOldConnector).Assembly);
 }
 
 public sealed class Order
 {
+    private int _lines;
+
     public string Customer { get; set; } = "";
-    public int Lines { get; set; }
+
+    public int Lines
+    {
+        get => _lines;
+        set
+        {
+            _lines = value;
+            BoundInOwnContext = JsonOldConnector.InOwnContext();
+        }
+    }
+
+    // Set while the host binds the input (plugin code: this setter); not an input field.
+    internal bool BoundInOwnContext { get; private set; }
 }
 
 public sealed class Report
@@ -36,4 +57,6 @@ public sealed class Report
     public int Lines { get; set; }
     public string NewtonsoftVersion { get; set; } = "";
     public bool NewtonsoftIsolated { get; set; }
+    public bool BoundInOwnContext { get; set; }
+    public bool RanInOwnContext { get; set; }
 }
