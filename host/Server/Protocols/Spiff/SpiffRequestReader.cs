@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Runtime.InteropServices;
 using Switchboard.Core.Binding;
 
 namespace Switchboard.Host.Protocols.Spiff;
@@ -15,43 +16,56 @@ internal static class SpiffRequestReader
     /// <summary>Parses <paramref name="body"/>; on failure returns null and names the problem (and the field, when one is at fault).</summary>
     public static (SpiffRequest? Request, string? Problem, string? Field) Read(byte[] body)
     {
-        var node = RequestBody.Parse(body, Strict, out var invalid);
-        if (invalid is not null)
+        if (RequestBody.ParseElement(body, Strict, out var invalid) is not { } root)
             return (null, $"the body is not valid JSON: {invalid}", null);
-        if (node is not JsonObject parameters)
-            return (null, $"the body must be a JSON object of parameters, not {Describe(node)}", null);
+        if (root.ValueKind != JsonValueKind.Object)
+            return (null, $"the body must be a JSON object of parameters, not {Describe(RequestBody.Node(root))}", null);
         // A lone surrogate escape would fail later, inside the connector or while answering: refuse it here, naming where it is.
-        if (JsonText.MayHoldSurrogateEscapes(body) && JsonText.FindInvalid(parameters) is { } notText)
+        if (JsonText.MayHoldSurrogateEscapes(body) && JsonText.FindInvalid(RequestBody.Node(root)) is { } notText)
             return (null, $"invalid parameters: {notText} is not Unicode text: it holds a lone surrogate escape such as \\ud800", notText);
 
         // Most bodies name no reserved key: without "spiff__" in the text, and without an escape that could spell it,
         // none can, and the keys need not be walked.
         if (body.AsSpan().IndexOf("spiff__"u8) < 0 && body.AsSpan().IndexOf((byte)'\\') < 0)
-            return (new SpiffRequest(parameters), null, null);
+            return (new SpiffRequest(JsonObject.Create(root)!), null, null);
 
-        List<string>? reserved = null;
-        foreach (var (key, _) in parameters)
-            if (key.StartsWith(ReservedPrefix, StringComparison.Ordinal))
-                (reserved ??= []).Add(key);
-        if (reserved is null)
-            return (new SpiffRequest(parameters), null, null);
+        // The reserved keys are read from the parsed element, and only the parameters become the input's nodes: SpiffArena
+        // sends four reserved keys with every call, which a tree of the whole body would make nodes and names of first.
+        var reserved = false;
+        foreach (var property in root.EnumerateObject())
+            reserved |= IsReserved(property);
+        if (!reserved)
+            return (new SpiffRequest(JsonObject.Create(root)!), null, null);
 
-        var request = new SpiffRequest(parameters)
+        var parameters = new JsonObject();
+        string? taskId = null, processInstanceId = null, callbackUrl = null;
+        JsonElement? taskData = null;
+        foreach (var property in root.EnumerateObject())
         {
-            TaskId = Text(parameters["spiff__task_id"]),
-            ProcessInstanceId = Text(parameters["spiff__process_instance_id"]),
-            CallbackUrl = Text(parameters["spiff__callback_url"]),
-            TaskData = parameters["spiff__task_data"] is { } data ? JsonSerializer.SerializeToElement(data, JsonNodeContext.Default.JsonNode) : null,
-        };
-        foreach (var key in reserved)
-            parameters.Remove(key);
-        return (request, null, null);
+            if (!IsReserved(property))
+                parameters.Add(property.Name, RequestBody.Node(property.Value));
+            else if (property.NameEquals("spiff__task_id"u8))
+                taskId = Text(property.Value);
+            else if (property.NameEquals("spiff__process_instance_id"u8))
+                processInstanceId = Text(property.Value);
+            else if (property.NameEquals("spiff__callback_url"u8))
+                callbackUrl = Text(property.Value);
+            else if (property.NameEquals("spiff__task_data"u8) && property.Value.ValueKind != JsonValueKind.Null)
+                taskData = property.Value; // the request's document is never disposed: the element stays readable
+        }
+        return (new SpiffRequest(parameters) { TaskId = taskId, ProcessInstanceId = processInstanceId, CallbackUrl = callbackUrl, TaskData = taskData }, null, null);
     }
 
-    private static string? Text(JsonNode? node) => node switch
+    // Unknown reserved keys are dropped with the known ones. A name spelled with escapes is compared unescaped.
+    private static bool IsReserved(JsonProperty property) =>
+        JsonMarshal.GetRawUtf8PropertyName(property) is var raw && raw.IndexOf((byte)'\\') < 0
+            ? raw.StartsWith("spiff__"u8)
+            : property.Name.StartsWith(ReservedPrefix, StringComparison.Ordinal);
+
+    private static string? Text(JsonElement value) => value.ValueKind switch
     {
-        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
-        JsonValue value when value.GetValueKind() == JsonValueKind.Number => value.ToJsonString(),
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetRawText(),
         _ => null,
     };
 
