@@ -118,10 +118,10 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Outcome> RunAsync(PreparedInvocation prepared, Activity? activity, CancellationToken cancellationToken, InlineStart? inline)
     {
-        CallTelemetry.Running(prepared, activity);
+        var inFlight = CallTelemetry.Running(prepared, activity);
         if (!prepared.TryTakeLease(out var lease))
         {
-            CallTelemetry.Ended(prepared.Invocation);
+            CallTelemetry.Ended(inFlight);
             throw new InvalidOperationException("a prepared invocation runs once");
         }
         var invocation = prepared.Invocation;
@@ -133,7 +133,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             }
             finally
             {
-                CallTelemetry.Ended(invocation);
+                CallTelemetry.Ended(inFlight);
             }
         }
         var handedOver = false;
@@ -185,7 +185,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         {
             if (!handedOver)
                 lease.Dispose();
-            CallTelemetry.Ended(invocation);
+            CallTelemetry.Ended(inFlight);
         }
     }
 

@@ -46,7 +46,7 @@ internal static class CallTelemetry
     // Written by every call on every core: kept on a cache line of its own, so the dictionary's entries (read by every
     // call) and whatever was allocated beside it do not move between cores with each write.
     [StructLayout(LayoutKind.Explicit, Size = 128)]
-    private sealed class InFlightCount
+    internal sealed class InFlightCount
     {
         [FieldOffset(64)]
         public long Value;
@@ -66,20 +66,22 @@ internal static class CallTelemetry
         return InFlightCounts.TryGetValue(key, out var count) ? count : InFlightCounts.GetOrAdd(key, static _ => new InFlightCount());
     }
 
-    /// <summary>The call has a generation to run on and starts.</summary>
-    public static void Running(PreparedInvocation prepared, Activity? activity)
+    /// <summary>The call has a generation to run on and starts; hand what this returns to <see cref="Ended"/>, so the
+    /// call's count is looked up once.</summary>
+    public static InFlightCount Running(PreparedInvocation prepared, Activity? activity)
     {
-        var invocation = prepared.Invocation;
-        Interlocked.Increment(ref InFlightOf(invocation).Value);
+        var count = InFlightOf(prepared.Invocation);
+        Interlocked.Increment(ref count.Value);
         if (activity is not null && prepared.Runner is { } runner)
         {
             activity.SetTag("switchboard.plugin", runner.Plugin);
             activity.SetTag("switchboard.generation", runner.Generation);
         }
+        return count;
     }
 
     /// <summary>The call's run ended.</summary>
-    public static void Ended(Invocation.Invocation invocation) => Interlocked.Decrement(ref InFlightOf(invocation).Value);
+    public static void Ended(InFlightCount count) => Interlocked.Decrement(ref count.Value);
 
     /// <summary>The call has its outcome: counted, timed, and its span ended with the outcome and error code.</summary>
     public static void Finished(Invocation.Invocation invocation, Outcome outcome, TimeSpan elapsed, Activity? activity)
