@@ -30,13 +30,8 @@ internal static class SpiffRequestReader
             return (new SpiffRequest(JsonObject.Create(root)!), null, null);
 
         // The reserved keys are read from the parsed element, and only the parameters become the input's nodes: SpiffArena
-        // sends four reserved keys with every call, which a tree of the whole body would make nodes and names of first.
-        var reserved = false;
-        foreach (var property in root.EnumerateObject())
-            reserved |= IsReserved(property);
-        if (!reserved)
-            return (new SpiffRequest(JsonObject.Create(root)!), null, null);
-
+        // sends reserved keys with every call, which a tree of the whole body would make nodes and names of first. (A
+        // body whose "spiff__" was in a value, not a key, gets the same object, built here instead of on first read.)
         var parameters = new JsonObject();
         string? taskId = null, processInstanceId = null, callbackUrl = null;
         JsonElement? taskData = null;
