@@ -77,13 +77,11 @@ internal sealed class ConnectorRun : IThreadPoolWorkItem, IValueTaskSource<Outco
         try
         {
             Outcome outcome;
-            // A call bound in this flow is already in the plugin's load context (see InvocationPipeline.Bind); one
-            // prepared earlier and run later (a callback's) enters it here, and leaves it before the answer wakes its caller.
-            if (AssemblyLoadContext.CurrentContextualReflectionContext == generation.Context)
+            // A call bound in this flow is already in the plugin's load context (see InvocationPipeline.Bind): the empty
+            // scope leaves it so. One prepared earlier and run later (a callback's) enters it here, and leaves it before
+            // the answer wakes its caller.
+            using (AssemblyLoadContext.CurrentContextualReflectionContext == generation.Context ? default : generation.Context!.EnterContextualReflection())
                 outcome = await CallRunner.RunAsync(_call, _context, generation.Writer, _lease.Connector.Metadata.Type, _timeout, _callerCancellation);
-            else
-                using (generation.Context!.EnterContextualReflection())
-                    outcome = await CallRunner.RunAsync(_call, _context, generation.Writer, _lease.Connector.Metadata.Type, _timeout, _callerCancellation);
             Answer(outcome);
         }
         catch (Exception e)
