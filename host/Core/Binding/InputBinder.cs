@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
@@ -186,20 +187,35 @@ internal static class InputBinder
         }
     }
 
-    // A JSON number's own text: TryGetValue only converts a value built in code from that exact CLR type, so an int from an adapter would fail as decimal.
-    private static string? NumberText(JsonNode node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.ToJsonString() : null;
+    /// <summary>Parses a JSON number (or, failing that, a string holding one) by its own text: an adapter's int read as
+    /// decimal, 1e2 as a whole number. False when the node holds neither or the text does not parse.</summary>
+    /// <remarks>A number parsed from a request is read by the parser from the request's own bytes: turning it into a
+    /// string first cost a writer and a string for every number bound. A number the parser cannot read as
+    /// <typeparamref name="T"/> (out of its range) and a value built in code from a CLR number (TryGetValue converts
+    /// only to that exact type) are parsed from their JSON text, as before.</remarks>
+    private static bool TryParseNumber<T>(JsonNode node, TryRead<T> read, out T number) where T : struct, INumberBase<T>
+    {
+        number = T.Zero;
+        if (node is not JsonValue v)
+            return false;
+        return v.GetValueKind() switch
+        {
+            JsonValueKind.Number => v.TryGetValue<JsonElement>(out var element) && read(element, out number)
+                || T.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number),
+            JsonValueKind.String => T.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out number),
+            _ => false,
+        };
+    }
+
+    private delegate bool TryRead<T>(JsonElement element, out T value);
+
+    // The parsed element's own readers, which parse its UTF-8 bytes in place.
+    private static readonly TryRead<decimal> ReadDecimal = static (JsonElement e, out decimal d) => e.TryGetDecimal(out d);
+    private static readonly TryRead<double> ReadDouble = static (JsonElement e, out double d) => e.TryGetDouble(out d);
 
     private static (object?, string?) ToInteger(JsonNode node, Type target)
     {
-        decimal number;
-        if (NumberText(node) is { } json && decimal.TryParse(json, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-            number = d;
-        else if (TextOf(node) is { } s && decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
-            number = parsed;
-        else
-            return (null, "must be a whole number");
-        if (number != decimal.Truncate(number))
+        if (!TryParseNumber(node, ReadDecimal, out var number) || number != decimal.Truncate(number))
             return (null, "must be a whole number");
         try
         {
@@ -213,21 +229,14 @@ internal static class InputBinder
 
     private static (object?, string?) ToNumber(JsonNode node, Type target)
     {
-        double number;
-        if (NumberText(node) is { } json && double.TryParse(json, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-            number = d;
-        else if (TextOf(node) is { } s && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
-            number = parsed;
-        else
+        if (!TryParseNumber(node, ReadDouble, out var number))
             return (null, "must be a number");
         if (!double.IsFinite(number))
             return (null, "must be a finite number");
         if (target == typeof(decimal))
-        {
-            var text = NumberText(node) ?? TextOf(node)!;
-            return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var exact) ? (exact, null) : (null, "is out of range for decimal");
-        }
-        return (target == typeof(float) ? (float)number : number, null);
+            return TryParseNumber(node, ReadDecimal, out var exact) ? (exact, null) : (null, "is out of range for decimal");
+        // Boxed apart: in one conditional the float would be widened back to a double, which a float field refuses.
+        return (target == typeof(float) ? (object)(float)number : number, null);
     }
 
     private static (object?, string?) ToBoolean(JsonNode node)

@@ -55,6 +55,45 @@ public sealed class CallBinderTests
         plain!.Masker.Apply("s3cr3t-from-vault").Should().Be("***", "a substituted secret is masked even where the input has no secret fields");
     }
 
+    [Theory]
+    // Parsed from a request's bytes, as every protocol's input is.
+    [InlineData("""{"count":1e2,"big":30000000000,"ratio":0.1,"price":0.1,"scale":2.5}""")]
+    // Built in code (an adapter's own values), and numbers sent as text.
+    [InlineData(null)]
+    [InlineData("""{"count":"100","big":"30000000000","ratio":"0.1","price":"0.1","scale":"2.5"}""")]
+    public void Numbers_bind_by_their_own_text_whether_parsed_sent_as_text_or_built_in_code(string? json)
+    {
+        var input = json is null
+            ? new JsonObject { ["count"] = 100.0, ["big"] = 30000000000m, ["ratio"] = 0.1, ["price"] = 0.1, ["scale"] = 2.5f }
+            : JsonNode.Parse(json)!.AsObject();
+
+        CallBinder.Bind(Numbers, null, input, [], out var call).Should().BeNull();
+
+        var bound = call!.Input.Should().BeOfType<NumbersConnector.Input>().Subject;
+        bound.Count.Should().Be(100);
+        bound.Big.Should().Be(30000000000L);
+        bound.Ratio.Should().Be(0.1);
+        bound.Price.Should().Be(0.1m, "a decimal is read from the number's text, not through a double");
+        bound.Scale.Should().Be(2.5f);
+    }
+
+    [Theory]
+    [InlineData("""{"count":2.5}""", "count", "must be a whole number")]
+    [InlineData("""{"count":3000000000}""", "count", "is out of range for Int32")]
+    [InlineData("""{"count":1e400}""", "count", "must be a whole number")]
+    [InlineData("""{"ratio":1e400}""", "ratio", "must be a finite number")]
+    [InlineData("""{"price":1e40}""", "price", "is out of range for decimal")]
+    [InlineData("""{"ratio":"many"}""", "ratio", "must be a number")]
+    [InlineData("""{"ratio":true}""", "ratio", "must be a number")]
+    public void A_number_that_does_not_fit_its_field_is_named_with_the_reason(string json, string field, string problem)
+    {
+        var error = CallBinder.Bind(Numbers, null, JsonNode.Parse(json)!.AsObject(), [], out _);
+
+        error!.FieldErrors.Should().ContainSingle().Which.Should().Be(new FieldError(field, problem));
+    }
+
+    private static readonly ConnectorDefinition Numbers = Describe(typeof(NumbersConnector));
+
     private static ConnectorDefinition Describe(Type type)
     {
         var models = new TypeModels();
@@ -116,6 +155,29 @@ public sealed class NestedSecretConnector
 
         [Secret]
         public string? Password { get; set; }
+    }
+
+    /// <summary>Returns nothing.</summary>
+    [Operation]
+    public JsonObject Run(Input input) => [];
+}
+
+/// <summary>An input of every kind of number a field can be.</summary>
+[Connector("test:numbers:1", Name = "Numbers")]
+public sealed class NumbersConnector
+{
+    /// <summary>The input.</summary>
+    public sealed class Input
+    {
+        public int Count { get; set; }
+
+        public long Big { get; set; }
+
+        public double Ratio { get; set; }
+
+        public decimal Price { get; set; }
+
+        public float Scale { get; set; }
     }
 
     /// <summary>Returns nothing.</summary>
