@@ -10,6 +10,8 @@ namespace Switchboard.Core.Binding;
 
 /// <summary>Binds JSON input into a connector's input type, leniently where no information is lost.</summary>
 /// <remarks>
+/// Reads the parsed request's own elements: a protocol that parsed its request hands its element over, and nothing
+/// becomes a node tree on the way (an object's nodes, names and dictionary cost more than the rest of binding).
 /// Hand-written rather than System.Text.Json: the protocols send any JSON type for a parameter (a number
 /// for a text field, SpiffWorkflow's <c>{"value","typename"}</c> wrappers), every failing field must be
 /// named in one answer, and a serializer's process-wide caches would pin unloaded plugin types.
@@ -18,13 +20,23 @@ internal static class InputBinder
 {
     private const int MaxDepth = 64;
 
-    /// <summary>Creates an instance of <paramref name="model"/> from <paramref name="input"/>, adding each failure to <paramref name="errors"/>.</summary>
-    public static object Bind(JsonObject? input, ObjectModel model, List<FieldError> errors, ISet<string> secrets) =>
-        BindObject(input ?? new JsonObject(), model, "", errors, secrets, 0);
+    /// <summary>Creates an instance of <paramref name="model"/> from <paramref name="input"/> (an object; anything else
+    /// binds as an empty one), adding each failure to <paramref name="errors"/>.</summary>
+    public static object Bind(JsonElement input, ObjectModel model, List<FieldError> errors, ISet<string> secrets) =>
+        BindObject(input, model, "", errors, secrets, 0);
 
-    private static object BindObject(JsonObject json, ObjectModel model, string prefix, List<FieldError> errors, ISet<string> secrets, int depth)
+    /// <summary>Binds input built as nodes (by an adapter or a test) through the same rules, as the JSON it stands for.</summary>
+    public static object Bind(JsonObject? input, ObjectModel model, List<FieldError> errors, ISet<string> secrets) =>
+        Bind(ToElement(input), model, errors, secrets);
+
+    /// <summary>Nodes as the element a parser would have made of their JSON; none as no element.</summary>
+    public static JsonElement ToElement(JsonObject? input) =>
+        input is null ? default : JsonSerializer.SerializeToElement(input, JsonNodeContext.Default.JsonNode);
+
+    private static object BindObject(JsonElement json, ObjectModel model, string prefix, List<FieldError> errors, ISet<string> secrets, int depth)
     {
         var instance = model.Create();
+        var isObject = json.ValueKind == JsonValueKind.Object;
         // An indexed loop: foreach over the read-only list would box its enumerator for every object bound.
         var properties = model.Properties;
         for (var p = 0; p < properties.Count; p++)
@@ -33,9 +45,8 @@ internal static class InputBinder
             if (!property.Property.CanWrite)
                 continue;
             var path = prefix.Length == 0 ? property.Id : prefix + "." + property.Id;
-            json.TryGetPropertyValue(property.Id, out var node);
-            node = Unwrap(node, property.Value);
-            if (node is null)
+            var node = isObject && json.TryGetProperty(property.Id, out var found) ? Unwrap(found, property.Value) : default;
+            if (IsNull(node))
             {
                 if (property.Required)
                     errors.Add(new FieldError(path, "is required"));
@@ -51,17 +62,28 @@ internal static class InputBinder
         return instance;
     }
 
+    // Missing (an undefined element) and JSON null bind alike.
+    private static bool IsNull(JsonElement node) => node.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
+
     /// <summary>SpiffWorkflow wraps dates and UUIDs as <c>{"value":..,"typename":..}</c>; only the value matters here.</summary>
-    private static JsonNode? Unwrap(JsonNode? node, ValueModel model)
+    private static JsonElement Unwrap(JsonElement node, ValueModel model)
     {
-        if (node is JsonObject { Count: 2 } wrapper && model.Kind != ParameterKind.Object && model.Kind != ParameterKind.Map
-            && wrapper.TryGetPropertyValue("typename", out var typename) && typename is JsonValue
-            && wrapper.TryGetPropertyValue("value", out var inner))
+        if (node.ValueKind == JsonValueKind.Object && model.Kind != ParameterKind.Object && model.Kind != ParameterKind.Map
+            && node.TryGetProperty("typename"u8, out var typename) && typename.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Null)
+            && node.TryGetProperty("value"u8, out var inner) && CountOf(node) == 2)
             return inner;
         return node;
     }
 
-    private static bool TryConvert(JsonNode? node, ValueModel model, string path, List<FieldError> errors, ISet<string> secrets, int depth, out object? value)
+    private static int CountOf(JsonElement json)
+    {
+        var count = 0;
+        foreach (var _ in json.EnumerateObject())
+            count++;
+        return count;
+    }
+
+    private static bool TryConvert(JsonElement node, ValueModel model, string path, List<FieldError> errors, ISet<string> secrets, int depth, out object? value)
     {
         value = null;
         if (depth > MaxDepth)
@@ -70,7 +92,7 @@ internal static class InputBinder
             return false;
         }
         node = Unwrap(node, model);
-        if (node is null)
+        if (IsNull(node))
         {
             if (model.AcceptsNull)
                 return true;
@@ -88,7 +110,7 @@ internal static class InputBinder
             ParameterKind.Enum => ToEnum(node, model),
             ParameterKind.DateTime => ToDateTime(node, model.TargetType),
             ParameterKind.Guid => TextOf(node) is { } g && Guid.TryParse(g, out var guid) ? (guid, null) : (null, "must be a UUID"),
-            ParameterKind.Any => (ToAny(node, model.TargetType), null),
+            ParameterKind.Any => ToAny(node, model.TargetType),
             _ => (null, null),
         };
         if (model.Kind is ParameterKind.List or ParameterKind.Map or ParameterKind.Object)
@@ -101,27 +123,31 @@ internal static class InputBinder
         return true;
     }
 
-    private static bool TryConvertComposite(JsonNode node, ValueModel model, string path, List<FieldError> errors, ISet<string> secrets, int depth, out object? value)
+    private static bool TryConvertComposite(JsonElement node, ValueModel model, string path, List<FieldError> errors, ISet<string> secrets, int depth, out object? value)
     {
         value = null;
         var before = errors.Count;
         switch (model.Kind)
         {
-            case ParameterKind.Object when node is JsonObject json:
-                value = BindObject(json, model.Object!, path, errors, secrets, depth);
+            case ParameterKind.Object when node.ValueKind == JsonValueKind.Object:
+                value = BindObject(node, model.Object!, path, errors, secrets, depth);
                 return errors.Count == before;
-            case ParameterKind.List when node is JsonArray array:
-                var items = new List<object?>(array.Count);
-                for (var i = 0; i < array.Count; i++)
-                    if (TryConvert(array[i], model.Item!, $"{path}[{i}]", errors, secrets, depth + 1, out var item))
+            case ParameterKind.List when node.ValueKind == JsonValueKind.Array:
+                var items = new List<object?>(node.GetArrayLength());
+                var index = 0;
+                foreach (var element in node.EnumerateArray())
+                {
+                    if (TryConvert(element, model.Item!, $"{path}[{index}]", errors, secrets, depth + 1, out var item))
                         items.Add(item);
+                    index++;
+                }
                 value = ToCollection(items, model);
                 return errors.Count == before;
-            case ParameterKind.Map when node is JsonObject map:
+            case ParameterKind.Map when node.ValueKind == JsonValueKind.Object:
                 var dictionary = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), model.Item!.ClrType))!;
-                foreach (var (key, child) in map)
-                    if (TryConvert(child, model.Item!, path + "." + key, errors, secrets, depth + 1, out var item))
-                        dictionary[key] = item;
+                foreach (var entry in node.EnumerateObject())
+                    if (TryConvert(entry.Value, model.Item!, path + "." + entry.Name, errors, secrets, depth + 1, out var item))
+                        dictionary[entry.Name] = item;
                 value = dictionary;
                 return errors.Count == before;
             default:
@@ -153,23 +179,20 @@ internal static class InputBinder
             ?? throw new InvalidOperationException($"Cannot create {model.TargetType.Name} from a list.");
     }
 
-    private static string? TextOf(JsonNode node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+    private static string? TextOf(JsonElement node) => node.ValueKind == JsonValueKind.String ? node.GetString() : null;
 
-    private static (object?, string?) ToText(JsonNode node, Type target)
+    private static (object?, string?) ToText(JsonElement node, Type target)
     {
-        string? text = node is JsonValue v
-            ? v.GetValueKind() switch
-            {
-                JsonValueKind.String => v.GetValue<string>(),
-                JsonValueKind.Number => v.ToJsonString(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => null,
-            }
-            : null;
+        string? text = node.ValueKind switch
+        {
+            JsonValueKind.String => node.GetString(),
+            JsonValueKind.Number => node.GetRawText(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => null,
+        };
         if (text is null)
-            return (null, node is JsonArray ? "must be text, not a list" : "must be text, not an object");
+            return (null, node.ValueKind == JsonValueKind.Array ? "must be text, not a list" : "must be text, not an object");
         if (target == typeof(string))
             return (text, null);
         if (target == typeof(char))
@@ -187,33 +210,29 @@ internal static class InputBinder
         }
     }
 
-    /// <summary>Parses a JSON number (or, failing that, a string holding one) by its own text: an adapter's int read as
-    /// decimal, 1e2 as a whole number. False when the node holds neither or the text does not parse.</summary>
-    /// <remarks>A number parsed from a request is read by the parser from the request's own bytes: turning it into a
-    /// string first cost a writer and a string for every number bound. A number the parser cannot read as
-    /// <typeparamref name="T"/> (out of its range) and a value built in code from a CLR number (TryGetValue converts
-    /// only to that exact type) are parsed from their JSON text, as before.</remarks>
-    private static bool TryParseNumber<T>(JsonNode node, TryRead<T> read, out T number) where T : struct, INumberBase<T>
+    /// <summary>Parses a JSON number (or a string holding one) by its own text: 1e2 as a whole number, 0.1 as an exact
+    /// decimal. False when the element holds neither or the text does not parse.</summary>
+    /// <remarks>The parser reads a number from the request's own bytes; one it cannot read as <typeparamref name="T"/>
+    /// (out of its range, where the text rules still decide: 1e400 is an infinite double) is parsed from its text.</remarks>
+    private static bool TryParseNumber<T>(JsonElement node, TryRead<T> read, out T number) where T : struct, INumberBase<T>
     {
         number = T.Zero;
-        if (node is not JsonValue v)
-            return false;
-        return v.GetValueKind() switch
+        return node.ValueKind switch
         {
-            JsonValueKind.Number => v.TryGetValue<JsonElement>(out var element) && read(element, out number)
-                || T.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number),
-            JsonValueKind.String => T.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out number),
+            JsonValueKind.Number => read(node, out number)
+                || T.TryParse(node.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out number),
+            JsonValueKind.String => T.TryParse(node.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number),
             _ => false,
         };
     }
 
     private delegate bool TryRead<T>(JsonElement element, out T value);
 
-    // The parsed element's own readers, which parse its UTF-8 bytes in place.
+    // The element's own readers, which parse its UTF-8 bytes in place.
     private static readonly TryRead<decimal> ReadDecimal = static (JsonElement e, out decimal d) => e.TryGetDecimal(out d);
     private static readonly TryRead<double> ReadDouble = static (JsonElement e, out double d) => e.TryGetDouble(out d);
 
-    private static (object?, string?) ToInteger(JsonNode node, Type target)
+    private static (object?, string?) ToInteger(JsonElement node, Type target)
     {
         if (!TryParseNumber(node, ReadDecimal, out var number) || number != decimal.Truncate(number))
             return (null, "must be a whole number");
@@ -227,7 +246,7 @@ internal static class InputBinder
         }
     }
 
-    private static (object?, string?) ToNumber(JsonNode node, Type target)
+    private static (object?, string?) ToNumber(JsonElement node, Type target)
     {
         if (!TryParseNumber(node, ReadDouble, out var number))
             return (null, "must be a number");
@@ -239,22 +258,15 @@ internal static class InputBinder
         return (target == typeof(float) ? (object)(float)number : number, null);
     }
 
-    private static (object?, string?) ToBoolean(JsonNode node)
+    private static (object?, string?) ToBoolean(JsonElement node) => node.ValueKind switch
     {
-        if (node is JsonValue v)
-        {
-            var kind = v.GetValueKind();
-            if (kind == JsonValueKind.True)
-                return (true, null);
-            if (kind == JsonValueKind.False)
-                return (false, null);
-            if (kind == JsonValueKind.String && bool.TryParse(v.GetValue<string>(), out var b))
-                return (b, null);
-        }
-        return (null, "must be true or false");
-    }
+        JsonValueKind.True => (true, null),
+        JsonValueKind.False => (false, null),
+        JsonValueKind.String when bool.TryParse(node.GetString(), out var b) => (b, null),
+        _ => (null, "must be true or false"),
+    };
 
-    private static (object?, string?) ToEnum(JsonNode node, ValueModel model)
+    private static (object?, string?) ToEnum(JsonElement node, ValueModel model)
     {
         var text = TextOf(node);
         // Indexed: a foreach over the read-only list would box its enumerator for every value bound.
@@ -267,7 +279,7 @@ internal static class InputBinder
         return (null, "must be one of: " + string.Join(", ", model.EnumMembers.Select(m => m.Wire)));
     }
 
-    private static (object?, string?) ToDateTime(JsonNode node, Type target)
+    private static (object?, string?) ToDateTime(JsonElement node, Type target)
     {
         var text = TextOf(node);
         if (text is null)
@@ -281,10 +293,20 @@ internal static class InputBinder
         return target == typeof(DateTimeOffset) ? (instant, null) : (DateTime.SpecifyKind(instant.UtcDateTime, DateTimeKind.Utc), null);
     }
 
-    private static object? ToAny(JsonNode node, Type target)
+    /// <summary>A field that takes any JSON gets its own copy (the request's document is not the connector's to keep);
+    /// one typed as an object, a list or a single value gets only that.</summary>
+    private static (object?, string?) ToAny(JsonElement node, Type target)
     {
         if (target == typeof(JsonElement) || target == typeof(object))
-            return JsonSerializer.SerializeToElement(node, JsonNodeContext.Default.JsonNode);
-        return node.DeepClone();
+            return (node.Clone(), null);
+        JsonNode copy = node.ValueKind switch
+        {
+            JsonValueKind.Object => JsonObject.Create(node.Clone())!,
+            JsonValueKind.Array => JsonArray.Create(node.Clone())!,
+            _ => JsonValue.Create(node.Clone())!,
+        };
+        if (target.IsInstanceOfType(copy))
+            return (copy, null);
+        return (null, target == typeof(JsonObject) ? "must be an object" : target == typeof(JsonArray) ? "must be a list" : "must be a single value, not an object or a list");
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Core.Binding;
 using Switchboard.Core.Describing;
@@ -19,7 +20,12 @@ internal static class CallBinder
     /// <param name="call">The bound call, when binding succeeded.</param>
     /// <remarks>Binding runs plugin code (constructors, setters, validators): the caller runs this inside the plugin's
     /// load context and turns what it throws into <see cref="ConnectorFailure.BeforeRun"/>.</remarks>
-    public static InvocationError? Bind(ConnectorDefinition connector, string? operation, JsonObject? input, IEnumerable<string> knownSecrets, out BoundCall? call)
+    public static InvocationError? Bind(ConnectorDefinition connector, string? operation, JsonObject? input, IEnumerable<string> knownSecrets, out BoundCall? call) =>
+        Bind(connector, operation, InputBinder.ToElement(input), knownSecrets, out call);
+
+    /// <summary>Binds <paramref name="input"/>, the element a protocol parsed, as <see cref="Bind(ConnectorDefinition, string?, JsonObject?, IEnumerable{string}, out BoundCall?)"/>
+    /// binds nodes; an undefined element binds as an empty object.</summary>
+    public static InvocationError? Bind(ConnectorDefinition connector, string? operation, JsonElement input, IEnumerable<string> knownSecrets, out BoundCall? call)
     {
         call = null;
         var metadata = connector.Metadata;

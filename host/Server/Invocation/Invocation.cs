@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 
@@ -6,6 +7,21 @@ namespace Switchboard.Host.Invocation;
 /// <summary>One call of one connector operation, as every protocol adapter hands it to the pipeline.</summary>
 public sealed record Invocation(string ConnectorType, string? Operation, JsonObject? Input, Protocol Protocol)
 {
+    private JsonObject? _input = Input;
+
+    /// <summary>The call's input as a JSON object; null for none.</summary>
+    /// <remarks>An adapter that parsed its request hands the element over instead (<see cref="InputElement"/>): the
+    /// binder reads it as it is, and this object is made from it only if something asks.</remarks>
+    public JsonObject? Input
+    {
+        get => _input ??= InputElement is { ValueKind: JsonValueKind.Object } element ? JsonObject.Create(element) : null;
+        init => _input = value;
+    }
+
+    /// <summary>The input as the element the adapter parsed from its request (an object), bound without a node tree;
+    /// null when the adapter built <see cref="Input"/> itself.</summary>
+    internal JsonElement? InputElement { get; init; }
+
     /// <summary>The operation as logs, metrics and spans show it: a single-operation connector's empty id as a visible,
     /// greppable word.</summary>
     internal string ShownOperation => string.IsNullOrEmpty(Operation) ? "(only)" : Operation;

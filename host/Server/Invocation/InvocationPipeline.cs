@@ -257,7 +257,9 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         var context = lease.Generation.Context!;
         if (AssemblyLoadContext.CurrentContextualReflectionContext != context)
             context.EnterContextualReflection();
-        return CallBinder.Bind(lease.Connector.Definition!, invocation.Operation, invocation.Input, invocation.KnownSecrets, out prepared);
+        return invocation.InputElement is { } element
+            ? CallBinder.Bind(lease.Connector.Definition!, invocation.Operation, element, invocation.KnownSecrets, out prepared)
+            : CallBinder.Bind(lease.Connector.Definition!, invocation.Operation, invocation.Input, invocation.KnownSecrets, out prepared);
     }
 
     private static InvocationError NotFound(Invocation invocation) =>

@@ -159,7 +159,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
             json.WriteString("type", invocation.ConnectorType);
             json.WriteString("operation", invocation.Operation);
             json.WritePropertyName("input");
-            json.WriteNodeOrNull(invocation.Input);
+            if (invocation.InputElement is { } element)
+                element.WriteTo(json);
+            else
+                json.WriteNodeOrNull(invocation.Input);
             json.WriteString("protocol", invocation.Protocol.ToString());
             json.WriteString("requestId", invocation.RequestId);
             json.WriteString("processInstanceId", invocation.ProcessInstanceId);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Switchboard.Abstractions;
@@ -92,6 +93,41 @@ public sealed class CallBinderTests
         error!.FieldErrors.Should().ContainSingle().Which.Should().Be(new FieldError(field, problem));
     }
 
+    [Fact]
+    public void A_field_typed_as_a_json_object_or_list_given_the_other_is_named_instead_of_failing_the_call()
+    {
+        var error = CallBinder.Bind(Describe(typeof(AnyJsonConnector)), null, new JsonObject
+        {
+            ["payload"] = new JsonArray(1),
+            ["items"] = new JsonObject { ["a"] = 1 },
+            ["single"] = new JsonArray(),
+        }, [], out _);
+
+        error!.FieldErrors.Should().BeEquivalentTo(new[]
+        {
+            new FieldError("payload", "must be an object"),
+            new FieldError("items", "must be a list"),
+            new FieldError("single", "must be a single value, not an object or a list"),
+        });
+    }
+
+    [Fact]
+    public void Json_fields_bound_from_a_parsed_request_are_copies_that_outlive_its_document()
+    {
+        var document = JsonDocument.Parse("""{"payload":{"a":1},"items":[1,"x"],"single":"text","raw":{"k":[1]},"loose":5,"node":{"n":true}}""");
+
+        CallBinder.Bind(Describe(typeof(AnyJsonConnector)), null, document.RootElement, [], out var call).Should().BeNull();
+        document.Dispose();
+
+        var bound = call!.Input.Should().BeOfType<AnyJsonConnector.Input>().Subject;
+        bound.Payload!["a"]!.GetValue<int>().Should().Be(1);
+        bound.Items!.Select(i => i!.ToJsonString()).Should().Equal("1", "\"x\"");
+        bound.Single!.GetValue<string>().Should().Be("text");
+        bound.Raw.GetProperty("k")[0].GetInt32().Should().Be(1);
+        bound.Loose.Should().BeOfType<JsonElement>().Which.GetInt32().Should().Be(5);
+        bound.Node!.ToJsonString().Should().Be("""{"n":true}""");
+    }
+
     private static readonly ConnectorDefinition Numbers = Describe(typeof(NumbersConnector));
 
     private static ConnectorDefinition Describe(Type type)
@@ -178,6 +214,31 @@ public sealed class NumbersConnector
         public decimal Price { get; set; }
 
         public float Scale { get; set; }
+    }
+
+    /// <summary>Returns nothing.</summary>
+    [Operation]
+    public JsonObject Run(Input input) => [];
+}
+
+/// <summary>An input of fields that take JSON as it is.</summary>
+[Connector("test:any-json:1", Name = "Any JSON")]
+public sealed class AnyJsonConnector
+{
+    /// <summary>The input.</summary>
+    public sealed class Input
+    {
+        public JsonObject? Payload { get; set; }
+
+        public JsonArray? Items { get; set; }
+
+        public JsonValue? Single { get; set; }
+
+        public JsonElement Raw { get; set; }
+
+        public object? Loose { get; set; }
+
+        public JsonNode? Node { get; set; }
     }
 
     /// <summary>Returns nothing.</summary>

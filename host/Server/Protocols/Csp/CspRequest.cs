@@ -9,10 +9,10 @@ namespace Switchboard.Host.Protocols.Csp;
 /// <param name="RequestId">The id as the pipeline logs it: a string id as is, a number as written.</param>
 /// <param name="IsNotification">Whether the request has no id member and so gets no answer.</param>
 /// <param name="ConnectorType">The connector type the method names.</param>
-/// <param name="Input">The connector's input.</param>
+/// <param name="Input">The connector's input: the request's own object element.</param>
 /// <param name="Operation">The operation asked for, if any.</param>
 /// <param name="CallbackUrl">Where to send the outcome of an asynchronous call, if any.</param>
-internal sealed record CspRequest(JsonNode? Id, string? RequestId, bool IsNotification, string ConnectorType, JsonObject Input, string? Operation, Uri? CallbackUrl);
+internal sealed record CspRequest(JsonNode? Id, string? RequestId, bool IsNotification, string ConnectorType, JsonElement Input, string? Operation, Uri? CallbackUrl);
 
 /// <summary>Why a request element cannot run: a -32600 envelope problem, or -32602 naming each bad field in <c>params</c>.</summary>
 internal sealed record CspRejection(JsonNode? Id, int Code, string Problem, IReadOnlyList<FieldError> Fields, bool IsNotification)

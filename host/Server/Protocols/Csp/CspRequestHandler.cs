@@ -119,7 +119,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             return rejection.IsNotification ? null : new CspReply(rejection.ToResponse());
         }
 
-        var invocation = new Invocation.Invocation(request.ConnectorType, request.Operation, request.Input, Protocol.Csp) { RequestId = request.RequestId };
+        var invocation = new Invocation.Invocation(request.ConnectorType, request.Operation, null, Protocol.Csp) { InputElement = request.Input, RequestId = request.RequestId };
         if (request.IsNotification)
         {
             // A notification is promised to run even if its sender hangs up; it never has a response, so no callback either.

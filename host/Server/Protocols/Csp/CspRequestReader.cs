@@ -66,7 +66,7 @@ internal static class CspRequestReader
         rejection = null;
         // Read from the element: writing the id node back out as text would cost a writer per call.
         var requestId = id is null ? null : idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : idElement.GetRawText();
-        return new CspRequest(id, requestId, isNotification, connectorType, input!, operation, callbackUrl);
+        return new CspRequest(id, requestId, isNotification, connectorType, input, operation, callbackUrl);
     }
 
     // A member's value; null when it is missing or JSON null, which the protocol treats alike.
@@ -75,18 +75,18 @@ internal static class CspRequestReader
             ? member
             : null;
 
-    private static JsonObject? ReadInput(JsonElement? parameters, ref List<FieldError>? errors)
+    private static JsonElement ReadInput(JsonElement? parameters, ref List<FieldError>? errors)
     {
         switch (Property(parameters, "input"))
         {
             case { ValueKind: JsonValueKind.Object } value:
-                return JsonObject.Create(value);
+                return value;
             case null:
                 (errors ??= []).Add(new FieldError("params.input", "is required: the connector's input as a JSON object"));
-                return null;
+                return default;
             case var other:
                 (errors ??= []).Add(new FieldError("params.input", $"must be a JSON object, not {Describe(other)}"));
-                return null;
+                return default;
         }
     }
 

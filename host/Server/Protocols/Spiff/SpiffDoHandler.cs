@@ -59,8 +59,10 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             return;
         }
 
-        var invocation = new Call(found.Connector.Type, found.Operation.Id, request.Parameters, Protocol.Spiff)
+        var (element, nodes) = request.InputFor(found);
+        var invocation = new Call(found.Connector.Type, found.Operation.Id, nodes, Protocol.Spiff)
         {
+            InputElement = element,
             RequestId = request.TaskId,
             ProcessInstanceId = request.ProcessInstanceId,
             Features = [new SpiffTask { TaskId = request.TaskId, ProcessInstanceId = request.ProcessInstanceId, TaskData = request.TaskData }],

@@ -27,19 +27,16 @@ internal static class SpiffRequestReader
         // Most bodies name no reserved key: without "spiff__" in the text, and without an escape that could spell it,
         // none can, and the keys need not be walked.
         if (body.AsSpan().IndexOf("spiff__"u8) < 0 && body.AsSpan().IndexOf((byte)'\\') < 0)
-            return (new SpiffRequest(JsonObject.Create(root)!), null, null);
+            return (new SpiffRequest(root, HasReservedKeys: false), null, null);
 
-        // The reserved keys are read from the parsed element, and only the parameters become the input's nodes: SpiffArena
-        // sends reserved keys with every call, which a tree of the whole body would make nodes and names of first. (A
-        // body whose "spiff__" was in a value, not a key, gets the same object, built here instead of on first read.)
-        var parameters = new JsonObject();
+        // The reserved keys are read from the parsed element; the parameters stay in it (see SpiffRequest.Parameters).
         string? taskId = null, processInstanceId = null, callbackUrl = null;
         JsonElement? taskData = null;
         foreach (var property in root.EnumerateObject())
         {
             if (!IsReserved(property))
-                parameters.Add(property.Name, RequestBody.Node(property.Value));
-            else if (property.NameEquals("spiff__task_id"u8))
+                continue;
+            if (property.NameEquals("spiff__task_id"u8))
                 taskId = Text(property.Value);
             else if (property.NameEquals("spiff__process_instance_id"u8))
                 processInstanceId = Text(property.Value);
@@ -48,7 +45,17 @@ internal static class SpiffRequestReader
             else if (property.NameEquals("spiff__task_data"u8) && property.Value.ValueKind != JsonValueKind.Null)
                 taskData = property.Value; // the request's document is never disposed: the element stays readable
         }
-        return (new SpiffRequest(parameters) { TaskId = taskId, ProcessInstanceId = processInstanceId, CallbackUrl = callbackUrl, TaskData = taskData }, null, null);
+        return (new SpiffRequest(root, HasReservedKeys: true) { TaskId = taskId, ProcessInstanceId = processInstanceId, CallbackUrl = callbackUrl, TaskData = taskData }, null, null);
+    }
+
+    /// <summary>The body's members other than the reserved keys, as a new object.</summary>
+    public static JsonObject Parameters(JsonElement body)
+    {
+        var parameters = new JsonObject();
+        foreach (var property in body.EnumerateObject())
+            if (!IsReserved(property))
+                parameters.Add(property.Name, RequestBody.Node(property.Value));
+        return parameters;
     }
 
     // Unknown reserved keys are dropped with the known ones. A name spelled with escapes is compared unescaped.

@@ -43,19 +43,29 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
     }
 
     /// <summary>The job's variables with secret placeholders replaced (the secrets used in <paramref name="usedSecrets"/>), or null when they are no JSON object.</summary>
-    private JsonObject? Variables(ActivatedJob job, out HashSet<string> usedSecrets)
+    private JsonObject? Variables(ActivatedJob job, out HashSet<string> usedSecrets) =>
+        VariablesElement(job, out usedSecrets) is { } element ? JsonObject.Create(element) : null;
+
+    /// <summary>The job's variables as <see cref="Variables"/> reads them, as the parsed element the binder reads without a node tree.</summary>
+    private JsonElement? VariablesElement(ActivatedJob job, out HashSet<string> usedSecrets)
     {
         usedSecrets = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             var text = SecretPlaceholders.Replace(job.Variables ?? "", secrets, usedSecrets);
-            return string.IsNullOrWhiteSpace(text) ? new JsonObject() : JsonNode.Parse(text) as JsonObject;
+            if (string.IsNullOrWhiteSpace(text))
+                return EmptyObject;
+            // Not disposed, as the HTTP protocols' request documents: the input read from it may outlive this call's wait.
+            var root = JsonDocument.Parse(text).RootElement;
+            return root.ValueKind == JsonValueKind.Object ? root : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
     /// <summary>Runs a connector's job through the pipeline and reports its outcome.</summary>
     /// <param name="inline">Where the caller runs the plugin code itself once this returns (see <see cref="InlineStart"/>); null hands it to the pool.</param>
@@ -71,15 +81,16 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             await JobCommands.RetryAsync(() => gateway.UpdateJobTimeoutAsync(
                 new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds }, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
 
-        var variables = Variables(job, out var usedSecrets);
+        var variables = VariablesElement(job, out var usedSecrets);
         if (variables is null)
         {
             await FailAsync(job, 0, "the job's variables are not a JSON object", "InvalidVariables", TimeSpan.Zero, stopping);
             return;
         }
 
-        var outcome = await pipeline.InvokeAsync(new Call(job.Type, headers.Operation, variables, Protocol.Zeebe)
+        var outcome = await pipeline.InvokeAsync(new Call(job.Type, headers.Operation, null, Protocol.Zeebe)
         {
+            InputElement = variables,
             ProcessInstanceId = job.ProcessInstanceKey.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Features =
             [
