@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
@@ -18,6 +18,9 @@ namespace Switchboard.Benchmarks;
 [MemoryDiagnoser]
 public class CallAllocations
 {
+    // Parsed once, as an adapter hands over the element it parsed: the pipeline's own cost, without a tree built per call.
+    private static readonly JsonElement CalculatorInput = JsonDocument.Parse("""{"action":"add","a":5,"b":3}""").RootElement;
+
     private static readonly byte[] CspBody = Encoding.UTF8.GetBytes(
         """{"jsonrpc":"2.0","id":99999999,"method":"io.switchboard:calculator:1","params":{"input":{"action":"add","a":5,"b":3}}}""");
     private static readonly byte[] SpiffBody = Encoding.UTF8.GetBytes("""{"action":"add","a":5,"b":3}""");
@@ -48,7 +51,7 @@ public class CallAllocations
     /// <summary>The pipeline alone: find, bind, validate, run on the pool with a timeout, write the output, log.</summary>
     [Benchmark(Baseline = true)]
     public ValueTask<Core.Outcome> Pipeline() => _pipeline.InvokeAsync(new Invocation(
-        "io.switchboard:calculator:1", null, new JsonObject { ["action"] = "add", ["a"] = 5, ["b"] = 3 }, Protocol.InProcess));
+        "io.switchboard:calculator:1", null, null, Protocol.InProcess) { InputElement = CalculatorInput });
 
     /// <summary>A CSP request from its body bytes to its answer bytes.</summary>
     [Benchmark]

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Collections;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
 using System.Xml;
 using Switchboard.Core.Metadata;
@@ -10,102 +12,201 @@ namespace Switchboard.Core.Binding;
 /// <summary>Turns a connector's output (a class, record, anonymous object, dictionary, list or JSON node) into JSON.</summary>
 /// <remarks>
 /// Runs inside the plugin's generation with that generation's <see cref="TypeModels"/>, so no plugin type
-/// reaches a process-wide serializer cache; what leaves is a plain <see cref="JsonNode"/> tree.
+/// reaches a process-wide serializer cache. The output is written as JSON text and parsed once: what leaves is a
+/// <see cref="JsonNode"/> over that parsed element, which a protocol writes out as it is, and whose numbers read as
+/// any numeric type, as parsed input's do. Building a node per value instead (and parsing each number on its own for
+/// that reading) cost more than the rest of a small call's output.
 /// </remarks>
 internal sealed class OutputWriter(TypeModels models)
 {
     private const int MaxDepth = 64;
 
-    public JsonNode? Write(object? value) => Write(value, 0);
+    // The text is written into a buffer kept per thread, then parsed into arrays of its own.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
-    /// <summary>Numbers go through the parser so readers can take them as any numeric type, as with parsed input.</summary>
-    /// <remarks>Written as UTF-8 into a stack buffer and parsed from there: no string per number.</remarks>
-    private static JsonNode Number<T>(T number, string? format = null) where T : IUtf8SpanFormattable
+    // Larger buffers (an unusually large output) are let go after their output.
+    private const int KeptBytes = 64 * 1024;
+
+    // Only the JSON's own rules: protocols escape strings as they write them out, each to its own rules.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public JsonNode? Write(object? value)
     {
-        // 64 bytes hold every decimal, 64-bit integer and round-trip double or float.
-        Span<byte> text = stackalloc byte[64];
-        if (!number.TryFormat(text, out var written, format, CultureInfo.InvariantCulture))
-            throw new InvalidOperationException($"{typeof(T).Name} {number} does not fit a number's buffer");
-        return JsonNode.Parse(text[..written])!;
+        if (value is null || value is JsonElement { ValueKind: JsonValueKind.Undefined })
+            return null;
+        // A getter writing output of its own on this thread (never the host's plugins, but cheap to allow) gets fresh ones.
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(256);
+        var json = t_writer ?? new Utf8JsonWriter(buffer, Options);
+        (t_buffer, t_writer) = (null, null);
+        buffer.ResetWrittenCount();
+        json.Reset(buffer);
+        try
+        {
+            Write(json, value, 0);
+            json.Flush();
+            var reader = new Utf8JsonReader(buffer.WrittenSpan);
+            return Node(JsonElement.ParseValue(ref reader));
+        }
+        finally
+        {
+            if (buffer.Capacity <= KeptBytes)
+                (t_buffer, t_writer) = (buffer, json);
+        }
     }
 
-    private JsonNode? Write(object? value, int depth)
+    /// <summary>A parsed element as a node over it (null for JSON null), read lazily as nodes made by the parser are.</summary>
+    private static JsonNode? Node(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => JsonObject.Create(element),
+        JsonValueKind.Array => JsonArray.Create(element),
+        JsonValueKind.Null => null,
+        _ => JsonValue.Create(element),
+    };
+
+    private void Write(Utf8JsonWriter json, object? value, int depth)
     {
         if (depth > MaxDepth)
             throw new InvalidOperationException($"Output is nested deeper than {MaxDepth} levels (a reference cycle?).");
         switch (value)
         {
             case null:
-                return null;
+                json.WriteNullValue();
+                return;
             case JsonNode node:
-                return node.DeepClone();
+                node.WriteTo(json);
+                return;
             case JsonElement element:
-                return element.ValueKind == JsonValueKind.Undefined ? null : JsonNode.Parse(element.GetRawText());
+                if (element.ValueKind == JsonValueKind.Undefined)
+                    json.WriteNullValue();
+                else
+                    element.WriteTo(json);
+                return;
             case JsonDocument document:
-                return JsonNode.Parse(document.RootElement.GetRawText());
+                document.RootElement.WriteTo(json);
+                return;
             case string s:
-                return JsonValue.Create(s);
+                json.WriteStringValue(s);
+                return;
             case char c:
-                return JsonValue.Create(c.ToString());
+                json.WriteStringValue(c.ToString());
+                return;
             case bool b:
-                return JsonValue.Create(b);
+                json.WriteBooleanValue(b);
+                return;
             // JSON has no NaN or infinity; a null in their place would be a silently wrong result.
             case double d:
-                return double.IsFinite(d) ? Number(d, "R") : throw NonFinite(d.ToString(CultureInfo.InvariantCulture));
+                if (!double.IsFinite(d))
+                    throw NonFinite(d.ToString(CultureInfo.InvariantCulture));
+                json.WriteNumberValue(d);
+                return;
             case float f:
-                return float.IsFinite(f) ? Number(f, "R") : throw NonFinite(f.ToString(CultureInfo.InvariantCulture));
-            case decimal or int or long or short or byte or sbyte or uint or ulong or ushort:
-                return Number((IUtf8SpanFormattable)value);
+                if (!float.IsFinite(f))
+                    throw NonFinite(f.ToString(CultureInfo.InvariantCulture));
+                json.WriteNumberValue(f);
+                return;
+            case decimal m:
+                json.WriteNumberValue(m);
+                return;
+            case int or short or sbyte:
+                json.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                return;
+            case long l:
+                json.WriteNumberValue(l);
+                return;
+            case byte or ushort or uint or ulong:
+                json.WriteNumberValue(Convert.ToUInt64(value, CultureInfo.InvariantCulture));
+                return;
             case Enum e:
-                return JsonValue.Create(WireName(e));
+                json.WriteStringValue(WireName(e));
+                return;
             case DateTime dt:
-                return JsonValue.Create(dt.ToString("O", CultureInfo.InvariantCulture));
+                json.WriteStringValue(dt.ToString("O", CultureInfo.InvariantCulture));
+                return;
             case DateTimeOffset dto:
-                return JsonValue.Create(dto.ToString("O", CultureInfo.InvariantCulture));
+                json.WriteStringValue(dto.ToString("O", CultureInfo.InvariantCulture));
+                return;
             case DateOnly date:
-                return JsonValue.Create(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                json.WriteStringValue(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                return;
             case TimeOnly time:
-                return JsonValue.Create(time.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+                json.WriteStringValue(time.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+                return;
             case TimeSpan span:
-                return JsonValue.Create(XmlConvert.ToString(span));
+                json.WriteStringValue(XmlConvert.ToString(span));
+                return;
             case Guid guid:
-                return JsonValue.Create(guid.ToString("D"));
+                json.WriteStringValue(guid.ToString("D"));
+                return;
             case Uri uri:
-                return JsonValue.Create(uri.ToString());
+                json.WriteStringValue(uri.ToString());
+                return;
             case byte[] bytes:
-                return JsonValue.Create(Convert.ToBase64String(bytes));
+                json.WriteBase64StringValue(bytes);
+                return;
             case IDictionary dictionary:
-                var map = new JsonObject();
-                foreach (DictionaryEntry entry in dictionary)
-                {
-                    var key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "";
-                    map[key] = Under(key, entry.Value, depth);
-                }
-                return map;
+                WriteMap(json, dictionary, depth);
+                return;
             case IEnumerable sequence:
-                var array = new JsonArray();
+                json.WriteStartArray();
+                var index = 0;
                 foreach (var item in sequence)
-                    array.Add(Under($"[{array.Count}]", item, depth));
-                return array;
+                    Under(json, $"[{index++}]", item, depth);
+                json.WriteEndArray();
+                return;
         }
 
         var model = models.For(value.GetType());
         if (model.Kind != ParameterKind.Object || model.Object is null)
-            return JsonValue.Create(value.ToString());
-        var result = new JsonObject();
+        {
+            json.WriteStringValue(value.ToString());
+            return;
+        }
+        json.WriteStartObject();
         // An indexed loop: foreach over the read-only list would box its enumerator for every object written.
         var properties = model.Object.Properties;
         for (var p = 0; p < properties.Count; p++)
-            result[properties[p].Id] = Under(properties[p].Id, properties[p].Property.GetValue(value), depth);
-        return result;
+        {
+            json.WritePropertyName(properties[p].Id);
+            Under(json, properties[p].Id, properties[p].Property.GetValue(value), depth);
+        }
+        json.WriteEndObject();
+    }
+
+    /// <summary>A dictionary as an object. Keys that are not strings are written as text, and two that read the same
+    /// (1 and "1") keep the later value, as a JSON object holds each name once.</summary>
+    private void WriteMap(Utf8JsonWriter json, IDictionary dictionary, int depth)
+    {
+        json.WriteStartObject();
+        if (dictionary.GetType().IsGenericType && dictionary.GetType().GetGenericArguments()[0] == typeof(string))
+        {
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                var key = (string)entry.Key;
+                json.WritePropertyName(key);
+                Under(json, key, entry.Value, depth);
+            }
+        }
+        else
+        {
+            var entries = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (DictionaryEntry entry in dictionary)
+                entries[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = entry.Value;
+            foreach (var (key, item) in entries)
+            {
+                json.WritePropertyName(key);
+                Under(json, key, item, depth);
+            }
+        }
+        json.WriteEndObject();
     }
 
     /// <summary>Writes a member, naming it in the path of any output problem found below it.</summary>
-    private JsonNode? Under(string step, object? value, int depth)
+    private void Under(Utf8JsonWriter json, string step, object? value, int depth)
     {
         try
         {
-            return Write(value, depth + 1);
+            Write(json, value, depth + 1);
         }
         catch (OutputException e)
         {

@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using Switchboard.Core.Binding;
+
+namespace Switchboard.Tests.Pipeline;
+
+/// <summary>What a connector's output becomes: the JSON every protocol sends, and nodes whose values read as a caller
+/// (a result expression, a response mapping) expects.</summary>
+public sealed class OutputWriterTests
+{
+    private readonly OutputWriter _writer = new(new TypeModels());
+
+    [Fact]
+    public void Every_kind_of_value_is_written_as_its_json_text()
+    {
+        var output = _writer.Write(new Everything());
+
+        output!.ToJsonString().Should().Be("""
+            {"count":42,"big":18446744073709551615,"ratio":0.1,"scale":2.5,"price":1.50,"kind":"second-kind","day":"2026-12-04","bytes":"AQI=","items":[1,"two",null],"byKey":{"1":"b"},"text":"caf\u00E9 \u003C\u0022"}
+            """);
+    }
+
+    [Fact]
+    public void Numbers_in_the_output_read_as_any_numeric_type_as_parsed_input_does()
+    {
+        var output = _writer.Write(new Everything())!.AsObject();
+
+        output["count"]!.GetValue<double>().Should().Be(42);
+        output["count"]!.GetValue<decimal>().Should().Be(42m);
+        output["ratio"]!.GetValue<decimal>().Should().Be(0.1m);
+        output["scale"]!.GetValue<float>().Should().Be(2.5f);
+        output["text"]!.GetValue<string>().Should().Be("café <\"");
+    }
+
+    [Fact]
+    public void A_non_finite_number_deep_in_the_output_is_named_by_its_path()
+    {
+        var write = () => _writer.Write(new { rows = new[] { new { total = 1.0 }, new { total = double.NaN } } });
+
+        write.Should().Throw<OutputException>().Which.Message.Should().Be(
+            "output field 'rows[1].total' is NaN, which JSON cannot represent (a number overflowed or was undefined)");
+    }
+
+    [Fact]
+    public void Output_that_is_already_json_is_copied_and_a_null_output_stays_none()
+    {
+        var node = new JsonObject { ["a"] = 1 };
+
+        var output = _writer.Write(node);
+        node["a"] = 2;
+
+        output!.ToJsonString().Should().Be("""{"a":1}""");
+        _writer.Write(null).Should().BeNull();
+    }
+
+    /// <summary>An output holding every kind of value a connector returns.</summary>
+    public sealed class Everything
+    {
+        public int Count { get; init; } = 42;
+
+        public ulong Big { get; init; } = ulong.MaxValue;
+
+        public double Ratio { get; init; } = 0.1;
+
+        public float Scale { get; init; } = 2.5f;
+
+        public decimal Price { get; init; } = 1.50m;
+
+        public Kind Kind { get; init; } = Kind.SecondKind;
+
+        public DateOnly Day { get; init; } = new(2026, 12, 4);
+
+        public byte[] Bytes { get; init; } = [1, 2];
+
+        public List<object?> Items { get; init; } = [1, "two", null];
+
+        // Keys that read the same as text: the later value stands, as a JSON object holds each name once.
+        public Dictionary<object, string> ByKey { get; init; } = new() { [1] = "a", ["1"] = "b" };
+
+        public string Text { get; init; } = "café <\"";
+    }
+
+    /// <summary>An enum with a wire name of its own.</summary>
+    public enum Kind
+    {
+        First,
+        [System.Runtime.Serialization.EnumMember(Value = "second-kind")]
+        SecondKind,
+    }
+}
