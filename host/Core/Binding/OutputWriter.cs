@@ -31,7 +31,11 @@ internal sealed class OutputWriter(TypeModels models)
     // Only the JSON's own rules: protocols escape strings as they write them out, each to its own rules.
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public JsonNode? Write(object? value)
+    /// <summary>The output as nodes over its parsed JSON; null for none.</summary>
+    public JsonNode? Write(object? value) => WriteText(value) is { } text ? Node(ParseValue(text)) : null;
+
+    /// <summary>The output as UTF-8 JSON text, escaped only as JSON requires; null for none.</summary>
+    public byte[]? WriteText(object? value)
     {
         if (value is null || value is JsonElement { ValueKind: JsonValueKind.Undefined })
             return null;
@@ -45,8 +49,7 @@ internal sealed class OutputWriter(TypeModels models)
         {
             Write(json, value, 0);
             json.Flush();
-            var reader = new Utf8JsonReader(buffer.WrittenSpan);
-            return Node(JsonElement.ParseValue(ref reader));
+            return buffer.WrittenSpan.ToArray();
         }
         finally
         {
@@ -54,6 +57,16 @@ internal sealed class OutputWriter(TypeModels models)
                 (t_buffer, t_writer) = (buffer, json);
         }
     }
+
+    private static JsonElement ParseValue(byte[] text)
+    {
+        var reader = new Utf8JsonReader(text, Reading);
+        return JsonElement.ParseValue(ref reader);
+    }
+
+    /// <summary>How written output is read back: as deep as the writer may have written it (a JSON node a connector
+    /// returned is not held to <see cref="MaxDepth"/>, which catches reference cycles in objects).</summary>
+    public static readonly JsonReaderOptions Reading = new() { MaxDepth = 1000 }; // Utf8JsonWriter's own limit
 
     /// <summary>A parsed element as a node over it (null for JSON null), read lazily as nodes made by the parser are.</summary>
     private static JsonNode? Node(JsonElement element) => element.ValueKind switch

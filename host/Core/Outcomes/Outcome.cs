@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Core.Binding;
 
@@ -25,15 +27,22 @@ public sealed record InvocationError(ErrorKind Kind, string Code, string Message
 /// <summary>What a call produced: output JSON, or an error.</summary>
 public sealed record Outcome
 {
-    private Outcome(JsonNode? output, InvocationError? error, ResponseFacts? response = null)
+    private JsonNode? _output;
+
+    // The output as the core wrote it (UTF-8 JSON text, escaped only as JSON requires), until something reads Output:
+    // an adapter that writes the text as it is (CSP) never parses it.
+    private readonly byte[]? _outputText;
+
+    private Outcome(JsonNode? output, InvocationError? error, ResponseFacts? response = null, byte[]? outputText = null)
     {
-        Output = output;
+        _output = output;
+        _outputText = outputText;
         Error = error;
         Response = response;
     }
 
     /// <summary>The connector's output; null when it returns nothing or the call failed.</summary>
-    public JsonNode? Output { get; }
+    public JsonNode? Output => _output ?? (_outputText is null ? null : ParseOutput());
 
     /// <summary>The failure, or null on success.</summary>
     public InvocationError? Error { get; }
@@ -46,4 +55,27 @@ public sealed record Outcome
     public static Outcome Success(JsonNode? output, ResponseFacts? response = null) => new(output, null, response);
 
     public static Outcome Failure(InvocationError error) => new(null, error);
+
+    /// <summary>A success whose output is <paramref name="outputText"/>, JSON text escaped only as JSON requires (null
+    /// for none), parsed only when <see cref="Output"/> is read.</summary>
+    internal static Outcome Success(byte[]? outputText, ResponseFacts? response) => new(null, null, response, outputText);
+
+    /// <summary>Writes the output (JSON null for none) to <paramref name="json"/>: as the text it was written as when
+    /// the writer escapes no more than that text does, otherwise from <see cref="Output"/>.</summary>
+    internal void WriteOutputTo(Utf8JsonWriter json)
+    {
+        if (_output is null && _outputText is not null && json.Options.Encoder == JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
+            json.WriteRawValue(_outputText, skipInputValidation: true);
+        else if (Output is { } output)
+            output.WriteTo(json);
+        else
+            json.WriteNullValue();
+    }
+
+    // Two readers racing get the same node: one that is changed must be the one every reader sees.
+    private JsonNode? ParseOutput()
+    {
+        var parsed = JsonNode.Parse(_outputText, documentOptions: new JsonDocumentOptions { MaxDepth = OutputWriter.Reading.MaxDepth });
+        return Interlocked.CompareExchange(ref _output, parsed, null) ?? parsed;
+    }
 }

@@ -1,6 +1,11 @@
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluentAssertions;
+using Switchboard.Core;
 using Switchboard.Core.Binding;
+using Switchboard.Core.Invoking;
+using Switchboard.Host.Protocols;
 
 namespace Switchboard.Tests.Pipeline;
 
@@ -51,6 +56,38 @@ public sealed class OutputWriterTests
 
         output!.ToJsonString().Should().Be("""{"a":1}""");
         _writer.Write(null).Should().BeNull();
+    }
+
+    [Fact]
+    public void An_output_kept_as_text_reads_as_nodes_and_is_written_as_each_writer_escapes()
+    {
+        var outcome = ConnectorOutput.ToOutcome(new { text = "café <" }, _writer, SecretMasker.None);
+
+        Written(outcome, ResponseJson.Relaxed).Should().Be("""{"text":"café <"}""");
+        Written(outcome, default).Should().Be("""{"text":"caf\u00E9 \u003C"}""");
+        outcome.Output!["text"]!.GetValue<string>().Should().Be("café <");
+        outcome.Output.Should().BeSameAs(outcome.Output, "every reader sees the one node, changes included");
+    }
+
+    [Fact]
+    public void Json_a_connector_returns_deeper_than_object_nesting_is_allowed_reads_back_whole()
+    {
+        JsonNode deep = new JsonObject();
+        for (var i = 0; i < 200; i++)
+            deep = new JsonObject { ["in"] = deep };
+        var text = deep.ToJsonString();
+
+        var outcome = ConnectorOutput.ToOutcome(deep, _writer, SecretMasker.None);
+
+        outcome.Output!.ToJsonString().Should().Be(text);
+    }
+
+    private static string Written(Outcome outcome, JsonWriterOptions options)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, options))
+            outcome.WriteOutputTo(json);
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     /// <summary>An output holding every kind of value a connector returns.</summary>

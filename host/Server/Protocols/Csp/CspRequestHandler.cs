@@ -131,7 +131,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             var outcome = await pipeline.InvokeAsync(invocation, requestAborted, inline);
             // The hot path: a success is written straight from the outcome, with no response tree.
             return outcome.Error is null
-                ? new CspReply(null) { Id = request.Id, Output = outcome.Output, StatusCode = outcome.Response?.StatusCode ?? 200 }
+                ? new CspReply(null) { Id = request.Id, Output = outcome, StatusCode = outcome.Response?.StatusCode ?? 200 }
                 : new CspReply(CspOutcomeMapper.ToResponse(request.Id, outcome));
         }
 
@@ -155,7 +155,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
     private sealed record CspReply(JsonObject? Body, bool Accepted = false)
     {
         public JsonNode? Id { get; init; }
-        public JsonNode? Output { get; init; }
+        public Outcome? Output { get; init; }
         public int StatusCode { get; init; } = 200;
 
         public void WriteTo(Utf8JsonWriter json)

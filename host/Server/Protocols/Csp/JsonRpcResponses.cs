@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Switchboard.Core;
 using Switchboard.Core.Binding;
 
 namespace Switchboard.Host.Protocols.Csp;
@@ -28,7 +29,7 @@ internal static class JsonRpcResponses
 
     /// <summary>Writes what <see cref="Success"/> builds, straight to <paramref name="json"/>: the answer of every successful
     /// call, written without a tree of its own (nor a copy of the request's id).</summary>
-    public static void WriteSuccess(Utf8JsonWriter json, JsonNode? id, JsonNode? output, int statusCode)
+    public static void WriteSuccess(Utf8JsonWriter json, JsonNode? id, Outcome? output, int statusCode)
     {
         json.WriteStartObject();
         json.WriteString("jsonrpc", "2.0");
@@ -36,7 +37,10 @@ internal static class JsonRpcResponses
         json.WriteNodeOrNull(id);
         json.WriteStartObject("result");
         json.WritePropertyName("output");
-        json.WriteNodeOrNull(output);
+        if (output is null)
+            json.WriteNullValue();
+        else
+            output.WriteOutputTo(json);
         json.WriteNumber("statusCode", statusCode);
         json.WriteNull("error");
         json.WriteEndObject();
