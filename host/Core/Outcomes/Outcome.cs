@@ -60,17 +60,28 @@ public sealed record Outcome
     /// for none), parsed only when <see cref="Output"/> is read.</summary>
     internal static Outcome Success(byte[]? outputText, ResponseFacts? response) => new(null, null, response, outputText);
 
+    /// <summary>Whether the call produced output, without reading it as nodes.</summary>
+    internal bool HasOutput => _output is not null || _outputText is not null;
+
     /// <summary>Writes the output (JSON null for none) to <paramref name="json"/>: as the text it was written as when
-    /// the writer escapes no more than that text does, otherwise from <see cref="Output"/>.</summary>
+    /// the writer would escape it no differently, otherwise from <see cref="Output"/>.</summary>
     internal void WriteOutputTo(Utf8JsonWriter json)
     {
-        if (_output is null && _outputText is not null && json.Options.Encoder == JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
+        if (_output is null && _outputText is not null && (json.Options.Encoder == JavaScriptEncoder.UnsafeRelaxedJsonEscaping || EscapesAlike(_outputText)))
             json.WriteRawValue(_outputText, skipInputValidation: true);
         else if (Output is { } output)
             output.WriteTo(json);
         else
             json.WriteNullValue();
     }
+
+    // The text is written with relaxed escaping. Another writer (the default encoder) escapes more: non-ASCII, the
+    // HTML-sensitive < > & ' + ` and, as \u0022, a quote inside a string. Text with none of them, and no backslash (any
+    // escape the relaxed writer made), reads the same under both: no character in it needs escaping by either.
+    private static readonly System.Buffers.SearchValues<byte> EscapedByDefault = System.Buffers.SearchValues.Create("<>&'+`\\"u8);
+
+    private static bool EscapesAlike(byte[] text) =>
+        text.AsSpan().IndexOfAny(EscapedByDefault) < 0 && text.AsSpan().IndexOfAnyInRange((byte)0x7F, (byte)0xFF) < 0;
 
     // Two readers racing get the same node: one that is changed must be the one every reader sees.
     private JsonNode? ParseOutput()

@@ -69,6 +69,24 @@ public sealed class OutputWriterTests
         outcome.Output.Should().BeSameAs(outcome.Output, "every reader sees the one node, changes included");
     }
 
+    [Theory]
+    [InlineData("plain text, 42 and a/slash")]
+    [InlineData("a \"quoted\" word")]
+    [InlineData("back\\slash")]
+    [InlineData("<b>&amp;</b>")]
+    [InlineData("it's 1+1 `code`")]
+    [InlineData("café ☕")]
+    [InlineData("line\nbreak\u0001\u007F")]
+    public void An_output_kept_as_text_is_written_byte_for_byte_as_its_nodes_are_under_either_escaping(string text)
+    {
+        var outcome = ConnectorOutput.ToOutcome(new { text, list = new[] { text } }, _writer, SecretMasker.None);
+        var nodes = ConnectorOutput.ToOutcome(new { text, list = new[] { text } }, _writer, SecretMasker.None);
+        _ = nodes.Output;
+
+        Written(outcome, default).Should().Be(Written(nodes, default));
+        Written(outcome, ResponseJson.Relaxed).Should().Be(Written(nodes, ResponseJson.Relaxed));
+    }
+
     [Fact]
     public void Json_a_connector_returns_deeper_than_object_nesting_is_allowed_reads_back_whole()
     {

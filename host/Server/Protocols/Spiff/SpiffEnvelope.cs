@@ -21,9 +21,10 @@ internal static class SpiffEnvelope
     public static Envelope Success(JsonNode? body, int httpStatus = 200) => new(body ?? new JsonObject(), httpStatus, null, null, null, null);
 
     /// <summary>A successful answer for <paramref name="outcome"/>: its output, with the status, headers and media type the connector gave.</summary>
+    /// <remarks>The output is written from the outcome (as its text, where that reads the same), not read as nodes first.</remarks>
     public static Envelope Success(Outcome outcome) => outcome.Response is { } facts
-        ? new(outcome.Output ?? new JsonObject(), facts.StatusCode, null, null, facts.Headers, facts.MediaType)
-        : Success(outcome.Output);
+        ? new(null, facts.StatusCode, null, null, facts.Headers, facts.MediaType) { Output = outcome }
+        : new(null, 200, null, null, null, null) { Output = outcome };
 
     /// <summary>A failed answer: <paramref name="httpStatus"/> in <c>command_response</c>, the code and message in <c>error</c>.</summary>
     public static Envelope Failure(SpiffFailure failure)
@@ -37,9 +38,13 @@ internal static class SpiffEnvelope
     }
 
     /// <summary>One envelope, ready to be written: to a response (<see cref="ResponseJson"/>) or as bytes (a callback's body).</summary>
-    public readonly record struct Envelope(JsonNode Body, int HttpStatus, string? ErrorCode, string? Message,
+    /// <param name="Body">The body; when null, <see cref="Output"/>'s output, and <c>{}</c> when there is none.</param>
+    public readonly record struct Envelope(JsonNode? Body, int HttpStatus, string? ErrorCode, string? Message,
         IReadOnlyDictionary<string, string>? Headers, string? MimeType)
     {
+        /// <summary>The outcome whose output is the body, for a successful call.</summary>
+        public Outcome? Output { get; init; }
+
         /// <summary>The envelope as UTF-8 JSON.</summary>
         public byte[] ToArray()
         {
@@ -55,7 +60,15 @@ internal static class SpiffEnvelope
             writer.WriteStartObject();
             writer.WriteStartObject("command_response");
             writer.WritePropertyName("body");
-            Body.WriteTo(writer);
+            if (Body is not null)
+                Body.WriteTo(writer);
+            else if (Output is { HasOutput: true } outcome)
+                outcome.WriteOutputTo(writer);
+            else
+            {
+                writer.WriteStartObject();
+                writer.WriteEndObject();
+            }
             writer.WriteString("mimetype", MimeType ?? ContentType);
             writer.WriteNumber("http_status", HttpStatus);
             writer.WriteStartObject("headers");
