@@ -19,7 +19,8 @@ public sealed record Invocation(string ConnectorType, string? Operation, JsonObj
     }
 
     /// <summary>The input as the element the adapter parsed from its request (an object), bound without a node tree;
-    /// null when the adapter built <see cref="Input"/> itself.</summary>
+    /// null when the adapter built <see cref="Input"/> itself. It may hold members that are no parameter (a Spiff body's
+    /// reserved keys), which binding, as for any unknown member, ignores.</summary>
     internal JsonElement? InputElement { get; init; }
 
     /// <summary>The operation as logs, metrics and spans show it: a single-operation connector's empty id as a visible,
