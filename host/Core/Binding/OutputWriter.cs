@@ -39,7 +39,8 @@ internal sealed class OutputWriter(TypeModels models)
     {
         if (value is null || value is JsonElement { ValueKind: JsonValueKind.Undefined })
             return null;
-        // A getter writing output of its own on this thread (never the host's plugins, but cheap to allow) gets fresh ones.
+        // Taken while in use: output written again on this thread before this one is done (a getter that writes output)
+        // gets a buffer and a writer of its own.
         var buffer = t_buffer ?? new ArrayBufferWriter<byte>(256);
         var json = t_writer ?? new Utf8JsonWriter(buffer, Options);
         (t_buffer, t_writer) = (null, null);
