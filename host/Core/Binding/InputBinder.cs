@@ -299,12 +299,8 @@ internal static class InputBinder
     {
         if (target == typeof(JsonElement) || target == typeof(object))
             return (node.Clone(), null);
-        JsonNode copy = node.ValueKind switch
-        {
-            JsonValueKind.Object => JsonObject.Create(node.Clone())!,
-            JsonValueKind.Array => JsonArray.Create(node.Clone())!,
-            _ => JsonValue.Create(node.Clone())!,
-        };
+        // Never null here: JSON null was answered before.
+        var copy = ElementNode.Over(node.Clone())!;
         if (target.IsInstanceOfType(copy))
             return (copy, null);
         return (null, target == typeof(JsonObject) ? "must be an object" : target == typeof(JsonArray) ? "must be a list" : "must be a single value, not an object or a list");

@@ -32,7 +32,7 @@ internal sealed class OutputWriter(TypeModels models)
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The output as nodes over its parsed JSON; null for none.</summary>
-    public JsonNode? Write(object? value) => WriteText(value) is { } text ? Node(ParseValue(text)) : null;
+    public JsonNode? Write(object? value) => WriteText(value) is { } text ? ElementNode.Over(ParseValue(text)) : null;
 
     /// <summary>The output as UTF-8 JSON text, escaped only as JSON requires; null for none.</summary>
     public byte[]? WriteText(object? value)
@@ -68,15 +68,6 @@ internal sealed class OutputWriter(TypeModels models)
     /// <summary>How written output is read back: as deep as the writer may have written it (a JSON node a connector
     /// returned is not held to <see cref="MaxDepth"/>, which catches reference cycles in objects).</summary>
     public static readonly JsonReaderOptions Reading = new() { MaxDepth = 1000 }; // Utf8JsonWriter's own limit
-
-    /// <summary>A parsed element as a node over it (null for JSON null), read lazily as nodes made by the parser are.</summary>
-    private static JsonNode? Node(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => JsonObject.Create(element),
-        JsonValueKind.Array => JsonArray.Create(element),
-        JsonValueKind.Null => null,
-        _ => JsonValue.Create(element),
-    };
 
     private void Write(Utf8JsonWriter json, object? value, int depth)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
+using Switchboard.Core.Binding;
 
 namespace Switchboard.Host.Protocols;
 
@@ -92,16 +93,7 @@ internal static class RequestBody
 
     /// <summary>Parses <paramref name="body"/> (a leading UTF-8 byte order mark allowed); null with <paramref name="problem"/> set when it is not UTF-8 JSON.</summary>
     public static JsonNode? Parse(byte[] body, JsonDocumentOptions options, out string? problem) =>
-        ParseElement(body, options, out problem) is { } root ? Node(root) : null;
-
-    /// <summary>A parsed element as a node over it (null for JSON null), read lazily as nodes made by the parser are.</summary>
-    public static JsonNode? Node(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => JsonObject.Create(element),
-        JsonValueKind.Array => JsonArray.Create(element),
-        JsonValueKind.Null => null,
-        _ => JsonValue.Create(element),
-    };
+        ParseElement(body, options, out problem) is { } root ? ElementNode.Over(root) : null;
 
     /// <summary>Parses <paramref name="body"/> as <see cref="Parse"/> does, into an element: a reader that needs only some
     /// of the body's values (CSP's envelope) makes no tree for the rest.</summary>

@@ -40,8 +40,8 @@ internal static class CspRequestReader
         var parameters = Property(element, "params");
         // A lone surrogate escape would fail later, when the value is read or logged: refuse it here, naming where it is
         // (walked as nodes, only for the rare body whose text may hold one).
-        if (mayHoldSurrogateEscapes && (JsonText.FindInvalid(method is { } m ? RequestBody.Node(m) : null, "method")
-                ?? JsonText.FindInvalid(parameters is { } p ? RequestBody.Node(p) : null, "params")) is { } notText)
+        if (mayHoldSurrogateEscapes && (JsonText.FindInvalid(method is { } m ? ElementNode.Over(m) : null, "method")
+                ?? JsonText.FindInvalid(parameters is { } p ? ElementNode.Over(p) : null, "params")) is { } notText)
         {
             rejection = new CspRejection(id, CspErrorCodes.InvalidParams, $"{notText} {NotText}", [new FieldError(notText, NotText)], isNotification);
             return null;

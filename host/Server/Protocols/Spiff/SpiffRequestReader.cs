@@ -19,9 +19,9 @@ internal static class SpiffRequestReader
         if (RequestBody.ParseElement(body, Strict, out var invalid) is not { } root)
             return (null, $"the body is not valid JSON: {invalid}", null);
         if (root.ValueKind != JsonValueKind.Object)
-            return (null, $"the body must be a JSON object of parameters, not {Describe(RequestBody.Node(root))}", null);
+            return (null, $"the body must be a JSON object of parameters, not {Describe(ElementNode.Over(root))}", null);
         // A lone surrogate escape would fail later, inside the connector or while answering: refuse it here, naming where it is.
-        if (JsonText.MayHoldSurrogateEscapes(body) && JsonText.FindInvalid(RequestBody.Node(root)) is { } notText)
+        if (JsonText.MayHoldSurrogateEscapes(body) && JsonText.FindInvalid(ElementNode.Over(root)) is { } notText)
             return (null, $"invalid parameters: {notText} is not Unicode text: it holds a lone surrogate escape such as \\ud800", notText);
 
         // Most bodies name no reserved key: without "spiff__" in the text, and without an escape that could spell it,
@@ -54,7 +54,7 @@ internal static class SpiffRequestReader
         var parameters = new JsonObject();
         foreach (var property in body.EnumerateObject())
             if (!IsReserved(property))
-                parameters.Add(property.Name, RequestBody.Node(property.Value));
+                parameters.Add(property.Name, ElementNode.Over(property.Value));
         return parameters;
     }
 
