@@ -50,7 +50,8 @@ internal sealed class OutputWriter(TypeModels models)
         {
             Write(json, value, 0);
             json.Flush();
-            return buffer.WrittenSpan.ToArray();
+            // An output that is JSON null (a null element or document) is no output, as a null return is.
+            return buffer.WrittenSpan.SequenceEqual("null"u8) ? null : buffer.WrittenSpan.ToArray();
         }
         finally
         {

@@ -88,6 +88,15 @@ public sealed class OutputWriterTests
     }
 
     [Fact]
+    public void An_output_that_is_json_null_is_no_output_and_spiff_answers_an_empty_body()
+    {
+        var outcome = ConnectorOutput.ToOutcome(JsonDocument.Parse("null").RootElement, _writer, SecretMasker.None);
+
+        outcome.Output.Should().BeNull();
+        Encoding.UTF8.GetString(Switchboard.Host.Protocols.Spiff.SpiffEnvelope.Success(outcome).ToArray()).Should().Contain("\"body\":{}");
+    }
+
+    [Fact]
     public void Json_a_connector_returns_deeper_than_object_nesting_is_allowed_reads_back_whole()
     {
         JsonNode deep = new JsonObject();
