@@ -32,7 +32,14 @@ internal sealed class OutputWriter(TypeModels models)
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The output as nodes over its parsed JSON; null for none.</summary>
-    public JsonNode? Write(object? value) => WriteText(value) is { } text ? ElementNode.Over(ParseValue(text)) : null;
+    public JsonNode? Write(object? value) => WriteText(value) is { } text ? Read(text) : null;
+
+    /// <summary>Output text <see cref="WriteText"/> wrote, read back as nodes over its parsed element.</summary>
+    public static JsonNode? Read(byte[] text)
+    {
+        var reader = new Utf8JsonReader(text, Reading);
+        return ElementNode.Over(JsonElement.ParseValue(ref reader));
+    }
 
     /// <summary>The output as UTF-8 JSON text, escaped only as JSON requires; null for none.</summary>
     public byte[]? WriteText(object? value)
@@ -60,15 +67,9 @@ internal sealed class OutputWriter(TypeModels models)
         }
     }
 
-    private static JsonElement ParseValue(byte[] text)
-    {
-        var reader = new Utf8JsonReader(text, Reading);
-        return JsonElement.ParseValue(ref reader);
-    }
-
     /// <summary>How written output is read back: as deep as the writer may have written it (a JSON node a connector
     /// returned is not held to <see cref="MaxDepth"/>, which catches reference cycles in objects).</summary>
-    public static readonly JsonReaderOptions Reading = new() { MaxDepth = 1000 }; // Utf8JsonWriter's own limit
+    private static readonly JsonReaderOptions Reading = new() { MaxDepth = 1000 }; // Utf8JsonWriter's own limit
 
     private void Write(Utf8JsonWriter json, object? value, int depth)
     {
@@ -184,7 +185,7 @@ internal sealed class OutputWriter(TypeModels models)
     private void WriteMap(Utf8JsonWriter json, IDictionary dictionary, int depth)
     {
         json.WriteStartObject();
-        if (dictionary.GetType().IsGenericType && dictionary.GetType().GetGenericArguments()[0] == typeof(string))
+        if (AllKeysAreText(dictionary))
         {
             foreach (DictionaryEntry entry in dictionary)
             {
@@ -205,6 +206,15 @@ internal sealed class OutputWriter(TypeModels models)
             }
         }
         json.WriteEndObject();
+    }
+
+    // Text keys are unique as written (no comparer holds two ordinally equal strings apart); only others can collide.
+    private static bool AllKeysAreText(IDictionary dictionary)
+    {
+        foreach (DictionaryEntry entry in dictionary)
+            if (entry.Key is not string)
+                return false;
+        return true;
     }
 
     /// <summary>Writes a member, naming it in the path of any output problem found below it.</summary>

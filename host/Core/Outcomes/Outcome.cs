@@ -86,7 +86,7 @@ public sealed record Outcome
     // Two readers racing get the same node: one that is changed must be the one every reader sees.
     private JsonNode? ParseOutput()
     {
-        var parsed = JsonNode.Parse(_outputText, documentOptions: new JsonDocumentOptions { MaxDepth = OutputWriter.Reading.MaxDepth });
+        var parsed = OutputWriter.Read(_outputText!);
         return Interlocked.CompareExchange(ref _output, parsed, null) ?? parsed;
     }
 }

@@ -97,6 +97,12 @@ public sealed class OutputWriterTests
     }
 
     [Fact]
+    public void A_dictionary_whose_type_names_text_first_but_keys_by_number_is_written_with_its_keys_as_text()
+    {
+        _writer.Write(new NumberKeyed<string> { [1] = "one" })!.ToJsonString().Should().Be("""{"1":"one"}""");
+    }
+
+    [Fact]
     public void Json_a_connector_returns_deeper_than_object_nesting_is_allowed_reads_back_whole()
     {
         JsonNode deep = new JsonObject();
@@ -151,4 +157,7 @@ public sealed class OutputWriterTests
         [System.Runtime.Serialization.EnumMember(Value = "second-kind")]
         SecondKind,
     }
+
+    /// <summary>A generic dictionary whose type argument is not its key type.</summary>
+    public sealed class NumberKeyed<T> : System.Collections.Hashtable;
 }
