@@ -70,9 +70,12 @@ public sealed class TestJob(long key, string type, string variables, string head
         ActivatedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
+    // Zeebe takes variables nested up to 1000 levels (its JSON reader's limit), far past System.Text.Json's default of 64.
+    private static readonly System.Text.Json.JsonDocumentOptions Deep = new() { MaxDepth = 1000 };
+
     public ActivatedJob ToActivated(IReadOnlyCollection<string> fetch)
     {
-        var all = JsonNode.Parse(variables)!.AsObject();
+        var all = JsonNode.Parse(variables, documentOptions: Deep)!.AsObject();
         // fetchVariable limits what travels, as the real gateway does; empty means all.
         var sent = fetch.Count == 0 ? all : new JsonObject(all.Where(p => fetch.Contains(p.Key)).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
         return new ActivatedJob

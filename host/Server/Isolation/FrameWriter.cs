@@ -30,7 +30,7 @@ internal sealed class FrameWriter(Stream stream)
             _buffer.GetSpan(4);
             _buffer.Advance(4);
             if (_json is null)
-                _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+                _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true, MaxDepth = WorkerFrames.MaxDepth });
             else
                 _json.Reset(_buffer);
             write(_json, state);

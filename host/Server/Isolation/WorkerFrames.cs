@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Switchboard.Host.Isolation;
@@ -12,6 +13,12 @@ internal static class WorkerFrames
 {
     /// <summary>The largest message either side accepts (a call's input or output with room to spare).</summary>
     public const int MaxBytes = 64 * 1024 * 1024;
+
+    /// <summary>How deep a message may nest: a call's input or output may itself be 1000 levels deep (JSON writers' limit,
+    /// which Zeebe's variables and a connector's JSON output reach), and the message wraps it a few levels more.</summary>
+    public const int MaxDepth = 1024;
+
+    private static readonly JsonDocumentOptions Reading = new() { MaxDepth = MaxDepth };
 
     /// <summary>Reads one message; null when the other side closed the connection between messages.</summary>
     /// <remarks>The body is read into a pooled buffer and parsed from there: nothing of it outlives the call but the message.</remarks>
@@ -32,7 +39,7 @@ internal static class WorkerFrames
             }
             if (!await FillAsync(stream, buffer.AsMemory(0, length), cancellationToken))
                 throw new EndOfStreamException("the connection ended inside a message");
-            return JsonNode.Parse(buffer.AsSpan(0, length)) as JsonObject ?? throw new InvalidDataException("a worker message is not a JSON object");
+            return JsonNode.Parse(buffer.AsSpan(0, length), documentOptions: Reading) as JsonObject ?? throw new InvalidDataException("a worker message is not a JSON object");
         }
         finally
         {

@@ -351,7 +351,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
             }
             await EndedAsync("the worker closed its connection");
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException or SocketException)
+        // A message that is no JSON ends the connection too: otherwise this loop would end unseen and every call left
+        // waiting for an answer would wait out its timeout.
+        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException or SocketException or System.Text.Json.JsonException)
         {
             await EndedAsync("the connection to the worker failed: " + e.Message);
         }

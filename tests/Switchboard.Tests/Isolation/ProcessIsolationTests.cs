@@ -39,7 +39,7 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
     {
         var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = type, ["params"] = new JsonObject { ["input"] = JsonNode.Parse(input), ["operation"] = operation } };
         using var response = await _host.Http.PostAsync("/csp/connector", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(), documentOptions: new() { MaxDepth = 1000 })!;
     }
 
     [Theory]
@@ -88,6 +88,30 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         probes.Should().BeGreaterThan(3);
         probeFailures.Should().Be(0, "Calculator, in the host, kept answering throughout");
         _host.Catalog.Plugins.Single(p => p.Name == "Calculator").State.Should().Be(PluginState.Loaded);
+    }
+
+    [Fact]
+    public async Task Input_and_output_as_deep_as_the_protocols_allow_reach_an_isolated_plugin_and_come_back_without_ending_its_worker()
+    {
+        const string crasher = "io.switchboard.test:crasher:1";
+        var worker = (await CspAsync(crasher, "add", """{"a":1,"b":1}"""))["result"]!["output"]!["pid"]!.GetValue<int>();
+
+        // Output 200 levels deep (a JSON node a connector returns may nest up to 1000) and a Zeebe job's variable 100 levels
+        // deep (Zeebe takes up to 1000): each travels inside a message between the host and the worker, deeper still.
+        var nested = await CspAsync(crasher, "nest", """{"levels":200}""");
+        var deep = new string('[', 100) + "1" + new string(']', 100);
+        var job = await _gateway.Gateway.FinishedAsync(_gateway.Gateway.CreateJob(crasher, $$"""{"a":{{deep}},"b":1}""", new() { ["operation"] = "add" }));
+        var after = await CspAsync(crasher, "add", """{"a":1,"b":1}""");
+
+        var level = nested["result"]?["output"]?["nested"];
+        level.Should().NotBeNull(nested.ToJsonString());
+        for (var i = 0; i < 200; i++)
+            level = level!.AsArray().Single();
+        level!.GetValue<int>().Should().Be(1, nested.ToJsonString());
+        job.State.Should().Be(JobState.Incident, job.ErrorMessage);
+        job.ErrorMessage.Should().Contain("a must be");
+        job.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("InvalidParameters");
+        after["result"]?["output"]?["pid"]?.GetValue<int>().Should().Be(worker, "the same worker process served throughout");
     }
 
     [Fact]

@@ -128,6 +128,22 @@ public sealed class CallBinderTests
         bound.Node!.ToJsonString().Should().Be("""{"n":true}""");
     }
 
+    [Fact]
+    public void Input_built_as_nodes_deeper_than_the_serializers_default_binds_as_the_same_input_parsed_does()
+    {
+        // 100 levels: deeper than System.Text.Json serializes by default (64), as a Zeebe variable may be.
+        var text = new string('[', 100) + "1" + new string(']', 100);
+        var deep = new JsonDocumentOptions { MaxDepth = 1000 };
+
+        var error = CallBinder.Bind(Describe(typeof(AnyJsonConnector)), null, new JsonObject { ["node"] = JsonNode.Parse(text, documentOptions: deep) }, [], out var call);
+
+        error.Should().BeNull();
+        var level = call!.Input.Should().BeOfType<AnyJsonConnector.Input>().Subject.Node;
+        for (var i = 0; i < 100; i++)
+            level = level!.AsArray().Single();
+        level!.GetValue<int>().Should().Be(1);
+    }
+
     private static readonly ConnectorDefinition Numbers = Describe(typeof(NumbersConnector));
 
     private static ConnectorDefinition Describe(Type type)

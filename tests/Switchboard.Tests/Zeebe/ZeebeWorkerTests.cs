@@ -284,6 +284,23 @@ public sealed class ZeebeWorkerTests
         unbound.ErrorMessage.Should().Contain("action").And.Contain("a ").And.Contain("b ");
     }
 
+
+    [Fact]
+    public async Task Variables_nested_deeper_than_an_http_request_may_be_are_read_and_the_field_is_named()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        await using var host = await HostAsync(sandbox, server.Address);
+
+        // Zeebe takes variables nested far deeper than the 64 levels the HTTP protocols allow a request by default.
+        var deep = new string('[', 100) + "1" + new string(']', 100);
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1",
+            $$"""{"action":"add","a":{{deep}},"b":2}"""));
+
+        job.State.Should().Be(JobState.Incident);
+        job.ErrorMessage.Should().Contain("a ").And.NotContain("not a JSON object");
+        job.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("InvalidParameters");
+    }
     [Fact]
     public async Task A_connector_error_spends_one_retry_with_the_headers_backoff_and_masks_the_secret()
     {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 
 namespace Switchboard.TestPlugins.Crasher;
@@ -13,6 +15,12 @@ public sealed class Numbers
 
 public sealed class Nothing
 {
+}
+
+public sealed class Levels
+{
+    [Parameter("levels")]
+    public int Count { get; set; }
 }
 
 public sealed class Size
@@ -78,6 +86,15 @@ public sealed class CrasherConnector
         Allocate(input);
         await Task.Delay(Timeout.Infinite);
         return new { };
+    }
+
+    /// <summary>Returns <c>{"nested": [[...1...]]}</c>, the list <c>levels</c> deep: a JSON node a connector returns may
+    /// nest up to JSON writers' limit of 1000 levels.</summary>
+    [Operation("nest")]
+    public object Nest(Levels input)
+    {
+        var text = new string('[', input.Count) + "1" + new string(']', input.Count);
+        return new { nested = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 1000 }), pid = Environment.ProcessId };
     }
 
     [Operation("hang")]

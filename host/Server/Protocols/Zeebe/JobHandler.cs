@@ -56,7 +56,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             if (string.IsNullOrWhiteSpace(text))
                 return EmptyObject;
             // Not disposed, as the HTTP protocols' request documents: the input read from it may outlive this call's wait.
-            var root = JsonDocument.Parse(text).RootElement;
+            var root = JsonDocument.Parse(text, ZeebeVariables).RootElement;
             return root.ValueKind == JsonValueKind.Object ? root : null;
         }
         catch (JsonException)
@@ -64,6 +64,10 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             return null;
         }
     }
+
+    // Zeebe stores variables nested up to 1000 levels (its JSON reader's limit), where System.Text.Json stops at 64 by
+    // default: a deeper variable is data the process holds, and the binder names the field if it is too deep to bind.
+    private static readonly JsonDocumentOptions ZeebeVariables = new() { MaxDepth = 1000 };
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
