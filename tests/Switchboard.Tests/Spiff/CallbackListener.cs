@@ -18,6 +18,9 @@ public sealed class CallbackListener : IAsyncDisposable
 
     public Uri Address => _server.Address;
 
+    /// <summary>A <c>Location</c> sent with every scripted redirect (a 3xx), when set.</summary>
+    public string? Location { get; set; }
+
     /// <summary>A <c>Retry-After</c> value sent with every scripted failure, when set.</summary>
     public string? RetryAfter { get; set; }
 
@@ -38,6 +41,8 @@ public sealed class CallbackListener : IAsyncDisposable
             var (status, body) = listener._script.TryDequeue(out var next) ? next : (200, """{"ok":true,"status":"completed"}""");
             if (status >= 300 && listener.RetryAfter is { } retryAfter)
                 http.Response.Headers.RetryAfter = retryAfter;
+            if (status is >= 300 and < 400 && listener.Location is { } location)
+                http.Response.Headers.Location = location;
             return Results.Text(body, "application/json", statusCode: status);
         }), port);
         return listener;

@@ -297,4 +297,25 @@ public sealed class SpiffCallbackTests
         status["callbacks"]!["retried"]!.GetValue<long>().Should().Be(2);
         status["asyncCalls"]!["pending"]!.GetValue<long>().Should().Be(0);
     }
+
+    [Fact]
+    public async Task A_callback_answered_with_a_redirect_is_not_followed_past_the_allowed_origins_nor_its_credentials_sent_there()
+    {
+        await using var elsewhere = await CallbackListener.StartAsync();
+        await using var listener = await CallbackListener.StartAsync(answers: (302, "{}"));
+        listener.Location = elsewhere.CallbackUrl("t");
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, FastRetries,
+            "Switchboard:Spiff:CallbackOrigins:0=" + listener.Address.GetLeftPart(UriPartial.Authority), "Switchboard:Spiff:CallbackApiKey=backend-key");
+
+        var accepted = await SpiffCall.DoAsync(host.Http, "fixture/Later", $$"""{"milliseconds":0,"spiff__callback_url":"{{listener.CallbackUrl("t")}}"}""");
+        accepted.Status.Should().Be(HttpStatusCode.Accepted, accepted.Text);
+
+        var status = await Eventually.WaitFor(async () => (await SpiffCall.GetAsync(host.Http, "/v1/status")).Json,
+            s => s["asyncCalls"]!["pending"]!.GetValue<long>() == 0);
+        listener.Received.Should().ContainSingle().Which.ApiKey.Should().Be("backend-key");
+        elsewhere.Received.Should().BeEmpty("a redirect would take the callback and its API key to an origin the options do not allow");
+        status["callbacks"]!["lost"]!.GetValue<long>().Should().Be(1);
+    }
 }

@@ -27,10 +27,7 @@ public static class CspServices
         builder.Services.AddSingleton<CspRequestHandler>();
         builder.Services.AddSingleton<CspCallbackSender>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CspCallbackSender>());
-        builder.Services.AddHttpClient(CspCallbackSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            // A redirect would lead the callback past the host allow-list.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .RemoveAllLoggers()
+        CallbackClient.Add(builder.Services, CspCallbackSender.HttpClientName)
             .AddResilienceHandler("csp-callback", CspCallbackRetry.Configure);
         builder.Services.AddSingleton(new ProtocolRoutes("csp", app => app.MapCsp()));
         CallbackHealthCheck.Add<CspCallbackMetrics>(builder.Services, "csp");

@@ -28,17 +28,15 @@ public static class SpiffServices
         services.AddSingleton<SpiffCallbackSender>();
         services.AddHostedService(sp => sp.GetRequiredService<SpiffCallbackSender>());
 
-        services.AddHttpClient(SpiffCallbackSender.ClientName, (provider, client) =>
+        CallbackClient.Add(services, SpiffCallbackSender.ClientName, (provider, client) =>
             {
                 var options = provider.GetRequiredService<SpiffOptions>();
-                client.Timeout = Timeout.InfiniteTimeSpan; // the resilience handler's timeouts apply
                 client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("switchboard", "1.0"));
                 if (!string.IsNullOrEmpty(options.CallbackBearerToken))
                     client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.CallbackBearerToken);
                 if (!string.IsNullOrEmpty(options.CallbackApiKey))
                     client.DefaultRequestHeaders.Add("SpiffWorkflow-Api-Key", options.CallbackApiKey);
             })
-            .RemoveAllLoggers()
             .AddResilienceHandler(RetryPipeline, (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<SpiffOptions>();
