@@ -76,6 +76,29 @@ public sealed class CspMalformedRequestTests(CspHostFixture fixture) : IClassFix
     }
 
     [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":\"a\\ud800\"," + Calc + "," + Input + "}", "id", false)]
+    [InlineData("{\"jsonrpc\":\"2.0\\ud800\",\"id\":7," + Calc + "," + Input + "}", "jsonrpc", true)]
+    public async Task A_lone_surrogate_in_the_id_or_the_version_is_an_invalid_request_naming_it(string body, string member, bool idKept)
+    {
+        var answer = await _http.PostAsync(body);
+        // In a batch, the one broken request is answered as such and the others run.
+        var batch = await _http.PostAsync("[" + body + ",{\"jsonrpc\":\"2.0\",\"id\":8," + Calc + "," + Input + "}]");
+
+        answer.ErrorCode.Should().Be(-32600, answer.Text);
+        answer.Json["error"]!["data"]!["retryable"]!.GetValue<bool>().Should().BeFalse();
+        answer.Json["error"]!["data"]!["errorMessage"]!.GetValue<string>().Should().StartWith(member + " ");
+        if (idKept)
+            answer.Json["id"]!.GetValue<int>().Should().Be(7);
+        else
+            answer.Json["id"].Should().BeNull();
+        var answers = batch.Json.AsArray();
+        answers.Should().HaveCount(2, batch.Text);
+        answers.Single(a => a!["id"]?.GetValue<int>() == 8)!["result"]!["output"]!["result"]!.GetValue<double>().Should().Be(3);
+        answers.Should().ContainSingle(a => a!["error"] != null && a["error"]!["code"]!.GetValue<int>() == -32600);
+        await StillServes();
+    }
+
+    [Theory]
     [InlineData("GET", "/csp/connector", 405, "MethodNotAllowed")]
     [InlineData("POST", "/csp/nothing-here", 404, "NotFound")]
     public async Task Framework_refusals_on_CSP_routes_are_JSON_RPC_errors(string method, string path, int status, string code)

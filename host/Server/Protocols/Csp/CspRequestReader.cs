@@ -31,10 +31,13 @@ internal static class CspRequestReader
         var isNotification = !element.TryGetProperty("id", out var idElement);
         if (!isNotification && idElement.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null))
             return Invalid(null, out rejection, $"id must be a string, a number or null, not {Describe(idElement)}");
+        // An id that is no Unicode text cannot be read, nor echoed: the request is answered as one without an id.
+        if (mayHoldSurrogateEscapes && !isNotification && !ReadsAsText(idElement))
+            return Invalid(null, out rejection, "id " + NotText);
         // The id goes back in the answer as it came; a JSON null id is no id.
         var id = isNotification || idElement.ValueKind == JsonValueKind.Null ? null : JsonValue.Create(idElement);
         var version = Property(element, "jsonrpc");
-        if (version is not { ValueKind: JsonValueKind.String } || !version.Value.ValueEquals("2.0"))
+        if (version is not { ValueKind: JsonValueKind.String } || (mayHoldSurrogateEscapes && !ReadsAsText(version.Value)) || !version.Value.ValueEquals("2.0"))
             return Invalid(id, out rejection, version?.ValueKind == JsonValueKind.String ? "jsonrpc must be \"2.0\"" : $"jsonrpc must be the string \"2.0\", not {Describe(version)}");
         var method = Property(element, "method");
         var parameters = Property(element, "params");
@@ -68,6 +71,10 @@ internal static class CspRequestReader
         var requestId = id is null ? null : idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : idElement.GetRawText();
         return new CspRequest(id, requestId, isNotification, connectorType, input, operation, callbackUrl);
     }
+
+    // Whether a string reads as Unicode text: comparing or reading one that holds a lone surrogate escape throws.
+    private static bool ReadsAsText(JsonElement value) =>
+        value.ValueKind != JsonValueKind.String || JsonText.FindInvalid(ElementNode.Over(value)) is null;
 
     // A member's value; null when it is missing or JSON null, which the protocol treats alike.
     private static JsonElement? Property(JsonElement? parent, string name) =>
