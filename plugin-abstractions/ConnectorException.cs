@@ -16,7 +16,8 @@ public class ConnectorException : Exception
         Details = details;
     }
 
-    /// <summary>Stable error code, e.g. <c>HttpError502</c> or <c>SmtpAuthFailed</c>.</summary>
+    /// <summary>Stable error code, e.g. <c>HttpError502</c> or <c>SmtpAuthFailed</c>. The host masks secret values in it
+    /// as in the message and keeps at most its first 128 characters: it is repeated in logs and metric labels.</summary>
     public string Code { get; }
 
     /// <summary>Whether trying the same call again may succeed.</summary>

@@ -19,12 +19,12 @@ internal static class ConnectorFailure
     /// <summary>What the connector threw: input errors never retry, its own errors keep their flags, anything else may be retried.</summary>
     public static InvocationError From(Exception exception, OutputWriter writer, SecretMasker masker) => exception switch
     {
-        ConnectorInputException e => new InvocationError(ErrorKind.InvalidInput, e.Code, masker.Apply(e.Message), Retryable: false)
+        ConnectorInputException e => new InvocationError(ErrorKind.InvalidInput, Code(e.Code, masker), masker.Apply(e.Message), Retryable: false)
         {
             Data = masker.Apply(writer.Write(e.Details)),
             FieldErrors = e.Field is null ? [] : [new FieldError(e.Field, masker.Apply(e.Message))],
         },
-        ConnectorException e => new InvocationError(ErrorKind.ConnectorError, e.Code, masker.Apply(e.Message), e.Retryable)
+        ConnectorException e => new InvocationError(ErrorKind.ConnectorError, Code(e.Code, masker), masker.Apply(e.Message), e.Retryable)
         {
             Data = masker.Apply(writer.Write(e.Details)),
             Retries = e.Retries,
@@ -32,10 +32,24 @@ internal static class ConnectorFailure
             StatusCode = e.StatusCode is >= 400 and <= 599 ? e.StatusCode : null,
         },
         // The same input would give the same output again: retrying cannot help.
-        OutputException e => new InvocationError(ErrorKind.ConnectorError, e.Code, masker.Apply(e.Message), Retryable: false),
+        OutputException e => new InvocationError(ErrorKind.ConnectorError, Code(e.Code, masker), masker.Apply(e.Message), Retryable: false),
         ValidationException e => new InvocationError(ErrorKind.InvalidInput, "InvalidParameters", masker.Apply(e.Message), Retryable: false),
         _ => new InvocationError(ErrorKind.Internal, "ConnectorFailed", masker.Apply($"{exception.GetType().Name}: {exception.Message}"), Retryable: true),
     };
+
+    /// <summary>The longest error code a connector's error keeps: a code is an identifier that protocols, logs and metric
+    /// labels repeat, not a message.</summary>
+    public const int MaxCodeLength = 128;
+
+    // A connector's code may be made of its input (a secret included): masked as its message is, then cut, never in
+    // the middle of a surrogate pair.
+    private static string Code(string code, SecretMasker masker)
+    {
+        var masked = masker.Apply(code);
+        if (masked.Length <= MaxCodeLength)
+            return masked;
+        return masked[..(char.IsHighSurrogate(masked[MaxCodeLength - 1]) ? MaxCodeLength - 1 : MaxCodeLength)];
+    }
 
     /// <summary>Binding runs plugin code (constructors, property setters, validators): their failures are the connector's, and not retried.</summary>
     public static InvocationError BeforeRun(Exception exception) =>

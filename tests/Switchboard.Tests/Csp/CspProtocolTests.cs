@@ -142,6 +142,20 @@ public sealed class CspProtocolTests(CspHostFixture fixture) : IClassFixture<Csp
         answer.Text.Should().NotContain("tok-5ecret-value");
     }
 
+    [Fact]
+    public async Task A_connector_error_code_carrying_a_secret_is_masked_and_an_overlong_one_is_cut()
+    {
+        var secret = await _http.PostAsync(CspCall.Request(8, CspCall.Faults, new JsonObject
+        {
+            ["code"] = "Refused-tok-5ecret-value", ["token"] = "tok-5ecret-value",
+        }, operation: "raise"));
+        var overlong = await _http.PostAsync(CspCall.Request(8, CspCall.Faults, new JsonObject { ["code"] = new string('E', 5000) }, operation: "raise"));
+
+        secret.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("Refused-***");
+        secret.Text.Should().NotContain("tok-5ecret-value");
+        overlong.ErrorData!["errorCode"]!.GetValue<string>().Should().Be(new string('E', 128), "a code is an identifier, not a message");
+    }
+
     [Theory]
     [InlineData("4001", 4001)]
     [InlineData("-1", -1)]
