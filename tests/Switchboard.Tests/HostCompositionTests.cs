@@ -18,7 +18,8 @@ public sealed class HostCompositionTests
         await using var host = await RunningHost.StartAsync(sandbox.Directory, null, switchboard => switchboard.AddCsp());
 
         var call = await host.Http.PostAsync("/csp/connector", new StringContent(
-            """{"jsonrpc":"2.0","id":1,"method":"io.switchboard:calculator:1","params":{"input":{"action":"add","a":1,"b":2}}}"""));
+            """{"jsonrpc":"2.0","id":1,"method":"io.switchboard:calculator:1","params":{"input":{"action":"add","a":1,"b":2}}}""",
+            System.Text.Encoding.UTF8, "application/json"));
         var spiff = await host.Http.GetAsync("/v1/commands");
         var health = JsonNode.Parse(await host.Http.GetStringAsync("/health"))!.AsObject();
         var plugins = JsonNode.Parse(await host.Http.GetStringAsync("/plugins"))!;

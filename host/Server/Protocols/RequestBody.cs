@@ -13,14 +13,20 @@ internal static class RequestBody
     private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     /// <summary>The body's bytes, or why it could not be read: larger than <paramref name="limit"/> (413), sent too slowly (408) or broken framing (400).</summary>
+    /// <param name="jsonOnly">Whether only a JSON media type is read (415 otherwise; see <see cref="MediaTypeProblem"/>).</param>
     /// <remarks>A value task: a small body usually arrives with the headers, and reading it then costs no task.</remarks>
-    public static async ValueTask<BodyRead> ReadAsync(HttpContext http, long limit, CancellationToken cancellationToken)
+    public static async ValueTask<BodyRead> ReadAsync(HttpContext http, long limit, CancellationToken cancellationToken, bool jsonOnly = false)
     {
         var request = http.Request;
         // Kestrel's own cap is the drain bound: ours is checked below, and what lies between is read and dropped.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
             sizeLimit.MaxRequestBodySize = Math.Max(limit, DrainBytes);
         var reader = request.BodyReader;
+        if (jsonOnly && MediaTypeProblem(request.ContentType) is { } mediaType)
+        {
+            await DrainAsync(reader, request.ContentLength, cancellationToken);
+            return new BodyRead(null, StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", mediaType);
+        }
         if (request.ContentLength > limit)
         {
             await DrainAsync(reader, request.ContentLength.Value, cancellationToken);
@@ -59,6 +65,23 @@ internal static class RequestBody
                 ? new BodyRead(null, e.StatusCode, "RequestTimeout", "the request body was not received in time: " + e.Message)
                 : new BodyRead(null, e.StatusCode, "BadRequestBody", "the request body could not be read: " + e.Message);
         }
+    }
+
+    /// <summary>Why a request's <c>Content-Type</c> is not one the protocols read, or null when it is: a JSON media type
+    /// (<c>application/json</c>, or any <c>+json</c> one) in UTF-8.</summary>
+    /// <remarks>A browser page of any site may POST <c>text/plain</c>, a form or a body without a type to any address
+    /// without asking first; a JSON type makes it ask (a CORS preflight), which the host does not grant to other sites.
+    /// So refusing the rest keeps a page from running connectors through a host its visitor can reach.</remarks>
+    public static string? MediaTypeProblem(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+            return "the Content-Type header is missing: send the body as application/json";
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            || !(parsed.SubType.Equals("json", StringComparison.OrdinalIgnoreCase) || parsed.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)))
+            return $"the Content-Type must be application/json, not {Logging.LogValueSanitizer.Escape(contentType, 100)}";
+        if (parsed.Charset.HasValue && !parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !parsed.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            return $"the body must be UTF-8, not {Logging.LogValueSanitizer.Escape(parsed.Charset.ToString(), 40)}";
+        return null;
     }
 
     /// <summary>The most of a refused body that is read and dropped so its sender can finish sending and read the refusal.</summary>

@@ -49,7 +49,7 @@ public sealed class LeakReportTests
             because: "the removed plugin's generation is found still alive");
         leaky!["connectors"]!.AsArray().Should().BeEmpty("a removed plugin serves nothing, even while it leaks");
         leaky["previousGenerations"]![0]!["reason"]!.GetValue<string>().Should().Contain("still referenced");
-        var call = await host.Http.PostAsync("/csp/connector", new StringContent("""{"jsonrpc":"2.0","id":1,"method":"test.switchboard:leaky:1","params":{"input":{}}}"""));
+        var call = await host.Http.PostAsync("/csp/connector", new StringContent("""{"jsonrpc":"2.0","id":1,"method":"test.switchboard:leaky:1","params":{"input":{}}}""", System.Text.Encoding.UTF8, "application/json"));
         (await call.Content.ReadAsStringAsync()).Should().Contain("-32601");
     }
 

@@ -141,6 +141,34 @@ public sealed class CspMalformedRequestTests(CspHostFixture fixture) : IClassFix
         await StillServes();
     }
 
+    [Theory]
+    [InlineData("text/plain", 415, "must be application/json, not text/plain")]
+    [InlineData("application/x-www-form-urlencoded", 415, "must be application/json")]
+    [InlineData(null, 415, "Content-Type header is missing")]
+    [InlineData("application/json; charset=utf-16", 415, "must be UTF-8, not utf-16")]
+    [InlineData("application/json-rpc+json", 200, null)]
+    [InlineData("Application/JSON; charset=UTF-8", 200, null)]
+    public async Task Only_a_JSON_body_is_read_so_that_a_web_page_cannot_post_one_unasked(string? contentType, int status, string? problem)
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(CspCall.Request(4, CspCall.Calculator, CspCall.Add(1, 2)).ToJsonString()));
+        content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
+        using var response = await _http.PostAsync("/csp/connector", content);
+        var text = await response.Content.ReadAsStringAsync();
+
+        ((int)response.StatusCode).Should().Be(status, text);
+        var answer = JsonNode.Parse(text)!;
+        if (problem is null)
+        {
+            answer["result"]!["output"]!["result"]!.GetValue<double>().Should().Be(3);
+            return;
+        }
+        answer["error"]!["code"]!.GetValue<int>().Should().Be(-32600);
+        answer["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("UnsupportedMediaType");
+        answer["error"]!["data"]!["errorMessage"]!.GetValue<string>().Should().Contain(problem);
+        answer["error"]!["data"]!["retryable"]!.GetValue<bool>().Should().BeFalse();
+        await StillServes();
+    }
+
     [Fact]
     public async Task Bytes_that_are_not_UTF8_are_a_parse_error()
     {

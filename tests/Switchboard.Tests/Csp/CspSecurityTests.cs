@@ -35,7 +35,7 @@ public sealed class CspSecurityTests : IAsyncLifetime
     {
         foreach (var request in new[]
         {
-            new HttpRequestMessage(HttpMethod.Post, "/csp/connector") { Content = new StringContent(CspCall.Request(1, CspCall.Calculator, CspCall.Add(1, 2)).ToJsonString()) },
+            new HttpRequestMessage(HttpMethod.Post, "/csp/connector") { Content = new StringContent(CspCall.Request(1, CspCall.Calculator, CspCall.Add(1, 2)).ToJsonString(), System.Text.Encoding.UTF8, "application/json") },
             new HttpRequestMessage(HttpMethod.Get, "/csp/connectors"),
             new HttpRequestMessage(HttpMethod.Get, "/csp/status"),
         })
@@ -53,7 +53,7 @@ public sealed class CspSecurityTests : IAsyncLifetime
     [Fact]
     public async Task With_the_right_bearer_token_calls_are_served_and_health_needs_none()
     {
-        using var call = new HttpRequestMessage(HttpMethod.Post, "/csp/connector") { Content = new StringContent(CspCall.Request(1, CspCall.Calculator, CspCall.Add(1, 2)).ToJsonString()) };
+        using var call = new HttpRequestMessage(HttpMethod.Post, "/csp/connector") { Content = new StringContent(CspCall.Request(1, CspCall.Calculator, CspCall.Add(1, 2)).ToJsonString(), System.Text.Encoding.UTF8, "application/json") };
         call.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         using var list = new HttpRequestMessage(HttpMethod.Get, "/csp/connectors");
         list.Headers.Authorization = new AuthenticationHeaderValue("bearer", Token);
@@ -79,7 +79,7 @@ public sealed class CspSecurityTests : IAsyncLifetime
     {
         using var call = new HttpRequestMessage(HttpMethod.Post, "/csp/connector")
         {
-            Content = new StringContent(CspCall.Request(1, CspCall.Calculator, new JsonObject { ["action"] = "add" }, callbackUrl: callbackUrl).ToJsonString()),
+            Content = new StringContent(CspCall.Request(1, CspCall.Calculator, new JsonObject { ["action"] = "add" }, callbackUrl: callbackUrl).ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
         };
         call.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
 

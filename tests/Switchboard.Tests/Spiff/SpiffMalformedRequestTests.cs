@@ -20,6 +20,22 @@ public sealed class SpiffMalformedRequestTests(SpiffDoTests.HostFixture fixture)
     private static byte[] WithBadByte(string before, string after) =>
         [.. Encoding.UTF8.GetBytes(before), 0xC3, 0x28, .. Encoding.UTF8.GetBytes(after)];
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("multipart/form-data; boundary=x")]
+    [InlineData(null)]
+    public async Task A_body_that_is_not_sent_as_JSON_is_a_415_envelope(string? contentType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/do/calculator/Calculate") { Content = new ByteArrayContent("""{"a":1,"b":2,"action":"add"}"""u8.ToArray()) };
+        request.Content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
+        var call = await SpiffCall.SendAsync(Http, request);
+
+        call.Status.Should().Be(HttpStatusCode.UnsupportedMediaType, call.Text);
+        call.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(415);
+        call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("UnsupportedMediaType");
+        call.Json["error"]!["message"]!.GetValue<string>().Should().Contain("application/json");
+    }
+
     [Fact]
     public async Task A_broken_chunked_body_is_a_400_envelope()
     {

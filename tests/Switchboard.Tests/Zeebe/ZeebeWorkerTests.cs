@@ -593,7 +593,7 @@ public sealed class ZeebeWorkerTests
         health["status"]!.GetValue<string>().Should().Be("healthy");
         health["zeebe"]!["state"]!.GetValue<string>().Should().Be("off");
         (await host.Http.PostAsync("/csp/connector", new StringContent(
-            """{"jsonrpc":"2.0","id":1,"method":"io.switchboard:calculator:1","params":{"input":{"action":"add","a":1,"b":2}}}""")))
+            """{"jsonrpc":"2.0","id":1,"method":"io.switchboard:calculator:1","params":{"input":{"action":"add","a":1,"b":2}}}""", System.Text.Encoding.UTF8, "application/json")))
             .StatusCode.Should().Be(HttpStatusCode.OK);
     }
 

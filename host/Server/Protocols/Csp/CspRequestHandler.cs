@@ -36,7 +36,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask HandleBodyAsync(HttpContext http)
     {
-        var read = await RequestBody.ReadAsync(http, _options.MaxBodyBytes, http.RequestAborted);
+        var read = await RequestBody.ReadAsync(http, _options.MaxBodyBytes, http.RequestAborted, jsonOnly: true);
         if (read.Body is not { } body)
         {
             // Too large, too slow, broken framing or cut off by a client that went away: the client's doing, as with the

@@ -42,7 +42,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             return;
         }
 
-        var read = await RequestBody.ReadAsync(http, options.MaxBodyBytes, http.RequestAborted);
+        var read = await RequestBody.ReadAsync(http, options.MaxBodyBytes, http.RequestAborted, jsonOnly: true);
         if (read.Body is not { } body)
         {
             var setting = read.Status == StatusCodes.Status413PayloadTooLarge ? $" ({SpiffOptions.Section}:MaxBodyBytes)" : "";
