@@ -33,9 +33,12 @@ internal static class CallBinder
         if (chosen is null)
         {
             var known = string.Join(", ", metadata.Operations.Select(o => o.Id));
-            return new InvocationError(ErrorKind.UnknownOperation, "OperationNotFound", string.IsNullOrEmpty(operation)
-                ? $"connector '{metadata.Type}' needs an operation: one of {known}"
-                : $"connector '{metadata.Type}' has no operation '{operation}'; it has: {known}", Retryable: false);
+            var message = metadata.Operations is [{ Id: "" }]
+                ? $"connector '{metadata.Type}' has no operation '{operation}'; it has one operation, without a name: leave the operation out"
+                : string.IsNullOrEmpty(operation)
+                    ? $"connector '{metadata.Type}' needs an operation: one of {known}"
+                    : $"connector '{metadata.Type}' has no operation '{operation}'; it has: {known}";
+            return new InvocationError(ErrorKind.UnknownOperation, "OperationNotFound", message, Retryable: false);
         }
 
         var invoker = connector.Invokers[chosen.Id];

@@ -80,6 +80,16 @@ public sealed class CspProtocolTests(CspHostFixture fixture) : IClassFixture<Csp
     }
 
     [Fact]
+    public async Task An_operation_named_for_a_connector_with_one_unnamed_operation_is_told_to_leave_it_out()
+    {
+        var answer = await _http.PostAsync(CspCall.Request(6, CspCall.Calculator, CspCall.Add(1, 2), "nope"));
+
+        answer.ErrorCode.Should().Be(-32601);
+        answer.ErrorData!["errorMessage"]!.GetValue<string>().Should()
+            .Be("connector 'io.switchboard:calculator:1' has no operation 'nope'; it has one operation, without a name: leave the operation out");
+    }
+
+    [Fact]
     public async Task Input_failing_binding_is_invalid_params_naming_each_field()
     {
         var answer = await _http.PostAsync(CspCall.Request(7, CspCall.Calculator, new JsonObject { ["action"] = "power", ["a"] = "five" }));

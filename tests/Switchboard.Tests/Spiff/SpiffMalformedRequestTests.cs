@@ -71,6 +71,10 @@ public sealed class SpiffMalformedRequestTests(SpiffDoTests.HostFixture fixture)
         call.Json["command_response"]!["http_status"]!.GetValue<int>().Should().Be(400, call.Text);
         call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("InvalidParameters");
         call.Json["error"]!["message"]!.GetValue<string>().Should().Contain(field).And.Contain("lone surrogate");
+        // Each field's message says its own problem, as a binding error's does ("b is required" gives "is required").
+        var named = call.Json["command_response"]!["body"]!["fields"]!.AsArray().Should().ContainSingle().Subject!;
+        named["field"]!.GetValue<string>().Should().Be(field);
+        named["message"]!.GetValue<string>().Should().StartWith("is not Unicode text");
     }
 
     [Fact]

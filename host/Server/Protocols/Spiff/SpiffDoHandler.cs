@@ -54,7 +54,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
         {
             var failure = field is null
                 ? new SpiffFailure(400, "InvalidRequest", problem!)
-                : new SpiffFailure(400, "InvalidParameters", problem!) { Fields = [new FieldError(field, problem!)] };
+                : new SpiffFailure(400, "InvalidParameters", problem!) { Fields = [field] };
             await RefuseAsync(http, plugin + "/" + command, StatusCodes.Status400BadRequest, failure);
             return;
         }
