@@ -126,6 +126,12 @@ internal static class RequestBody
         var json = body.AsMemory();
         if (json.Span.StartsWith(ByteOrderMark))
             json = json[ByteOrderMark.Length..];
+        // What the parser would say of it ("does not contain any JSON tokens ... isFinalBlock") is its own words, not the caller's.
+        if (json.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            problem = "it is empty";
+            return null;
+        }
         // The reader checks UTF-8 only where it decodes, so a bad string would surface later, mid-request.
         if (!Utf8.IsValid(json.Span))
         {

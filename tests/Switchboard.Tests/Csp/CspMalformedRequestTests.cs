@@ -35,6 +35,17 @@ public sealed class CspMalformedRequestTests(CspHostFixture fixture) : IClassFix
         await StillServes();
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \r\n\t")]
+    public async Task An_empty_body_is_called_empty_not_described_in_the_parsers_words(string body)
+    {
+        var answer = await _http.PostAsync(body);
+
+        answer.ErrorCode.Should().Be(-32700);
+        answer.ErrorData!["errorMessage"]!.GetValue<string>().Should().Be("the body is not valid JSON: it is empty");
+    }
+
     [Fact]
     public async Task Protocol_level_errors_carry_errorCode_errorMessage_and_retryable_as_every_other_error_does()
     {
