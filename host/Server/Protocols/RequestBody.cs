@@ -74,6 +74,9 @@ internal static class RequestBody
     /// So refusing the rest keeps a page from running connectors through a host its visitor can reach.</remarks>
     public static string? MediaTypeProblem(string? contentType)
     {
+        // What nearly every client sends, recognised without parsing a header value on every request.
+        if (string.Equals(contentType, "application/json", StringComparison.OrdinalIgnoreCase))
+            return null;
         if (string.IsNullOrWhiteSpace(contentType))
             return "the Content-Type header is missing: send the body as application/json";
         if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
