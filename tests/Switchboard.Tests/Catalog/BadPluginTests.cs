@@ -19,6 +19,27 @@ public sealed class BadPluginTests
     }
 
     [Fact]
+    public async Task A_plugin_folder_holding_a_named_pipe_and_a_link_to_an_endless_device_loads_without_reading_either()
+    {
+        string? log = null;
+        // Neither has content to fingerprint: reading the pipe would wait for a writer forever (the catalog, and the
+        // host's start, with it), and the device never ends.
+        var starting = CatalogHarness.StartAsync(sandbox =>
+        {
+            sandbox.Add(Repository.ShippedPlugin("Calculator"));
+            log = sandbox.Add(Repository.ShippedPlugin("Log"));
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(log, "events.pipe")))
+                mkfifo.WaitForExit();
+            File.CreateSymbolicLink(Path.Combine(log, "zero.bin"), "/dev/zero");
+        }, watch: false);
+        await using var harness = await starting.WaitAsync(TimeSpan.FromSeconds(60));
+
+        harness.Plugin("Log").State.Should().Be(PluginState.Loaded, harness.Plugin("Log").Reason);
+        harness.Catalog.Find("io.switchboard:log:1").Should().NotBeNull();
+        await ShouldStillServeCalculator(harness);
+    }
+
+    [Fact]
     public async Task A_plugin_built_against_a_newer_abstractions_is_refused_with_the_versions_named()
     {
         await using var harness = await CatalogHarness.StartAsync(sandbox =>
