@@ -215,15 +215,16 @@ public sealed class PluginCatalog : IAsyncDisposable
         {
             fingerprint = PluginFolder.Fingerprint(directory);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Fail(slot, $"cannot read the folder: {e.Message}");
             return;
         }
         if (!force && slot.Current?.Fingerprint == fingerprint)
             return;
-        if (!force && slot.Current is null && slot.FailedFingerprint == fingerprint)
+        if (!force && slot.Current is null && slot.FailedFingerprint == fingerprint && !slot.Conflicted)
             return;
+        slot.Conflicted = false;
 
         var started = Stopwatch.GetTimestamp();
         PluginGeneration generation;
@@ -271,7 +272,10 @@ public sealed class PluginCatalog : IAsyncDisposable
             name, generation.Number, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, generation.Connectors.Select(c => c.Metadata.Type).ToArray());
         Publish(name, before);
         if (previous is not null)
+        {
             Retire(slot, previous);
+            RetryConflicted();
+        }
         if (generation.Worker is { } worker)
             _ = worker.Exited.ContinueWith(exited => OnWorkerExited(slot, generation, exited.Result), TaskScheduler.Default);
     }
@@ -339,16 +343,36 @@ public sealed class PluginCatalog : IAsyncDisposable
         }
         Publish(slot.Name, before);
         Retire(slot, generation);
+        RetryConflicted();
     }
 
     private void CheckConflicts(string name, PluginGeneration generation)
     {
         foreach (var connector in generation.Connectors)
             if (_index.TryGet(connector.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
-                throw new PluginLoadException($"connector type '{connector.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
+                throw Conflict(name, $"connector type '{connector.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
         foreach (var definition in generation.Inbound)
             if (_index.TryGetInbound(definition.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
-                throw new PluginLoadException($"inbound connector type '{definition.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
+                throw Conflict(name, $"inbound connector type '{definition.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
+    }
+
+    private PluginLoadException Conflict(string name, string problem)
+    {
+        lock (_stateLock)
+            if (_plugins.TryGetValue(name, out var slot))
+                slot.Conflicted = true;
+        return new PluginLoadException(problem);
+    }
+
+    // A plugin refused because another served one of its types may load once that one serves fewer (removed, stopped,
+    // or reloaded without them): each such plugin is synchronised again, after the change that is under way.
+    private void RetryConflicted()
+    {
+        List<string> names;
+        lock (_stateLock)
+            names = _plugins.Values.Where(s => s.Current is null && s.Conflicted).Select(s => s.Name).ToList();
+        foreach (var name in names)
+            _requests.Writer.TryWrite(name);
     }
 
     private void Track(Task unload)
@@ -391,6 +415,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         else
             _logger.LogInformation("Plugin {Plugin} folder removed; its connectors are no longer served", slot.Name);
         Publish(slot.Name, before);
+        RetryConflicted();
         if (previous is not null)
         {
             lock (_stateLock)

@@ -9,6 +9,10 @@ internal sealed class PluginSlot(string name)
     public PluginGeneration? Current { get; set; }
     public string? Reason { get; set; }
     public string? FailedFingerprint { get; set; }
+
+    /// <summary>Whether its last load was refused because another plugin served one of its connector types: unlike a
+    /// failure of its own files, that ends when the other stops serving the type, so it is tried again then.</summary>
+    public bool Conflicted { get; set; }
     public List<PluginGeneration> Previous { get; } = new();
 
     /// <summary>When its worker process crashed lately (process isolation), for the restart backoff and the give-up rule.</summary>

@@ -37,6 +37,21 @@ public sealed class HotReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_copy_refused_for_serving_the_same_type_takes_over_once_the_old_folder_is_removed()
+    {
+        // A deploy that copies the new build into a new folder, then removes the old one.
+        PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V2"), Path.Combine(_harness.Sandbox.Directory, "ReloadProbeNext"));
+        await Eventually.WaitFor(() => Task.FromResult(_harness.Catalog.Plugins.FirstOrDefault(p => p.Name == "ReloadProbeNext")),
+            p => p is { State: PluginState.Failed }, because: "the copy serves a type the old folder serves");
+        (await Variant()).Should().Be("v1");
+
+        Directory.Delete(ProbeFolder, recursive: true);
+
+        await WaitForVariant("v2", "the copy is loaded again once nothing else serves its type");
+        _harness.Plugin("ReloadProbeNext").State.Should().Be(PluginState.Loaded);
+    }
+
+    [Fact]
     public async Task In_place_overwrite_switches_to_the_new_build()
     {
         (await Variant()).Should().Be("v1");
