@@ -49,8 +49,11 @@ internal sealed class BlockedThreadCompensator
     {
         // Counted before the watcher check, so a watcher about to stop sees this call and stays (see Watch).
         Interlocked.Increment(ref _waiting);
+        // Started without the caller's execution context: a call's flow holds its plugin's load context as the
+        // contextual reflection context, and a thread started from it would keep that generation loaded for as long as
+        // the watcher runs (which, on a busy host, outlives any reload).
         if (Interlocked.Exchange(ref _started, 1) == 0)
-            new Thread(Watch) { IsBackground = true, Name = "Switchboard blocked-thread watcher" }.Start();
+            new Thread(Watch) { IsBackground = true, Name = "Switchboard blocked-thread watcher" }.UnsafeStart();
     }
 
     /// <summary>Marks the start of plugin code on the current pool thread (after <see cref="Queued"/>); dispose the result when it returns.</summary>
