@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -11,13 +11,18 @@ namespace Switchboard.Plugins.Webhook;
 /// against the keys at <c>inbound.auth.jwt.jwkUrl</c> (a JWKS) and whose lifetime is current; then, when
 /// <c>inbound.auth.jwt.requiredPermissions</c> is set, the permissions <c>inbound.auth.jwt.permissionsExpression</c>
 /// reads from the token's payload must include all of them.</summary>
-/// <remarks>Key sets are kept for ten minutes per URL, and fetched again at once when a token names a key the kept
-/// set lacks (a rotation). Signature providers are not cached, so nothing of IdentityModel outlives a request and
-/// the plugin can unload.</remarks>
+/// <remarks>Key sets are kept for ten minutes per URL, and fetched again when a token names a key the kept set lacks (a
+/// rotation), at most once in <see cref="RefetchAtMostEvery"/>: whoever sends tokens with made-up keys must not make
+/// the host fetch the set for each of them. One fetch per URL runs at a time, and every request waiting for that URL's
+/// keys shares it. Signature providers are not cached, so nothing of IdentityModel outlives a request and the plugin
+/// can unload.</remarks>
 internal static class JwtCredentials
 {
     private static readonly TimeSpan KeepKeys = TimeSpan.FromMinutes(10);
-    private static readonly ConcurrentDictionary<string, (JsonWebKeySet Keys, DateTimeOffset Fetched)> KeySets = new(StringComparer.Ordinal);
+    private static readonly TimeSpan RefetchAtMostEvery = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(10);
+    private static readonly ConcurrentDictionary<string, (Task<JsonWebKeySet> Keys, DateTimeOffset Started)> KeySets = new(StringComparer.Ordinal);
+    private static readonly object Fetching = new();
 
     public static async Task<(int Status, string Message)?> CheckAsync(WebhookProperties properties, WebhookRequest request, IInboundContext context)
     {
@@ -32,13 +37,22 @@ internal static class JwtCredentials
         TokenValidationResult result;
         try
         {
-            result = await handler.ValidateTokenAsync(token, Parameters(await KeysAsync(jwkUrl, refresh: false, context.CancellationToken)));
+            result = await handler.ValidateTokenAsync(token, Parameters(await KeysAsync(jwkUrl, refresh: false).WaitAsync(context.CancellationToken)));
             if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
-                result = await handler.ValidateTokenAsync(token, Parameters(await KeysAsync(jwkUrl, refresh: true, context.CancellationToken)));
+                result = await handler.ValidateTokenAsync(token, Parameters(await KeysAsync(jwkUrl, refresh: true).WaitAsync(context.CancellationToken)));
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (!context.CancellationToken.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or ArgumentException)
         {
-            return (401, $"the signing keys could not be fetched from {jwkUrl.GetLeftPart(UriPartial.Path)}: {e.HttpRequestError}");
+            // The URL as a log may show it: its user part and query (credentials, often) stay out of the answer.
+            var shown = $"{jwkUrl.Scheme}://{jwkUrl.Authority}{jwkUrl.AbsolutePath}";
+            var why = e switch
+            {
+                HttpRequestException { StatusCode: { } status } => $"it answered HTTP {(int)status}",
+                HttpRequestException http => http.HttpRequestError.ToString(),
+                TaskCanceledException => $"no answer within {FetchTimeout.TotalSeconds:0} s",
+                _ => "the answer is not a JSON Web Key Set",
+            };
+            return (401, $"the signing keys could not be fetched from {shown}: {why}");
         }
         if (!result.IsValid)
             return (401, "the bearer token " + Reason(result.Exception));
@@ -57,22 +71,48 @@ internal static class JwtCredentials
         CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false },
     };
 
-    private static async Task<JsonWebKeySet> KeysAsync(Uri url, bool refresh, CancellationToken cancellationToken)
+    // The kept set while it is fresh (or, asked to refresh, while it was fetched lately); otherwise a new fetch, which a
+    // failed one also counts as kept for RefetchAtMostEvery, so an unreachable JWKS is not asked again by every request.
+    private static Task<JsonWebKeySet> KeysAsync(Uri url, bool refresh)
     {
-        if (!refresh && KeySets.TryGetValue(url.AbsoluteUri, out var kept) && DateTimeOffset.UtcNow - kept.Fetched < KeepKeys)
-            return kept.Keys;
-        // A client per fetch, disposed at once: a pooled one would keep timers that hold the plugin loaded.
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var keys = new JsonWebKeySet(await http.GetStringAsync(url, cancellationToken));
-        KeySets[url.AbsoluteUri] = (keys, DateTimeOffset.UtcNow);
-        return keys;
+        lock (Fetching)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (KeySets.TryGetValue(url.AbsoluteUri, out var kept))
+            {
+                var age = now - kept.Started;
+                if (!kept.Keys.IsCompleted || age < RefetchAtMostEvery || (!refresh && kept.Keys.IsCompletedSuccessfully && age < KeepKeys))
+                    return kept.Keys;
+            }
+            var fetch = FetchAsync(url);
+            KeySets[url.AbsoluteUri] = (fetch, now);
+            return fetch;
+        }
+    }
+
+    private static async Task<JsonWebKeySet> FetchAsync(Uri url)
+    {
+        // A client per fetch, disposed at once: a pooled one would keep timers that hold the plugin loaded. Not tied to
+        // one request's cancellation: every request waiting for these keys shares the fetch.
+        using var http = new HttpClient { Timeout = FetchTimeout };
+        return new JsonWebKeySet(await http.GetStringAsync(url));
     }
 
     private static (int, string)? Permissions(WebhookProperties properties, JsonWebToken token, IExpressionEvaluator? feel)
     {
         if (feel is null)
             return (403, "the token's permissions cannot be checked: this host evaluates no FEEL");
-        var payload = JsonNode.Parse(Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(token.EncodedPayload))) as JsonObject ?? [];
+        JsonObject payload;
+        try
+        {
+            payload = JsonNode.Parse(Base64UrlEncoder.DecodeBytes(token.EncodedPayload)) as JsonObject ?? [];
+            _ = payload.Count; // its members are read here, where a claim that appears twice throws
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            // Signed as it is, yet a claim read twice could mean either value.
+            return (401, "the bearer token is not a well-formed JWT: its payload repeats the claim");
+        }
         List<string> granted, required;
         try
         {

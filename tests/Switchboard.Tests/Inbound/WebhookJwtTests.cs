@@ -20,6 +20,7 @@ public sealed class WebhookJwtTests : IAsyncLifetime
     private readonly PluginSandbox _sandbox = new();
     private readonly RSA _signing = RSA.Create(2048);
     private readonly RSA _stranger = RSA.Create(2048);
+    private readonly StringWriter _log = new();
     private int _keyFetches;
     private TestGatewayServer _gateway = null!;
     private LoopbackServer _jwks = null!;
@@ -36,7 +37,7 @@ public sealed class WebhookJwtTests : IAsyncLifetime
             return Results.Json(new { keys = new[] { new { kty = key.Kty, kid = key.Kid, use = "sig", alg = "RS256", n = key.N, e = key.E } } });
         }));
         _sandbox.Add(Repository.ShippedPlugin("Webhook"));
-        _host = await RunningHost.StartAsync(_sandbox.Directory,
+        _host = await RunningHost.StartAsync(_sandbox.Directory, TextWriter.Synchronized(_log),
             "Switchboard:Catalog:Watch=false",
             "Switchboard:Zeebe:Address=" + _gateway.Address,
             "Switchboard:Inbound:Activations:jwt:inbound.type=io.camunda:webhook:1",
@@ -44,7 +45,12 @@ public sealed class WebhookJwtTests : IAsyncLifetime
             "Switchboard:Inbound:Activations:jwt:inbound.auth.type=JWT",
             "Switchboard:Inbound:Activations:jwt:inbound.auth.jwt.jwkUrl=" + _jwks.Address + ".well-known/jwks.json",
             "Switchboard:Inbound:Activations:jwt:inbound.auth.jwt.permissionsExpression==if admin = true then [\"admin\"] else roles",
-            "Switchboard:Inbound:Activations:jwt:inbound.auth.jwt.requiredPermissions==[\"orders:write\"]");
+            "Switchboard:Inbound:Activations:jwt:inbound.auth.jwt.requiredPermissions==[\"orders:write\"]",
+            // Keys behind credentials, at an address nothing listens on.
+            "Switchboard:Inbound:Activations:jwtdown:inbound.type=io.camunda:webhook:1",
+            "Switchboard:Inbound:Activations:jwtdown:bpmnProcessId=orders",
+            "Switchboard:Inbound:Activations:jwtdown:inbound.auth.type=JWT",
+            "Switchboard:Inbound:Activations:jwtdown:inbound.auth.jwt.jwkUrl=http://keys:pw-5ecret@127.0.0.1:1/jwks?token=q-5ecret");
     }
 
     public async Task DisposeAsync()
@@ -65,9 +71,16 @@ public sealed class WebhookJwtTests : IAsyncLifetime
         SigningCredentials = new SigningCredentials(new RsaSecurityKey(key) { KeyId = "k1" }, SecurityAlgorithms.RsaSha256),
     });
 
-    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string? token)
+    // A token as its issuer could sign it, byte for byte: payloads no token library would write (a claim twice).
+    private string RawToken(string payload, string keyId = "k1", RSA? key = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/inbound/jwt") { Content = new StringContent("""{"id":1}""", Encoding.UTF8, "application/json") };
+        var signed = Base64UrlEncoder.Encode($$"""{"alg":"RS256","typ":"JWT","kid":"{{keyId}}"}""") + "." + Base64UrlEncoder.Encode(payload);
+        return signed + "." + Base64UrlEncoder.Encode((key ?? _signing).SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string? token, string activation = "jwt")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/inbound/" + activation) { Content = new StringContent("""{"id":1}""", Encoding.UTF8, "application/json") };
         if (token is not null)
             request.Headers.Authorization = new("Bearer", token);
         using var response = await _host.Http.SendAsync(request);
@@ -100,6 +113,33 @@ public sealed class WebhookJwtTests : IAsyncLifetime
 
         _gateway.Gateway.Instances.Should().BeEmpty();
         _keyFetches.Should().BeLessThanOrEqualTo(3, "the key set is kept between requests (fetched again only for an unknown key)");
+    }
+
+    [Fact]
+    public async Task Tokens_naming_unknown_keys_do_not_make_the_host_fetch_the_key_set_for_each_of_them()
+    {
+        var expires = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds();
+        (await PostAsync(Token(_signing, new { roles = new[] { "orders:write" } }))).Status.Should().Be(HttpStatusCode.OK);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => PostAsync(RawToken($$"""{"exp":{{expires}},"roles":["orders:write"]}""", "rotated-" + i, _stranger))));
+
+        answers.Should().OnlyContain(a => a.Status == HttpStatusCode.Unauthorized && a.Body.Contains("a key the JWKS does not hold"));
+        _keyFetches.Should().BeLessThanOrEqualTo(2, "an unknown key fetches the set again once, not once per request");
+    }
+
+    [Fact]
+    public async Task A_signed_token_that_repeats_a_claim_is_refused_as_malformed_and_unreachable_keys_are_named_without_their_credentials()
+    {
+        var expires = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds();
+        var repeated = await PostAsync(RawToken($$"""{"exp":{{expires}},"roles":["x"],"roles":["orders:write"]}"""));
+        var down = await PostAsync(Token(_signing, new { roles = new[] { "orders:write" } }), "jwtdown");
+
+        repeated.Status.Should().Be(HttpStatusCode.Unauthorized, repeated.Body);
+        repeated.Body.Should().Contain("repeats the claim");
+        down.Status.Should().Be(HttpStatusCode.Unauthorized, down.Body);
+        down.Body.Should().Contain("http://127.0.0.1:1/jwks").And.NotContain("5ecret");
+        _log.ToString().Should().NotContain("5ecret");
+        _gateway.Gateway.Instances.Should().BeEmpty();
     }
 
     [Fact]
