@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Tests.Infrastructure;
 using Switchboard.ZeebeTestGateway;
 
@@ -51,6 +52,9 @@ public sealed class WebhookInboundTests : IAsyncLifetime
             .. Activation("bad-header", ("inbound.context", "bad-header"), ("bpmnProcessId", "orders"),
                 ("inbound.responseExpression", "={statusCode: 200, headers: {\"X-Split\": \"a\nb\"}}")),
             .. Activation("broken", ("inbound.context", "broken"), ("messageName", "m"), ("correlationKeyExpression", "=request.body.(")),
+            .. Activation("shaped-by-request", ("inbound.context", "shaped-by-request"), ("messageName", "shaped-event"),
+                ("correlationKeyExpression", "=request.body.k"),
+                ("inbound.responseExpression", "={statusCode: request.body.s, body: {x: 1}, headers: {\"X-Flow\": request.body.h}}")),
         ]);
     }
 
@@ -272,5 +276,58 @@ public sealed class WebhookInboundTests : IAsyncLifetime
 
         status.Should().Be((HttpStatusCode)422);
         body["message"]!.GetValue<string>().Should().Contain("X-Split");
+    }
+
+    private JsonNode? LastRecorded(string activation) =>
+        _host.Services.GetRequiredService<Switchboard.Host.Protocols.Inbound.InboundActivity>().Describe(activation)["last"];
+
+    [Fact]
+    public async Task A_header_value_that_is_not_ASCII_is_a_422_naming_it_and_recorded_as_the_422_it_was()
+    {
+        var (status, body) = await PostAsync("shaped-by-request", """{"k":"a","s":201,"h":"é"}""");
+
+        status.Should().Be((HttpStatusCode)422, body.ToJsonString());
+        body["message"]!.GetValue<string>().Should().Contain("X-Flow");
+        LastRecorded("shaped-by-request")!["status"]!.GetValue<int>().Should().Be(422, "the activity says what the caller got");
+    }
+
+    [Theory]
+    [InlineData(204)]
+    [InlineData(304)]
+    public async Task A_status_that_carries_no_body_is_sent_without_the_expressions_body(int code)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/inbound/shaped-by-request")
+        {
+            Content = new StringContent($$"""{"k":"b","s":{{code}},"h":"ok"}""", Encoding.UTF8, "application/json"),
+        };
+        using var response = await _host.Http.SendAsync(request);
+
+        ((int)response.StatusCode).Should().Be(code);
+        (await response.Content.ReadAsStringAsync()).Should().BeEmpty();
+        response.Headers.GetValues("X-Flow").Should().Equal("ok");
+        LastRecorded("shaped-by-request")!["status"]!.GetValue<int>().Should().Be(code);
+    }
+
+    [Theory]
+    [InlineData("{\"k\":\"a\",\"k\":\"b\",\"s\":200,\"h\":\"x\"}")]
+    [InlineData("{\"k\":\"\\ud800\",\"s\":200,\"h\":\"x\"}")]
+    public async Task A_body_that_is_no_strict_JSON_is_read_as_text_rather_than_failing_or_reaching_Zeebe(string json)
+    {
+        var (status, body) = await PostAsync("shaped-by-request", json);
+
+        status.Should().Be((HttpStatusCode)422, body.ToJsonString());
+        body["message"]!.GetValue<string>().Should().Contain("correlationKeyExpression");
+        _gateway.Gateway.Messages.Should().NotContain(m => m.Name == "shaped-event");
+    }
+
+    [Fact]
+    public async Task A_JSON_body_may_start_with_a_byte_order_mark()
+    {
+        using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"k":"bom","s":200,"h":"x"}""")]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await _host.Http.PostAsync("/inbound/shaped-by-request", content);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        _gateway.Gateway.Messages.Should().Contain(m => m.Name == "shaped-event" && m.CorrelationKey == "bom");
     }
 }

@@ -7,6 +7,7 @@ using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
 using Switchboard.Core.Metadata;
 using Switchboard.Core.Describing;
+using Switchboard.Core.Binding;
 using Switchboard.Core.Invoking;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Logging;
@@ -33,6 +34,8 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             // A bug of ours still gets a JSON answer; its details stay in the log.
             _logger.LogError(e, "Inbound request on {Context} failed inside the adapter via {Protocol}", LogValueSanitizer.Escape(context, 200), "Webhook");
             await AnswerAsync(http, 500, new JsonObject { ["message"] = "the request could not be processed" });
+            if (registry.TryGet(context, out var activation))
+                activity.Record(activation, 500, "failed inside the adapter: " + e.GetType().Name);
         }
     }
 
@@ -73,11 +76,11 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             Query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
             Body = body,
         };
-        var @event = Event(request);
+        var @event = Event(request, body);
         if (WebhookResponse.Verify(activation, @event) is { } challenge)
         {
-            await AnswerShapedAsync(http, challenge);
-            Log(activation, challenge.Status, "answered a verification challenge", started);
+            var (sent, why) = await AnswerShapedAsync(http, challenge);
+            Log(activation, sent, why ?? "answered a verification challenge", started);
             return;
         }
         var (decision, problem) = await DecideAsync(activation, lease, request, http.RequestAborted);
@@ -108,8 +111,8 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         };
         if (correlation.Succeeded && WebhookResponse.Shape(activation, @event, answer) is { } shaped)
         {
-            await AnswerShapedAsync(http, shaped);
-            Log(activation, shaped.Status, correlation.Message + " (answered by the response expression)", started);
+            var (sent, why) = await AnswerShapedAsync(http, shaped);
+            Log(activation, sent, correlation.Message + (why is null ? " (answered by the response expression)" : $", but the response expression's answer could not be sent: {why}"), started);
             return;
         }
         await AnswerAsync(http, correlation.HttpStatus, answer);
@@ -159,20 +162,21 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         return (null, (500, masker.Apply($"the connector failed: {e.GetType().Name}: {e.Message}")));
     }
 
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     /// <summary>The event FEEL sees as <c>request</c>: the body (JSON when it is JSON, else text), headers and query parameters.</summary>
-    private static JsonObject Event(WebhookRequest request)
+    private static JsonObject Event(WebhookRequest request, byte[] bytes)
     {
         JsonNode? body = null;
-        if (!request.Body.IsEmpty)
+        if (bytes.Length > 0)
         {
-            try
-            {
-                body = JsonNode.Parse(request.Body.Span);
-            }
-            catch (JsonException)
-            {
-                body = JsonValue.Create(Encoding.UTF8.GetString(request.Body.Span));
-            }
+            // Read as the HTTP protocols read a body (a byte order mark allowed; UTF-8, keys once each and Unicode strings
+            // required); anything else is the text it holds, so a repeated key never reaches Zeebe and a bad string never
+            // fails the request later.
+            body = RequestBody.ParseElement(bytes, Strict, out _) is { } element
+                && !(JsonText.MayHoldSurrogateEscapes(bytes) && JsonText.FindInvalid(ElementNode.Over(element)) is not null)
+                ? ElementNode.Over(element)
+                : JsonValue.Create(Encoding.UTF8.GetString(bytes));
         }
         return new JsonObject
         {
@@ -190,22 +194,33 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             activation.Id, activation.ConnectorType, "Webhook", status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2), outcome);
     }
 
-    private static Task AnswerShapedAsync(HttpContext http, WebhookResponse.Shaped shaped)
+    // Sends an expression's answer; the status sent, and why it is not the expression's when one of its headers cannot
+    // be sent (a 422 then).
+    private static async Task<(int Status, string? Problem)> AnswerShapedAsync(HttpContext http, WebhookResponse.Shaped shaped)
     {
-        // A header from an expression is checked as a request's would be: a CR or LF would split the answer.
+        // A header from an expression is checked as a request's would be: a CR or LF would split the answer, and HTTP
+        // sends header values as ASCII (Kestrel refuses anything else while answering).
         foreach (var (name, value) in shaped.Headers)
         {
-            if (name.Length == 0 || !name.All(c => c > ' ' && c < 127 && c != ':') || value.Any(char.IsControl))
-                return AnswerAsync(http, 422, new JsonObject { ["message"] = $"the expression gives the header '{LogValueSanitizer.Escape(name, 100)}', which cannot be sent (a bad name or a control character in its value)" });
+            if (name.Length == 0 || !name.All(c => c > ' ' && c < 127 && c != ':') || value.Any(c => c is > '~' or < ' ' && c != '\t'))
+            {
+                var problem = $"the expression gives the header '{LogValueSanitizer.Escape(name, 100)}', which cannot be sent (a bad name, or a value that is not printable ASCII)";
+                await AnswerAsync(http, 422, new JsonObject { ["message"] = problem });
+                return (422, problem);
+            }
         }
         foreach (var (name, value) in shaped.Headers)
             http.Response.Headers[name] = value;
-        return AnswerAsync(http, shaped.Status, shaped.Body);
+        await AnswerAsync(http, shaped.Status, shaped.Body);
+        return (shaped.Status, null);
     }
 
     private static Task AnswerAsync(HttpContext http, int status, JsonNode? body)
     {
         http.Response.StatusCode = status;
+        // These statuses carry no body (HTTP forbids one, and Kestrel throws on writing it): the expression's is dropped.
+        if (status is 204 or 205 or 304 or < 200)
+            return Task.CompletedTask;
         http.Response.ContentType = "application/json";
         // Answers are JSON for programs, never HTML: quotes and apostrophes stay readable rather than \u0027.
         return http.Response.WriteAsync(body?.ToJsonString(ResponseJson.RelaxedText) ?? "null");
