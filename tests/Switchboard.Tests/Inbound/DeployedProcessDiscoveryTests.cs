@@ -73,6 +73,30 @@ public sealed class DeployedProcessDiscoveryTests
     }
 
     [Fact]
+    public async Task A_process_whose_BPMN_cannot_be_read_is_skipped_and_the_others_are_served_and_all_named_in_the_log()
+    {
+        await using var gateway = await TestGatewayServer.StartAsync();
+        // Two messages with one id: the definitions parse as XML, yet cannot be read as BPMN.
+        gateway.Gateway.DeployBpmn("twice", Bpmn("unread", "unread-2").Replace("id=\"onboarding\"", "id=\"twice\"")
+            .Replace("<bpmn:message id=\"m1\" name=\"email-confirmed\" />", "<bpmn:message id=\"m1\" name=\"a\" /><bpmn:message id=\"m1\" name=\"b\" />"));
+        gateway.Gateway.DeployBpmn("onboarding", Bpmn("signup", "confirm"));
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        var log = new StringWriter();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information",
+            "Switchboard:Zeebe:Address=" + gateway.Address, "CAMUNDA_REST_ADDRESS=" + gateway.RestAddress, "CAMUNDA_CONNECTOR_POLLING_INTERVAL=100");
+
+        var started = await Eventually.WaitFor(() => host.Http.PostAsync("/inbound/signup", new StringContent("{}", Encoding.UTF8, "application/json")),
+            r => r.StatusCode != HttpStatusCode.NotFound, because: "the readable process is served although the other cannot be read");
+
+        // The line follows the activations' registration: waited for, not raced.
+        var written = await Eventually.WaitFor(() => Task.FromResult(log.ToString()), l => l.Contains("Inbound activations found"), because: "the discovery is logged");
+
+        started.StatusCode.Should().Be(HttpStatusCode.OK);
+        written.Should().Contain("is skipped for inbound").And.Contain("/inbound/signup").And.Contain("/inbound/confirm");
+    }
+
+    [Fact]
     public async Task Camundas_own_REST_client_reads_the_test_gateways_process_definitions_and_their_XML()
     {
         await using var gateway = await TestGatewayServer.StartAsync();

@@ -60,7 +60,9 @@ internal sealed class DeployedProcessDiscovery(IOptions<ZeebeOptions> zeebe, IOp
             {
                 _byDefinitionKey[key] = BpmnActivations.Parse(xml).ToList();
             }
-            catch (Exception e) when (e is System.Xml.XmlException or FormatException)
+            // Whatever one definition's BPMN makes the reader throw (bad XML, a bad duration, an id used twice) skips that
+            // definition alone: the others are still served.
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning("Process definition {ProcessDefinitionKey} is skipped for inbound: its BPMN cannot be read: {Reason}", key, e.Message);
                 _byDefinitionKey[key] = [];
@@ -72,6 +74,7 @@ internal sealed class DeployedProcessDiscovery(IOptions<ZeebeOptions> zeebe, IOp
         var activations = _byDefinitionKey.Values.SelectMany(a => a).ToList();
         if (registry.SetDiscovered(activations))
             logger.LogInformation("Inbound activations found in deployed processes: {Activations}",
-                activations.Select(a => $"{a.Id} ({a.ConnectorType}) on /inbound/{a.Context}").ToArray());
+                // As one value: a lone array argument would be taken for the whole argument list, and only its first item shown.
+                (object)activations.Select(a => $"{a.Id} ({a.ConnectorType}) on /inbound/{a.Context}").ToArray());
     }
 }
