@@ -58,6 +58,19 @@ public sealed class KestrelRefusalTests : IAsyncLifetime
         await StillServes();
     }
 
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task A_request_Kestrel_refuses_on_a_webhook_route_is_answered_as_webhooks_answer_their_own_refusals(string request, int status, string code)
+    {
+        var (answered, body) = await RawHttp.SendAsync(_host.Address, request.Replace("/csp/connector", "/inbound/orders"));
+
+        answered.Should().Be(status);
+        var json = JsonNode.Parse(body)!;
+        json["errorCode"]!.GetValue<string>().Should().Be(code);
+        json["message"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
+        await StillServes();
+    }
+
     [Fact]
     public async Task A_refusal_elsewhere_keeps_Kestrels_own_answer()
     {

@@ -5,12 +5,14 @@ using Switchboard.Host.Protocols.Spiff;
 namespace Switchboard.Host.Protocols.Refusals;
 
 /// <summary>The body of an HTTP refusal (no route, wrong method, a request Kestrel could not parse) in the error form
-/// of the protocol whose route the request was for: a JSON-RPC error on CSP's, the v2 envelope on Spiff's.</summary>
+/// of the protocol whose route the request was for: a JSON-RPC error on CSP's, the v2 envelope on Spiff's, a webhook's
+/// <c>{"message", "errorCode"}</c> on <c>/inbound</c>.</summary>
 /// <remarks>One place decides the form, for the refusals the application sees (<see cref="ProtocolStatusPages"/>) and for
 /// the ones Kestrel answers before any application code runs (<see cref="KestrelRefusalTransport"/>).</remarks>
 internal sealed class ProtocolRefusals
 {
     private readonly bool _csp;
+    private readonly bool _inbound;
     private readonly SpiffOptions? _spiff;
 
     public ProtocolRefusals(IEnumerable<ProtocolRoutes> routes, IServiceProvider services)
@@ -18,6 +20,7 @@ internal sealed class ProtocolRefusals
         // Only the protocols this host was composed with have routes whose refusals take their form.
         var protocols = routes.Select(r => r.Name).ToHashSet();
         _csp = protocols.Contains("csp");
+        _inbound = protocols.Contains("inbound");
         _spiff = protocols.Contains("spiff") ? services.GetRequiredService<SpiffOptions>() : null;
     }
 
@@ -31,6 +34,10 @@ internal sealed class ProtocolRefusals
         if (_spiff is not null && (path.StartsWithSegments("/v1") || path.StartsWithSegments("/liveness")
             || (_spiff.BasePath is { } spiffBase && path.StartsWithSegments(spiffBase))))
             return SpiffEnvelope.Failure(new SpiffFailure(status, Code(status), problem)).ToArray();
+        // A webhook's own refusals (no activation there, a body too large) are {"message", "errorCode"}: so are these.
+        if (_inbound && path.StartsWithSegments("/inbound"))
+            return System.Text.Encoding.UTF8.GetBytes(new System.Text.Json.Nodes.JsonObject { ["message"] = problem, ["errorCode"] = Code(status) }
+                .ToJsonString(ResponseJson.RelaxedText));
         return null;
     }
 
