@@ -12,6 +12,9 @@ namespace Switchboard.Core.Binding;
 /// </remarks>
 internal static class JsonText
 {
+    /// <summary>What a key or string that <see cref="FindInvalid"/> finds is, as the protocols say it after its path.</summary>
+    public const string NotText = "is not Unicode text: it holds a lone surrogate escape such as \\ud800";
+
     /// <summary>Whether JSON text could hold a surrogate escape at all (<c>\uD800</c> to <c>\uDFFF</c>, in either case).</summary>
     /// <remarks>A lone surrogate can only arrive as such an escape (the raw bytes are checked as UTF-8 first), so when
     /// there is none a parsed request need not be walked by <see cref="FindInvalid"/>, which reads every key and string

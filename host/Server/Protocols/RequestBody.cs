@@ -117,6 +117,15 @@ internal static class RequestBody
         }
     }
 
+    /// <summary>Parsing that refuses a key given twice, which would otherwise surface later, while the object is read, as a server error.</summary>
+    public static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
+    /// <summary>The path of the first key or string of <paramref name="root"/>, parsed from <paramref name="body"/>, that
+    /// is not Unicode text (<see cref="JsonText.NotText"/>), or null; walked only when the body's text may hold a lone
+    /// surrogate escape at all.</summary>
+    public static string? FindNotText(byte[] body, JsonElement root) =>
+        JsonText.MayHoldSurrogateEscapes(body) ? JsonText.FindInvalid(ElementNode.Over(root)) : null;
+
     /// <summary>Parses <paramref name="body"/> (a leading UTF-8 byte order mark allowed); null with <paramref name="problem"/> set when it is not UTF-8 JSON.</summary>
     public static JsonNode? Parse(byte[] body, JsonDocumentOptions options, out string? problem) =>
         ParseElement(body, options, out problem) is { } root ? ElementNode.Over(root) : null;

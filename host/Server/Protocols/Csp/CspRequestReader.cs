@@ -13,7 +13,6 @@ namespace Switchboard.Host.Protocols.Csp;
 /// </remarks>
 internal static class CspRequestReader
 {
-    private const string NotText = "is not Unicode text: it holds a lone surrogate escape such as \\ud800";
 
     /// <summary>The call <paramref name="element"/> asks for, or null with <paramref name="rejection"/> saying why it cannot run.</summary>
     /// <param name="element">One request of the body.</param>
@@ -33,7 +32,7 @@ internal static class CspRequestReader
             return Invalid(null, out rejection, $"id must be a string, a number or null, not {Describe(idElement)}");
         // An id that is no Unicode text cannot be read, nor echoed: the request is answered as one without an id.
         if (mayHoldSurrogateEscapes && !isNotification && !ReadsAsText(idElement))
-            return Invalid(null, out rejection, "id " + NotText);
+            return Invalid(null, out rejection, "id " + JsonText.NotText);
         // The id goes back in the answer as it came; a JSON null id is no id.
         var id = isNotification || idElement.ValueKind == JsonValueKind.Null ? null : JsonValue.Create(idElement);
         var version = Property(element, "jsonrpc");
@@ -46,7 +45,7 @@ internal static class CspRequestReader
         if (mayHoldSurrogateEscapes && (JsonText.FindInvalid(method is { } m ? ElementNode.Over(m) : null, "method")
                 ?? JsonText.FindInvalid(parameters is { } p ? ElementNode.Over(p) : null, "params")) is { } notText)
         {
-            rejection = new CspRejection(id, CspErrorCodes.InvalidParams, $"{notText} {NotText}", [new FieldError(notText, NotText)], isNotification);
+            rejection = new CspRejection(id, CspErrorCodes.InvalidParams, $"{notText} {JsonText.NotText}", [new FieldError(notText, JsonText.NotText)], isNotification);
             return null;
         }
         if (method is not { ValueKind: JsonValueKind.String } || method.Value.GetString() is not { Length: > 0 } connectorType)

@@ -162,8 +162,6 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         return (null, (500, masker.Apply($"the connector failed: {e.GetType().Name}: {e.Message}")));
     }
 
-    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
-
     /// <summary>The event FEEL sees as <c>request</c>: the body (JSON when it is JSON, else text), headers and query parameters.</summary>
     private static JsonObject Event(WebhookRequest request, byte[] bytes)
     {
@@ -173,8 +171,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             // Read as the HTTP protocols read a body (a byte order mark allowed; UTF-8, keys once each and Unicode strings
             // required); anything else is the text it holds, so a repeated key never reaches Zeebe and a bad string never
             // fails the request later.
-            body = RequestBody.ParseElement(bytes, Strict, out _) is { } element
-                && !(JsonText.MayHoldSurrogateEscapes(bytes) && JsonText.FindInvalid(ElementNode.Over(element)) is not null)
+            body = RequestBody.ParseElement(bytes, RequestBody.Strict, out _) is { } element && RequestBody.FindNotText(bytes, element) is null
                 ? ElementNode.Over(element)
                 : JsonValue.Create(Encoding.UTF8.GetString(bytes));
         }
