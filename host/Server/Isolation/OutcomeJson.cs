@@ -1,4 +1,5 @@
 using Switchboard.Host.Protocols;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -58,30 +59,87 @@ internal static class OutcomeJson
     }
 
 
-    public static Outcome Read(JsonObject json)
+    /// <summary>Reads an outcome a worker wrote with <see cref="Write"/>; false, naming the first member that is not as
+    /// written, when the message is not one (the worker runs plugin code, which can write to its connection too).</summary>
+    public static bool TryRead(JsonNode? message, [NotNullWhen(true)] out Outcome? outcome, [NotNullWhen(false)] out string? problem)
     {
-        if (json["error"] is JsonObject error)
+        outcome = null;
+        try
         {
-            return Outcome.Failure(new InvocationError(
-                Enum.Parse<ErrorKind>((string)error["kind"]!), (string)error["code"]!, (string)error["message"]!, (bool)error["retryable"]!)
+            outcome = Read(message as JsonObject ?? throw new InvalidDataException("the outcome is not a JSON object"));
+            problem = null;
+            return true;
+        }
+        catch (InvalidDataException e)
+        {
+            problem = e.Message;
+            return false;
+        }
+    }
+
+    private static Outcome Read(JsonObject json)
+    {
+        if (json["error"] is { } errorNode)
+        {
+            var error = errorNode as JsonObject ?? throw new InvalidDataException("error is not a JSON object");
+            var kind = Text(error, "error.kind");
+            if (!Enum.TryParse<ErrorKind>(kind, out var errorKind) || !Enum.IsDefined(errorKind))
+                throw new InvalidDataException("error.kind is not an error kind");
+            var fieldErrors = new List<FieldError>();
+            if (error["fieldErrors"] is { } fields)
+            {
+                foreach (var field in fields as JsonArray ?? throw new InvalidDataException("error.fieldErrors is not a list"))
+                {
+                    var item = field as JsonObject ?? throw new InvalidDataException("an entry of error.fieldErrors is not a JSON object");
+                    fieldErrors.Add(new FieldError(Text(item, "error.fieldErrors[].field"), Text(item, "error.fieldErrors[].message")));
+                }
+            }
+            var backoff = Number<long>(error, "error.retryBackoffMs");
+            if (backoff is < 0 or > (long)int.MaxValue * 1000)
+                throw new InvalidDataException("error.retryBackoffMs is out of range");
+            return Outcome.Failure(new InvocationError(errorKind, Text(error, "error.code"), Text(error, "error.message"), Flag(error, "error.retryable"))
             {
                 Data = error["data"]?.DeepClone(),
-                FieldErrors = error["fieldErrors"]?.AsArray().Select(f => new FieldError((string)f!["field"]!, (string)f["message"]!)).ToList() ?? [],
-                Retries = (int?)error["retries"],
-                RetryBackoff = (long?)error["retryBackoffMs"] is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
-                StatusCode = (int?)error["statusCode"],
+                FieldErrors = fieldErrors,
+                Retries = Number<int>(error, "error.retries"),
+                RetryBackoff = backoff is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                StatusCode = Number<int>(error, "error.statusCode"),
             });
         }
-        var facts = json["response"] is JsonObject response
-            ? new ResponseFacts((int)response["statusCode"]!,
-                response["headers"]!.AsObject().ToDictionary(h => h.Key, h => (string)h.Value!, StringComparer.OrdinalIgnoreCase),
-                (string?)response["mediaType"])
-            : null;
+        ResponseFacts? facts = null;
+        if (json["response"] is { } responseNode)
+        {
+            var response = responseNode as JsonObject ?? throw new InvalidDataException("response is not a JSON object");
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, value) in response["headers"] as JsonObject ?? throw new InvalidDataException("response.headers is not a JSON object"))
+            {
+                if (value is not JsonValue text || !text.TryGetValue<string>(out var header) || !headers.TryAdd(name, header))
+                    throw new InvalidDataException("response.headers holds a value that is not text, or a name twice");
+            }
+            var mediaType = response["mediaType"] is null ? null : Text(response, "response.mediaType");
+            facts = new ResponseFacts(Number<int>(response, "response.statusCode") ?? throw new InvalidDataException("response.statusCode is missing"), headers, mediaType);
+        }
         // The message is read once: its output is taken out of it rather than copied.
         var output = json["output"];
         json.Remove("output");
         return Outcome.Success(output, facts);
     }
+
+    // Each reads the member named last in path ("error.code": code), and names the whole path when it is not as written.
+    private static string Text(JsonObject json, string path) =>
+        json[Member(path)] is JsonValue value && value.TryGetValue<string>(out var text) ? text : throw new InvalidDataException($"{path} is not text");
+
+    private static bool Flag(JsonObject json, string path) =>
+        json[Member(path)] is JsonValue value && value.TryGetValue<bool>(out var flag) ? flag : throw new InvalidDataException($"{path} is not true or false");
+
+    private static T? Number<T>(JsonObject json, string path) where T : struct => json[Member(path)] switch
+    {
+        null => null,
+        JsonValue value when value.TryGetValue<T>(out var number) => number,
+        _ => throw new InvalidDataException($"{path} is not a whole number in range"),
+    };
+
+    private static string Member(string path) => path[(path.LastIndexOf('.') + 1)..];
 
     /// <summary>How long a Zeebe job failed by a crash waits before its retry: long enough for the worker to be started again.</summary>
     public static readonly TimeSpan CrashRetryBackoff = TimeSpan.FromSeconds(1);

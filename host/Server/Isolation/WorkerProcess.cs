@@ -135,7 +135,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public async Task<Outcome> InvokeAsync(Invocation.Invocation invocation, CancellationToken cancellationToken)
     {
         var answer = await RequestAsync("invoke", invocation, cancellationToken);
-        return answer is null ? OutcomeJson.Crashed(_plugin, await Exited) : OutcomeJson.Read(answer["outcome"]!.AsObject());
+        if (answer is null)
+            return OutcomeJson.Crashed(_plugin, await Exited);
+        if (OutcomeJson.TryRead(answer["outcome"], out var outcome, out var problem))
+            return outcome;
+        Broken("it answered a call with an outcome the host could not read: " + problem);
+        return OutcomeJson.Crashed(_plugin, await Exited);
     }
 
     /// <summary>Binds and validates a call's input in the worker without running it: the error the call would fail with
@@ -145,7 +150,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
         var answer = await RequestAsync("validate", invocation, cancellationToken);
         if (answer is null)
             return OutcomeJson.Crashed(_plugin, await Exited).Error;
-        return answer["outcome"] is JsonObject outcome ? OutcomeJson.Read(outcome).Error : null;
+        if (answer["outcome"] is null)
+            return null;
+        if (OutcomeJson.TryRead(answer["outcome"], out var outcome, out var problem))
+            return outcome.Error;
+        Broken("it answered a call with an outcome the host could not read: " + problem);
+        return OutcomeJson.Crashed(_plugin, await Exited).Error;
     }
 
     // The request is written straight from the invocation: its input is not copied into a message first.
@@ -340,23 +350,43 @@ internal sealed class WorkerProcess : IAsyncDisposable
             var reading = new BufferedStream(_connection!, 64 * 1024);
             while (await WorkerFrames.ReadAsync(reading, CancellationToken.None) is { } message)
             {
+                // The worker runs plugin code, which can write to this connection too: a message without a numeric id
+                // or with a kind that is not text is a broken worker, not a reason for this loop to end unseen.
+                if (message["id"] is not JsonValue idValue || !idValue.TryGetValue<long>(out var id))
+                    throw new InvalidDataException("the worker sent a message without a numeric id");
+                string? kind = null;
+                if (message["kind"] is { } kindNode && (kindNode is not JsonValue kindValue || !kindValue.TryGetValue(out kind)))
+                    throw new InvalidDataException("the worker sent a message whose kind is not text");
                 // The one request the worker makes: stored aside, so the loop reads on.
-                if ((string?)message["kind"] == "createDocument")
+                if (kind == "createDocument")
                 {
                     _ = CreateDocumentAsync(message);
                     continue;
                 }
-                if (_waiting.TryGetValue((long)message["id"]!, out var waiting))
+                if (_waiting.TryGetValue(id, out var waiting))
                     waiting.TrySetResult(message);
             }
             await EndedAsync("the worker closed its connection");
         }
         // A message that is no JSON ends the connection too: otherwise this loop would end unseen and every call left
         // waiting for an answer would wait out its timeout.
-        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException or SocketException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+        {
+            Broken("it sent a message the host could not read: " + e.Message);
+            await EndedAsync(_killReason!);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {
             await EndedAsync("the connection to the worker failed: " + e.Message);
         }
+    }
+
+    // A worker that broke the protocol is ended: the calls it still holds are answered now, and a process left running
+    // beside a dead connection would only hold its memory until its generation is disposed.
+    private void Broken(string reason)
+    {
+        _killReason ??= reason;
+        Kill();
     }
 
     // A crashing worker's connection usually closes just before the process is reaped: wait a moment for its exit code,

@@ -114,6 +114,29 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         after["result"]?["output"]?["pid"]?.GetValue<int>().Should().Be(worker, "the same worker process served throughout");
     }
 
+    [Theory]
+    [InlineData("""{"kind":"answer"}""", "without a numeric id")]
+    [InlineData("""{"id":"seven"}""", "without a numeric id")]
+    [InlineData("""{"id":1,"kind":7}""", "kind is not text")]
+    [InlineData("""{"id":{id},"outcome":{"error":{"kind":"Nonsense","code":"x","message":"y","retryable":false}}}""", "error.kind is not an error kind")]
+    [InlineData("""{"id":{id},"outcome":{"output":1,"response":{"statusCode":"ok","headers":{}}}}""", "response.statusCode is not a whole number")]
+    [InlineData("""{"id":{id},"outcome":[1]}""", "the outcome is not a JSON object")]
+    public async Task A_worker_that_breaks_the_protocol_answers_its_call_at_once_naming_the_message_and_is_started_again(string message, string problem)
+    {
+        const string crasher = "io.switchboard.test:crasher:1";
+        var worker = (await CspAsync(crasher, "add", """{"a":1,"b":1}"""))["result"]!["output"]!["pid"]!.GetValue<int>();
+
+        // Plugin code in the worker writes to the worker's connection to the host: the host must not stop reading it
+        // unseen (every call would wait out its timeout) nor throw on what it reads.
+        var forged = await CspAsync(crasher, "forge", new JsonObject { ["message"] = message }.ToJsonString());
+        var after = await Eventually.WaitFor(() => CspAsync(crasher, "add", """{"a":1,"b":1}"""),
+            a => a["result"]?["output"]?["pid"] is not null, TimeSpan.FromSeconds(60), "a new worker serves");
+
+        forged["error"]?["data"]?["errorCode"]?.GetValue<string>().Should().Be("PluginCrashed", forged.ToJsonString());
+        forged["error"]!["data"]!["errorMessage"]!.GetValue<string>().Should().Contain(problem);
+        after["result"]!["output"]!["pid"]!.GetValue<int>().Should().NotBe(worker, "the worker that broke the protocol was ended");
+    }
+
     [Fact]
     public async Task An_isolated_plugins_connectors_are_listed_and_validated_as_in_process()
     {

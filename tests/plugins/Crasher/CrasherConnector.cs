@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
@@ -21,6 +23,12 @@ public sealed class Levels
 {
     [Parameter("levels")]
     public int Count { get; set; }
+}
+
+public sealed class Frame
+{
+    [Parameter("message")]
+    public string Message { get; set; } = "";
 }
 
 public sealed class Size
@@ -96,6 +104,40 @@ public sealed class CrasherConnector
         var text = new string('[', input.Count) + "1" + new string(']', input.Count);
         return new { nested = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 1000 }), pid = Environment.ProcessId };
     }
+
+    /// <summary>Writes <c>message</c> as a frame of the host's own protocol to every Unix socket this process holds (a
+    /// worker's connection to its host), then waits: plugin code can reach the connection its worker answers on. A
+    /// message holding <c>{id}</c> is written once for each id from 1 to 100, so that one of them answers this call.</summary>
+    [Operation("forge")]
+    public async Task<object> Forge(Frame input)
+    {
+        var frames = new MemoryStream();
+        foreach (var id in input.Message.Contains("{id}") ? Enumerable.Range(1, 100) : [0])
+        {
+            var bytes = Encoding.UTF8.GetBytes(input.Message.Replace("{id}", id.ToString()));
+            var length = new byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+            frames.Write(length);
+            frames.Write(bytes);
+        }
+        var frame = frames.ToArray();
+        var written = 0;
+        foreach (var descriptor in Directory.GetFiles("/proc/self/fd"))
+        {
+            if (new FileInfo(descriptor).LinkTarget is not { } target || !target.StartsWith("socket:", StringComparison.Ordinal))
+                continue;
+            // Written with write(2) itself: the descriptor belongs to the worker, whose runtime reads it asynchronously.
+            if (write(int.Parse(Path.GetFileName(descriptor)), frame, frame.Length) == frame.Length)
+                written++;
+        }
+        if (written == 0)
+            throw new InvalidOperationException("no Unix socket to write to");
+        await Task.Delay(Timeout.Infinite);
+        return new { };
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern nint write(int descriptor, byte[] buffer, nint count);
 
     [Operation("hang")]
     public async Task<object> Hang(Nothing input)
