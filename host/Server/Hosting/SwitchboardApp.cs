@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HostFiltering;
 using Switchboard.Host.Logging;
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;
@@ -31,6 +32,13 @@ public static class SwitchboardApp
             // What Kestrel still refuses itself gets the protocol's error form too.
             kestrel.ConfigureEndpointDefaults(KestrelRefusalTransport.Use);
         });
+        // AllowedHosts (a defence against DNS rebinding) runs inside the protocols' refusal pages rather than before them
+        // (see ProtocolStatusPages), so a host name it refuses is answered in the protocol's form instead of an HTML page.
+        // The filter is internal to ASP.NET Core, so it is found by name; the test of AllowedHosts fails if it is not.
+        if (builder.Services.FirstOrDefault(s => s.ServiceType == typeof(IStartupFilter)
+                && s.ImplementationType?.Name == "HostFilteringStartupFilter") is { } hostFiltering)
+            builder.Services.Remove(hostFiltering);
+        builder.Services.Configure<HostFilteringOptions>(filtering => filtering.IncludeFailureMessage = false);
         var switchboard = builder.Services.AddSwitchboard(builder.Configuration);
         if (protocols is null)
             switchboard.AddCsp().AddSpiff().AddZeebe().AddInbound();

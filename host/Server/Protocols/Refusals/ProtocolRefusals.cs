@@ -26,9 +26,10 @@ internal sealed class ProtocolRefusals
 
     /// <summary>The JSON body for refusing <paramref name="method"/> <paramref name="path"/> with <paramref name="status"/>,
     /// or null when the path is no protocol's route (the refusal then keeps the framework's own answer).</summary>
-    public ReadOnlyMemory<byte>? Body(int status, string method, PathString path)
+    /// <param name="problem">What was wrong when the status alone does not say it; described from the status when null.</param>
+    public ReadOnlyMemory<byte>? Body(int status, string method, PathString path, string? problem = null)
     {
-        var problem = Describe(status, method, path);
+        problem ??= Describe(status, method, path);
         if (_csp && path.StartsWithSegments("/csp"))
             return JsonRpcResponses.Utf8(JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest, problem, Code(status)));
         if (_spiff is not null && (path.StartsWithSegments("/v1") || path.StartsWithSegments("/liveness")

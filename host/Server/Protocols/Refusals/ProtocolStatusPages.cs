@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Switchboard.Host.Logging;
 using Microsoft.AspNetCore.Connections.Features;
 
 namespace Switchboard.Host.Protocols.Refusals;
@@ -51,6 +55,9 @@ internal static class ProtocolStatusPages
                 transport?.RequestLeft();
             }
         });
+        // Inside the refusal pages (SwitchboardApp takes ASP.NET Core's own, which would run before them, out): a host
+        // name AllowedHosts refuses is a bodiless 400 here, given its form above. Without AllowedHosts it passes all.
+        app.UseHostFiltering();
     }
 
     // An error status the application left without a body: not started, no length, no type.
@@ -74,10 +81,21 @@ internal static class ProtocolStatusPages
 
     private static Task WriteAsync(HttpContext http, ProtocolRefusals refusals)
     {
-        if (refusals.Body(http.Response.StatusCode, http.Request.Method, http.Request.Path) is not { } body)
+        var problem = http.Response.StatusCode == StatusCodes.Status400BadRequest && !HostAllowed(http) ? HostProblem(http.Request) : null;
+        if (refusals.Body(http.Response.StatusCode, http.Request.Method, http.Request.Path, problem) is not { } body)
             return Task.CompletedTask;
         http.Response.ContentType = "application/json";
         http.Response.ContentLength = body.Length;
         return http.Response.Body.WriteAsync(body, http.RequestAborted).AsTask();
     }
+
+    // Asked only of a bodiless 400, so the allowed hosts are read on that path alone.
+    private static bool HostAllowed(HttpContext http)
+    {
+        var allowed = http.RequestServices.GetRequiredService<IOptionsMonitor<HostFilteringOptions>>().CurrentValue.AllowedHosts;
+        return allowed.Count == 0 || allowed.Contains("*") || HostString.MatchesAny(http.Request.Host.Host, allowed.Select(h => new StringSegment(h)).ToList());
+    }
+
+    private static string HostProblem(HttpRequest request) =>
+        $"the request names host '{LogValueSanitizer.Escape(request.Host.Host, 100)}', which this server does not answer for (its AllowedHosts setting)";
 }
