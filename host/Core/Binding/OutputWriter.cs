@@ -69,7 +69,7 @@ internal sealed class OutputWriter(TypeModels models)
 
     /// <summary>How written output is read back: as deep as the writer may have written it (a JSON node a connector
     /// returned is not held to <see cref="MaxDepth"/>, which catches reference cycles in objects).</summary>
-    private static readonly JsonReaderOptions Reading = new() { MaxDepth = 1000 }; // Utf8JsonWriter's own limit
+    private static readonly JsonReaderOptions Reading = new() { MaxDepth = JsonDepth.Max };
 
     private void Write(Utf8JsonWriter json, object? value, int depth)
     {

@@ -14,9 +14,9 @@ internal static class WorkerFrames
     /// <summary>The largest message either side accepts (a call's input or output with room to spare).</summary>
     public const int MaxBytes = 64 * 1024 * 1024;
 
-    /// <summary>How deep a message may nest: a call's input or output may itself be 1000 levels deep (JSON writers' limit,
-    /// which Zeebe's variables and a connector's JSON output reach), and the message wraps it a few levels more.</summary>
-    public const int MaxDepth = 1024;
+    /// <summary>How deep a message may nest: a call's input or output may itself be <see cref="Core.Binding.JsonDepth.Max"/>
+    /// levels deep, and the message wraps it a few levels more.</summary>
+    public const int MaxDepth = Core.Binding.JsonDepth.Max + 24;
 
     private static readonly JsonDocumentOptions Reading = new() { MaxDepth = MaxDepth };
 

@@ -13,7 +13,7 @@ public static class CspServices
         builder.Services.AddOptions<CspOptions>()
             .Bind(builder.Configuration.GetSection(CspOptions.Section))
             .Validate(o => o.MaxBodyBytes > 0, "Switchboard:Csp:MaxBodyBytes must be positive")
-            .Validate(o => o.MaxDepth is > 0 and <= 1000, "Switchboard:Csp:MaxDepth must be between 1 and 1000")
+            .Validate(o => o.MaxDepth is > 0 and <= Core.Binding.JsonDepth.Max, $"Switchboard:Csp:MaxDepth must be between 1 and {Core.Binding.JsonDepth.Max}")
             .Validate(o => o.MaxBatchSize > 0, "Switchboard:Csp:MaxBatchSize must be positive")
             .Validate(o => o.Callback.MaxAttempts > 0, "Switchboard:Csp:Callback:MaxAttempts must be at least 1")
             .Validate(o => o.Callback.FirstRetryDelay > TimeSpan.Zero && o.Callback.MaxRetryDelay >= o.Callback.FirstRetryDelay,

@@ -65,9 +65,9 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         }
     }
 
-    // Zeebe stores variables nested up to 1000 levels (its JSON reader's limit), where System.Text.Json stops at 64 by
-    // default: a deeper variable is data the process holds, and the binder names the field if it is too deep to bind.
-    private static readonly JsonDocumentOptions ZeebeVariables = new() { MaxDepth = 1000 };
+    // Zeebe stores variables nested as deep as JsonDepth.Max, where System.Text.Json stops at 64 by default: a deeper
+    // variable is data the process holds, and the binder names the field if it is too deep to bind.
+    private static readonly JsonDocumentOptions ZeebeVariables = new() { MaxDepth = Core.Binding.JsonDepth.Max };
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
