@@ -32,6 +32,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private Stream? _connection;
     private FrameWriter? _writer;
     private long _nextId;
+    // Reading the worker's standard output and error, until both end.
+    private Task _output = Task.CompletedTask;
     private volatile string? _lastLine;
     private volatile string? _killReason;
     private volatile bool _disposing;
@@ -91,11 +93,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process, listener, socketPath, plugin, logger) { HungGrace = hungGrace ?? TimeSpan.FromSeconds(10) };
         process.Exited += (_, _) => worker.Ended($"exit code {SafeExitCode(process)}");
-        process.ErrorDataReceived += (_, e) => worker.Relay(e.Data);
-        process.OutputDataReceived += (_, e) => worker.Relay(e.Data);
         process.Start();
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
+        worker._output = Task.WhenAll(
+            WorkerOutput.PumpAsync(process.StandardError, worker.Relay),
+            WorkerOutput.PumpAsync(process.StandardOutput, worker.Relay));
 
         using var timeout = new CancellationTokenSource(startTimeout);
         try
@@ -105,6 +106,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             {
                 // Its last words (why the plugin did not load) are read to the end before they are quoted.
                 await process.WaitForExitAsync(timeout.Token);
+                await worker._output.WaitAsync(timeout.Token);
                 throw new IOException($"the worker for plugin {plugin} ended before it connected ({await worker.Exited}): {worker._lastLine ?? "it said nothing"}");
             }
             var accepted = await accepting;

@@ -139,6 +139,19 @@ public sealed class CrasherConnector
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern nint write(int descriptor, byte[] buffer, nint count);
 
+    /// <summary>Writes one line of <c>mb</c> megabytes to the console, then answers: a runaway print, which the host reads
+    /// as the worker's output.</summary>
+    [Operation("print")]
+    public object Print(Size input)
+    {
+        var block = new string('x', 1024 * 1024);
+        for (var i = 0; i < input.Megabytes; i++)
+            Console.Out.Write(block);
+        Console.Out.WriteLine();
+        Console.Out.Flush();
+        return new { pid = Environment.ProcessId };
+    }
+
     [Operation("hang")]
     public async Task<object> Hang(Nothing input)
     {
