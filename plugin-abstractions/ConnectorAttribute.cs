@@ -27,7 +27,8 @@ public sealed class ConnectorAttribute : Attribute
     [Obsolete("Use [SpiffCommand(\"plugin/Command\")] from Switchboard.Abstractions.Spiff: protocol settings live beside the protocol.")]
     public string? SpiffCommand { get; set; }
 
-    /// <summary>Longest a call may run, in seconds; 0 uses the host's default.</summary>
+    /// <summary>Longest a call may run, in seconds; 0 uses the host's default. The host's timers reach about 49 days
+    /// (4,294,967 s): a longer timeout is held to that.</summary>
     public int TimeoutSeconds { get; set; }
 
     /// <summary>Whether calls may outlast a synchronous HTTP request, so protocols with callbacks run them in the background.</summary>

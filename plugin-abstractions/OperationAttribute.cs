@@ -28,7 +28,8 @@ public sealed class OperationAttribute : Attribute
     [Obsolete("Use [SpiffCommand(\"plugin/Command\")] from Switchboard.Abstractions.Spiff: protocol settings live beside the protocol.")]
     public string? SpiffCommand { get; set; }
 
-    /// <summary>Longest a call may run, in seconds; 0 uses the connector's setting.</summary>
+    /// <summary>Longest a call may run, in seconds; 0 uses the connector's setting. The host's timers reach about 49
+    /// days (4,294,967 s): a longer timeout is held to that.</summary>
     public int TimeoutSeconds { get; set; }
 
     /// <summary>Whether this operation may outlast a synchronous HTTP request.</summary>

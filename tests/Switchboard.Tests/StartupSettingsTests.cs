@@ -9,6 +9,8 @@ namespace Switchboard.Tests;
 public sealed class StartupSettingsTests
 {
     [Theory]
+    [InlineData("Switchboard:Catalog:DefaultTimeout=100.00:00:00", "Switchboard:Catalog:DefaultTimeout must be a positive time span such as 00:00:30, at most 49.17:02:47")]
+    [InlineData("Switchboard:Catalog:DrainTimeout=60.00:00:00", "Switchboard:Catalog:DrainTimeout must be a positive time span")]
     [InlineData("Switchboard:Zeebe:Address=http://gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe' is not a gateway address")]
     [InlineData("ZEEBE_ADDRESS=http://gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe' is not a gateway address")]
     [InlineData("ZEEBE_INSECURE_CONNECTION=maybe", "ZEEBE_INSECURE_CONNECTION must be true or false, not 'maybe'")]

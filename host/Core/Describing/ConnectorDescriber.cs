@@ -100,7 +100,8 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
                 ?? throw new PluginLoadException($"{type.FullName}.{method.Name}: the input must be a class with properties");
             var outputType = OperationInvoker.OutputTypeOf(method);
             var outputModel = outputType is null ? null : models.For(outputType).Object;
-            var timeout = operation!.TimeoutSeconds > 0 ? operation.TimeoutSeconds : attribute.TimeoutSeconds;
+            // A declared timeout past what a timer takes would throw on every call: it means "as long as can be".
+            var timeout = Math.Min(operation!.TimeoutSeconds > 0 ? operation.TimeoutSeconds : attribute.TimeoutSeconds, LongestWait.Seconds);
             operations.Add(new OperationMetadata(
                 operation.Id,
                 operation.Name ?? (operation.Id.Length == 0 ? attribute.Name ?? type.Name : TypeModels.Words(operation.Id)),
@@ -135,9 +136,9 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         var value = plugin.Configuration["TimeoutSeconds"];
         if (string.IsNullOrWhiteSpace(value))
             return null;
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= int.MaxValue)
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= LongestWait.Seconds)
             return TimeSpan.FromSeconds(seconds);
-        throw new PluginLoadException($"Plugins:{plugin.PluginName}:TimeoutSeconds must be a positive number of seconds, not '{value}'");
+        throw new PluginLoadException($"Plugins:{plugin.PluginName}:TimeoutSeconds must be a positive number of seconds up to {LongestWait.Seconds} (about 49 days), not '{value}'");
     }
 
     /// <summary>The <c>[SpiffCommand]</c> of the operation, else (for a single operation) of the class; else derived from the

@@ -228,7 +228,17 @@ public sealed class PluginCatalog : IAsyncDisposable
 
         var started = Stopwatch.GetTimestamp();
         PluginGeneration generation;
-        var isolated = _workers.Applies(name);
+        bool isolated;
+        try
+        {
+            isolated = _workers.Applies(name);
+        }
+        catch (PluginLoadException e)
+        {
+            slot.FailedFingerprint = fingerprint;
+            Fail(slot, e.Message);
+            return;
+        }
         var loading = isolated
             ? _workers.LoadAsync(name, PluginsDirectory, fingerprint, slot.NextNumber(), generation => CheckConflicts(name, generation))
             : _loader.LoadAsync(name, directory, fingerprint, slot.NextNumber(), generation => CheckConflicts(name, generation));

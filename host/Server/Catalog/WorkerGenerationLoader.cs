@@ -11,8 +11,16 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("Switchboard.Host.Isolation.Worker");
 
-    /// <summary>Whether plugin <paramref name="name"/> runs in a worker process: its own <c>Plugins:&lt;Name&gt;:Isolation</c>, else the catalog's.</summary>
-    public bool Applies(string name) => (configuration[$"Plugins:{name}:Isolation"] ?? options.Isolation) == "process";
+    /// <summary>Whether plugin <paramref name="name"/> runs in a worker process: its own <c>Plugins:&lt;Name&gt;:Isolation</c>,
+    /// else the catalog's. A value that is neither <c>inprocess</c> nor <c>process</c> fails the plugin's load: read as
+    /// in-process, a misspelt <c>Process</c> ran a plugin its operator meant to isolate inside the host.</summary>
+    public bool Applies(string name)
+    {
+        var own = configuration[$"Plugins:{name}:Isolation"];
+        if (own is not (null or "inprocess" or "process"))
+            throw new PluginLoadException($"Plugins:{name}:Isolation must be inprocess or process, not '{Logging.LogValueSanitizer.Escape(own, 100)}'");
+        return (own ?? options.Isolation) == "process";
+    }
 
     public async Task<PluginGeneration> LoadAsync(string name, string pluginsDirectory, string fingerprint, int number, Action<PluginGeneration> check)
     {
@@ -36,7 +44,7 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
             if (inbound.Count > 0)
                 _logger.LogWarning("Plugin {Plugin} runs in a worker process, which does not serve inbound connectors yet: {InboundConnectors} are not served; run it in-process to serve them",
                     name, inbound);
-            if (int.TryParse(configuration[$"Plugins:{name}:MaxWorkerMemoryMB"], out var ceiling) && ceiling > 0)
+            if (MemoryCeiling(name) is { } ceiling)
                 worker.LimitMemory(ceiling);
             var pluginContext = new PluginContext(name, Path.Combine(pluginsDirectory, name), configuration.GetSection($"Plugins:{name}"), loggerFactory);
             var limits = new ConcurrencyLimits(options.MaxConcurrentCalls, options.MaxQueuedCalls).With(pluginContext.Configuration);
@@ -52,6 +60,17 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
             await worker.DisposeAsync();
             throw;
         }
+    }
+
+    // A ceiling that cannot be read fails the load rather than run the plugin without one.
+    private int? MemoryCeiling(string name)
+    {
+        var text = configuration[$"Plugins:{name}:MaxWorkerMemoryMB"];
+        if (text is null)
+            return null;
+        if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var megabytes) && megabytes > 0)
+            return megabytes;
+        throw new PluginLoadException($"Plugins:{name}:MaxWorkerMemoryMB must be a whole number of megabytes above 0, not '{Logging.LogValueSanitizer.Escape(text, 100)}'");
     }
 
     // What the worker needs of the host's configuration: the plugin's own section and the catalog's timeouts.

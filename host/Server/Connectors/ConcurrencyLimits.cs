@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Threading.RateLimiting;
+using Switchboard.Core.Describing;
+using Switchboard.Host.Logging;
 using Microsoft.Extensions.Configuration;
 
 namespace Switchboard.Host.Connectors;
@@ -11,10 +14,12 @@ public sealed record ConcurrencyLimits(int MaxConcurrentCalls, int MaxQueuedCall
     /// <summary>64 running, 1,000 waiting.</summary>
     public static ConcurrencyLimits Default { get; } = new(64, 1000);
 
-    /// <summary>The catalog-wide limits overridden by a plugin's own <c>MaxConcurrentCalls</c> and <c>MaxQueuedCalls</c> settings.</summary>
+    /// <summary>The catalog-wide limits overridden by a plugin's own <c>MaxConcurrentCalls</c> and <c>MaxQueuedCalls</c>
+    /// settings; a setting that is not a whole number in range fails the plugin's load, naming it (a limit silently
+    /// dropped would run the plugin with more calls than its operator allowed).</summary>
     public ConcurrencyLimits With(IConfiguration plugin) => new(
-        Positive(plugin["MaxConcurrentCalls"]) ?? MaxConcurrentCalls,
-        NonNegative(plugin["MaxQueuedCalls"]) ?? MaxQueuedCalls);
+        Whole(plugin, "MaxConcurrentCalls", minimum: 1) ?? MaxConcurrentCalls,
+        Whole(plugin, "MaxQueuedCalls", minimum: 0) ?? MaxQueuedCalls);
 
     internal ConcurrencyLimiter CreateLimiter() => new(new ConcurrencyLimiterOptions
     {
@@ -23,7 +28,14 @@ public sealed record ConcurrencyLimits(int MaxConcurrentCalls, int MaxQueuedCall
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     });
 
-    private static int? Positive(string? text) => int.TryParse(text, out var value) && value > 0 ? value : null;
-
-    private static int? NonNegative(string? text) => int.TryParse(text, out var value) && value >= 0 ? value : null;
+    private static int? Whole(IConfiguration plugin, string key, int minimum)
+    {
+        var text = plugin[key];
+        if (text is null)
+            return null;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum)
+            return value;
+        var path = plugin is IConfigurationSection section ? $"{section.Path}:{key}" : key;
+        throw new PluginLoadException($"{path} must be a whole number of at least {minimum}, not '{LogValueSanitizer.Escape(text, 100)}'");
+    }
 }

@@ -42,6 +42,17 @@ public sealed class CallRunnerTests
         outcome.Error!.Kind.Should().Be(ErrorKind.Cancelled);
     }
 
+    [Fact]
+    public async Task A_connector_declaring_a_timeout_beyond_what_timers_take_runs_held_to_the_longest_they_do()
+    {
+        // int.MaxValue seconds (68 years) is a connector saying "as long as it takes"; set as a timer it threw on every call.
+        await using var harness = Switchboard.Testing.ConnectorHarness.For<PatientConnector>();
+
+        var result = await harness.InvokeAsync("{}");
+
+        result.Succeeded.Should().BeTrue(result.ToString());
+    }
+
     private static (BoundCall Call, OutputWriter Writer) Bind()
     {
         var models = new TypeModels();
@@ -70,4 +81,16 @@ public sealed class StoppingConnector
         await Task.Delay(Timeout.Infinite, context.CancellationToken);
         return new Output();
     }
+}
+
+/// <summary>Declares the longest timeout an attribute can hold.</summary>
+[Connector("test:patient:1", Name = "Patient", TimeoutSeconds = int.MaxValue)]
+public sealed class PatientConnector
+{
+    /// <summary>The one operation's input.</summary>
+    public sealed class Input;
+
+    /// <summary>Answers at once.</summary>
+    [Operation]
+    public object Run(Input input) => new { done = true };
 }
