@@ -55,9 +55,25 @@ public sealed partial class TestGateway
         public bool Ready => !Closed && UnsentBytes < ReadyThreshold;
     }
 
+    /// <summary>When set, every job stream is refused with this status (UNIMPLEMENTED: a gateway before Zeebe 8.3,
+    /// which has no job streams; UNAVAILABLE: a gateway that is going away).</summary>
+    public StatusCode? StreamRefusal { get; set; }
+
+    /// <summary>Job streams asked for so far.</summary>
+    public int StreamAttempts
+    {
+        get { lock (_lock) return _streamAttempts; }
+    }
+
+    private int _streamAttempts;
+
     public override async Task StreamActivatedJobs(StreamActivatedJobsRequest request, IServerStreamWriter<ActivatedJob> responseStream, ServerCallContext context)
     {
         Authorize(context);
+        lock (_lock)
+            _streamAttempts++;
+        if (StreamRefusal is { } refusal)
+            throw new RpcException(new Status(refusal, "job streams refused for the test"));
         if (string.IsNullOrWhiteSpace(request.Type) || string.IsNullOrWhiteSpace(request.Worker) || request.Timeout < 1)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "type and worker must not be blank; timeout must be positive"));
         using var open = Opened(request.Type);

@@ -442,6 +442,52 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task A_gateway_without_job_streams_is_polled_alone_said_once_per_job_type_and_the_worker_stays_connected()
+    {
+        // A gateway before Zeebe 8.3 answers every job stream UNIMPLEMENTED: before, each worker warned and reopened its
+        // stream every few seconds for good, and the health flipped between connected and retrying with it.
+        var gateway = new TestGateway { StreamRefusal = Grpc.Core.StatusCode.Unimplemented };
+        await using var server = await TestGatewayServer.StartAsync(gateway);
+        using var sandbox = Plugins();
+        var log = new StringWriter();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address]);
+
+        var job = await gateway.FinishedAsync(gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":2}"""));
+        await Eventually.WaitFor(() => log.ToString().Contains("io.switchboard:calculator:1 jobs via Zeebe are polled only"), because: "the worker says it polls only");
+        var health = System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/health"))!["zeebe"]!;
+
+        job.State.Should().Be(JobState.Completed);
+        var lines = log.ToString().Split('\n');
+        lines.Count(l => l.Contains("does not offer job streaming") && l.Contains("io.switchboard:calculator:1")).Should().Be(1);
+        lines.Should().NotContain(l => l.Contains("The job stream for io.switchboard:calculator:1"), "a stream the gateway cannot give is not retried");
+        health["state"]!.GetValue<string>().Should().Be("connected", health.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Without_polling_a_stream_that_failed_and_opens_again_makes_the_worker_connected_again()
+    {
+        var gateway = new TestGateway { StreamRefusal = Grpc.Core.StatusCode.Unavailable };
+        await using var server = await TestGatewayServer.StartAsync(gateway);
+        using var sandbox = Plugins();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Switchboard:Zeebe:Polling=false"]);
+        async Task<System.Text.Json.Nodes.JsonNode> Zeebe() => System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/health"))!["zeebe"]!;
+        await Eventually.WaitFor(Zeebe, z => z["state"]!.GetValue<string>() == "retrying", because: "the streams are refused");
+
+        gateway.StreamRefusal = null;
+        var job = await gateway.FinishedAsync(await PushedAsync());
+
+        job.State.Should().Be(JobState.Completed);
+        // Before, only a successful poll cleared the last error: with polling off, the worker stayed retrying for good.
+        await Eventually.WaitFor(Zeebe, z => z["state"]!.GetValue<string>() == "connected", because: "every stream is open again");
+
+        async Task<long> PushedAsync()
+        {
+            await Eventually.WaitFor(() => gateway.OpenStreams("io.switchboard:calculator:1") == 1, because: "the stream opens again");
+            return gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":2}""");
+        }
+    }
+
+    [Fact]
     public async Task A_gateway_that_is_down_at_start_gets_its_backlog_done_once_it_is_up()
     {
         var port = LoopbackPort.Free();

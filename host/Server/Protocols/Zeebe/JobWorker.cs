@@ -102,10 +102,15 @@ internal sealed class JobWorker : IAsyncDisposable
     private string? _lastError;
     private readonly Telemetry.ZeebeWorkerState _state;
 
-    private Task PollAsync() => KeepGoingAsync("Activating jobs", PollOnceAsync);
+    private Task PollAsync() => KeepGoingAsync("Activating jobs", PollOnceAsync, streaming: false);
 
     // The gateway pushes jobs as they appear; reading only when there is room holds it back through HTTP/2 flow control.
-    private Task StreamAsync() => KeepGoingAsync("The job stream", StreamOnceAsync);
+    private Task StreamAsync() => KeepGoingAsync("The job stream", StreamOnceAsync, streaming: true);
+
+    // How long a stream must have stayed open to count as working: its errors then start again from the shortest
+    // backoff (a stream that failed after every job it delivered was reopened every 50 ms, with a warning each time),
+    // and without polling it clears the worker's last error (nothing else would: the health stayed degraded for good).
+    private static readonly TimeSpan SteadyStream = TimeSpan.FromSeconds(1);
 
     private async Task PollOnceAsync(ErrorBackoff backoff)
     {
@@ -158,7 +163,10 @@ internal sealed class JobWorker : IAsyncDisposable
     {
         var request = new StreamActivatedJobsRequest { Type = Type, Worker = _options.WorkerName, Timeout = (long)_options.JobTimeout.TotalMilliseconds };
         request.FetchVariable.AddRange(FetchVariables);
-        using (var call = _gateway.StreamActivatedJobs(request, cancellationToken: _polling.Token))
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(_polling.Token);
+        var call = _gateway.StreamActivatedJobs(request, cancellationToken: _polling.Token);
+        _ = SteadyAsync(backoff, open.Token);
+        using (call)
         {
             try
             {
@@ -175,7 +183,6 @@ internal sealed class JobWorker : IAsyncDisposable
                     Volatile.Write(ref _streamIdle, false);
                     if (!more)
                         break;
-                    backoff.Reset();
                     Volatile.Write(ref _streamDelivering, true);
                     var room = _capacity.WaitAsync(_polling.Token); // closing: a job received but not started is left to its Zeebe timeout
                     if (!room.IsCompleted)
@@ -186,6 +193,7 @@ internal sealed class JobWorker : IAsyncDisposable
             }
             finally
             {
+                open.Cancel();
                 Volatile.Write(ref _streamDelivering, false);
                 Volatile.Write(ref _streamIdle, true);
                 _emptyPolls.Reset();
@@ -195,10 +203,26 @@ internal sealed class JobWorker : IAsyncDisposable
         await Task.Delay(backoff.Next(), _time, _polling.Token);
     }
 
+    private async Task SteadyAsync(ErrorBackoff backoff, CancellationToken open)
+    {
+        try
+        {
+            await Task.Delay(SteadyStream, _time, open);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the stream ended first
+        }
+        backoff.Reset();
+        if (!_options.Polling)
+            LastError = null;
+    }
+
     // One loop shape for polling and streaming: repeat until the worker closes, and back off after a failed call.
-    private async Task KeepGoingAsync(string activity, Func<ErrorBackoff, Task> attempt)
+    private async Task KeepGoingAsync(string activity, Func<ErrorBackoff, Task> attempt, bool streaming)
     {
         var backoff = new ErrorBackoff();
+        string? repeated = null;
         while (!_polling.IsCancellationRequested)
         {
             try
@@ -209,16 +233,31 @@ internal sealed class JobWorker : IAsyncDisposable
             {
                 break;
             }
+            catch (RpcException e) when (streaming && e.StatusCode == StatusCode.Unimplemented && _options.Polling)
+            {
+                // A gateway before Zeebe 8.3 has no job streams: that will not change while it runs, so polling alone
+                // serves, said once, instead of a warning and a flip of the health every few seconds.
+                _logger.LogWarning("The Zeebe gateway does not offer job streaming (a gateway before 8.3?): {Connector} jobs via {Protocol} are polled only",
+                    Type, "Zeebe");
+                return;
+            }
             catch (RpcException e)
             {
                 if (e.StatusCode == StatusCode.Unauthenticated)
                     _tokenRefused?.Invoke();
-                // RESOURCE_EXHAUSTED is the broker's backpressure: wait like any error, without alarm.
-                LastError = $"{e.StatusCode}: {e.Status.Detail}";
-                var level = e.StatusCode == StatusCode.ResourceExhausted ? LogLevel.Debug : LogLevel.Warning;
-                _logger.Log(level, "{Activity} for {Connector} via {Protocol} failed: {Error}", activity, Type, "Zeebe", LastError);
+                var error = $"{e.StatusCode}: {e.Status.Detail}";
+                // The worker's health follows its polls; a failing stream speaks for it only where it is all there is.
+                if (!streaming || !_options.Polling)
+                    LastError = error;
+                // RESOURCE_EXHAUSTED is the broker's backpressure: wait like any error, without alarm. The same failure
+                // again and again is said once, until something else happens.
+                var level = e.StatusCode == StatusCode.ResourceExhausted || error == repeated ? LogLevel.Debug : LogLevel.Warning;
+                _logger.Log(level, "{Activity} for {Connector} via {Protocol} failed: {Error}", activity, Type, "Zeebe", error);
+                repeated = error;
                 await Task.Delay(backoff.Next(), _time, _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                continue;
             }
+            repeated = null;
         }
     }
 
