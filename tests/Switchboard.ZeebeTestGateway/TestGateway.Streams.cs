@@ -59,21 +59,22 @@ public sealed partial class TestGateway
     /// which has no job streams; UNAVAILABLE: a gateway that is going away).</summary>
     public StatusCode? StreamRefusal { get; set; }
 
-    /// <summary>Job streams asked for so far.</summary>
-    public int StreamAttempts
+    /// <summary>Job streams of <paramref name="type"/> asked for so far, refused ones included.</summary>
+    public int StreamAttempts(string type)
     {
-        get { lock (_lock) return _streamAttempts; }
+        lock (_lock)
+            return StreamRequests.Count(r => r.Type == type);
     }
-
-    private int _streamAttempts;
 
     public override async Task StreamActivatedJobs(StreamActivatedJobsRequest request, IServerStreamWriter<ActivatedJob> responseStream, ServerCallContext context)
     {
         Authorize(context);
-        lock (_lock)
-            _streamAttempts++;
         if (StreamRefusal is { } refusal)
+        {
+            lock (_lock)
+                StreamRequests.Add(request);
             throw new RpcException(new Status(refusal, "job streams refused for the test"));
+        }
         if (string.IsNullOrWhiteSpace(request.Type) || string.IsNullOrWhiteSpace(request.Worker) || request.Timeout < 1)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "type and worker must not be blank; timeout must be positive"));
         using var open = Opened(request.Type);

@@ -464,6 +464,21 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task A_stream_failing_the_same_way_again_and_again_is_logged_once()
+    {
+        var gateway = new TestGateway { StreamRefusal = Grpc.Core.StatusCode.Unavailable };
+        await using var server = await TestGatewayServer.StartAsync(gateway);
+        using var sandbox = Plugins();
+        var log = new StringWriter();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address]);
+
+        await Eventually.WaitFor(() => gateway.StreamAttempts("io.switchboard:calculator:1") >= 4, because: "the worker reopens its stream with a backoff");
+
+        log.ToString().Split('\n').Count(l => l.Contains("The job stream for io.switchboard:calculator:1 via Zeebe failed")).Should().Be(1,
+            "one warning says it; the reopenings after it, each failing the same way, say nothing new");
+    }
+
+    [Fact]
     public async Task Without_polling_a_stream_that_failed_and_opens_again_makes_the_worker_connected_again()
     {
         var gateway = new TestGateway { StreamRefusal = Grpc.Core.StatusCode.Unavailable };
