@@ -464,6 +464,29 @@ public sealed class ZeebeWorkerTests
     }
 
     [Fact]
+    public async Task A_job_larger_than_the_clients_message_limit_is_warned_about_naming_the_setting_and_taken_once_it_is_raised()
+    {
+        var gateway = new TestGateway();
+        await using var server = await TestGatewayServer.StartAsync(gateway);
+        using var sandbox = Plugins();
+        // 5 MB in a variable the connector fetches: an answer holding it is over the official clients' 4 MiB.
+        var key = gateway.CreateJob("io.switchboard:calculator:1", $$"""{"action":"add","a":"{{new string('x', 5_000_000)}}","b":1}""");
+
+        var log = new StringWriter();
+        // The refused answer's job stays activated for the first host until its (short) job timeout: then the second takes it.
+        await using (await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address,
+                         "Switchboard:Zeebe:JobTimeout=00:00:01"]))
+            await Eventually.WaitFor(() => log.ToString().Contains("Switchboard:Zeebe:MaxMessageSize"), because: "the refused answer is a warning, not backpressure");
+        await using var raised = await RunningHost.StartAsync(sandbox.Directory, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address,
+            "Switchboard:Zeebe:MaxMessageSize=8388608"]);
+        var job = await gateway.FinishedAsync(key);
+
+        log.ToString().Should().Contain("raise it to the cluster's maxMessageSize");
+        job.State.Should().Be(JobState.Incident, "the job reached the connector, whose input it is not");
+        job.ErrorMessage.Should().Contain("a must be");
+    }
+
+    [Fact]
     public async Task A_stream_failing_the_same_way_again_and_again_is_logged_once()
     {
         var gateway = new TestGateway { StreamRefusal = Grpc.Core.StatusCode.Unavailable };

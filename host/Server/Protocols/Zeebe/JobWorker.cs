@@ -246,12 +246,17 @@ internal sealed class JobWorker : IAsyncDisposable
                 if (e.StatusCode == StatusCode.Unauthenticated)
                     _tokenRefused?.Invoke();
                 var error = $"{e.StatusCode}: {e.Status.Detail}";
+                // The client's own refusal of a message over its limit reads as RESOURCE_EXHAUSTED too, but it is no
+                // backpressure: the jobs in that answer are lost to their timeout, again and again, until the limit moves.
+                var tooLarge = e.StatusCode == StatusCode.ResourceExhausted && e.Status.Detail.Contains("maximum configured message size", StringComparison.Ordinal);
+                if (tooLarge)
+                    error += $" (a job larger than Switchboard:Zeebe:MaxMessageSize, {_options.MaxMessageSize} bytes: raise it to the cluster's maxMessageSize)";
                 // The worker's health follows its polls; a failing stream speaks for it only where it is all there is.
                 if (!streaming || !_options.Polling)
                     LastError = error;
                 // RESOURCE_EXHAUSTED is the broker's backpressure: wait like any error, without alarm. The same failure
                 // again and again is said once, until something else happens.
-                var level = e.StatusCode == StatusCode.ResourceExhausted || error == repeated ? LogLevel.Debug : LogLevel.Warning;
+                var level = (e.StatusCode == StatusCode.ResourceExhausted && !tooLarge) || error == repeated ? LogLevel.Debug : LogLevel.Warning;
                 _logger.Log(level, "{Activity} for {Connector} via {Protocol} failed: {Error}", activity, Type, "Zeebe", error);
                 repeated = error;
                 await Task.Delay(backoff.Next(), _time, _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);

@@ -59,6 +59,11 @@ public sealed class ZeebeOptions
     /// <summary>Whether workers also long-poll ActivateJobs, which picks up jobs created while no stream was open.</summary>
     public bool Polling { get; set; } = true;
 
+    /// <summary>The largest message taken from the gateway, in bytes: as the official clients' <c>maxMessageSize</c>, 4 MiB
+    /// by default. A cluster whose gateway is allowed larger messages (its <c>maxMessageSize</c>) can hand out a job
+    /// larger than this; raise it to match.</summary>
+    public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Fetch every variable of the process instance instead of only those the connector's input declares.</summary>
     public bool FetchAllVariables { get; set; }
 

@@ -31,6 +31,8 @@ internal sealed class ZeebeOptionsSetup(IConfiguration configuration) : IPostCon
         if (options.Insecure is null && InsecureNames.FirstOrDefault(n => !string.IsNullOrWhiteSpace(configuration[n])) is { } setting
             && !bool.TryParse(configuration[setting], out _))
             problems.Add($"{setting} must be true or false, not '{configuration[setting]}'");
+        if (options.MaxMessageSize < 64 * 1024)
+            problems.Add($"Switchboard:Zeebe:MaxMessageSize must be at least 65536 bytes, not {options.MaxMessageSize}");
         if (options.RestAddress is { } rest && (!Uri.TryCreate(rest, UriKind.Absolute, out var restUri) || (restUri.Scheme != Uri.UriSchemeHttp && restUri.Scheme != Uri.UriSchemeHttps)))
             problems.Add($"Switchboard:Zeebe:RestAddress (or CAMUNDA_REST_ADDRESS) must be an http(s) URL such as http://localhost:8080, not '{rest}'");
         try

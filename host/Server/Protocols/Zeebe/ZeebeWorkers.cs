@@ -77,6 +77,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         }
         var channelOptions = new GrpcChannelOptions
         {
+            MaxReceiveMessageSize = options.Value.MaxMessageSize,
             HttpHandler = new SocketsHttpHandler
             {
                 // Long polls sit idle for seconds: keep-alive pings keep proxies from cutting them.
