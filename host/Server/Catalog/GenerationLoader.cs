@@ -53,7 +53,7 @@ internal sealed class GenerationLoader(CatalogOptions options, IConfiguration co
     public void Discard(PluginGeneration generation)
     {
         generation.Retire();
-        trackUnload(unloader.UnloadAsync(generation, stopLifecycles: false));
+        trackUnload(Task.Run(() => unloader.UnloadAsync(generation, stopLifecycles: false)));
     }
 
     private PluginGeneration Load(string name, string directory, string fingerprint, int number)

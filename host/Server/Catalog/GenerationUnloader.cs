@@ -56,16 +56,8 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
     {
         foreach (var lifecycle in generation.Lifecycles)
         {
-            try
-            {
-                using var timeout = new CancellationTokenSource(options.StopTimeout);
-                await lifecycle.StopAsync(timeout.Token).WaitAsync(timeout.Token);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Plugin {Plugin} generation {Generation}: {Lifecycle}.StopAsync failed",
-                    generation.PluginName, generation.Number, lifecycle.GetType().Name);
-            }
+            using var timeout = new CancellationTokenSource(options.StopTimeout);
+            await RunPluginCodeAsync(generation, $"{lifecycle.GetType().Name}.StopAsync", () => lifecycle.StopAsync(timeout.Token), timeout.Token);
         }
     }
 
@@ -73,15 +65,28 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
     {
         foreach (var instance in generation.Connectors.Select(c => c.Instance).OfType<object>().Concat(generation.Lifecycles).Distinct())
         {
-            try
-            {
-                await ConnectorInstances.DisposeAsync(instance);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Plugin {Plugin} generation {Generation}: disposing {Type} failed",
-                    generation.PluginName, generation.Number, instance.GetType().Name);
-            }
+            using var timeout = new CancellationTokenSource(options.StopTimeout);
+            await RunPluginCodeAsync(generation, $"disposing {instance.GetType().Name}", () => ConnectorInstances.DisposeAsync(instance).AsTask(), timeout.Token);
+        }
+    }
+
+    /// <summary>Runs a lifecycle's stop or an instance's dispose on a thread of its own, waiting at most until
+    /// <paramref name="timeout"/> fires: code that blocks, synchronously or not, is left running and the unload goes on.
+    /// Never throws; a failure or a timeout is logged naming the code.</summary>
+    private async Task RunPluginCodeAsync(PluginGeneration generation, string what, Func<Task> code, CancellationToken timeout)
+    {
+        try
+        {
+            await PluginThread.Run($"Switchboard unload {generation.PluginName}#{generation.Number}", code).WaitAsync(timeout);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            logger.LogWarning("Plugin {Plugin} generation {Generation}: {Code} failed: it did not finish within {TimeoutSeconds} s; the unload goes on without it",
+                generation.PluginName, generation.Number, what, options.StopTimeout.TotalSeconds);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Plugin {Plugin} generation {Generation}: {Code} failed", generation.PluginName, generation.Number, what);
         }
     }
 

@@ -442,7 +442,9 @@ public sealed class PluginCatalog : IAsyncDisposable
         generation.State = PluginState.Draining;
         generation.Retire();
         var retired = Stopwatch.GetTimestamp();
-        var retirement = _unloader.UnloadAsync(generation, stopLifecycles: true).ContinueWith(_ =>
+        // Off the catalog's thread from the first step: plugin stop and dispose code, and the collections that verify
+        // the unload, never hold up the next load or reload.
+        var retirement = Task.Run(() => _unloader.UnloadAsync(generation, stopLifecycles: true)).ContinueWith(_ =>
         {
             CatalogTelemetry.Retired(slot.Name, generation.State == PluginState.Leaked, Stopwatch.GetElapsedTime(retired));
             lock (_stateLock)

@@ -62,6 +62,29 @@ public sealed class HostilePluginTests
         harness.Logs.All.Should().Contain("HostileLifecycle.StopAsync failed");
     }
 
+    [Theory]
+    [InlineData("block-stop", "HostileLifecycle.StopAsync")]
+    [InlineData("block-stop-sync", "HostileLifecycle.StopAsync")]
+    [InlineData("block-dispose", "disposing HostileLifecycle")]
+    public async Task Stop_or_dispose_code_that_never_returns_holds_only_its_own_unload_for_StopTimeout_never_the_catalog(string marker, string named)
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox =>
+        {
+            sandbox.Add(Repository.ShippedPlugin("Calculator"));
+            File.WriteAllText(Path.Combine(sandbox.Add(Repository.TestPlugin("Hostile")), marker), "");
+        }, watch: false, configure: options => options.StopTimeout = TimeSpan.FromSeconds(1));
+
+        // The reload retires generation 1, whose stop or dispose code never returns (a synchronous block holds its thread).
+        await harness.Catalog.SyncAsync("Hostile", force: true).WaitAsync(TimeSpan.FromSeconds(20));
+        await harness.Catalog.SyncAsync("Calculator", force: true).WaitAsync(TimeSpan.FromSeconds(20));
+        harness.Plugin("Calculator").Generation.Should().Be(2, "the catalog goes on reloading other plugins");
+        await harness.Catalog.WaitForUnloadsAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        harness.Plugin("Hostile").PreviousGenerations.Should().ContainSingle().Which.State.Should().BeOneOf(PluginState.Unloaded, PluginState.Leaked);
+        harness.Logs.All.Should().Contain(named).And.Contain("did not finish within 1 s");
+        await harness.Catalog.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     [Fact]
     public async Task Shutdown_with_a_call_that_never_ends_finishes_within_the_shutdown_timeout_and_says_what_it_abandoned()
     {

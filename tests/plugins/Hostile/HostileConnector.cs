@@ -6,7 +6,8 @@ namespace Switchboard.TestPlugins.Hostile;
 /// <summary>Plugin code that misbehaves the ways third-party code does: it blocks, hangs and starts threads.</summary>
 /// <remarks>
 /// What it does is chosen by marker files a test drops into the plugin's folder: <c>block-constructor</c>,
-/// <c>block-start</c> and <c>block-stop</c> (in <see cref="HostileLifecycle"/>) and <c>foreground-thread</c>.
+/// <c>block-start</c>, <c>block-stop</c>, <c>block-stop-sync</c> and <c>block-dispose</c> (in <see cref="HostileLifecycle"/>)
+/// and <c>foreground-thread</c>.
 /// </remarks>
 [Connector("test.switchboard:hostile:1", Name = "Hostile"), SpiffCommand("hostile/Block")]
 public sealed class HostileConnector
@@ -45,7 +46,7 @@ public sealed class HostileConnector
 }
 
 /// <summary>Blocks in <see cref="StartAsync"/> itself, before returning any task, when the folder holds <c>block-start</c>.</summary>
-public sealed class HostileLifecycle(IPluginContext plugin) : IPluginLifecycle
+public sealed class HostileLifecycle(IPluginContext plugin) : IPluginLifecycle, IDisposable
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -54,9 +55,21 @@ public sealed class HostileLifecycle(IPluginContext plugin) : IPluginLifecycle
         return Task.CompletedTask;
     }
 
-    /// <summary>Never finishes, deaf to cancellation, when the folder holds <c>block-stop</c>.</summary>
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        Marker.Present(plugin, "block-stop") ? Task.Delay(Timeout.Infinite, CancellationToken.None) : Task.CompletedTask;
+    /// <summary>Never finishes, deaf to cancellation, when the folder holds <c>block-stop</c>; blocks its thread for
+    /// good before returning any task when it holds <c>block-stop-sync</c>.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Marker.Present(plugin, "block-stop-sync"))
+            Thread.Sleep(Timeout.Infinite);
+        return Marker.Present(plugin, "block-stop") ? Task.Delay(Timeout.Infinite, CancellationToken.None) : Task.CompletedTask;
+    }
+
+    /// <summary>Blocks its thread for good when the folder holds <c>block-dispose</c>.</summary>
+    public void Dispose()
+    {
+        if (Marker.Present(plugin, "block-dispose"))
+            Thread.Sleep(Timeout.Infinite);
+    }
 }
 
 internal static class Marker
