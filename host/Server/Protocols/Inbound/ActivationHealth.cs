@@ -5,7 +5,9 @@ namespace Switchboard.Host.Protocols.Inbound;
 /// <summary>Whether a running polling or subscription activation works, and since when; shown in <c>GET /inbound</c>.</summary>
 internal sealed class ActivationHealth(TimeProvider time)
 {
-    private volatile Snapshot _current = new(true, null, time.GetUtcNow());
+    // Down until the loop has really started (a reload's new loop waits for the one it replaces to stop): never up for
+    // a loop that is not running.
+    private volatile Snapshot _current = new(false, "starting", time.GetUtcNow());
 
     public bool IsUp => _current.Up;
 

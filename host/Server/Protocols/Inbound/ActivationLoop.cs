@@ -14,6 +14,7 @@ internal sealed record ActivationServices(InboundCorrelator Correlator, CursorSt
 internal abstract class ActivationLoop(Activation activation, InboundLease lease, ActivationServices services)
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _running = Task.CompletedTask;
 
     public Activation Activation { get; } = activation;
@@ -28,11 +29,12 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
 
     protected ILogger Logger { get; } = services.Loggers.CreateLogger("Switchboard.Host.Protocols.Inbound." + activation.Id);
 
-    /// <summary>Starts the loop once <paramref name="predecessor"/> (the loop this one replaces) has stopped, so the
-    /// two never poll or consume at once.</summary>
+    /// <summary>Starts the loop once <paramref name="predecessor"/> (the <see cref="Released"/> of the loop this one
+    /// replaces) has completed, so the two never poll or consume at once.</summary>
     public void Start(Task predecessor) => _running = Task.Run(async () =>
     {
         await predecessor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Health.Up();
         try
         {
             await RunAsync(_stop.Token);
@@ -49,16 +51,41 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
         }
     });
 
-    /// <summary>A task that completes when the loop has stopped (for the loop that replaces it).</summary>
-    public Task Stopped => _running;
+    /// <summary>Completes when the loop has stopped, or was abandoned because its connector's code would not stop
+    /// (for the loop that replaces it).</summary>
+    public Task Released => _released.Task;
 
-    /// <summary>Deactivates: signals the connector, waits for it, then gives the generation back.</summary>
-    public async Task StopAsync()
+    /// <summary>Deactivates: signals the connector and waits for it, at most <see cref="CatalogOptions.StopTimeout"/>,
+    /// then gives the generation back. Connector code still running then (deaf to its token, or blocking its thread)
+    /// is reported and abandoned: the activation's replacement starts and the generation is given back all the same,
+    /// so that it unloads (or is reported leaked, when that code keeps it in memory) rather than stays draining, and
+    /// the host's shutdown does not wait for it. True when the loop stopped in time.</summary>
+    public async Task<bool> StopAsync()
     {
-        await _stop.CancelAsync();
-        await _running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Cancelling runs the callbacks the connector registered on its token: plugin code, held to the same limit.
+        var stopped = Task.WhenAll(_stop.CancelAsync(), _running);
+        var limit = Services.CatalogOptions.StopTimeout;
+        try
+        {
+            await stopped.WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            Logger.LogWarning("Inbound activation {Activation} ({Connector}) via {Protocol} on {Plugin} generation {Generation} did not stop within {StopSeconds} s: its connector's code is still running (deaf to its cancellation token, or blocking its thread); it is abandoned and the generation unloads without it",
+                Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind, Generation.PluginName, Generation.Number, limit.TotalSeconds);
+            _released.TrySetResult();
+            // The token stays undisposed: the abandoned code may still read it.
+            lease.Dispose();
+            return false;
+        }
+        catch (Exception)
+        {
+            // The loop never throws; a callback on the token that threw is the connector's and changes nothing here.
+        }
+        _released.TrySetResult();
         lease.Dispose();
         _stop.Dispose();
+        return true;
     }
 
     protected abstract Task RunAsync(CancellationToken stop);
@@ -69,6 +96,19 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     protected Task<T> WithConnectorAsync<T>(Func<object, ActivationBinding, Task<T>> call, Func<ActivationBinding, T> misconfigured,
         Func<Exception, ActivationBinding, T> failed) =>
         InboundConnectorCall.RunAsync(Generation, Definition, Activation, misconfigured, call, failed);
+
+    private string? _misconfiguration;
+
+    /// <summary>The activation's properties do not bind: its problem, logged as a warning the first time (and again
+    /// only when it changes), since the activation tries again after every wait and would say it each time.</summary>
+    protected string Misconfigured(ActivationBinding binding)
+    {
+        var problem = binding.Problem!;
+        if (Interlocked.Exchange(ref _misconfiguration, problem) != problem)
+            Logger.LogWarning("Inbound activation {Activation} ({Connector}) via {Protocol} cannot run: {Problem}",
+                Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind, problem);
+        return problem;
+    }
 
     /// <summary>Calls the connector's method (<c>PollAsync</c> or <c>RunAsync</c>) without wrapping what it throws.</summary>
     protected object Invoke(object instance, params object?[] arguments) => InboundConnectorCall.Invoke(Definition, instance, arguments);
@@ -89,15 +129,18 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     /// <summary>Correlates one event the connector produced and records what became of it.</summary>
     /// <param name="eventId">The event's message id when the activation declares none, stable across deliveries of
     /// the same event; null for a random one.</param>
-    protected async Task<Correlation> CorrelateAsync(object? @event, string? eventId, CancellationToken stop)
+    /// <param name="logSettled">Whether an event that was settled (correlated, already correlated, unmatched) gets a log
+    /// line of its own; one that was not always does.</param>
+    protected async Task<Correlation> CorrelateAsync(object? @event, string? eventId, CancellationToken stop, bool logSettled = true)
     {
         using var span = Telemetry.InboundTelemetry.Start(Activation.ConnectorType, Activation.Id, Definition.Metadata.Kind.ToString().ToLowerInvariant());
         var json = Generation.Writer.Write(@event);
         var correlation = await Services.Correlator.CorrelateAsync(Activation, json, eventId, stop);
         Services.Activity.Record(Activation, correlation.HttpStatus, correlation.Message);
-        Logger.Log(correlation.Succeeded || correlation.HttpStatus is 409 or 422 ? LogLevel.Information : LogLevel.Warning,
-            "Inbound activation {Activation} ({Connector}) via {Protocol}: {Outcome}",
-            Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind, correlation.Message);
+        if (logSettled || !correlation.ToOutcome().IsSettled)
+            Logger.Log(correlation.Succeeded || correlation.HttpStatus is 409 or 422 ? LogLevel.Information : LogLevel.Warning,
+                "Inbound activation {Activation} ({Connector}) via {Protocol}: {Outcome}",
+                Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind, correlation.Message);
         return correlation;
     }
 }

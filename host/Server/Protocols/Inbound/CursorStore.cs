@@ -24,10 +24,10 @@ internal sealed class CursorStore
     public string Directory => _directory;
 
     /// <summary>The cursor saved for <paramref name="activationId"/>, or null when none was.</summary>
+    /// <exception cref="IOException">The cursor file cannot be read, or is not a regular file.</exception>
     public async Task<string?> LoadAsync(string activationId, CancellationToken cancellationToken)
     {
-        var path = PathOf(activationId);
-        return File.Exists(path) ? await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken) : null;
+        return await RegularFile.ReadTextAsync(PathOf(activationId), cancellationToken);
     }
 
     /// <summary>Saves <paramref name="cursor"/> for <paramref name="activationId"/>, replacing the last one whole.</summary>
@@ -38,12 +38,11 @@ internal sealed class CursorStore
     /// <see cref="SaveUnsettledAsync"/> kept it; null when none is.</summary>
     public async Task<UnsettledMove?> LoadUnsettledAsync(string activationId, CancellationToken cancellationToken)
     {
-        var path = PathOf(activationId, ".unsettled");
-        if (!File.Exists(path))
+        if (await RegularFile.ReadTextAsync(PathOf(activationId, ".unsettled"), cancellationToken) is not { } text)
             return null;
         try
         {
-            var kept = JsonNode.Parse(await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken));
+            var kept = JsonNode.Parse(text);
             return kept?["to"]?.GetValue<string>() is { } to && kept["id"]?.GetValue<string>() is { } id ? new UnsettledMove(kept["from"]?.GetValue<string>(), to, id) : null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)

@@ -67,6 +67,8 @@ internal sealed class InboundOptionsSetup(IConfiguration configuration) : IPostC
             problems.Add($"{InboundOptions.Section}:PollingInterval must be positive, not {options.PollingInterval}");
         if (options.DefaultPollInterval <= TimeSpan.Zero)
             problems.Add($"{InboundOptions.Section}:DefaultPollInterval must be positive, not {options.DefaultPollInterval}");
+        else if (options.DefaultPollInterval > PollWait.Longest)
+            problems.Add($"{InboundOptions.Section}:DefaultPollInterval must be at most {PollWait.Longest} (the longest wait a timer holds), not {options.DefaultPollInterval}");
         if (options.MaxBodyBytes < 1024)
             problems.Add($"{InboundOptions.Section}:MaxBodyBytes must be at least 1024, not {options.MaxBodyBytes}");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -7,11 +7,14 @@ namespace Switchboard.Host.Protocols.Inbound;
 /// <summary>Keeps one running loop per polling or subscription activation, following the activations (configured,
 /// discovered, activated by a task) and the catalog (a plugin loaded, reloaded or removed).</summary>
 /// <remarks>Every change is reconciled on one task, in order. A reload starts the new generation's loop before the old
-/// one is stopped; the new one polls only once the old one has stopped, so no event is handled twice at once.</remarks>
+/// one is stopped; the new one polls only once the old one has stopped (or, its connector's code not stopping, been
+/// abandoned), so no event is handled twice at once. Stopping happens beside the reconciling, never in its way: one
+/// activation that will not stop holds up no other.</remarks>
 internal sealed class InboundRunner(PluginCatalog catalog, ActivationRegistry registry, ActivationServices services, ILogger<InboundRunner> logger)
     : IHostedService
 {
     private readonly Dictionary<string, ActivationLoop> _running = new(StringComparer.Ordinal);
+    private readonly HashSet<Task> _stopping = [];
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private IDisposable? _catalogSubscription;
     private Task _reconciling = Task.CompletedTask;
@@ -39,12 +42,15 @@ internal sealed class InboundRunner(PluginCatalog catalog, ActivationRegistry re
         _changes.Writer.TryComplete();
         await _reconciling.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         List<ActivationLoop> loops;
+        List<Task> stopping;
         lock (_running)
         {
             loops = [.. _running.Values];
             _running.Clear();
+            stopping = [.. _stopping];
         }
-        await Task.WhenAll(loops.Select(l => l.StopAsync())).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Each loop is held to the stop timeout, so this ends by then even with connector code that never stops.
+        await Task.WhenAll(loops.Select(l => l.StopAsync()).Concat(stopping)).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private void Signal() => _changes.Writer.TryWrite(true);
@@ -55,7 +61,7 @@ internal sealed class InboundRunner(PluginCatalog catalog, ActivationRegistry re
         {
             try
             {
-                await ReconcileOnceAsync();
+                ReconcileOnce();
             }
             catch (Exception e)
             {
@@ -64,7 +70,7 @@ internal sealed class InboundRunner(PluginCatalog catalog, ActivationRegistry re
         }
     }
 
-    private async Task ReconcileOnceAsync()
+    private void ReconcileOnce()
     {
         var index = catalog.Index;
         var wanted = new Dictionary<string, Activation>(StringComparer.Ordinal);
@@ -92,7 +98,7 @@ internal sealed class InboundRunner(PluginCatalog catalog, ActivationRegistry re
             ActivationLoop loop = lease.Definition.Metadata.Kind == InboundKind.Polling
                 ? new PollingLoop(activation, lease, services)
                 : new SubscriptionLoop(activation, lease, services);
-            loop.Start(old?.Stopped ?? Task.CompletedTask);
+            loop.Start(old?.Released ?? Task.CompletedTask);
             lock (_running)
                 _running[id] = loop;
             if (old is not null)
@@ -109,10 +115,27 @@ internal sealed class InboundRunner(PluginCatalog catalog, ActivationRegistry re
             }
         }
         foreach (var old in stopping)
+            Stop(old);
+    }
+
+    // Not awaited by the reconciling: each stop is kept until done, for the host's shutdown to wait for.
+    private void Stop(ActivationLoop old)
+    {
+        var stopped = StopAsync(old);
+        lock (_running)
+            _stopping.Add(stopped);
+        stopped.ContinueWith(done =>
         {
-            await old.StopAsync();
+            lock (_running)
+                _stopping.Remove(done);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task StopAsync(ActivationLoop old)
+    {
+        // A loop that did not stop in time said so itself.
+        if (await old.StopAsync())
             logger.LogInformation("Inbound activation {Activation} ({Connector}) via {Protocol} deactivated on {Plugin} generation {Generation}",
                 old.Activation.Id, old.Activation.ConnectorType, old.Definition.Metadata.Kind, old.Generation.PluginName, old.Generation.Number);
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Switchboard.Abstractions.Inbound;
 using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
 
 namespace Switchboard.Host.Protocols.Inbound;
 
@@ -10,20 +11,55 @@ namespace Switchboard.Host.Protocols.Inbound;
 internal sealed class PollingLoop(Activation activation, InboundLease lease, ActivationServices services)
     : ActivationLoop(activation, lease, services)
 {
+    // The plugin code of the last poll, until it ends: one that outlives its timeout is waited for before the next
+    // poll, so an activation never has two polls running (nor two threads held by a poller that blocks).
+    private Task _lastPoll = Task.CompletedTask;
+
     protected override async Task RunAsync(CancellationToken stop)
     {
-        var cursor = await Services.Cursors.LoadAsync(Activation.Id, stop);
-        _unsettled = await Services.Cursors.LoadUnsettledAsync(Activation.Id, stop);
-        while (!stop.IsCancellationRequested)
+        try
         {
-            var (result, problem) = await PollAsync(cursor, stop);
-            if (result is not null)
-                (cursor, problem) = await SettleAsync(result, cursor, stop);
-            if (problem is null)
-                Health.Up();
-            else
-                Health.Down(problem);
-            await Task.Delay(result?.NextPollAfter ?? Services.Options.Value.DefaultPollInterval, Services.Time, stop);
+            var cursor = await LoadCursorAsync(stop);
+            while (!stop.IsCancellationRequested)
+            {
+                await _lastPoll.WaitAsync(stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                stop.ThrowIfCancellationRequested();
+                var (result, problem) = await PollAsync(cursor, stop);
+                if (result is not null)
+                    (cursor, problem) = await SettleAsync(result, cursor, stop);
+                if (problem is null)
+                    Health.Up();
+                else
+                    Health.Down(problem);
+                await Task.Delay(PollWait.Of(result?.NextPollAfter, Services.Options.Value.DefaultPollInterval), Services.Time, stop);
+            }
+        }
+        finally
+        {
+            // Stopped only once the plugin's code has: a poll that will not end is for the deactivation to report and abandon.
+            await _lastPoll.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>The saved cursor (and unsettled move); while they cannot be read, down with the reason and tried again
+    /// after the poll interval.</summary>
+    private async Task<string?> LoadCursorAsync(CancellationToken stop)
+    {
+        while (true)
+        {
+            try
+            {
+                var cursor = await Services.Cursors.LoadAsync(Activation.Id, stop);
+                _unsettled = await Services.Cursors.LoadUnsettledAsync(Activation.Id, stop);
+                return cursor;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the cursor could not be read",
+                    Activation.Id, Activation.ConnectorType, "Polling");
+                Health.Down("the cursor could not be read: " + e.Message);
+            }
+            await Task.Delay(PollWait.Of(null, Services.Options.Value.DefaultPollInterval), Services.Time, stop);
         }
     }
 
@@ -36,8 +72,12 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             try
             {
                 var context = new InboundContext(Activation.Id, PluginLogger(binding), timeout.Token, Generation.PluginContext);
-                var polled = (Task<PollResult>)Invoke(instance, binding.Properties, cursor, context);
-                return (await polled.WaitAsync(timeout.Token), null);
+                // Off this loop's thread: a poll that blocks before returning its task is timed out like one that never ends.
+                var polled = PluginCodeStart.Run(() => (Task<PollResult>)Invoke(instance, binding.Properties, cursor, context));
+                _lastPoll = polled;
+                return await polled.WaitAsync(timeout.Token) is { } result
+                    ? (result, null)
+                    : (null, PollFailed(null, "the connector gave no PollResult (null)"));
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
             {
@@ -47,13 +87,15 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             {
                 return (null, PollFailed(e, binding));
             }
-        }, binding => (null, binding.Problem), (e, binding) => (null, PollFailed(e, binding)));
+        }, binding => (null, Misconfigured(binding)), (e, binding) => (null, PollFailed(e, binding)));
 
-    private string PollFailed(Exception e, ActivationBinding binding)
+    private string PollFailed(Exception e, ActivationBinding binding) => PollFailed(e, Describe(e, binding));
+
+    private string PollFailed(Exception? e, string why)
     {
-        Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the poll failed",
-            Activation.Id, Activation.ConnectorType, "Polling");
-        return "the poll failed: " + Describe(e, binding);
+        Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the poll failed: {Reason}",
+            Activation.Id, Activation.ConnectorType, "Polling", why);
+        return "the poll failed: " + why;
     }
 
     // Kept while the same move is polled again, on disk too once a poll ends unsettled (a failure, or a stop between
@@ -81,6 +123,24 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
     /// so a restart does not publish it again.</remarks>
     private async Task<(string? Cursor, string? Problem)> SettleAsync(PollResult result, string? cursor, CancellationToken stop)
     {
+        var settled = new Dictionary<EventStatus, int>();
+        try
+        {
+            return await SettleEachAsync(result, cursor, settled, stop);
+        }
+        finally
+        {
+            // One line for what a poll settled, however many events it had; an event that failed has its own.
+            if (settled.Count > 0)
+                Logger.LogInformation("Inbound activation {Activation} ({Connector}) via {Protocol}: of a poll's {Events} events, {Correlated} correlated, {AlreadyCorrelated} already correlated, {Unmatched} unmatched",
+                    Activation.Id, Activation.ConnectorType, "Polling", result.Events.Count, settled.GetValueOrDefault(EventStatus.Correlated),
+                    settled.GetValueOrDefault(EventStatus.AlreadyCorrelated), settled.GetValueOrDefault(EventStatus.Unmatched));
+        }
+    }
+
+    private async Task<(string? Cursor, string? Problem)> SettleEachAsync(PollResult result, string? cursor, Dictionary<EventStatus, int> settled,
+        CancellationToken stop)
+    {
         for (var i = 0; i < result.Events.Count; i++)
         {
             if (stop.IsCancellationRequested)
@@ -93,7 +153,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             using var delivery = new CancellationTokenSource(Services.CatalogOptions.DefaultTimeout);
             try
             {
-                correlation = await CorrelateAsync(result.Events[i], EventId(cursor, result.Cursor, i), delivery.Token);
+                correlation = await CorrelateAsync(result.Events[i], EventId(cursor, result.Cursor, i), delivery.Token, logSettled: false);
             }
             catch (OperationCanceledException) when (delivery.IsCancellationRequested)
             {
@@ -103,26 +163,64 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             {
                 return (cursor, $"event {i + 1} of {result.Events.Count} could not be read: {e.Message}");
             }
-            if (!correlation.ToOutcome().IsSettled)
+            var outcome = correlation.ToOutcome();
+            if (!outcome.IsSettled)
             {
                 await KeepUnsettledAsync(i + 1);
                 return (cursor, $"event {i + 1} of {result.Events.Count} could not be correlated: {correlation.Message}");
             }
+            settled[outcome.Status] = settled.GetValueOrDefault(outcome.Status) + 1;
         }
-        _unsettled = null;
         if (result.Cursor is { } next && next != cursor)
         {
-            await Services.Cursors.SaveAsync(Activation.Id, next, CancellationToken.None);
-            Services.Cursors.ForgetUnsettled(Activation.Id);
+            try
+            {
+                await Services.Cursors.SaveAsync(Activation.Id, next, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // As a poll that failed: the cursor stays, the same events come again, under the same ids (kept).
+                Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the cursor could not be saved",
+                    Activation.Id, Activation.ConnectorType, "Polling");
+                await KeepUnsettledAsync(result.Events.Count);
+                return (cursor, "the cursor could not be saved: " + e.Message);
+            }
+            _unsettled = null;
+            Forget();
             return (next, null);
         }
+        _unsettled = null;
         return (cursor, null);
     }
 
-    // On disk only when an event of the move may have reached Zeebe (attempted counts the events tried).
+    // On disk only when an event of the move may have reached Zeebe (attempted counts the events tried). Kept in memory
+    // whatever happens on disk: a failure to write it loses only the protection across a restart.
     private async Task KeepUnsettledAsync(int attempted)
     {
-        if (attempted > 0 && _unsettled is { } unsettled)
+        if (attempted == 0 || _unsettled is not { } unsettled)
+            return;
+        try
+        {
             await Services.Cursors.SaveUnsettledAsync(Activation.Id, unsettled, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the unsettled move could not be kept on disk",
+                Activation.Id, Activation.ConnectorType, "Polling");
+        }
+    }
+
+    // The cursor moved on: a record that outlives it would only give a later move's events old ids.
+    private void Forget()
+    {
+        try
+        {
+            Services.Cursors.ForgetUnsettled(Activation.Id);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the unsettled move could not be removed from disk",
+                Activation.Id, Activation.ConnectorType, "Polling");
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
 using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
 
 namespace Switchboard.Host.Protocols.Inbound;
 
@@ -25,7 +26,8 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
                 try
                 {
                     var context = new SubscriptionContext(this, binding, stop);
-                    await (Task)Invoke(instance, binding.Properties, context);
+                    // Off this loop's thread: a run that blocks before returning its task holds only its own.
+                    await PluginCodeStart.Run(() => (Task)Invoke(instance, binding.Properties, context));
                     return stop.IsCancellationRequested ? null : "the subscription ended by itself";
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -36,7 +38,7 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
                 {
                     return RunFailed(e, binding);
                 }
-            }, binding => binding.Problem, RunFailed);
+            }, Misconfigured, RunFailed);
             if (problem is null)
                 return;
             Health.Down(problem);

@@ -1,0 +1,45 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Switchboard.Host.Protocols.Inbound;
+
+/// <summary>Reads a small state file the host wrote itself, refusing what is not a regular file.</summary>
+/// <remarks>A named pipe put where a cursor belongs would hold an ordinary open until something writes to it (the
+/// activation with it, for good), and a device such as <c>/dev/zero</c> would never end. On Unix the file is opened
+/// without waiting (<c>O_NONBLOCK</c>, which a regular file ignores) to look at it first: what cannot seek is refused,
+/// and what has no length is not read.</remarks>
+internal static class RegularFile
+{
+    /// <summary>The file's text, or null when there is no file.</summary>
+    /// <exception cref="IOException">It is not a regular file, or cannot be read.</exception>
+    public static async Task<string?> ReadTextAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+            return null;
+        if (OperatingSystem.IsWindows())
+            return await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken);
+        await using (var stream = new FileStream(OpenWithoutWaiting(path), FileAccess.Read, bufferSize: 1))
+        {
+            if (!stream.CanSeek)
+                throw new IOException($"{path} is not a regular file (a named pipe, socket or device); remove it and the activation starts without a cursor");
+            // A device that seeks (such as /dev/zero) has no length: never read, as it would never end.
+            if (stream.Length == 0)
+                return "";
+        }
+        return await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken);
+    }
+
+    private static SafeFileHandle OpenWithoutWaiting(string path)
+    {
+        var (nonBlocking, closeOnExec) = OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? (0x4, 0x1000000) : (0x800, 0x80000);
+        var descriptor = Open(Encoding.UTF8.GetBytes(path + "\0"), nonBlocking | closeOnExec);
+        if (descriptor < 0)
+            throw new IOException($"{path} cannot be opened (error {Marshal.GetLastPInvokeError()})");
+        return new SafeFileHandle(descriptor, ownsHandle: true);
+    }
+
+    // The path as the NUL-terminated UTF-8 bytes the C library reads; marshalled by the runtime, so no unsafe code.
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open(byte[] path, int flags);
+}

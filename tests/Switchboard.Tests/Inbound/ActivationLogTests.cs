@@ -1,0 +1,64 @@
+using Switchboard.Tests.Infrastructure;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Inbound;
+
+/// <summary>What a polling activation logs stays in proportion: a misconfiguration is said once, not never and not at
+/// every attempt; a poll's settled events are summed up in one line, however many there are.</summary>
+public sealed class ActivationLogTests : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+    private readonly string _state = Path.Combine(Path.GetTempPath(), "switchboard-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly StringWriter _log = new();
+    private TestGatewayServer _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await TestGatewayServer.StartAsync();
+        _sandbox.Add(Repository.TestPlugin("HostileInbound"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _sandbox.Dispose();
+        if (Directory.Exists(_state))
+            Directory.Delete(_state, recursive: true);
+    }
+
+    private Task<RunningHost> StartHostAsync(string mode, string count, params string[] settings) => RunningHost.StartAsync(_sandbox.Directory,
+        TextWriter.Synchronized(_log),
+        [
+            "Switchboard:Log:Level=Information",
+            "Switchboard:Zeebe:Address=" + _gateway.Address,
+            "Switchboard:Inbound:StateDirectory=" + _state,
+            "Switchboard:Inbound:DefaultPollInterval=00:00:00.100",
+            "Switchboard:Inbound:Activations:poller:inbound.type=test.switchboard:hostile-poll:1",
+            "Switchboard:Inbound:Activations:poller:mode=" + mode,
+            "Switchboard:Inbound:Activations:poller:count=" + count,
+            "Switchboard:Inbound:Activations:poller:messageName=polled",
+            "Switchboard:Inbound:Activations:poller:correlationKeyExpression==\"k\"",
+            .. settings,
+        ]);
+
+    private string[] Lines(string containing) => _log.ToString().Split('\n').Where(l => l.Contains(containing, StringComparison.Ordinal)).ToArray();
+
+    [Fact]
+    public async Task A_misconfigured_activation_is_logged_as_a_warning_naming_the_field()
+    {
+        await using (var host = await StartHostAsync("cursor", "abc"))
+            await Eventually.WaitFor(() => Lines("cannot run").Length > 0, because: "the misconfiguration is logged");
+
+        Lines("cannot run").Should().ContainSingle().Which.Should().Contain("WRN").And.Contain("poller").And.Contain("count");
+    }
+
+    [Fact]
+    public async Task The_settled_events_of_a_poll_are_summed_up_in_one_line()
+    {
+        await using (var host = await StartHostAsync("many", "300", "Switchboard:Inbound:Activations:poller:activationCondition==false"))
+            await Eventually.WaitFor(() => Lines("of a poll's 300 events").Length > 0, because: "the poll's events are settled and summed up");
+
+        Lines("of a poll's 300 events").Should().ContainSingle().Which.Should().Contain("300 unmatched");
+        Lines("Inbound activation poller").Length.Should().BeLessThan(10, "no event that was settled has a line of its own");
+    }
+}

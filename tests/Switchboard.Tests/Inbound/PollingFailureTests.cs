@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Inbound;
+
+/// <summary>What a poller's activation does when its own state cannot be kept or read, or its poll gives nothing: it
+/// is down with the reason, and goes on polling, up again once a poll goes through.</summary>
+public sealed class PollingFailureTests : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+    private readonly string _state = Path.Combine(Path.GetTempPath(), "switchboard-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
+    private TestGatewayServer _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await TestGatewayServer.StartAsync();
+        _sandbox.Add(Repository.TestPlugin("HostileInbound"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _sandbox.Dispose();
+        if (File.Exists(_state))
+            File.Delete(_state);
+        if (Directory.Exists(_state))
+            Directory.Delete(_state, recursive: true);
+    }
+
+    private Task<RunningHost> StartHostAsync(string mode, string stateDirectory) => RunningHost.StartAsync(_sandbox.Directory,
+        "Switchboard:Zeebe:Address=" + _gateway.Address,
+        "Switchboard:Inbound:StateDirectory=" + stateDirectory,
+        "Switchboard:Inbound:DefaultPollInterval=00:00:00.100",
+        "Switchboard:Inbound:Activations:poller:inbound.type=test.switchboard:hostile-poll:1",
+        "Switchboard:Inbound:Activations:poller:mode=" + mode,
+        "Switchboard:Inbound:Activations:poller:count=100",
+        "Switchboard:Inbound:Activations:poller:messageName=polled",
+        "Switchboard:Inbound:Activations:poller:correlationKeyExpression==\"k\"");
+
+    private static async Task<JsonNode> Health(RunningHost host) => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!;
+
+    private static Task<JsonNode> DownAsync(RunningHost host, string because) =>
+        Eventually.WaitFor(() => Health(host), h => h["status"]!.GetValue<string>() == "down" && h["reason"]?.GetValue<string>() != "starting", because: because);
+
+    [Fact]
+    public async Task A_cursor_that_cannot_be_saved_fails_the_poll_and_the_activation_goes_on_once_it_can()
+    {
+        // A file where the state folder should be: no cursor can be written under it.
+        File.WriteAllText(_state, "not a folder");
+        await using var host = await StartHostAsync("cursor", Path.Combine(_state, "inbound"));
+
+        var down = await DownAsync(host, "the cursor cannot be saved");
+        down["reason"]!.GetValue<string>().Should().StartWith("the cursor could not be saved:");
+
+        File.Delete(_state);
+        await Eventually.WaitFor(() => Health(host), h => h["status"]!.GetValue<string>() == "up", because: "the next poll saves its cursor");
+        var saved = _gateway.Gateway.Messages.Count;
+        await Eventually.WaitFor(() => _gateway.Gateway.Messages.Count > saved, because: "the activation polls on");
+        File.ReadAllText(Directory.GetFiles(Path.Combine(_state, "inbound"), "*.cursor").Single()).Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_cursor_file_that_is_not_a_regular_file_is_refused_not_read()
+    {
+        Directory.CreateDirectory(_state);
+        // A named pipe with no writer: opening it to read would block for good.
+        var fifo = Path.Combine(_state, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("poller")))[..32] + ".cursor");
+        using (var mkfifo = Process.Start("mkfifo", fifo))
+            await mkfifo.WaitForExitAsync();
+        await using var host = await StartHostAsync("cursor", _state);
+
+        var down = await DownAsync(host, "the cursor cannot be read");
+        down["reason"]!.GetValue<string>().Should().Contain("is not a regular file").And.Contain(fifo);
+    }
+
+    [Fact]
+    public async Task A_poll_that_gives_a_null_result_is_reported_down_not_taken_for_success()
+    {
+        await using var host = await StartHostAsync("nullresult", _state);
+
+        var down = await DownAsync(host, "a null result is not a poll that went through");
+        down["reason"]!.GetValue<string>().Should().Be("the poll failed: the connector gave no PollResult (null)");
+    }
+}

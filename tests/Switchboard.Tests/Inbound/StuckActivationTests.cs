@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Inbound;
+
+/// <summary>A polling or subscription activation whose plugin code will not stop (deaf to its cancellation token, or
+/// blocking its thread) costs a bounded wait and one warning, never the inbound updates of the other activations,
+/// nor the host's shutdown.</summary>
+public sealed class StuckActivationTests : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+    private readonly StringWriter _log = new();
+    private readonly string _state = Path.Combine(Path.GetTempPath(), "switchboard-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
+    private TestGatewayServer _gateway = null!;
+    private string _hostile = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await TestGatewayServer.StartAsync();
+        _hostile = _sandbox.Add(Repository.TestPlugin("HostileInbound"));
+        _sandbox.Add(Repository.TestPlugin("Ticker"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _sandbox.Dispose();
+        if (Directory.Exists(_state))
+            Directory.Delete(_state, recursive: true);
+    }
+
+    private Task<RunningHost> StartHostAsync(params string[] settings) => RunningHost.StartAsync(_sandbox.Directory, TextWriter.Synchronized(_log),
+    [
+        "Switchboard:Catalog:Watch=false",
+        "Switchboard:Catalog:StopTimeout=00:00:01",
+        "Switchboard:Zeebe:Address=" + _gateway.Address,
+        "Switchboard:Inbound:StateDirectory=" + _state,
+        "Switchboard:Inbound:Activations:ticks:inbound.type=io.switchboard.test:ticker:1",
+        "Switchboard:Inbound:Activations:ticks:messageName=tick",
+        "Switchboard:Inbound:Activations:ticks:correlationKeyExpression==\"clock\"",
+        .. settings,
+    ]);
+
+    private static string[] Activation(string id, string type, string mode) =>
+    [
+        $"Switchboard:Inbound:Activations:{id}:inbound.type={type}",
+        $"Switchboard:Inbound:Activations:{id}:mode={mode}",
+        $"Switchboard:Inbound:Activations:{id}:messageName=m",
+        $"Switchboard:Inbound:Activations:{id}:correlationKeyExpression==\"k\"",
+    ];
+
+    private static async Task<JsonNode> Health(RunningHost host, string id) =>
+        (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single(a => a!["id"]!.GetValue<string>() == id)!["health"]!;
+
+    [Theory]
+    [InlineData("test.switchboard:hostile-sub:1", "deaf")]
+    [InlineData("test.switchboard:hostile-sub:1", "syncblock")]
+    [InlineData("test.switchboard:hostile-poll:1", "asyncblock")]
+    [InlineData("test.switchboard:hostile-poll:1", "syncblock")]
+    public async Task An_activation_that_will_not_stop_is_abandoned_after_StopTimeout_and_the_others_move_on(string type, string mode)
+    {
+        var host = await StartHostAsync(Activation("stuck", type, mode));
+        await Eventually.WaitFor(() => File.Exists(Path.Combine(_hostile, "stuck.started")), because: "the hostile plugin code runs");
+        File.Delete(Path.Combine(_hostile, "stuck.started"));
+
+        await host.Catalog.SyncAsync("HostileInbound", force: true);
+        await host.Catalog.SyncAsync("Ticker", force: true);
+
+        await Eventually.WaitFor(() => Health(host, "ticks"), h => h["generation"]?.GetValue<int>() == 2,
+            because: "the other activation moves to its plugin's new generation");
+        await Eventually.WaitFor(() => File.Exists(Path.Combine(_hostile, "stuck.started")),
+            because: "the stuck activation's new loop starts once the old one is abandoned");
+        (await Health(host, "stuck"))["generation"]!.GetValue<int>().Should().Be(2);
+        _log.ToString().Should().Contain("stuck").And.Contain("did not stop within 1 s");
+
+        // Its new generation will not stop either: the host abandons it too rather than wait out its shutdown timeout.
+        var stopping = Stopwatch.StartNew();
+        await host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        stopping.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15), _log.ToString());
+    }
+
+    [Fact]
+    public async Task A_poll_that_blocks_its_thread_is_reported_down_at_the_call_timeout_like_one_that_never_returns()
+    {
+        await using var host = await StartHostAsync([.. Activation("stuck", "test.switchboard:hostile-poll:1", "syncblock"), "Switchboard:Catalog:DefaultTimeout=00:00:01"]);
+
+        var health = await Eventually.WaitFor(() => Health(host, "stuck"), h => h["status"]!.GetValue<string>() == "down"
+            && h["reason"]!.GetValue<string>().StartsWith("the poll did not finish", StringComparison.Ordinal));
+        health["reason"]!.GetValue<string>().Should().Be("the poll did not finish within 1 s");
+    }
+}

@@ -1,0 +1,13 @@
+using Switchboard.Abstractions;
+
+namespace Switchboard.TestPlugins.HostileInbound;
+
+/// <summary>What the hostile connector does for this activation (its <c>mode</c>), and a number some modes use.</summary>
+public sealed class HostileProperties
+{
+    [Parameter("mode")]
+    public string Mode { get; set; } = "ok";
+
+    [Parameter("count")]
+    public int Count { get; set; }
+}

@@ -1,0 +1,45 @@
+using System.Reflection;
+using Switchboard.Abstractions.Inbound;
+
+namespace Switchboard.TestPlugins.HostileInbound;
+
+/// <summary>A webhook connector that misbehaves, by <c>mode</c>: <c>syncblock</c> blocks the request's thread for good;
+/// <c>status</c> answers with the status <c>count</c> through <see cref="WebhookResult.Respond"/>, <c>forgedstatus</c>
+/// the same by building the result itself (as a plugin built against an abstractions without the range check could);
+/// <c>nullresult</c> yields no result; <c>selfref</c> and <c>throwinggetter</c> answer with a body that cannot be
+/// written (it contains itself; a property throws); <c>ok</c> answers 200.</summary>
+[InboundConnector("test.switchboard:hostile-webhook:1", Name = "Hostile webhook")]
+public sealed class HostileWebhook : IWebhookConnector<HostileProperties>
+{
+    public Task<WebhookResult> HandleAsync(HostileProperties properties, WebhookRequest request, IInboundContext context)
+    {
+        switch (properties.Mode)
+        {
+            case "syncblock":
+                Thread.Sleep(Timeout.Infinite);
+                break;
+            case "status":
+                return Task.FromResult(WebhookResult.Respond(properties.Count, new { ok = true }));
+            case "forgedstatus":
+                return Task.FromResult(Forged(properties.Count));
+            case "nullresult":
+                return Task.FromResult<WebhookResult>(null!);
+            case "selfref":
+                var list = new List<object?>();
+                list.Add(list);
+                return Task.FromResult(WebhookResult.Respond(200, list));
+            case "throwinggetter":
+                return Task.FromResult(WebhookResult.Respond(200, new ThrowingBody()));
+        }
+        return Task.FromResult(WebhookResult.Respond(200, new { ok = true }));
+    }
+
+    private static WebhookResult Forged(int status) => (WebhookResult)typeof(WebhookResult)
+        .GetConstructors(BindingFlags.NonPublic | BindingFlags.Instance).Single()
+        .Invoke([WebhookDecision.Respond, status, null, new { ok = true }]);
+}
+
+public sealed class ThrowingBody
+{
+    public string Secret => throw new InvalidOperationException("this body cannot be read");
+}
