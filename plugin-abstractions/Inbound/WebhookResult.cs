@@ -21,9 +21,13 @@ public sealed class WebhookResult
             ? new(WebhookDecision.Reject, statusCode, message, null)
             : throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "a refusal is a 4xx status");
 
-    /// <summary>Answer the request directly with <paramref name="body"/> (JSON), correlating nothing: a one-time
-    /// verification challenge, for example.</summary>
-    public static WebhookResult Respond(int statusCode, object? body) => new(WebhookDecision.Respond, statusCode, null, body);
+    /// <summary>Answer the request directly with a 2xx to 5xx status and <paramref name="body"/> (JSON), correlating
+    /// nothing: a one-time verification challenge, for example.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="statusCode"/> is not from 200 to 599.</exception>
+    public static WebhookResult Respond(int statusCode, object? body) =>
+        statusCode is >= 200 and <= 599
+            ? new(WebhookDecision.Respond, statusCode, null, body)
+            : throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "a direct answer is a 2xx to 5xx status");
 
     /// <summary>Which of the three it is.</summary>
     public WebhookDecision Decision { get; }

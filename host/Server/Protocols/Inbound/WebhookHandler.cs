@@ -10,6 +10,7 @@ using Switchboard.Core.Describing;
 using Switchboard.Core.Binding;
 using Switchboard.Core.Invoking;
 using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
 using Switchboard.Host.Logging;
 
 namespace Switchboard.Host.Protocols.Inbound;
@@ -90,15 +91,15 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             Log(activation, problem.Value.Status, problem.Value.Message, started);
             return;
         }
-        switch (decision!.Decision)
+        switch (decision!.Result.Decision)
         {
             case WebhookDecision.Reject:
-                await AnswerAsync(http, decision.StatusCode, new JsonObject { ["message"] = decision.Message });
-                Log(activation, decision.StatusCode, "refused by the connector: " + decision.Message, started);
+                await AnswerAsync(http, decision.Result.StatusCode, new JsonObject { ["message"] = decision.Result.Message });
+                Log(activation, decision.Result.StatusCode, "refused by the connector: " + decision.Result.Message, started);
                 return;
             case WebhookDecision.Respond:
-                await AnswerAsync(http, decision.StatusCode, lease.Generation.Writer.Write(decision.Body));
-                Log(activation, decision.StatusCode, "answered by the connector", started);
+                await AnswerAsync(http, decision.Result.StatusCode, decision.Body);
+                Log(activation, decision.Result.StatusCode, "answered by the connector", started);
                 return;
         }
 
@@ -119,23 +120,34 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         Log(activation, correlation.HttpStatus, correlation.Message, started);
     }
 
+    /// <summary>What the connector decided, with the body of a direct answer already written as JSON.</summary>
+    private sealed record Decided(WebhookResult Result, JsonNode? Body);
+
     /// <summary>Binds the activation's properties and runs the connector's check inside its plugin's load context.</summary>
-    private async Task<(WebhookResult? Decision, (int Status, string Message)? Problem)> DecideAsync(Activation activation, InboundLease lease,
+    /// <remarks>The check starts off the request's thread (see <see cref="PluginCodeStart"/>), so one that blocks is
+    /// answered 504 at the call timeout like one that never returns. Everything of the connector's (its result, the body of a direct
+    /// answer, written with its getters) is checked here, so what fails in it is the connector's failure.</remarks>
+    private async Task<(Decided? Decision, (int Status, string Message)? Problem)> DecideAsync(Activation activation, InboundLease lease,
         WebhookRequest request, CancellationToken aborted)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(catalogOptions.DefaultTimeout);
         try
         {
-            return await InboundConnectorCall.RunAsync<(WebhookResult?, (int, string)?)>(lease.Generation, lease.Definition, activation,
+            return await InboundConnectorCall.RunAsync<(Decided?, (int, string)?)>(lease.Generation, lease.Definition, activation,
                 binding => (null, (500, binding.Problem!)),
                 async (instance, binding) =>
                 {
+                    var context = new InboundContext(activation.Id, InboundConnectorCall.PluginLogger(loggers, lease.Generation, binding), timeout.Token,
+                        lease.Generation.PluginContext);
+                    var running = PluginCodeStart.Run(async () =>
+                    {
+                        var result = await ((Task<WebhookResult>)InboundConnectorCall.Invoke(lease.Definition, instance, binding.Properties, request, context)
+                            ?? throw new WebhookResultException("it returned no task (null)"));
+                        return Check(result, lease.Generation.Writer);
+                    });
                     try
                     {
-                        var context = new InboundContext(activation.Id, InboundConnectorCall.PluginLogger(loggers, lease.Generation, binding), timeout.Token,
-                            lease.Generation.PluginContext);
-                        var running = (Task<WebhookResult>)InboundConnectorCall.Invoke(lease.Definition, instance, binding.Properties, request, context);
                         return (await running.WaitAsync(timeout.Token), null);
                     }
                     catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
@@ -156,11 +168,39 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         }
     }
 
-    private (WebhookResult?, (int Status, string Message)?) ConnectorFailed(Activation activation, Exception e, SecretMasker masker)
+    /// <summary>The connector's result as the host can send it; throws <see cref="WebhookResultException"/> naming what
+    /// cannot be (a null result, a status out of range, as a plugin built before the range checks could give, or a
+    /// body that cannot be written as JSON).</summary>
+    private static Decided Check(WebhookResult? result, OutputWriter writer)
+    {
+        if (result is null)
+            throw new WebhookResultException("it gave no WebhookResult (null)");
+        var (low, high) = result.Decision == WebhookDecision.Reject ? (400, 499) : (200, 599);
+        if (result.Decision != WebhookDecision.Accept && (result.StatusCode < low || result.StatusCode > high))
+            throw new WebhookResultException($"it answered with the status {result.StatusCode}, which is not an HTTP status it may answer with ({low} to {high})");
+        if (result.Decision != WebhookDecision.Respond)
+            return new Decided(result, null);
+        try
+        {
+            return new Decided(result, writer.Write(result.Body));
+        }
+        catch (Exception e)
+        {
+            // A getter that threw reaches us wrapped by reflection: its own exception is the one to name.
+            var cause = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
+            throw new WebhookResultException($"the body of its answer cannot be written: {cause.GetType().Name}: {cause.Message}", e);
+        }
+    }
+
+    private (Decided?, (int Status, string Message)?) ConnectorFailed(Activation activation, Exception e, SecretMasker masker)
     {
         _logger.LogError(e, "Inbound activation {Activation} ({Connector}) failed in the connector via {Protocol}", activation.Id, activation.ConnectorType, "Webhook");
-        return (null, (500, masker.Apply($"the connector failed: {e.GetType().Name}: {e.Message}")));
+        var why = e is WebhookResultException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+        return (null, (500, masker.Apply("the connector failed: " + why)));
     }
+
+    /// <summary>A result the connector gave that the host cannot send.</summary>
+    private sealed class WebhookResultException(string message, Exception? inner = null) : Exception(message, inner);
 
     /// <summary>The event FEEL sees as <c>request</c>: the body (JSON when it is JSON, else text), headers and query parameters.</summary>
     private static JsonObject Event(WebhookRequest request, byte[] bytes)
