@@ -183,9 +183,11 @@ public sealed partial class TestGateway : Gateway.GatewayBase
     /// <summary>The <c>grpc-encoding</c> of each job's last CompleteJob request (null: uncompressed), by job key.</summary>
     public Dictionary<long, string?> CompletionEncodings { get; } = [];
 
-    public override Task<CompleteJobResponse> CompleteJob(CompleteJobRequest request, ServerCallContext context)
+    public override async Task<CompleteJobResponse> CompleteJob(CompleteJobRequest request, ServerCallContext context)
     {
         Authorize(context);
+        if (HangCompletions)
+            await HangAsync(context);
         lock (_lock)
         {
             CompletionEncodings[request.JobKey] = context.GetHttpContext().Request.Headers["grpc-encoding"].FirstOrDefault();
@@ -202,7 +204,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
             job.Completions++;
             job.Complete(request.Variables);
         });
-        return Task.FromResult(new CompleteJobResponse());
+        return new CompleteJobResponse();
     }
 
     public override Task<FailJobResponse> FailJob(FailJobRequest request, ServerCallContext context)

@@ -1,35 +1,53 @@
 using Grpc.Core;
-using Polly;
-using Polly.Retry;
+using Switchboard.Host.Protocols.Zeebe.Gateway;
 
 namespace Switchboard.Host.Protocols.Zeebe;
 
-/// <summary>Job commands (complete, fail, throw error, update timeout) retried on the transient gRPC codes, so a finished result is not dropped by a hiccup.</summary>
-internal static class JobCommands
+/// <summary>Sends the job commands (complete, fail, throw error, update timeout): each attempt with a deadline, transient
+/// failures retried with backoff for as long as the job is still ours, and one fresh token after UNAUTHENTICATED.</summary>
+/// <param name="attemptTimeout">How long one attempt may wait for the gateway's answer (<see cref="ZeebeOptions.RequestTimeout"/>,
+/// as Camunda's clients give every command their request timeout).</param>
+/// <param name="tokenRefused">Forgets the OAuth token after UNAUTHENTICATED; null without OAuth.</param>
+internal sealed class JobCommands(TimeSpan attemptTimeout, TimeProvider time, ILogger logger, Action? tokenRefused)
 {
-    // UNAVAILABLE, RESOURCE_EXHAUSTED (backpressure) and DEADLINE_EXCEEDED: four retries, 50 ms doubling up to 5 s, jittered.
-    private static readonly ResiliencePipeline Transient = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+    /// <summary>Sends a command until the gateway takes it. Answers false, having logged a warning naming the job, when
+    /// transient failures lasted past <paramref name="giveUpAt"/> (the job's deadline): by then Zeebe hands the job out
+    /// again, so the result could no longer count and holding the job's slot would only starve the worker.</summary>
+    /// <param name="send">Sends one attempt with the gRPC deadline it is given.</param>
+    /// <exception cref="RpcException">The gateway refused the command for good (NOT_FOUND, INVALID_ARGUMENT, ...).</exception>
+    public async Task<bool> SendAsync(ActivatedJob job, string command, DateTimeOffset giveUpAt, Func<DateTime, Task> send, CancellationToken stopping)
     {
-        MaxRetryAttempts = 4,
-        Delay = TimeSpan.FromMilliseconds(50),
-        MaxDelay = TimeSpan.FromSeconds(5),
-        BackoffType = DelayBackoffType.Exponential,
-        UseJitter = true,
-        ShouldHandle = new PredicateBuilder().Handle<RpcException>(e =>
-            e.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded),
-    }).Build();
-
-    public static async Task RetryAsync(Func<Task> command, CancellationToken stopping, Action? tokenRefused = null)
-    {
-        try
+        var backoff = new ErrorBackoff();
+        var refreshed = tokenRefused is null;
+        while (true)
         {
-            await Transient.ExecuteAsync(async _ => await command(), stopping);
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated && tokenRefused is not null)
-        {
-            // One fresh token and one more round, as Camunda's clients do; a second refusal is a real one.
-            tokenRefused();
-            await Transient.ExecuteAsync(async _ => await command(), stopping);
+            try
+            {
+                // Without a deadline a gateway that never answers would hold the job's slot for good.
+                await send(DateTime.UtcNow + attemptTimeout);
+                return true;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated && !refreshed)
+            {
+                // One fresh token and another round, as Camunda's clients do; a second refusal is a real one.
+                refreshed = true;
+                tokenRefused!();
+            }
+            catch (RpcException e) when (IsTransient(e.StatusCode) && !stopping.IsCancellationRequested)
+            {
+                var wait = backoff.Next();
+                if (time.GetUtcNow() + wait > giveUpAt)
+                {
+                    logger.LogWarning("{Command} for job {JobKey} of {Connector} via {Protocol} was given up: the gateway did not take it before the job's deadline {Deadline:O} (last {Error}); Zeebe hands the job out again",
+                        command, job.Key, job.Type, "Zeebe", giveUpAt, $"{e.StatusCode}: {e.Status.Detail}");
+                    return false;
+                }
+                await Task.Delay(wait, time, stopping);
+            }
         }
     }
+
+    // UNAVAILABLE (no gateway, or no token: see ZeebeWorkers' credentials), RESOURCE_EXHAUSTED (backpressure) and
+    // DEADLINE_EXCEEDED (no answer in time) may pass on another attempt.
+    private static bool IsTransient(StatusCode code) => code is StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded;
 }

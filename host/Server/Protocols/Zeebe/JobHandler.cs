@@ -17,8 +17,9 @@ namespace Switchboard.Host.Protocols.Zeebe;
 /// <summary>One activated job: headers and variables into an invocation, its outcome into CompleteJob or FailJob.</summary>
 /// <param name="documents">Camunda's document store for a job, when the cluster's REST API is known; handed to the
 /// connector as a feature beside the <see cref="ZeebeJob"/>.</param>
+/// <param name="commands">Sends the job's commands to the gateway.</param>
 internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, InvocationPipeline pipeline, ISecretProvider secrets, ILogger logger,
-    Action? tokenRefused = null, Func<ActivatedJob, Switchboard.Abstractions.Documents.IDocumentStore>? documents = null)
+    JobCommands commands, TimeProvider time, Func<ActivatedJob, Switchboard.Abstractions.Documents.IDocumentStore>? documents = null)
 {
     /// <summary>FailJob messages longer than this are cut (the connector runtime's limit).</summary>
     public const int MaxErrorMessage = 6000;
@@ -82,8 +83,16 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             return;
         }
         if (headers.JobTimeout is { } jobTimeout)
-            await JobCommands.RetryAsync(() => gateway.UpdateJobTimeoutAsync(
-                new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds }, cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
+        {
+            var extended = time.GetUtcNow() + jobTimeout;
+            var update = new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds };
+            if (!await commands.SendAsync(job, "UpdateJobTimeout", JobDeadline.Of(job),
+                    deadline => gateway.UpdateJobTimeoutAsync(update, deadline: deadline, cancellationToken: stopping).ResponseAsync, stopping))
+                return;
+            // The job is ours until then now: its commands may be retried that long, and the connector sees that deadline.
+            if (extended > JobDeadline.Of(job))
+                job.Deadline = extended.ToUnixTimeMilliseconds();
+        }
 
         var variables = VariablesElement(job, out var usedSecrets);
         if (variables is null)
@@ -147,8 +156,9 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
                 {
                     JobKey = job.Key, ErrorCode = bpmn.Code, ErrorMessage = Cut(bpmn.Message), Variables = bpmn.Variables.ToJsonString(),
                 };
-                await JobCommands.RetryAsync(() => gateway.ThrowErrorAsync(thrown, GzipRequests.For(thrown.Variables.Length + thrown.ErrorMessage.Length),
-                    cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
+                if (!await commands.SendAsync(job, "ThrowError", JobDeadline.Of(job), deadline => gateway.ThrowErrorAsync(thrown,
+                        GzipRequests.For(thrown.Variables.Length + thrown.ErrorMessage.Length), deadline, stopping).ResponseAsync, stopping))
+                    return true;
                 Reported(job, "error_thrown");
                 logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} threw BPMN error {ErrorCode}",
                     job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, bpmn.Code);
@@ -175,7 +185,10 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             await FailAsync(job, 0, $"the result is {text.Length} bytes; Zeebe takes at most {MaxVariablesBytes}", "ResultTooLarge", TimeSpan.Zero, stopping);
             return;
         }
-        await JobCommands.RetryAsync(() => gateway.CompleteJobAsync(new CompleteJobRequest { JobKey = job.Key, Variables = text }, GzipRequests.For(text.Length), cancellationToken: stopping).ResponseAsync, stopping, tokenRefused);
+        var complete = new CompleteJobRequest { JobKey = job.Key, Variables = text };
+        if (!await commands.SendAsync(job, "CompleteJob", JobDeadline.Of(job),
+                deadline => gateway.CompleteJobAsync(complete, GzipRequests.For(text.Length), deadline, stopping).ResponseAsync, stopping))
+            return;
         Reported(job, "completed");
         // A success is debug, as CSP and Spiff log theirs: at the default level a busy worker would write a line per job.
         // Checked first: the call would otherwise box its arguments into an array for every job, logged or not.
@@ -203,8 +216,9 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             RetryBackOff = (long)backoff.TotalMilliseconds,
             Variables = variables.ToJsonString(),
         };
-        await JobCommands.RetryAsync(() => gateway.FailJobAsync(failed, GzipRequests.For(failed.Variables.Length + cut.Length), cancellationToken: stopping).ResponseAsync,
-            stopping, tokenRefused);
+        if (!await commands.SendAsync(job, "FailJob", JobDeadline.Of(job),
+                deadline => gateway.FailJobAsync(failed, GzipRequests.For(failed.Variables.Length + cut.Length), deadline, stopping).ResponseAsync, stopping))
+            return;
         Reported(job, "failed");
         logger.LogWarning("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} failed with {ErrorCode}, {Retries} retries left: {ErrorMessage}",
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, code, retries, cut);

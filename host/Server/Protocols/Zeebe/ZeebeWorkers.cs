@@ -112,7 +112,9 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
             var restAddress = new Uri(rest.TrimEnd('/') + "/");
             documents = job => new CamundaDocumentStore(restClient, restAddress, job.BpmnProcessId, job.ProcessInstanceKey);
         }
-        _handler = new JobHandler(_gateway, pipeline, secrets, loggers.CreateLogger<JobHandler>(), tokenRefused, documents);
+        var handlerLogger = loggers.CreateLogger<JobHandler>();
+        var commands = new JobCommands(options.Value.RequestTimeout, time, handlerLogger, tokenRefused);
+        _handler = new JobHandler(_gateway, pipeline, secrets, handlerLogger, commands, time, documents);
         lock (_workers)
         {
             foreach (var hostJob in hostJobs)

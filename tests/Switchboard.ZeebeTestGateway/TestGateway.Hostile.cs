@@ -1,0 +1,24 @@
+using Grpc.Core;
+
+namespace Switchboard.ZeebeTestGateway;
+
+/// <summary>Switches that make the test gateway misbehave as a hung, old or broken gateway does.</summary>
+public sealed partial class TestGateway
+{
+    private int _hungCompletions;
+
+    /// <summary>When set, CompleteJob calls are never answered: each is held until its caller gives up (its deadline or
+    /// cancellation), as a gateway that hangs does.</summary>
+    public bool HangCompletions { get; set; }
+
+    /// <summary>CompleteJob calls held unanswered so far.</summary>
+    public int HungCompletions => Volatile.Read(ref _hungCompletions);
+
+    // Holds the call until the caller goes away; the job is left as it was.
+    private async Task HangAsync(ServerCallContext context)
+    {
+        Interlocked.Increment(ref _hungCompletions);
+        await Task.Delay(Timeout.Infinite, context.CancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        throw new RpcException(new Status(StatusCode.Cancelled, "the caller went away"));
+    }
+}
