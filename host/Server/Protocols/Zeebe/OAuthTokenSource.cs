@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using Switchboard.Host.Logging;
 
 namespace Switchboard.Host.Protocols.Zeebe;
 
@@ -36,6 +37,10 @@ internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, 
                 form["scope"] = scope;
             Requests++;
             using var response = await http.PostAsync(settings.TokenUrl, new FormUrlEncodedContent(form), cancellation);
+            if ((int)response.StatusCode is >= 300 and < 400)
+                throw new InvalidOperationException($"the token endpoint {settings.TokenUrl.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode}, a redirect"
+                    + (response.Headers.Location is { IsAbsoluteUri: true } to ? $" to {LoggableUrl.Of(to)}" : "")
+                    + ": the client secret is sent to the configured AuthorizationServerUrl only, so set it to the endpoint that issues the token");
             if (!response.IsSuccessStatusCode)
                 throw new InvalidOperationException($"the token endpoint {settings.TokenUrl.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} for {settings.ClientId}");
             var answer = await response.Content.ReadFromJsonAsync<TokenAnswer>(cancellation)

@@ -29,7 +29,9 @@ public static class ZeebeServices
         builder.Services.ConfigureOptions(new ZeebeOptionsSetup(builder.Configuration));
         // TryAdd: a deployment that registers its own provider (a vault, say) first keeps it.
         builder.Services.TryAddSingleton<ISecretProvider>(sp => new EnvironmentSecretProvider(sp.GetRequiredService<IOptions<ZeebeOptions>>().Value.SecretPrefix));
-        builder.Services.AddHttpClient(OAuthClientName, client => client.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
+        // Redirects are not followed: the POST carries the client secret, which must reach the configured endpoint only.
+        builder.Services.AddHttpClient(OAuthClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }).RemoveAllLoggers();
         builder.Services.AddTransient<RestAuthentication>();
         builder.Services.AddHttpClient(RestClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
             .AddHttpMessageHandler<RestAuthentication>().RemoveAllLoggers();
