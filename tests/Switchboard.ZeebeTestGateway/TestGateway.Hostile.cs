@@ -14,6 +14,15 @@ public sealed partial class TestGateway
     /// <summary>CompleteJob calls held unanswered so far.</summary>
     public int HungCompletions => Volatile.Read(ref _hungCompletions);
 
+    /// <summary>When set, ActivateJobs and StreamActivatedJobs are refused with this status, as a broken gateway does.</summary>
+    public Status? ActivationFailure { get; set; }
+
+    private void RefuseActivationIfSet()
+    {
+        if (ActivationFailure is { } status)
+            throw new RpcException(status);
+    }
+
     // Holds the call until the caller goes away; the job is left as it was.
     private async Task HangAsync(ServerCallContext context)
     {

@@ -69,6 +69,7 @@ public sealed partial class TestGateway
     public override async Task StreamActivatedJobs(StreamActivatedJobsRequest request, IServerStreamWriter<ActivatedJob> responseStream, ServerCallContext context)
     {
         Authorize(context);
+        RefuseActivationIfSet();
         if (StreamRefusal is { } refusal)
         {
             lock (_lock)

@@ -131,6 +131,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
     public override async Task ActivateJobs(ActivateJobsRequest request, IServerStreamWriter<ActivateJobsResponse> responseStream, ServerCallContext context)
     {
         Authorize(context);
+        RefuseActivationIfSet();
         if (string.IsNullOrWhiteSpace(request.Type) || string.IsNullOrWhiteSpace(request.Worker) || request.Timeout < 1 || request.MaxJobsToActivate < 1)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "type and worker must not be blank; timeout and maxJobsToActivate must be positive"));
         lock (_lock)

@@ -38,11 +38,11 @@ internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, 
             Requests++;
             using var response = await http.PostAsync(settings.TokenUrl, new FormUrlEncodedContent(form), cancellation);
             if ((int)response.StatusCode is >= 300 and < 400)
-                throw new InvalidOperationException($"the token endpoint {settings.TokenUrl.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode}, a redirect"
+                throw new InvalidOperationException($"the token endpoint {LoggableUrl.Of(settings.TokenUrl)} answered {(int)response.StatusCode}, a redirect"
                     + (response.Headers.Location is { IsAbsoluteUri: true } to ? $" to {LoggableUrl.Of(to)}" : "")
                     + ": the client secret is sent to the configured AuthorizationServerUrl only, so set it to the endpoint that issues the token");
             if (!response.IsSuccessStatusCode)
-                throw new InvalidOperationException($"the token endpoint {settings.TokenUrl.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} for {settings.ClientId}");
+                throw new InvalidOperationException($"the token endpoint {LoggableUrl.Of(settings.TokenUrl)} answered {(int)response.StatusCode} for {settings.ClientId}");
             var answer = await response.Content.ReadFromJsonAsync<TokenAnswer>(cancellation)
                 ?? throw new InvalidOperationException("the token endpoint answered no token");
             if (string.IsNullOrEmpty(answer.AccessToken))

@@ -46,6 +46,9 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         get { lock (_workers) return [.. _workers.Values]; }
     }
 
+    // /health answers anyone: a gateway's error text (its detail can run to tens of kilobytes) is cut to what says what is wrong.
+    private const int MaxErrorText = 500;
+
     /// <summary>The adapter's state for <c>/health</c>: off, connected, or retrying with the last error; and each worker's job type and load.</summary>
     public JsonObject Describe()
     {
@@ -57,7 +60,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         {
             ["state"] = error is null ? "connected" : "retrying",
             ["address"] = LoggableUrl.Of(Address),
-            ["lastError"] = error,
+            ["lastError"] = error is { Length: > MaxErrorText } ? error[..MaxErrorText] + "…" : error,
             ["workers"] = new JsonArray(workers.Select(w => (JsonNode?)new JsonObject
             {
                 ["jobType"] = w.Type,
@@ -123,7 +126,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         // Called now and after every change of the catalog; each call brings the workers in line with the newest connectors.
         _subscription = catalog.Subscribe(OnChanged);
         await SyncAsync();
-        _logger.LogInformation("Zeebe adapter on: gateway {Address}, worker {Worker}", Address, options.Value.WorkerName);
+        _logger.LogInformation("Zeebe adapter on: gateway {Address}, worker {Worker}", LoggableUrl.Of(Address), options.Value.WorkerName);
         if (!options.Value.Polling)
             // Zeebe pushes only jobs that appear while a stream is open and ready; the rest wait for a poll.
             _logger.LogWarning("Zeebe polling is off (Switchboard:Zeebe:Polling=false): jobs created before a worker's stream opens, or while it is full, wait until some worker polls for their type");
