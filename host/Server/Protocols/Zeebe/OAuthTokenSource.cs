@@ -1,4 +1,4 @@
-using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Switchboard.Host.Logging;
 
@@ -36,14 +36,18 @@ internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, 
             if (settings.Scope is { } scope)
                 form["scope"] = scope;
             Requests++;
-            using var response = await http.PostAsync(settings.TokenUrl, new FormUrlEncodedContent(form), cancellation);
+            // The body is read below within the client's timeout and a size limit, not buffered whole by the client.
+            using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            within.CancelAfter(http.Timeout);
+            using var request = new HttpRequestMessage(HttpMethod.Post, settings.TokenUrl) { Content = new FormUrlEncodedContent(form) };
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, within.Token);
             if ((int)response.StatusCode is >= 300 and < 400)
                 throw new InvalidOperationException($"the token endpoint {LoggableUrl.Of(settings.TokenUrl)} answered {(int)response.StatusCode}, a redirect"
                     + (response.Headers.Location is { IsAbsoluteUri: true } to ? $" to {LoggableUrl.Of(to)}" : "")
                     + ": the client secret is sent to the configured AuthorizationServerUrl only, so set it to the endpoint that issues the token");
             if (!response.IsSuccessStatusCode)
                 throw new InvalidOperationException($"the token endpoint {LoggableUrl.Of(settings.TokenUrl)} answered {(int)response.StatusCode} for {settings.ClientId}");
-            var answer = await response.Content.ReadFromJsonAsync<TokenAnswer>(cancellation)
+            var answer = JsonSerializer.Deserialize<TokenAnswer>(await ReadAnswerAsync(response.Content, within.Token), JsonSerializerOptions.Web)
                 ?? throw new InvalidOperationException("the token endpoint answered no token");
             if (string.IsNullOrEmpty(answer.AccessToken))
                 throw new InvalidOperationException("the token endpoint's answer has no access_token");
@@ -57,6 +61,29 @@ internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, 
             _gate.Release();
         }
     }
+
+    // A token answer is a few kilobytes: an endpoint sending more is broken or hostile and must not fill the host's memory.
+    private const int MaxAnswerBytes = 1024 * 1024;
+
+    private async Task<byte[]> ReadAnswerAsync(HttpContent content, CancellationToken cancellation)
+    {
+        if (content.Headers.ContentLength > MaxAnswerBytes)
+            throw TooLarge();
+        await using var stream = await content.ReadAsStreamAsync(cancellation);
+        using var answer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellation)) > 0)
+        {
+            if (answer.Length + read > MaxAnswerBytes)
+                throw TooLarge();
+            answer.Write(chunk, 0, read);
+        }
+        return answer.ToArray();
+    }
+
+    private InvalidOperationException TooLarge() =>
+        new($"the token endpoint {LoggableUrl.Of(settings.TokenUrl)} answered more than {MaxAnswerBytes / 1024} KiB; a token answer is a few kilobytes");
 
     /// <summary>Forgets the token after the gateway refused it, so the next call fetches a new one.</summary>
     public void Invalidate() => _refreshAt = DateTimeOffset.MinValue;

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+using Switchboard.Host.Protocols.Zeebe;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Zeebe;
+
+/// <summary>The token source against a real token endpoint on loopback that answers what a broken or hostile one might.</summary>
+public sealed class OAuthTokenSourceTests
+{
+    private static OAuthTokenSource Source(LoopbackServer endpoint, string path, TimeProvider? clock = null) =>
+        new(new OAuthSettings(new Uri(endpoint.Address, path), "switchboard", "client-secret-T9", null, null), new HttpClient(), clock ?? TimeProvider.System);
+
+    [Fact]
+    public async Task An_answer_over_1_MiB_is_refused_before_it_is_read_whole()
+    {
+        await using var endpoint = await LoopbackServer.StartAsync(app => app.MapPost("/token", async (HttpResponse response) =>
+        {
+            // Streamed without a length, as an endpoint gone wrong would: the limit must hold while reading.
+            response.ContentType = "application/json";
+            await response.WriteAsync("""{"access_token":"tok","expires_in":3600,"padding":" """);
+            var chunk = new string('x', 64 * 1024);
+            for (var i = 0; i < 32; i++)
+                await response.WriteAsync(chunk);
+            await response.WriteAsync("\"}");
+        }));
+
+        var fetch = () => Source(endpoint, "token").GetAsync(CancellationToken.None);
+
+        (await fetch.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should()
+            .Contain($"http://127.0.0.1:{endpoint.Address.Port}").And.Contain("more than 1024 KiB").And.NotContain("client-secret-T9");
+    }
+}
