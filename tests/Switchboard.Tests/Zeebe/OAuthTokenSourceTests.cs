@@ -31,4 +31,23 @@ public sealed class OAuthTokenSourceTests
         (await fetch.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should()
             .Contain($"http://127.0.0.1:{endpoint.Address.Port}").And.Contain("more than 1024 KiB").And.NotContain("client-secret-T9");
     }
+
+    [Theory]
+    [InlineData("1e300")]
+    [InlineData("500000000000")]
+    public async Task A_lifetime_past_any_date_is_held_to_a_day(string expiresIn)
+    {
+        var issued = 0;
+        await using var endpoint = await LoopbackServer.StartAsync(app => app.MapPost("/token", () => Results.Text(
+            $$"""{"access_token":"tok-{{Interlocked.Increment(ref issued)}}","expires_in":{{expiresIn}}}""", "application/json")));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var source = Source(endpoint, "token", clock);
+
+        (await source.GetAsync(CancellationToken.None)).Should().Be("tok-1");
+        clock.Advance(TimeSpan.FromHours(23));
+        (await source.GetAsync(CancellationToken.None)).Should().Be("tok-1", "the token is cached, not fetched for every call");
+        clock.Advance(TimeSpan.FromHours(1));
+        (await source.GetAsync(CancellationToken.None)).Should().Be("tok-2", "a day later it is fetched again");
+        source.Requests.Should().Be(2);
+    }
 }

@@ -9,6 +9,8 @@ internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, 
 {
     // Refresh this long before the server's expiry, so a call never leaves with a token about to lapse.
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(30);
+    // A token is fetched again at least daily: an expires_in of 1e300 (or 5e11, past year 9999) fits no TimeSpan or date.
+    private static readonly TimeSpan LongestLifetime = TimeSpan.FromDays(1);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _token;
     private DateTimeOffset _refreshAt;
@@ -51,7 +53,12 @@ internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, 
                 ?? throw new InvalidOperationException("the token endpoint answered no token");
             if (string.IsNullOrEmpty(answer.AccessToken))
                 throw new InvalidOperationException("the token endpoint's answer has no access_token");
-            var lifetime = TimeSpan.FromSeconds(answer.ExpiresIn is > 0 ? answer.ExpiresIn.Value : 300);
+            var lifetime = answer.ExpiresIn switch
+            {
+                null or <= 0 => TimeSpan.FromSeconds(300),
+                var seconds when seconds >= LongestLifetime.TotalSeconds => LongestLifetime,
+                var seconds => TimeSpan.FromSeconds(seconds.Value),
+            };
             _refreshAt = clock.GetUtcNow() + (lifetime > Margin * 2 ? lifetime - Margin : lifetime / 2);
             _token = answer.AccessToken;
             return _token;
