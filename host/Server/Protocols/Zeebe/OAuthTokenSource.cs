@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Grpc.Core;
 using System.Text.Json.Serialization;
 using Switchboard.Host.Logging;
 
@@ -91,6 +92,20 @@ internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, 
 
     private InvalidOperationException TooLarge() =>
         new($"the token endpoint {LoggableUrl.Of(settings.TokenUrl)} answered more than {MaxAnswerBytes / 1024} KiB; a token answer is a few kilobytes");
+
+    /// <summary>The token for a gRPC call. A failed fetch is UNAVAILABLE with what went wrong: a transient failure callers
+    /// retry (Grpc.Net.Client would report any other exception from the credentials as INTERNAL, which no caller retries).</summary>
+    public async Task<string> GetForCallAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            return await GetAsync(cancellation);
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "no OAuth token: " + e.Message));
+        }
+    }
 
     /// <summary>Forgets the token after the gateway refused it, so the next call fetches a new one.</summary>
     public void Invalidate() => _refreshAt = DateTimeOffset.MinValue;

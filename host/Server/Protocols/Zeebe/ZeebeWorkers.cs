@@ -98,7 +98,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
             _tokens = new OAuthTokenSource(oauth, httpClients.CreateClient(ZeebeServices.OAuthClientName), TimeProvider.System);
             var tokens = _tokens;
             var bearer = CallCredentials.FromInterceptor(async (context, metadata) =>
-                metadata.Add("authorization", "Bearer " + await tokens.GetAsync(context.CancellationToken)));
+                metadata.Add("authorization", "Bearer " + await tokens.GetForCallAsync(context.CancellationToken)));
             channelOptions.Credentials = ChannelCredentials.Create(Address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, bearer);
             // Self-managed clusters often run OAuth over plaintext inside their network; the operator chose the address.
             channelOptions.UnsafeUseInsecureChannelCallCredentials = Address.Scheme == Uri.UriSchemeHttp;
