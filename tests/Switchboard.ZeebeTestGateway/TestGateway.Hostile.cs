@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Switchboard.Host.Protocols.Zeebe.Gateway;
 
 namespace Switchboard.ZeebeTestGateway;
 
@@ -21,6 +22,19 @@ public sealed partial class TestGateway
     {
         if (ActivationFailure is { } status)
             throw new RpcException(status);
+    }
+
+    /// <summary>When set, every job handed out carries this as its deadline (epoch milliseconds) instead of the real one,
+    /// as a gateway sending any int64 may.</summary>
+    public long? SentDeadline { get; set; }
+
+    // A job as it goes to a worker, with the deadline a test asked for.
+    private ActivatedJob Sent(TestJob job, IReadOnlyCollection<string> fetch)
+    {
+        var activated = job.ToActivated(fetch);
+        if (SentDeadline is { } deadline)
+            activated.Deadline = deadline;
+        return activated;
     }
 
     // Holds the call until the caller goes away; the job is left as it was.

@@ -137,7 +137,7 @@ public sealed partial class TestGateway
     {
         Activate(job, stream.Request.Worker, now + TimeSpan.FromMilliseconds(stream.Request.Timeout));
         job.Streamed = true;
-        var message = job.ToActivated(stream.Request.FetchVariable);
+        var message = Sent(job, stream.Request.FetchVariable);
         var size = message.CalculateSize();
         stream.Unsent.Enqueue((job, message, size));
         stream.UnsentBytes += size;

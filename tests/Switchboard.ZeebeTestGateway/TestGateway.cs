@@ -158,7 +158,7 @@ public sealed partial class TestGateway : Gateway.GatewayBase
                 foreach (var job in Activatable(request.Type, now, request.MaxJobsToActivate))
                 {
                     Activate(job, request.Worker, now + TimeSpan.FromMilliseconds(request.Timeout));
-                    response.Jobs.Add(job.ToActivated(request.FetchVariable));
+                    response.Jobs.Add(Sent(job, request.FetchVariable));
                 }
                 changed = Changed(request.Type);
             }

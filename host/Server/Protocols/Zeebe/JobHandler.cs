@@ -110,7 +110,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
                 new ZeebeJob
                 {
                     Key = job.Key, Retries = job.Retries, ProcessInstanceKey = job.ProcessInstanceKey, BpmnProcessId = job.BpmnProcessId,
-                    ElementId = job.ElementId, Deadline = DateTimeOffset.FromUnixTimeMilliseconds(job.Deadline),
+                    ElementId = job.ElementId, Deadline = JobDeadline.Of(job),
                 },
                 .. documents is null ? Array.Empty<object>() : [documents(job)],
             ],
