@@ -37,6 +37,9 @@ public sealed partial class TestGateway
         return activated;
     }
 
+    /// <summary>When set, UpdateJobTimeout is answered with this status, as gateways before 8.4 answer UNIMPLEMENTED.</summary>
+    public Status? UpdateJobTimeoutAnswer { get; set; }
+
     // Holds the call until the caller goes away; the job is left as it was.
     private async Task HangAsync(ServerCallContext context)
     {

@@ -225,6 +225,8 @@ public sealed partial class TestGateway : Gateway.GatewayBase
     public override Task<UpdateJobTimeoutResponse> UpdateJobTimeout(UpdateJobTimeoutRequest request, ServerCallContext context)
     {
         Authorize(context);
+        if (UpdateJobTimeoutAnswer is { } refusal)
+            throw new RpcException(refusal);
         Command(request.JobKey, job => job.ExtendTo(DateTime.UtcNow + TimeSpan.FromMilliseconds(request.Timeout), TimeSpan.FromMilliseconds(request.Timeout)));
         return Task.FromResult(new UpdateJobTimeoutResponse());
     }

@@ -33,4 +33,20 @@ public sealed class ZeebeOddGatewayTests
         job.State.Should().Be(JobState.Completed);
         job.CompletedVariables!["r"]!["result"]!.GetValue<double>().Should().Be(3);
     }
+
+    [Fact]
+    public async Task A_gateway_that_refuses_UpdateJobTimeout_gets_the_job_failed_with_the_reason_instead_of_it_lost()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        server.Gateway.UpdateJobTimeoutAnswer = new Status(StatusCode.Unimplemented, "Method not found: gateway_protocol.Gateway/UpdateJobTimeout");
+        using var sandbox = new PluginSandbox();
+        await using var host = await HostAsync(sandbox, server);
+
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}""",
+            new() { ["jobTimeout"] = "PT10M" }));
+
+        job.State.Should().Be(JobState.Incident, "the connector did not run with the timeout the process asked for");
+        job.ErrorMessage.Should().Contain("UpdateJobTimeout").And.Contain("Unimplemented").And.Contain("jobTimeout");
+        job.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("JobTimeoutRefused");
+    }
 }

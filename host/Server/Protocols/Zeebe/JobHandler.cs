@@ -86,9 +86,20 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         {
             var extended = time.GetUtcNow() + jobTimeout;
             var update = new UpdateJobTimeoutRequest { JobKey = job.Key, Timeout = (long)jobTimeout.TotalMilliseconds };
-            if (!await commands.SendAsync(job, "UpdateJobTimeout", JobDeadline.Of(job),
-                    deadline => gateway.UpdateJobTimeoutAsync(update, deadline: deadline, cancellationToken: stopping).ResponseAsync, stopping))
+            try
+            {
+                if (!await commands.SendAsync(job, "UpdateJobTimeout", JobDeadline.Of(job),
+                        deadline => gateway.UpdateJobTimeoutAsync(update, deadline: deadline, cancellationToken: stopping).ResponseAsync, stopping))
+                    return;
+            }
+            catch (RpcException e) when (e.StatusCode is not (StatusCode.NotFound or StatusCode.Cancelled))
+            {
+                // Running without the longer timeout could see the job handed out again mid-run and run twice: the user
+                // asked for the timeout, so the job stops here with why (gateways before 8.4 answer UNIMPLEMENTED).
+                await FailAsync(job, 0, $"the gateway refused UpdateJobTimeout for the jobTimeout header ({e.StatusCode}: {e.Status.Detail}); "
+                    + "Zeebe 8.4 or later takes it, else remove the header", "JobTimeoutRefused", TimeSpan.Zero, stopping);
                 return;
+            }
             // The job is ours until then now: its commands may be retried that long, and the connector sees that deadline.
             if (extended > JobDeadline.Of(job))
                 job.Deadline = extended.ToUnixTimeMilliseconds();
