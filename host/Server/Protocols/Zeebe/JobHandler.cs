@@ -167,6 +167,12 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
                 {
                     JobKey = job.Key, ErrorCode = bpmn.Code, ErrorMessage = Cut(bpmn.Message), Variables = bpmn.Variables.ToJsonString(),
                 };
+                if (thrown.Variables.Length > MaxVariablesBytes)
+                {
+                    await FailAsync(job, 0, $"the variables of BPMN error {bpmn.Code} are {thrown.Variables.Length} bytes; Zeebe takes at most {MaxVariablesBytes}",
+                        "ErrorVariablesTooLarge", TimeSpan.Zero, stopping);
+                    return true;
+                }
                 if (!await commands.SendAsync(job, "ThrowError", JobDeadline.Of(job), deadline => gateway.ThrowErrorAsync(thrown,
                         GzipRequests.For(thrown.Variables.Length + thrown.ErrorMessage.Length), deadline, stopping).ResponseAsync, stopping))
                     return true;
@@ -219,13 +225,22 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         var cut = Cut(message);
         var variables = extraVariables?.DeepClone().AsObject() ?? new JsonObject();
         variables["error"] = new JsonObject { ["type"] = "ConnectorError", ["code"] = code, ["message"] = cut };
+        var text = variables.ToJsonString();
+        // The gateway refuses a command this large as RESOURCE_EXHAUSTED, which reads as backpressure and is retried to no
+        // end: the job fails for good instead, with the error alone (small: its message is cut).
+        if (extraVariables is not null && text.Length > MaxVariablesBytes)
+        {
+            await FailAsync(job, 0, $"the variables of job error '{cut}' are {text.Length} bytes; Zeebe takes at most {MaxVariablesBytes}",
+                "ErrorVariablesTooLarge", TimeSpan.Zero, stopping);
+            return;
+        }
         var failed = new FailJobRequest
         {
             JobKey = job.Key,
             Retries = retries,
             ErrorMessage = cut,
             RetryBackOff = (long)backoff.TotalMilliseconds,
-            Variables = variables.ToJsonString(),
+            Variables = text,
         };
         if (!await commands.SendAsync(job, "FailJob", JobDeadline.Of(job),
                 deadline => gateway.FailJobAsync(failed, GzipRequests.For(failed.Variables.Length + cut.Length), deadline, stopping).ResponseAsync, stopping))
