@@ -63,6 +63,24 @@ public sealed class ZeebeTlsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("missing.pem")]
+    [InlineData("not-a-certificate.pem")]
+    public async Task An_unreadable_CA_certificate_stops_the_host_at_start_with_the_setting_named(string file)
+    {
+        var caPath = Path.Combine(_folder, file);
+        if (file.StartsWith("not-", StringComparison.Ordinal))
+            await File.WriteAllTextAsync(caPath, "this is no certificate");
+        using var sandbox = new PluginSandbox();
+
+        var start = () => RunningHost.StartAsync(sandbox.Directory, "Switchboard:Zeebe:Address=localhost:26500", "Switchboard:Zeebe:CaCertificatePath=" + caPath);
+
+        var thrown = await start.Should().ThrowAsync<Exception>();
+        var lines = Switchboard.Host.Hosting.StartupProblem.Explain(thrown.Which);
+        lines.Should().NotBeNull($"a bad setting is printed as one line, not a stack trace: {thrown.Which}");
+        lines.Should().ContainSingle(l => l.Contains("CaCertificatePath") && l.Contains(caPath) && l.Contains("not a readable certificate"));
+    }
+
+    [Theory]
     [InlineData(null, "http://gw:26500/")]
     [InlineData(false, "https://gw:26500/")]
     [InlineData(true, "http://gw:26500/")]

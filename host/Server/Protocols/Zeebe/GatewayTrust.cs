@@ -9,15 +9,7 @@ internal static class GatewayTrust
     /// <summary>A validation callback trusting <paramref name="caPath"/> (PEM or DER) besides nothing else; the host name must still match.</summary>
     public static RemoteCertificateValidationCallback For(string caPath)
     {
-        X509Certificate2 authority;
-        try
-        {
-            authority = X509CertificateLoader.LoadCertificateFromFile(caPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            throw new InvalidOperationException($"Switchboard:Zeebe:CaCertificatePath '{caPath}' is not a readable certificate: {e.Message}");
-        }
+        var authority = LoadAuthority(caPath);
         return (_, certificate, _, errors) =>
         {
             if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
@@ -28,5 +20,19 @@ internal static class GatewayTrust
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             return chain.Build(certificate as X509Certificate2 ?? new X509Certificate2(certificate));
         };
+    }
+
+    /// <summary>The CA certificate at <paramref name="caPath"/>; a clear error naming the setting when it cannot be read
+    /// (checked with the other options at start, so a bad path stops the host with one line).</summary>
+    public static X509Certificate2 LoadAuthority(string caPath)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificateFromFile(caPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new InvalidOperationException($"Switchboard:Zeebe:CaCertificatePath (or ZEEBE_CA_CERTIFICATE_PATH) '{caPath}' is not a readable certificate: {e.Message}");
+        }
     }
 }

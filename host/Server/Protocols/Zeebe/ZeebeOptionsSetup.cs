@@ -37,7 +37,9 @@ internal sealed class ZeebeOptionsSetup(IConfiguration configuration) : IPostCon
             problems.Add($"Switchboard:Zeebe:RestAddress (or CAMUNDA_REST_ADDRESS) must be an http(s) URL such as http://localhost:8080, not '{rest}'");
         try
         {
-            ZeebeAddress.Resolve(options);
+            // The CA matters only with a gateway to reach; read now, it stops the host with the setting named.
+            if (ZeebeAddress.Resolve(options) is not null && options.CaCertificatePath is { Length: > 0 } ca)
+                GatewayTrust.LoadAuthority(ca).Dispose();
             OAuthSettings.Resolve(options);
         }
         catch (InvalidOperationException e)
