@@ -35,8 +35,10 @@ public sealed class TestGatewayServer : IAsyncDisposable
     /// <summary>The address to give the host: <c>127.0.0.1:port</c>, as users write ZEEBE_ADDRESS.</summary>
     public string Address => $"127.0.0.1:{Port}";
 
-    /// <summary>Starts on <paramref name="port"/> (0: any free one); with <paramref name="certificate"/> it speaks TLS (HTTP/2 by ALPN).</summary>
-    public static async Task<TestGatewayServer> StartAsync(TestGateway? gateway = null, int port = 0, X509Certificate2? certificate = null)
+    /// <summary>Starts on <paramref name="port"/> (0: any free one); with <paramref name="certificate"/> it speaks TLS (HTTP/2 by ALPN),
+    /// sending the <paramref name="intermediates"/> with its certificate, as a server with a certificate from an intermediate CA does.</summary>
+    public static async Task<TestGatewayServer> StartAsync(TestGateway? gateway = null, int port = 0, X509Certificate2? certificate = null,
+        X509Certificate2Collection? intermediates = null)
     {
         gateway ??= new TestGateway();
         var builder = WebApplication.CreateSlimBuilder();
@@ -54,7 +56,11 @@ public sealed class TestGatewayServer : IAsyncDisposable
                 grpc = o;
                 o.Protocols = HttpProtocols.Http2;
                 if (certificate is not null)
-                    o.UseHttps(certificate);
+                    o.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificate,
+                        ServerCertificateChain = intermediates,
+                    });
             });
             k.Listen(IPAddress.Loopback, 0, o =>
             {

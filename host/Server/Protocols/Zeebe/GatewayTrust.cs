@@ -10,7 +10,7 @@ internal static class GatewayTrust
     public static RemoteCertificateValidationCallback For(string caPath)
     {
         var authority = LoadAuthority(caPath);
-        return (_, certificate, _, errors) =>
+        return (_, certificate, presented, errors) =>
         {
             if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
                 return false;
@@ -18,6 +18,14 @@ internal static class GatewayTrust
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.Add(authority);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            // The intermediates the gateway sent with its certificate: without them one issued by an intermediate CA has
+            // no path to the configured root.
+            if (presented is not null)
+            {
+                chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
+                foreach (var element in presented.ChainElements)
+                    chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
             return chain.Build(certificate as X509Certificate2 ?? new X509Certificate2(certificate));
         };
     }
