@@ -87,9 +87,9 @@ internal sealed class InboundCorrelator(IServiceProvider services)
         {
             if (activation.BpmnProcessId is { } processId)
             {
-                var created = await gateway.CreateProcessInstanceAsync(
+                var created = await WithFreshTokenAsync(() => gateway.CreateProcessInstanceAsync(
                     new CreateProcessInstanceRequest { BpmnProcessId = processId, Version = -1, Variables = variables.ToJsonString() },
-                    cancellationToken: cancellationToken);
+                    cancellationToken: cancellationToken).ResponseAsync);
                 return new Correlation("created", 200, $"process instance {created.ProcessInstanceKey} of {processId} created", created.ProcessInstanceKey);
             }
 
@@ -108,14 +108,14 @@ internal sealed class InboundCorrelator(IServiceProvider services)
                     return new Correlation("failed", 422, "messageIdExpression gave no value for this event");
                 messageId = id;
             }
-            var published = await gateway.PublishMessageAsync(new PublishMessageRequest
+            var published = await WithFreshTokenAsync(() => gateway.PublishMessageAsync(new PublishMessageRequest
             {
                 Name = activation.MessageName!,
                 CorrelationKey = correlationKey,
                 MessageId = messageId,
                 TimeToLive = (long)activation.MessageTtl.TotalMilliseconds,
                 Variables = variables.ToJsonString(),
-            }, cancellationToken: cancellationToken);
+            }, cancellationToken: cancellationToken).ResponseAsync);
             return new Correlation("published", 200, $"message {activation.MessageName} published with correlation key '{correlationKey}'", published.Key);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
@@ -134,6 +134,21 @@ internal sealed class InboundCorrelator(IServiceProvider services)
                 _ => 500,
             };
             return new Correlation("failed", status, $"the gateway answered {e.StatusCode}: {e.Status.Detail}");
+        }
+    }
+
+    // After UNAUTHENTICATED the OAuth token is fetched afresh and the call made once more, as job commands do: else
+    // every event after the identity provider rotated its keys failed until a worker's call happened to refresh it.
+    private async Task<T> WithFreshTokenAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated && services.GetService<ZeebeWorkers>()?.Tokens is { } tokens)
+        {
+            tokens.Invalidate();
+            return await call();
         }
     }
 
