@@ -19,7 +19,7 @@ public sealed class JobCommandDeadlineTests
         var log = new SharedLog();
         // One slot, a 1 s command deadline and a 3 s job timeout: the hung completion must end within seconds.
         await using var host = await RunningHost.StartAsync(sandbox.Directory, log, "Switchboard:Zeebe:Address=" + server.Address,
-            "Switchboard:Zeebe:MaxJobsActive=1", "Switchboard:Zeebe:RequestTimeout=00:00:01", "Switchboard:Zeebe:JobTimeout=00:00:03",
+            "Switchboard:Zeebe:MaxJobsActive=1", "Switchboard:Zeebe:CommandTimeout=00:00:01", "Switchboard:Zeebe:JobTimeout=00:00:03",
             "Switchboard:Zeebe:PollInterval=00:00:00.050");
 
         var hung = server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":1}""");

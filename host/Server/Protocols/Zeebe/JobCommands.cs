@@ -5,7 +5,7 @@ namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>Sends the job commands (complete, fail, throw error, update timeout): each attempt with a deadline, transient
 /// failures retried with backoff for as long as the job is still ours, and one fresh token after UNAUTHENTICATED.</summary>
-/// <param name="attemptTimeout">How long one attempt may wait for the gateway's answer (<see cref="ZeebeOptions.RequestTimeout"/>,
+/// <param name="attemptTimeout">How long one attempt may wait for the gateway's answer (<see cref="ZeebeOptions.CommandTimeout"/>,
 /// as Camunda's clients give every command their request timeout).</param>
 /// <param name="tokenRefused">Forgets the OAuth token after UNAUTHENTICATED; null without OAuth.</param>
 internal sealed class JobCommands(TimeSpan attemptTimeout, TimeProvider time, ILogger logger, Action? tokenRefused)

@@ -53,6 +53,11 @@ public sealed class ZeebeOptions
     /// <summary>How long one ActivateJobs call may wait for jobs (long polling).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long one attempt of a job command (complete, fail, throw error, update timeout) may wait for the
+    /// gateway's answer, as the official clients' default request timeout (10 s). Apart from <see cref="RequestTimeout"/>:
+    /// a short long poll must not cut short a command a busy gateway takes a moment to answer.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Whether workers keep a job stream open (StreamActivatedJobs), as Camunda's connector runtime does.</summary>
     public bool Streaming { get; set; } = true;
 

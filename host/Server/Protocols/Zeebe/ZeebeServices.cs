@@ -22,7 +22,8 @@ public static class ZeebeServices
             .Bind(builder.Configuration.GetSection(ZeebeOptions.Section))
             .Validate(o => o.MaxJobsActive > 0, "Switchboard:Zeebe:MaxJobsActive must be positive")
             .Validate(o => o.JobTimeout >= TimeSpan.FromSeconds(1), "Switchboard:Zeebe:JobTimeout must be at least 1 s")
-            .Validate(o => o.RequestTimeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero, "Switchboard:Zeebe:RequestTimeout and PollInterval must be positive")
+            .Validate(o => o.RequestTimeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.CommandTimeout > TimeSpan.Zero,
+                "Switchboard:Zeebe:RequestTimeout, CommandTimeout and PollInterval must be positive")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WorkerName), "Switchboard:Zeebe:WorkerName must not be empty")
             .Validate(o => o.Streaming || o.Polling, "Switchboard:Zeebe:Streaming and Polling cannot both be off")
             .ValidateOnStart();

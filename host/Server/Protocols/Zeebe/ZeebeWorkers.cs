@@ -116,7 +116,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
             documents = job => new CamundaDocumentStore(restClient, restAddress, job.BpmnProcessId, job.ProcessInstanceKey);
         }
         var handlerLogger = loggers.CreateLogger<JobHandler>();
-        var commands = new JobCommands(options.Value.RequestTimeout, time, handlerLogger, tokenRefused);
+        var commands = new JobCommands(options.Value.CommandTimeout, time, handlerLogger, tokenRefused);
         _handler = new JobHandler(_gateway, pipeline, secrets, handlerLogger, commands, time, documents);
         lock (_workers)
         {
