@@ -7,31 +7,19 @@ namespace Switchboard.Tests.Inbound;
 /// every attempt; a poll's settled events are summed up in one line, however many there are.</summary>
 public sealed class ActivationLogTests : IAsyncLifetime
 {
-    private readonly PluginSandbox _sandbox = new();
-    private readonly string _state = Path.Combine(Path.GetTempPath(), "switchboard-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly StringWriter _log = new();
-    private TestGatewayServer _gateway = null!;
+    private HostileInboundSandbox _box = null!;
 
-    public async Task InitializeAsync()
-    {
-        _gateway = await TestGatewayServer.StartAsync();
-        _sandbox.Add(Repository.TestPlugin("HostileInbound"));
-    }
+    public async Task InitializeAsync() => _box = await HostileInboundSandbox.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        _sandbox.Dispose();
-        if (Directory.Exists(_state))
-            Directory.Delete(_state, recursive: true);
-    }
+    public async Task DisposeAsync() => await _box.DisposeAsync();
 
-    private Task<RunningHost> StartHostAsync(string mode, string count, params string[] settings) => RunningHost.StartAsync(_sandbox.Directory,
+    private Task<RunningHost> StartHostAsync(string mode, string count, params string[] settings) => RunningHost.StartAsync(_box.Plugins.Directory,
         TextWriter.Synchronized(_log),
         [
             "Switchboard:Log:Level=Information",
-            "Switchboard:Zeebe:Address=" + _gateway.Address,
-            "Switchboard:Inbound:StateDirectory=" + _state,
+            "Switchboard:Zeebe:Address=" + _box.Gateway.Address,
+            "Switchboard:Inbound:StateDirectory=" + _box.State,
             "Switchboard:Inbound:DefaultPollInterval=00:00:00.100",
             "Switchboard:Inbound:Activations:poller:inbound.type=test.switchboard:hostile-poll:1",
             "Switchboard:Inbound:Activations:poller:mode=" + mode,

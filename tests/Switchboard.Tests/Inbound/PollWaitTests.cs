@@ -13,33 +13,21 @@ namespace Switchboard.Tests.Inbound;
 /// The host's clock is a fake one that moves only when the test moves it.</summary>
 public sealed class PollWaitTests : IAsyncLifetime
 {
-    private readonly PluginSandbox _sandbox = new();
-    private readonly string _state = Path.Combine(Path.GetTempPath(), "switchboard-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly FakeTimeProvider _clock = new();
-    private TestGatewayServer _gateway = null!;
+    private HostileInboundSandbox _box = null!;
 
-    public async Task InitializeAsync()
-    {
-        _gateway = await TestGatewayServer.StartAsync();
-        _sandbox.Add(Repository.TestPlugin("HostileInbound"));
-    }
+    public async Task InitializeAsync() => _box = await HostileInboundSandbox.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        _sandbox.Dispose();
-        if (Directory.Exists(_state))
-            Directory.Delete(_state, recursive: true);
-    }
+    public async Task DisposeAsync() => await _box.DisposeAsync();
 
-    private Task<RunningHost> StartHostAsync(string mode, params string[] settings) => RunningHost.StartAsync(_sandbox.Directory, null, switchboard =>
+    private Task<RunningHost> StartHostAsync(string mode, params string[] settings) => RunningHost.StartAsync(_box.Plugins.Directory, null, switchboard =>
         {
             switchboard.AddZeebe().AddInbound();
             switchboard.Services.AddSingleton<TimeProvider>(_clock);
         },
         [
-            "Switchboard:Zeebe:Address=" + _gateway.Address,
-            "Switchboard:Inbound:StateDirectory=" + _state,
+            "Switchboard:Zeebe:Address=" + _box.Gateway.Address,
+            "Switchboard:Inbound:StateDirectory=" + _box.State,
             "Switchboard:Inbound:Activations:poller:inbound.type=test.switchboard:hostile-poll:1",
             "Switchboard:Inbound:Activations:poller:mode=" + mode,
             "Switchboard:Inbound:Activations:poller:messageName=polled",
@@ -47,7 +35,7 @@ public sealed class PollWaitTests : IAsyncLifetime
             .. settings,
         ]);
 
-    private int Polls() => _gateway.Gateway.Messages.Count(m => m.Name == "polled");
+    private int Polls() => _box.Gateway.Gateway.Messages.Count(m => m.Name == "polled");
 
     [Fact]
     public async Task A_poller_asking_to_poll_again_at_once_waits_the_shortest_wait_between_polls()

@@ -12,28 +12,14 @@ namespace Switchboard.Tests.Inbound;
 /// is down with the reason, and goes on polling, up again once a poll goes through.</summary>
 public sealed class PollingFailureTests : IAsyncLifetime
 {
-    private readonly PluginSandbox _sandbox = new();
-    private readonly string _state = Path.Combine(Path.GetTempPath(), "switchboard-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
-    private TestGatewayServer _gateway = null!;
+    private HostileInboundSandbox _box = null!;
 
-    public async Task InitializeAsync()
-    {
-        _gateway = await TestGatewayServer.StartAsync();
-        _sandbox.Add(Repository.TestPlugin("HostileInbound"));
-    }
+    public async Task InitializeAsync() => _box = await HostileInboundSandbox.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        _sandbox.Dispose();
-        if (File.Exists(_state))
-            File.Delete(_state);
-        if (Directory.Exists(_state))
-            Directory.Delete(_state, recursive: true);
-    }
+    public async Task DisposeAsync() => await _box.DisposeAsync();
 
-    private Task<RunningHost> StartHostAsync(string mode, string stateDirectory) => RunningHost.StartAsync(_sandbox.Directory,
-        "Switchboard:Zeebe:Address=" + _gateway.Address,
+    private Task<RunningHost> StartHostAsync(string mode, string stateDirectory) => RunningHost.StartAsync(_box.Plugins.Directory,
+        "Switchboard:Zeebe:Address=" + _box.Gateway.Address,
         "Switchboard:Inbound:StateDirectory=" + stateDirectory,
         "Switchboard:Inbound:DefaultPollInterval=00:00:00.100",
         "Switchboard:Inbound:Activations:poller:inbound.type=test.switchboard:hostile-poll:1",
@@ -51,28 +37,28 @@ public sealed class PollingFailureTests : IAsyncLifetime
     public async Task A_cursor_that_cannot_be_saved_fails_the_poll_and_the_activation_goes_on_once_it_can()
     {
         // A file where the state folder should be: no cursor can be written under it.
-        File.WriteAllText(_state, "not a folder");
-        await using var host = await StartHostAsync("cursor", Path.Combine(_state, "inbound"));
+        File.WriteAllText(_box.State, "not a folder");
+        await using var host = await StartHostAsync("cursor", Path.Combine(_box.State, "inbound"));
 
         var down = await DownAsync(host, "the cursor cannot be saved");
         down["reason"]!.GetValue<string>().Should().StartWith("the cursor could not be saved:");
 
-        File.Delete(_state);
+        File.Delete(_box.State);
         await Eventually.WaitFor(() => Health(host), h => h["status"]!.GetValue<string>() == "up", because: "the next poll saves its cursor");
-        var saved = _gateway.Gateway.Messages.Count;
-        await Eventually.WaitFor(() => _gateway.Gateway.Messages.Count > saved, because: "the activation polls on");
-        File.ReadAllText(Directory.GetFiles(Path.Combine(_state, "inbound"), "*.cursor").Single()).Should().NotBeEmpty();
+        var saved = _box.Gateway.Gateway.Messages.Count;
+        await Eventually.WaitFor(() => _box.Gateway.Gateway.Messages.Count > saved, because: "the activation polls on");
+        File.ReadAllText(Directory.GetFiles(Path.Combine(_box.State, "inbound"), "*.cursor").Single()).Should().NotBeEmpty();
     }
 
     [Fact]
     public async Task A_cursor_file_that_is_not_a_regular_file_is_refused_not_read()
     {
-        Directory.CreateDirectory(_state);
+        Directory.CreateDirectory(_box.State);
         // A named pipe with no writer: opening it to read would block for good.
-        var fifo = Path.Combine(_state, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("poller")))[..32] + ".cursor");
+        var fifo = Path.Combine(_box.State, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("poller")))[..32] + ".cursor");
         using (var mkfifo = Process.Start("mkfifo", fifo))
             await mkfifo.WaitForExitAsync();
-        await using var host = await StartHostAsync("cursor", _state);
+        await using var host = await StartHostAsync("cursor", _box.State);
 
         var down = await DownAsync(host, "the cursor cannot be read");
         down["reason"]!.GetValue<string>().Should().Contain("is not a regular file").And.Contain(fifo);
@@ -81,7 +67,7 @@ public sealed class PollingFailureTests : IAsyncLifetime
     [Fact]
     public async Task A_poll_that_gives_a_null_result_is_reported_down_not_taken_for_success()
     {
-        await using var host = await StartHostAsync("nullresult", _state);
+        await using var host = await StartHostAsync("nullresult", _box.State);
 
         var down = await DownAsync(host, "a null result is not a poll that went through");
         down["reason"]!.GetValue<string>().Should().Be("the poll failed: the connector gave no PollResult (null)");

@@ -11,33 +11,23 @@ namespace Switchboard.Tests.Inbound;
 /// nor the host's shutdown.</summary>
 public sealed class StuckActivationTests : IAsyncLifetime
 {
-    private readonly PluginSandbox _sandbox = new();
     private readonly StringWriter _log = new();
-    private readonly string _state = Path.Combine(Path.GetTempPath(), "switchboard-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
-    private TestGatewayServer _gateway = null!;
-    private string _hostile = null!;
+    private HostileInboundSandbox _box = null!;
 
     public async Task InitializeAsync()
     {
-        _gateway = await TestGatewayServer.StartAsync();
-        _hostile = _sandbox.Add(Repository.TestPlugin("HostileInbound"));
-        _sandbox.Add(Repository.TestPlugin("Ticker"));
+        _box = await HostileInboundSandbox.StartAsync();
+        _box.Plugins.Add(Repository.TestPlugin("Ticker"));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        _sandbox.Dispose();
-        if (Directory.Exists(_state))
-            Directory.Delete(_state, recursive: true);
-    }
+    public async Task DisposeAsync() => await _box.DisposeAsync();
 
-    private Task<RunningHost> StartHostAsync(params string[] settings) => RunningHost.StartAsync(_sandbox.Directory, TextWriter.Synchronized(_log),
+    private Task<RunningHost> StartHostAsync(params string[] settings) => RunningHost.StartAsync(_box.Plugins.Directory, TextWriter.Synchronized(_log),
     [
         "Switchboard:Catalog:Watch=false",
         "Switchboard:Catalog:StopTimeout=00:00:01",
-        "Switchboard:Zeebe:Address=" + _gateway.Address,
-        "Switchboard:Inbound:StateDirectory=" + _state,
+        "Switchboard:Zeebe:Address=" + _box.Gateway.Address,
+        "Switchboard:Inbound:StateDirectory=" + _box.State,
         "Switchboard:Inbound:Activations:ticks:inbound.type=io.switchboard.test:ticker:1",
         "Switchboard:Inbound:Activations:ticks:messageName=tick",
         "Switchboard:Inbound:Activations:ticks:correlationKeyExpression==\"clock\"",
@@ -63,15 +53,15 @@ public sealed class StuckActivationTests : IAsyncLifetime
     public async Task An_activation_that_will_not_stop_is_abandoned_after_StopTimeout_and_the_others_move_on(string type, string mode)
     {
         var host = await StartHostAsync(Activation("stuck", type, mode));
-        await Eventually.WaitFor(() => File.Exists(Path.Combine(_hostile, "stuck.started")), because: "the hostile plugin code runs");
-        File.Delete(Path.Combine(_hostile, "stuck.started"));
+        await Eventually.WaitFor(() => File.Exists(Path.Combine(_box.Hostile, "stuck.started")), because: "the hostile plugin code runs");
+        File.Delete(Path.Combine(_box.Hostile, "stuck.started"));
 
         await host.Catalog.SyncAsync("HostileInbound", force: true);
         await host.Catalog.SyncAsync("Ticker", force: true);
 
         await Eventually.WaitFor(() => Health(host, "ticks"), h => h["generation"]?.GetValue<int>() == 2,
             because: "the other activation moves to its plugin's new generation");
-        await Eventually.WaitFor(() => File.Exists(Path.Combine(_hostile, "stuck.started")),
+        await Eventually.WaitFor(() => File.Exists(Path.Combine(_box.Hostile, "stuck.started")),
             because: "the stuck activation's new loop starts once the old one is abandoned");
         (await Health(host, "stuck"))["generation"]!.GetValue<int>().Should().Be(2);
         _log.ToString().Should().Contain("stuck").And.Contain("did not stop within 1 s");
