@@ -8,8 +8,8 @@ internal static class PollWait
     /// <summary>The shortest wait between two polls: 100 ms.</summary>
     public static readonly TimeSpan Shortest = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The longest wait a timer can hold (<c>uint.MaxValue - 1</c> ms, about 49.7 days).</summary>
-    public static readonly TimeSpan Longest = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+    /// <summary>The longest wait a timer can hold (<see cref="Core.Describing.LongestWait"/>, about 49.7 days).</summary>
+    public static readonly TimeSpan Longest = Core.Describing.LongestWait.Value;
 
     /// <summary>The wait before the next poll: <paramref name="requested"/> (the connector's), else <paramref name="fallback"/>
     /// (the configured interval), within <see cref="Shortest"/> and <see cref="Longest"/>.</summary>
