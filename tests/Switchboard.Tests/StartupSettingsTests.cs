@@ -33,4 +33,22 @@ public sealed class StartupSettingsTests
         lines.Should().NotBeNull($"{thrown.Which.GetType().Name} is what Program.cs prints as one line per setting, exit code 2: {thrown.Which}");
         string.Join("\n", lines!).Should().Contain(problem);
     }
+
+    // The refusal echoes what was written, so that it can be fixed, but never a password or a token it carries.
+    [Theory]
+    [InlineData("Switchboard:Zeebe:Address=http://zeebe:s3cret@gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://***@gateway:26500/zeebe' is not a gateway address")]
+    [InlineData("ZEEBE_ADDRESS=zeebe:s3cret@gateway:26500/zeebe", "Switchboard:Zeebe:Address '***@gateway:26500/zeebe' is not a gateway address")]
+    [InlineData("Switchboard:Zeebe:Address=http://gateway:26500/zeebe?token=s3cret", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe?***' is not a gateway address")]
+    [InlineData("Switchboard:Zeebe:RestAddress=ftp://u:s3cret@camunda:8080", "not 'ftp://***@camunda:8080'")]
+    [InlineData("Switchboard:Spiff:CorsOrigins:0=ws://u:s3cret@arena", "origin 'ws://***@arena' must be")]
+    public async Task A_refused_address_is_named_without_the_password_or_token_it_carries(string setting, string problem)
+    {
+        using var sandbox = new PluginSandbox();
+
+        var start = () => RunningHost.StartAsync(sandbox.Directory, setting);
+
+        var thrown = await start.Should().ThrowAsync<Exception>();
+        var said = string.Join("\n", StartupProblem.Explain(thrown.Which) ?? [thrown.Which.ToString()]);
+        said.Should().Contain(problem).And.NotContain("s3cret");
+    }
 }

@@ -1,3 +1,4 @@
+using Switchboard.Host.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Switchboard.Host.Protocols.Spiff;
@@ -56,7 +57,7 @@ internal sealed class SpiffOptionsSetup(IConfigurationSection section) : IConfig
             problems.Add($"{Prefix}MaxBodyBytes must be at least 1024, not {options.MaxBodyBytes}");
         foreach (var origin in options.CorsOrigins.Concat(options.CallbackOrigins))
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-                problems.Add($"{Prefix}CorsOrigins / CallbackOrigins: origin '{origin}' must be an absolute http or https URL such as http://localhost:7001");
+                problems.Add($"{Prefix}CorsOrigins / CallbackOrigins: origin '{LoggableUrl.OfSetting(origin)}' must be an absolute http or https URL such as http://localhost:7001");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

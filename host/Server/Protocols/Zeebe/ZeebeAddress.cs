@@ -1,3 +1,5 @@
+using Switchboard.Host.Logging;
+
 namespace Switchboard.Host.Protocols.Zeebe;
 
 /// <summary>Where the gateway is, read as Camunda's clients read it (the environment aliases are applied by <see cref="ZeebeOptionsSetup"/>).</summary>
@@ -17,7 +19,7 @@ internal static class ZeebeAddress
         var bare = !text.Contains("://", StringComparison.Ordinal);
         if (!Uri.TryCreate(bare ? "http://" + text : text, UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.AbsolutePath != "/")
-            throw new InvalidOperationException($"Switchboard:Zeebe:Address '{text}' is not a gateway address: use host:port or http(s)://host:port");
+            throw new InvalidOperationException($"Switchboard:Zeebe:Address '{LoggableUrl.OfSetting(text)}' is not a gateway address: use host:port or http(s)://host:port");
         if (!bare)
             return uri;
         // Camunda's clients take host:port and mean port 26500; plaintext unless told to use TLS or given a CA to trust.

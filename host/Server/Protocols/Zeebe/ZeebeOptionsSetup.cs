@@ -1,3 +1,4 @@
+using Switchboard.Host.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Switchboard.Host.Protocols.Zeebe;
@@ -34,7 +35,7 @@ internal sealed class ZeebeOptionsSetup(IConfiguration configuration) : IPostCon
         if (options.MaxMessageSize < 64 * 1024)
             problems.Add($"Switchboard:Zeebe:MaxMessageSize must be at least 65536 bytes, not {options.MaxMessageSize}");
         if (options.RestAddress is { } rest && (!Uri.TryCreate(rest, UriKind.Absolute, out var restUri) || (restUri.Scheme != Uri.UriSchemeHttp && restUri.Scheme != Uri.UriSchemeHttps)))
-            problems.Add($"Switchboard:Zeebe:RestAddress (or CAMUNDA_REST_ADDRESS) must be an http(s) URL such as http://localhost:8080, not '{rest}'");
+            problems.Add($"Switchboard:Zeebe:RestAddress (or CAMUNDA_REST_ADDRESS) must be an http(s) URL such as http://localhost:8080, not '{LoggableUrl.OfSetting(rest)}'");
         try
         {
             // The CA matters only with a gateway to reach; read now, it stops the host with the setting named.
