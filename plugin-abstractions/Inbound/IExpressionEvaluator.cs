@@ -9,6 +9,7 @@ public interface IExpressionEvaluator
 {
     /// <summary>The value of <paramref name="expression"/> (with or without its leading <c>=</c>) over
     /// <paramref name="variables"/>; null when FEEL gives null.</summary>
-    /// <exception cref="FormatException">The expression is not valid FEEL; the message says where.</exception>
+    /// <exception cref="FormatException">The expression is not valid FEEL (the message says where), or its evaluation
+    /// went past the host's limits on work and size (the message says which).</exception>
     JsonNode? Evaluate(string expression, JsonObject? variables);
 }

@@ -27,7 +27,18 @@ public static class ErrorMapping
         var job = new FeelContext(1);
         job.Set("retries", (decimal)retries);
         scope.Set("job", job);
-        return Interpret(compiled.EvaluateValue(scope).Value);
+        var evaluated = compiled.EvaluateValue(scope);
+        // Stopped at a limit is no answer; read as "no error", a failure would pass as a success.
+        if (evaluated.Limit is { } limit)
+            return new ErrorDecision.Invalid("errorExpression " + limit);
+        try
+        {
+            return Interpret(evaluated.Value);
+        }
+        catch (FeelLimitException e)
+        {
+            return new ErrorDecision.Invalid("errorExpression yielded variables that cannot be written: " + e.Message);
+        }
     }
 
     private static ErrorDecision Interpret(object? result)

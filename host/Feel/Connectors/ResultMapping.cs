@@ -14,10 +14,22 @@ public static class ResultMapping
         var result = compiled.EvaluateValue(MappingScope.Of(response));
         return result.Value switch
         {
-            FeelContext context => new ResultMappingOutcome((JsonObject)FeelJson.ToJson(context)!, null, result.Warnings),
+            FeelContext context => Variables(context, result.Warnings),
             null => new ResultMappingOutcome(null, "resultExpression yielded null, expected a context" + Because(result.Warnings), result.Warnings),
             var other => new ResultMappingOutcome(null, $"resultExpression yielded a {FeelTypes.NameOf(other)}, expected a context", result.Warnings),
         };
+    }
+
+    private static ResultMappingOutcome Variables(FeelContext context, IReadOnlyList<string> warnings)
+    {
+        try
+        {
+            return new ResultMappingOutcome((JsonObject)FeelJson.ToJson(context)!, null, warnings);
+        }
+        catch (FeelLimitException e)
+        {
+            return new ResultMappingOutcome(null, "resultExpression yielded a context that cannot be written: " + e.Message, warnings);
+        }
     }
 
     internal static string Because(IReadOnlyList<string> warnings) => warnings.Count == 0 ? "" : " (" + string.Join("; ", warnings) + ")";

@@ -4,9 +4,12 @@ using Switchboard.Feel.Values;
 
 namespace Switchboard.Feel.Evaluation;
 
-/// <summary>Walks a FEEL syntax tree; problems become null results with a warning, never exceptions.</summary>
-public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> functions, FeelWarnings warnings)
+/// <summary>Walks a FEEL syntax tree; problems become null results with a warning. The one exception is an evaluation
+/// past its <see cref="EvaluationBudget"/>, which ends with <see cref="FeelLimitException"/>.</summary>
+public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> functions, FeelWarnings warnings, EvaluationBudget? budget = null)
 {
+    private readonly EvaluationBudget _budget = budget ?? new();
+
     /// <summary>Calls nested deeper than this (a lambda calling itself) give null instead of overflowing the stack.</summary>
     private const int MaxCallDepth = 64;
 
@@ -17,6 +20,17 @@ public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> function
         // Long operator chains nest the tree deeply; on a small thread stack give null rather than crash the host.
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
             return warnings.Null("expression nested too deeply for this thread's stack");
+        _budget.Spend(1);
+        var value = EvaluateNode(node, scope);
+        // What operators and functions build is paid for by its size (a list doubled in a loop grows faster than the
+        // steps that double it); names and literals hand on values already paid for.
+        if (node is CallNode or BinaryNode or PathNode or FilterNode or ListNode or ContextNode)
+            _budget.SpendOn(value);
+        return value;
+    }
+
+    private object? EvaluateNode(Node node, Scope scope)
+    {
         switch (node)
         {
             case LiteralNode literal:
@@ -207,7 +221,15 @@ public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> function
         // "partial" holds the results so far, as the DMN spec allows in the return expression.
         var walk = Iterate(node.Iterators, 0, scope, s =>
         {
-            results.Add(Evaluate(node.Body, s.With("partial", results)));
+            // A copy, not the list being built: returning "partial" itself would put the list inside itself, and
+            // writing that out as JSON never ends (a stack overflow, which ends the process). The copies are paid for.
+            List<object?>? partial = null;
+            if (node.UsesPartial)
+            {
+                _budget.Spend(results.Count);
+                partial = [.. results];
+            }
+            results.Add(Evaluate(node.Body, partial is null ? s : s.With("partial", partial)));
             return true;
         });
         return walk == Walk.Failed ? null : results;

@@ -43,7 +43,11 @@ public sealed record OrNode(int Offset, Node Left, Node Right) : Node(Offset);
 public sealed record IfNode(int Offset, Node Condition, Node Then, Node Else) : Node(Offset);
 
 /// <summary><c>for x in xs, y in ys return e</c>.</summary>
-public sealed record ForNode(int Offset, IReadOnlyList<KeyValuePair<string, Node>> Iterators, Node Body) : Node(Offset);
+public sealed record ForNode(int Offset, IReadOnlyList<KeyValuePair<string, Node>> Iterators, Node Body) : Node(Offset)
+{
+    /// <summary>Whether the body names <c>partial</c>, the results so far: only then is a copy of them made for each iteration.</summary>
+    public bool UsesPartial { get; init; }
+}
 
 /// <summary><c>some</c> / <c>every x in xs satisfies c</c>.</summary>
 public sealed record QuantifiedNode(int Offset, bool Every, IReadOnlyList<KeyValuePair<string, Node>> Iterators, Node Condition) : Node(Offset);

@@ -15,6 +15,7 @@ public sealed class Parser
     private readonly IReadOnlyList<string[]> _multiWordNames;
     private int _position;
     private int _depth;
+    private int _partialMentions;
 
     /// <summary>Deeper nesting than any real mapping needs; the limit keeps hostile input from exhausting the stack.</summary>
     private const int MaxDepth = 200;
@@ -114,7 +115,9 @@ public sealed class Parser
         {
             var iterators = ParseIterators();
             ExpectName("return");
-            return new ForNode(start, iterators, ParseExpression());
+            var mentionsBefore = _partialMentions;
+            var body = ParseExpression();
+            return new ForNode(start, iterators, body) { UsesPartial = _partialMentions > mentionsBefore };
         }
         if (Current.IsName("some") || Current.IsName("every"))
         {
@@ -500,7 +503,10 @@ public sealed class Parser
         }
         if (Keywords.Contains(token.Text))
             throw Error($"unexpected keyword '{token.Text}'");
-        return new NameNode(token.Offset, ReadSpacedName());
+        var name = ReadSpacedName();
+        if (name == "partial")
+            _partialMentions++;
+        return new NameNode(token.Offset, name);
     }
 
     /// <summary>

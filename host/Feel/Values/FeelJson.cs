@@ -34,8 +34,28 @@ public static class FeelJson
         }
     }
 
+    /// <summary>A FEEL value as JSON (temporal values as ISO 8601 strings); throws <see cref="FeelLimitException"/> for a
+    /// value too large or too deeply nested to write.</summary>
     public static JsonNode? ToJson(object? value)
     {
+        var left = MaxNodes;
+        return ToJson(value, 0, ref left);
+    }
+
+    /// <summary>Values one result may hold when written as JSON. An evaluation is held to far fewer
+    /// (<see cref="Evaluation.EvaluationBudget"/>), but a list it holds many times over is written out each time.</summary>
+    public const long MaxNodes = 1_000_000;
+
+    /// <summary>Lists and contexts nested deeper than this are not written: the host reads no JSON nested deeper either,
+    /// and each level is a frame of the stack, whose overflow ends the process.</summary>
+    public const int MaxDepth = 1000;
+
+    private static JsonNode? ToJson(object? value, int depth, ref long left)
+    {
+        if (--left < 0)
+            throw new FeelLimitException($"the result holds more than {MaxNodes:N0} values");
+        if (depth > MaxDepth && value is List<object?> or FeelContext or FeelRange)
+            throw new FeelLimitException($"the result is nested deeper than {MaxDepth} levels");
         switch (value)
         {
             case null:
@@ -50,18 +70,22 @@ public static class FeelJson
             {
                 var array = new JsonArray();
                 foreach (var item in list)
-                    array.Add(ToJson(item));
+                    array.Add(ToJson(item, depth + 1, ref left));
                 return array;
             }
             case FeelContext context:
             {
                 var obj = new JsonObject();
                 foreach (var (key, item) in context.Entries())
-                    obj[key] = ToJson(item);
+                    obj[key] = ToJson(item, depth + 1, ref left);
                 return obj;
             }
             case FeelRange range:
-                return new JsonObject { ["start"] = ToJson(range.Start), ["end"] = ToJson(range.End), ["start included"] = range.StartIncluded, ["end included"] = range.EndIncluded };
+                return new JsonObject
+                {
+                    ["start"] = ToJson(range.Start, depth + 1, ref left), ["end"] = ToJson(range.End, depth + 1, ref left),
+                    ["start included"] = range.StartIncluded, ["end included"] = range.EndIncluded,
+                };
             case FeelFunction:
                 return null;
             default:

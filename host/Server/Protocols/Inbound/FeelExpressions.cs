@@ -20,6 +20,11 @@ internal sealed class FeelExpressions : IExpressionEvaluator
         {
             throw new FormatException(e.Message, e);
         }
+        catch (FeelLimitException e)
+        {
+            // The contract's one failure for an expression that gives no value, as for one that does not parse.
+            throw new FormatException(e.Message, e);
+        }
     }
 
     /// <summary>The inbound contexts' <c>Get&lt;TFeature&gt;()</c>: this evaluator, or null for any other feature.</summary>

@@ -162,6 +162,10 @@ internal sealed class InboundCorrelator(IServiceProvider services)
         {
             throw new ExpressionException($"{property} is not valid FEEL: {e.Message}");
         }
+        catch (FeelLimitException e)
+        {
+            throw new ExpressionException($"{property} could not be evaluated: {e.Message}");
+        }
     }
 
     private sealed class ExpressionException(string message) : Exception(message);

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using Switchboard.Feel;
+using Switchboard.Feel.Connectors;
+
+namespace Switchboard.Tests.Feel;
+
+/// <summary>Expressions come from process models and activations, so they may be wrong or hostile: one that iterates
+/// without end, builds a string by doubling it, or nests its result thousands deep must stop with a message saying
+/// why, never hold a thread, fill the memory or overflow the stack (which ends the host's process).</summary>
+public class FeelLimitTests
+{
+    private readonly FeelEngine _engine = new();
+
+    [Fact]
+    public void Partial_in_a_for_loop_is_the_results_so_far_and_returning_it_makes_no_cycle()
+    {
+        // The list being built, handed out as "partial" and returned, held itself: writing it as JSON never ended and
+        // the stack overflow killed the host (a webhook's resultExpression was enough).
+        var value = _engine.Evaluate("for i in 1..3 return partial", null).Value;
+
+        value!.ToJsonString().Should().Be("[[],[[]],[[],[[]]]]");
+        _engine.Evaluate("for i in 1..4 return if i = 1 then 1 else partial[-1] * 2", null).Value!.ToJsonString()
+            .Should().Be("[1,2,4,8]", "partial reads the results so far, as before");
+    }
+
+    [Theory]
+    [InlineData("count(for i in 1..2000000 return i)")]
+    [InlineData("count(for i in 1..2000, j in 1..1000 return i)")]
+    [InlineData("some i in 1..2000000 satisfies i < 0")]
+    [InlineData("string length(for i in 1..25 return if i = 1 then \"ab\" else partial[-1] + partial[-1])")]
+    [InlineData("count(for i in 1..25 return if i = 1 then [1] else concatenate(partial[-1], partial[-1]))")]
+    [InlineData("{f: function(n) if n = 0 then 0 else f(n - 1) + f(n - 1), r: f(40)}.r")]
+    public void An_expression_doing_far_more_work_than_a_mapping_needs_is_stopped_naming_the_limit(string expression)
+    {
+        var evaluate = () => _engine.Evaluate(expression, null);
+
+        evaluate.Should().Throw<FeelLimitException>().WithMessage("*stopped after 1,000,000 steps*");
+        var result = _engine.Parse(expression).EvaluateValue(null);
+        result.Value.Should().BeNull();
+        result.Limit.Should().Contain("1,000,000 steps");
+        result.Warnings.Should().Contain(result.Limit);
+    }
+
+    [Fact]
+    public void A_limit_reached_inside_a_function_that_sort_calls_back_is_still_the_limit()
+    {
+        var result = _engine.Parse("sort(for i in 1..600 return i, function(x, y) count(for j in 1..5000 return j) > 0)").EvaluateValue(null);
+
+        result.Limit.Should().Contain("1,000,000 steps");
+    }
+
+    [Fact]
+    public void A_result_nested_deeper_than_the_host_reads_json_is_refused_instead_of_written()
+    {
+        // Each item holds the one before: 1,200 levels, within the step budget.
+        var evaluate = () => _engine.Evaluate("for i in 1..1200 return [partial[-1]]", null);
+
+        evaluate.Should().Throw<FeelLimitException>().WithMessage("*nested deeper than 1000 levels*");
+    }
+
+    [Fact]
+    public void A_result_mapping_stopped_at_a_limit_fails_the_job_naming_it()
+    {
+        var outcome = ResultMapping.Apply("={all: for i in 1..2000000 return i}", JsonNode.Parse("{}"));
+
+        outcome.Succeeded.Should().BeFalse();
+        outcome.Error.Should().Contain("1,000,000 steps");
+
+        var nested = ResultMapping.Apply("={deep: for i in 1..1200 return [partial[-1]]}", JsonNode.Parse("{}"));
+        nested.Error.Should().Contain("nested deeper than 1000 levels");
+    }
+
+    [Fact]
+    public void An_error_expression_stopped_at_a_limit_is_an_invalid_expression_not_no_error()
+    {
+        // Read as null, "no error", a connector's failure would have completed the job as a success.
+        var decision = ErrorMapping.Decide("=if count(for i in 1..2000000 return i) > 0 then bpmnError(\"E\", \"m\") else null", JsonNode.Parse("{}"), null, retries: 3);
+
+        decision.Should().BeOfType<ErrorDecision.Invalid>().Which.Message.Should().Contain("errorExpression").And.Contain("1,000,000 steps");
+    }
+
+    [Fact]
+    public void Ordinary_mappings_stay_well_within_the_limits()
+    {
+        var items = new JsonArray([.. Enumerable.Range(1, 5000).Select(i => (JsonNode)new JsonObject { ["name"] = "item " + i, ["price"] = i })]);
+        var variables = new JsonObject { ["response"] = new JsonObject { ["body"] = new JsonObject { ["items"] = items } } };
+
+        var result = _engine.Evaluate("{names: for p in response.body.items return upper case(p.name), total: sum(response.body.items.price), cheap: response.body.items[price < 100].name}", variables);
+
+        result.Value!["names"]!.AsArray().Should().HaveCount(5000);
+        result.Value["total"]!.GetValue<decimal>().Should().Be(12_502_500);
+        result.Value["cheap"]!.AsArray().Should().HaveCount(99);
+    }
+}
