@@ -80,8 +80,8 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         var @event = Event(request, body);
         if (WebhookResponse.Verify(activation, @event) is { } challenge)
         {
-            var (sent, why) = await AnswerShapedAsync(http, challenge);
-            Log(activation, sent, why ?? "answered a verification challenge", started);
+            await AnswerShapedAsync(http, challenge);
+            Log(activation, challenge.Status, challenge.Problem ?? "answered a verification challenge", started);
             return;
         }
         var (decision, problem) = await DecideAsync(activation, lease, request, http.RequestAborted);
@@ -103,6 +103,12 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
                 return;
         }
 
+        if (WebhookResponse.Preview(activation, @event) is { Problem: { } unsendable } refused)
+        {
+            await AnswerShapedAsync(http, refused);
+            Log(activation, refused.Status, "nothing was correlated: " + unsendable, started);
+            return;
+        }
         var correlation = await correlator.CorrelateAsync(activation, "request", @event, http.RequestAborted);
         var answer = new JsonObject
         {
@@ -112,8 +118,10 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         };
         if (correlation.Succeeded && WebhookResponse.Shape(activation, @event, answer) is { } shaped)
         {
-            var (sent, why) = await AnswerShapedAsync(http, shaped);
-            Log(activation, sent, correlation.Message + (why is null ? " (answered by the response expression)" : $", but the response expression's answer could not be sent: {why}"), started);
+            // Only what depends on the correlation itself (its key or message) can still fail here.
+            await AnswerShapedAsync(http, shaped);
+            Log(activation, shaped.Status, correlation.Message + (shaped.Problem is null ? " (answered by the response expression)"
+                : $", but the response expression's answer could not be sent: {shaped.Problem}"), started);
             return;
         }
         await AnswerAsync(http, correlation.HttpStatus, answer);
@@ -231,25 +239,12 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             activation.Id, activation.ConnectorType, "Webhook", status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2), outcome);
     }
 
-    // Sends an expression's answer; the status sent, and why it is not the expression's when one of its headers cannot
-    // be sent (a 422 then).
-    private static async Task<(int Status, string? Problem)> AnswerShapedAsync(HttpContext http, WebhookResponse.Shaped shaped)
+    // Sends an expression's answer, its headers checked when it was shaped (WebhookResponse).
+    private static Task AnswerShapedAsync(HttpContext http, WebhookResponse.Shaped shaped)
     {
-        // A header from an expression is checked as a request's would be: a CR or LF would split the answer, and HTTP
-        // sends header values as ASCII (Kestrel refuses anything else while answering).
-        foreach (var (name, value) in shaped.Headers)
-        {
-            if (name.Length == 0 || !name.All(c => c > ' ' && c < 127 && c != ':') || value.Any(c => c is > '~' or < ' ' && c != '\t'))
-            {
-                var problem = $"the expression gives the header '{LogValueSanitizer.Escape(name, 100)}', which cannot be sent (a bad name, or a value that is not printable ASCII)";
-                await AnswerAsync(http, 422, new JsonObject { ["message"] = problem });
-                return (422, problem);
-            }
-        }
         foreach (var (name, value) in shaped.Headers)
             http.Response.Headers[name] = value;
-        await AnswerAsync(http, shaped.Status, shaped.Body);
-        return (shaped.Status, null);
+        return AnswerAsync(http, shaped.Status, shaped.Body);
     }
 
     private static Task AnswerAsync(HttpContext http, int status, JsonNode? body)
