@@ -13,6 +13,8 @@ public sealed class RandomNumberProperties
     [Parameter("max"), Range(int.MinValue, int.MaxValue), Description("The largest number drawn.")]
     public int Max { get; set; } = 100;
 
-    [Parameter("intervalSeconds"), Range(0.01, 86_400), Description("Seconds between two numbers.")]
+    // The host waits at least 0.1 s between two polls (its PollWait.Shortest): a shorter interval is refused, not
+    // silently lengthened.
+    [Parameter("intervalSeconds"), Range(0.1, 86_400), Description("Seconds between two numbers, from 0.1 (the shortest wait between two polls) to 86400.")]
     public double IntervalSeconds { get; set; } = 5;
 }

@@ -60,4 +60,7 @@ public sealed class ConnectorIndex
 internal sealed record IndexEntry(PluginGeneration Generation, LoadedConnector Connector);
 
 /// <summary>One served inbound connector and the generation it belongs to.</summary>
-internal sealed record InboundEntry(PluginGeneration Generation, InboundDefinition Definition);
+internal sealed record InboundEntry(PluginGeneration Generation, LoadedInbound Inbound)
+{
+    public InboundDefinition Definition => Inbound.Definition;
+}

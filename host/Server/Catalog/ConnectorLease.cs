@@ -20,7 +20,10 @@ internal sealed class ConnectorLease(PluginGeneration generation, LoadedConnecto
 }
 
 /// <summary>A claim on one inbound connector of one plugin generation, for one event.</summary>
-internal sealed class InboundLease(PluginGeneration generation, InboundDefinition definition) : GenerationLease(generation)
+internal sealed class InboundLease(PluginGeneration generation, LoadedInbound inbound) : GenerationLease(generation)
 {
-    public InboundDefinition Definition { get; } = definition;
+    public InboundDefinition Definition { get; } = inbound.Definition;
+
+    /// <summary>The connector's concurrency limit, which its webhook requests hold a slot of while its code runs.</summary>
+    public CallSlots Slots { get; } = inbound.Slots;
 }

@@ -79,7 +79,7 @@ internal sealed class GenerationLoader(CatalogOptions options, IConfiguration co
             return new PluginGeneration(name, number, loader, context, fingerprint, version, models, writer, pluginContext)
             {
                 Connectors = describer.Connectors.Select(c => new LoadedConnector(c, limits)).ToList(),
-                Inbound = describer.Inbound,
+                Inbound = describer.Inbound.Select(i => new LoadedInbound(i, limits)).ToList(),
                 Lifecycles = describer.Lifecycles,
             };
         }

@@ -167,7 +167,7 @@ public sealed class PluginCatalog : IAsyncDisposable
             if (!_index.TryGetInbound(type, out var entry))
                 return null;
             if (entry.Generation.TryEnter())
-                return new InboundLease(entry.Generation, entry.Definition);
+                return new InboundLease(entry.Generation, entry.Inbound);
             Thread.Yield();
         }
         return null;
@@ -361,9 +361,9 @@ public sealed class PluginCatalog : IAsyncDisposable
         foreach (var connector in generation.Connectors)
             if (_index.TryGet(connector.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
                 throw Conflict(name, $"connector type '{connector.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
-        foreach (var definition in generation.Inbound)
-            if (_index.TryGetInbound(definition.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
-                throw Conflict(name, $"inbound connector type '{definition.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
+        foreach (var inbound in generation.Inbound)
+            if (_index.TryGetInbound(inbound.Definition.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
+                throw Conflict(name, $"inbound connector type '{inbound.Definition.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
     }
 
     private PluginLoadException Conflict(string name, string problem)
@@ -473,8 +473,8 @@ public sealed class PluginCatalog : IAsyncDisposable
             {
                 foreach (var connector in generation.Connectors)
                     entries[connector.Metadata.Type] = new IndexEntry(generation, connector);
-                foreach (var definition in generation.Inbound)
-                    inbound[definition.Metadata.Type] = new InboundEntry(generation, definition);
+                foreach (var loaded in generation.Inbound)
+                    inbound[loaded.Definition.Metadata.Type] = new InboundEntry(generation, loaded);
             }
         _index = new ConnectorIndex(entries, inbound, before.Version + 1);
         return before;

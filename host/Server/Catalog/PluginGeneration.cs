@@ -66,7 +66,7 @@ internal sealed class PluginGeneration
     public TypeModels Models { get; private set; }
     public OutputWriter Writer { get; private set; }
     public IReadOnlyList<LoadedConnector> Connectors { get; set; } = [];
-    public IReadOnlyList<InboundDefinition> Inbound { get; set; } = [];
+    public IReadOnlyList<LoadedInbound> Inbound { get; set; } = [];
     public IReadOnlyList<IPluginLifecycle> Lifecycles { get; set; } = [];
     public PluginState State { get; set; } = PluginState.Loading;
     public string? Reason { get; set; }

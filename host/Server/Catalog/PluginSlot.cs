@@ -65,7 +65,7 @@ internal sealed class PluginSlot(string name)
         Previous.Select(g => new GenerationStatus(g.Number, g.State, g.Reason)).ToList())
     {
         LeakedGenerations = _leakedUnlisted + Previous.Count(g => g.State == PluginState.Leaked),
-        InboundConnectors = Current?.Inbound.Select(i => i.Metadata.Type).ToList() ?? [],
+        InboundConnectors = Current?.Inbound.Select(i => i.Definition.Metadata.Type).ToList() ?? [],
         Worker = Current?.Worker?.Status(),
         History = _history.ToList(),
     };

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Switchboard.Core.Describing;
 using Switchboard.Core.Invoking;
 using Switchboard.Core.Metadata;
@@ -16,8 +15,7 @@ internal sealed class LoadedConnector
     public LoadedConnector(ConnectorMetadata metadata, ConcurrencyLimits limits)
     {
         Metadata = metadata;
-        Limits = limits;
-        Limiter = limits.CreateLimiter();
+        Slots = new CallSlots(limits);
     }
 
     /// <summary>What the core described: metadata, instance, invokers; null when the plugin runs in a worker process.</summary>
@@ -28,9 +26,7 @@ internal sealed class LoadedConnector
     /// <summary>The plugin's object, disposed with its generation; null in a worker process's generation.</summary>
     public object? Instance => Definition?.Instance;
 
-    /// <summary>How many calls may run and wait at once: the catalog's limits with the plugin's own settings applied.</summary>
-    public ConcurrencyLimits Limits { get; }
-
-    /// <summary>Bounds the connector's concurrent calls, so one slow or blocking connector cannot take every thread.</summary>
-    public ConcurrencyLimiter Limiter { get; }
+    /// <summary>Bounds the connector's concurrent calls, so one slow or blocking connector cannot take every thread: the
+    /// catalog's limits with the plugin's own settings applied.</summary>
+    public CallSlots Slots { get; }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Spiff;
@@ -155,17 +154,8 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             try
             {
                 // Past the connector's concurrency limit calls wait their turn within their own timeout; past its queue they are refused.
-                var permit = lease.Connector.Limiter.AttemptAcquire();
-                if (!permit.IsAcquired)
-                {
-                    permit.Dispose();
-                    permit = await lease.Connector.Limiter.AcquireAsync(1, cancellation.Token);
-                    if (!permit.IsAcquired)
-                    {
-                        permit.Dispose();
-                        return Outcome.Failure(Busy(metadata.Type, lease.Connector.Limits));
-                    }
-                }
+                if ((await lease.Connector.Slots.TakeAsync(cancellation.Token)).Permit is not { } permit)
+                    return Outcome.Failure(lease.Connector.Slots.Busy(metadata.Type));
 
                 // From here the run owns the lease and the permit (see ConnectorRun).
                 var run = new ConnectorRun(lease, permit, call, context, timeout, cancellationToken);
@@ -221,9 +211,9 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             var timeout = invocation.Timeout ?? metadata.FindOperation(invocation.Operation)?.Timeout ?? TimeSpan.FromSeconds(30);
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cancellation.CancelAfter(timeout);
-            using var permit = await lease.Connector.Limiter.AcquireAsync(1, cancellation.Token);
-            if (!permit.IsAcquired)
-                return Outcome.Failure(Busy(metadata.Type, lease.Connector.Limits));
+            using var permit = (await lease.Connector.Slots.TakeAsync(cancellation.Token)).Permit;
+            if (permit is null)
+                return Outcome.Failure(lease.Connector.Slots.Busy(metadata.Type));
             try
             {
                 return await worker.InvokeAsync(invocation with { Timeout = timeout }, cancellation.Token);
@@ -270,9 +260,6 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     private ILogger PluginLogger(string plugin) => _pluginLoggers.TryGetValue(plugin, out var logger)
         ? logger
         : _pluginLoggers.GetOrAdd(plugin, name => loggerFactory.CreateLogger("Plugin." + name));
-
-    private static InvocationError Busy(string connectorType, ConcurrencyLimits limits) =>
-        new(ErrorKind.Busy, "Busy", $"connector '{connectorType}' is busy: {limits.MaxConcurrentCalls} calls are running and {limits.MaxQueuedCalls} waiting; try again later", Retryable: true);
 
 
 

@@ -32,7 +32,7 @@ public sealed class PollingInboundTests : IAsyncLifetime
         "Switchboard:Zeebe:Address=" + gatewayAddress,
         "Switchboard:Inbound:StateDirectory=" + _state,
         "Switchboard:Inbound:Activations:numbers:inbound.type=io.switchboard:random-number:1",
-        "Switchboard:Inbound:Activations:numbers:intervalSeconds=0.05",
+        "Switchboard:Inbound:Activations:numbers:intervalSeconds=0.1",
         "Switchboard:Inbound:Activations:numbers:min=10",
         "Switchboard:Inbound:Activations:numbers:max=20",
         "Switchboard:Inbound:Activations:numbers:messageName=number-drawn",
@@ -55,7 +55,7 @@ public sealed class PollingInboundTests : IAsyncLifetime
     {
         await using (var host = await StartHostAsync(_gateway.Address))
         {
-            await Eventually.WaitFor(() => Sequences().Count >= 3, because: "the poller publishes a number every 50 ms");
+            await Eventually.WaitFor(() => Sequences().Count >= 3, because: "the poller publishes a number every 100 ms");
             var listing = await host.Http.GetFromJsonAsync<JsonArray>("/inbound");
             var numbers = listing!.Single(a => a!["id"]!.GetValue<string>() == "numbers")!;
             numbers["kind"]!.GetValue<string>().Should().Be("polling");
@@ -151,7 +151,7 @@ public sealed class PollingInboundTests : IAsyncLifetime
             "Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state);
 
         var job = _gateway.Gateway.CreateJob("_activate_inbound_connector",
-            """{"name":"Random number","correlation_key":"order-7","min":3,"max":3,"intervalSeconds":0.05}""");
+            """{"name":"Random number","correlation_key":"order-7","min":3,"max":3,"intervalSeconds":0.1}""");
         var finished = await _gateway.Gateway.FinishedAsync(job);
 
         finished.State.Should().Be(JobState.Completed, finished.ErrorMessage);
@@ -168,5 +168,25 @@ public sealed class PollingInboundTests : IAsyncLifetime
         refused.State.Should().Be(JobState.Incident, "an input error cannot succeed on a retry");
         refused.ErrorMessage.Should().Contain("correlation_key is required");
         refused.Retries.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task An_interval_below_the_shortest_poll_wait_is_refused_naming_the_real_minimum()
+    {
+        // Polls wait at least PollWait.Shortest (0.1 s): a shorter interval would be slowed without a word.
+        await using var host = await RunningHost.StartAsync(_sandbox.Directory,
+            "Switchboard:Zeebe:Address=" + _gateway.Address,
+            "Switchboard:Inbound:StateDirectory=" + _state,
+            "Switchboard:Inbound:Activations:fast:inbound.type=io.switchboard:random-number:1",
+            "Switchboard:Inbound:Activations:fast:intervalSeconds=0.05",
+            "Switchboard:Inbound:Activations:fast:messageName=number-drawn",
+            "Switchboard:Inbound:Activations:fast:correlationKeyExpression==string(sequence)");
+
+        var health = await Eventually.WaitFor(async () => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!,
+            h => h["reason"]?.GetValue<string>() != "starting", because: "the activation's first poll settles its health");
+
+        health["status"]!.GetValue<string>().Should().Be("down", "an interval the host cannot keep is a misconfiguration");
+        health["reason"]!.GetValue<string>().Should().Contain("intervalSeconds").And.Contain("0.1");
+        _gateway.Gateway.Messages.Should().BeEmpty();
     }
 }

@@ -278,6 +278,21 @@ public sealed class WebhookInboundTests : IAsyncLifetime
         body["message"]!.GetValue<string>().Should().Contain("X-Split");
     }
 
+    [Fact]
+    public async Task A_response_header_that_cannot_be_sent_fails_the_request_before_anything_is_published_or_started()
+    {
+        // Answered 422 after the publish, the caller would retry a request whose message was already published.
+        var (published, publishedBody) = await PostAsync("shaped-by-request", """{"k":"unsent","s":201,"h":"é"}""");
+        var (started, startedBody) = await PostAsync("bad-header", """{"id":2}""");
+
+        published.Should().Be((HttpStatusCode)422, publishedBody.ToJsonString());
+        publishedBody["message"]!.GetValue<string>().Should().Contain("X-Flow");
+        started.Should().Be((HttpStatusCode)422, startedBody.ToJsonString());
+        _gateway.Gateway.Messages.Should().BeEmpty("an answer that cannot be sent is known before correlating");
+        _gateway.Gateway.Instances.Should().BeEmpty();
+        LastRecorded("bad-header")!["status"]!.GetValue<int>().Should().Be(422);
+    }
+
     private JsonNode? LastRecorded(string activation) =>
         _host.Services.GetRequiredService<Switchboard.Host.Protocols.Inbound.InboundActivity>().Describe(activation)["last"];
 

@@ -119,6 +119,24 @@ public sealed class SpiffMalformedRequestTests(SpiffDoTests.HostFixture fixture)
         call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be(code);
     }
 
+    [Theory]
+    [InlineData("//v1/do/calculator/Calculate")]
+    [InlineData("///v1/do/calculator/Calculate")]
+    public async Task A_path_with_a_repeated_leading_slash_is_a_404_envelope_as_any_path_the_proxy_does_not_serve(string path)
+    {
+        // A backend configured with a proxy URL ending in '/' asks for //v1/do/...: an empty 404 would tell it nothing.
+        const string json = """{"action":"add","a":1,"b":2}""";
+        var (status, text) = await RawHttp.SendAsync(fixture.Host.Address,
+            $"POST {path} HTTP/1.1\r\nHost: {fixture.Host.Address.Authority}\r\nContent-Type: application/json\r\n" +
+            $"Content-Length: {json.Length}\r\nConnection: close\r\n\r\n{json}");
+
+        status.Should().Be(404, text);
+        var envelope = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        envelope["command_response"]!["http_status"]!.GetValue<int>().Should().Be(404);
+        envelope["error"]!["error_code"]!.GetValue<string>().Should().Be("NotFound");
+        envelope["error"]!["message"]!.GetValue<string>().Should().Contain(path);
+    }
+
     [Fact]
     public async Task An_over_long_URL_or_header_block_is_an_envelope()
     {

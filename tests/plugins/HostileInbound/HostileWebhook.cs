@@ -7,7 +7,8 @@ namespace Switchboard.TestPlugins.HostileInbound;
 /// <c>status</c> answers with the status <c>count</c> through <see cref="WebhookResult.Respond"/>, <c>forgedstatus</c>
 /// the same by building the result itself (as a plugin built against an abstractions without the range check could);
 /// <c>nullresult</c> yields no result; <c>selfref</c> and <c>throwinggetter</c> answer with a body that cannot be
-/// written (it contains itself; a property throws); <c>ok</c> answers 200.</summary>
+/// written (it contains itself; a property throws); <c>hold</c> drops <c>&lt;activation id&gt;-&lt;guid&gt;.held</c> into its folder
+/// and answers 200 only once a file <c>release</c> is there; <c>ok</c> answers 200.</summary>
 [InboundConnector("test.switchboard:hostile-webhook:1", Name = "Hostile webhook")]
 public sealed class HostileWebhook : IWebhookConnector<HostileProperties>
 {
@@ -30,8 +31,21 @@ public sealed class HostileWebhook : IWebhookConnector<HostileProperties>
                 return Task.FromResult(WebhookResult.Respond(200, list));
             case "throwinggetter":
                 return Task.FromResult(WebhookResult.Respond(200, new ThrowingBody()));
+            case "hold":
+                return HoldAsync(context);
         }
         return Task.FromResult(WebhookResult.Respond(200, new { ok = true }));
+    }
+
+    // Tells the test it is running, then waits for the test to let it go; through files, since the plugin's types live
+    // in a load context of their own, where the test's cannot reach them.
+    private static async Task<WebhookResult> HoldAsync(IInboundContext context)
+    {
+        File.WriteAllText(Path.Combine(context.PluginDirectory, $"{context.ActivationId}-{Guid.NewGuid():N}.held"), "");
+        var release = Path.Combine(context.PluginDirectory, "release");
+        while (!File.Exists(release))
+            await Task.Delay(20, context.CancellationToken);
+        return WebhookResult.Respond(200, new { released = true });
     }
 
     private static WebhookResult Forged(int status) => (WebhookResult)typeof(WebhookResult)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
@@ -10,6 +11,7 @@ using Switchboard.Core.Describing;
 using Switchboard.Core.Binding;
 using Switchboard.Core.Invoking;
 using Switchboard.Host.Catalog;
+using Switchboard.Host.Connectors;
 using Switchboard.Host.Invocation;
 using Switchboard.Host.Logging;
 
@@ -18,7 +20,9 @@ namespace Switchboard.Host.Protocols.Inbound;
 /// <summary>Serves <c>/inbound/{context}</c>: finds the activation listening there, lets its connector (from the
 /// plugin generation serving it now) check the request, correlates it and answers with the outcome's status.</summary>
 /// <remarks>Every request holds a lease on the generation it runs on, as an outbound call does, so a reload never
-/// breaks a request in flight and the old generation unloads once its requests are done.</remarks>
+/// breaks a request in flight and the old generation unloads once its requests are done; and a slot of its connector's
+/// concurrency limit while the connector's code runs, as an outbound call does, so a flood of requests to a connector
+/// that blocks is refused at once past the limit rather than holding a thread each until its timeout.</remarks>
 internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator correlator, IOptions<InboundOptions> options, CatalogOptions catalogOptions,
     InboundActivity activity, ActivationRegistry registry, ILoggerFactory loggers)
 {
@@ -80,11 +84,15 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         var @event = Event(request, body);
         if (WebhookResponse.Verify(activation, @event) is { } challenge)
         {
-            var (sent, why) = await AnswerShapedAsync(http, challenge);
-            Log(activation, sent, why ?? "answered a verification challenge", started);
+            await AnswerShapedAsync(http, challenge);
+            Log(activation, challenge.Status, challenge.Problem ?? "answered a verification challenge", started);
             return;
         }
-        var (decision, problem) = await DecideAsync(activation, lease, request, http.RequestAborted);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        timeout.CancelAfter(catalogOptions.DefaultTimeout);
+        if (await TakeSlotAsync(http, activation, lease.Slots, timeout.Token, started) is not { } permit)
+            return;
+        var (decision, problem) = await DecideAsync(activation, lease, request, permit, timeout, http.RequestAborted);
         if (problem is not null)
         {
             await AnswerAsync(http, problem.Value.Status, new JsonObject { ["message"] = problem.Value.Message });
@@ -103,6 +111,12 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
                 return;
         }
 
+        if (WebhookResponse.Preview(activation, @event) is { Problem: { } unsendable } refused)
+        {
+            await AnswerShapedAsync(http, refused);
+            Log(activation, refused.Status, "nothing was correlated: " + unsendable, started);
+            return;
+        }
         var correlation = await correlator.CorrelateAsync(activation, "request", @event, http.RequestAborted);
         var answer = new JsonObject
         {
@@ -112,8 +126,10 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         };
         if (correlation.Succeeded && WebhookResponse.Shape(activation, @event, answer) is { } shaped)
         {
-            var (sent, why) = await AnswerShapedAsync(http, shaped);
-            Log(activation, sent, correlation.Message + (why is null ? " (answered by the response expression)" : $", but the response expression's answer could not be sent: {why}"), started);
+            // Only what depends on the correlation itself (its key or message) can still fail here.
+            await AnswerShapedAsync(http, shaped);
+            Log(activation, shaped.Status, correlation.Message + (shaped.Problem is null ? " (answered by the response expression)"
+                : $", but the response expression's answer could not be sent: {shaped.Problem}"), started);
             return;
         }
         await AnswerAsync(http, correlation.HttpStatus, answer);
@@ -123,15 +139,58 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     /// <summary>What the connector decided, with the body of a direct answer already written as JSON.</summary>
     private sealed record Decided(WebhookResult Result, JsonNode? Body);
 
+    private string TimedOut => $"the connector did not answer within {catalogOptions.DefaultTimeout.TotalSeconds:0.###} s";
+
+    /// <summary>A slot of the connector's concurrency limit for this request (waiting in its queue within the timeout), or
+    /// null when the request was answered instead: 503 <c>Busy</c> with <c>Retry-After</c> past the running and waiting
+    /// requests, 504 when its wait outlasted the timeout.</summary>
+    /// <remarks>A refusal is logged once per burst, its first: a flood would otherwise write a line per request, which is
+    /// what the limit spares. The requests it refused are counted in <c>/inbound</c> and said once the burst ends.</remarks>
+    private async Task<RateLimitLease?> TakeSlotAsync(HttpContext http, Activation activation, CallSlots slots, CancellationToken timeout, long started)
+    {
+        CallSlots.Taken taken;
+        try
+        {
+            taken = await slots.TakeAsync(timeout);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return null; // the caller is gone: no one to answer
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            await AnswerAsync(http, 504, new JsonObject { ["message"] = TimedOut });
+            Log(activation, 504, TimedOut, started);
+            return null;
+        }
+        if (taken.Permit is { } permit)
+        {
+            if (taken.EndsBurstOf is > 1 and var refused)
+                _logger.LogInformation("Inbound connector {Connector} via {Protocol} admits requests again; {Refused} requests were refused while it was at its limit",
+                    activation.ConnectorType, "Webhook", refused);
+            return permit;
+        }
+        var busy = slots.Busy(activation.ConnectorType).Message;
+        // When a slot frees is unknown (as one of the running requests ends): a second keeps a polite caller from hammering.
+        http.Response.Headers.RetryAfter = "1";
+        await AnswerAsync(http, 503, new JsonObject { ["message"] = busy, ["errorCode"] = "Busy" });
+        activity.Record(activation, 503, busy);
+        if (taken.StartsBurst)
+            _logger.LogWarning("Inbound activation {Activation} ({Connector}) via {Protocol} answered {StatusCode}: {Outcome}; the requests refused after it are counted, not logged, until one is admitted again",
+                activation.Id, activation.ConnectorType, "Webhook", 503, busy);
+        return null;
+    }
+
     /// <summary>Binds the activation's properties and runs the connector's check inside its plugin's load context.</summary>
     /// <remarks>The check starts off the request's thread (see <see cref="PluginCodeStart"/>), so one that blocks is
-    /// answered 504 at the call timeout like one that never returns. Everything of the connector's (its result, the body of a direct
-    /// answer, written with its getters) is checked here, so what fails in it is the connector's failure.</remarks>
+    /// answered 504 at the call timeout like one that never returns; <paramref name="permit"/> stays taken until the
+    /// check really ends, so a connector whose code blocks holds at most its limit's threads. Everything of the
+    /// connector's (its result, the body of a direct answer, written with its getters) is checked here, so what fails in
+    /// it is the connector's failure.</remarks>
     private async Task<(Decided? Decision, (int Status, string Message)? Problem)> DecideAsync(Activation activation, InboundLease lease,
-        WebhookRequest request, CancellationToken aborted)
+        WebhookRequest request, RateLimitLease permit, CancellationTokenSource timeout, CancellationToken aborted)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(catalogOptions.DefaultTimeout);
+        var handedOver = false;
         try
         {
             return await InboundConnectorCall.RunAsync<(Decided?, (int, string)?)>(lease.Generation, lease.Definition, activation,
@@ -146,13 +205,16 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
                             ?? throw new WebhookResultException("it returned no task (null)"));
                         return Check(result, lease.Generation.Writer);
                     });
+                    _ = running.ContinueWith(static (_, state) => ((RateLimitLease)state!).Dispose(), permit,
+                        CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    handedOver = true;
                     try
                     {
                         return (await running.WaitAsync(timeout.Token), null);
                     }
                     catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
                     {
-                        return (null, (504, $"the connector did not answer within {catalogOptions.DefaultTimeout.TotalSeconds:0.###} s"));
+                        return (null, (504, TimedOut));
                     }
                     catch (Exception e)
                     {
@@ -165,6 +227,11 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         {
             // Binding itself failed: no secret is known yet to mask.
             return ConnectorFailed(activation, e, new SecretMasker([]));
+        }
+        finally
+        {
+            if (!handedOver)
+                permit.Dispose();
         }
     }
 
@@ -231,25 +298,12 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             activation.Id, activation.ConnectorType, "Webhook", status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2), outcome);
     }
 
-    // Sends an expression's answer; the status sent, and why it is not the expression's when one of its headers cannot
-    // be sent (a 422 then).
-    private static async Task<(int Status, string? Problem)> AnswerShapedAsync(HttpContext http, WebhookResponse.Shaped shaped)
+    // Sends an expression's answer, its headers checked when it was shaped (WebhookResponse).
+    private static Task AnswerShapedAsync(HttpContext http, WebhookResponse.Shaped shaped)
     {
-        // A header from an expression is checked as a request's would be: a CR or LF would split the answer, and HTTP
-        // sends header values as ASCII (Kestrel refuses anything else while answering).
-        foreach (var (name, value) in shaped.Headers)
-        {
-            if (name.Length == 0 || !name.All(c => c > ' ' && c < 127 && c != ':') || value.Any(c => c is > '~' or < ' ' && c != '\t'))
-            {
-                var problem = $"the expression gives the header '{LogValueSanitizer.Escape(name, 100)}', which cannot be sent (a bad name, or a value that is not printable ASCII)";
-                await AnswerAsync(http, 422, new JsonObject { ["message"] = problem });
-                return (422, problem);
-            }
-        }
         foreach (var (name, value) in shaped.Headers)
             http.Response.Headers[name] = value;
-        await AnswerAsync(http, shaped.Status, shaped.Body);
-        return (shaped.Status, null);
+        return AnswerAsync(http, shaped.Status, shaped.Body);
     }
 
     private static Task AnswerAsync(HttpContext http, int status, JsonNode? body)

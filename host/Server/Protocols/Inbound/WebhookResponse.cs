@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchboard.Feel;
+using Switchboard.Host.Logging;
 
 namespace Switchboard.Host.Protocols.Inbound;
 
@@ -9,7 +10,12 @@ namespace Switchboard.Host.Protocols.Inbound;
 /// anything else, <c>inbound.verificationExpression</c> may answer a one-time verification challenge.</summary>
 internal static class WebhookResponse
 {
-    public sealed record Shaped(int Status, JsonNode? Body, IReadOnlyList<KeyValuePair<string, string>> Headers);
+    /// <summary>An answer to send: the expression's, or, when it cannot be sent (an expression that does not parse or
+    /// gives no context, a header HTTP cannot carry), a 422 saying why, with the reason in <see cref="Problem"/>.</summary>
+    public sealed record Shaped(int Status, JsonNode? Body, IReadOnlyList<KeyValuePair<string, string>> Headers, string? Problem = null)
+    {
+        public static Shaped Refused(string problem) => new(422, new JsonObject { ["message"] = problem }, [], problem);
+    }
 
     /// <summary>The answer to a verification challenge: <c>inbound.verificationExpression</c>, seeing <c>request</c>, gives
     /// <c>{body, statusCode, headers}</c> for a challenge (the request is answered with it and not correlated) and null
@@ -23,13 +29,13 @@ internal static class WebhookResponse
             return FeelEngine.Default.EvaluateHeader(expression, new JsonObject { ["request"] = request.DeepClone() }).Value switch
             {
                 null => null,
-                JsonObject response => FromContext(response),
-                _ => new Shaped(422, new JsonObject { ["message"] = "inbound.verificationExpression must give null or a context such as {body: ..., statusCode: 200}" }, []),
+                JsonObject response => FromContext(response, "inbound.verificationExpression"),
+                _ => Shaped.Refused("inbound.verificationExpression must give null or a context such as {body: ..., statusCode: 200}"),
             };
         }
         catch (FeelException e)
         {
-            return new Shaped(422, new JsonObject { ["message"] = $"inbound.verificationExpression is not valid FEEL: {e.Message}" }, []);
+            return Shaped.Refused($"inbound.verificationExpression is not valid FEEL: {e.Message}");
         }
     }
 
@@ -47,25 +53,44 @@ internal static class WebhookResponse
             {
                 var value = FeelEngine.Default.EvaluateHeader(full, scope).Value;
                 if (value is not JsonObject response)
-                    return new Shaped(422, new JsonObject { ["message"] = "inbound.responseExpression must give a context such as {body: ..., statusCode: 200}" }, []);
-                return FromContext(response);
+                    return Shaped.Refused("inbound.responseExpression must give a context such as {body: ..., statusCode: 200}");
+                return FromContext(response, "inbound.responseExpression");
             }
             return new Shaped(200, FeelEngine.Default.EvaluateHeader(bodyOnly!, scope).Value, []);
         }
         catch (FeelException e)
         {
             var name = full is not null ? "inbound.responseExpression" : "inbound.responseBodyExpression";
-            return new Shaped(422, new JsonObject { ["message"] = $"{name} is not valid FEEL: {e.Message}" }, []);
+            return Shaped.Refused($"{name} is not valid FEEL: {e.Message}");
         }
     }
 
-    private static Shaped FromContext(JsonObject response)
+    /// <summary>Shapes the answer a successful correlation would get, before correlating: the key and message are not
+    /// known yet (the expression sees the key <c>0</c> and no message), everything from the request is. What cannot be
+    /// sent then (an expression that does not parse, a header from the request HTTP cannot carry) is refused before
+    /// anything is published, since a caller refused after the publish retries and publishes the event again.</summary>
+    public static Shaped? Preview(Activation activation, JsonObject request) =>
+        Shape(activation, request, new JsonObject
+        {
+            ["status"] = activation.BpmnProcessId is null ? "published" : "created",
+            ["message"] = null,
+            ["key"] = "0",
+        });
+
+    private static Shaped FromContext(JsonObject response, string expression)
     {
         // FEEL numbers are decimals.
         var status = response["statusCode"] is JsonValue code && int.TryParse(code.ToJsonString(), out var number) && number is >= 200 and <= 599 ? number : 200;
         var headers = response["headers"] is JsonObject map
             ? map.Where(h => h.Value is JsonValue).Select(h => KeyValuePair.Create(h.Key, h.Value!.ToString())).ToList()
             : [];
+        // A header is checked as a request's would be: a CR or LF would split the answer, and HTTP sends header values as
+        // ASCII (Kestrel refuses anything else while answering).
+        foreach (var (name, value) in headers)
+        {
+            if (name.Length == 0 || !name.All(c => c > ' ' && c < 127 && c != ':') || value.Any(c => c is > '~' or < ' ' && c != '\t'))
+                return Shaped.Refused($"{expression} gives the header '{LogValueSanitizer.Escape(name, 100)}', which cannot be sent (a bad name, or a value that is not printable ASCII)");
+        }
         return new Shaped(status, response["body"]?.DeepClone(), headers);
     }
 

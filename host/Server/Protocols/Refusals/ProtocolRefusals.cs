@@ -30,6 +30,9 @@ internal sealed class ProtocolRefusals
     public ReadOnlyMemory<byte>? Body(int status, string method, PathString path, string? problem = null)
     {
         problem ??= Describe(status, method, path);
+        // A client whose base address ends in '/' asks for //v1/do/...: no route serves it, but the request was meant for
+        // the protocol its path names after the slashes, so it gets that protocol's form rather than an empty 404.
+        path = WithOneLeadingSlash(path);
         if (_csp && path.StartsWithSegments("/csp"))
             return JsonRpcResponses.Utf8(JsonRpcResponses.Error(null, CspErrorCodes.InvalidRequest, problem, Code(status)));
         if (_spiff is not null && (path.StartsWithSegments("/v1") || path.StartsWithSegments("/liveness")
@@ -41,6 +44,9 @@ internal sealed class ProtocolRefusals
                 .ToJsonString(ResponseJson.RelaxedText));
         return null;
     }
+
+    private static PathString WithOneLeadingSlash(PathString path) =>
+        path.Value is { Length: > 1 } value && value[1] == '/' ? new PathString("/" + value.TrimStart('/')) : path;
 
     private static string Code(int status) => status switch
     {

@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+using System.Threading.RateLimiting;
+using Switchboard.Core;
+
+namespace Switchboard.Host.Connectors;
+
+/// <summary>One connector's concurrency limit, the same for every way its code is called (an outbound call of any
+/// protocol, a webhook request): <see cref="ConcurrencyLimits.MaxConcurrentCalls"/> run at once,
+/// <see cref="ConcurrencyLimits.MaxQueuedCalls"/> more wait their turn (oldest first, each within its own timeout),
+/// and any beyond those are refused at once as <see cref="Busy"/>.</summary>
+/// <remarks>So a connector whose code blocks its thread holds at most its limit's threads, whatever the flood of
+/// callers, and a caller past the limit learns it at once instead of when its timeout ends. Refusals are counted in
+/// bursts (from the first refusal to the next call admitted), so that an adapter can log a flood once.</remarks>
+internal sealed class CallSlots(ConcurrencyLimits limits)
+{
+    private readonly ConcurrencyLimiter _limiter = limits.CreateLimiter();
+    private long _refusedInBurst;
+
+    /// <summary>What taking a slot came to.</summary>
+    /// <param name="Permit">The slot, null when the call is refused. It is the call's until disposed, which is when the
+    /// connector's code has really ended, not when its caller stopped waiting for it.</param>
+    /// <param name="StartsBurst">A refusal that is the first since a call was last admitted.</param>
+    /// <param name="EndsBurstOf">An admission that ends a burst: how many calls the burst refused (0 when none).</param>
+    public readonly record struct Taken(RateLimitLease? Permit, bool StartsBurst, long EndsBurstOf);
+
+    /// <summary>How many calls may run and wait at once.</summary>
+    public ConcurrencyLimits Limits => limits;
+
+    /// <summary>A slot for one call: taken at once when one is free, else after waiting in the queue; none when the
+    /// queue is full too (the call is <see cref="Busy"/>).</summary>
+    /// <remarks>A value task on a pooled state machine: every call of every protocol comes here, and one that finds a
+    /// slot free completes synchronously, allocating nothing.</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired while the call waited.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<Taken> TakeAsync(CancellationToken cancellationToken)
+    {
+        // Only the refusals counted before this attempt are its to end: ones made while it takes a free slot came after it.
+        var before = Volatile.Read(ref _refusedInBurst);
+        var permit = _limiter.AttemptAcquire();
+        if (permit.IsAcquired)
+            return new Taken(permit, false, EndBurst(before));
+        permit.Dispose();
+        permit = await _limiter.AcquireAsync(1, cancellationToken);
+        if (permit.IsAcquired)
+            return new Taken(permit, false, EndBurst(Volatile.Read(ref _refusedInBurst))); // admitted after all it waited through
+        permit.Dispose();
+        return new Taken(null, Interlocked.Increment(ref _refusedInBurst) == 1, 0);
+    }
+
+    /// <summary>Why a call was refused: the retryable <c>Busy</c> error, which each protocol answers in its own form.</summary>
+    public InvocationError Busy(string connectorType) =>
+        new(ErrorKind.Busy, "Busy", $"connector '{connectorType}' is busy: {limits.MaxConcurrentCalls} calls are running and {limits.MaxQueuedCalls} waiting; try again later", Retryable: true);
+
+    // Ends the burst of `refused` calls unless more came meanwhile (they keep it going for a later admission to end).
+    private long EndBurst(long refused) =>
+        refused != 0 && Interlocked.CompareExchange(ref _refusedInBurst, 0, refused) == refused ? refused : 0;
+}
