@@ -52,6 +52,10 @@ public sealed class WebhookInboundTests : IAsyncLifetime
             .. Activation("bad-header", ("inbound.context", "bad-header"), ("bpmnProcessId", "orders"),
                 ("inbound.responseExpression", "={statusCode: 200, headers: {\"X-Split\": \"a\nb\"}}")),
             .. Activation("broken", ("inbound.context", "broken"), ("messageName", "m"), ("correlationKeyExpression", "=request.body.(")),
+            .. Activation("self-holding", ("inbound.context", "self-holding"), ("messageName", "m"), ("correlationKeyExpression", "=request.body.k"),
+                ("resultExpression", "={x: for i in 1..2 return partial}")),
+            .. Activation("endless", ("inbound.context", "endless"), ("messageName", "m"),
+                ("correlationKeyExpression", "=string(count(for i in 1..1000000000 return i))")),
             .. Activation("shaped-by-request", ("inbound.context", "shaped-by-request"), ("messageName", "shaped-event"),
                 ("correlationKeyExpression", "=request.body.k"),
                 ("inbound.responseExpression", "={statusCode: request.body.s, body: {x: 1}, headers: {\"X-Flow\": request.body.h}}")),
@@ -190,6 +194,22 @@ public sealed class WebhookInboundTests : IAsyncLifetime
         body["instance"]!.GetValue<string>().Should().Be(instance.Key.ToString());
         echo.Status.Should().Be(HttpStatusCode.OK);
         echo.Body.GetValue<string>().Should().Be("abc123");
+    }
+
+    [Fact]
+    public async Task Expressions_that_would_overflow_the_stack_or_never_end_are_stopped_and_the_host_keeps_serving()
+    {
+        // The first put a list inside itself: its JSON overflowed the stack and the process ended. The second ran a
+        // billion iterations on the request's thread until the memory ran out.
+        var selfHolding = await PostAsync("self-holding", """{"k":"1"}""");
+        var endless = await PostAsync("endless", """{"k":"1"}""");
+        var after = await PostAsync("new-order", """{"id":9}""");
+
+        selfHolding.Status.Should().Be(HttpStatusCode.OK, "partial is the results so far: [[], [[]]]; " + selfHolding.Body.ToJsonString());
+        _gateway.Gateway.Messages.Should().Contain(m => m.Name == "m" && m.Variables.ToJsonString().Contains("[[],[[]]]"));
+        endless.Status.Should().Be(HttpStatusCode.UnprocessableEntity, endless.Body.ToJsonString());
+        endless.Body["message"]!.GetValue<string>().Should().Contain("correlationKeyExpression could not be evaluated").And.Contain("1,000,000 steps");
+        after.Status.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -37,6 +37,10 @@ internal static class WebhookResponse
         {
             return Shaped.Refused($"inbound.verificationExpression is not valid FEEL: {e.Message}");
         }
+        catch (FeelLimitException e)
+        {
+            return Shaped.Refused($"inbound.verificationExpression could not be evaluated: {e.Message}");
+        }
     }
 
     /// <summary>The shaped answer, or null when the activation declares no response expression.</summary>
@@ -58,10 +62,10 @@ internal static class WebhookResponse
             }
             return new Shaped(200, FeelEngine.Default.EvaluateHeader(bodyOnly!, scope).Value, []);
         }
-        catch (FeelException e)
+        catch (Exception e) when (e is FeelException or FeelLimitException)
         {
             var name = full is not null ? "inbound.responseExpression" : "inbound.responseBodyExpression";
-            return Shaped.Refused($"{name} is not valid FEEL: {e.Message}");
+            return Shaped.Refused($"{name} {(e is FeelException ? "is not valid FEEL" : "could not be evaluated")}: {e.Message}");
         }
     }
 
