@@ -21,49 +21,62 @@ public sealed class CompiledExpression
     public string Source { get; }
 
     /// <summary>Evaluates against FEEL values; never throws for data problems (they give null and a warning), nor for an
-    /// expression past its limits (<see cref="FeelLimitException"/>: null, and a warning saying which).</summary>
+    /// evaluation that stopped without a value (<see cref="FeelEvaluationException"/>: null, and <see cref="FeelValueResult.Stopped"/> says why).</summary>
     public FeelValueResult EvaluateValue(FeelContext? variables)
     {
         var warnings = new FeelWarnings();
+        var budget = new EvaluationBudget();
+        // An expression evaluated inside another's function (a range's text) has a budget of its own, and gives the outer one back.
+        var outer = EvaluationBudget.Current;
+        EvaluationBudget.Current = budget;
         try
         {
-            var value = new Evaluator(_functions, warnings).Evaluate(_root, Scope.Root(variables));
+            var value = new Evaluator(_functions, warnings, budget).Evaluate(_root, Scope.Root(variables));
             return new FeelValueResult(value, warnings.Items);
         }
-        catch (Exception e) when (LimitIn(e) is { } limit)
+        catch (Exception e) when (StoppedBy(e) is { } stopped)
         {
-            warnings.Null(limit.Message);
-            return new FeelValueResult(null, warnings.Items) { Limit = limit.Message };
+            warnings.Null(stopped);
+            return new FeelValueResult(null, warnings.Items) { Stopped = stopped };
+        }
+        finally
+        {
+            EvaluationBudget.Current = outer;
         }
     }
 
     /// <summary>Evaluates against JSON variables and returns JSON (temporal values as ISO 8601 strings). Data problems
-    /// give null and a warning; an evaluation stopped at a limit, or a value too large to write, throws
-    /// <see cref="FeelLimitException"/>, since a caller would otherwise take that null for the expression's answer.</summary>
+    /// give null and a warning; an evaluation that stopped without a value, or a value too large to write, throws
+    /// <see cref="FeelEvaluationException"/>, since a caller would otherwise take that null for the expression's answer.</summary>
     public FeelResult Evaluate(JsonObject? variables)
     {
         var result = EvaluateValue(FeelJson.ToFeel(variables) as FeelContext);
-        if (result.Limit is { } limit)
-            throw new FeelLimitException(limit);
+        if (result.Stopped is { } stopped)
+            throw new FeelEvaluationException(stopped);
         return new FeelResult(FeelJson.ToJson(result.Value), result.Warnings);
     }
 
-    // A limit reached inside a function the runtime calls back (sort's precedes function) comes wrapped.
-    internal static FeelLimitException? LimitIn(Exception e)
+    // Why an evaluation ended without a value, or null for an exception that is not the engine's to answer (out of
+    // memory, say). A limit reached inside a function the runtime calls back (sort's precedes function) comes wrapped;
+    // arithmetic and conversions the evaluator does not guard against are failures of the expression, never the host's.
+    private static string? StoppedBy(Exception e)
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
-            if (inner is FeelLimitException limit)
-                return limit;
-        return null;
+            if (inner is FeelEvaluationException stopped)
+                return stopped.Message;
+        return e is ArithmeticException or ArgumentException or InvalidCastException or FormatException or IndexOutOfRangeException
+            ? "the evaluation failed: " + e.Message
+            : null;
     }
 }
 
 /// <summary>A FEEL result as a FEEL value, with the warnings that explain any null.</summary>
 public sealed record FeelValueResult(object? Value, IReadOnlyList<string> Warnings)
 {
-    /// <summary>Set when the evaluation was stopped at a limit (<see cref="FeelLimitException"/>): the value is then null
-    /// without being FEEL's answer, and a caller for whom null means something (no error) must treat it as a failure.</summary>
-    public string? Limit { get; init; }
+    /// <summary>Why the evaluation stopped without a value (<see cref="FeelEvaluationException"/>); null when it did not. The
+    /// value is then null without being FEEL's answer, and a caller for whom null means something (no error) must treat
+    /// it as a failure.</summary>
+    public string? Stopped { get; init; }
 }
 
 /// <summary>A FEEL result as JSON, with the warnings that explain any null.</summary>

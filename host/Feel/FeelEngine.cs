@@ -41,7 +41,7 @@ public sealed class FeelEngine
         new(expression, Parser.Parse(expression, _table.MultiWordNames), _table.Functions);
 
     /// <summary>Parses and evaluates; throws <see cref="FeelException"/> for an expression that does not parse and
-    /// <see cref="FeelLimitException"/> for one stopped at its limits.</summary>
+    /// <see cref="FeelEvaluationException"/> for one stopped at its limits.</summary>
     public FeelResult Evaluate(string expression, JsonObject? variables) => Parse(expression).Evaluate(variables);
 
     /// <summary>A Camunda header value: "=expr" is FEEL; anything else is a literal string, as in Camunda.</summary>

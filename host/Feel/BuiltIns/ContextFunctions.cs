@@ -48,6 +48,7 @@ public static class ContextFunctions
 
     private static FeelContext PutPath(FeelContext context, List<string> keys, int index, object? value)
     {
+        FeelNesting.Enter();
         var copy = context.Copy();
         if (index == keys.Count - 1)
             copy.Set(keys[index], value);

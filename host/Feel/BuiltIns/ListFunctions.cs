@@ -192,6 +192,7 @@ public static class ListFunctions
 
     private static List<object?> Flatten(List<object?> items, List<object?> into)
     {
+        FeelNesting.Enter();
         foreach (var item in items)
         {
             if (item is List<object?> inner)

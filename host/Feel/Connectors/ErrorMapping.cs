@@ -29,13 +29,13 @@ public static class ErrorMapping
         scope.Set("job", job);
         var evaluated = compiled.EvaluateValue(scope);
         // Stopped at a limit is no answer; read as "no error", a failure would pass as a success.
-        if (evaluated.Limit is { } limit)
-            return new ErrorDecision.Invalid("errorExpression " + limit);
+        if (evaluated.Stopped is { } stopped)
+            return new ErrorDecision.Invalid("errorExpression could not be evaluated: " + stopped);
         try
         {
             return Interpret(evaluated.Value);
         }
-        catch (FeelLimitException e)
+        catch (FeelEvaluationException e)
         {
             return new ErrorDecision.Invalid("errorExpression yielded variables that cannot be written: " + e.Message);
         }

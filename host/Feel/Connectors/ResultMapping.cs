@@ -26,7 +26,7 @@ public static class ResultMapping
         {
             return new ResultMappingOutcome((JsonObject)FeelJson.ToJson(context)!, null, warnings);
         }
-        catch (FeelLimitException e)
+        catch (FeelEvaluationException e)
         {
             return new ResultMappingOutcome(null, "resultExpression yielded a context that cannot be written: " + e.Message, warnings);
         }

@@ -27,8 +27,8 @@ public static class Arithmetic
                 ("/", TimeSpan, 0m) => warnings.Null("division by zero"),
                 ("/", TimeSpan a, decimal b) => TimeSpan.FromTicks((long)(a.Ticks / b)),
                 ("/", TimeSpan a, TimeSpan b) when b.Ticks != 0 => (decimal)a.Ticks / b.Ticks,
-                ("+", YearsMonthsDuration a, YearsMonthsDuration b) => new YearsMonthsDuration(a.TotalMonths + b.TotalMonths),
-                ("-", YearsMonthsDuration a, YearsMonthsDuration b) => new YearsMonthsDuration(a.TotalMonths - b.TotalMonths),
+                ("+", YearsMonthsDuration a, YearsMonthsDuration b) => new YearsMonthsDuration(checked(a.TotalMonths + b.TotalMonths)),
+                ("-", YearsMonthsDuration a, YearsMonthsDuration b) => new YearsMonthsDuration(checked(a.TotalMonths - b.TotalMonths)),
                 ("*", YearsMonthsDuration a, decimal b) => new YearsMonthsDuration((int)(a.TotalMonths * b)),
                 ("+", DateOnly a, TimeSpan b) => DateOnly.FromDateTime(a.ToDateTime(TimeOnly.MinValue) + b),
                 ("-", DateOnly a, TimeSpan b) => DateOnly.FromDateTime(a.ToDateTime(TimeOnly.MinValue) - b),
@@ -59,7 +59,7 @@ public static class Arithmetic
         null => null,
         decimal d => -d,
         TimeSpan t => -t,
-        YearsMonthsDuration y => new YearsMonthsDuration(-y.TotalMonths),
+        YearsMonthsDuration y => new YearsMonthsDuration(checked(-y.TotalMonths)),
         _ => warnings.Null($"cannot negate {FeelTypes.NameOf(value)}"),
     };
 

@@ -1,25 +1,54 @@
+using System.Diagnostics;
+
 namespace Switchboard.Feel.Evaluation;
 
-/// <summary>The work one evaluation may do: each expression evaluated, each iteration and each value a list, a
-/// context or a string holds count as steps. Far above any mapping a process model needs (a result mapping of a
-/// few hundred items takes a few thousand), low enough that a hostile expression stops within a fraction of a
-/// second and a few megabytes.</summary>
+/// <summary>The work and time one evaluation may take: each expression evaluated, each iteration and each value a
+/// list, a context or a string holds count as steps. Far above any mapping a process model needs (a result mapping of
+/// a few thousand items takes some tens of thousands of steps and a few milliseconds), low enough that a hostile
+/// expression stops within a second or two and a few megabytes.</summary>
 public sealed class EvaluationBudget
 {
     /// <summary>Steps one evaluation may take.</summary>
     public const long MaxSteps = 1_000_000;
 
+    /// <summary>How long one evaluation may take. Steps alone do not bound it: one step may be a regular expression
+    /// that backtracks until its own 200 ms timeout, and a loop may make thousands of them.</summary>
+    public static readonly TimeSpan MaxTime = TimeSpan.FromSeconds(2);
+
     // A string costs a step per this many characters: a 1 MB string is worth about as much work as a list of 64 Ki items.
     private const int CharactersPerStep = 8;
 
-    private long _left = MaxSteps;
+    // The clock is read once in this many steps, and after each function call.
+    private const int StepsPerClockRead = 1024;
 
-    /// <summary>Takes <paramref name="steps"/>; throws <see cref="FeelLimitException"/> once the budget is spent.</summary>
+    /// <summary>The budget of the evaluation running on this thread, if any: what walks values by recursion (comparing,
+    /// printing, flattening) spends from it without being handed it. FEEL evaluation never leaves its thread.</summary>
+    [ThreadStatic]
+    internal static EvaluationBudget? Current;
+
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _left = MaxSteps;
+    private long _untilClockRead = StepsPerClockRead;
+
+    /// <summary>Takes <paramref name="steps"/>; throws <see cref="FeelEvaluationException"/> once the budget is spent.</summary>
     public void Spend(long steps)
     {
         _left -= steps;
         if (_left < 0)
-            throw new FeelLimitException($"the expression was stopped after {MaxSteps:N0} steps: it iterates, or builds lists or strings, far beyond what a mapping needs");
+            throw new FeelEvaluationException($"the expression was stopped after {MaxSteps:N0} steps: it iterates, or builds lists or strings, far beyond what a mapping needs");
+        _untilClockRead -= steps;
+        if (_untilClockRead <= 0)
+        {
+            _untilClockRead = StepsPerClockRead;
+            CheckTime();
+        }
+    }
+
+    /// <summary>Throws <see cref="FeelEvaluationException"/> once the evaluation has taken longer than <see cref="MaxTime"/>.</summary>
+    public void CheckTime()
+    {
+        if (Stopwatch.GetElapsedTime(_started) > MaxTime)
+            throw new FeelEvaluationException($"the expression was stopped after {MaxTime.TotalSeconds:0.#} s: it takes far longer than a mapping needs");
     }
 
     /// <summary>Takes what <paramref name="value"/> holds: its items, its entries or its characters.</summary>

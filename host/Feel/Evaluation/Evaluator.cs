@@ -5,7 +5,7 @@ using Switchboard.Feel.Values;
 namespace Switchboard.Feel.Evaluation;
 
 /// <summary>Walks a FEEL syntax tree; problems become null results with a warning. The one exception is an evaluation
-/// past its <see cref="EvaluationBudget"/>, which ends with <see cref="FeelLimitException"/>.</summary>
+/// past its <see cref="EvaluationBudget"/>, which ends with <see cref="FeelEvaluationException"/>.</summary>
 public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> functions, FeelWarnings warnings, EvaluationBudget? budget = null)
 {
     private readonly EvaluationBudget _budget = budget ?? new();
@@ -162,6 +162,9 @@ public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> function
 
     private object? Index(List<object?> list, decimal index)
     {
+        // No list has as many items as an int cannot count; such a position is simply not in it.
+        if (Math.Abs(decimal.Truncate(index)) > int.MaxValue)
+            return warnings.Null($"index {FeelText.Number(index)} is out of range");
         var i = (int)decimal.Truncate(index);
         if (i > 0 && i <= list.Count)
             return list[i - 1];
@@ -288,10 +291,20 @@ public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> function
     private static IEnumerable<object?> Count(decimal from, decimal to, bool fromIncluded, bool toIncluded)
     {
         var step = from <= to ? 1 : -1;
+        // At decimal's ends a step past the range would overflow: a bound left out cannot be stepped over, and the loop
+        // stops at its last item instead of stepping beyond it.
+        if ((!fromIncluded && from == (step > 0 ? decimal.MaxValue : decimal.MinValue)) || (!toIncluded && to == (step > 0 ? decimal.MinValue : decimal.MaxValue)))
+            yield break;
         var first = fromIncluded ? from : from + step;
         var last = toIncluded ? to : to - step;
-        for (var i = first; step > 0 ? i <= last : i >= last; i += step)
+        if (step > 0 ? first > last : first < last)
+            yield break;
+        for (var i = first; ; i += step)
+        {
             yield return i;
+            if (step > 0 ? i >= last || last - i < 1 : i <= last || i - last < 1)
+                yield break;
+        }
     }
 
     private object? In(object? value, IReadOnlyList<Node> tests, Scope scope)
@@ -344,7 +357,10 @@ public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> function
         }
         try
         {
-            return function.Invoke(arguments, warnings);
+            var result = function.Invoke(arguments, warnings);
+            // One call may take long with few steps (a regular expression up to its own timeout), and a loop many calls.
+            _budget.CheckTime();
+            return result;
         }
         catch (Exception e) when (e is OverflowException or ArgumentException or InvalidCastException or FormatException or TimeoutException)
         {

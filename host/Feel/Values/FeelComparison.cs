@@ -5,6 +5,7 @@ public static class FeelComparison
 {
     public static bool? Equal(object? left, object? right)
     {
+        FeelNesting.Enter();
         if (left is null || right is null)
             return left is null && right is null;
         switch (left, right)

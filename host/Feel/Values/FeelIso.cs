@@ -70,6 +70,19 @@ public static partial class FeelIso
     /// <summary>A days-time duration (TimeSpan) or a years-months duration; null when the text is not ISO 8601.</summary>
     public static object? ParseDuration(string text)
     {
+        try
+        {
+            return ParseDurationOrThrow(text);
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            // Digits beyond what a duration holds: no duration, as for any other text that is not one.
+            return null;
+        }
+    }
+
+    private static object? ParseDurationOrThrow(string text)
+    {
         var m = DurationPattern().Match(text);
         if (!m.Success || text.EndsWith('T') || text is "P" or "-P")
             return null;
@@ -80,8 +93,9 @@ public static partial class FeelIso
         {
             if (Has(4) || Has(5) || Has(6) || Has(7))
                 return null;
-            var months = Int(2) * 12 + Int(3);
-            return new YearsMonthsDuration((int)(negative ? -months : months));
+            // Held as months in an int, as Camunda's engine does: more is no duration here rather than one wrapped around.
+            var months = (decimal)Int(2) * 12 + Int(3);
+            return months > int.MaxValue ? null : new YearsMonthsDuration((int)(negative ? -months : months));
         }
         var seconds = Has(7) ? decimal.Parse(m.Groups[7].Value, Invariant) : 0m;
         var span = TimeSpan.FromDays(Int(4)) + TimeSpan.FromHours(Int(5)) + TimeSpan.FromMinutes(Int(6)) + TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));

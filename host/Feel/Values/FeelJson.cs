@@ -34,7 +34,7 @@ public static class FeelJson
         }
     }
 
-    /// <summary>A FEEL value as JSON (temporal values as ISO 8601 strings); throws <see cref="FeelLimitException"/> for a
+    /// <summary>A FEEL value as JSON (temporal values as ISO 8601 strings); throws <see cref="FeelEvaluationException"/> for a
     /// value too large or too deeply nested to write.</summary>
     public static JsonNode? ToJson(object? value)
     {
@@ -53,9 +53,9 @@ public static class FeelJson
     private static JsonNode? ToJson(object? value, int depth, ref long left)
     {
         if (--left < 0)
-            throw new FeelLimitException($"the result holds more than {MaxNodes:N0} values");
+            throw new FeelEvaluationException($"the result holds more than {MaxNodes:N0} values");
         if (depth > MaxDepth && value is List<object?> or FeelContext or FeelRange)
-            throw new FeelLimitException($"the result is nested deeper than {MaxDepth} levels");
+            throw new FeelEvaluationException($"the result is nested deeper than {MaxDepth} levels");
         switch (value)
         {
             case null:

@@ -23,6 +23,7 @@ public static class FeelText
     /// <summary>Text as a FEEL literal would read: strings quoted inside lists and contexts.</summary>
     private static string Literal(object? value)
     {
+        FeelNesting.Enter();
         switch (value)
         {
             case null: return "null";

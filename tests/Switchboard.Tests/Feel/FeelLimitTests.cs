@@ -34,11 +34,11 @@ public class FeelLimitTests
     {
         var evaluate = () => _engine.Evaluate(expression, null);
 
-        evaluate.Should().Throw<FeelLimitException>().WithMessage("*stopped after 1,000,000 steps*");
+        evaluate.Should().Throw<FeelEvaluationException>().WithMessage("*stopped after 1,000,000 steps*");
         var result = _engine.Parse(expression).EvaluateValue(null);
         result.Value.Should().BeNull();
-        result.Limit.Should().Contain("1,000,000 steps");
-        result.Warnings.Should().Contain(result.Limit);
+        result.Stopped.Should().Contain("1,000,000 steps");
+        result.Warnings.Should().Contain(result.Stopped);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class FeelLimitTests
     {
         var result = _engine.Parse("sort(for i in 1..600 return i, function(x, y) count(for j in 1..5000 return j) > 0)").EvaluateValue(null);
 
-        result.Limit.Should().Contain("1,000,000 steps");
+        result.Stopped.Should().Contain("1,000,000 steps");
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class FeelLimitTests
         // Each item holds the one before: 1,200 levels, within the step budget.
         var evaluate = () => _engine.Evaluate("for i in 1..1200 return [partial[-1]]", null);
 
-        evaluate.Should().Throw<FeelLimitException>().WithMessage("*nested deeper than 1000 levels*");
+        evaluate.Should().Throw<FeelEvaluationException>().WithMessage("*nested deeper than 1000 levels*");
     }
 
     [Fact]
@@ -90,5 +90,63 @@ public class FeelLimitTests
         result.Value!["names"]!.AsArray().Should().HaveCount(5000);
         result.Value["total"]!.GetValue<decimal>().Should().Be(12_502_500);
         result.Value["cheap"]!.AsArray().Should().HaveCount(99);
+    }
+
+    [Theory]
+    // Thirty levels of two references to the level below: a list of 60 references that prints, compares and
+    // flattens as a billion items.
+    [InlineData("string((for i in 1..30 return if i = 1 then [1] else [partial[-1], partial[-1]])[-1])")]
+    [InlineData("{x: (for i in 1..30 return if i = 1 then [1] else [partial[-1], partial[-1]])[-1], same: x = x}.same")]
+    [InlineData("count(flatten((for i in 1..30 return if i = 1 then [1] else [partial[-1], partial[-1]])[-1]))")]
+    public void Walking_a_value_that_stands_for_far_more_than_it_holds_is_paid_for_in_steps(string expression)
+    {
+        var result = _engine.Parse(expression).EvaluateValue(null);
+
+        result.Stopped.Should().Contain("1,000,000 steps");
+    }
+
+    [Fact]
+    public void A_path_of_keys_deeper_than_the_stack_allows_stops_the_evaluation_instead_of_the_process()
+    {
+        var result = _engine.Parse("context put({}, for i in 1..200000 return \"a\", 1)").EvaluateValue(null);
+
+        result.Stopped.Should().NotBeNull("200,000 nested contexts are written one stack frame each");
+    }
+
+    [Fact]
+    public void An_expression_that_runs_past_two_seconds_is_stopped_though_it_takes_few_steps()
+    {
+        // Each match backtracks until the regular expression's own 200 ms timeout: 2,000 of them would take 400 s.
+        var result = _engine.Parse("count(for i in 1..2000 return matches(\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\", \"^(a+)+$\"))").EvaluateValue(null);
+
+        result.Stopped.Should().Contain("stopped after 2 s");
+    }
+
+    [Theory]
+    [InlineData("for i in 79228162514264337593543950334..79228162514264337593543950335 return i", "[79228162514264337593543950334,79228162514264337593543950335]")]
+    [InlineData("for i in 79228162514264337593543950335..79228162514264337593543950334 return i", "[79228162514264337593543950335,79228162514264337593543950334]")]
+    [InlineData("for i in 1..3.5 return i", "[1,2,3]")]
+    [InlineData("[1][100000000000000000000]", null)]
+    [InlineData("duration(\"P999999999Y\")", null)]
+    [InlineData("duration(\"P99999999999999999999D\")", null)]
+    [InlineData("duration(\"P178956970Y\") + duration(\"P178956970Y\")", null)]
+    [InlineData("duration(\"P178956970Y\") > duration(\"P1Y\")", "true")]
+    public void Numbers_at_the_ends_of_their_range_give_values_or_null_never_a_wrapped_value_or_an_escaping_exception(string expression, string? json)
+    {
+        // An OverflowException escaped the engine: a Zeebe job was never failed, a webhook answered 500; and a
+        // years-months duration wrapped around to a negative one.
+        var result = _engine.Evaluate(expression, null);
+
+        (result.Value?.ToJsonString()).Should().Be(json, string.Join("; ", result.Warnings));
+        if (json is null)
+            result.Warnings.Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public void An_error_expression_with_a_retry_backoff_beyond_any_duration_is_still_decided()
+    {
+        var decision = ErrorMapping.Decide("={errorType: \"jobError\", message: \"stop\", retries: 2, retryBackoff: \"P99999999999999999999D\"}", JsonNode.Parse("{}"), null, retries: 3);
+
+        decision.Should().BeOfType<ErrorDecision.JobError>().Which.RetryBackoff.Should().Be(TimeSpan.Zero);
     }
 }

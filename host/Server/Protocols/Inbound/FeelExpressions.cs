@@ -20,7 +20,7 @@ internal sealed class FeelExpressions : IExpressionEvaluator
         {
             throw new FormatException(e.Message, e);
         }
-        catch (FeelLimitException e)
+        catch (FeelEvaluationException e)
         {
             // The contract's one failure for an expression that gives no value, as for one that does not parse.
             throw new FormatException(e.Message, e);

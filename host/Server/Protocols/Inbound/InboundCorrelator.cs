@@ -162,7 +162,7 @@ internal sealed class InboundCorrelator(IServiceProvider services)
         {
             throw new ExpressionException($"{property} is not valid FEEL: {e.Message}");
         }
-        catch (FeelLimitException e)
+        catch (FeelEvaluationException e)
         {
             throw new ExpressionException($"{property} could not be evaluated: {e.Message}");
         }

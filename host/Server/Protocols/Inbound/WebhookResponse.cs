@@ -37,7 +37,7 @@ internal static class WebhookResponse
         {
             return Shaped.Refused($"inbound.verificationExpression is not valid FEEL: {e.Message}");
         }
-        catch (FeelLimitException e)
+        catch (FeelEvaluationException e)
         {
             return Shaped.Refused($"inbound.verificationExpression could not be evaluated: {e.Message}");
         }
@@ -62,7 +62,7 @@ internal static class WebhookResponse
             }
             return new Shaped(200, FeelEngine.Default.EvaluateHeader(bodyOnly!, scope).Value, []);
         }
-        catch (Exception e) when (e is FeelException or FeelLimitException)
+        catch (Exception e) when (e is FeelException or FeelEvaluationException)
         {
             var name = full is not null ? "inbound.responseExpression" : "inbound.responseBodyExpression";
             return Shaped.Refused($"{name} {(e is FeelException ? "is not valid FEEL" : "could not be evaluated")}: {e.Message}");
