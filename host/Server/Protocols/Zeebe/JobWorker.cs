@@ -112,6 +112,9 @@ internal sealed class JobWorker : IAsyncDisposable
     // and without polling it clears the worker's last error (nothing else would: the health stayed degraded for good).
     private static readonly TimeSpan SteadyStream = TimeSpan.FromSeconds(1);
 
+    // How long a stopping worker waits, after aborting them, for reports that ignore the abort.
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(5);
+
     private async Task PollOnceAsync(ErrorBackoff backoff)
     {
         // Poll again once at least 30 % of the capacity is free, as the official clients do.
@@ -357,8 +360,12 @@ internal sealed class JobWorker : IAsyncDisposable
         if (await Task.WhenAny(drained.Task, Task.Delay(_options.DrainTimeout)) != drained.Task)
             _logger.LogWarning("{Count} {Connector} jobs did not finish within the drain timeout; Zeebe will hand them out again", Volatile.Read(ref _unreported), Type);
         _abort.Cancel();
-        // The abort ends every report still under way at once (a call's wait heeds it even where its plugin code does not).
-        await drained.Task;
+        // The abort ends every report still under way at once (a call's wait heeds it even where its plugin code does
+        // not). What it cannot end, the host's own work on a finished call that has not returned, is not waited for
+        // beyond a moment: the process must be able to stop.
+        if (await Task.WhenAny(drained.Task, Task.Delay(AbortGrace)) != drained.Task)
+            _logger.LogWarning("{Count} {Connector} jobs via {Protocol} were still being reported after the abort; the worker stops without them",
+                Volatile.Read(ref _unreported), Type, "Zeebe");
         _polling.Dispose();
         _abort.Dispose();
         _state.Set(null);
