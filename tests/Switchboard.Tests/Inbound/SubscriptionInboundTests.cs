@@ -1,6 +1,11 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json.Nodes;
 using Switchboard.Host.Catalog;
+using Switchboard.Host.Hosting;
+using Switchboard.Host.Protocols.Inbound;
+using Switchboard.Host.Protocols.Zeebe;
 using Switchboard.Tests.Infrastructure;
 using Switchboard.ZeebeTestGateway;
 
@@ -25,7 +30,15 @@ public sealed class SubscriptionInboundTests : IAsyncLifetime
         _sandbox.Dispose();
     }
 
-    private Task<RunningHost> StartHostAsync(int failRuns = 0, int failConstructions = 0) => RunningHost.StartAsync(_sandbox.Directory,
+    // With a clock, the host waits on it (a failed subscription's restart among others), so a test sees the state
+    // between a failure and the restart for as long as it needs: on a busy machine the second of real time could pass
+    // between two looks at the listing.
+    private Task<RunningHost> StartHostAsync(int failRuns = 0, int failConstructions = 0, TimeProvider? clock = null) => RunningHost.StartAsync(_sandbox.Directory,
+        null, clock is null ? null : (ISwitchboardBuilder switchboard) =>
+        {
+            switchboard.AddZeebe().AddInbound();
+            switchboard.Services.AddSingleton(clock);
+        },
         "Switchboard:Catalog:Watch=false",
         "Plugins:Ticker:FailConstructions=" + failConstructions,
         "Switchboard:Zeebe:Address=" + _gateway.Address,
@@ -68,22 +81,33 @@ public sealed class SubscriptionInboundTests : IAsyncLifetime
     [Fact]
     public async Task A_subscription_that_fails_is_reported_down_with_the_reason_and_started_again()
     {
-        await using var host = await StartHostAsync(failRuns: 1);
+        var clock = new FakeTimeProvider();
+        await using var host = await StartHostAsync(failRuns: 1, clock: clock);
 
         var down = await Eventually.WaitFor(async () => await Listing(host), l => l["health"]!["status"]!.GetValue<string>() == "down");
         down["health"]!["reason"]!.GetValue<string>().Should().Be("the subscription failed: InvalidOperationException: the broker went away");
-        await Eventually.WaitFor(() => Ticks().Any(t => t.Variables["tick"]!["run"]!.GetValue<int>() == 2), because: "it is started again after a second");
+        // Moved on each look: the restart's wait may begin only after the listing says down.
+        await Eventually.WaitFor(() =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            return Ticks().Any(t => t.Variables["tick"]!["run"]!.GetValue<int>() == 2);
+        }, because: "it is started again after a second");
         (await Listing(host))["health"]!["status"]!.GetValue<string>().Should().Be("up");
     }
 
     [Fact]
     public async Task A_subscription_whose_connector_cannot_be_created_is_reported_down_and_started_again()
     {
-        await using var host = await StartHostAsync(failConstructions: 1);
+        var clock = new FakeTimeProvider();
+        await using var host = await StartHostAsync(failConstructions: 1, clock: clock);
 
         var down = await Eventually.WaitFor(async () => await Listing(host), l => l["health"]!["status"]!.GetValue<string>() == "down");
         down["health"]!["reason"]!.GetValue<string>().Should().Be(
             "the subscription failed: Switchboard.TestPlugins.Ticker.TickerConnector: constructor threw InvalidOperationException: the ticker's clock is not reachable yet");
-        await Eventually.WaitFor(() => Ticks().Count > 0, because: "it is created again after a second and ticks");
+        await Eventually.WaitFor(() =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            return Ticks().Count > 0;
+        }, because: "it is created again after a second and ticks");
     }
 }
