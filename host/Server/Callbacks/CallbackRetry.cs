@@ -5,7 +5,8 @@ using Polly.Retry;
 
 namespace Switchboard.Host.Callbacks;
 
-/// <summary>The one resilience policy of both protocols' callback clients: a timeout per attempt inside a bounded,
+/// <summary>The one resilience policy of both protocols' callback clients: a timeout per attempt (connecting, sending,
+/// and reading the answer's headers and the little of its body that <see cref="CallbackAnswer"/> reads) inside a bounded,
 /// jittered exponential retry of what is transient (connection failures, attempt timeouts, 408, 429 and 5xx; any other
 /// answer is final), waiting what a receiver's <c>Retry-After</c> asks, at most the longest wait.</summary>
 internal static class CallbackRetry
@@ -14,7 +15,7 @@ internal static class CallbackRetry
     /// <param name="retries">Attempts after the first; none adds no retry.</param>
     /// <param name="firstDelay">The wait before the first retry, growing exponentially with jitter.</param>
     /// <param name="maxDelay">The longest wait between attempts, a <c>Retry-After</c> included.</param>
-    /// <param name="attemptTimeout">How long one attempt may take.</param>
+    /// <param name="attemptTimeout">How long one attempt may take, the receiver's answer included.</param>
     /// <param name="onRetry">The protocol's count and log line for a retry: one line per event is the sender's to write,
     /// naming its call, so Polly's own lines (which would repeat each attempt twice) are off.</param>
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, int retries, TimeSpan firstDelay, TimeSpan maxDelay,

@@ -32,7 +32,8 @@ internal sealed class CspCallbackSender(InvocationPipeline pipeline, IHttpClient
         call.CountAttempt();
         try
         {
-            using var answer = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            // Headers only: the client's innermost handler has read what little of the body it keeps, within the attempt.
+            using var answer = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!answer.IsSuccessStatusCode)
                 return Delivery.Lost($"the callback URL answered HTTP {(int)answer.StatusCode}");
         }

@@ -37,7 +37,7 @@ public sealed class CspCallbackOptions
     /// <summary>Longest wait between two attempts.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long one attempt may take.</summary>
+    /// <summary>How long one attempt may take: connecting, sending, and reading the answer (at most 4 KiB of its body).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Asynchronous calls run at the same time; more wait their turn.</summary>

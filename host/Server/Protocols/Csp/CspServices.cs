@@ -27,8 +27,7 @@ public static class CspServices
         builder.Services.AddSingleton<CspRequestHandler>();
         builder.Services.AddSingleton<CspCallbackSender>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CspCallbackSender>());
-        CallbackClient.Add(builder.Services, CspCallbackSender.HttpClientName)
-            .AddResilienceHandler("csp-callback", CspCallbackRetry.Configure);
+        CallbackClient.Add(builder.Services, CspCallbackSender.HttpClientName, "csp-callback", CspCallbackRetry.Configure);
         builder.Services.AddSingleton(new ProtocolRoutes("csp", app => app.MapCsp()));
         CallbackHealthCheck.Add<CspCallbackMetrics>(builder.Services, "csp");
         return builder;

@@ -43,7 +43,9 @@ internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClie
         using var request = new HttpRequestMessage(HttpMethod.Put, call.Callback) { Content = new ByteArrayContent(envelope) };
         request.Content.Headers.ContentType = Json;
         request.Options.Set(CallOption, (call.Prepared.Invocation.ConnectorType, call.Command));
-        using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
+        // Headers only: the client's innermost handler has read, within the attempt, the few KiB of the body it keeps
+        // (CallbackAnswer.MaxBytes), enough for the backend's short JSON answer; reading them here waits for nothing.
+        using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var answer = await response.Content.ReadAsStringAsync(cancellationToken);
         return Report(call, (int)response.StatusCode, answer);
     }

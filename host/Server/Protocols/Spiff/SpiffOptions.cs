@@ -33,7 +33,7 @@ public sealed class SpiffOptions
     /// <summary>Longest wait between two callback attempts, whatever <c>Retry-After</c> says.</summary>
     public TimeSpan CallbackMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Longest one callback attempt may take.</summary>
+    /// <summary>Longest one callback attempt may take: connecting, sending, and reading the answer (at most 4 KiB of its body).</summary>
     public TimeSpan CallbackAttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Long-running commands running at once in the background; the rest wait their turn.</summary>

@@ -1,7 +1,6 @@
 using Switchboard.Host.Hosting;
 using Switchboard.Host.Callbacks;
 using System.Net.Http.Headers;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +27,14 @@ public static class SpiffServices
         services.AddSingleton<SpiffCallbackSender>();
         services.AddHostedService(sp => sp.GetRequiredService<SpiffCallbackSender>());
 
-        CallbackClient.Add(services, SpiffCallbackSender.ClientName, (provider, client) =>
+        CallbackClient.Add(services, SpiffCallbackSender.ClientName, RetryPipeline,
+            (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<SpiffOptions>();
+                CallbackRetry.Configure(pipeline, options.CallbackRetries, options.CallbackRetryDelay, options.CallbackMaxRetryDelay,
+                    options.CallbackAttemptTimeout, context.ServiceProvider.GetRequiredService<SpiffCallbackSender>().OnRetryAsync);
+            },
+            (provider, client) =>
             {
                 var options = provider.GetRequiredService<SpiffOptions>();
                 client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("switchboard", "1.0"));
@@ -36,12 +42,6 @@ public static class SpiffServices
                     client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.CallbackBearerToken);
                 if (!string.IsNullOrEmpty(options.CallbackApiKey))
                     client.DefaultRequestHeaders.Add("SpiffWorkflow-Api-Key", options.CallbackApiKey);
-            })
-            .AddResilienceHandler(RetryPipeline, (pipeline, context) =>
-            {
-                var options = context.ServiceProvider.GetRequiredService<SpiffOptions>();
-                CallbackRetry.Configure(pipeline, options.CallbackRetries, options.CallbackRetryDelay, options.CallbackMaxRetryDelay,
-                    options.CallbackAttemptTimeout, context.ServiceProvider.GetRequiredService<SpiffCallbackSender>().OnRetryAsync);
             });
 
         // The policy is built from the validated options when CORS first asks for it; MapSpiff turns CORS on only with origins set.
