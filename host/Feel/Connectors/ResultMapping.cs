@@ -12,6 +12,8 @@ public static class ResultMapping
         if (HeaderExpression.Compile(resultExpression, "resultExpression", engine, out var error) is not { } compiled)
             return new ResultMappingOutcome(null, error, []);
         var result = compiled.EvaluateValue(MappingScope.Of(response));
+        if (result.Stopped is { } stopped)
+            return new ResultMappingOutcome(null, "resultExpression could not be evaluated: " + stopped, result.Warnings);
         return result.Value switch
         {
             FeelContext context => Variables(context, result.Warnings),

@@ -64,7 +64,7 @@ public class FeelLimitTests
         var outcome = ResultMapping.Apply("={all: for i in 1..2000000 return i}", JsonNode.Parse("{}"));
 
         outcome.Succeeded.Should().BeFalse();
-        outcome.Error.Should().Contain("1,000,000 steps");
+        outcome.Error.Should().StartWith("resultExpression could not be evaluated: ").And.Contain("1,000,000 steps");
 
         var nested = ResultMapping.Apply("={deep: for i in 1..1200 return [partial[-1]]}", JsonNode.Parse("{}"));
         nested.Error.Should().Contain("nested deeper than 1000 levels");
