@@ -35,12 +35,19 @@ public static class ElementTemplateCommand
             Directory.CreateDirectory(outDirectory);
             var templates = ElementTemplates.All(catalog).ToList();
             var ids = templates.GroupBy(t => (string)t["id"]!).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-            foreach (var template in templates)
+            // Two versions of one connector share an id (Modeler tells them apart by version), not a file.
+            var files = templates.Select(t => (Template: t, File: ElementTemplateIds.FileName(
+                ids.Contains((string)t["id"]!) ? $"{(string)t["id"]!}-v{(int)t["version"]!}" : (string)t["id"]!))).ToList();
+            // Never one file written over another: on a file system that ignores case either, as many do.
+            if (files.GroupBy(f => f.File, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } clash)
             {
-                var id = (string)template["id"]!;
-                // Two versions of one connector share an id (Modeler tells them apart by version), not a file.
-                var name = ids.Contains(id) ? $"{id}-v{(int)template["version"]!}" : id;
-                var path = Path.Combine(outDirectory, ElementTemplateIds.FileName(name));
+                await Console.Error.WriteLineAsync($"templates: {string.Join(" and ", clash.Select(f => $"'{(string)f.Template["id"]!}' version {(int)f.Template["version"]!}"))} " +
+                    $"would be written to one file, {clash.Key}; nothing was written");
+                return 1;
+            }
+            foreach (var (template, file) in files)
+            {
+                var path = Path.Combine(outDirectory, file);
                 await File.WriteAllTextAsync(path, template.ToJsonString(Indented) + Environment.NewLine);
                 Console.WriteLine(path);
             }

@@ -14,6 +14,20 @@ internal static class ElementTemplateIds
         return string.Join('.', segments);
     }
 
+    /// <summary>The id of an inbound connector's template for one element kind: its <see cref="TemplateId"/> and the kind's suffix.</summary>
+    public static string InboundTemplateId(string connectorType, string kindSuffix) => TemplateId(connectorType) + "." + kindSuffix;
+
+    /// <summary>What two connector types must share to share a template id: the type without its trailing numeric
+    /// version, so <c>io.example:calculator:1</c> and <c>:2</c> are one template in two versions, while
+    /// <c>io.example.calculator:7</c>, which <see cref="TemplateId"/> maps to the same id, is another connector.</summary>
+    public static string Lineage(string connectorType)
+    {
+        var colon = connectorType.LastIndexOf(':');
+        return colon >= 0 && colon < connectorType.Length - 1 && connectorType.AsSpan(colon + 1).ContainsAnyExcept("0123456789") is false
+            ? connectorType[..colon]
+            : connectorType;
+    }
+
     /// <summary>A file name that is safe on every OS for the template id.</summary>
     public static string FileName(string templateId)
     {
