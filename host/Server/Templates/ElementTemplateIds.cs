@@ -24,7 +24,7 @@ internal static class ElementTemplateIds
     public static string Lineage(string connectorType)
     {
         var colon = connectorType.LastIndexOf(':');
-        return colon >= 0 && colon < connectorType.Length - 1 && connectorType.AsSpan(colon + 1).ContainsAnyExcept("0123456789") is false
+        return colon >= 0 && colon < connectorType.Length - 1 && !connectorType.AsSpan(colon + 1).ContainsAnyExceptInRange('0', '9')
             ? connectorType[..colon]
             : connectorType;
     }
