@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
 using Switchboard.Abstractions;
@@ -90,13 +89,14 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         var instance = Create(type);
         var configuredTimeout = ConfiguredTimeout();
         var operations = new List<OperationMetadata>();
+        var parameters = new ParameterDescriber(writer, type.FullName!, attribute.Type);
         var invokers = new Dictionary<string, OperationInvoker>(StringComparer.OrdinalIgnoreCase);
         foreach (var (method, operation) in methods)
         {
-            var parameters = method.GetParameters();
-            if (parameters.Length is < 1 or > 2 || (parameters.Length == 2 && parameters[1].ParameterType != typeof(IConnectorContext)))
+            var arguments = method.GetParameters();
+            if (arguments.Length is < 1 or > 2 || (arguments.Length == 2 && arguments[1].ParameterType != typeof(IConnectorContext)))
                 throw new PluginLoadException($"{type.FullName}.{method.Name}: an operation takes (input) or (input, IConnectorContext)");
-            var inputModel = models.For(parameters[0].ParameterType).Object
+            var inputModel = models.For(arguments[0].ParameterType).Object
                 ?? throw new PluginLoadException($"{type.FullName}.{method.Name}: the input must be a class with properties");
             var outputType = OperationInvoker.OutputTypeOf(method);
             var outputModel = outputType is null ? null : models.For(outputType).Object;
@@ -109,8 +109,8 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
                 SpiffCommandOf(type, attribute, operation, method, methods.Count),
                 configuredTimeout ?? (timeout > 0 ? TimeSpan.FromSeconds(timeout) : defaultTimeout),
                 operation.LongRunning || attribute.LongRunning,
-                Parameters(inputModel, 0),
-                outputModel is null ? [] : Parameters(outputModel, 0)));
+                parameters.Describe(inputModel),
+                outputModel is null ? [] : parameters.Describe(outputModel)));
             invokers[operation.Id] = new OperationInvoker(instance, method, inputModel);
         }
         var duplicateId = operations.GroupBy(o => o.Id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
@@ -172,7 +172,7 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         if (type.GetConstructor([typeof(IPluginContext)]) is null && type.GetConstructor(Type.EmptyTypes) is null)
             throw new PluginLoadException($"{type.FullName}: needs a public parameterless constructor or one taking IPluginContext");
         var metadata = new InboundConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
-            attribute.Version, kind, plugin.PluginName, Parameters(properties, 0))
+            attribute.Version, kind, plugin.PluginName, new ParameterDescriber(writer, type.FullName!, attribute.Type).Describe(properties))
         {
             Icon = ConnectorIcon.Read(type, attribute.Icon, plugin.PluginDirectory),
             Keywords = Keywords(attribute.Keywords),
@@ -199,23 +199,6 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
             0 => throw new PluginLoadException($"{type.FullName}: an inbound connector implements IWebhookConnector<TProperties>, IPollingConnector<TProperties> or ISubscriptionConnector<TProperties>"),
             _ => throw new PluginLoadException($"{type.FullName}: an inbound connector implements one inbound interface, not {string.Join(" and ", found.Select(f => f.i.Name))}"),
         };
-    }
-
-    private IReadOnlyList<ParameterMetadata> Parameters(ObjectModel model, int depth) =>
-        depth > 8 ? [] : model.Properties.Select(p => Parameter(p, depth)).ToList();
-
-    private ParameterMetadata Parameter(PropertyModel property, int depth)
-    {
-        var value = property.Value;
-        var choices = value.EnumMembers.Select(m => new ChoiceMetadata(m.Wire, m.Name)).ToList();
-        if (choices.Count == 0 && property.Validators.OfType<AllowedValuesAttribute>().FirstOrDefault() is { } allowed)
-            choices = allowed.Values.Where(v => v is not null).Select(v => new ChoiceMetadata(v!.ToString()!, TypeModels.Words(v.ToString()!))).ToList();
-        var kind = choices.Count > 0 && value.Kind == ParameterKind.String ? ParameterKind.Enum : value.Kind;
-        return new ParameterMetadata(
-            property.Id, property.Label, property.Description, kind, property.Required,
-            value.AcceptsNull && !property.Required,
-            writer.Write(property.DefaultValue), property.Secret, property.Multiline, choices,
-            value.Object is { } nested ? Parameters(nested, depth + 1) : []) { Tooltip = property.Tooltip };
     }
 
     private object Create(Type type)

@@ -14,6 +14,8 @@ using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
 using Switchboard.Core.Metadata;
 
+using Switchboard.Host.Templates;
+
 namespace Switchboard.Host.Catalog;
 
 /// <summary>The single source of truth for loaded plugins and the connectors they serve; adapters subscribe to <see cref="Changed"/>.</summary>
@@ -364,6 +366,18 @@ public sealed class PluginCatalog : IAsyncDisposable
         foreach (var inbound in generation.Inbound)
             if (_index.TryGetInbound(inbound.Definition.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
                 throw Conflict(name, $"inbound connector type '{inbound.Definition.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
+
+        // Two connectors may not take one element template id: the Modeler would know one, and templates --out would
+        // write one file over the other.
+        var claims = generation.Connectors.SelectMany(c => ElementTemplateClaims.Of(c.Metadata))
+            .Concat(generation.Inbound.SelectMany(i => ElementTemplateClaims.Of(i.Definition.Metadata))).ToList();
+        if (ElementTemplateClaims.Collision(claims, claims) is { } own)
+            throw new PluginLoadException(ElementTemplateClaims.Describe(own.Claim, own.Holder));
+        var index = _index;
+        var held = index.Connectors.Where(c => c.PluginName != name).SelectMany(ElementTemplateClaims.Of)
+            .Concat(index.InboundConnectors.Where(c => c.PluginName != name).SelectMany(ElementTemplateClaims.Of));
+        if (ElementTemplateClaims.Collision(claims, held) is { } other)
+            throw Conflict(name, ElementTemplateClaims.Describe(other.Claim, other.Holder));
     }
 
     private PluginLoadException Conflict(string name, string problem)

@@ -1,8 +1,8 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Switchboard.Host.Catalog;
-using Switchboard.Host.Invocation;
+using Switchboard.Host.Hosting;
 using Switchboard.Host.Protocols;
 using Switchboard.Host.Protocols.Csp;
 using Switchboard.Host.Protocols.Spiff;
@@ -10,7 +10,8 @@ using Switchboard.Host.Protocols.Spiff;
 namespace Switchboard.Host.Dashboard;
 
 /// <summary>The developer dashboard's routes under <see cref="DashboardOptions.Path"/>: the page and its assets, the
-/// state as JSON, and the same state pushed as server-sent events whenever a plugin's status or the recent calls change.</summary>
+/// state as JSON, and the same state pushed as server-sent events whenever a plugin's status or the recent calls change
+/// (built once per change for every client of the feed, <see cref="DashboardFeed"/>).</summary>
 internal static class DashboardEndpoints
 {
     // How often an open event stream looks for new calls (plugin changes are pushed at once), and after how long without
@@ -23,6 +24,8 @@ internal static class DashboardEndpoints
         var options = app.Services.GetRequiredService<DashboardOptions>();
         if (options.Enabled == false)
             return;
+        if (options.MaxFeedClients < 1)
+            throw new StartupProblem($"{DashboardOptions.Section}:MaxFeedClients must be at least 1, not {options.MaxFeedClients}");
         var ui = app.MapGroup(options.Path).AddEndpointFilter(new DashboardAccessFilter(options));
         // The page refers to its assets relatively, so it must be addressed as a folder.
         ui.MapGet("/", (HttpContext http) => http.Request.Path.Value?.EndsWith('/') == true
@@ -35,8 +38,25 @@ internal static class DashboardEndpoints
         if (Secrets(app.Services) is { Count: > 0 } secrets)
             api.AddEndpointFilter(CredentialFilter.Bearer("Dashboard", secrets, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CredentialFilter))));
         api.MapGet("/state", (DashboardState state) => Results.Json(state.Build()));
-        api.MapGet("/events", (DashboardState state, PluginCatalog catalog, RecentCalls calls, IHostApplicationLifetime lifetime, HttpContext http) =>
-            TypedResults.ServerSentEvents(Changes(state, catalog, calls, lifetime.ApplicationStopping, http.RequestAborted)));
+        api.MapGet("/events", async (DashboardFeed feed, IHostApplicationLifetime lifetime, HttpContext http) =>
+        {
+            if (!feed.TryJoin())
+            {
+                // The page retries a refused feed every second, so it follows the host again once a place is free.
+                http.Response.Headers.RetryAfter = "1";
+                return Results.Json(new JsonObject { ["detail"] = $"the dashboard's live feed serves at most {options.MaxFeedClients} clients at once (Switchboard:Dashboard:MaxFeedClients)" },
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            try
+            {
+                await TypedResults.ServerSentEvents(Changes(feed, lifetime.ApplicationStopping, http.RequestAborted)).ExecuteAsync(http);
+                return Results.Empty;
+            }
+            finally
+            {
+                feed.Leave();
+            }
+        });
     }
 
     private static List<string> Secrets(IServiceProvider services)
@@ -49,17 +69,18 @@ internal static class DashboardEndpoints
         return secrets;
     }
 
-    // The state now, then again after each plugin status change (at once) or new calls (within CallsCheck).
-    private static async IAsyncEnumerable<SseItem<string>> Changes(DashboardState state, PluginCatalog catalog, RecentCalls calls, CancellationToken stopping,
+    // The state now, then again after each plugin status change (at once) or new calls (within CallsCheck); every client
+    // sends the snapshot the feed built once for that change.
+    private static async IAsyncEnumerable<SseItem<string>> Changes(DashboardFeed feed, CancellationToken stopping,
         [EnumeratorCancellation] CancellationToken aborted)
     {
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
-        var statusChange = catalog.StatusChangeToken;
-        var callsSeen = calls.Version;
-        yield return new SseItem<string>(state.Build().ToJsonString(), "state");
+        var sent = feed.Current();
+        yield return new SseItem<string>(sent.Json, "state");
         while (true)
         {
-            var wait = await WaitForChangeAsync(statusChange, calls, callsSeen, ending.Token);
+            // Waiting on what the sent snapshot was built from, so a change made while it was built is sent next.
+            var wait = await WaitForChangeAsync(sent.StatusChange, feed, sent.CallsVersion, ending.Token);
             if (wait is Wait.Ended)
                 yield break;
             if (wait is Wait.Quiet)
@@ -68,22 +89,21 @@ internal static class DashboardEndpoints
                 yield return new SseItem<string>("", "heartbeat");
                 continue;
             }
-            statusChange = catalog.StatusChangeToken;
-            callsSeen = calls.Version;
-            yield return new SseItem<string>(state.Build().ToJsonString(), "state");
+            sent = feed.Current();
+            yield return new SseItem<string>(sent.Json, "state");
         }
     }
 
     private enum Wait { Changed, Quiet, Ended }
 
-    private static async Task<Wait> WaitForChangeAsync(Microsoft.Extensions.Primitives.IChangeToken statusChange, RecentCalls calls, long callsSeen, CancellationToken ending)
+    private static async Task<Wait> WaitForChangeAsync(Microsoft.Extensions.Primitives.IChangeToken statusChange, DashboardFeed feed, long callsSeen, CancellationToken ending)
     {
         var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = statusChange.RegisterChangeCallback(static s => ((TaskCompletionSource)s!).TrySetResult(), changed);
         var waited = TimeSpan.Zero;
         try
         {
-            while (!statusChange.HasChanged && calls.Version == callsSeen)
+            while (!statusChange.HasChanged && feed.CallsRecorded == callsSeen)
             {
                 if (waited >= Heartbeat)
                     return Wait.Quiet;

@@ -12,4 +12,8 @@ public sealed class DashboardOptions
 
     /// <summary>Where the dashboard answers.</summary>
     public string Path { get; set; } = "/ui";
+
+    /// <summary>How many clients may follow the live feed (<c>api/events</c>) at once; more are answered 503. A page
+    /// open in a browser is one client.</summary>
+    public int MaxFeedClients { get; set; } = 32;
 }

@@ -18,9 +18,16 @@ internal sealed class DashboardState(PluginCatalog catalog, RecentCalls recentCa
     private readonly SpiffCommandIndex? _spiff = services.GetService<SpiffCommandIndex>();
     private readonly bool _csp = services.GetServices<ProtocolRoutes>().Any(r => r.Name == "csp");
 
+    private long _builds;
+
+    /// <summary>How many times the document was built: the live feed builds it once per change for all its clients
+    /// (<see cref="DashboardFeed"/>), which this count shows.</summary>
+    public long Builds => Interlocked.Read(ref _builds);
+
     /// <summary>The document as it is now.</summary>
     public JsonObject Build()
     {
+        Interlocked.Increment(ref _builds);
         var plugins = StatusEndpoints.Describe(catalog, _zeebe);
         var pluginOf = catalog.Plugins.SelectMany(p => p.Connectors.Select(type => (type, p.Name))).ToDictionary(e => e.type, e => e.Name, StringComparer.Ordinal);
         return new JsonObject

@@ -29,6 +29,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog");
         services.TryAddSingleton(configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions());
         services.TryAddSingleton<DashboardState>();
+        services.TryAddSingleton<DashboardFeed>();
         return new SwitchboardBuilder(services, configuration);
     }
 }

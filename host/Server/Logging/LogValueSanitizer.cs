@@ -1,14 +1,17 @@
+using System.Globalization;
 using System.Text;
 using Serilog.Core;
 using Serilog.Events;
 
 namespace Switchboard.Host.Logging;
 
-/// <summary>Escapes control characters in every logged text value and caps its length.</summary>
+/// <summary>Escapes control and format characters in every logged text value and caps its length.</summary>
 /// <remarks>
 /// Values in log events come from outside (method names, URLs, headers, plugin messages). A raw line break in
-/// one would forge a log line in the text format, and a 100 KB value would drown the log; escaping here, once,
-/// covers every logger in the process, the plugins' included.
+/// one would forge a log line in the text format, and a 100 KB value would drown the log; a format character
+/// (Unicode category Cf: the bidi overrides and isolates U+202A–202E and U+2066–2069, the zero-width U+200B–200F,
+/// U+FEFF, the invisible tag characters) would make a line read otherwise than it is written, or hide part of it.
+/// Escaping here, once, covers every logger in the process, the plugins' included.
 /// </remarks>
 internal sealed class LogValueSanitizer(int maxLength) : ILogEventEnricher
 {
@@ -43,31 +46,37 @@ internal sealed class LogValueSanitizer(int maxLength) : ILogEventEnricher
         }
     }
 
-    private bool NeedsWork(string text) => text.Length > maxLength || text.Any(IsUnsafe);
+    private bool NeedsWork(string text) => text.Length > maxLength || text.EnumerateRunes().Any(IsUnsafe);
 
-    private static bool IsUnsafe(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
+    // By code point, not by UTF-16 unit: the tag characters that hide text lie outside the BMP, as surrogate pairs.
+    private static bool IsUnsafe(Rune r) =>
+        Rune.IsControl(r) || r.Value is 0x2028 or 0x2029 || Rune.GetUnicodeCategory(r) == UnicodeCategory.Format;
 
-    /// <summary>Control characters as C-style escapes, then at most <paramref name="max"/> characters and a marker saying how many were cut.</summary>
+    /// <summary>Control and format characters as C-style escapes (each UTF-16 unit of one outside the BMP as <c>\uXXXX</c>),
+    /// then at most <paramref name="max"/> characters and a marker saying how many were cut.</summary>
     public static string Escape(string text, int max)
     {
         var builder = new StringBuilder(Math.Min(text.Length, max) + 32);
         var taken = 0;
-        for (; taken < text.Length && builder.Length < max; taken++)
+        while (taken < text.Length && builder.Length < max)
         {
-            var c = text[taken];
-            switch (c)
+            // A lone surrogate decodes as one unit of U+FFFD, which is safe: it is kept as it was.
+            Rune.DecodeFromUtf16(text.AsSpan(taken), out var rune, out var units);
+            switch (rune.Value)
             {
                 case '\n': builder.Append("\\n"); break;
                 case '\r': builder.Append("\\r"); break;
                 case '\t': builder.Append("\\t"); break;
                 case '\0': builder.Append("\\0"); break;
                 default:
-                    if (IsUnsafe(c))
-                        builder.Append("\\u").Append(((int)c).ToString("x4"));
+                    if (IsUnsafe(rune))
+                        for (var i = 0; i < units; i++)
+                            builder.Append("\\u").Append(((int)text[taken + i]).ToString("x4"));
                     else
-                        builder.Append(c);
+                        builder.Append(text, taken, units);
                     break;
             }
+            taken += units;
         }
         if (taken < text.Length)
             builder.Append("…[").Append(text.Length - taken).Append(" more characters]");

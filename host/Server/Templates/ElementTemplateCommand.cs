@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Hosting;
 
@@ -22,7 +23,16 @@ public static class ElementTemplateCommand
             await Console.Error.WriteLineAsync("usage: Switchboard.Host templates --out <dir> [--plugins <dir>]");
             return 2;
         }
-        var outDirectory = Path.GetFullPath(rest[outIndex + 1]);
+        string outDirectory;
+        try
+        {
+            outDirectory = Path.GetFullPath(rest[outIndex + 1]);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            await Console.Error.WriteLineAsync($"templates: --out is no usable folder path: {e.Message}");
+            return 2;
+        }
         var settings = rest.Where((_, i) => i != outIndex && i != outIndex + 1)
             .Append("--Switchboard:Catalog:Watch=false").ToArray();
 
@@ -32,23 +42,43 @@ public static class ElementTemplateCommand
         await catalog.StartAsync();
         try
         {
-            Directory.CreateDirectory(outDirectory);
-            var templates = ElementTemplates.All(catalog).ToList();
-            var ids = templates.GroupBy(t => (string)t["id"]!).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-            foreach (var template in templates)
+            var files = FilesFor(ElementTemplates.All(catalog).ToList());
+            if (files.GroupBy(f => f.File, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } clash)
             {
-                var id = (string)template["id"]!;
-                // Two versions of one connector share an id (Modeler tells them apart by version), not a file.
-                var name = ids.Contains(id) ? $"{id}-v{(int)template["version"]!}" : id;
-                var path = Path.Combine(outDirectory, ElementTemplateIds.FileName(name));
+                await Console.Error.WriteLineAsync($"templates: {string.Join(" and ", clash.Select(f => $"'{(string)f.Template["id"]!}' version {(int)f.Template["version"]!}"))} " +
+                    $"would be written to one file, {clash.Key}; nothing was written");
+                return 1;
+            }
+            Directory.CreateDirectory(outDirectory);
+            foreach (var (template, file) in files)
+            {
+                var path = Path.Combine(outDirectory, file);
                 await File.WriteAllTextAsync(path, template.ToJsonString(Indented) + Environment.NewLine);
                 Console.WriteLine(path);
             }
             return 0;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            // The operator's folder, not a bug: one line naming it, no stack trace.
+            await Console.Error.WriteLineAsync($"templates: cannot write the templates to {outDirectory}: {e.Message}");
+            return 1;
+        }
         finally
         {
             await catalog.StopAsync();
         }
+    }
+
+    /// <summary>The file each template is written to. Two versions of one connector share an id (Modeler tells them
+    /// apart by version), not a file; names that differ only in case (one file where case is ignored) are told apart by
+    /// a hash of their id.</summary>
+    private static List<(JsonObject Template, string File)> FilesFor(List<JsonObject> templates)
+    {
+        var shared = templates.GroupBy(t => (string)t["id"]!).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        var names = templates.Select(t => (Template: t, Name: shared.Contains((string)t["id"]!) ? $"{(string)t["id"]!}-v{(int)t["version"]!}" : (string)t["id"]!)).ToList();
+        var caseClashes = names.GroupBy(n => ElementTemplateIds.FileName(n.Name), StringComparer.OrdinalIgnoreCase)
+            .Where(g => g.Count() > 1).SelectMany(g => g.Select(n => n.Name)).ToHashSet(StringComparer.Ordinal);
+        return names.Select(n => (n.Template, ElementTemplateIds.FileName(n.Name, hashed: caseClashes.Contains(n.Name)))).ToList();
     }
 }

@@ -22,6 +22,9 @@ internal static class InboundElementTemplateBuilder
         new("receive-task", "receive task", ["bpmn:ReceiveTask"], "bpmn:ReceiveTask", Message: true, KeyRequired: true),
     ];
 
+    /// <summary>What each element kind's template id adds to the connector's (<c>.start-event</c>, ...).</summary>
+    public static IEnumerable<string> IdSuffixes => Kinds.Select(k => k.Suffix);
+
     /// <summary>Every template of <paramref name="connector"/>, one per element kind.</summary>
     public static IEnumerable<JsonObject> Build(InboundConnectorMetadata connector, int version) => Kinds.Select(kind => Build(connector, kind, version));
 
@@ -34,7 +37,7 @@ internal static class InboundElementTemplateBuilder
         {
             ["$schema"] = ElementTemplateBuilder.Schema,
             ["name"] = $"{connector.Name} ({kind.Label})",
-            ["id"] = ElementTemplateIds.TemplateId(connector.Type) + "." + kind.Suffix,
+            ["id"] = ElementTemplateIds.InboundTemplateId(connector.Type, kind.Suffix),
             ["version"] = version,
         };
         if (!string.IsNullOrWhiteSpace(connector.Description))

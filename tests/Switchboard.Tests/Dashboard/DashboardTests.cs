@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Host.Dashboard;
+using Switchboard.Tests.Csp;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Dashboard;
@@ -35,6 +37,50 @@ public sealed class DashboardTests
         Directory.Delete(calculator, recursive: true);
         var removed = await NextStateAsync(events, s => s["connectors"]!.AsArray().Count == 0);
         removed["connectors"]!.AsArray().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Feed_clients_get_the_same_state_built_once_per_change_and_a_client_past_the_cap_is_refused()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Dashboard:MaxFeedClients=4");
+        var state = host.Services.GetRequiredService<DashboardState>();
+        var feeds = new List<(HttpResponseMessage Response, StreamReader Events)>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var response = await host.Http.GetAsync("/ui/api/events", HttpCompletionOption.ResponseHeadersRead);
+                response.StatusCode.Should().Be(HttpStatusCode.OK);
+                var events = new StreamReader(await response.Content.ReadAsStreamAsync());
+                feeds.Add((response, events));
+                (await NextStateAsync(events, _ => true))["recentCalls"]!.AsArray().Should().BeEmpty();
+            }
+            var builtBefore = state.Builds;
+
+            // A call is recorded, which is a change: every client is sent it, from one state built for all.
+            (await host.Http.PostAsync(CspCall.Request(1, CspCall.Calculator, CspCall.Add(2, 3)))).Status.Should().Be(HttpStatusCode.OK);
+            var seen = new List<string>();
+            foreach (var (_, events) in feeds)
+                seen.Add((await NextStateAsync(events, s => s["recentCalls"]!.AsArray().Count == 1)).ToJsonString());
+            seen.Distinct().Should().ContainSingle();
+            (state.Builds - builtBefore).Should().Be(1, "the state is built once per change, not once per client");
+
+            using var refused = await host.Http.GetAsync("/ui/api/events", HttpCompletionOption.ResponseHeadersRead);
+            refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+            refused.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(1));
+            JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["detail"]!.ToString().Should()
+                .Be("the dashboard's live feed serves at most 4 clients at once (Switchboard:Dashboard:MaxFeedClients)");
+        }
+        finally
+        {
+            foreach (var (response, events) in feeds)
+            {
+                events.Dispose();
+                response.Dispose();
+            }
+        }
     }
 
     [Fact]

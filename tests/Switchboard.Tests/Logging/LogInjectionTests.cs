@@ -32,6 +32,27 @@ public sealed class LogInjectionTests
     }
 
     [Theory]
+    [InlineData("\u202e", "\\u202e")] // RIGHT-TO-LEFT OVERRIDE: the rest of the line reads backwards
+    [InlineData("\u202a", "\\u202a")] // LEFT-TO-RIGHT EMBEDDING
+    [InlineData("\u2066", "\\u2066")] // LEFT-TO-RIGHT ISOLATE
+    [InlineData("\u2069", "\\u2069")] // POP DIRECTIONAL ISOLATE
+    [InlineData("\u200b", "\\u200b")] // ZERO WIDTH SPACE: two values that look alike are not
+    [InlineData("\u200f", "\\u200f")] // RIGHT-TO-LEFT MARK
+    [InlineData("\ufeff", "\\ufeff")] // ZERO WIDTH NO-BREAK SPACE
+    [InlineData("\U000e0041", "\\udb40\\udc41")] // TAG LATIN CAPITAL LETTER A, outside the BMP: invisible text
+    public void A_format_character_that_reorders_or_hides_text_is_escaped(string character, string escaped)
+    {
+        var output = new StringWriter();
+        using (var serilog = Switchboard.Host.Logging.LoggingSetup.Configure(new Serilog.LoggerConfiguration(), new ConfigurationBuilder().Build(), output).CreateLogger())
+        using (var factory = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog))
+            factory.CreateLogger("Test").LogWarning("Unknown connector {Type} from {Plugin}", $"io.x:{character}1:rotaluclac:1", $"evil{character}");
+
+        var line = output.ToString();
+        line.Should().NotContain(character, "a value from outside cannot reorder or hide the text of a log line");
+        line.Should().Contain($"io.x:{escaped}1:rotaluclac:1").And.Contain($"evil{escaped}");
+    }
+
+    [Theory]
     [InlineData("text")]
     [InlineData("json")]
     public void An_exception_is_logged_on_one_line_with_its_summary_once_and_in_JSON_with_its_stack(string format)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Switchboard.Host.Templates;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Templates;
@@ -42,6 +43,38 @@ public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>
         var calculator = JsonNode.Parse(File.ReadAllText(Path.Combine(first, "io.switchboard.calculator.json")))!;
         ((string)calculator["id"]!).Should().Be("io.switchboard.calculator");
         ((int)calculator["version"]!).Should().Be(101_000_002, "contract 1 of plugin version 1.0.0, generator revision 2");
+    }
+
+    [Fact]
+    public async Task A_type_too_long_for_a_file_name_and_ids_differing_only_in_case_each_get_a_file_of_their_own()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("LongType"));
+        var output = NewFolder();
+
+        var (exitCode, log) = await RunHostAsync("templates", "--out", output, "--plugins", sandbox.Directory);
+
+        exitCode.Should().Be(0, log[..Math.Min(log.Length, 3000)]);
+        var files = Directory.GetFiles(output).Select(f => Path.GetFileName(f)!).ToList();
+        files.Should().HaveCount(3).And.OnlyContain(f => f.Length <= ElementTemplateIds.MaxFileStem + ".json".Length + 9);
+        files.Select(f => f.ToLowerInvariant()).Should().OnlyHaveUniqueItems("a file system that ignores case keeps all three");
+        var ids = files.Select(f => (string)JsonNode.Parse(File.ReadAllText(Path.Combine(output, f)))!["id"]!).ToList();
+        ids.Should().Contain(["test.switchboard.Case", "test.switchboard.case"]).And.Contain(id => id.Length > 100_000 - 100);
+    }
+
+    [Fact]
+    public async Task An_output_folder_that_cannot_be_written_is_one_line_naming_it()
+    {
+        var parent = NewFolder();
+        Directory.CreateDirectory(parent);
+        var file = Path.Combine(parent, "a-file");
+        await File.WriteAllTextAsync(file, "");
+        var output = Path.Combine(file, "templates");
+
+        var (exitCode, log) = await RunHostAsync("templates", "--out", output, "--plugins", _plugins.Sandbox.Directory);
+
+        exitCode.Should().Be(1, log);
+        log.Should().Contain($"templates: cannot write the templates to {output}: ").And.NotContain("   at ");
     }
 
     [Fact]
