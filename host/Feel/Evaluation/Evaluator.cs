@@ -357,10 +357,7 @@ public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> function
         }
         try
         {
-            var result = function.Invoke(arguments, warnings);
-            // One call may take long with few steps (a regular expression up to its own timeout), and a loop many calls.
-            _budget.CheckTime();
-            return result;
+            return function.Invoke(arguments, warnings);
         }
         catch (Exception e) when (e is OverflowException or ArgumentException or InvalidCastException or FormatException or TimeoutException)
         {
@@ -369,6 +366,9 @@ public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> function
         finally
         {
             _callDepth--;
+            // One call may take long with few steps (a regular expression up to its own timeout, which ends in the
+            // catch above), and a loop may make many calls.
+            _budget.Called();
         }
     }
 
