@@ -10,4 +10,8 @@ namespace Switchboard.Feel;
 /// would give a result that looks right and is not. <see cref="CompiledExpression.EvaluateValue"/> turns it into a
 /// null value with <see cref="FeelValueResult.Stopped"/> saying why; <see cref="CompiledExpression.Evaluate"/> throws it.
 /// </remarks>
-public sealed class FeelEvaluationException(string problem) : Exception(problem);
+public sealed class FeelEvaluationException(string problem) : FeelExpressionException(problem)
+{
+    /// <inheritdoc/>
+    public override string Verdict => "could not be evaluated";
+}

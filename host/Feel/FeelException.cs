@@ -1,7 +1,7 @@
 namespace Switchboard.Feel;
 
 /// <summary>A FEEL expression that cannot be parsed; names the position (1-based line and column) and the problem.</summary>
-public sealed class FeelException : Exception
+public sealed class FeelException : FeelExpressionException
 {
     public FeelException(string problem, string expression, int offset)
         : base(Describe(problem, expression, offset))
@@ -10,6 +10,9 @@ public sealed class FeelException : Exception
         Offset = offset;
         (Line, Column) = Locate(expression, offset);
     }
+
+    /// <inheritdoc/>
+    public override string Verdict => "is not valid FEEL";
 
     /// <summary>What is wrong, without the position.</summary>
     public string Problem { get; }

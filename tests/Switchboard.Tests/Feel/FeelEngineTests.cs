@@ -28,6 +28,18 @@ public class FeelEngineTests
         error.Message.Should().Contain(problem).And.Contain($"line {line}, column {column}");
     }
 
+    [Fact]
+    public void A_syntax_error_and_a_stopped_evaluation_are_one_kind_of_failure_each_saying_what_happened()
+    {
+        var syntax = ((Action)(() => _engine.Parse("1 +"))).Should().Throw<FeelExpressionException>().Which;
+        var stopped = ((Action)(() => _engine.Evaluate("count(for i in 1..100000000 return i)", null))).Should().Throw<FeelExpressionException>().Which;
+
+        syntax.Should().BeOfType<FeelException>();
+        syntax.About("resultExpression").Should().Be("resultExpression is not valid FEEL: " + syntax.Message);
+        stopped.Should().BeOfType<FeelEvaluationException>();
+        stopped.About("inbound.responseExpression").Should().StartWith("inbound.responseExpression could not be evaluated: the expression was stopped after");
+    }
+
     [Theory]
     [InlineData("substring(1, \"x\")")]
     [InlineData("a.b.c + 1")]

@@ -46,7 +46,7 @@ internal static class ActivationProperties
             {
                 return FeelEngine.Default.Evaluate(text[1..], null).Value;
             }
-            catch (Exception e) when (e is FeelException or FeelEvaluationException)
+            catch (FeelExpressionException)
             {
                 return JsonValue.Create(text);
             }

@@ -16,13 +16,9 @@ internal sealed class FeelExpressions : IExpressionEvaluator
         {
             return FeelEngine.Default.Evaluate(expression.StartsWith('=') ? expression[1..] : expression, variables).Value;
         }
-        catch (FeelException e)
+        catch (FeelExpressionException e)
         {
-            throw new FormatException(e.Message, e);
-        }
-        catch (FeelEvaluationException e)
-        {
-            // The contract's one failure for an expression that gives no value, as for one that does not parse.
+            // The contract's one failure for an expression that gives no value, whether it does not parse or was stopped.
             throw new FormatException(e.Message, e);
         }
     }

@@ -158,13 +158,9 @@ internal sealed class InboundCorrelator(IServiceProvider services)
         {
             return _feel.EvaluateHeader(expression, scope);
         }
-        catch (FeelException e)
+        catch (FeelExpressionException e)
         {
-            throw new ExpressionException($"{property} is not valid FEEL: {e.Message}");
-        }
-        catch (FeelEvaluationException e)
-        {
-            throw new ExpressionException($"{property} could not be evaluated: {e.Message}");
+            throw new ExpressionException(e.About(property));
         }
     }
 

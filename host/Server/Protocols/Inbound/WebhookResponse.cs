@@ -33,13 +33,9 @@ internal static class WebhookResponse
                 _ => Shaped.Refused("inbound.verificationExpression must give null or a context such as {body: ..., statusCode: 200}"),
             };
         }
-        catch (FeelException e)
+        catch (FeelExpressionException e)
         {
-            return Shaped.Refused($"inbound.verificationExpression is not valid FEEL: {e.Message}");
-        }
-        catch (FeelEvaluationException e)
-        {
-            return Shaped.Refused($"inbound.verificationExpression could not be evaluated: {e.Message}");
+            return Shaped.Refused(e.About("inbound.verificationExpression"));
         }
     }
 
@@ -62,10 +58,9 @@ internal static class WebhookResponse
             }
             return new Shaped(200, FeelEngine.Default.EvaluateHeader(bodyOnly!, scope).Value, []);
         }
-        catch (Exception e) when (e is FeelException or FeelEvaluationException)
+        catch (FeelExpressionException e)
         {
-            var name = full is not null ? "inbound.responseExpression" : "inbound.responseBodyExpression";
-            return Shaped.Refused($"{name} {(e is FeelException ? "is not valid FEEL" : "could not be evaluated")}: {e.Message}");
+            return Shaped.Refused(e.About(full is not null ? "inbound.responseExpression" : "inbound.responseBodyExpression"));
         }
     }
 
