@@ -27,7 +27,9 @@ public static class SwitchboardServiceCollectionExtensions
         services.AddSwitchboardTelemetry(configuration);
         services.AddHostedService<CatalogHostedService>();
         services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog");
-        services.TryAddSingleton(configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions());
+        services.AddOptions<DashboardOptions>().ValidateOnStart();
+        services.ConfigureOptions(new DashboardOptionsSetup(configuration.GetSection(DashboardOptions.Section)));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<DashboardOptions>>().Value);
         services.TryAddSingleton<DashboardState>();
         services.TryAddSingleton<DashboardFeed>();
         return new SwitchboardBuilder(services, configuration);

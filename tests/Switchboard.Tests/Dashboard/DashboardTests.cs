@@ -84,6 +84,27 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task Reading_the_state_again_and_again_builds_it_once_per_change()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        var state = host.Services.GetRequiredService<DashboardState>();
+        (await host.Http.PostAsync(CspCall.Request(1, CspCall.Calculator, CspCall.Add(2, 3)))).Status.Should().Be(HttpStatusCode.OK);
+
+        var builtBefore = state.Builds;
+        var answers = new List<string>();
+        for (var i = 0; i < 10; i++)
+            answers.Add(await host.Http.GetStringAsync("/ui/api/state"));
+
+        answers.Distinct().Should().ContainSingle();
+        JsonNode.Parse(answers[0])!["recentCalls"]!.AsArray().Should().ContainSingle();
+        (state.Builds - builtBefore).Should().BeLessThanOrEqualTo(1, "ten readers of an unchanged state share one build");
+        (await host.Http.PostAsync(CspCall.Request(2, CspCall.Calculator, CspCall.Add(2, 3)))).Status.Should().Be(HttpStatusCode.OK);
+        JsonNode.Parse(await host.Http.GetStringAsync("/ui/api/state"))!["recentCalls"]!.AsArray().Should().HaveCount(2, "a change is read at once");
+    }
+
+    [Fact]
     public async Task With_a_protocol_secret_set_the_data_needs_it_and_the_page_itself_holds_none()
     {
         using var sandbox = new PluginSandbox();
