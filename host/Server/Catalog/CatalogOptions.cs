@@ -62,8 +62,6 @@ public sealed class CatalogOptions
     public IEnumerable<string> Problems()
     {
         const string section = Section + ":";
-        if (BindingProblem is not null)
-            yield return BindingProblem;
         foreach (var (name, value) in new[]
                  {
                      (nameof(QuietPeriod), QuietPeriod), (nameof(DefaultTimeout), DefaultTimeout), (nameof(DrainTimeout), DrainTimeout),
@@ -80,7 +78,4 @@ public sealed class CatalogOptions
         if (Isolation is not ("inprocess" or "process"))
             yield return $"{section}{nameof(Isolation)} must be inprocess or process, not '{Isolation}'";
     }
-
-    /// <summary>Why binding the section failed (a value that cannot be converted), reported by validation with the rest.</summary>
-    internal string? BindingProblem { get; set; }
 }

@@ -9,15 +9,7 @@ internal sealed class CatalogOptionsSetup(IConfiguration configuration) : IConfi
 {
     public void Configure(CatalogOptions options)
     {
-        try
-        {
-            configuration.GetSection(CatalogOptions.Section).Bind(options);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder names the key and the value it could not convert; that is the whole message the operator needs.
-            options.BindingProblem = e.Message;
-        }
+        SettingsBinding.Bind(configuration.GetSection(CatalogOptions.Section), options);
     }
 
     public void PostConfigure(string? name, CatalogOptions options)

@@ -1,3 +1,4 @@
+using Switchboard.Host.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Switchboard.Host.Dashboard;
@@ -5,7 +6,8 @@ namespace Switchboard.Host.Dashboard;
 /// <summary>Binds <see cref="DashboardOptions"/> from <c>Switchboard:Dashboard</c> and validates them at start, each
 /// problem naming its setting, as the protocols' options are.</summary>
 /// <remarks>The options used to be bound where the services were added, so a value the binder could not convert
-/// (<c>MaxFeedClients=abc</c>) ended the host with an unhandled exception and its stack instead of one line.</remarks>
+/// (<c>MaxFeedClients=abc</c>) ended the host with an unhandled exception and its stack instead of one line
+/// (<see cref="SettingsBinding"/>).</remarks>
 internal sealed class DashboardOptionsSetup(IConfigurationSection section) : IConfigureOptions<DashboardOptions>, IValidateOptions<DashboardOptions>
 {
     private const string Prefix = DashboardOptions.Section + ":";
@@ -13,26 +15,14 @@ internal sealed class DashboardOptionsSetup(IConfigurationSection section) : ICo
     // Characters a route template gives a meaning to, or a URL path cannot hold.
     private static readonly char[] NotInPath = ['{', '}', '*', '?', '#', '\\'];
 
-    private string? _bindingProblem;
-
     public void Configure(DashboardOptions options)
     {
-        try
-        {
-            section.Bind(options);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder names the key and the value it could not convert: reported with the other problems at start.
-            _bindingProblem = e.Message;
-        }
+        SettingsBinding.Bind(section, options);
     }
 
     public ValidateOptionsResult Validate(string? name, DashboardOptions options)
     {
         var problems = new List<string>();
-        if (_bindingProblem is not null)
-            problems.Add(_bindingProblem);
         if (options.MaxFeedClients < 1)
             problems.Add($"{Prefix}MaxFeedClients must be at least 1, not {options.MaxFeedClients}");
         if (options.Path is not { Length: > 1 } path || path[0] != '/' || path.IndexOfAny(NotInPath) >= 0 || path.Any(char.IsWhiteSpace))

@@ -28,7 +28,7 @@ public static class SwitchboardApp
             kestrel.Limits.MaxRequestLineSize = ProtocolStatusPages.KestrelRequestLineLimit;
             kestrel.Limits.MaxRequestHeadersTotalSize = ProtocolStatusPages.KestrelHeadersLimit;
             // Kestrel's limits as ASP.NET Core documents them (Kestrel:Limits:RequestHeadersTimeout, ...); an operator's choice wins.
-            builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
+            SettingsBinding.Bind(builder.Configuration.GetSection("Kestrel:Limits"), kestrel.Limits);
             // What Kestrel still refuses itself gets the protocol's error form too.
             kestrel.ConfigureEndpointDefaults(KestrelRefusalTransport.Use);
         });

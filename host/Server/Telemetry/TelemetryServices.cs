@@ -1,3 +1,4 @@
+using Switchboard.Host.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -10,7 +11,8 @@ internal static class TelemetryServices
 {
     public static void AddSwitchboardTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var options = new TelemetryOptions();
+        SettingsBinding.Bind(configuration.GetSection(TelemetryOptions.Section), options);
         services.AddSingleton(options);
         services.AddHostedService<TracePropagation>();
         var otlp = options.Otlp && new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT" }

@@ -11,7 +11,7 @@ public static class CspServices
     public static ISwitchboardBuilder AddCsp(this ISwitchboardBuilder builder)
     {
         builder.Services.AddOptions<CspOptions>()
-            .Bind(builder.Configuration.GetSection(CspOptions.Section))
+            .BindSettings(builder.Configuration.GetSection(CspOptions.Section))
             .Validate(o => o.MaxBodyBytes > 0, "Switchboard:Csp:MaxBodyBytes must be positive")
             .Validate(o => o.MaxDepth is > 0 and <= Core.Binding.JsonDepth.Max, $"Switchboard:Csp:MaxDepth must be between 1 and {Core.Binding.JsonDepth.Max}")
             .Validate(o => o.MaxBatchSize > 0, "Switchboard:Csp:MaxBatchSize must be positive")

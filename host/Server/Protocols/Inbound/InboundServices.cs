@@ -12,7 +12,7 @@ public static class InboundServices
     /// <c>/inbound/{context}</c> and correlated through the Zeebe adapter's gateway connection.</summary>
     public static ISwitchboardBuilder AddInbound(this ISwitchboardBuilder builder)
     {
-        builder.Services.AddOptions<InboundOptions>().Bind(builder.Configuration.GetSection(InboundOptions.Section)).ValidateOnStart();
+        builder.Services.AddOptions<InboundOptions>().BindSettings(builder.Configuration.GetSection(InboundOptions.Section)).ValidateOnStart();
         // One instance for both roles: validation reports what post-configuration found.
         builder.Services.ConfigureOptions(new InboundOptionsSetup(builder.Configuration));
         builder.Services.AddSingleton<InboundCorrelator>();

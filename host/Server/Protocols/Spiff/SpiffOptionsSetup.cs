@@ -1,3 +1,4 @@
+using Switchboard.Host.Hosting;
 using Switchboard.Host.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,19 +10,9 @@ internal sealed class SpiffOptionsSetup(IConfigurationSection section) : IConfig
 {
     private const string Prefix = SpiffOptions.Section + ":";
 
-    private string? _bindingProblem;
-
     public void Configure(SpiffOptions options)
     {
-        try
-        {
-            section.Bind(options);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder names the key and the value it could not convert: reported with the other problems at start.
-            _bindingProblem = e.Message;
-        }
+        SettingsBinding.Bind(section, options);
     }
 
     /// <summary>"connector-proxy/" and "/connector-proxy" both become "/connector-proxy"; "" and "/" mean none.</summary>
@@ -34,8 +25,6 @@ internal sealed class SpiffOptionsSetup(IConfigurationSection section) : IConfig
     public ValidateOptionsResult Validate(string? name, SpiffOptions options)
     {
         var problems = new List<string>();
-        if (_bindingProblem is not null)
-            problems.Add(_bindingProblem);
         if (section["ApiKey"] is { } key && string.IsNullOrWhiteSpace(key))
             problems.Add($"{Prefix}ApiKey is set but empty: set a real key, or remove the setting to leave the SpiffWorkflow routes open");
         if (options.CallbackRetries < 1)

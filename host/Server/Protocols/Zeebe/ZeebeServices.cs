@@ -19,7 +19,7 @@ public static class ZeebeServices
     public static ISwitchboardBuilder AddZeebe(this ISwitchboardBuilder builder)
     {
         builder.Services.AddOptions<ZeebeOptions>()
-            .Bind(builder.Configuration.GetSection(ZeebeOptions.Section))
+            .BindSettings(builder.Configuration.GetSection(ZeebeOptions.Section))
             .Validate(o => o.MaxJobsActive > 0, "Switchboard:Zeebe:MaxJobsActive must be positive")
             .Validate(o => o.JobTimeout >= TimeSpan.FromSeconds(1), "Switchboard:Zeebe:JobTimeout must be at least 1 s")
             .Validate(o => o.RequestTimeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.CommandTimeout > TimeSpan.Zero,
