@@ -16,6 +16,8 @@ internal static class LoggingSetup
     public static void AddSwitchboardLogging(this WebApplicationBuilder builder, TextWriter? output = null)
     {
         var section = builder.Configuration.GetSection("Switchboard:Log");
+        // Read now, so a setting that cannot work stops the host at once, before anything is logged with defaults.
+        Read(section);
         // preserveStaticLogger: each host keeps its own logger; two hosts in one process (tests, an application composing
         // its own) must not write through whichever set the static Log.Logger last.
         builder.Services.AddSerilog(configuration => Configure(configuration, section, output), preserveStaticLogger: true);
@@ -24,10 +26,7 @@ internal static class LoggingSetup
     /// <summary>The host's logging pipeline from its <c>Switchboard:Log</c> section, written to <paramref name="output"/> (the console when null).</summary>
     public static LoggerConfiguration Configure(LoggerConfiguration configuration, IConfiguration section, TextWriter? output = null)
     {
-        var level = Enum.TryParse<LogEventLevel>(section["Level"], ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
-        var json = string.Equals(section["Format"], "json", StringComparison.OrdinalIgnoreCase);
-        var maxLength = int.TryParse(section["MaxValueLength"], out var max) && max >= 20 ? max : LogValueSanitizer.DefaultMaxLength;
-        var requestScope = bool.TryParse(section["RequestScope"], out var scoped) && scoped;
+        var (level, json, maxLength, requestScope) = Read(section);
         configuration
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
@@ -58,5 +57,47 @@ internal static class LoggingSetup
             lock (output)
                 formatter.Format(logEvent, output);
         }
+    }
+
+    /// <summary>The section's settings; a value that is none of those a setting takes stops the host, naming it, instead
+    /// of falling back to the default unseen (<c>Level=Debg</c> would otherwise log at Information and say nothing).</summary>
+    /// <exception cref="Hosting.StartupProblem">A setting has a value it cannot take.</exception>
+    private static (LogEventLevel Level, bool Json, int MaxLength, bool RequestScope) Read(IConfiguration section)
+    {
+        const string prefix = "Switchboard:Log:";
+        var problems = new List<string>();
+        var level = LogEventLevel.Information;
+        if (section["Level"] is { Length: > 0 } levelText && !TryLevel(levelText, out level))
+            problems.Add($"{prefix}Level must be Verbose, Debug, Information, Warning, Error or Fatal, not '{levelText}'");
+        var json = false;
+        if (section["Format"] is { Length: > 0 } format)
+        {
+            json = string.Equals(format, "json", StringComparison.OrdinalIgnoreCase);
+            if (!json && !string.Equals(format, "text", StringComparison.OrdinalIgnoreCase))
+                problems.Add($"{prefix}Format must be text or json, not '{format}'");
+        }
+        var maxLength = LogValueSanitizer.DefaultMaxLength;
+        if (section["MaxValueLength"] is { Length: > 0 } lengthText && (!int.TryParse(lengthText, out maxLength) || maxLength < 20))
+            problems.Add($"{prefix}MaxValueLength must be a whole number of characters, at least 20, not '{lengthText}'");
+        var requestScope = false;
+        if (section["RequestScope"] is { Length: > 0 } scopeText && !bool.TryParse(scopeText, out requestScope))
+            problems.Add($"{prefix}RequestScope must be true or false, not '{scopeText}'");
+        if (problems.Count > 0)
+            throw new Hosting.StartupProblem(string.Join("; ", problems));
+        return (level, json, maxLength, requestScope);
+    }
+
+    // Serilog's level names, and the two of Microsoft's that differ from them (Trace, Critical), which operators used to
+    // Microsoft.Extensions.Logging write as well. Numbers are not levels here.
+    private static bool TryLevel(string text, out LogEventLevel level)
+    {
+        level = LogEventLevel.Information;
+        if (string.Equals(text, "Trace", StringComparison.OrdinalIgnoreCase))
+            level = LogEventLevel.Verbose;
+        else if (string.Equals(text, "Critical", StringComparison.OrdinalIgnoreCase))
+            level = LogEventLevel.Fatal;
+        else if (text.Any(char.IsDigit) || !Enum.TryParse(text, ignoreCase: true, out level))
+            return false;
+        return true;
     }
 }
