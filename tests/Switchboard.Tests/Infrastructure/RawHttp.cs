@@ -7,7 +7,7 @@ namespace Switchboard.Tests.Infrastructure;
 public static class RawHttp
 {
     /// <summary>The status code and body of the answer to <paramref name="request"/>, read until the host closes the connection or the answer is complete.</summary>
-    public static async Task<(int Status, string Body)> SendAsync(Uri address, string request)
+    public static async Task<(int Status, string Body)> SendAsync(Uri address, string request, bool includeHeaders = false)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(address.Host, address.Port);
@@ -30,7 +30,7 @@ public static class RawHttp
         var text = Encoding.UTF8.GetString(received.ToArray());
         var status = int.Parse(text.Split(' ', 3)[1]);
         var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        return (status, split < 0 ? "" : text[(split + 4)..]);
+        return (status, includeHeaders ? text : split < 0 ? "" : text[(split + 4)..]);
     }
 
     private static bool Complete(byte[] received)

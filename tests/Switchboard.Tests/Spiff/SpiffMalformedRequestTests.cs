@@ -121,20 +121,35 @@ public sealed class SpiffMalformedRequestTests(SpiffDoTests.HostFixture fixture)
 
     [Theory]
     [InlineData("//v1/do/calculator/Calculate")]
-    [InlineData("///v1/do/calculator/Calculate")]
-    public async Task A_path_with_a_repeated_leading_slash_is_a_404_envelope_as_any_path_the_proxy_does_not_serve(string path)
+    [InlineData("///v1//do/calculator/Calculate?x=1")]
+    public async Task A_path_with_repeated_slashes_is_redirected_to_the_merged_path_and_served_there_as_the_real_proxy_does(string path)
     {
-        // A backend configured with a proxy URL ending in '/' asks for //v1/do/...: an empty 404 would tell it nothing.
+        // A backend configured with a proxy URL ending in '/' asks for //v1/do/...: Flask's router redirects it (308, so
+        // the POST is sent again with its body) and the backend's client follows.
         const string json = """{"action":"add","a":1,"b":2}""";
         var (status, text) = await RawHttp.SendAsync(fixture.Host.Address,
             $"POST {path} HTTP/1.1\r\nHost: {fixture.Host.Address.Authority}\r\nContent-Type: application/json\r\n" +
-            $"Content-Length: {json.Length}\r\nConnection: close\r\n\r\n{json}");
+            $"Content-Length: {json.Length}\r\nConnection: close\r\n\r\n{json}", includeHeaders: true);
+
+        status.Should().Be(308, text);
+        var merged = path.Contains('?') ? "/v1/do/calculator/Calculate?x=1" : "/v1/do/calculator/Calculate";
+        text.Should().Contain($"Location: {merged}\r\n");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.Host.Address.GetLeftPart(UriPartial.Authority) + path)) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        var followed = await SpiffCall.SendAsync(Http, request);
+        ((int)followed.Status).Should().Be(200, followed.Text);
+        followed.Json["command_response"]!["body"]!["result"]!.GetValue<decimal>().Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Repeated_slashes_naming_another_host_are_not_redirected_there()
+    {
+        // //evil.example/v1/... merged is /evil.example/v1/..., no proxy route: a 404, never a Location naming that host.
+        var (status, text) = await RawHttp.SendAsync(fixture.Host.Address,
+            $"GET //evil.example/v1/commands HTTP/1.1\r\nHost: {fixture.Host.Address.Authority}\r\nConnection: close\r\n\r\n", includeHeaders: true);
 
         status.Should().Be(404, text);
-        var envelope = System.Text.Json.Nodes.JsonNode.Parse(text)!;
-        envelope["command_response"]!["http_status"]!.GetValue<int>().Should().Be(404);
-        envelope["error"]!["error_code"]!.GetValue<string>().Should().Be("NotFound");
-        envelope["error"]!["message"]!.GetValue<string>().Should().Contain(path);
+        text.Should().NotContain("Location:");
     }
 
     [Fact]

@@ -15,6 +15,7 @@ internal static class SpiffEndpoints
         app.Services.GetRequiredService<SpiffCommandIndex>();
         if (options.CorsOrigins.Length > 0)
             app.UseCors();
+        app.UseMergedSpiffSlashes(options.BasePath);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CredentialFilter));
         // The handler is a singleton, taken once here: resolved per call it would make each request its own service scope.
         var handler = app.Services.GetRequiredService<SpiffDoHandler>();
