@@ -10,12 +10,14 @@ public sealed class CompiledExpression
 {
     private readonly Node _root;
     private readonly IReadOnlyDictionary<string, FeelFunction> _functions;
+    private readonly TimeProvider _clock;
 
-    internal CompiledExpression(string source, Node root, IReadOnlyDictionary<string, FeelFunction> functions)
+    internal CompiledExpression(string source, Node root, IReadOnlyDictionary<string, FeelFunction> functions, TimeProvider clock)
     {
         Source = source;
         _root = root;
         _functions = functions;
+        _clock = clock;
     }
 
     public string Source { get; }
@@ -25,7 +27,7 @@ public sealed class CompiledExpression
     public FeelValueResult EvaluateValue(FeelContext? variables)
     {
         var warnings = new FeelWarnings();
-        var budget = new EvaluationBudget();
+        var budget = new EvaluationBudget(_clock);
         // An expression evaluated inside another's function (a range's text) has a budget of its own, and gives the outer one back.
         var outer = EvaluationBudget.Current;
         EvaluationBudget.Current = budget;

@@ -11,10 +11,14 @@ public sealed class FeelEngine
     private readonly ConcurrentDictionary<string, CompiledExpression> _cache = new(StringComparer.Ordinal);
     private readonly FunctionTable _table;
     private readonly int _capacity;
+    private readonly TimeProvider _clock;
 
+    /// <summary>An engine whose <c>now()</c> and <c>today()</c> read <paramref name="clock"/>, which also measures each
+    /// evaluation's time limit (the system clock when null).</summary>
     public FeelEngine(TimeProvider? clock = null, int cacheCapacity = 1024)
     {
-        _table = new FunctionTable(clock ?? TimeProvider.System);
+        _clock = clock ?? TimeProvider.System;
+        _table = new FunctionTable(_clock);
         _capacity = cacheCapacity;
     }
 
@@ -28,7 +32,7 @@ public sealed class FeelEngine
     {
         if (_cache.TryGetValue(expression, out var cached))
             return cached;
-        var compiled = new CompiledExpression(expression, Parser.Parse(expression, _table.MultiWordNames), _table.Functions);
+        var compiled = new CompiledExpression(expression, Parser.Parse(expression, _table.MultiWordNames), _table.Functions, _clock);
         // Expressions come from process models, so distinct texts are few; a full cache is simply started afresh.
         if (_cache.Count >= _capacity)
             _cache.Clear();
@@ -38,7 +42,7 @@ public sealed class FeelEngine
 
     /// <summary>Parses without touching the cache (for measuring and one-off checks).</summary>
     public CompiledExpression ParseUncached(string expression) =>
-        new(expression, Parser.Parse(expression, _table.MultiWordNames), _table.Functions);
+        new(expression, Parser.Parse(expression, _table.MultiWordNames), _table.Functions, _clock);
 
     /// <summary>Parses and evaluates; throws <see cref="FeelException"/> for an expression that does not parse and
     /// <see cref="FeelEvaluationException"/> for one stopped at its limits.</summary>

@@ -8,7 +8,7 @@ namespace Switchboard.Feel.Evaluation;
 /// past its <see cref="EvaluationBudget"/>, which ends with <see cref="FeelEvaluationException"/>.</summary>
 public sealed class Evaluator(IReadOnlyDictionary<string, FeelFunction> functions, FeelWarnings warnings, EvaluationBudget? budget = null)
 {
-    private readonly EvaluationBudget _budget = budget ?? new();
+    private readonly EvaluationBudget _budget = budget ?? new(TimeProvider.System);
 
     /// <summary>Calls nested deeper than this (a lambda calling itself) give null instead of overflowing the stack.</summary>
     private const int MaxCallDepth = 64;
