@@ -9,8 +9,15 @@ namespace Switchboard.Tests;
 public sealed class StartupSettingsTests
 {
     [Theory]
-    [InlineData("Switchboard:Catalog:DefaultTimeout=100.00:00:00", "Switchboard:Catalog:DefaultTimeout must be a positive time span such as 00:00:30, at most 49.17:02:47")]
-    [InlineData("Switchboard:Catalog:DrainTimeout=60.00:00:00", "Switchboard:Catalog:DrainTimeout must be a positive time span")]
+    [InlineData("Switchboard:Catalog:DefaultTimeout=100.00:00:00", "Switchboard:Catalog:DefaultTimeout must be at most 49.17:02:47 (the longest wait the runtime's timers take), not 100.00:00:00")]
+    [InlineData("Switchboard:Zeebe:DrainTimeout=100.00:00:00", "Switchboard:Zeebe:DrainTimeout must be at most 49.17:02:47")]
+    [InlineData("Switchboard:Zeebe:PollInterval=100.00:00:00", "Switchboard:Zeebe:PollInterval must be at most 49.17:02:47")]
+    [InlineData("Switchboard:Zeebe:RequestTimeout=10675199.00:00:00", "Switchboard:Zeebe:RequestTimeout must be at most 49.17:02:47")]
+    [InlineData("Switchboard:Zeebe:CommandTimeout=10675199.00:00:00", "Switchboard:Zeebe:CommandTimeout must be at most 49.17:02:47")]
+    [InlineData("Switchboard:Csp:Callback:DrainTimeout=100.00:00:00", "Switchboard:Csp:Callback:DrainTimeout must be at most 49.17:02:47")]
+    [InlineData("Switchboard:Spiff:CallbackDrainTimeout=100.00:00:00", "Switchboard:Spiff:CallbackDrainTimeout must be at most 49.17:02:47")]
+    [InlineData("Switchboard:Inbound:PollingInterval=100.00:00:00", "Switchboard:Inbound:PollingInterval must be at most 49.17:02:47")]
+    [InlineData("Switchboard:Catalog:DrainTimeout=60.00:00:00", "Switchboard:Catalog:DrainTimeout must be at most 49.17:02:47")]
     [InlineData("Switchboard:Zeebe:Address=http://gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe' is not a gateway address")]
     [InlineData("ZEEBE_ADDRESS=http://gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe' is not a gateway address")]
     [InlineData("ZEEBE_INSECURE_CONNECTION=maybe", "ZEEBE_INSECURE_CONNECTION must be true or false, not 'maybe'")]

@@ -20,6 +20,32 @@ internal static class SettingsBinding
             // The binder's message names the key, the value and the type: all the operator needs.
             throw new StartupProblem(e.Message);
         }
+        // Our own options only: a framework's (Kestrel's limits) judge their own values.
+        if (options.GetType().Namespace?.StartsWith("Switchboard.", StringComparison.Ordinal) == true)
+            CheckWaits(options, (section as IConfigurationSection)?.Path ?? "", depth: 0);
+    }
+
+    // Every time span a setting holds is set on a timer or added to a clock somewhere, and the runtime's timers refuse more
+    // than about 49.7 days: a drain timeout of 100 days was accepted at start and crashed the host when it stopped, and a
+    // poll interval of 100 days ended the Zeebe poller with nothing said. One rule for every section, here where they
+    // are bound, rather than a check per setting that the next setting would miss.
+    private static void CheckWaits(object options, string path, int depth)
+    {
+        foreach (var property in options.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0 || !property.CanRead)
+                continue;
+            var name = path.Length == 0 ? property.Name : path + ":" + property.Name;
+            var type = property.PropertyType;
+            if (type == typeof(TimeSpan) || type == typeof(TimeSpan?))
+            {
+                if (property.GetValue(options) is TimeSpan value && value > Core.Describing.LongestWait.Value)
+                    throw new StartupProblem($"{name} must be at most {Core.Describing.LongestWait.Value:d\\.hh\\:mm\\:ss} (the longest wait the runtime's timers take), not {value}");
+            }
+            else if (depth < 4 && type.IsClass && type.Namespace?.StartsWith("Switchboard.", StringComparison.Ordinal) == true
+                     && property.GetValue(options) is { } nested)
+                CheckWaits(nested, name, depth + 1);
+        }
     }
 
     /// <summary>Binds the options from <paramref name="section"/>, as <see cref="Bind(IConfiguration, object)"/> does.</summary>

@@ -49,4 +49,36 @@ public sealed class ZeebeOddGatewayTests
         job.ErrorMessage.Should().Contain("UpdateJobTimeout").And.Contain("Unimplemented").And.Contain("jobTimeout");
         job.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("JobTimeoutRefused");
     }
+
+    [Fact]
+    public async Task A_job_timeout_header_past_any_timer_fails_the_job_naming_the_header()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        await using var host = await HostAsync(sandbox, server);
+
+        // TimeSpan.MaxValue: added to the clock it was past any date, and the job was never reported.
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}""",
+            new() { ["jobTimeout"] = "P10675199DT2H48M5.4775807S" }));
+
+        job.State.Should().Be(JobState.Incident);
+        job.Retries.Should().Be(0);
+        job.ErrorMessage.Should().Contain("header jobTimeout 'P10675199DT2H48M5.4775807S' is longer than 49.17:02:47");
+    }
+
+    [Fact]
+    public async Task A_job_with_retries_below_zero_that_fails_is_given_back_with_none_left()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        await using var host = await HostAsync(sandbox, server);
+
+        // A retryable failure gives a job one retry less: from int.MinValue that wrapped around to int.MaxValue.
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("_activate_inbound_connector", """{"name":"no.such:connector:1","correlation_key":"k"}""",
+            retries: int.MinValue));
+
+        job.State.Should().Be(JobState.Incident, job.ErrorMessage);
+        job.Retries.Should().Be(0);
+        job.ErrorMessage.Should().Contain("no loaded plugin serves an inbound connector named 'no.such:connector:1'");
+    }
 }

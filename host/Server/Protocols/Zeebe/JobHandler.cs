@@ -39,7 +39,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         if (result.Variables is { } completion)
             await CompleteAsync(job, completion, stopping);
         else
-            await FailAsync(job, result.Retryable ? Math.Max(0, job.Retries - 1) : 0, result.ErrorMessage ?? "the job failed",
+            await FailAsync(job, result.Retryable ? OneRetryLess(job.Retries) : 0, result.ErrorMessage ?? "the job failed",
                 result.ErrorCode ?? "Failed", result.Retryable ? TimeSpan.FromSeconds(10) : TimeSpan.Zero, stopping);
     }
 
@@ -136,7 +136,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         if (outcome.Error is { } error)
         {
             // Input errors cannot succeed on a retry; anything else spends one retry unless the connector chose otherwise.
-            var retries = error.Kind is ErrorKind.InvalidInput or ErrorKind.UnknownOperation ? 0 : error.Retries ?? Math.Max(0, job.Retries - 1);
+            var retries = error.Kind is ErrorKind.InvalidInput or ErrorKind.UnknownOperation ? 0 : error.Retries ?? OneRetryLess(job.Retries);
             var backoff = error.RetryBackoff ?? headers.RetryBackoff ?? TimeSpan.Zero;
             await FailAsync(job, retries, error.Message, error.Code, backoff, stopping);
             return;
@@ -249,4 +249,8 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         logger.LogWarning("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} failed with {ErrorCode}, {Retries} retries left: {ErrorMessage}",
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, code, retries, cut);
     }
+
+    // The retries a failed job is given back with. A gateway's number is taken as it comes, so it may be any int:
+    // int.MinValue - 1 in unchecked arithmetic is int.MaxValue, which gave such a job two billion retries.
+    private static int OneRetryLess(int retries) => retries > 0 ? retries - 1 : 0;
 }

@@ -39,7 +39,13 @@ internal sealed record JobHeaders(string? ResultVariable, string? Operation, Tim
         try
         {
             var duration = XmlConvert.ToTimeSpan(text);
-            return duration < TimeSpan.Zero ? (null, $"header {name} '{text}' is negative") : (duration, null);
+            if (duration < TimeSpan.Zero)
+                return (null, $"header {name} '{text}' is negative");
+            // A job's timeout becomes its local deadline and timer, which go no further (a larger one could not even be
+            // added to the clock, and the job was never reported).
+            if (name == "jobTimeout" && duration > Core.Describing.LongestWait.Value)
+                return (null, $"header {name} '{text}' is longer than {Core.Describing.LongestWait.Value:d\\.hh\\:mm\\:ss}, the longest wait a timer takes");
+            return (duration, null);
         }
         catch (FormatException)
         {
