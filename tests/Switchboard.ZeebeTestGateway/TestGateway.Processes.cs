@@ -51,6 +51,18 @@ public sealed partial class TestGateway
         }
     }
 
+    /// <summary>Hostile: the process definition search never runs out of pages, each full of definitions not seen before
+    /// (their BPMN is not found), as a broken or hostile REST API might answer. How many pages were asked for so far is
+    /// <see cref="SearchPagesServed"/>.</summary>
+    public bool SearchNeverEnds { get; set; }
+
+    private int _searchPages;
+
+    /// <summary>How many pages of the process definition search were answered.</summary>
+    public int SearchPagesServed => Volatile.Read(ref _searchPages);
+
+    internal void SearchPageServed() => Interlocked.Increment(ref _searchPages);
+
     /// <summary>Every deployed definition, every version.</summary>
     public IReadOnlyList<DeployedDefinition> Definitions
     {

@@ -23,6 +23,15 @@ internal static class TestGatewayRest
             var latestOnly = body["filter"]?["isLatestVersion"]?.GetValue<bool>() == true;
             var from = body["page"]?["from"]?.GetValue<int>() ?? 0;
             var limit = body["page"]?["limit"]?.GetValue<int>() ?? 100;
+            gateway.SearchPageServed();
+            if (gateway.SearchNeverEnds)
+                return Results.Json(new JsonObject
+                {
+                    ["items"] = new JsonArray(Enumerable.Range(from, limit).Select(i => (JsonNode)new JsonObject
+                    {
+                        ["processDefinitionKey"] = (1_000_000_000L + i).ToString(), ["processDefinitionId"] = "p" + i, ["version"] = 1,
+                    }).ToArray()),
+                });
             var definitions = gateway.Definitions.Where(d => !latestOnly || d.IsLatest).ToList();
             return Results.Json(new JsonObject
             {

@@ -97,6 +97,56 @@ public sealed class DeployedProcessDiscoveryTests
     }
 
     [Fact]
+    public async Task A_BPMN_nested_far_deeper_than_a_process_or_larger_than_16_MiB_is_skipped_and_the_others_are_served()
+    {
+        await using var gateway = await TestGatewayServer.StartAsync();
+        // Building a tree of 200,000 nested elements held a core for minutes; a 300 MB answer was read whole.
+        var deep = new StringBuilder("<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"d\">");
+        for (var i = 0; i < 5000; i++)
+            deep.Append("<a>");
+        for (var i = 0; i < 5000; i++)
+            deep.Append("</a>");
+        gateway.Gateway.DeployBpmn("deep", deep.Append("</bpmn:definitions>").ToString());
+        gateway.Gateway.DeployBpmn("large", Bpmn("large", "large-2").Replace("id=\"onboarding\"", "id=\"large\"")
+            .Replace("<bpmn:serviceTask id=\"plain\" />", "<!--" + new string('x', 17 * 1024 * 1024) + "-->"));
+        gateway.Gateway.DeployBpmn("onboarding", Bpmn("signup", "confirm"));
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        var log = new StringWriter();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information",
+            "Switchboard:Zeebe:Address=" + gateway.Address, "CAMUNDA_REST_ADDRESS=" + gateway.RestAddress, "CAMUNDA_CONNECTOR_POLLING_INTERVAL=100");
+
+        var written = await Eventually.WaitFor(() => Task.FromResult(log.ToString()), l => l.Contains("Inbound activations found"), because: "the discovery is logged");
+        var large = await host.Http.PostAsync("/inbound/large", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        written.Should().Contain("is skipped for inbound: its BPMN cannot be read: the document is nested deeper than 1000 elements")
+            .And.Contain("is skipped for inbound: its BPMN is larger than 16 MiB").And.Contain("/inbound/signup");
+        large.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_search_that_never_runs_out_of_pages_is_given_up_after_10000_definitions_and_discovery_goes_on()
+    {
+        await using var gateway = await TestGatewayServer.StartAsync();
+        gateway.Gateway.SearchNeverEnds = true;
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        var log = new StringWriter();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information",
+            "Switchboard:Zeebe:Address=" + gateway.Address, "CAMUNDA_REST_ADDRESS=" + gateway.RestAddress, "CAMUNDA_CONNECTOR_POLLING_INTERVAL=100");
+
+        // Followed, it read 115,000 pages in 50 s and grew the host's memory without end.
+        const string givenUp = "the process definition search goes on past 10,000 definitions";
+        static int Rounds(string text) => text.Split(givenUp).Length - 1;
+        await Eventually.WaitFor(() => Task.FromResult(log.ToString()), l => Rounds(l) >= 2, because: "each round is given up and the next one searches again");
+        var pages = gateway.Gateway.SearchPagesServed;
+        var rounds = Rounds(log.ToString());
+
+        // 100 pages of 100 per round given up, and the round under way when counted.
+        pages.Should().BeLessThanOrEqualTo((rounds + 1) * 100);
+    }
+
+    [Fact]
     public async Task Camundas_own_REST_client_reads_the_test_gateways_process_definitions_and_their_XML()
     {
         await using var gateway = await TestGatewayServer.StartAsync();

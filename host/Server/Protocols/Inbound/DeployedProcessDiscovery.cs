@@ -14,6 +14,14 @@ internal sealed class DeployedProcessDiscovery(IOptions<ZeebeOptions> zeebe, IOp
     ActivationRegistry registry, ILogger<DeployedProcessDiscovery> logger) : BackgroundService
 {
     private const int PageSize = 100;
+
+    // Far above any cluster's latest definitions; a search that goes on past it is broken or hostile, and following it
+    // kept a core busy and grew the host's memory without end (115,000 pages in 50 s).
+    private const int MaxDefinitions = 10_000;
+
+    // A page of 100 definitions is some tens of kilobytes and a process's BPMN some hundreds at most: an answer larger
+    // than this is refused rather than held in memory whole.
+    private const int MaxAnswerBytes = 16 * 1024 * 1024;
     private readonly Dictionary<string, IReadOnlyList<Activation>> _byDefinitionKey = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,20 +50,40 @@ internal sealed class DeployedProcessDiscovery(IOptions<ZeebeOptions> zeebe, IOp
     private async Task DiscoverAsync(Uri baseAddress, CancellationToken cancellationToken)
     {
         var client = clients.CreateClient(ZeebeServices.RestClientName);
-        var keys = new List<string>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
         for (var from = 0; ; from += PageSize)
         {
+            if (from >= MaxDefinitions)
+                throw new InvalidOperationException($"the process definition search goes on past {MaxDefinitions:N0} definitions, "
+                    + "more than the host reads in one round; the search is not followed further");
             var search = new JsonObject { ["filter"] = new JsonObject { ["isLatestVersion"] = true }, ["page"] = new JsonObject { ["from"] = from, ["limit"] = PageSize } };
-            using var response = await client.PostAsJsonAsync(new Uri(baseAddress, "v2/process-definitions/search"), search, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "v2/process-definitions/search")) { Content = JsonContent.Create(search) };
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             response.EnsureSuccessStatusCode();
-            var items = (await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))?["items"]?.AsArray() ?? [];
-            keys.AddRange(items.Select(i => i?["processDefinitionKey"]?.ToString()).OfType<string>());
-            if (items.Count < PageSize)
+            var answer = await BoundedContent.ReadAsync(response.Content, MaxAnswerBytes, cancellationToken)
+                ?? throw new InvalidOperationException($"a page of the process definition search is larger than {MaxAnswerBytes / (1024 * 1024)} MiB");
+            var items = JsonNode.Parse(answer)?["items"]?.AsArray() ?? [];
+            var added = 0;
+            foreach (var item in items)
+                if (item?["processDefinitionKey"]?.ToString() is { } key && keys.Add(key))
+                    added++;
+            // A short page is the last one; so is a page of definitions already seen (a search that starts over).
+            if (items.Count < PageSize || added == 0)
                 break;
         }
         foreach (var key in keys.Where(k => !_byDefinitionKey.ContainsKey(k)))
         {
-            var xml = await client.GetStringAsync(new Uri(baseAddress, $"v2/process-definitions/{Uri.EscapeDataString(key)}/xml"), cancellationToken);
+            using var response = await client.GetAsync(new Uri(baseAddress, $"v2/process-definitions/{Uri.EscapeDataString(key)}/xml"),
+                HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            if (await BoundedContent.ReadAsync(response.Content, MaxAnswerBytes, cancellationToken) is not { } bytes)
+            {
+                logger.LogWarning("Process definition {ProcessDefinitionKey} is skipped for inbound: its BPMN is larger than {MaxMiB} MiB", key, MaxAnswerBytes / (1024 * 1024));
+                _byDefinitionKey[key] = [];
+                continue;
+            }
+            // As GetStringAsync reads it: UTF-8, without the byte order mark some exporters write.
+            var xml = System.Text.Encoding.UTF8.GetString(bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes);
             try
             {
                 _byDefinitionKey[key] = BpmnActivations.Parse(xml).ToList();

@@ -73,22 +73,8 @@ internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, 
     // A token answer is a few kilobytes: an endpoint sending more is broken or hostile and must not fill the host's memory.
     private const int MaxAnswerBytes = 1024 * 1024;
 
-    private async Task<byte[]> ReadAnswerAsync(HttpContent content, CancellationToken cancellation)
-    {
-        if (content.Headers.ContentLength > MaxAnswerBytes)
-            throw TooLarge();
-        await using var stream = await content.ReadAsStreamAsync(cancellation);
-        using var answer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellation)) > 0)
-        {
-            if (answer.Length + read > MaxAnswerBytes)
-                throw TooLarge();
-            answer.Write(chunk, 0, read);
-        }
-        return answer.ToArray();
-    }
+    private async Task<byte[]> ReadAnswerAsync(HttpContent content, CancellationToken cancellation) =>
+        await BoundedContent.ReadAsync(content, MaxAnswerBytes, cancellation) ?? throw TooLarge();
 
     private InvalidOperationException TooLarge() =>
         new($"the token endpoint {LoggableUrl.Of(settings.TokenUrl)} answered more than {MaxAnswerBytes / 1024} KiB; a token answer is a few kilobytes");
