@@ -21,6 +21,8 @@ public sealed class StartupSettingsTests
     [InlineData("Switchboard:Zeebe:Address=http://gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe' is not a gateway address")]
     [InlineData("ZEEBE_ADDRESS=http://gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe' is not a gateway address")]
     [InlineData("ZEEBE_INSECURE_CONNECTION=maybe", "ZEEBE_INSECURE_CONNECTION must be true or false, not 'maybe'")]
+    [InlineData("CAMUNDA_CLUSTER_ID=user:pw@127.0.0.1:47101/x#|CAMUNDA_CLUSTER_REGION=bru-2", "Switchboard:Zeebe:ClusterId (or CAMUNDA_CLUSTER_ID) must be a cluster id or region such as bru-2")]
+    [InlineData("CAMUNDA_CLUSTER_ID=abc|CAMUNDA_CLUSTER_REGION=x:y", "Switchboard:Zeebe:Region (or CAMUNDA_CLUSTER_REGION) must be a cluster id or region")]
     [InlineData("ZEEBE_CLIENT_ID=switchboard", "Zeebe OAuth needs a client id, a client secret and an authorization server URL together")]
     [InlineData("Switchboard:Spiff:CallbackRetries=0", "Switchboard:Spiff:CallbackRetries must be at least 1")]
     [InlineData("Switchboard:Spiff:CallbackRetries=many", "Switchboard:Spiff:CallbackRetries")]
@@ -48,7 +50,8 @@ public sealed class StartupSettingsTests
     {
         using var sandbox = new PluginSandbox();
 
-        var start = () => RunningHost.StartAsync(sandbox.Directory, setting);
+        // Two settings together are written with '|' between them.
+        var start = () => RunningHost.StartAsync(sandbox.Directory, setting.Split('|'));
 
         var thrown = await start.Should().ThrowAsync<Exception>();
         var lines = StartupProblem.Explain(thrown.Which);
@@ -72,5 +75,28 @@ public sealed class StartupSettingsTests
         var thrown = await start.Should().ThrowAsync<Exception>();
         var said = string.Join("\n", StartupProblem.Explain(thrown.Which) ?? [thrown.Which.ToString()]);
         said.Should().Contain(problem).And.NotContain("s3cret");
+    }
+
+    [Fact]
+    public async Task A_CA_certificate_path_that_is_a_named_pipe_stops_the_host_at_start_instead_of_holding_it()
+    {
+        using var sandbox = new PluginSandbox();
+        var fifo = Path.Combine(sandbox.Directory, "..", "ca-" + Guid.NewGuid().ToString("N") + ".pem");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+            await mkfifo.WaitForExitAsync();
+        try
+        {
+            // The certificate loader's open waited for a writer that never came: the host hung at start, deaf to SIGTERM.
+            var start = () => RunningHost.StartAsync(sandbox.Directory, "Switchboard:Zeebe:Address=https://127.0.0.1:1",
+                "Switchboard:Zeebe:CaCertificatePath=" + fifo).WaitAsync(TimeSpan.FromSeconds(30));
+
+            var thrown = await start.Should().ThrowAsync<Exception>();
+            string.Join("\n", StartupProblem.Explain(thrown.Which) ?? [thrown.Which.ToString()]).Should()
+                .Contain("Switchboard:Zeebe:CaCertificatePath").And.Contain("is not a regular file");
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
     }
 }

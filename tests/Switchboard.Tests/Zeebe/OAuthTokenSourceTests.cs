@@ -50,4 +50,24 @@ public sealed class OAuthTokenSourceTests
         (await source.GetAsync(CancellationToken.None)).Should().Be("tok-2", "a day later it is fetched again");
         source.Requests.Should().Be(2);
     }
+
+    [Theory]
+    [InlineData("tok\\r\\nX-Injected: 1")]
+    [InlineData("tök")]
+    [InlineData("tok en")]
+    public async Task A_token_a_header_cannot_carry_is_refused_naming_why_and_not_kept(string token)
+    {
+        // With a line break gRPC dropped the authorization header without a word; non-ASCII failed every call for the
+        // token's whole lifetime, as it was cached.
+        var issued = 0;
+        await using var endpoint = await LoopbackServer.StartAsync(app => app.MapPost("/token", () => Results.Text(
+            Interlocked.Increment(ref issued) == 1 ? $$"""{"access_token":"{{token}}","expires_in":3600}""" : """{"access_token":"good","expires_in":3600}""",
+            "application/json")));
+        var source = Source(endpoint, "token");
+
+        var fetch = () => source.GetAsync(CancellationToken.None);
+
+        (await fetch.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("characters an HTTP header cannot carry");
+        (await source.GetAsync(CancellationToken.None)).Should().Be("good", "the refused token was not kept");
+    }
 }

@@ -36,6 +36,8 @@ internal static class GatewayTrust
     {
         try
         {
+            // A named pipe there would hold the loader's open, and the host's start, for good.
+            RegularFile.Require(caPath);
             return X509CertificateLoader.LoadCertificateFromFile(caPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)

@@ -54,6 +54,11 @@ internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, 
                 ?? throw new InvalidOperationException("the token endpoint answered no token");
             if (string.IsNullOrEmpty(answer.AccessToken))
                 throw new InvalidOperationException("the token endpoint's answer has no access_token");
+            // Sent as "Bearer <token>": a line break made gRPC drop the header without a word, and a non-ASCII character
+            // failed every call until the token expired. Refused here, it is neither kept nor sent.
+            if (!answer.AccessToken.All(c => c is > ' ' and < '\u007f'))
+                throw new InvalidOperationException($"the token endpoint {LoggableUrl.Of(settings.TokenUrl)} answered an access_token with characters "
+                    + "an HTTP header cannot carry (spaces, line breaks or non-ASCII)");
             var lifetime = answer.ExpiresIn switch
             {
                 null or <= 0 => TimeSpan.FromSeconds(300),
