@@ -21,6 +21,7 @@ public sealed class StartupSettingsTests
     [InlineData("Switchboard:Zeebe:Address=http://gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe' is not a gateway address")]
     [InlineData("ZEEBE_ADDRESS=http://gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe' is not a gateway address")]
     [InlineData("ZEEBE_INSECURE_CONNECTION=maybe", "ZEEBE_INSECURE_CONNECTION must be true or false, not 'maybe'")]
+    [InlineData("urls=garbage", "--urls (or ASPNETCORE_URLS) 'garbage' is not an address to listen on")]
     [InlineData("CAMUNDA_CLUSTER_ID=user:pw@127.0.0.1:47101/x#|CAMUNDA_CLUSTER_REGION=bru-2", "Switchboard:Zeebe:ClusterId (or CAMUNDA_CLUSTER_ID) must be a cluster id or region such as bru-2")]
     [InlineData("CAMUNDA_CLUSTER_ID=abc|CAMUNDA_CLUSTER_REGION=x:y", "Switchboard:Zeebe:Region (or CAMUNDA_CLUSTER_REGION) must be a cluster id or region")]
     [InlineData("ZEEBE_CLIENT_ID=switchboard", "Zeebe OAuth needs a client id, a client secret and an authorization server URL together")]
@@ -98,5 +99,21 @@ public sealed class StartupSettingsTests
         {
             File.Delete(fifo);
         }
+    }
+
+    [Fact]
+    public async Task A_listen_address_already_in_use_stops_the_host_with_one_line_naming_it()
+    {
+        using var held = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        held.Start();
+        var port = ((System.Net.IPEndPoint)held.LocalEndpoint).Port;
+        using var sandbox = new PluginSandbox();
+
+        var start = () => RunningHost.StartAsync(sandbox.Directory, $"urls=http://127.0.0.1:{port}");
+
+        var thrown = await start.Should().ThrowAsync<Exception>();
+        var lines = StartupProblem.Explain(thrown.Which);
+        lines.Should().NotBeNull($"Program.cs prints it as one line, exit code 2, instead of the stack: {thrown.Which}");
+        string.Join("\n", lines!).Should().Contain($"127.0.0.1:{port}").And.Contain("address already in use");
     }
 }

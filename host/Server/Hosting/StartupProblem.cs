@@ -11,6 +11,9 @@ public sealed class StartupProblem(string message) : Exception(message)
     {
         StartupProblem problem => [problem.Message],
         OptionsValidationException invalid => invalid.Failures.ToList(),
+        // Kestrel's own words name the address and the reason ("Failed to bind to address http://127.0.0.1:8080: address
+        // already in use."): one line the operator acts on, not a stack.
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } inUse => [inUse.Message + " Choose another with --urls."],
         AggregateException all when all.InnerExceptions.All(i => i is OptionsValidationException or StartupProblem) =>
             all.InnerExceptions.SelectMany(i => Explain(i)!).ToList(),
         _ => null,

@@ -21,6 +21,8 @@ public static class SwitchboardApp
         builder.Configuration.AddCommandLine(args, SwitchboardServices.SwitchMappings);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls("http://localhost:8080");
+        else
+            CheckUrls(builder.Configuration["urls"]!);
         builder.AddSwitchboardLogging(logOutput);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -46,5 +48,21 @@ public static class SwitchboardApp
             protocols(switchboard);
 
         return builder.Build().MapSwitchboard();
+    }
+
+    // Kestrel reads the addresses only when it starts, and one it cannot parse ended the host unhandled, with its stack.
+    private static void CheckUrls(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            try
+            {
+                Microsoft.AspNetCore.Http.BindingAddress.Parse(url);
+            }
+            catch (FormatException)
+            {
+                throw new StartupProblem($"--urls (or ASPNETCORE_URLS) '{Logging.LoggableUrl.OfSetting(url)}' is not an address to listen on, such as http://localhost:8080 or http://0.0.0.0:8080");
+            }
+        }
     }
 }
