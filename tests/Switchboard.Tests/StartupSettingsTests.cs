@@ -22,6 +22,8 @@ public sealed class StartupSettingsTests
     [InlineData("ZEEBE_ADDRESS=http://gateway:26500/zeebe", "Switchboard:Zeebe:Address 'http://gateway:26500/zeebe' is not a gateway address")]
     [InlineData("ZEEBE_INSECURE_CONNECTION=maybe", "ZEEBE_INSECURE_CONNECTION must be true or false, not 'maybe'")]
     [InlineData("urls=garbage", "--urls (or ASPNETCORE_URLS) 'garbage' is not an address to listen on")]
+    [InlineData("shutdownTimeoutSeconds=-5", "shutdownTimeoutSeconds must be a whole number of seconds from 0 to 4294967, not '-5'")]
+    [InlineData("shutdownTimeoutSeconds=abc", "shutdownTimeoutSeconds must be a whole number of seconds")]
     [InlineData("CAMUNDA_CLUSTER_ID=user:pw@127.0.0.1:47101/x#|CAMUNDA_CLUSTER_REGION=bru-2", "Switchboard:Zeebe:ClusterId (or CAMUNDA_CLUSTER_ID) must be a cluster id or region such as bru-2")]
     [InlineData("CAMUNDA_CLUSTER_ID=abc|CAMUNDA_CLUSTER_REGION=x:y", "Switchboard:Zeebe:Region (or CAMUNDA_CLUSTER_REGION) must be a cluster id or region")]
     [InlineData("ZEEBE_CLIENT_ID=switchboard", "Zeebe OAuth needs a client id, a client secret and an authorization server URL together")]

@@ -23,6 +23,11 @@ public static class SwitchboardApp
             builder.WebHost.UseUrls("http://localhost:8080");
         else
             CheckUrls(builder.Configuration["urls"]!);
+        // The generic host reads this key itself and falls back to its default, unseen, on a value it cannot parse.
+        if (builder.Configuration["shutdownTimeoutSeconds"] is { Length: > 0 } shutdown
+            && (!int.TryParse(shutdown, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                || seconds > Core.Describing.LongestWait.Seconds))
+            throw new StartupProblem($"shutdownTimeoutSeconds must be a whole number of seconds from 0 to {Core.Describing.LongestWait.Seconds}, not '{Logging.LogValueSanitizer.Escape(shutdown, 100)}'");
         builder.AddSwitchboardLogging(logOutput);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -43,6 +43,14 @@ public sealed class DeployedProcessDiscoveryTests
         </bpmn:definitions>
         """;
 
+    // The Webhook plugin, and discovery every 100 ms from the gateway's REST API, with the host's information lines in log.
+    private static Task<RunningHost> DiscoveringHostAsync(PluginSandbox sandbox, TestGatewayServer gateway, StringWriter log)
+    {
+        sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        return RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information",
+            "Switchboard:Zeebe:Address=" + gateway.Address, "CAMUNDA_REST_ADDRESS=" + gateway.RestAddress, "CAMUNDA_CONNECTOR_POLLING_INTERVAL=100");
+    }
+
     [Fact]
     public async Task Inbound_elements_of_a_deployed_process_are_served_and_a_newer_version_replaces_them()
     {
@@ -81,10 +89,8 @@ public sealed class DeployedProcessDiscoveryTests
             .Replace("<bpmn:message id=\"m1\" name=\"email-confirmed\" />", "<bpmn:message id=\"m1\" name=\"a\" /><bpmn:message id=\"m1\" name=\"b\" />"));
         gateway.Gateway.DeployBpmn("onboarding", Bpmn("signup", "confirm"));
         using var sandbox = new PluginSandbox();
-        sandbox.Add(Repository.ShippedPlugin("Webhook"));
         var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information",
-            "Switchboard:Zeebe:Address=" + gateway.Address, "CAMUNDA_REST_ADDRESS=" + gateway.RestAddress, "CAMUNDA_CONNECTOR_POLLING_INTERVAL=100");
+        await using var host = await DiscoveringHostAsync(sandbox, gateway, log);
 
         var started = await Eventually.WaitFor(() => host.Http.PostAsync("/inbound/signup", new StringContent("{}", Encoding.UTF8, "application/json")),
             r => r.StatusCode != HttpStatusCode.NotFound, because: "the readable process is served although the other cannot be read");
@@ -111,10 +117,8 @@ public sealed class DeployedProcessDiscoveryTests
             .Replace("<bpmn:serviceTask id=\"plain\" />", "<!--" + new string('x', 17 * 1024 * 1024) + "-->"));
         gateway.Gateway.DeployBpmn("onboarding", Bpmn("signup", "confirm"));
         using var sandbox = new PluginSandbox();
-        sandbox.Add(Repository.ShippedPlugin("Webhook"));
         var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information",
-            "Switchboard:Zeebe:Address=" + gateway.Address, "CAMUNDA_REST_ADDRESS=" + gateway.RestAddress, "CAMUNDA_CONNECTOR_POLLING_INTERVAL=100");
+        await using var host = await DiscoveringHostAsync(sandbox, gateway, log);
 
         var written = await Eventually.WaitFor(() => Task.FromResult(log.ToString()), l => l.Contains("Inbound activations found"), because: "the discovery is logged");
         var large = await host.Http.PostAsync("/inbound/large", new StringContent("{}", Encoding.UTF8, "application/json"));
@@ -130,10 +134,8 @@ public sealed class DeployedProcessDiscoveryTests
         await using var gateway = await TestGatewayServer.StartAsync();
         gateway.Gateway.SearchNeverEnds = true;
         using var sandbox = new PluginSandbox();
-        sandbox.Add(Repository.ShippedPlugin("Webhook"));
         var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information",
-            "Switchboard:Zeebe:Address=" + gateway.Address, "CAMUNDA_REST_ADDRESS=" + gateway.RestAddress, "CAMUNDA_CONNECTOR_POLLING_INTERVAL=100");
+        await using var host = await DiscoveringHostAsync(sandbox, gateway, log);
 
         // Followed, it read 115,000 pages in 50 s and grew the host's memory without end.
         const string givenUp = "the process definition search goes on past 10,000 definitions";
