@@ -20,6 +20,20 @@ public sealed partial class TestGateway
     /// <summary>How many coming document uploads to refuse with 503, as a store that is down answers.</summary>
     public int RefusedDocuments { get; set; }
 
+    /// <summary>Hostile: how many coming document uploads to answer 201 with a reference padded to 8 MB.</summary>
+    public int HugeDocumentAnswers { get; set; }
+
+    internal bool AnswerHuge()
+    {
+        lock (_lock)
+        {
+            if (HugeDocumentAnswers <= 0)
+                return false;
+            HugeDocumentAnswers--;
+            return true;
+        }
+    }
+
     internal bool RefuseDocument()
     {
         lock (_lock)

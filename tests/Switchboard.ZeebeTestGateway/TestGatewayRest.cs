@@ -54,6 +54,8 @@ internal static class TestGatewayRest
                     contentType: "application/problem+json");
             if (gateway.RefuseDocument())
                 return Problem(503, "SERVICE_UNAVAILABLE", "the document store is not available");
+            if (gateway.AnswerHuge())
+                return Results.Text("{\"documentId\":\"huge\",\"pad\":\"" + new string('x', 8 * 1024 * 1024) + "\"}", "application/json", statusCode: 201);
             if (!http.Request.HasFormContentType)
                 return Problem(415, "UNSUPPORTED_MEDIA_TYPE", "expected multipart/form-data with a file part");
             var form = await http.Request.ReadFormAsync();

@@ -128,6 +128,17 @@ public sealed class CamundaRestConnectorTests(CamundaRestFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task A_document_store_answering_megabytes_for_a_reference_fails_the_job_instead_of_being_read_whole()
+    {
+        fixture.Gateway.Gateway.HugeDocumentAnswers = 1;
+
+        var job = await RunAsync(new() { ["url"] = Url("json"), ["documentReturnFormat"] = "DOCUMENT" });
+
+        job.State.Should().Be(JobState.Failed);
+        job.ErrorMessage.Should().Contain("could not be stored as a document").And.Contain("answered more than 1024 KiB for a document reference");
+    }
+
+    [Fact]
     public async Task Without_a_document_store_a_stored_response_is_refused_before_the_request_goes_out()
     {
         var hits = fixture.Upstream.Requests;

@@ -18,6 +18,10 @@ internal sealed class CamundaDocumentStore(HttpClient client, Uri restAddress, s
     // A store's refusal is quoted in the job's error; this much of its problem detail is enough to act on.
     private const int MaxDetail = 300;
 
+    // A reference or a problem detail is a few hundred bytes: a store answering more is broken or hostile, and its answer
+    // is not held in memory whole (the client's own buffering would take up to 2 GB).
+    private const int MaxAnswerBytes = 1024 * 1024;
+
     public async Task<DocumentReference> CreateAsync(DocumentCreation document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -38,7 +42,8 @@ internal sealed class CamundaDocumentStore(HttpClient client, Uri restAddress, s
         HttpResponseMessage response;
         try
         {
-            response = await client.PostAsync(new Uri(restAddress, "v2/documents"), form, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(restAddress, "v2/documents")) { Content = form };
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (HttpRequestException e)
         {
@@ -58,11 +63,18 @@ internal sealed class CamundaDocumentStore(HttpClient client, Uri restAddress, s
             JsonElement reference;
             try
             {
-                reference = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+                var answer = await BoundedContent.ReadAsync(response.Content, MaxAnswerBytes, cancellationToken)
+                    ?? throw new DocumentStoreException($"the document store at {where} answered more than {MaxAnswerBytes / 1024} KiB for a document reference, which is a few hundred bytes");
+                using var parsed = JsonDocument.Parse(answer);
+                reference = parsed.RootElement.Clone();
             }
             catch (JsonException e)
             {
                 throw new DocumentStoreException($"the document store at {where} answered with no JSON document reference", e);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                throw new DocumentStoreException($"the document store at {where} broke off its answer", e);
             }
             return Reference(reference) ?? throw new DocumentStoreException($"the document store at {where} answered a reference with no documentId");
         }
@@ -87,11 +99,13 @@ internal sealed class CamundaDocumentStore(HttpClient client, Uri restAddress, s
     {
         try
         {
-            var problem = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+            if (await BoundedContent.ReadAsync(response.Content, MaxAnswerBytes, cancellationToken) is not { } answer)
+                return LogValueSanitizer.Escape(response.ReasonPhrase ?? "", MaxDetail);
+            var problem = JsonNode.Parse(answer) as JsonObject;
             var text = string.Join(": ", new[] { problem?["title"]?.ToString(), problem?["detail"]?.ToString() }.Where(t => !string.IsNullOrWhiteSpace(t)));
             return LogValueSanitizer.Escape(text.Length > 0 ? text : response.ReasonPhrase ?? "", MaxDetail);
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or NotSupportedException or HttpRequestException or IOException)
         {
             return LogValueSanitizer.Escape(response.ReasonPhrase ?? "", MaxDetail);
         }
