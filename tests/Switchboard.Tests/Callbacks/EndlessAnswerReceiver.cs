@@ -71,7 +71,11 @@ internal sealed class EndlessAnswerReceiver : IAsyncDisposable
             while (sent < _declared && !gone.IsCancellationRequested)
             {
                 var length = (int)Math.Min(chunk.Length, _declared - sent);
-                await http.Response.Body.WriteAsync(chunk.AsMemory(0, length), gone);
+                // Once the caller has closed the connection Kestrel takes writes without sending them, until it gets round
+                // to firing RequestAborted: the pipe's own answer says at once that nothing more goes out.
+                var written = await http.Response.BodyWriter.WriteAsync(chunk.AsMemory(0, length), gone);
+                if (written.IsCompleted || written.IsCanceled)
+                    break;
                 sent += length;
                 if (_pause > TimeSpan.Zero)
                     await Task.Delay(_pause, gone);
