@@ -70,7 +70,7 @@ public sealed class CatalogOptions
                      (nameof(WorkerStartTimeout), WorkerStartTimeout),
                  })
             if (value <= TimeSpan.Zero || value > Core.Describing.LongestWait.Value)
-                yield return $"{section}{name} must be a positive time span such as 00:00:30, at most {Core.Describing.LongestWait.Value:d\\.hh\\:mm\\:ss} (the runtime's timers go no further), not {value}";
+                yield return $"{section}{name} must be a positive time span such as 00:00:30, at most {Core.Describing.LongestWait.Text} (the runtime's timers go no further), not {value}";
         if (MaxConcurrentCalls < 1)
             yield return $"{section}{nameof(MaxConcurrentCalls)} must be at least 1, not {MaxConcurrentCalls}";
         if (MaxQueuedCalls < 0)

@@ -40,7 +40,7 @@ internal static class SettingsBinding
             if (type == typeof(TimeSpan) || type == typeof(TimeSpan?))
             {
                 if (property.GetValue(options) is TimeSpan value && value > Core.Describing.LongestWait.Value)
-                    throw new StartupProblem($"{name} must be at most {Core.Describing.LongestWait.Value:d\\.hh\\:mm\\:ss} (the longest wait the runtime's timers take), not {value}");
+                    throw new StartupProblem($"{name} must be at most {Core.Describing.LongestWait.Text} (the longest wait the runtime's timers take), not {value}");
             }
             else if (depth < 4 && type.IsClass && type.Namespace?.StartsWith("Switchboard.", StringComparison.Ordinal) == true
                      && property.GetValue(options) is { } nested)

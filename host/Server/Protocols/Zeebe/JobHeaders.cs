@@ -44,7 +44,7 @@ internal sealed record JobHeaders(string? ResultVariable, string? Operation, Tim
             // A job's timeout becomes its local deadline and timer, which go no further (a larger one could not even be
             // added to the clock, and the job was never reported).
             if (name == "jobTimeout" && duration > Core.Describing.LongestWait.Value)
-                return (null, $"header {name} '{text}' is longer than {Core.Describing.LongestWait.Value:d\\.hh\\:mm\\:ss}, the longest wait a timer takes");
+                return (null, $"header {name} '{text}' is longer than {Core.Describing.LongestWait.Text}, the longest wait a timer takes");
             return (duration, null);
         }
         catch (FormatException)
