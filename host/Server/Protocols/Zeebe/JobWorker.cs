@@ -265,6 +265,19 @@ internal sealed class JobWorker : IAsyncDisposable
                 await Task.Delay(backoff.Next(), _time, _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                 continue;
             }
+            catch (Exception e) when (!_polling.IsCancellationRequested)
+            {
+                // Only the gateway's errors are known to come here; anything else is the host's own fault. Ending the loop
+                // on it would stop this job type for good while the health said connected: say it, and try again.
+                var error = $"the host failed ({e.GetType().Name})";
+                if (!streaming || !_options.Polling)
+                    LastError = error;
+                if (error != repeated)
+                    _logger.LogError(e, "{Activity} for {Connector} via {Protocol} failed: {Error}", activity, Type, "Zeebe", error);
+                repeated = error;
+                await Task.Delay(backoff.Next(), _time, _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                continue;
+            }
             repeated = null;
         }
     }
