@@ -52,6 +52,26 @@ public sealed class OAuthTokenSourceTests
     }
 
     [Theory]
+    [InlineData("1e-9")]
+    [InlineData("0.5")]
+    public async Task A_lifetime_shorter_than_a_second_is_still_reused_for_a_second(string expiresIn)
+    {
+        var issued = 0;
+        await using var endpoint = await LoopbackServer.StartAsync(app => app.MapPost("/token", () => Results.Text(
+            $$"""{"access_token":"tok-{{Interlocked.Increment(ref issued)}}","expires_in":{{expiresIn}}}""", "application/json")));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var source = Source(endpoint, "token", clock);
+
+        for (var call = 0; call < 10; call++)
+            (await source.GetAsync(CancellationToken.None)).Should().Be("tok-1", "calls within a second share one token, not a fetch each");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        (await source.GetAsync(CancellationToken.None)).Should().Be("tok-2");
+        source.Invalidate();
+        (await source.GetAsync(CancellationToken.None)).Should().Be("tok-3", "a token the gateway refused is fetched afresh at once");
+        source.Requests.Should().Be(3);
+    }
+
+    [Theory]
     [InlineData("tok\\r\\nX-Injected: 1")]
     [InlineData("tök")]
     [InlineData("tok en")]

@@ -12,6 +12,9 @@ internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, 
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(30);
     // A token is fetched again at least daily: an expires_in of 1e300 (or 5e11, past year 9999) fits no TimeSpan or date.
     private static readonly TimeSpan LongestLifetime = TimeSpan.FromDays(1);
+    // A token is reused for at least this long, whatever its expires_in: an endpoint answering 1e-9 had every gRPC call
+    // fetch a token first, one at a time behind the gate. A token the gateway refuses is dropped at once anyway (Invalidate).
+    private static readonly TimeSpan ShortestReuse = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _token;
     private DateTimeOffset _refreshAt;
@@ -65,7 +68,8 @@ internal sealed class OAuthTokenSource(OAuthSettings settings, HttpClient http, 
                 var seconds when seconds >= LongestLifetime.TotalSeconds => LongestLifetime,
                 var seconds => TimeSpan.FromSeconds(seconds.Value),
             };
-            _refreshAt = clock.GetUtcNow() + (lifetime > Margin * 2 ? lifetime - Margin : lifetime / 2);
+            var reuse = lifetime > Margin * 2 ? lifetime - Margin : lifetime / 2;
+            _refreshAt = clock.GetUtcNow() + (reuse < ShortestReuse ? ShortestReuse : reuse);
             _token = answer.AccessToken;
             return _token;
         }
