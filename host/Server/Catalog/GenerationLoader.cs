@@ -20,33 +20,28 @@ internal sealed class GenerationLoader(CatalogOptions options, IConfiguration co
     /// <summary>Loads and starts generation <paramref name="number"/> of plugin <paramref name="name"/>; faults with a
     /// <see cref="PluginLoadException"/> saying why it cannot serve. <paramref name="check"/> runs before any lifecycle
     /// starts and throws to refuse the generation (a connector type another plugin serves).</summary>
-    public Task<PluginGeneration> LoadAsync(string name, string directory, string fingerprint, int number, Action<PluginGeneration> check)
+    public async Task<PluginGeneration> LoadAsync(string name, string directory, string fingerprint, int number, Action<PluginGeneration> check)
     {
-        var loaded = new TaskCompletionSource<PluginGeneration>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
+        PluginGeneration? generation = null;
+        try
         {
-            PluginGeneration? generation = null;
-            try
+            // Synchronous on its thread to the end: a second lifecycle's StartAsync must not begin on a pool thread.
+            return await PluginThread.Run($"Switchboard load {name}#{number}", () =>
             {
                 generation = Load(name, directory, fingerprint, number);
                 check(generation);
                 StartLifecyclesAsync(generation).GetAwaiter().GetResult();
-                loaded.SetResult(generation);
-            }
-            catch (Exception e)
-            {
-                if (generation is not null)
-                    Discard(generation);
-                loaded.SetException(e is PluginLoadException ? e : new PluginLoadException($"loading failed: {ConnectorDescriber.Describe(e)}", e));
-            }
-        })
+                return Task.FromResult(generation);
+            });
+        }
+        catch (Exception e)
         {
-            // A plugin stuck here must never keep the process alive at shutdown.
-            IsBackground = true,
-            Name = $"Switchboard load {name}#{number}",
-        };
-        thread.Start();
-        return loaded.Task;
+            if (generation is not null)
+                Discard(generation);
+            if (e is PluginLoadException)
+                throw;
+            throw new PluginLoadException($"loading failed: {ConnectorDescriber.Describe(e)}", e);
+        }
     }
 
     /// <summary>Throws away a generation that never served: no lifecycle is stopped, its context is unloaded (tracked by the catalog).</summary>

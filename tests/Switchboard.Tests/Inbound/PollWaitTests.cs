@@ -68,7 +68,7 @@ public sealed class PollWaitTests : IAsyncLifetime
             return Polls() >= 2;
         }, TimeSpan.FromSeconds(60), "the activation lives on and polls again once the longest wait has passed");
 
-        days.Should().BeGreaterThanOrEqualTo((int)PollWait.Longest.TotalDays);
+        days.Should().BeGreaterThanOrEqualTo((int)Switchboard.Core.Describing.LongestWait.Value.TotalDays);
     }
 
     [Fact]

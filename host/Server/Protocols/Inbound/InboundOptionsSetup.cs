@@ -65,10 +65,9 @@ internal sealed class InboundOptionsSetup(IConfiguration configuration) : IPostC
         var problems = new List<string>(_problems);
         if (options.PollingInterval <= TimeSpan.Zero)
             problems.Add($"{InboundOptions.Section}:PollingInterval must be positive, not {options.PollingInterval}");
+        // Past the timers' limit it never gets here: SettingsBinding refuses every such time span first.
         if (options.DefaultPollInterval <= TimeSpan.Zero)
             problems.Add($"{InboundOptions.Section}:DefaultPollInterval must be positive, not {options.DefaultPollInterval}");
-        else if (options.DefaultPollInterval > PollWait.Longest)
-            problems.Add($"{InboundOptions.Section}:DefaultPollInterval must be at most {PollWait.Longest} (the longest wait a timer holds), not {options.DefaultPollInterval}");
         if (options.MaxBodyBytes < 1024)
             problems.Add($"{InboundOptions.Section}:MaxBodyBytes must be at least 1024, not {options.MaxBodyBytes}");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

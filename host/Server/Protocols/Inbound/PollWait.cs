@@ -8,14 +8,11 @@ internal static class PollWait
     /// <summary>The shortest wait between two polls: 100 ms.</summary>
     public static readonly TimeSpan Shortest = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The longest wait a timer can hold (<see cref="Core.Describing.LongestWait"/>, about 49.7 days).</summary>
-    public static readonly TimeSpan Longest = Core.Describing.LongestWait.Value;
-
     /// <summary>The wait before the next poll: <paramref name="requested"/> (the connector's), else <paramref name="fallback"/>
-    /// (the configured interval), within <see cref="Shortest"/> and <see cref="Longest"/>.</summary>
+    /// (the configured interval), within <see cref="Shortest"/> and the longest wait a timer holds (<see cref="Core.Describing.LongestWait"/>).</summary>
     public static TimeSpan Of(TimeSpan? requested, TimeSpan fallback)
     {
         var wait = requested ?? fallback;
-        return wait < Shortest ? Shortest : wait > Longest ? Longest : wait;
+        return wait < Shortest ? Shortest : wait > Core.Describing.LongestWait.Value ? Core.Describing.LongestWait.Value : wait;
     }
 }
