@@ -12,6 +12,14 @@ public sealed class OAuthTokenSourceTests
     private static OAuthTokenSource Source(LoopbackServer endpoint, string path, TimeProvider? clock = null) =>
         new(new OAuthSettings(new Uri(endpoint.Address, path), "switchboard", "client-secret-T9", null, null), new HttpClient(), clock ?? TimeProvider.System);
 
+    // A token endpoint answering tok-1, tok-2, ... in turn, each with the lifetime given.
+    private static Task<LoopbackServer> NumberedTokensAsync(string expiresIn)
+    {
+        var issued = 0;
+        return LoopbackServer.StartAsync(app => app.MapPost("/token", () => Results.Text(
+            $$"""{"access_token":"tok-{{Interlocked.Increment(ref issued)}}","expires_in":{{expiresIn}}}""", "application/json")));
+    }
+
     [Fact]
     public async Task An_answer_over_1_MiB_is_refused_before_it_is_read_whole()
     {
@@ -37,9 +45,7 @@ public sealed class OAuthTokenSourceTests
     [InlineData("500000000000")]
     public async Task A_lifetime_past_any_date_is_held_to_a_day(string expiresIn)
     {
-        var issued = 0;
-        await using var endpoint = await LoopbackServer.StartAsync(app => app.MapPost("/token", () => Results.Text(
-            $$"""{"access_token":"tok-{{Interlocked.Increment(ref issued)}}","expires_in":{{expiresIn}}}""", "application/json")));
+        await using var endpoint = await NumberedTokensAsync(expiresIn);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var source = Source(endpoint, "token", clock);
 
@@ -56,9 +62,7 @@ public sealed class OAuthTokenSourceTests
     [InlineData("0.5")]
     public async Task A_lifetime_shorter_than_a_second_is_still_reused_for_a_second(string expiresIn)
     {
-        var issued = 0;
-        await using var endpoint = await LoopbackServer.StartAsync(app => app.MapPost("/token", () => Results.Text(
-            $$"""{"access_token":"tok-{{Interlocked.Increment(ref issued)}}","expires_in":{{expiresIn}}}""", "application/json")));
+        await using var endpoint = await NumberedTokensAsync(expiresIn);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var source = Source(endpoint, "token", clock);
 

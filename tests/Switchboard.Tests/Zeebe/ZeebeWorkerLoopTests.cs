@@ -77,7 +77,7 @@ public sealed class ZeebeWorkerLoopTests
     }
 
     // Hands out one job on the first poll, then long polls that end empty when the worker cancels them.
-    private sealed class OneJob : CallInvoker
+    private sealed class OneJob : ServerStreamsOnly
     {
         private int _polls;
 
@@ -94,7 +94,11 @@ public sealed class ZeebeWorkerLoopTests
             var reader = new Responses<TResponse>(_polls == 1 ? (TResponse)(object)response : default, options.CancellationToken);
             return new AsyncServerStreamingCall<TResponse>(reader, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
         }
+    }
 
+    // A worker's polls and streams are server-streaming calls; the job commands (unary) are not reached by these tests.
+    private abstract class ServerStreamsOnly : CallInvoker
+    {
         public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options,
             TRequest request) => throw new NotSupportedException();
 
@@ -136,7 +140,7 @@ public sealed class ZeebeWorkerLoopTests
     }
 
     // The first call fails inside the client with what no gateway sends; every later one as an unavailable gateway.
-    private sealed class FailingOnce : CallInvoker
+    private sealed class FailingOnce : ServerStreamsOnly
     {
         private int _calls;
 
@@ -154,17 +158,5 @@ public sealed class ZeebeWorkerLoopTests
             }
             throw new RpcException(new Status(StatusCode.Unavailable, "gateway down"));
         }
-
-        public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options,
-            TRequest request) => throw new NotSupportedException();
-
-        public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host,
-            CallOptions options, TRequest request) => throw new NotSupportedException();
-
-        public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(
-            Method<TRequest, TResponse> method, string? host, CallOptions options) => throw new NotSupportedException();
-
-        public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(
-            Method<TRequest, TResponse> method, string? host, CallOptions options) => throw new NotSupportedException();
     }
 }
