@@ -35,6 +35,11 @@ public sealed class CatalogOptions
     /// <summary>How long to wait for a disposed generation to be collected before reporting it leaked.</summary>
     public TimeSpan UnloadTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>When a generation reported leaked is looked at again, each wait counted from the look before: a reference
+    /// that outlived <see cref="UnloadTimeout"/> on a busy host often goes soon after. Not a setting (tests shorten it).</summary>
+    internal IReadOnlyList<TimeSpan> LateUnloadChecks { get; set; } =
+        [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)];
+
     /// <summary>Where plugins run: <c>inprocess</c> (the default: in a load context of the host's process, fastest) or
     /// <c>process</c> (each plugin in a worker process of its own, which a crash in the plugin cannot take down with the
     /// host). <c>Plugins:&lt;Name&gt;:Isolation</c> chooses per plugin.</summary>

@@ -42,6 +42,31 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
         }
     }
 
+    /// <summary>Looks again at a generation reported leaked, at <see cref="CatalogOptions.LateUnloadChecks"/>: true once it
+    /// is collected after all, false when it is still referenced at the last look or <paramref name="stopping"/> fires.</summary>
+    /// <remarks>Each look is one full collection (a few of them per leaked generation, over an hour), not the loop of
+    /// the first verdict: what still holds it then is not the short-lived kind.</remarks>
+    public async Task<bool> CollectedLateAsync(PluginGeneration generation, CancellationToken stopping)
+    {
+        foreach (var wait in options.LateUnloadChecks)
+        {
+            try
+            {
+                await Task.Delay(wait, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            if (!generation.ContextReference.IsAlive)
+                return true;
+        }
+        return false;
+    }
+
     private async Task DrainAsync(PluginGeneration generation)
     {
         if (await Task.WhenAny(generation.Drained, Task.Delay(options.DrainTimeout)) == generation.Drained)

@@ -44,6 +44,8 @@ public sealed class PluginCatalog : IAsyncDisposable
     private Task? _requestLoop;
     private volatile bool _stopRequested;
     private CancellationTokenSource _statusChange = new();
+    // Ends the late looks at leaked generations when the catalog stops.
+    private readonly CancellationTokenSource _closing = new();
 
     public PluginCatalog(CatalogOptions options, IConfiguration configuration, ILoggerFactory loggerFactory)
     {
@@ -471,8 +473,31 @@ public sealed class PluginCatalog : IAsyncDisposable
                     _removed.Remove(slot); // a removed plugin stays listed only while unloading or leaked
             }
             StatusChanged();
+            if (generation.State == PluginState.Leaked)
+                _ = LookAgainAsync(slot, generation, retired);
         }, TaskScheduler.Default);
         Track(retirement);
+    }
+
+    // Not tracked with the retirements: waiting for unloads must not wait the hour these looks may take.
+    private async Task LookAgainAsync(PluginSlot slot, PluginGeneration generation, long retired)
+    {
+        if (!await _unloader.CollectedLateAsync(generation, _closing.Token))
+            return;
+        var after = Stopwatch.GetElapsedTime(retired);
+        CatalogTelemetry.UnloadedLate(slot.Name);
+        lock (_stateLock)
+        {
+            slot.UnloadedLate(generation);
+            generation.Reason = $"unloaded late, {after.TotalSeconds:0} s after it was retired: still referenced after {_options.UnloadTimeout.TotalSeconds:0.#} s, then released";
+            slot.Record($"generation {generation.Number} unloaded late");
+            slot.Prune();
+            if (slot.Previous.All(g => g.State == PluginState.Unloaded))
+                _removed.Remove(slot);
+        }
+        _logger.LogInformation("Plugin {Plugin} generation {Generation} unloaded late, {Seconds:0} s after it was retired: it was reported leaked, but what held it let go",
+            slot.Name, generation.Number, after.TotalSeconds);
+        StatusChanged();
     }
 
     // Called under the state lock, in the same step that changes a slot's current generation: what the listing says
@@ -551,6 +576,7 @@ public sealed class PluginCatalog : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         _stopRequested = true;
+        _closing.Cancel();
         _watcher?.Dispose();
         _watcher = null;
         _requests.Writer.TryComplete();

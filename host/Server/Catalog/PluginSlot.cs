@@ -47,6 +47,14 @@ internal sealed class PluginSlot(string name)
         }
     }
 
+    /// <summary>A generation reported leaked was collected after all: no longer counted as leaked, listed or not.</summary>
+    public void UnloadedLate(PluginGeneration generation)
+    {
+        if (!Previous.Contains(generation) && _leakedUnlisted > 0)
+            _leakedUnlisted--;
+        generation.State = PluginState.Unloaded;
+    }
+
     private const int MaxSettledListed = 10;
     private int _leakedUnlisted;
 

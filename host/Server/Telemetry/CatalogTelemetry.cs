@@ -43,5 +43,9 @@ internal static class CatalogTelemetry
             Generations.Add(-1, Tag("plugin", plugin));
     }
 
+    /// <summary>A generation counted leaked was collected later: out of <c>switchboard.plugin.generations</c>; the leak
+    /// counter, a count of verdicts, keeps it.</summary>
+    public static void UnloadedLate(string plugin) => Generations.Add(-1, Tag("plugin", plugin));
+
     private static KeyValuePair<string, object?> Tag(string name, object? value) => new(name, value);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 using Switchboard.Host.Catalog;
@@ -68,5 +70,46 @@ public sealed class LeakReportTests
         status.PreviousGenerations.Should().HaveCount(10).And.OnlyContain(g => g.State == PluginState.Leaked);
         status.PreviousGenerations.Select(g => g.Generation).Should().Equal(Enumerable.Range(4, 10), "the newest are kept");
         status.LeakedGenerations.Should().Be(13);
+    }
+
+    [Fact]
+    public async Task A_generation_released_after_its_leak_verdict_is_listed_unloaded_late_and_no_longer_counted_leaked()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.ShippedPlugin("Calculator")), watch: false,
+            options =>
+            {
+                options.UnloadTimeout = TimeSpan.FromMilliseconds(300);
+                options.LateUnloadChecks = Enumerable.Repeat(TimeSpan.FromMilliseconds(200), 50).ToList();
+            });
+        // Something outside the plugin holds its context past the verdict, as a request still finishing on a busy host can.
+        var holder = new Holder();
+        Hold(harness.Catalog, holder);
+
+        await harness.Catalog.SyncAsync("Calculator", force: true);
+        await harness.Catalog.WaitForUnloadsAsync();
+        harness.Plugin("Calculator").PreviousGenerations.Single().State.Should().Be(PluginState.Leaked);
+        harness.Plugin("Calculator").LeakedGenerations.Should().Be(1);
+
+        holder.Context = null;
+
+        var status = await Eventually.WaitFor(() => Task.FromResult(harness.Plugin("Calculator")),
+            s => s.PreviousGenerations.Single().State == PluginState.Unloaded, because: "a later look finds the generation collected");
+        status.LeakedGenerations.Should().Be(0);
+        status.PreviousGenerations.Single().Reason.Should().StartWith("unloaded late");
+        status.History.Select(e => e.What).Should().Contain("generation 1 unloaded late");
+        harness.Logs.All.Should().Contain("Plugin Calculator generation 1 unloaded late");
+    }
+
+    private sealed class Holder
+    {
+        public AssemblyLoadContext? Context;
+    }
+
+    // Out of line, so that no local of the test's own frame keeps the context alive once the holder lets go.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Hold(PluginCatalog catalog, Holder holder)
+    {
+        using var lease = catalog.Acquire("io.switchboard:calculator:1")!;
+        holder.Context = lease.Generation.Context;
     }
 }
