@@ -224,6 +224,11 @@ public sealed class PluginCatalog : IAsyncDisposable
             Fail(slot, $"cannot read the folder: {e.Message}");
             return;
         }
+        catch (PluginLoadException e)
+        {
+            Fail(slot, e.Message);
+            return;
+        }
         if (!force && slot.Current?.Fingerprint == fingerprint)
             return;
         if (!force && slot.Current is null && slot.FailedFingerprint == fingerprint && !slot.Conflicted)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Enumeration;
 using System.Security.Cryptography;
 
 namespace Switchboard.Host.Catalog;
@@ -31,6 +32,32 @@ internal static class PluginFolder
             : $"cannot tell which assembly is the plugin: name it {name}.dll or leave exactly one *.deps.json");
     }
 
+    /// <summary>The most files and folders a plugin folder may hold, at every depth: a plugin with its dependencies and
+    /// their native libraries for every platform has a few hundred.</summary>
+    public const int MaxEntries = 10_000;
+
+    /// <summary>The files under <paramref name="directory"/>, at every depth, whose names match <paramref name="pattern"/>.</summary>
+    /// <remarks>A link to a file is listed as the file; a link to a folder is not entered. Two links to the folder itself
+    /// made 2^depth paths, each a little longer, and held the catalog (and the host's start) for good. Throws
+    /// <see cref="Core.Describing.PluginLoadException"/> past <see cref="MaxEntries"/>.</remarks>
+    public static IEnumerable<string> Files(string directory, string pattern = "*")
+    {
+        var entries = new FileSystemEnumerable<(string Path, bool IsDirectory)>(directory,
+            static (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory),
+            new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0 })
+        {
+            ShouldRecursePredicate = static (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        var seen = 0;
+        foreach (var (path, isDirectory) in entries)
+        {
+            if (++seen > MaxEntries)
+                throw new Core.Describing.PluginLoadException($"the folder holds more than {MaxEntries} files and folders; a plugin needs a few hundred at most");
+            if (!isDirectory && FileSystemName.MatchesSimpleExpression(pattern, Path.GetFileName(path)))
+                yield return path;
+        }
+    }
+
     /// <summary>Hashes every file's relative path and content, so an unchanged folder is not reloaded.</summary>
     /// <remarks>Read in blocks, as far as each file's length: a data file of any size costs one buffer. A file with no
     /// length (after following a link) is not opened at all: an empty file has nothing to read, and the other things
@@ -42,7 +69,7 @@ internal static class PluginFolder
         var buffer = ArrayPool<byte>.Shared.Rent(BlockBytes);
         try
         {
-            foreach (var file in Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (var file in Files(directory).Order(StringComparer.Ordinal))
             {
                 hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(directory, file)));
                 var info = new FileInfo(file);

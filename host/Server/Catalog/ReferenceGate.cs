@@ -42,7 +42,7 @@ internal sealed class ReferenceGate
     {
         CheckFile(mainAssembly, isMain: true);
         var directory = Path.GetDirectoryName(mainAssembly)!;
-        foreach (var file in Directory.GetFiles(directory, "*.dll", SearchOption.AllDirectories))
+        foreach (var file in PluginFolder.Files(directory, "*.dll"))
             if (!string.Equals(file, mainAssembly, StringComparison.Ordinal))
                 CheckFile(file, isMain: false);
     }

@@ -40,6 +40,43 @@ public sealed class BadPluginTests
     }
 
     [Fact]
+    public async Task Links_in_a_plugin_folder_that_point_back_up_are_not_followed_and_the_plugins_load()
+    {
+        // Two links to the folder itself: followed, they made 2^depth paths, and the host never started (1.5 GB and
+        // climbing after 46 s). A link to a file is still read as the file.
+        var starting = CatalogHarness.StartAsync(sandbox =>
+        {
+            sandbox.Add(Repository.ShippedPlugin("Calculator"));
+            var log = sandbox.Add(Repository.ShippedPlugin("Log"));
+            Directory.CreateSymbolicLink(Path.Combine(log, "a"), ".");
+            Directory.CreateSymbolicLink(Path.Combine(log, "b"), ".");
+            Directory.CreateSymbolicLink(Path.Combine(log, "up"), "..");
+        });
+        await using var harness = await starting.WaitAsync(TimeSpan.FromSeconds(60));
+
+        harness.Plugin("Log").State.Should().Be(PluginState.Loaded, harness.Plugin("Log").Reason);
+        await ShouldStillServeCalculator(harness);
+    }
+
+    [Fact]
+    public async Task A_plugin_folder_of_more_than_10000_entries_is_refused_naming_the_limit()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox =>
+        {
+            sandbox.Add(Repository.ShippedPlugin("Calculator"));
+            var crowded = sandbox.Add(Repository.ShippedPlugin("Log"), "Crowded");
+            var data = Directory.CreateDirectory(Path.Combine(crowded, "data")).FullName;
+            for (var i = 0; i < 10_001; i++)
+                File.WriteAllBytes(Path.Combine(data, $"{i}.txt"), []);
+        }, watch: false);
+
+        var status = harness.Plugin("Crowded");
+        status.State.Should().Be(PluginState.Failed);
+        status.Reason.Should().Contain("more than 10000 files and folders");
+        await ShouldStillServeCalculator(harness);
+    }
+
+    [Fact]
     public async Task A_plugin_built_against_a_newer_abstractions_is_refused_with_the_versions_named()
     {
         await using var harness = await CatalogHarness.StartAsync(sandbox =>
