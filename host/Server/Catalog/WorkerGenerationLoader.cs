@@ -74,12 +74,12 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
     }
 
     // What the worker needs of the host's configuration: the plugin's own section and the catalog's timeouts.
-    private IEnumerable<string> Settings(string name)
+    private IEnumerable<KeyValuePair<string, string>> Settings(string name)
     {
         // Never the isolation setting itself: the worker runs its plugin in its own process.
         foreach (var (key, value) in configuration.GetSection($"Plugins:{name}").AsEnumerable(makePathsRelative: false))
             if (value is not null && !key.EndsWith(":Isolation", StringComparison.Ordinal))
-                yield return $"{key}={value}";
+                yield return new(key, value);
         // The catalog's settings as the host resolved them (configured, defaulted or set in code), not as configured.
         const string catalog = CatalogOptions.Section + ":";
         foreach (var (key, value) in new (string, TimeSpan)[]
@@ -88,11 +88,11 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
                      (nameof(options.StopTimeout), options.StopTimeout), (nameof(options.UnloadTimeout), options.UnloadTimeout),
                      (nameof(options.DrainTimeout), options.DrainTimeout),
                  })
-            yield return catalog + key + "=" + value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
-        yield return $"{catalog}{nameof(options.MaxConcurrentCalls)}={options.MaxConcurrentCalls}";
-        yield return $"{catalog}{nameof(options.MaxQueuedCalls)}={options.MaxQueuedCalls}";
+            yield return new(catalog + key, value.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        yield return new(catalog + nameof(options.MaxConcurrentCalls), options.MaxConcurrentCalls.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        yield return new(catalog + nameof(options.MaxQueuedCalls), options.MaxQueuedCalls.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // The worker logs what the host would: its lines are relayed into the host's log.
         if (configuration["Switchboard:Log:Level"] is { } level)
-            yield return "Switchboard:Log:Level=" + level;
+            yield return new("Switchboard:Log:Level", level);
     }
 }

@@ -8,10 +8,16 @@ namespace Switchboard.Host.Isolation;
 /// served over the socket the host named.</summary>
 public static class WorkerMain
 {
+    // The settings the host handed over in the environment (see WorkerProcess.SettingsVariable), never on the command line.
+    private static Dictionary<string, string?> Settings() =>
+        Environment.GetEnvironmentVariable(WorkerProcess.SettingsVariable) is { Length: > 0 } json
+            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? []
+            : [];
+
     /// <summary>Runs the worker; the exit code is 0 when the host closed the connection, 2 for bad arguments, 3 when the plugin did not load.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddCommandLine(args).Build();
+        var configuration = new ConfigurationBuilder().AddCommandLine(args).AddInMemoryCollection(Settings()).Build();
         if (configuration["plugins"] is not { } directory || configuration["plugin"] is not { } plugin || configuration["socket"] is not { } socketPath)
         {
             await Console.Error.WriteLineAsync("usage: Switchboard.Worker --plugins <dir> --plugin <name> --socket <path>");

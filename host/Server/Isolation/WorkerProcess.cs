@@ -67,11 +67,16 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The environment variable that hands the worker its settings: one JSON object of keys and values.</summary>
+    public const string SettingsVariable = "SWITCHBOARD_WORKER_SETTINGS";
+
     /// <summary>Starts a worker for plugin <paramref name="plugin"/> in <paramref name="pluginsDirectory"/> and waits until it has
     /// loaded the plugin and connected, within <paramref name="startTimeout"/>.</summary>
     /// <param name="workerAssembly">The worker's entry assembly (<c>Switchboard.Worker.dll</c>), run with the same <c>dotnet</c>.</param>
-    /// <param name="settings">Configuration the worker gets as command-line settings (<c>Plugins:&lt;Name&gt;:...</c>, catalog timeouts).</param>
-    public static async Task<WorkerProcess> StartAsync(string workerAssembly, string pluginsDirectory, string plugin, IEnumerable<string> settings,
+    /// <param name="settings">Configuration the worker gets (<c>Plugins:&lt;Name&gt;:...</c>, catalog timeouts), by key, in its
+    /// environment (<see cref="SettingsVariable"/>): a command line is readable by every user of the machine, and a
+    /// plugin's settings hold its secrets.</param>
+    public static async Task<WorkerProcess> StartAsync(string workerAssembly, string pluginsDirectory, string plugin, IEnumerable<KeyValuePair<string, string>> settings,
         TimeSpan startTimeout, ILogger logger, TimeSpan? hungGrace = null)
     {
         var socketPath = Path.Combine(Path.GetTempPath(), $"switchboard-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
@@ -88,8 +93,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
         if (Path.GetFileNameWithoutExtension(start.FileName) != "dotnet")
             start.FileName = "dotnet";
         start.ArgumentList.Add(workerAssembly);
-        foreach (var argument in new[] { "--plugins", pluginsDirectory, "--plugin", plugin, "--socket", socketPath }.Concat(settings.Select(s => "--" + s)))
+        foreach (var argument in new[] { "--plugins", pluginsDirectory, "--plugin", plugin, "--socket", socketPath })
             start.ArgumentList.Add(argument);
+        start.Environment[SettingsVariable] = System.Text.Json.JsonSerializer.Serialize(settings.ToDictionary(s => s.Key, s => s.Value));
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process, listener, socketPath, plugin, logger) { HungGrace = hungGrace ?? TimeSpan.FromSeconds(10) };
         process.Exited += (_, _) => worker.Ended($"exit code {SafeExitCode(process)}");

@@ -160,6 +160,23 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_isolated_plugins_settings_reach_its_worker_but_not_its_command_line_which_every_user_can_read()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Crasher"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process",
+            "Plugins:Crasher:TimeoutSeconds=7", "Plugins:Crasher:ApiKey=worker-secret-Q4");
+
+        var listed = await host.Http.GetFromJsonAsync<JsonObject>("/csp/connectors/io.switchboard.test:crasher:1");
+        var plugins = (await host.Http.GetFromJsonAsync<JsonArray>("/plugins"))!;
+        var pid = plugins.Single(p => (string)p!["name"]! == "Crasher")!["isolation"]!["processId"]!.GetValue<int>();
+        var commandLine = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Replace('\0', ' ');
+
+        listed!["operations"]!.AsArray().Should().OnlyContain(o => (int)o!["timeoutSeconds"]! == 7, "the worker described its connector with the setting");
+        commandLine.Should().Contain("Switchboard.Worker.dll").And.NotContain("worker-secret-Q4").And.NotContain("ApiKey");
+    }
+
+    [Fact]
     public async Task An_isolated_plugins_connectors_are_listed_and_validated_as_in_process()
     {
         var listed = await _host.Http.GetFromJsonAsync<JsonObject>("/csp/connectors/io.switchboard.test:crasher:1");
