@@ -31,6 +31,36 @@ public sealed class SpiffCommandsTests
     }
 
     [Fact]
+    public async Task A_plugin_deployed_later_claiming_a_served_command_id_does_not_take_it_over_until_its_holder_goes()
+    {
+        using var sandbox = new PluginSandbox();
+        var fixture = sandbox.Add(Repository.TestPlugin("SpiffFixture"));
+        var log = new StringWriter();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log));
+        (await SpiffCall.DoAsync(host.Http, "fixture/Echo", """{"name":"before"}""")).Json["command_response"]!["body"]!["name"]!
+            .GetValue<string>().Should().Be("before");
+
+        // Its connector type sorts first: by that rule alone it took the id, and the fixture's callers reached it.
+        sandbox.Add(Repository.TestPlugin("SpiffClash"));
+        await Eventually.WaitFor(() => host.Catalog.Find("a.test:spiff-clash:1") is not null, because: "the new plugin loads");
+        // A command list built after the clash was in the catalog: one showing a plugin deployed after it.
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await Eventually.WaitFor(async () => (await SpiffCall.GetAsync(host.Http, "/v1/commands")).Text, t => t.Contains("calculator/Calculate"),
+            because: "the commands follow the catalog");
+        var after = await SpiffCall.DoAsync(host.Http, "fixture/Echo", """{"name":"after"}""");
+
+        after.Json["command_response"]!["body"]!["name"].Should().NotBeNull(after.Text);
+        after.Json["command_response"]!["body"]!["name"]!.GetValue<string>().Should().Be("after", "the fixture still answers its command");
+        log.ToString().Split('\n').Should().Contain(l => l.Contains("Command fixture/Echo of connector a.test:spiff-clash:1 is not published via")
+                                                       && l.Contains("connector test.switchboard:spiff:1 already serves it"));
+
+        Directory.Delete(fixture, recursive: true);
+        var freed = await Eventually.WaitFor(() => SpiffCall.DoAsync(host.Http, "fixture/Echo", "{}"),
+            c => c.Json["command_response"]?["body"]?["stolen"] is not null, because: "once its holder is gone the id is free");
+        freed.Json["command_response"]!["body"]!["stolen"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Reserved_http_ids_are_never_published_nor_callable()
     {
         using var sandbox = new PluginSandbox();

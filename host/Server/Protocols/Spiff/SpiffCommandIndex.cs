@@ -55,7 +55,15 @@ internal sealed class SpiffCommandIndex
         lock (_rebuildLock)
         {
             var byId = new Dictionary<string, SpiffCommand>(StringComparer.Ordinal);
-            foreach (var connector in _catalog.Connectors)
+            var connectors = _catalog.Connectors;
+            // A command keeps the connector that serves it while that connector still declares it: a plugin deployed
+            // later with the same id must not take over the callers of a live route. Between newcomers, the first by type.
+            var declared = new HashSet<(string Type, string Id)>();
+            foreach (var connector in connectors)
+                foreach (var operation in connector.Operations)
+                    declared.Add((connector.Type, operation.SpiffCommand));
+            var served = _snapshot.ById;
+            foreach (var connector in connectors)
             {
                 foreach (var operation in connector.Operations)
                 {
@@ -66,11 +74,12 @@ internal sealed class SpiffCommandIndex
                             _logger.LogWarning("Command {Command} of connector {Connector} is not published via {Protocol}: the backend reserves that id for its built-in HTTP client; rename it, e.g. {Suggestion}",
                                 id, connector.Type, Protocol.Spiff, id + "V2");
                     }
-                    else if (byId.TryGetValue(id, out var first))
+                    else if (byId.TryGetValue(id, out var holder)
+                             || (served.TryGetValue(id, out holder) && holder.Connector.Type != connector.Type && declared.Contains((holder.Connector.Type, id))))
                     {
                         if (FirstReport(id, connector.Type))
                             _logger.LogWarning("Command {Command} of connector {Connector} is not published via {Protocol}: connector {OtherConnector} already serves it",
-                                id, connector.Type, Protocol.Spiff, first.Connector.Type);
+                                id, connector.Type, Protocol.Spiff, holder.Connector.Type);
                     }
                     else
                     {
