@@ -73,7 +73,7 @@ public sealed class ConformanceTests(ConformanceTests.Sides sides) : IClassFixtu
 
         var seen = Shown(host.Output, host.Error, host.Response);
         Shown(kit.Output, kit.Error, kit.Response).Should().Be(seen);
-        host.Error?.Kind.Should().Be(kind, seen);
+        (host.Error?.Kind).Should().Be(kind, seen);
         if (kind is null)
             host.Error.Should().BeNull(seen);
         seen.Should().NotContain(Secret);

@@ -53,7 +53,7 @@ public sealed class ProcessConformanceTests(ProcessConformanceTests.Sides sides)
 
         var seen = ConformanceTests.Shown(host.Output, host.Error, host.Response);
         ConformanceTests.Shown(kit.Output, kit.Error, kit.Response).Should().Be(seen);
-        host.Error?.Kind.Should().Be(kind, seen);
+        (host.Error?.Kind).Should().Be(kind, seen);
         seen.Should().NotContain("s3cr3t-token-value");
     }
 

@@ -216,7 +216,7 @@ public sealed class CspMalformedRequestTests(CspHostFixture fixture) : IClassFix
         answer.Status.Should().Be(HttpStatusCode.OK, "JSON-RPC answers even an invalid request without an id");
         answer.ErrorCode.Should().Be(-32600);
         answer.Error!["message"]!.GetValue<string>().Should().Be("Invalid Request");
-        answer.Json["id"]?.ToJsonString().Should().Be(id);
+        (answer.Json["id"]?.ToJsonString()).Should().Be(id);
         answer.ErrorData!["errorMessage"]!.GetValue<string>().Should().Contain(problem);
         await StillServes();
     }
