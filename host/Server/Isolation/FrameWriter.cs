@@ -37,7 +37,7 @@ internal sealed class FrameWriter(Stream stream)
             _json.Flush();
             var length = _buffer.WrittenCount - 4;
             if (length > WorkerFrames.MaxBytes)
-                throw new InvalidDataException($"a worker message of {length} bytes is over the limit of {WorkerFrames.MaxBytes}");
+                throw new FrameTooLargeException(length);
             BinaryPrimitives.WriteInt32LittleEndian(MemoryMarshal.AsMemory(_buffer.WrittenMemory).Span, length);
             await stream.WriteAsync(_buffer.WrittenMemory, CancellationToken.None);
         }

@@ -199,6 +199,16 @@ internal sealed class WorkerProcess : IAsyncDisposable
         json.WriteEndObject();
     }
 
+    // The answer a call too large to send gets, in the worker's own form.
+    private static JsonObject TooLarge(long id, FrameTooLargeException e)
+    {
+        var answer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(answer))
+            OutcomeJson.Write(json, Outcome.Failure(new InvocationError(ErrorKind.InvalidInput, "InputTooLarge",
+                $"the call is {e.Bytes} bytes; a plugin in a worker process (Isolation=process) takes at most {FrameTooLargeException.Limit}", Retryable: false)));
+        return new JsonObject { ["id"] = id, ["outcome"] = JsonNode.Parse(answer.WrittenSpan) };
+    }
+
     // Null when the worker ended before answering.
     private async Task<JsonObject?> RequestAsync(string kind, Invocation.Invocation? invocation, CancellationToken cancellationToken)
     {
@@ -216,6 +226,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
             try
             {
                 await _writer!.WriteAsync((id, kind, invocation), WriteRequest, cancellationToken);
+            }
+            catch (FrameTooLargeException e)
+            {
+                // Nothing was sent: the call is answered with why, as the worker would have refused to read it.
+                return TooLarge(id, e);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {

@@ -163,7 +163,24 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
     }
 
     // Answered even when the host cancelled the call: the host stops watching for a hung worker only when the answer comes.
-    private Task AnswerAsync(long id, string kind, Outcome? outcome) => _writer.WriteAsync((id, kind, outcome), static (json, answer) =>
+    // An answer too large to send is answered with why instead: unanswered, the call waited out its timeout and the
+    // worker was then killed as hung, with every other call it was running.
+    private async Task AnswerAsync(long id, string kind, Outcome? outcome)
+    {
+        try
+        {
+            await WriteAnswerAsync(id, kind, outcome);
+        }
+        catch (FrameTooLargeException e)
+        {
+            logger.LogWarning("The worker's answer to call {CallId} is {Bytes} bytes, over the {Limit} a worker message may carry; the call fails naming it",
+                id, e.Bytes, FrameTooLargeException.Limit);
+            await WriteAnswerAsync(id, kind, Outcome.Failure(new InvocationError(ErrorKind.ConnectorError, "ResultTooLarge",
+                $"the connector's answer is {e.Bytes} bytes; a plugin in a worker process (Isolation=process) answers at most {FrameTooLargeException.Limit}", Retryable: false)));
+        }
+    }
+
+    private Task WriteAnswerAsync(long id, string kind, Outcome? outcome) => _writer.WriteAsync((id, kind, outcome), static (json, answer) =>
     {
         json.WriteStartObject();
         json.WriteNumber("id", answer.id);

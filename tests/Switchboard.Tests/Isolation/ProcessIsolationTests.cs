@@ -177,6 +177,38 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_call_or_answer_too_large_for_a_worker_message_is_answered_at_once_naming_the_limit_and_the_worker_serves_on()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Crasher"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process",
+            "Switchboard:Csp:MaxBodyBytes=100000000");
+        async Task<JsonNode> CallAsync(string operation, string input)
+        {
+            var body = $$$"""{"jsonrpc":"2.0","id":"call-7","method":"io.switchboard.test:crasher:1","params":{"operation":"{{{operation}}}","input":{{{input}}}}}""";
+            using var response = await host.Http.PostAsync("/csp/connector", new StringContent(body, Encoding.UTF8, "application/json"));
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        }
+        var worker = (int)(await CallAsync("add", """{"a":1,"b":1}"""))["result"]!["output"]!["pid"]!;
+
+        // The connector finished at once; its answer, over 64 MiB, was never sent, so the call waited out its timeout
+        // and the worker was then killed as hung.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var answer = await CallAsync("large", """{"mb":65}""");
+        var elapsed = started.Elapsed;
+        var call = await CallAsync("add", $$"""{"a":1,"b":1,"pad":"{{new string('x', 65 * 1024 * 1024)}}"}""");
+        var after = await CallAsync("add", """{"a":2,"b":2}""");
+
+        ((string?)answer["error"]?["data"]?["errorCode"]).Should().Be("ResultTooLarge", answer.ToJsonString()[..Math.Min(300, answer.ToJsonString().Length)]);
+        ((string)answer["error"]!["data"]!["errorMessage"]!).Should().Contain("at most 64 MiB");
+        elapsed.Should().BeLessThan(TimeSpan.FromSeconds(25), "answered, not timed out (the default timeout is 30 s)");
+        ((string?)call["id"]).Should().Be("call-7", "the caller's id is kept");
+        ((string?)call["error"]?["data"]?["errorCode"]).Should().Be("InputTooLarge", call.ToJsonString());
+        ((string)call["error"]!["data"]!["errorMessage"]!).Should().Contain("at most 64 MiB");
+        ((int?)after["result"]?["output"]?["pid"]).Should().Be(worker, "the same worker serves on");
+    }
+
+    [Fact]
     public async Task An_isolated_plugins_connectors_are_listed_and_validated_as_in_process()
     {
         var listed = await _host.Http.GetFromJsonAsync<JsonObject>("/csp/connectors/io.switchboard.test:crasher:1");

@@ -152,6 +152,10 @@ public sealed class CrasherConnector
         return new { pid = Environment.ProcessId };
     }
 
+    /// <summary>Answers with a text of <c>mb</c> megabytes: over what a worker message carries past 64.</summary>
+    [Operation("large")]
+    public object Large(Size input) => new { text = new string('x', input.Megabytes * 1024 * 1024), pid = Environment.ProcessId };
+
     [Operation("hang")]
     public async Task<object> Hang(Nothing input)
     {
