@@ -21,8 +21,9 @@ internal sealed class ConnectorRun : IThreadPoolWorkItem, IValueTaskSource<Outco
 {
     private readonly ConnectorLease _lease;
     private readonly RateLimitLease _permit;
-    private readonly BoundCall _call;
-    private readonly ConnectorContext _context;
+    private readonly PreparedInvocation _prepared;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _callToken;
     private readonly TimeSpan _timeout;
     private readonly CancellationToken _callerCancellation;
     private readonly ExecutionContext? _executionContext = ExecutionContext.Capture();
@@ -30,13 +31,19 @@ internal sealed class ConnectorRun : IThreadPoolWorkItem, IValueTaskSource<Outco
     private int _answered;
     private CancellationTokenRegistration _registration;
 
-    /// <summary>A run of <paramref name="call"/> holding <paramref name="lease"/> and <paramref name="permit"/> until it ends.</summary>
-    public ConnectorRun(ConnectorLease lease, RateLimitLease permit, BoundCall call, ConnectorContext context, TimeSpan timeout, CancellationToken callerCancellation)
+    /// <summary>A run of <paramref name="prepared"/> holding <paramref name="lease"/> and <paramref name="permit"/> until it
+    /// ends; it binds the call's input first when that is not done yet, so that the plugin code binding runs (input
+    /// constructors, setters, validators) is within the call's timeout as the connector is.</summary>
+    /// <param name="pluginLogger">The plugin's logger, for the connector's context.</param>
+    /// <param name="callToken">The call's token (its deadline and its caller's cancellation), which the connector sees.</param>
+    public ConnectorRun(ConnectorLease lease, RateLimitLease permit, PreparedInvocation prepared, ILogger pluginLogger, CancellationToken callToken,
+        TimeSpan timeout, CancellationToken callerCancellation)
     {
         _lease = lease;
         _permit = permit;
-        _call = call;
-        _context = context;
+        _prepared = prepared;
+        _logger = pluginLogger;
+        _callToken = callToken;
         _timeout = timeout;
         _callerCancellation = callerCancellation;
     }
@@ -76,12 +83,26 @@ internal sealed class ConnectorRun : IThreadPoolWorkItem, IValueTaskSource<Outco
         var generation = _lease.Generation;
         try
         {
+            var invocation = _prepared.Invocation;
+            if (_prepared.Call is null)
+            {
+                // Binding enters the plugin's load context for the rest of this method (see InvocationPipeline.Bind).
+                if (InvocationPipeline.Bind(_lease, invocation, out var bound) is { } invalid)
+                {
+                    Answer(Outcome.Failure(invalid));
+                    return;
+                }
+                _prepared.Call = bound;
+            }
+            var call = _prepared.Call!;
+            // The call's description is made only if the connector asks for it (or for its logger).
+            var context = CallRunner.Context(call, _logger, _callToken, generation.PluginContext,
+                static state => InvocationPipeline.Describe((PreparedInvocation)state), _prepared, invocation.Features);
             Outcome outcome;
-            // A call bound in this flow is already in the plugin's load context (see InvocationPipeline.Bind): the empty
-            // scope leaves it so. One prepared earlier and run later (a callback's) enters it here, and leaves it before
-            // the answer wakes its caller.
+            // A call bound in this flow is already in the plugin's load context: the empty scope leaves it so. One
+            // prepared earlier and run later (a callback's) enters it here, and leaves it before the answer wakes its caller.
             using (AssemblyLoadContext.CurrentContextualReflectionContext == generation.Context ? default : generation.Context!.EnterContextualReflection())
-                outcome = await CallRunner.RunAsync(_call, _context, generation.Writer, _lease.Connector.Metadata.Type, _timeout, _callerCancellation);
+                outcome = await CallRunner.RunAsync(call, context, generation.Writer, _lease.Connector.Metadata.Type, _timeout, _callerCancellation);
             Answer(outcome);
         }
         catch (Exception e)

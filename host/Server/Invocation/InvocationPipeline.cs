@@ -38,7 +38,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = CallTelemetry.Start(invocation);
-        var outcome = TryPrepare(invocation, out var prepared) is { } invalid
+        var outcome = TryPrepare(invocation, out var prepared, bindInRun: true) is { } invalid
             ? Outcome.Failure(invalid)
             : await RunAsync(prepared!, activity, cancellationToken, inline);
         Finish(invocation, outcome, Stopwatch.GetElapsedTime(started), activity);
@@ -58,10 +58,20 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     public async ValueTask<(PreparedInvocation? Prepared, InvocationError? Error)> PrepareAsync(Invocation invocation, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        var error = TryPrepare(invocation, out var prepared);
+        var timeout = invocation.Timeout ?? catalog.Find(invocation.ConnectorType)?.FindOperation(invocation.Operation)?.Timeout ?? DefaultTimeout;
+        var (error, prepared) = await PrepareWithinAsync(invocation, timeout, cancellationToken);
         if (error is null && prepared!.Call is null && prepared.Worker is { } worker)
         {
-            error = await worker.ValidateAsync(invocation, cancellationToken);
+            using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            within.CancelAfter(timeout);
+            try
+            {
+                error = await worker.ValidateAsync(invocation, within.Token);
+            }
+            catch (OperationCanceledException) when (within.IsCancellationRequested)
+            {
+                error = CallRunner.Abandoned(invocation.ConnectorType, timeout, cancellationToken.IsCancellationRequested).Error;
+            }
             if (error is not null)
             {
                 prepared.Dispose();
@@ -83,7 +93,29 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         return outcome;
     }
 
-    private InvocationError? TryPrepare(Invocation invocation, out PreparedInvocation? prepared)
+    // The timeout of a call whose operation is not known yet (the worker answers an unknown one at once).
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    // Binding runs plugin code (input constructors, setters, validators), which may block: on the pool, so that the
+    // caller is answered when the call's timeout passes, whatever that code does. A prepared call that comes too late is
+    // released when it comes.
+    private async Task<(InvocationError? Error, PreparedInvocation? Prepared)> PrepareWithinAsync(Invocation invocation, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        var binding = PluginCodeStart.Run(() => Task.FromResult((Error: TryPrepare(invocation, out var prepared), Prepared: prepared)));
+        try
+        {
+            return await binding.WaitAsync(timeout, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            _ = binding.ContinueWith(static done => done.Result.Prepared?.Dispose(), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            return (CallRunner.Abandoned(invocation.ConnectorType, timeout, cancellationToken.IsCancellationRequested).Error, null);
+        }
+    }
+
+    private InvocationError? TryPrepare(Invocation invocation, out PreparedInvocation? prepared, bool bindInRun = false)
     {
         prepared = null;
         var lease = catalog.Acquire(invocation.ConnectorType);
@@ -91,9 +123,11 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             return NotFound(invocation);
         try
         {
-            if (lease.Generation.Worker is not null)
+            // The worker binds and validates the input itself, with the same core; its errors come back as the outcome.
+            // A call that runs at once is bound by its run, within its timeout (see ConnectorRun), once its operation is
+            // known: an unknown one is answered here, before any plugin code.
+            if (lease.Generation.Worker is not null || (bindInRun && lease.Connector.Metadata.FindOperation(invocation.Operation) is not null))
             {
-                // The worker binds and validates the input itself, with the same core; its errors come back as the outcome.
                 prepared = new PreparedInvocation(invocation, lease, null);
                 return null;
             }
@@ -138,18 +172,11 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         var handedOver = false;
         try
         {
-            var call = prepared.Call!;
-            var operation = call.Operation;
             var metadata = lease.Connector.Metadata;
-            var generation = lease.Generation;
-
+            var operation = prepared.Call?.Operation ?? metadata.FindOperation(invocation.Operation)!;
             var timeout = invocation.Timeout ?? operation.Timeout;
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cancellation.CancelAfter(timeout);
-            var logger = PluginLogger(generation.PluginName);
-            // The call's description is made only if the connector asks for it (or for its logger).
-            var context = CallRunner.Context(call, logger, cancellation.Token, generation.PluginContext,
-                static state => Describe((PreparedInvocation)state), prepared, invocation.Features);
 
             try
             {
@@ -158,7 +185,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                     return Outcome.Failure(lease.Connector.Slots.Busy(metadata.Type));
 
                 // From here the run owns the lease and the permit (see ConnectorRun).
-                var run = new ConnectorRun(lease, permit, call, context, timeout, cancellationToken);
+                var run = new ConnectorRun(lease, permit, prepared, PluginLogger(lease.Generation.PluginName), cancellation.Token, timeout, cancellationToken);
                 handedOver = true;
                 return await run.RunAsync(cancellation.Token, inline);
             }
@@ -180,7 +207,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     }
 
     /// <summary>What a connector reads as <c>context.Invocation</c> about its call.</summary>
-    private static InvocationInfo Describe(PreparedInvocation prepared)
+    internal static InvocationInfo Describe(PreparedInvocation prepared)
     {
         var invocation = prepared.Invocation;
         var job = invocation.Feature<ZeebeJob>();
@@ -237,12 +264,12 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     /// <remarks>
     /// The plugin's load context becomes the contextual reflection context (where <c>Type.GetType</c> and
     /// <c>Assembly.Load</c> by name resolve) and is not left here: it stays so for the rest of the async method that
-    /// binds (<see cref="InvokeAsync(Invocation, CancellationToken, InlineStart?)"/> or <see cref="PrepareAsync"/>),
-    /// whose changes to its execution context end when it returns. The run that binding leads to captures it and so
-    /// runs the plugin code in it without entering it again. Each enter and each exit copies the execution context:
-    /// entering once instead of entering and leaving twice saves three copies on every call.
+    /// binds (the run's, <see cref="ConnectorRun"/>, or the pool's task of <see cref="PrepareAsync"/>), whose changes to
+    /// its execution context end when it returns, so the connector then runs in it without entering it again. Each
+    /// enter and each exit copies the execution context: entering once instead of entering and leaving twice saves
+    /// copies on every call.
     /// </remarks>
-    private static InvocationError? Bind(ConnectorLease lease, Invocation invocation, out BoundCall? prepared)
+    internal static InvocationError? Bind(ConnectorLease lease, Invocation invocation, out BoundCall? prepared)
     {
         var context = lease.Generation.Context!;
         if (AssemblyLoadContext.CurrentContextualReflectionContext != context)

@@ -23,8 +23,9 @@ public sealed class PreparedInvocation : IDisposable
     /// <summary>The call as the adapter made it.</summary>
     public Invocation Invocation { get; }
 
-    /// <summary>The bound input; null when the plugin runs in a worker process, which binds it itself.</summary>
-    internal BoundCall? Call { get; }
+    /// <summary>The bound input; null when the plugin runs in a worker process, which binds it itself, and until the
+    /// run binds it (binding runs plugin code, so a call made to run at once binds within its timeout, in the run).</summary>
+    internal BoundCall? Call { get; set; }
 
     /// <summary>The plugin and generation that will run the call, for its span.</summary>
     internal (string Plugin, int Generation)? Runner => _lease is { } lease ? (lease.Generation.PluginName, lease.Generation.Number) : null;

@@ -56,6 +56,32 @@ public sealed class BlockingConnectorTests
         spiffSum.Json["command_response"]!["body"]!["result"]!.GetValue<double>().Should().Be(5, spiffSum.Text);
     }
 
+    [Theory]
+    [InlineData("inprocess")]
+    [InlineData("process")]
+    public async Task An_input_whose_binding_blocks_gets_its_timeout_answer_over_CSP_Spiff_and_an_asynchronous_call(string isolation)
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Hostile"));
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Plugins:Hostile:Isolation=" + isolation, "shutdownTimeoutSeconds=2");
+        await using var listener = await Csp.CallbackListener.StartAsync();
+        using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(60) };
+        var stuck = new JsonObject { ["note"] = "block" };
+
+        // Binding runs plugin code (a setter here) and ran before the call's timeout was set: these waited for good.
+        var csp = await Answered(http, CspCall.Request(1, Hostile, stuck, "stuckInput"));
+        var spiff = await SpiffCall.DoAsync(http, "hostile/StuckInput", """{"note":"block"}""");
+        var later = await Answered(http, CspCall.Request(2, Hostile, stuck.DeepClone().AsObject(), "stuckInput", callbackUrl: listener.Url.ToString()));
+        var sum = await http.PostAsync(CspCall.Request(3, "io.switchboard:calculator:1", CspCall.Add(2, 3)));
+
+        csp.Code.Should().Be("Timeout", csp.Text);
+        spiff.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("Timeout", spiff.Text);
+        later.Code.Should().Be("Timeout", "an asynchronous call is answered when its binding is still stuck at the timeout: " + later.Text);
+        new[] { csp.Elapsed, later.Elapsed }.Should().OnlyContain(e => e < TimeSpan.FromSeconds(2 + 15), "a 2 s timeout is answered near 2 s");
+        sum.Result!["output"]!["result"]!.GetValue<double>().Should().Be(5);
+    }
+
     private sealed record Answer(string Code, bool Retryable, string Text, TimeSpan Elapsed);
 
     /// <summary>Sends <paramref name="count"/> concurrent calls to the blocking operation, and Calculator calls meanwhile that must all succeed.</summary>

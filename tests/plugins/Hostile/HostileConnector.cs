@@ -40,6 +40,10 @@ public sealed class HostileConnector
         return new HostileOutput("never");
     }
 
+    /// <summary>Never reached when its input's note is <c>block</c>: binding that input blocks its thread for good.</summary>
+    [Operation("stuckInput", TimeoutSeconds = 2), SpiffCommand("hostile/StuckInput")]
+    public HostileOutput StuckInput(StuckInput input) => new("bound");
+
     /// <summary>Answers at once.</summary>
     [Operation("ping"), SpiffCommand("hostile/Ping")]
     public HostileOutput Ping(HostileInput input) => new("pong");
@@ -83,3 +87,20 @@ public sealed class HostileInput
 }
 
 public sealed record HostileOutput(string Result);
+
+/// <summary>An input whose setter blocks its thread for good, deaf to cancellation, when given <c>block</c>.</summary>
+public sealed class StuckInput
+{
+    private string? _note;
+
+    public string? Note
+    {
+        get => _note;
+        set
+        {
+            if (value == "block")
+                Thread.Sleep(Timeout.Infinite);
+            _note = value;
+        }
+    }
+}
