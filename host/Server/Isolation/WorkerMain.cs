@@ -17,6 +17,7 @@ public static class WorkerMain
     /// <summary>Runs the worker; the exit code is 0 when the host closed the connection, 2 for bad arguments, 3 when the plugin did not load.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        ProcessGroup.Lead();
         var configuration = new ConfigurationBuilder().AddCommandLine(args).AddInMemoryCollection(Settings()).Build();
         if (configuration["plugins"] is not { } directory || configuration["plugin"] is not { } plugin || configuration["socket"] is not { } socketPath)
         {

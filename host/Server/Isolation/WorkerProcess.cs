@@ -363,6 +363,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             // Already gone.
         }
+        ProcessGroup.Kill(SafeId());
     }
 
     private async Task ReadAsync()
@@ -434,6 +435,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
             reason = killed;
         if (!_exited.TrySetResult(reason))
             return;
+        // What the plugin started ends with its worker, whichever way the worker ended.
+        ProcessGroup.Kill(SafeId());
         // Ending because the host ended it (an unload, a shutdown) is news, not a warning.
         _logger.Log(_disposing ? LogLevel.Information : LogLevel.Warning, "Worker process {ProcessId} of plugin {Plugin} ended: {Reason}", SafeId(), _plugin, reason);
         // Every call still waiting is answered now (null: the worker ended), never left to its timeout.
@@ -550,6 +553,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
                     await _process.WaitForExitAsync();
                 }
             }
+            ProcessGroup.Kill(SafeId());
         }
         catch (InvalidOperationException)
         {

@@ -209,6 +209,33 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_process_the_plugin_started_ends_when_its_worker_crashes()
+    {
+        var spawned = await CspAsync("io.switchboard.test:crasher:1", "spawn", "{}");
+        var child = (int)spawned["result"]!["output"]!["child"]!;
+        Running(child).Should().BeTrue("the plugin's child runs");
+
+        await CspAsync("io.switchboard.test:crasher:1", "failFast", "{}");
+
+        // The worker's children went to init when it died, out of reach of a kill of its process tree, and ran on.
+        await Eventually.WaitFor(() => !Running(child), TimeSpan.FromSeconds(30), "the child ends with its worker");
+    }
+
+    // Running, not ended: a killed child whose new parent has not reaped it yet is a zombie ('Z') until it does.
+    private static bool Running(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task An_isolated_plugins_connectors_are_listed_and_validated_as_in_process()
     {
         var listed = await _host.Http.GetFromJsonAsync<JsonObject>("/csp/connectors/io.switchboard.test:crasher:1");

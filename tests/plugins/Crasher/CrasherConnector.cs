@@ -44,6 +44,14 @@ public sealed class CrasherConnector
     [Operation("add")]
     public object Add(Numbers input) => new { sum = input.A + input.B, pid = Environment.ProcessId };
 
+    /// <summary>Starts <c>sleep 600</c> and answers its process id: a child the plugin never ends itself.</summary>
+    [Operation("spawn")]
+    public object Spawn(Nothing input)
+    {
+        using var child = System.Diagnostics.Process.Start("sleep", "600");
+        return new { child = child.Id, pid = Environment.ProcessId };
+    }
+
     [Operation("failFast")]
     public object FailFast(Nothing input)
     {
