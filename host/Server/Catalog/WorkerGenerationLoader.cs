@@ -55,10 +55,15 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
             check(generation);
             return generation;
         }
-        catch
+        catch (Exception e)
         {
             await worker.DisposeAsync();
-            throw;
+            if (e is PluginLoadException)
+                throw;
+            // Whatever else went wrong fails this plugin's load, never the catalog's loop.
+            throw new PluginLoadException(e is OperationCanceledException
+                ? $"its worker process did not describe its connectors within {options.LoadTimeout.TotalSeconds:0.###} s"
+                : $"its worker process described its connectors in a form the host cannot read: {e.Message}", e);
         }
     }
 

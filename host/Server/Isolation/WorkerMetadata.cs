@@ -9,9 +9,56 @@ internal static class WorkerMetadata
 {
     private static readonly JsonSerializerOptions Options = new() { IncludeFields = false };
 
+    // Read strictly: the worker's connection is open to its plugin's code, which can answer in its stead. A record with a
+    // missing or null field the host relies on would fail later, in the catalog's index or a protocol's listing.
+    private static readonly JsonSerializerOptions Strict = new(Options) { RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
+
     public static JsonArray Write(IEnumerable<ConnectorMetadata> connectors) =>
         new(connectors.Select(c => JsonSerializer.SerializeToNode(c, Options)).ToArray());
 
-    public static IReadOnlyList<ConnectorMetadata> Read(JsonArray connectors) =>
-        connectors.Select(c => c.Deserialize<ConnectorMetadata>(Options)!).ToList();
+    /// <summary>The connectors a worker described; throws <see cref="InvalidDataException"/> naming the first thing wrong.</summary>
+    public static IReadOnlyList<ConnectorMetadata> Read(JsonArray connectors)
+    {
+        var read = new List<ConnectorMetadata>(connectors.Count);
+        foreach (var node in connectors)
+        {
+            ConnectorMetadata connector;
+            try
+            {
+                connector = node?.Deserialize<ConnectorMetadata>(Strict) ?? throw new InvalidDataException("a connector is null");
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"a connector is not one: {e.Message}", e);
+            }
+            Check(connector);
+            read.Add(connector);
+        }
+        return read;
+    }
+
+    // What the serializer does not check: list items (nullable annotations do not reach type arguments) and the rules
+    // every described connector keeps.
+    private static void Check(ConnectorMetadata connector)
+    {
+        if (connector.Type.Length == 0 || connector.Operations.Count == 0 || connector.Operations.Any(o => o is null) || connector.Keywords.Any(k => k is null))
+            throw new InvalidDataException($"connector '{Logging.LogValueSanitizer.Escape(connector.Type, 200)}' has no type, no operations or a null entry");
+        foreach (var operation in connector.Operations)
+        {
+            if (operation.Timeout <= TimeSpan.Zero || operation.Timeout > Core.Describing.LongestWait.Value)
+                throw new InvalidDataException($"operation '{Logging.LogValueSanitizer.Escape(operation.Id, 200)}' of '{Logging.LogValueSanitizer.Escape(connector.Type, 200)}' has a timeout of {operation.Timeout}");
+            Check(operation.Input, connector.Type);
+            Check(operation.Output, connector.Type);
+        }
+    }
+
+    private static void Check(IReadOnlyList<ParameterMetadata> parameters, string type)
+    {
+        foreach (var parameter in parameters)
+        {
+            if (parameter is null || parameter.Choices.Any(c => c is null))
+                throw new InvalidDataException($"connector '{Logging.LogValueSanitizer.Escape(type, 200)}' has a null parameter or choice");
+            Check(parameter.Children, type);
+        }
+    }
 }
