@@ -42,8 +42,8 @@ public sealed class CallbackAnswerTests
         await using var listener = await Csp.CallbackListener.StartAsync();
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Calculator"));
-        var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), CspShortAttempts);
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log, CspShortAttempts);
 
         var first = await host.Http.PostAsync(CspCall.Request(1, CspCall.Calculator, CspCall.Add(1, 2), callbackUrl: receiver.Url("cb")));
         first.Status.Should().Be(HttpStatusCode.Accepted, first.ToString());

@@ -90,8 +90,8 @@ public sealed class HostilePluginTests
     {
         using var sandbox = new PluginSandbox();
         var folder = sandbox.Add(Repository.TestPlugin("Hostile"));
-        var log = new StringWriter();
-        var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "shutdownTimeoutSeconds=2");
+        var log = new SharedLog();
+        var host = await RunningHost.StartAsync(sandbox.Directory, log, "shutdownTimeoutSeconds=2");
         var hanging = host.Http.PostAsync(CspCall.Request(1, "test.switchboard:hostile:1", new JsonObject(), "hang"));
         await Eventually.WaitFor(() => File.Exists(Path.Combine(folder, "hang-started")), because: "the call is running");
 

@@ -28,13 +28,13 @@ public sealed class ConformanceTests(ConformanceTests.Sides sides) : IClassFixtu
 
         public RunningHost Host { get; private set; } = null!;
         public ConnectorHarness Kit { get; private set; } = null!;
-        public StringWriter HostLog { get; } = new();
+        public SharedLog HostLog { get; } = new();
 
         public async Task InitializeAsync()
         {
             _sandbox.Add(Repository.TestPlugin("Conformance"));
             _sandbox.Add(Repository.TestPlugin("ConformanceMisdeclared"));
-            Host = await RunningHost.StartAsync(_sandbox.Directory, TextWriter.Synchronized(HostLog), "Plugins:Conformance:TimeoutSeconds=" + TimeoutSeconds);
+            Host = await RunningHost.StartAsync(_sandbox.Directory, HostLog, "Plugins:Conformance:TimeoutSeconds=" + TimeoutSeconds);
             Kit = ConnectorHarness.For<ConformanceConnector>(new Dictionary<string, string?> { ["TimeoutSeconds"] = TimeoutSeconds });
         }
 

@@ -23,13 +23,13 @@ public sealed class ProcessConformanceTests(ProcessConformanceTests.Sides sides)
 
         public RunningHost Host { get; private set; } = null!;
         public ConnectorHarness Kit { get; private set; } = null!;
-        public StringWriter HostLog { get; } = new();
+        public SharedLog HostLog { get; } = new();
 
         public async Task InitializeAsync()
         {
             _sandbox.Add(Repository.TestPlugin("Conformance"));
             _sandbox.Add(Repository.TestPlugin("ConformanceMisdeclared"));
-            Host = await RunningHost.StartAsync(_sandbox.Directory, TextWriter.Synchronized(HostLog), "Switchboard:Catalog:Isolation=process",
+            Host = await RunningHost.StartAsync(_sandbox.Directory, HostLog, "Switchboard:Catalog:Isolation=process",
                 "Plugins:Conformance:TimeoutSeconds=" + TimeoutSeconds, "Switchboard:Log:Level=Information");
             Kit = ConnectorHarness.For<ConformanceConnector>(new Dictionary<string, string?> { ["TimeoutSeconds"] = TimeoutSeconds });
         }

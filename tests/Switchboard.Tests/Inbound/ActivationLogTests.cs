@@ -7,7 +7,7 @@ namespace Switchboard.Tests.Inbound;
 /// every attempt; a poll's settled events are summed up in one line, however many there are.</summary>
 public sealed class ActivationLogTests : IAsyncLifetime
 {
-    private readonly StringWriter _log = new();
+    private readonly SharedLog _log = new();
     private HostileInboundSandbox _box = null!;
 
     public async Task InitializeAsync() => _box = await HostileInboundSandbox.StartAsync();
@@ -15,7 +15,7 @@ public sealed class ActivationLogTests : IAsyncLifetime
     public async Task DisposeAsync() => await _box.DisposeAsync();
 
     private Task<RunningHost> StartHostAsync(string mode, string count, params string[] settings) => RunningHost.StartAsync(_box.Plugins.Directory,
-        TextWriter.Synchronized(_log),
+        _log,
         [
             "Switchboard:Log:Level=Information",
             "Switchboard:Zeebe:Address=" + _box.Gateway.Address,

@@ -44,10 +44,10 @@ public sealed class DeployedProcessDiscoveryTests
         """;
 
     // The Webhook plugin, and discovery every 100 ms from the gateway's REST API, with the host's information lines in log.
-    private static Task<RunningHost> DiscoveringHostAsync(PluginSandbox sandbox, TestGatewayServer gateway, StringWriter log)
+    private static Task<RunningHost> DiscoveringHostAsync(PluginSandbox sandbox, TestGatewayServer gateway, SharedLog log)
     {
         sandbox.Add(Repository.ShippedPlugin("Webhook"));
-        return RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information",
+        return RunningHost.StartAsync(sandbox.Directory, log, "Switchboard:Log:Level=Information",
             "Switchboard:Zeebe:Address=" + gateway.Address, "CAMUNDA_REST_ADDRESS=" + gateway.RestAddress, "CAMUNDA_CONNECTOR_POLLING_INTERVAL=100");
     }
 
@@ -89,7 +89,7 @@ public sealed class DeployedProcessDiscoveryTests
             .Replace("<bpmn:message id=\"m1\" name=\"email-confirmed\" />", "<bpmn:message id=\"m1\" name=\"a\" /><bpmn:message id=\"m1\" name=\"b\" />"));
         gateway.Gateway.DeployBpmn("onboarding", Bpmn("signup", "confirm"));
         using var sandbox = new PluginSandbox();
-        var log = new StringWriter();
+        var log = new SharedLog();
         await using var host = await DiscoveringHostAsync(sandbox, gateway, log);
 
         var started = await Eventually.WaitFor(() => host.Http.PostAsync("/inbound/signup", new StringContent("{}", Encoding.UTF8, "application/json")),
@@ -117,7 +117,7 @@ public sealed class DeployedProcessDiscoveryTests
             .Replace("<bpmn:serviceTask id=\"plain\" />", "<!--" + new string('x', 17 * 1024 * 1024) + "-->"));
         gateway.Gateway.DeployBpmn("onboarding", Bpmn("signup", "confirm"));
         using var sandbox = new PluginSandbox();
-        var log = new StringWriter();
+        var log = new SharedLog();
         await using var host = await DiscoveringHostAsync(sandbox, gateway, log);
 
         var written = await Eventually.WaitFor(() => Task.FromResult(log.ToString()), l => l.Contains("Inbound activations found"), because: "the discovery is logged");
@@ -134,7 +134,7 @@ public sealed class DeployedProcessDiscoveryTests
         await using var gateway = await TestGatewayServer.StartAsync();
         gateway.Gateway.SearchNeverEnds = true;
         using var sandbox = new PluginSandbox();
-        var log = new StringWriter();
+        var log = new SharedLog();
         await using var host = await DiscoveringHostAsync(sandbox, gateway, log);
 
         // Followed, it read 115,000 pages in 50 s and grew the host's memory without end.

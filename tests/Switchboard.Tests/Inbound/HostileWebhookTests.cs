@@ -12,7 +12,7 @@ namespace Switchboard.Tests.Inbound;
 public sealed class HostileWebhookTests : IAsyncLifetime
 {
     private readonly PluginSandbox _sandbox = new();
-    private readonly StringWriter _log = new();
+    private readonly SharedLog _log = new();
     private RunningHost _host = null!;
 
     private static readonly string[] Modes = ["ok", "syncblock", "status", "forgedstatus", "nullresult", "selfref", "throwinggetter"];
@@ -20,7 +20,7 @@ public sealed class HostileWebhookTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _sandbox.Add(Repository.TestPlugin("HostileInbound"));
-        _host = await RunningHost.StartAsync(_sandbox.Directory, TextWriter.Synchronized(_log),
+        _host = await RunningHost.StartAsync(_sandbox.Directory, _log,
         [
             "Switchboard:Catalog:DefaultTimeout=00:00:02",
             "shutdownTimeoutSeconds=2",

@@ -11,7 +11,7 @@ namespace Switchboard.Tests.Inbound;
 /// nor the host's shutdown.</summary>
 public sealed class StuckActivationTests : IAsyncLifetime
 {
-    private readonly StringWriter _log = new();
+    private readonly SharedLog _log = new();
     private HostileInboundSandbox _box = null!;
 
     public async Task InitializeAsync()
@@ -22,7 +22,7 @@ public sealed class StuckActivationTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _box.DisposeAsync();
 
-    private Task<RunningHost> StartHostAsync(params string[] settings) => RunningHost.StartAsync(_box.Plugins.Directory, TextWriter.Synchronized(_log),
+    private Task<RunningHost> StartHostAsync(params string[] settings) => RunningHost.StartAsync(_box.Plugins.Directory, _log,
     [
         "Switchboard:Catalog:Watch=false",
         "Switchboard:Catalog:StopTimeout=00:00:01",

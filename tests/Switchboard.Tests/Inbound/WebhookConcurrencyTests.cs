@@ -11,14 +11,14 @@ public sealed class WebhookConcurrencyTests : IAsyncLifetime
 {
     private const int Running = 2, Waiting = 1, Refused = 4;
     private readonly PluginSandbox _sandbox = new();
-    private readonly StringWriter _log = new();
+    private readonly SharedLog _log = new();
     private string _plugin = null!;
     private RunningHost _host = null!;
 
     public async Task InitializeAsync()
     {
         _plugin = _sandbox.Add(Repository.TestPlugin("HostileInbound"));
-        _host = await RunningHost.StartAsync(_sandbox.Directory, TextWriter.Synchronized(_log),
+        _host = await RunningHost.StartAsync(_sandbox.Directory, _log,
         [
             // Far beyond the test: a held request must wait for its release, not for its timeout.
             "Switchboard:Catalog:DefaultTimeout=00:02:00",

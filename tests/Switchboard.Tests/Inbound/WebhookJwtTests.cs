@@ -20,7 +20,7 @@ public sealed class WebhookJwtTests : IAsyncLifetime
     private readonly PluginSandbox _sandbox = new();
     private readonly RSA _signing = RSA.Create(2048);
     private readonly RSA _stranger = RSA.Create(2048);
-    private readonly StringWriter _log = new();
+    private readonly SharedLog _log = new();
     private int _keyFetches;
     private TestGatewayServer _gateway = null!;
     private LoopbackServer _jwks = null!;
@@ -37,7 +37,7 @@ public sealed class WebhookJwtTests : IAsyncLifetime
             return Results.Json(new { keys = new[] { new { kty = key.Kty, kid = key.Kid, use = "sig", alg = "RS256", n = key.N, e = key.E } } });
         }));
         _sandbox.Add(Repository.ShippedPlugin("Webhook"));
-        _host = await RunningHost.StartAsync(_sandbox.Directory, TextWriter.Synchronized(_log),
+        _host = await RunningHost.StartAsync(_sandbox.Directory, _log,
             "Switchboard:Catalog:Watch=false",
             "Switchboard:Zeebe:Address=" + _gateway.Address,
             "Switchboard:Inbound:Activations:jwt:inbound.type=io.camunda:webhook:1",

@@ -18,11 +18,11 @@ public sealed class WebhookReloadTests
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Webhook"));
         // The host's own log lines, so a failure says what the host saw.
-        var log = new StringWriter();
+        var log = new SharedLog();
         // A generation is called leaked when it is still referenced this long after its unload: 30 s rather than the
         // default 5, because a full suite on two busy cores once took this test from 3 s to 69 s and found one generation
         // still referenced at 5 s. A generation something really keeps stays referenced however long one waits.
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log),
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log,
             "Switchboard:Catalog:Watch=false", "Switchboard:Catalog:UnloadTimeout=00:00:30", "Switchboard:Zeebe:Address=" + gateway.Address,
             "Switchboard:Inbound:Activations:o:inbound.type=io.camunda:webhook:1", "Switchboard:Inbound:Activations:o:bpmnProcessId=orders");
 

@@ -53,8 +53,8 @@ public sealed class RunningHost : IAsyncDisposable
     /// after their answer has gone out.</summary>
     public static async Task<string[]> LogOfAsync(string pluginsDirectory, Func<RunningHost, Task> act, params string[] settings)
     {
-        var log = new StringWriter();
-        var host = await StartAsync(pluginsDirectory, TextWriter.Synchronized(log), settings);
+        var log = new SharedLog();
+        var host = await StartAsync(pluginsDirectory, log, settings);
         try
         {
             await act(host);

@@ -142,8 +142,8 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
     {
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("Crasher"));
-        var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log),
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log,
             "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process");
         var body = """{"jsonrpc":"2.0","id":1,"method":"io.switchboard.test:crasher:1","params":{"operation":"print","input":{"mb":256}}}""";
 
@@ -295,8 +295,8 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
     {
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("Ticker"));
-        var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Plugins:Ticker:Isolation=process");
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log, "Plugins:Ticker:Isolation=process");
 
         host.Catalog.Plugins.Single(p => p.Name == "Ticker").State.Should().Be(PluginState.Loaded);
         log.ToString().Split('\n').Should().Contain(l => l.Contains("WRN") && l.Contains("io.switchboard.test:ticker:1") && l.Contains("not served"),

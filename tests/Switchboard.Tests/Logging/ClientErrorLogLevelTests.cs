@@ -12,8 +12,8 @@ public sealed class ClientErrorLogLevelTests
     {
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Calculator"));
-        var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information");
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log, "Switchboard:Log:Level=Information");
 
         // A chunk size that is no number: Kestrel cannot read the body; the refusal is logged before it is answered.
         var (status, _) = await RawHttp.SendAsync(host.Address,
@@ -30,8 +30,8 @@ public sealed class ClientErrorLogLevelTests
     {
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Calculator"));
-        var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information");
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log, "Switchboard:Log:Level=Information");
 
         var (brokenStatus, _) = await RawHttp.SendAsync(host.Address,
             "POST /v1/do/calculator/Calculate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
@@ -54,8 +54,8 @@ public sealed class ClientErrorLogLevelTests
     {
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("SpiffFixture"));
-        var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log),
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log,
             "Switchboard:Log:Level=Information", "Switchboard:Spiff:CallbackOrigins:0=http://127.0.0.1:7000");
 
         var call = await SpiffCall.DoAsync(host.Http, "fixture/Later",

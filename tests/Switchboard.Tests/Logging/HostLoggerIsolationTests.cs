@@ -14,10 +14,10 @@ public sealed class HostLoggerIsolationTests
     {
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("Conformance"));
-        var firstLog = new StringWriter();
-        var secondLog = new StringWriter();
-        await using var first = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(firstLog));
-        await using var second = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(secondLog));
+        var firstLog = new SharedLog();
+        var secondLog = new SharedLog();
+        await using var first = await RunningHost.StartAsync(sandbox.Directory, firstLog);
+        await using var second = await RunningHost.StartAsync(sandbox.Directory, secondLog);
 
         await first.Services.GetRequiredService<InvocationPipeline>().InvokeAsync(new Invocation("test.switchboard:conformance:1", "echo",
             new JsonObject { ["text"] = "from-the-first-host", ["token"] = "t" }, Protocol.InProcess));

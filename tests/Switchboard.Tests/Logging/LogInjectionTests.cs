@@ -14,8 +14,8 @@ public sealed class LogInjectionTests
     {
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Calculator"));
-        var log = new StringWriter();
-        await using (var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), "Switchboard:Log:Level=Information"))
+        var log = new SharedLog();
+        await using (var host = await RunningHost.StartAsync(sandbox.Directory, log, "Switchboard:Log:Level=Information"))
         {
             var forged = await host.Http.PostAsync(CspCall.Request(1, "x\n12:00:00.000 ERR Forged line", new JsonObject()));
             var huge = await host.Http.PostAsync(CspCall.Request(2, new string('m', 100_000), new JsonObject()));

@@ -15,8 +15,8 @@ public sealed class PluginLogPropertiesTests
     {
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("Conformance"));
-        var log = new StringWriter();
-        await using (var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log),
+        var log = new SharedLog();
+        await using (var host = await RunningHost.StartAsync(sandbox.Directory, log,
                          "Switchboard:Log:Level=Information", "Switchboard:Log:Format=json", "Switchboard:Catalog:Isolation=" + isolation))
         {
             var answer = await host.Http.PostAsync(CspCall.Request(1, "test.switchboard:conformance:1", new JsonObject { ["text"] = "structured" }, "echo"));

@@ -62,8 +62,8 @@ public sealed class SpiffCallbackTests
         await using var listener = await CallbackListener.StartAsync();
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("SpiffFixture"));
-        var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), FastRetries,
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log, FastRetries,
             "Switchboard:Spiff:CallbackMaxConcurrentCalls=1", "Switchboard:Spiff:CallbackMaxPendingCalls=1", "Switchboard:Spiff:CallbackDrainTimeout=00:00:00.200");
         string Later(string task) => $$"""{"milliseconds":60000,"spiff__callback_url":"{{listener.CallbackUrl(task)}}"}""";
 

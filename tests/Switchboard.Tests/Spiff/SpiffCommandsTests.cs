@@ -35,8 +35,8 @@ public sealed class SpiffCommandsTests
     {
         using var sandbox = new PluginSandbox();
         var fixture = sandbox.Add(Repository.TestPlugin("SpiffFixture"));
-        var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log));
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log);
         (await SpiffCall.DoAsync(host.Http, "fixture/Echo", """{"name":"before"}""")).Json["command_response"]!["body"]!["name"]!
             .GetValue<string>().Should().Be("before");
 

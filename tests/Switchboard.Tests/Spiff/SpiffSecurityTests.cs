@@ -13,8 +13,8 @@ public sealed class SpiffSecurityTests
     {
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.ShippedPlugin("Calculator"));
-        var log = new StringWriter();
-        await using (var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), $"Switchboard:Spiff:ApiKey={Key}"))
+        var log = new SharedLog();
+        await using (var host = await RunningHost.StartAsync(sandbox.Directory, log, $"Switchboard:Spiff:ApiKey={Key}"))
         {
             (await SpiffCall.GetAsync(host.Http, "/v1/commands", "guessed-key-77")).Status.Should().Be(HttpStatusCode.Unauthorized);
             (await SpiffCall.GetAsync(host.Http, "/v1/commands")).Status.Should().Be(HttpStatusCode.Unauthorized);

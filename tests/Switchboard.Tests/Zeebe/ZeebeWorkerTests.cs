@@ -107,7 +107,7 @@ public sealed class ZeebeWorkerTests
         var waiting = Enumerable.Range(1, 5).Select(i => server.Gateway.CreateJob(type, $$"""{"action":"add","a":{{i}},"b":1}""")).ToList();
         using var sandbox = Plugins();
 
-        var log = new StringWriter();
+        var log = new SharedLog();
         await using (var streamingOnly = await RunningHost.StartAsync(sandbox.Directory, log, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address,
                          "Switchboard:Zeebe:Polling=false"]))
         {
@@ -449,8 +449,8 @@ public sealed class ZeebeWorkerTests
         var gateway = new TestGateway { StreamRefusal = Grpc.Core.StatusCode.Unimplemented };
         await using var server = await TestGatewayServer.StartAsync(gateway);
         using var sandbox = Plugins();
-        var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address]);
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address]);
 
         var job = await gateway.FinishedAsync(gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":2}"""));
         await Eventually.WaitFor(() => log.ToString().Contains("io.switchboard:calculator:1 jobs via Zeebe are polled only"), because: "the worker says it polls only");
@@ -472,9 +472,9 @@ public sealed class ZeebeWorkerTests
         // 5 MB in a variable the connector fetches: an answer holding it is over the official clients' 4 MiB.
         var key = gateway.CreateJob("io.switchboard:calculator:1", $$"""{"action":"add","a":"{{new string('x', 5_000_000)}}","b":1}""");
 
-        var log = new StringWriter();
+        var log = new SharedLog();
         // The refused answer's job stays activated for the first host until its (short) job timeout: then the second takes it.
-        await using (await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address,
+        await using (await RunningHost.StartAsync(sandbox.Directory, log, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address,
                          "Switchboard:Zeebe:JobTimeout=00:00:01"]))
             await Eventually.WaitFor(() => log.ToString().Contains("Switchboard:Zeebe:MaxMessageSize"), because: "the refused answer is a warning, not backpressure");
         await using var raised = await RunningHost.StartAsync(sandbox.Directory, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address,
@@ -492,8 +492,8 @@ public sealed class ZeebeWorkerTests
         var gateway = new TestGateway { StreamRefusal = Grpc.Core.StatusCode.Unavailable };
         await using var server = await TestGatewayServer.StartAsync(gateway);
         using var sandbox = Plugins();
-        var log = new StringWriter();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, TextWriter.Synchronized(log), [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address]);
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address]);
 
         await Eventually.WaitFor(() => gateway.StreamAttempts("io.switchboard:calculator:1") >= 4, because: "the worker reopens its stream with a backoff");
 
