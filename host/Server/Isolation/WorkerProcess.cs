@@ -142,7 +142,15 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// caller stops waiting (its timeout, or it was cancelled) the worker is told, so the connector sees its cancellation.</summary>
     public async Task<Outcome> InvokeAsync(Invocation.Invocation invocation, CancellationToken cancellationToken)
     {
-        var answer = await RequestAsync("invoke", invocation, cancellationToken);
+        JsonObject? answer;
+        try
+        {
+            answer = await RequestAsync("invoke", invocation, cancellationToken);
+        }
+        catch (FrameTooLargeException e)
+        {
+            return Outcome.Failure(TooLarge(e));
+        }
         if (answer is null)
             return OutcomeJson.Crashed(_plugin, await Exited);
         if (OutcomeJson.TryRead(answer["outcome"], out var outcome, out var problem))
@@ -155,7 +163,15 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// before it starts, or null; <c>PluginCrashed</c> if the worker ends first.</summary>
     public async Task<InvocationError?> ValidateAsync(Invocation.Invocation invocation, CancellationToken cancellationToken)
     {
-        var answer = await RequestAsync("validate", invocation, cancellationToken);
+        JsonObject? answer;
+        try
+        {
+            answer = await RequestAsync("validate", invocation, cancellationToken);
+        }
+        catch (FrameTooLargeException e)
+        {
+            return TooLarge(e);
+        }
         if (answer is null)
             return OutcomeJson.Crashed(_plugin, await Exited).Error;
         if (answer["outcome"] is null)
@@ -199,15 +215,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
         json.WriteEndObject();
     }
 
-    // The answer a call too large to send gets, in the worker's own form.
-    private static JsonObject TooLarge(long id, FrameTooLargeException e)
-    {
-        var answer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(answer))
-            OutcomeJson.Write(json, Outcome.Failure(new InvocationError(ErrorKind.InvalidInput, "InputTooLarge",
-                $"the call is {e.Bytes} bytes; a plugin in a worker process (Isolation=process) takes at most {FrameTooLargeException.Limit}", Retryable: false)));
-        return new JsonObject { ["id"] = id, ["outcome"] = JsonNode.Parse(answer.WrittenSpan) };
-    }
+    // A call too large to send: nothing of it went out, and it fails as the worker would have refused to read it.
+    private static InvocationError TooLarge(FrameTooLargeException e) => new(ErrorKind.InvalidInput, "InputTooLarge",
+        $"the call is {e.Bytes} bytes; a plugin in a worker process (Isolation=process) takes at most {FrameTooLargeException.Limit}", Retryable: false);
 
     // Null when the worker ended before answering.
     private async Task<JsonObject?> RequestAsync(string kind, Invocation.Invocation? invocation, CancellationToken cancellationToken)
@@ -226,11 +236,6 @@ internal sealed class WorkerProcess : IAsyncDisposable
             try
             {
                 await _writer!.WriteAsync((id, kind, invocation), WriteRequest, cancellationToken);
-            }
-            catch (FrameTooLargeException e)
-            {
-                // Nothing was sent: the call is answered with why, as the worker would have refused to read it.
-                return TooLarge(id, e);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {
@@ -363,7 +368,6 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             // Already gone.
         }
-        ProcessGroup.Kill(SafeId());
     }
 
     private async Task ReadAsync()
