@@ -254,15 +254,10 @@ internal sealed class JobWorker : IAsyncDisposable
                 var tooLarge = e.StatusCode == StatusCode.ResourceExhausted && e.Status.Detail.Contains("maximum configured message size", StringComparison.Ordinal);
                 if (tooLarge)
                     error += $" (a job larger than Switchboard:Zeebe:MaxMessageSize, {_options.MaxMessageSize} bytes: raise it to the cluster's maxMessageSize)";
-                // The worker's health follows its polls; a failing stream speaks for it only where it is all there is.
-                if (!streaming || !_options.Polling)
-                    LastError = error;
-                // RESOURCE_EXHAUSTED is the broker's backpressure: wait like any error, without alarm. The same failure
-                // again and again is said once, until something else happens.
-                var level = (e.StatusCode == StatusCode.ResourceExhausted && !tooLarge) || error == repeated ? LogLevel.Debug : LogLevel.Warning;
-                _logger.Log(level, "{Activity} for {Connector} via {Protocol} failed: {Error}", activity, Type, "Zeebe", error);
+                // RESOURCE_EXHAUSTED is the broker's backpressure: wait like any error, without alarm.
+                var level = e.StatusCode == StatusCode.ResourceExhausted && !tooLarge ? LogLevel.Debug : LogLevel.Warning;
+                await FailedAsync(activity, error, error == repeated ? LogLevel.Debug : level, null, streaming, backoff);
                 repeated = error;
-                await Task.Delay(backoff.Next(), _time, _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                 continue;
             }
             catch (Exception e) when (!_polling.IsCancellationRequested)
@@ -270,16 +265,23 @@ internal sealed class JobWorker : IAsyncDisposable
                 // Only the gateway's errors are known to come here; anything else is the host's own fault. Ending the loop
                 // on it would stop this job type for good while the health said connected: say it, and try again.
                 var error = $"the host failed ({e.GetType().Name})";
-                if (!streaming || !_options.Polling)
-                    LastError = error;
-                if (error != repeated)
-                    _logger.LogError(e, "{Activity} for {Connector} via {Protocol} failed: {Error}", activity, Type, "Zeebe", error);
+                await FailedAsync(activity, error, error == repeated ? LogLevel.Debug : LogLevel.Error, e, streaming, backoff);
                 repeated = error;
-                await Task.Delay(backoff.Next(), _time, _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                 continue;
             }
             repeated = null;
         }
+    }
+
+    // One failed attempt: the worker's health, one log line (the same failure again and again is said once, then at
+    // Debug until something else happens) and the backoff before the next attempt.
+    private async Task FailedAsync(string activity, string error, LogLevel level, Exception? exception, bool streaming, ErrorBackoff backoff)
+    {
+        // The worker's health follows its polls; a failing stream speaks for it only where it is all there is.
+        if (!streaming || !_options.Polling)
+            LastError = error;
+        _logger.Log(level, exception, "{Activity} for {Connector} via {Protocol} failed: {Error}", activity, Type, "Zeebe", error);
+        await Task.Delay(backoff.Next(), _time, _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private async Task<int> ActivateAsync(int room)
