@@ -19,11 +19,21 @@ public sealed class PluginSandbox : IDisposable
         return target;
     }
 
+    /// <summary>
+    /// Copies a folder in place, file by file, as <c>cp</c> does. Not <see cref="File.Copy(string, string, bool)"/>: on
+    /// Unix it creates the target first and takes an exclusive advisory lock on it after, so a catalog that opens the
+    /// new file for reading in between makes the copy fail with a sharing violation. A writer that shares the file takes
+    /// no exclusive lock.
+    /// </summary>
     public static void Copy(string from, string to)
     {
         System.IO.Directory.CreateDirectory(to);
         foreach (var file in System.IO.Directory.GetFiles(from))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+        {
+            using var source = File.OpenRead(file);
+            using var target = new FileStream(Path.Combine(to, Path.GetFileName(file)), FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            source.CopyTo(target);
+        }
         foreach (var sub in System.IO.Directory.GetDirectories(from))
             Copy(sub, Path.Combine(to, Path.GetFileName(sub)));
     }
