@@ -18,30 +18,30 @@ namespace Switchboard.Core.Binding;
 /// </remarks>
 internal sealed class TypeModels
 {
-    private readonly Dictionary<Type, ValueModel> _cache = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ValueModel> _complete = new();
-    private readonly object _lock = new();
 
     public ValueModel For(Type type)
     {
-        // Every call's output asks for its models: read finished ones without the lock, which under load made
-        // concurrent calls queue behind each other.
         if (_complete.TryGetValue(type, out var ready))
             return ready;
-        lock (_lock)
-        {
-            var model = Build(type);
-            // The cache holds models under construction (a type that refers to itself) only while Build runs: once the
-            // outermost Build returns, every model in it is complete.
-            foreach (var (built, complete) in _cache)
-                _complete.TryAdd(built, complete);
-            return model;
-        }
+        // Built without a lock: building reads a plugin's attributes, which runs the plugin's code (an attribute's
+        // constructor), and code that blocks there must hold up its own call only, not every call of the generation
+        // that meets a type for the first time. Two calls meeting the same new type at once may both build it; the
+        // first one finished is kept.
+        var building = new Dictionary<Type, ValueModel>();
+        Build(type, building);
+        // Models under construction (a type that refers to itself) are in `building` only while Build runs: once the
+        // outermost Build returns, every model in it is complete.
+        foreach (var (built, complete) in building)
+            _complete.TryAdd(built, complete);
+        return _complete[type];
     }
 
-    private ValueModel Build(Type type)
+    private ValueModel Build(Type type, Dictionary<Type, ValueModel> building)
     {
-        if (_cache.TryGetValue(type, out var cached))
+        if (_complete.TryGetValue(type, out var ready))
+            return ready;
+        if (building.TryGetValue(type, out var cached))
             return cached;
 
         var underlying = System.Nullable.GetUnderlyingType(type);
@@ -56,19 +56,19 @@ internal sealed class TypeModels
             AcceptsNull = acceptsNull,
             EnumMembers = kind == ParameterKind.Enum ? EnumMembersOf(target) : [],
         };
-        _cache[type] = model;
+        building[type] = model;
 
         switch (kind)
         {
             case ParameterKind.List:
-                model.Item = Build(ItemTypeOf(target) ?? typeof(object));
+                model.Item = Build(ItemTypeOf(target) ?? typeof(object), building);
                 break;
             case ParameterKind.Map:
-                model.Item = Build(MapValueTypeOf(target) ?? typeof(object));
+                model.Item = Build(MapValueTypeOf(target) ?? typeof(object), building);
                 break;
             case ParameterKind.Object:
                 model.Object = new ObjectModel { ClrType = target, Properties = [], Create = CreatorOf(target) };
-                model.Object.Properties = PropertiesOf(target);
+                model.Object.Properties = PropertiesOf(model.Object, building);
                 break;
         }
         return model;
@@ -132,19 +132,9 @@ internal sealed class TypeModels
         return () => Activator.CreateInstance(t)!;
     }
 
-    private IReadOnlyList<PropertyModel> PropertiesOf(Type t)
+    private IReadOnlyList<PropertyModel> PropertiesOf(ObjectModel owner, Dictionary<Type, ValueModel> building)
     {
-        object? defaults = null;
-        try
-        {
-            if (t.GetConstructor(Type.EmptyTypes) is not null || t.IsValueType)
-                defaults = Activator.CreateInstance(t);
-        }
-        catch (TargetInvocationException)
-        {
-            // A constructor that throws only costs us the defaults shown in listings.
-        }
-
+        var t = owner.ClrType;
         var result = new List<PropertyModel>();
         foreach (var property in t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -163,18 +153,21 @@ internal sealed class TypeModels
                 Label = parameter?.Label ?? display?.GetName() ?? Words(property.Name),
                 Description = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? display?.GetDescription(),
                 Tooltip = parameter?.Tooltip,
-                Value = Build(property.PropertyType),
+                Value = Build(property.PropertyType, building),
                 Required = validators.Any(v => v is RequiredAttribute),
                 Secret = property.GetCustomAttribute<SecretAttribute>() is not null || dataType == DataType.Password,
                 Multiline = parameter?.Multiline == true || dataType == DataType.MultilineText,
-                DefaultValue = property.GetCustomAttribute<DefaultValueAttribute>()?.Value ?? DefaultOf(property, defaults),
+                Owner = owner,
+                DeclaredDefault = property.GetCustomAttribute<DefaultValueAttribute>()?.Value,
                 Validators = validators,
             });
         }
         return result;
     }
 
-    private static object? DefaultOf(PropertyInfo property, object? instance)
+    /// <summary>What <paramref name="instance"/>, a new instance, holds in <paramref name="property"/>, as a default a listing
+    /// can show: nothing for a type's own default, an empty collection or a nested object.</summary>
+    internal static object? DefaultOf(PropertyInfo property, object? instance)
     {
         if (instance is null)
             return null;

@@ -27,6 +27,27 @@ internal sealed class ObjectModel
     public required IReadOnlyList<PropertyModel> Properties { get; set; }
     public required Func<object> Create { get; init; }
 
+    /// <summary>A new instance made with the type's parameterless constructor, whose property values are the defaults
+    /// listings show; null when the type has no such constructor or it throws. Made on first use, which is a listing's
+    /// (a generation is described under its load timeout): it runs the plugin's constructor, which a call writing an
+    /// output of this type must not wait for.</summary>
+    public object? Defaults => (_defaults ??= new Lazy<object?>(NewOrNull)).Value;
+
+    private Lazy<object?>? _defaults;
+
+    private object? NewOrNull()
+    {
+        try
+        {
+            return ClrType.GetConstructor(Type.EmptyTypes) is not null || ClrType.IsValueType ? Activator.CreateInstance(ClrType) : null;
+        }
+        catch (TargetInvocationException)
+        {
+            // A constructor that throws only costs us the defaults shown in listings.
+            return null;
+        }
+    }
+
     /// <summary>Whether a secret parameter is reachable from this object: its own properties, nested objects, list
     /// items and map values. Worked out on first use, as the properties of a type that refers to itself are set late.</summary>
     public bool HoldsSecrets => _holdsSecrets ??= Holds(this, []);
@@ -61,7 +82,16 @@ internal sealed class PropertyModel
     public bool Required { get; init; }
     public bool Secret { get; init; }
     public bool Multiline { get; init; }
-    public object? DefaultValue { get; init; }
+
+    /// <summary>The object model this property belongs to.</summary>
+    public required ObjectModel Owner { get; init; }
+
+    /// <summary>The property's <c>[DefaultValue]</c>.</summary>
+    public object? DeclaredDefault { get; init; }
+
+    /// <summary>The default a listing shows: <see cref="DeclaredDefault"/>, else what a new instance holds. Read by
+    /// listings only: it runs the plugin's constructor and getter.</summary>
+    public object? DefaultValue => DeclaredDefault ?? TypeModels.DefaultOf(Property, Owner.Defaults);
     public required IReadOnlyList<ValidationAttribute> Validators { get; init; }
 
     /// <summary>The validators a bound value can fail: all but <c>[Required]</c> on a non-nullable value type, which a

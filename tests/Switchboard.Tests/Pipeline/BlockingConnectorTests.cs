@@ -82,6 +82,23 @@ public sealed class BlockingConnectorTests
         sum.Result!["output"]!["result"]!.GetValue<double>().Should().Be(5);
     }
 
+    [Fact]
+    public async Task An_output_of_a_new_type_is_written_without_running_its_constructor_and_the_next_new_type_does_not_wait()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Hostile"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "shutdownTimeoutSeconds=2");
+        using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(60) };
+
+        // Writing an output of a type first met at a call made a new instance of it (for the defaults listings show),
+        // under a lock every call meeting a new type takes: the first call waited out its timeout, the next one too.
+        var stuck = await http.PostAsync(CspCall.Request(1, Hostile, new JsonObject(), "newOutput"));
+        var other = await http.PostAsync(CspCall.Request(2, Hostile, new JsonObject(), "otherOutput"));
+
+        ((string?)stuck.Result?["output"]?["result"]).Should().Be("new", stuck.Text);
+        ((string?)other.Result?["output"]?["result"]).Should().Be("other", other.Text);
+    }
+
     private sealed record Answer(string Code, bool Retryable, string Text, TimeSpan Elapsed);
 
     /// <summary>Sends <paramref name="count"/> concurrent calls to the blocking operation, and Calculator calls meanwhile that must all succeed.</summary>

@@ -44,6 +44,15 @@ public sealed class HostileConnector
     [Operation("stuckInput", TimeoutSeconds = 2), SpiffCommand("hostile/StuckInput")]
     public HostileOutput StuckInput(StuckInput input) => new("bound");
 
+    /// <summary>Answers an output of a type the host first meets at this call, whose parameterless constructor (which the
+    /// operation does not use) blocks its thread for good.</summary>
+    [Operation("newOutput", TimeoutSeconds = 2)]
+    public object NewOutput(HostileInput input) => new StuckDefaults("new");
+
+    /// <summary>Answers an output of another type the host first meets at this call.</summary>
+    [Operation("otherOutput", TimeoutSeconds = 2)]
+    public object OtherOutput(HostileInput input) => new OtherOutput { Result = "other" };
+
     /// <summary>Answers at once.</summary>
     [Operation("ping"), SpiffCommand("hostile/Ping")]
     public HostileOutput Ping(HostileInput input) => new("pong");
@@ -103,4 +112,19 @@ public sealed class StuckInput
             _note = value;
         }
     }
+}
+
+/// <summary>An output whose parameterless constructor blocks its thread for good, deaf to cancellation.</summary>
+public sealed class StuckDefaults
+{
+    public StuckDefaults() => Thread.Sleep(Timeout.Infinite);
+
+    public StuckDefaults(string result) => Result = result;
+
+    public string Result { get; set; } = "";
+}
+
+public sealed class OtherOutput
+{
+    public string Result { get; set; } = "";
 }
