@@ -95,6 +95,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         start.ArgumentList.Add(workerAssembly);
         foreach (var argument in new[] { "--plugins", pluginsDirectory, "--plugin", plugin, "--socket", socketPath })
             start.ArgumentList.Add(argument);
+        WorkerEnvironment.Keep(start.Environment);
         start.Environment[SettingsVariable] = System.Text.Json.JsonSerializer.Serialize(settings.ToDictionary(s => s.Key, s => s.Value));
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var worker = new WorkerProcess(process, listener, socketPath, plugin, logger) { HungGrace = hungGrace ?? TimeSpan.FromSeconds(10) };
@@ -107,7 +108,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         using var timeout = new CancellationTokenSource(startTimeout);
         try
         {
-            var accepting = listener.AcceptAsync(timeout.Token).AsTask();
+            var accepting = worker.AcceptAsync(timeout.Token);
             if (await Task.WhenAny(accepting, worker.Exited) != accepting)
             {
                 // Its last words (why the plugin did not load) are read to the end before they are quoted.
@@ -116,6 +117,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 throw new IOException($"the worker for plugin {plugin} ended before it connected ({await worker.Exited}): {worker._lastLine ?? "it said nothing"}");
             }
             var accepted = await accepting;
+            // Connected: nothing else is to connect, and a host killed later leaves no socket file behind.
+            listener.Dispose();
+            File.Delete(socketPath);
             worker._connection = new NetworkStream(accepted, ownsSocket: true);
             worker._writer = new FrameWriter(worker._connection);
         }
@@ -126,6 +130,23 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
         _ = worker.ReadAsync();
         return worker;
+    }
+
+    /// <summary>Accepts the worker's connection, refusing any other process's: the socket is a file every process of the
+    /// host's user can reach, the plugin code in other workers included, and a connection taken for this worker's would
+    /// receive its calls.</summary>
+    private async Task<Socket> AcceptAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var accepted = await _listener.AcceptAsync(cancellationToken);
+            var peer = PeerCredentials.ProcessId(accepted);
+            if (peer is null || peer == SafeId())
+                return accepted;
+            _logger.LogWarning("Worker socket of plugin {Plugin}: refused a connection from process {PeerProcessId}, which is not its worker {ProcessId}",
+                _plugin, peer, SafeId());
+            accepted.Dispose();
+        }
     }
 
     /// <summary>The metadata of the outbound connectors the worker loaded, and the types of its inbound ones (which

@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Switchboard.Host.Catalog;
+using Switchboard.Host.Isolation;
 using Switchboard.Tests.Infrastructure;
 using Switchboard.ZeebeTestGateway;
 
@@ -174,6 +176,77 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
 
         listed!["operations"]!.AsArray().Should().OnlyContain(o => (int)o!["timeoutSeconds"]! == 7, "the worker described its connector with the setting");
         commandLine.Should().Contain("Switchboard.Worker.dll").And.NotContain("worker-secret-Q4").And.NotContain("ApiKey");
+    }
+
+    [Fact]
+    public async Task A_worker_gets_the_runtimes_part_of_the_hosts_environment_and_not_the_hosts_secrets()
+    {
+        // As an operator hands the host a Camunda secret (under the Zeebe adapter's prefix) and something of its own.
+        Environment.SetEnvironmentVariable("SECRET_ISOLATION_PROBE", "host-secret-W7");
+        Environment.SetEnvironmentVariable("SWITCHBOARD_HOST_ONLY_PROBE", "host-only-W7");
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Crasher"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process");
+
+        var plugins = (await host.Http.GetFromJsonAsync<JsonArray>("/plugins"))!;
+        var pid = plugins.Single(p => (string)p!["name"]! == "Crasher")!["isolation"]!["processId"]!.GetValue<int>();
+        var names = (await File.ReadAllTextAsync($"/proc/{pid}/environ")).Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v[..v.IndexOf('=')]).ToList();
+        const string body = """{"jsonrpc":"2.0","id":1,"method":"io.switchboard.test:crasher:1","params":{"operation":"add","input":{"a":2,"b":3}}}""";
+        using var response = await host.Http.PostAsync("/csp/connector", new StringContent(body, Encoding.UTF8, "application/json"));
+        var added = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        names.Should().Contain("PATH").And.Contain(WorkerProcess.SettingsVariable)
+            .And.NotContain("SECRET_ISOLATION_PROBE").And.NotContain("SWITCHBOARD_HOST_ONLY_PROBE");
+        added["result"]!["output"]!["sum"]!.GetValue<int>().Should().Be(5, "the worker runs with what it got");
+    }
+
+    [Fact]
+    public async Task A_process_connecting_to_a_workers_socket_before_the_worker_is_refused_and_the_worker_serves()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Crasher"));
+        // As plugin code in another worker can: watch for a worker's socket and connect the moment it appears, long
+        // before the new worker has loaded its plugin.
+        var pretenders = new List<Socket>();
+        using var watcher = new FileSystemWatcher(Path.GetTempPath(), $"switchboard-{Environment.ProcessId}-*.sock");
+        watcher.Created += (_, e) =>
+        {
+            // The file appears when the socket is bound, a moment before it listens.
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    socket.Connect(new UnixDomainSocketEndPoint(e.FullPath));
+                    lock (pretenders)
+                        pretenders.Add(socket);
+                    return;
+                }
+                catch (SocketException)
+                {
+                    socket.Dispose();
+                    Thread.Sleep(10);
+                }
+            }
+        };
+        watcher.EnableRaisingEvents = true;
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process",
+            "Switchboard:Catalog:LoadTimeout=00:00:10");
+        watcher.EnableRaisingEvents = false;
+
+        const string body = """{"jsonrpc":"2.0","id":1,"method":"io.switchboard.test:crasher:1","params":{"operation":"add","input":{"a":2,"b":3}}}""";
+        using var response = await host.Http.PostAsync("/csp/connector", new StringContent(body, Encoding.UTF8, "application/json"));
+        var added = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Socket pretender;
+        lock (pretenders)
+            pretender = pretenders.Should().NotBeEmpty("the test connected as soon as the socket appeared").And.Subject.First();
+        var received = await pretender.ReceiveAsync(new byte[64], SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        received.Should().Be(0, "the host closed the pretender's connection without sending it anything");
+        ((int?)added["result"]?["output"]?["sum"]).Should().Be(5, added.ToJsonString());
+        lock (pretenders)
+            pretenders.ForEach(p => p.Dispose());
     }
 
     [Fact]
