@@ -48,7 +48,9 @@ public sealed class StartupSettingsTests
     [InlineData("Switchboard:Dashboard:Path=ui", "Switchboard:Dashboard:Path must be a path such as /ui")]
     [InlineData("Switchboard:Inbound:Activations:a:messageName=m", "Switchboard:Inbound:Activations:a:inbound.type is required")]
     [InlineData("Switchboard:Inbound:Activations:a:inbound.type=io.camunda:webhook:1", "Switchboard:Inbound:Activations:a needs exactly one of messageName")]
-    [InlineData("Switchboard:Inbound:Activations:a:messageTtl=an hour", "Switchboard:Inbound:Activations:a:messageTtl must be an ISO 8601 duration")]
+    [InlineData("Switchboard:Inbound:Activations:a:messageTtl=an hour", "Switchboard:Inbound:Activations:a:messageTtl 'an hour' is not an ISO 8601 duration")]
+    [InlineData("Switchboard:Inbound:Activations:a:messageTtl=P99999999D", "Switchboard:Inbound:Activations:a:messageTtl 'P99999999D' is longer than the longest duration")]
+    [InlineData("Switchboard:Inbound:Activations:a:messageTtl=-PT1H", "Switchboard:Inbound:Activations:a:messageTtl '-PT1H' is negative")]
     public async Task A_setting_that_cannot_work_stops_the_host_at_start_naming_it(string setting, string problem)
     {
         using var sandbox = new PluginSandbox();

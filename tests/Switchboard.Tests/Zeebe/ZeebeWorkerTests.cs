@@ -441,6 +441,23 @@ public sealed class ZeebeWorkerTests
         extended.ExtendedTimeout.Should().Be(TimeSpan.FromMinutes(10));
     }
 
+    [Theory]
+    [InlineData("retryBackoff")]
+    [InlineData("jobTimeout")]
+    public async Task A_duration_header_longer_than_a_duration_can_be_fails_the_job_naming_the_header(string header)
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        await using var host = await HostAsync(sandbox, server.Address);
+
+        // Well-formed, and past what a TimeSpan holds: the job was never reported, and ran again at each job timeout.
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", """{"action":"add","a":1,"b":2}""",
+            new() { [header] = "P99999999D" }));
+
+        job.State.Should().Be(JobState.Incident);
+        job.ErrorMessage.Should().Contain($"header {header} 'P99999999D' is longer than the longest duration");
+    }
+
     [Fact]
     public async Task A_gateway_without_job_streams_is_polled_alone_said_once_per_job_type_and_the_worker_stays_connected()
     {

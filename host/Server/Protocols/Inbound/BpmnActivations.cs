@@ -47,7 +47,7 @@ internal static class BpmnActivations
                 properties["inbound.context"] = context;
                 yield return new Activation(id, type, context, properties, plainStart ? null : messageName, plainStart ? processId : null,
                     Get("activationCondition"), Get("correlationKeyExpression"), Get("messageIdExpression"),
-                    Get("messageTtl") is { } ttl ? XmlConvert.ToTimeSpan(ttl) : Activation.DefaultMessageTtl,
+                    Get("messageTtl") is { } ttl ? IsoDuration.Read(ttl, out var problem) ?? throw new FormatException($"{id}: messageTtl '{ttl}' {problem}") : Activation.DefaultMessageTtl,
                     Get("resultVariable"), Get("resultExpression"), Get("consumeUnmatchedEvents") == "true");
             }
         }

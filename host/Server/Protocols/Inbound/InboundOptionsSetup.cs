@@ -1,4 +1,3 @@
-using System.Xml;
 using Microsoft.Extensions.Options;
 
 namespace Switchboard.Host.Protocols.Inbound;
@@ -34,14 +33,10 @@ internal sealed class InboundOptionsSetup(IConfiguration configuration) : IPostC
             var ttl = Activation.DefaultMessageTtl;
             if (Get("messageTtl") is { } ttlText)
             {
-                try
-                {
-                    ttl = XmlConvert.ToTimeSpan(ttlText);
-                }
-                catch (FormatException)
-                {
-                    _problems.Add($"{Prefix}{id}:messageTtl must be an ISO 8601 duration such as PT1H, not '{ttlText}'");
-                }
+                if (IsoDuration.Read(ttlText, out var problem) is { } read)
+                    ttl = read;
+                else
+                    _problems.Add($"{Prefix}{id}:messageTtl '{ttlText}' {problem}");
             }
             var consume = Get("consumeUnmatchedEvents");
             if (consume is not null && !bool.TryParse(consume, out _))

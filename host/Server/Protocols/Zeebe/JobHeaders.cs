@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Xml;
 
 namespace Switchboard.Host.Protocols.Zeebe;
 
@@ -36,20 +35,12 @@ internal sealed record JobHeaders(string? ResultVariable, string? Operation, Tim
     {
         if (Text(values, name) is not { } text)
             return (null, null);
-        try
-        {
-            var duration = XmlConvert.ToTimeSpan(text);
-            if (duration < TimeSpan.Zero)
-                return (null, $"header {name} '{text}' is negative");
-            // A job's timeout becomes its local deadline and timer, which go no further (a larger one could not even be
-            // added to the clock, and the job was never reported).
-            if (name == "jobTimeout" && duration > Core.Describing.LongestWait.Value)
-                return (null, $"header {name} '{text}' is longer than {Core.Describing.LongestWait.Text}, the longest wait a timer takes");
-            return (duration, null);
-        }
-        catch (FormatException)
-        {
-            return (null, $"header {name} '{text}' is not an ISO-8601 duration such as PT30S");
-        }
+        if (IsoDuration.Read(text, out var problem) is not { } duration)
+            return (null, $"header {name} '{text}' {problem}");
+        // A job's timeout becomes its local deadline and timer, which go no further (a larger one could not even be
+        // added to the clock, and the job was never reported).
+        if (name == "jobTimeout" && duration > Core.Describing.LongestWait.Value)
+            return (null, $"header {name} '{text}' is longer than {Core.Describing.LongestWait.Text}, the longest wait a timer takes");
+        return (duration, null);
     }
 }
