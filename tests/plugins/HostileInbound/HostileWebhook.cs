@@ -1,4 +1,5 @@
 using System.Reflection;
+using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
 
 namespace Switchboard.TestPlugins.HostileInbound;
@@ -8,12 +9,29 @@ namespace Switchboard.TestPlugins.HostileInbound;
 /// the same by building the result itself (as a plugin built against an abstractions without the range check could);
 /// <c>nullresult</c> yields no result; <c>selfref</c> and <c>throwinggetter</c> answer with a body that cannot be
 /// written (it contains itself; a property throws); <c>hold</c> drops <c>&lt;activation id&gt;-&lt;guid&gt;.held</c> into its folder
-/// and answers 200 only once a file <c>release</c> is there; <c>ok</c> answers 200.</summary>
+/// and answers 200 only once a file <c>release</c> is there; <c>disposeblock</c> answers 200, then blocks its
+/// <c>Dispose</c> for good; <c>ok</c> answers 200. Its constructor blocks for good when the plugin's configuration says
+/// <c>Constructor=block</c>.</summary>
 [InboundConnector("test.switchboard:hostile-webhook:1", Name = "Hostile webhook")]
-public sealed class HostileWebhook : IWebhookConnector<HostileProperties>
+public sealed class HostileWebhook : IWebhookConnector<HostileProperties>, IDisposable
 {
+    private string? _mode;
+
+    public HostileWebhook(IPluginContext plugin)
+    {
+        if (plugin.Configuration["Constructor"] == "block")
+            Thread.Sleep(Timeout.Infinite);
+    }
+
+    public void Dispose()
+    {
+        if (_mode == "disposeblock")
+            Thread.Sleep(Timeout.Infinite);
+    }
+
     public Task<WebhookResult> HandleAsync(HostileProperties properties, WebhookRequest request, IInboundContext context)
     {
+        _mode = properties.Mode;
         switch (properties.Mode)
         {
             case "syncblock":

@@ -19,6 +19,7 @@ internal sealed class ActivationHealth(TimeProvider time)
 
     public void Down(string reason)
     {
+        reason = StatusText.Cut(reason)!;
         if (_current.Up || _current.Reason != reason)
             _current = new Snapshot(false, reason, time.GetUtcNow());
     }

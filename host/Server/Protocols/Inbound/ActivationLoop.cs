@@ -90,12 +90,13 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
 
     protected abstract Task RunAsync(CancellationToken stop);
 
-    /// <summary>Binds the properties, creates the connector, and runs <paramref name="call"/> with them inside the
-    /// plugin's load context; the instance is disposed after. <paramref name="misconfigured"/> when binding failed,
+    /// <summary>Starts binding the properties, creating the connector and running <paramref name="call"/> with them inside
+    /// the plugin's load context, the instance disposed after, all off the loop's thread
+    /// (<see cref="InboundConnectorCall.Start{T}"/>). <paramref name="misconfigured"/> when binding failed,
     /// <paramref name="failed"/> when the connector could not be created (the loop goes on and tries again).</summary>
-    protected Task<T> WithConnectorAsync<T>(Func<object, ActivationBinding, Task<T>> call, Func<ActivationBinding, T> misconfigured,
+    protected InboundConnectorCall.Run<T> StartConnector<T>(Func<object, ActivationBinding, Task<T>> call, Func<ActivationBinding, T> misconfigured,
         Func<Exception, ActivationBinding, T> failed) =>
-        InboundConnectorCall.RunAsync(Generation, Definition, Activation, misconfigured, call, failed);
+        InboundConnectorCall.Start(Generation, Definition, Activation, Logger, misconfigured, call, failed);
 
     private string? _misconfiguration;
 
@@ -131,10 +132,14 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     /// the same event; null for a random one.</param>
     /// <param name="logSettled">Whether an event that was settled (correlated, already correlated, unmatched) gets a log
     /// line of its own; one that was not always does.</param>
-    protected async Task<Correlation> CorrelateAsync(object? @event, string? eventId, CancellationToken stop, bool logSettled = true)
+    protected Task<Correlation> CorrelateAsync(object? @event, string? eventId, CancellationToken stop, bool logSettled = true) =>
+        CorrelateWrittenAsync(Generation.Writer.Write(@event), eventId, stop, logSettled);
+
+    /// <summary>Correlates one event already written as JSON (its getters, plugin code, run where the connector's code
+    /// is timed) and records what became of it.</summary>
+    protected async Task<Correlation> CorrelateWrittenAsync(System.Text.Json.Nodes.JsonNode? json, string? eventId, CancellationToken stop, bool logSettled = true)
     {
         using var span = Telemetry.InboundTelemetry.Start(Activation.ConnectorType, Activation.Id, Definition.Metadata.Kind.ToString().ToLowerInvariant());
-        var json = Generation.Writer.Write(@event);
         var correlation = await Services.Correlator.CorrelateAsync(Activation, json, eventId, stop);
         Services.Activity.Record(Activation, correlation.HttpStatus, correlation.Message);
         if (logSettled || !correlation.ToOutcome().IsSettled)

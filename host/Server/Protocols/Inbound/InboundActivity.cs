@@ -21,7 +21,7 @@ internal sealed class InboundActivity
             Interlocked.Increment(ref counters.Refused4xx);
         else
             Interlocked.Increment(ref counters.Failed5xx);
-        counters.Last = new JsonObject { ["status"] = status, ["outcome"] = outcome, ["at"] = DateTimeOffset.UtcNow.ToString("O") };
+        counters.Last = new JsonObject { ["status"] = status, ["outcome"] = StatusText.Cut(outcome), ["at"] = DateTimeOffset.UtcNow.ToString("O") };
     }
 
     public JsonObject Describe(string activationId)

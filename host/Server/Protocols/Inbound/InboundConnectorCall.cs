@@ -2,6 +2,7 @@ using System.Reflection;
 using Switchboard.Core.Describing;
 using Switchboard.Core.Invoking;
 using Switchboard.Host.Catalog;
+using Switchboard.Host.Invocation;
 
 namespace Switchboard.Host.Protocols.Inbound;
 
@@ -10,36 +11,73 @@ namespace Switchboard.Host.Protocols.Inbound;
 /// method invoked without wrapping what it throws, and the instance disposed after.</summary>
 internal static class InboundConnectorCall
 {
-    /// <summary>Runs <paramref name="call"/> with a fresh instance and the bound properties; <paramref name="misconfigured"/>
-    /// when the properties fail binding or validation, <paramref name="failed"/> when the connector cannot be created
-    /// (without it, that exception goes to the caller). <paramref name="call"/> handles what the connector throws.</summary>
-    public static async Task<T> RunAsync<T>(PluginGeneration generation, InboundDefinition definition, Activation activation,
-        Func<ActivationBinding, T> misconfigured, Func<object, ActivationBinding, Task<T>> call, Func<Exception, ActivationBinding, T>? failed = null)
+    /// <summary>Starts <paramref name="call"/> with a fresh instance and the bound properties, all of it plugin code
+    /// (binding runs setters and validators, creating runs a constructor, disposing runs <c>Dispose</c>) and so all of
+    /// it off the caller's thread (<see cref="PluginCodeStart"/>): the caller can hold it to a time limit whatever part
+    /// of it blocks. <paramref name="misconfigured"/> when the properties fail binding or validation,
+    /// <paramref name="failed"/> when the connector cannot be created; <paramref name="call"/> handles what the connector
+    /// throws. A <c>Dispose</c> that throws is logged and changes no result.</summary>
+    public static Run<T> Start<T>(PluginGeneration generation, InboundDefinition definition, Activation activation, ILogger logger,
+        Func<ActivationBinding, T> misconfigured, Func<object, ActivationBinding, Task<T>> call, Func<Exception, ActivationBinding, T> failed)
     {
-        using (generation.Context!.EnterContextualReflection())
+        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = PluginCodeStart.Run(async () =>
         {
-            var binding = ActivationBinding.Bind(activation, definition);
-            if (binding.Problem is not null)
-                return misconfigured(binding);
-            object instance;
-            try
+            using (generation.Context!.EnterContextualReflection())
             {
-                instance = definition.Create();
+                ActivationBinding binding;
+                object instance;
+                try
+                {
+                    binding = ActivationBinding.Bind(activation, definition);
+                    if (binding.Problem is not null)
+                    {
+                        result.TrySetResult(misconfigured(binding));
+                        return;
+                    }
+                }
+                catch (Exception e)
+                {
+                    result.TrySetException(e);
+                    return;
+                }
+                try
+                {
+                    instance = definition.Create();
+                }
+                catch (Exception e)
+                {
+                    result.TrySetResult(failed(e, binding));
+                    return;
+                }
+                try
+                {
+                    result.TrySetResult(await call(instance, binding));
+                }
+                catch (Exception e)
+                {
+                    result.TrySetException(e);
+                }
+                finally
+                {
+                    try
+                    {
+                        await ConnectorInstances.DisposeAsync(instance);
+                    }
+                    catch (Exception e)
+                    {
+                        logger.LogWarning(e, "Inbound activation {Activation} ({Connector}): the connector's Dispose failed",
+                            activation.Id, activation.ConnectorType);
+                    }
+                }
             }
-            catch (Exception e) when (failed is not null)
-            {
-                return failed(e, binding);
-            }
-            try
-            {
-                return await call(instance, binding);
-            }
-            finally
-            {
-                await ConnectorInstances.DisposeAsync(instance);
-            }
-        }
+        });
+        return new Run<T>(result.Task, ended);
     }
+
+    /// <summary>A started call: <see cref="Result"/> once the connector's method has answered, <see cref="Ended"/> once
+    /// its instance is disposed too (the end of the plugin code it runs).</summary>
+    public readonly record struct Run<T>(Task<T> Result, Task Ended);
 
     /// <summary>Calls the connector's interface method (<c>HandleAsync</c>, <c>PollAsync</c> or <c>RunAsync</c>) without wrapping what it throws.</summary>
     public static object Invoke(InboundDefinition definition, object instance, params object?[] arguments) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Switchboard.Abstractions.Inbound;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
@@ -24,9 +25,21 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             {
                 await _lastPoll.WaitAsync(stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 stop.ThrowIfCancellationRequested();
-                var (result, problem) = await PollAsync(cursor, stop);
-                if (result is not null)
-                    (cursor, problem) = await SettleAsync(result, cursor, stop);
+                Polled? result = null;
+                string? problem;
+                try
+                {
+                    (result, problem) = await PollAsync(cursor, stop);
+                    if (result is not null)
+                        (cursor, problem) = await SettleAsync(result, cursor, stop);
+                }
+                catch (Exception e) when (!stop.IsCancellationRequested)
+                {
+                    // Ours, not the connector's: said with its stack, and the activation polls on after its wait.
+                    Logger.LogError(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: a poll failed inside the adapter",
+                        Activation.Id, Activation.ConnectorType, "Polling");
+                    problem = "the poll failed inside the adapter: " + e.GetType().Name;
+                }
                 if (problem is null)
                     Health.Up();
                 else
@@ -63,31 +76,48 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         }
     }
 
-    private Task<(PollResult? Result, string? Problem)> PollAsync(string? cursor, CancellationToken stop) =>
-        WithConnectorAsync<(PollResult?, string?)>(async (instance, binding) =>
+    /// <summary>What a poll handed back, its events already written as JSON.</summary>
+    private sealed record Polled(IReadOnlyList<JsonNode?> Events, string? Cursor, TimeSpan? NextPollAfter);
+
+    /// <summary>One poll, held to the call timeout as a whole: binding, the connector's constructor, its poll, writing its
+    /// events (their getters are the plugin's code too) and its <c>Dispose</c> all run off this loop's thread.</summary>
+    private async Task<(Polled? Result, string? Problem)> PollAsync(string? cursor, CancellationToken stop)
+    {
+        var timeoutSeconds = Services.CatalogOptions.DefaultTimeout;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(timeoutSeconds);
+        var timedOut = $"the poll did not finish within {timeoutSeconds.TotalSeconds:0.###} s";
+        var run = StartConnector<(Polled?, string?)>(async (instance, binding) =>
         {
-            var timeoutSeconds = Services.CatalogOptions.DefaultTimeout;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            timeout.CancelAfter(timeoutSeconds);
             try
             {
                 var context = new InboundContext(Activation.Id, PluginLogger(binding), timeout.Token, Generation.PluginContext);
-                // Off this loop's thread: a poll that blocks before returning its task is timed out like one that never ends.
-                var polled = PluginCodeStart.Run(() => (Task<PollResult>)Invoke(instance, binding.Properties, cursor, context));
-                _lastPoll = polled;
-                return await polled.WaitAsync(timeout.Token) is { } result
-                    ? (result, null)
-                    : (null, PollFailed(null, "the connector gave no PollResult (null)"));
+                if (await ((Task<PollResult>)Invoke(instance, binding.Properties, cursor, context)
+                        ?? throw new InvalidOperationException("the connector returned no task (null)")) is not { } result)
+                    return (null, PollFailed(null, "the connector gave no PollResult (null)"));
+                if (result.Events is not { } events)
+                    return (null, PollFailed(null, "the connector's PollResult has no list of events (null)"));
+                return (new Polled(events.Select(Generation.Writer.Write).ToList(), result.Cursor, result.NextPollAfter), null);
             }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                return (null, $"the poll did not finish within {timeoutSeconds.TotalSeconds:0.###} s");
+                return (null, timedOut);
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
                 return (null, PollFailed(e, binding));
             }
         }, binding => (null, Misconfigured(binding)), (e, binding) => (null, PollFailed(e, binding)));
+        _lastPoll = run.Ended;
+        try
+        {
+            return await run.Result.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
+        {
+            return (null, timedOut);
+        }
+    }
 
     private string PollFailed(Exception e, ActivationBinding binding) => PollFailed(e, Describe(e, binding));
 
@@ -121,7 +151,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
     /// <remarks>A deactivation waits for the event being delivered and for the cursor to be saved (each bounded by the
     /// call timeout), and stops before the next event: what was published is never left out of the cursor by a stop,
     /// so a restart does not publish it again.</remarks>
-    private async Task<(string? Cursor, string? Problem)> SettleAsync(PollResult result, string? cursor, CancellationToken stop)
+    private async Task<(string? Cursor, string? Problem)> SettleAsync(Polled result, string? cursor, CancellationToken stop)
     {
         var settled = new Dictionary<EventStatus, int>();
         try
@@ -138,7 +168,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         }
     }
 
-    private async Task<(string? Cursor, string? Problem)> SettleEachAsync(PollResult result, string? cursor, Dictionary<EventStatus, int> settled,
+    private async Task<(string? Cursor, string? Problem)> SettleEachAsync(Polled result, string? cursor, Dictionary<EventStatus, int> settled,
         CancellationToken stop)
     {
         for (var i = 0; i < result.Events.Count; i++)
@@ -153,15 +183,11 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             using var delivery = new CancellationTokenSource(Services.CatalogOptions.DefaultTimeout);
             try
             {
-                correlation = await CorrelateAsync(result.Events[i], EventId(cursor, result.Cursor, i), delivery.Token, logSettled: false);
+                correlation = await CorrelateWrittenAsync(result.Events[i], EventId(cursor, result.Cursor, i), delivery.Token, logSettled: false);
             }
             catch (OperationCanceledException) when (delivery.IsCancellationRequested)
             {
                 return (cursor, $"event {i + 1} of {result.Events.Count} was not delivered within {Services.CatalogOptions.DefaultTimeout.TotalSeconds:0.###} s");
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                return (cursor, $"event {i + 1} of {result.Events.Count} could not be read: {e.Message}");
             }
             var outcome = correlation.ToOutcome();
             if (!outcome.IsSettled)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
 using Switchboard.Host.Catalog;
-using Switchboard.Host.Invocation;
 
 namespace Switchboard.Host.Protocols.Inbound;
 
@@ -21,13 +20,13 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
         {
             var started = Stopwatch.GetTimestamp();
             Health.Up();
-            var problem = await WithConnectorAsync<string?>(async (instance, binding) =>
+            // Off this loop's thread, binding and constructor included: a run that blocks holds only its own thread.
+            var run = StartConnector<string?>(async (instance, binding) =>
             {
                 try
                 {
                     var context = new SubscriptionContext(this, binding, stop);
-                    // Off this loop's thread: a run that blocks before returning its task holds only its own.
-                    await PluginCodeStart.Run(() => (Task)Invoke(instance, binding.Properties, context));
+                    await ((Task)Invoke(instance, binding.Properties, context) ?? throw new InvalidOperationException("the connector returned no task (null)"));
                     return stop.IsCancellationRequested ? null : "the subscription ended by itself";
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -39,6 +38,9 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
                     return RunFailed(e, binding);
                 }
             }, Misconfigured, RunFailed);
+            var problem = await run.Result;
+            // The next run starts once this one's instance is disposed: never two at once.
+            await run.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (problem is null)
                 return;
             Health.Down(problem);

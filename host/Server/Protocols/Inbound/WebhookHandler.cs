@@ -182,56 +182,53 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     }
 
     /// <summary>Binds the activation's properties and runs the connector's check inside its plugin's load context.</summary>
-    /// <remarks>The check starts off the request's thread (see <see cref="PluginCodeStart"/>), so one that blocks is
-    /// answered 504 at the call timeout like one that never returns; <paramref name="permit"/> stays taken until the
-    /// check really ends, so a connector whose code blocks holds at most its limit's threads. Everything of the
+    /// <remarks>Binding, the constructor, the check and <c>Dispose</c> start off the request's thread (see
+    /// <see cref="InboundConnectorCall.Start{T}"/>), so any of them that blocks is answered 504 at the call timeout like a
+    /// check that never returns; <paramref name="permit"/> stays taken until the connector's code really ends, its
+    /// <c>Dispose</c> included, so a connector whose code blocks holds at most its limit's threads. Everything of the
     /// connector's (its result, the body of a direct answer, written with its getters) is checked here, so what fails in
     /// it is the connector's failure.</remarks>
     private async Task<(Decided? Decision, (int Status, string Message)? Problem)> DecideAsync(Activation activation, InboundLease lease,
         WebhookRequest request, RateLimitLease permit, CancellationTokenSource timeout, CancellationToken aborted)
     {
-        var handedOver = false;
-        try
-        {
-            return await InboundConnectorCall.RunAsync<(Decided?, (int, string)?)>(lease.Generation, lease.Definition, activation,
-                binding => (null, (500, binding.Problem!)),
-                async (instance, binding) =>
+        // Binding, the constructor, the check and Dispose all run off the request's thread; the slot is given back
+        // when the last of them ends.
+        var run = InboundConnectorCall.Start<(Decided?, (int, string)?)>(lease.Generation, lease.Definition, activation, _logger,
+            binding => (null, (500, binding.Problem!)),
+            async (instance, binding) =>
+            {
+                try
                 {
                     var context = new InboundContext(activation.Id, InboundConnectorCall.PluginLogger(loggers, lease.Generation, binding), timeout.Token,
                         lease.Generation.PluginContext);
-                    var running = PluginCodeStart.Run(async () =>
-                    {
-                        var result = await ((Task<WebhookResult>)InboundConnectorCall.Invoke(lease.Definition, instance, binding.Properties, request, context)
-                            ?? throw new WebhookResultException("it returned no task (null)"));
-                        return Check(result, lease.Generation.Writer);
-                    });
-                    _ = running.ContinueWith(static (_, state) => ((RateLimitLease)state!).Dispose(), permit,
-                        CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                    handedOver = true;
-                    try
-                    {
-                        return (await running.WaitAsync(timeout.Token), null);
-                    }
-                    catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
-                    {
-                        return (null, (504, TimedOut));
-                    }
-                    catch (Exception e)
-                    {
-                        return ConnectorFailed(activation, e, binding.Masker);
-                    }
-                },
-                (e, binding) => ConnectorFailed(activation, e, binding.Masker));
+                    var result = await ((Task<WebhookResult>)InboundConnectorCall.Invoke(lease.Definition, instance, binding.Properties, request, context)
+                        ?? throw new WebhookResultException("it returned no task (null)"));
+                    return (Check(result, lease.Generation.Writer), null);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
+                {
+                    return (null, (504, TimedOut));
+                }
+                catch (Exception e)
+                {
+                    return ConnectorFailed(activation, e, binding.Masker);
+                }
+            },
+            (e, binding) => ConnectorFailed(activation, e, binding.Masker));
+        _ = run.Ended.ContinueWith(static (_, state) => ((RateLimitLease)state!).Dispose(), permit,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            return await run.Result.WaitAsync(timeout.Token);
         }
-        catch (Exception e)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            return (null, (504, TimedOut));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // Binding itself failed: no secret is known yet to mask.
             return ConnectorFailed(activation, e, new SecretMasker([]));
-        }
-        finally
-        {
-            if (!handedOver)
-                permit.Dispose();
         }
     }
 

@@ -46,9 +46,6 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         get { lock (_workers) return [.. _workers.Values]; }
     }
 
-    // /health answers anyone: a gateway's error text (its detail can run to tens of kilobytes) is cut to what says what is wrong.
-    private const int MaxErrorText = 500;
-
     /// <summary>The adapter's state for <c>/health</c>: off, connected, or retrying with the last error; and each worker's job type and load.</summary>
     public JsonObject Describe()
     {
@@ -60,7 +57,7 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         {
             ["state"] = error is null ? "connected" : "retrying",
             ["address"] = LoggableUrl.Of(Address),
-            ["lastError"] = error is { Length: > MaxErrorText } ? error[..MaxErrorText] + "…" : error,
+            ["lastError"] = StatusText.Cut(error),
             ["workers"] = new JsonArray(workers.Select(w => (JsonNode?)new JsonObject
             {
                 ["jobType"] = w.Type,
