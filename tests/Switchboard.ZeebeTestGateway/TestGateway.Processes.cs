@@ -112,9 +112,20 @@ public sealed partial class TestGateway
         get { lock (_lock) return _refusedRepeats; }
     }
 
+    /// <summary>While set, publishes are taken and never answered, as by a gateway whose broker is stuck.</summary>
+    public bool HangPublishes { get; set; }
+
+    private static async Task<PublishMessageResponse> HangPublishAsync(ServerCallContext context)
+    {
+        await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        throw new RpcException(new Status(StatusCode.Cancelled, "cancelled"));
+    }
+
     public override Task<PublishMessageResponse> PublishMessage(PublishMessageRequest request, ServerCallContext context)
     {
         Authorize(context);
+        if (HangPublishes)
+            return HangPublishAsync(context);
         if (string.IsNullOrEmpty(request.Name))
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Expected to publish a message with a name, but the name is empty"));
         var variables = Variables(request.Variables);

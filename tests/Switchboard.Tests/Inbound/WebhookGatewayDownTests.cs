@@ -47,4 +47,27 @@ public sealed class WebhookGatewayDownTests
         activity["succeeded"]!.GetValue<long>().Should().Be(state.Messages.Count, "only what the gateway took counts as succeeded");
         after.Body["status"]!.GetValue<string>().Should().Be("published");
     }
+
+    [Fact]
+    public async Task A_gateway_that_takes_the_publish_and_never_answers_gets_the_request_answered_503_at_the_command_timeout()
+    {
+        // The publish was sent with the request's abort alone: the sender waited for as long as it was willing to.
+        await using var gateway = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Switchboard:Zeebe:Address=" + gateway.Address,
+            "Switchboard:Zeebe:CommandTimeout=00:00:02",
+            "Switchboard:Inbound:Activations:orders:inbound.type=io.camunda:webhook:1",
+            "Switchboard:Inbound:Activations:orders:messageName=order",
+            "Switchboard:Inbound:Activations:orders:correlationKeyExpression==request.body.id");
+        using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(60) };
+        gateway.Gateway.HangPublishes = true;
+
+        using var response = await http.PostAsync("/inbound/orders", new StringContent("""{"id":"o-1"}""", Encoding.UTF8, "application/json"));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, body.ToJsonString());
+        body["message"]!.GetValue<string>().Should().Contain("DeadlineExceeded");
+    }
 }

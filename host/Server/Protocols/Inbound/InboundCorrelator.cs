@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Switchboard.Abstractions.Inbound;
 using Switchboard.Feel;
 using Switchboard.Host.Protocols.Zeebe;
@@ -83,13 +84,16 @@ internal sealed class InboundCorrelator(IServiceProvider services)
 
         if (services.GetService<ZeebeWorkers>()?.Client is not { } gateway)
             return new Correlation("failed", 503, "the Zeebe adapter is off: set ZEEBE_GRPC_ADDRESS or Switchboard:Zeebe:Address");
+        // A gateway that takes the call and never answers must not hold a webhook's caller (or a subscription) for good:
+        // each call has the deadline every job command has, and its passing is answered 503 as an unavailable gateway.
+        var commandTimeout = services.GetRequiredService<IOptions<ZeebeOptions>>().Value.CommandTimeout;
         try
         {
             if (activation.BpmnProcessId is { } processId)
             {
                 var created = await WithFreshTokenAsync(() => gateway.CreateProcessInstanceAsync(
                     new CreateProcessInstanceRequest { BpmnProcessId = processId, Version = -1, Variables = variables.ToJsonString() },
-                    cancellationToken: cancellationToken).ResponseAsync);
+                    deadline: DateTime.UtcNow + commandTimeout, cancellationToken: cancellationToken).ResponseAsync);
                 return new Correlation("created", 200, $"process instance {created.ProcessInstanceKey} of {processId} created", created.ProcessInstanceKey);
             }
 
@@ -115,7 +119,7 @@ internal sealed class InboundCorrelator(IServiceProvider services)
                 MessageId = messageId,
                 TimeToLive = (long)activation.MessageTtl.TotalMilliseconds,
                 Variables = variables.ToJsonString(),
-            }, cancellationToken: cancellationToken).ResponseAsync);
+            }, deadline: DateTime.UtcNow + commandTimeout, cancellationToken: cancellationToken).ResponseAsync);
             return new Correlation("published", 200, $"message {activation.MessageName} published with correlation key '{correlationKey}'", published.Key);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
