@@ -171,6 +171,32 @@ public sealed class PollingInboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_task_whose_name_or_correlation_key_is_a_secret_uses_it_and_never_shows_it()
+    {
+        Environment.SetEnvironmentVariable("SECRET_TASK_PROBE_NAME", "connector-named-s3cr3t");
+        Environment.SetEnvironmentVariable("SECRET_TASK_PROBE_KEY", "key-s3cr3t-8");
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(_sandbox.Directory, log,
+            ["Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state]);
+
+        // The replaced values went into the job's error (incident text, error variables), the activation's id and
+        // path (GET /inbound answers anyone), what became of each event, and the log.
+        var unknown = await _gateway.Gateway.FinishedAsync(_gateway.Gateway.CreateJob("_activate_inbound_connector",
+            """{"name":"{{secrets.TASK_PROBE_NAME}}","correlation_key":"k"}"""));
+        var keyed = await _gateway.Gateway.FinishedAsync(_gateway.Gateway.CreateJob("_activate_inbound_connector",
+            """{"name":"Random number","correlation_key":"{{secrets.TASK_PROBE_KEY}}","min":3,"max":3,"intervalSeconds":0.1}"""));
+        await Eventually.WaitFor(() => _gateway.Gateway.Messages.Count >= 2, because: "the activated poller publishes");
+        var listing = await Eventually.WaitFor(() => host.Http.GetStringAsync("/inbound"), l => l.Contains("published", StringComparison.Ordinal),
+            because: "the listing shows what became of the last event");
+
+        unknown.ErrorMessage.Should().Contain("no loaded plugin serves an inbound connector named '***'");
+        keyed.State.Should().Be(JobState.Completed, keyed.ErrorMessage);
+        _gateway.Gateway.Messages.Should().OnlyContain(m => m.CorrelationKey == "key-s3cr3t-8", "the secret is the key the messages go out with");
+        listing.Should().NotContain("s3cr3t").And.Contain("task:Random number:sha256-");
+        log.ToString().Should().NotContain("s3cr3t");
+    }
+
+    [Fact]
     public async Task An_interval_below_the_shortest_poll_wait_is_refused_naming_the_real_minimum()
     {
         // Polls wait at least PollWait.Shortest (0.1 s): a shorter interval would be slowed without a word.

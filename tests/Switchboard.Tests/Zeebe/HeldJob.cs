@@ -18,7 +18,7 @@ internal sealed class HeldJob : IHostJob
     /// <summary>Lets every held job finish.</summary>
     public void Release() => _release.TrySetResult();
 
-    public async Task<HostJobResult> RunAsync(JsonObject variables, CancellationToken cancellationToken)
+    public async Task<HostJobResult> RunAsync(JsonObject variables, IReadOnlySet<string> secrets, CancellationToken cancellationToken)
     {
         _started.TrySetResult();
         await _release.Task.WaitAsync(cancellationToken);

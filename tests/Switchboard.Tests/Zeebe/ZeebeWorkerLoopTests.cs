@@ -68,7 +68,7 @@ public sealed class ZeebeWorkerLoopTests
 
         public bool Cancelled { get; private set; }
 
-        public Task<HostJobResult> RunAsync(JsonObject variables, CancellationToken cancellationToken)
+        public Task<HostJobResult> RunAsync(JsonObject variables, IReadOnlySet<string> secrets, CancellationToken cancellationToken)
         {
             cancellationToken.Register(() => Cancelled = true);
             Started.TrySetResult();
@@ -136,7 +136,7 @@ public sealed class ZeebeWorkerLoopTests
     {
         public string Type => "test:no-job";
 
-        public Task<HostJobResult> RunAsync(JsonObject variables, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<HostJobResult> RunAsync(JsonObject variables, IReadOnlySet<string> secrets, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     // The first call fails inside the client with what no gateway sends; every later one as an unavailable gateway.

@@ -134,7 +134,7 @@ public sealed class ZeebeWorkerTests
 
         public string Type => "test.switchboard:gated:1";
 
-        public async Task<HostJobResult> RunAsync(System.Text.Json.Nodes.JsonObject variables, CancellationToken cancellationToken)
+        public async Task<HostJobResult> RunAsync(System.Text.Json.Nodes.JsonObject variables, IReadOnlySet<string> secrets, CancellationToken cancellationToken)
         {
             if (variables["hold"] is { } hold && hold.GetValue<bool>())
                 await Gate.Task.WaitAsync(cancellationToken);

@@ -17,6 +17,10 @@ internal sealed record Activation(
     string? ResultExpression,
     bool ConsumeUnmatchedEvents)
 {
+    /// <summary>The values of the secrets this activation was made with (a task's <c>{{secrets.NAME}}</c>, replaced before
+    /// it was activated): masked in everything it reports, logs and shows.</summary>
+    public IReadOnlyCollection<string> Secrets { get; init; } = [];
+
     /// <summary>Camunda's default time to live of a published message.</summary>
     public static readonly TimeSpan DefaultMessageTtl = TimeSpan.FromHours(1);
 }

@@ -19,7 +19,7 @@ internal sealed record ActivationBinding(object? Properties, SecretMasker Masker
         var secrets = new HashSet<string>(StringComparer.Ordinal);
         var properties = InputBinder.Bind(ActivationProperties.ToJson(activation.Properties, definition.Properties), definition.Properties, errors, secrets);
         InputValidator.Validate(properties, definition.Properties, errors);
-        var masker = new SecretMasker(secrets);
+        var masker = new SecretMasker(secrets.Concat(activation.Secrets));
         return errors.Count == 0
             ? new ActivationBinding(properties, masker, null)
             : new ActivationBinding(null, masker,

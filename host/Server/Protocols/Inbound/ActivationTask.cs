@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Protocols.Zeebe;
 
@@ -20,7 +23,7 @@ internal sealed class ActivationTask(PluginCatalog catalog, ActivationRegistry r
 
     public string Type => JobType;
 
-    public Task<HostJobResult> RunAsync(JsonObject variables, CancellationToken cancellationToken)
+    public Task<HostJobResult> RunAsync(JsonObject variables, IReadOnlySet<string> secrets, CancellationToken cancellationToken)
     {
         if (Text(variables["name"]) is not { } name)
             return Task.FromResult(HostJobResult.Failed("InvalidInput", "name is required: the inbound connector's type or name, e.g. io.camunda:http-polling:1", false));
@@ -32,7 +35,11 @@ internal sealed class ActivationTask(PluginCatalog catalog, ActivationRegistry r
             // Perhaps its plugin is being loaded or reloaded: a retry may find it.
             return Task.FromResult(HostJobResult.Failed("ConnectorNotFound", $"no loaded plugin serves an inbound connector named '{name}'", true));
 
-        var id = $"task:{name}:{correlationKey}";
+        var masker = new SecretMasker(secrets);
+        // The id is shown by GET /inbound, which answers anyone, and is the webhook's path: a part that holds a secret is
+        // named by its hash, which still tells one key from another.
+        string Shown(string part) => masker.Apply(part) == part ? part : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(part)))[..16];
+        var id = $"task:{Shown(name)}:{Shown(correlationKey)}";
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in variables)
         {
@@ -43,7 +50,7 @@ internal sealed class ActivationTask(PluginCatalog catalog, ActivationRegistry r
         var activation = new Activation(id, connector.Type, properties["inbound.context"], properties,
             Text(variables["message_name"]) ?? name, BpmnProcessId: null, ActivationCondition: null,
             CorrelationKeyExpression: "=" + JsonSerializer.Serialize(correlationKey), MessageIdExpression: null, Activation.DefaultMessageTtl,
-            ResultVariable: null, ResultExpression: null, ConsumeUnmatchedEvents: true);
+            ResultVariable: null, ResultExpression: null, ConsumeUnmatchedEvents: true) { Secrets = [.. secrets] };
         var added = registry.SetTaskActivation(activation);
         logger.LogInformation("Inbound activation {Activation} ({Connector}) via {Protocol} {Outcome} by a task",
             id, connector.Type, "Zeebe", added ? "activated" : "already active");

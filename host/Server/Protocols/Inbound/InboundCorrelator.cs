@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Switchboard.Abstractions.Inbound;
+using Switchboard.Core.Invoking;
 using Switchboard.Feel;
 using Switchboard.Host.Protocols.Zeebe;
 using Switchboard.Host.Protocols.Zeebe.Gateway;
@@ -46,14 +47,18 @@ internal sealed class InboundCorrelator(IServiceProvider services)
     private async Task<Correlation> CorrelateAsync(Activation activation, JsonObject scope, JsonNode? @event, string? eventId,
         CancellationToken cancellationToken)
     {
+        Correlation correlation;
         try
         {
-            return await CorrelateOrThrowAsync(activation, scope, @event, eventId, cancellationToken);
+            correlation = await CorrelateOrThrowAsync(activation, scope, @event, eventId, cancellationToken);
         }
         catch (ExpressionException e)
         {
-            return new Correlation("failed", 422, e.Message);
+            correlation = new Correlation("failed", 422, e.Message);
         }
+        // What became of an event is logged and shown (its correlation key, the gateway's detail): never a secret the
+        // activation was made with.
+        return activation.Secrets.Count == 0 ? correlation : correlation with { Message = new SecretMasker(activation.Secrets).Apply(correlation.Message) };
     }
 
     private async Task<Correlation> CorrelateOrThrowAsync(Activation activation, JsonObject scope, JsonNode? @event, string? eventId,

@@ -10,8 +10,9 @@ internal interface IHostJob
     /// <summary>The job type.</summary>
     string Type { get; }
 
-    /// <summary>Runs one job with its variables (secret placeholders already replaced).</summary>
-    Task<HostJobResult> RunAsync(JsonObject variables, CancellationToken cancellationToken);
+    /// <summary>Runs one job with its variables (secret placeholders already replaced: <paramref name="secrets"/> are the
+    /// values put in, which nothing the job keeps, shows or logs may contain; its error message is masked with them).</summary>
+    Task<HostJobResult> RunAsync(JsonObject variables, IReadOnlySet<string> secrets, CancellationToken cancellationToken);
 }
 
 /// <summary>A completed job's variables, or why it failed and whether a retry may help.</summary>

@@ -30,16 +30,16 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
     /// <summary>Runs a job of a type the host serves itself and reports its result.</summary>
     public async Task HandleAsync(ActivatedJob job, IHostJob hostJob, CancellationToken stopping)
     {
-        if (Variables(job, out _) is not { } variables)
+        if (Variables(job, out var usedSecrets) is not { } variables)
         {
             await FailAsync(job, 0, "the job's variables are not a JSON object", "InvalidVariables", TimeSpan.Zero, stopping);
             return;
         }
-        var result = await hostJob.RunAsync(variables, stopping);
+        var result = await hostJob.RunAsync(variables, usedSecrets, stopping);
         if (result.Variables is { } completion)
             await CompleteAsync(job, completion, stopping);
         else
-            await FailAsync(job, result.Retryable ? OneRetryLess(job.Retries) : 0, result.ErrorMessage ?? "the job failed",
+            await FailAsync(job, result.Retryable ? OneRetryLess(job.Retries) : 0, new SecretMasker(usedSecrets).Apply(result.ErrorMessage ?? "the job failed"),
                 result.ErrorCode ?? "Failed", result.Retryable ? TimeSpan.FromSeconds(10) : TimeSpan.Zero, stopping);
     }
 
