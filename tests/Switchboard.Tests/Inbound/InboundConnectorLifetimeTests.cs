@@ -88,6 +88,20 @@ public sealed class InboundConnectorLifetimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_event_that_can_never_be_correlated_is_skipped_and_the_events_after_it_go_out()
+    {
+        // Poll n hands {"poll": n}; the second has no correlation key. It was polled again for good, and nothing after it
+        // was ever published.
+        await using var host = await PollerAsync("cursor", "Switchboard:Inbound:Activations:poller:correlationKeyExpression==if poll = 2 then null else string(poll)");
+
+        await Eventually.WaitFor(() => _box.Gateway.Gateway.Messages.Any(m => m.CorrelationKey == "4"), because: "the events after the odd one are published");
+        var activity = (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["activity"]!;
+
+        _box.Gateway.Gateway.Messages.Select(m => m.CorrelationKey).Take(3).Should().Equal(["1", "3", "4"]);
+        activity["refused"]!.GetValue<long>().Should().Be(1, "the skipped event is counted as refused, once");
+    }
+
+    [Fact]
     public async Task A_pollers_failure_message_of_megabytes_is_cut_in_GET_inbound()
     {
         await using var host = await PollerAsync("hugethrow");

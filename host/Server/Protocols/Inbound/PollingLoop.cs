@@ -7,8 +7,10 @@ using Switchboard.Host.Invocation;
 namespace Switchboard.Host.Protocols.Inbound;
 
 /// <summary>Runs a polling connector for one activation: poll, correlate each event in order, keep the cursor once all
-/// are settled, wait, again. A failed poll or an event that could not be correlated leaves the cursor where it was, so
-/// the next poll hands the same events again; the activation is down until a poll goes through.</summary>
+/// are settled, wait, again. A failed poll or an event that could not be delivered leaves the cursor where it was, so
+/// the next poll hands the same events again; the activation is down until a poll goes through. An event that can
+/// never be correlated (400, 422: an expression fails on it, it gives no key) is skipped instead, the activation down
+/// until a poll has none.</summary>
 internal sealed class PollingLoop(Activation activation, InboundLease lease, ActivationServices services)
     : ActivationLoop(activation, lease, services)
 {
@@ -162,15 +164,16 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         {
             // One line for what a poll settled, however many events it had; an event that failed has its own.
             if (settled.Count > 0)
-                Logger.LogInformation("Inbound activation {Activation} ({Connector}) via {Protocol}: of a poll's {Events} events, {Correlated} correlated, {AlreadyCorrelated} already correlated, {Unmatched} unmatched",
+                Logger.LogInformation("Inbound activation {Activation} ({Connector}) via {Protocol}: of a poll's {Events} events, {Correlated} correlated, {AlreadyCorrelated} already correlated, {Unmatched} unmatched, {Skipped} skipped as impossible to correlate",
                     Activation.Id, Activation.ConnectorType, "Polling", result.Events.Count, settled.GetValueOrDefault(EventStatus.Correlated),
-                    settled.GetValueOrDefault(EventStatus.AlreadyCorrelated), settled.GetValueOrDefault(EventStatus.Unmatched));
+                    settled.GetValueOrDefault(EventStatus.AlreadyCorrelated), settled.GetValueOrDefault(EventStatus.Unmatched), settled.GetValueOrDefault(EventStatus.Failed));
         }
     }
 
     private async Task<(string? Cursor, string? Problem)> SettleEachAsync(Polled result, string? cursor, Dictionary<EventStatus, int> settled,
         CancellationToken stop)
     {
+        string? skipped = null;
         for (var i = 0; i < result.Events.Count; i++)
         {
             if (stop.IsCancellationRequested)
@@ -190,6 +193,15 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
                 return (cursor, $"event {i + 1} of {result.Events.Count} was not delivered within {Services.CatalogOptions.DefaultTimeout.TotalSeconds:0.###} s");
             }
             var outcome = correlation.ToOutcome();
+            if (!outcome.IsSettled && correlation.HttpStatus is 400 or 422)
+            {
+                // The event itself cannot be correlated (an expression fails on it or gives no key, the gateway refuses
+                // it as invalid): polled again it would fail the same way, and hold back every event after it for good.
+                // It is skipped, said in its own log line, counted in the activity (refused) and in the activation's health.
+                skipped ??= $"event {i + 1} of {result.Events.Count} could not be correlated and was skipped: {correlation.Message}";
+                settled[EventStatus.Failed] = settled.GetValueOrDefault(EventStatus.Failed) + 1;
+                continue;
+            }
             if (!outcome.IsSettled)
             {
                 await KeepUnsettledAsync(i + 1);
@@ -213,10 +225,10 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             }
             _unsettled = null;
             Forget();
-            return (next, null);
+            return (next, skipped);
         }
         _unsettled = null;
-        return (cursor, null);
+        return (cursor, skipped);
     }
 
     // On disk only when an event of the move may have reached Zeebe (attempted counts the events tried). Kept in memory
