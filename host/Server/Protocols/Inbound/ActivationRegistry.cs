@@ -7,6 +7,7 @@ namespace Switchboard.Host.Protocols.Inbound;
 internal sealed class ActivationRegistry
 {
     private readonly IReadOnlyList<Activation> _configured;
+    private readonly int _maxTaskActivations;
     private readonly ILogger _logger;
     private volatile IReadOnlyDictionary<string, Activation> _byContext;
     private IReadOnlyList<Activation> _discovered = [];
@@ -15,6 +16,7 @@ internal sealed class ActivationRegistry
     public ActivationRegistry(IOptions<InboundOptions> options, ILogger<ActivationRegistry> logger)
     {
         _configured = options.Value.Parsed;
+        _maxTaskActivations = options.Value.MaxTaskActivations;
         _logger = logger;
         _byContext = Index([]);
     }
@@ -32,11 +34,16 @@ internal sealed class ActivationRegistry
         }
     }
 
-    /// <summary>Adds (or replaces) an activation made by an <c>_activate_inbound_connector</c> task; returns whether it is new or changed.</summary>
+    /// <summary>Adds (or replaces) an activation made by an <c>_activate_inbound_connector</c> task; returns whether it is
+    /// new or changed. Throws <see cref="InvalidOperationException"/> for a new one past
+    /// <see cref="InboundOptions.MaxTaskActivations"/>.</summary>
     public bool SetTaskActivation(Activation activation)
     {
         lock (_byTask)
         {
+            if (!_byTask.ContainsKey(activation.Id) && _byTask.Count >= _maxTaskActivations)
+                throw new InvalidOperationException($"this host already serves {_byTask.Count} activations made by tasks, the most " +
+                    $"{InboundOptions.Section}:MaxTaskActivations allows; each lasts until the host stops");
             // The same task run again (its job retried, or the process instance started twice) keeps the running activation.
             if (_byTask.TryGetValue(activation.Id, out var existing) && existing with { Properties = activation.Properties } == activation
                 && existing.Properties.Count == activation.Properties.Count
@@ -56,10 +63,15 @@ internal sealed class ActivationRegistry
     /// ones and the index (and its warnings about shared paths) is rebuilt only when something changed.</remarks>
     public bool SetDiscovered(IReadOnlyList<Activation> discovered)
     {
-        if (discovered.Count == _discovered.Count && !discovered.Except(_discovered).Any())
-            return false;
-        _discovered = discovered;
-        _byContext = Index(discovered);
+        // Under the tasks' lock, as SetTaskActivation's: an index built from the tasks before a task was added, swapped
+        // in after that task's own index, lost the task's path until the next change.
+        lock (_byTask)
+        {
+            if (discovered.Count == _discovered.Count && !discovered.Except(_discovered).Any())
+                return false;
+            _discovered = discovered;
+            _byContext = Index(discovered);
+        }
         Changed?.Invoke();
         return true;
     }
