@@ -43,6 +43,13 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
                 result.ErrorCode ?? "Failed", result.Retryable ? TimeSpan.FromSeconds(10) : TimeSpan.Zero, stopping);
     }
 
+    /// <summary>Fails a job the host itself failed on (a defect of ours, not the connector's) with one retry less: left
+    /// unreported, it was handed out again at each job timeout and failed the same way, with no incident ever raised.
+    /// The message names the exception's type only; its details are in the host's log.</summary>
+    public Task FailForHostErrorAsync(ActivatedJob job, Exception e, CancellationToken stopping) =>
+        FailAsync(job, OneRetryLess(job.Retries), $"the host failed handling the job ({e.GetType().Name}); its log has the details", "HostError",
+            TimeSpan.Zero, stopping);
+
     /// <summary>The job's variables with secret placeholders replaced (the secrets used in <paramref name="usedSecrets"/>), or null when they are no JSON object.</summary>
     private JsonObject? Variables(ActivatedJob job, out HashSet<string> usedSecrets) =>
         VariablesElement(job, out usedSecrets) is { } element ? JsonObject.Create(element) : null;

@@ -345,7 +345,15 @@ internal sealed class JobWorker : IAsyncDisposable
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "Job {JobKey} of {Connector} via {Protocol} was not reported: the host failed handling it", job.Key, Type, "Zeebe");
+            _logger.LogError(e, "Job {JobKey} of {Connector} via {Protocol} failed inside the host; it is failed with one retry less", job.Key, Type, "Zeebe");
+            try
+            {
+                await _handler.FailForHostErrorAsync(job, e, _abort.Token);
+            }
+            catch (Exception again)
+            {
+                _logger.LogWarning(again, "Job {JobKey} of {Connector} via {Protocol} was not reported: {Error}", job.Key, Type, "Zeebe", again.Message);
+            }
         }
         finally
         {
