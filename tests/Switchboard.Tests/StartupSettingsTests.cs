@@ -50,6 +50,7 @@ public sealed class StartupSettingsTests
     [InlineData("Switchboard:Inbound:Activations:a:inbound.type=io.camunda:webhook:1", "Switchboard:Inbound:Activations:a needs exactly one of messageName")]
     [InlineData("Switchboard:Inbound:Activations:a:messageTtl=an hour", "Switchboard:Inbound:Activations:a:messageTtl 'an hour' is not an ISO 8601 duration")]
     [InlineData("Switchboard:Inbound:Activations:a:messageTtl=P99999999D", "Switchboard:Inbound:Activations:a:messageTtl 'P99999999D' is longer than the longest duration")]
+    [InlineData("Switchboard:Inbound:MaxTaskActivations=0", "Switchboard:Inbound:MaxTaskActivations must be at least 1, not 0")]
     [InlineData("Switchboard:Inbound:Activations:a:messageTtl=-PT1H", "Switchboard:Inbound:Activations:a:messageTtl '-PT1H' is negative")]
     public async Task A_setting_that_cannot_work_stops_the_host_at_start_naming_it(string setting, string problem)
     {

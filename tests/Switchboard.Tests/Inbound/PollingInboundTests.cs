@@ -197,6 +197,26 @@ public sealed class PollingInboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tasks_past_the_most_activations_tasks_may_make_fail_naming_the_setting()
+    {
+        // Each task with a new correlation key made an activation lasting until the host stopped, without end.
+        await using var host = await RunningHost.StartAsync(_sandbox.Directory,
+            "Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state, "Switchboard:Inbound:MaxTaskActivations=1");
+        Task<TestJob> Activate(string key) => _gateway.Gateway.FinishedAsync(_gateway.Gateway.CreateJob("_activate_inbound_connector",
+            $$"""{"name":"Random number","correlation_key":"{{key}}","min":3,"max":3,"intervalSeconds":60}"""));
+
+        var first = await Activate("order-1");
+        var second = await Activate("order-2");
+        var firstAgain = await Activate("order-1");
+
+        first.State.Should().Be(JobState.Completed, first.ErrorMessage);
+        second.State.Should().Be(JobState.Incident);
+        second.ErrorMessage.Should().Contain("Switchboard:Inbound:MaxTaskActivations");
+        firstAgain.State.Should().Be(JobState.Completed, "the same task run again keeps its activation");
+        (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task An_interval_below_the_shortest_poll_wait_is_refused_naming_the_real_minimum()
     {
         // Polls wait at least PollWait.Shortest (0.1 s): a shorter interval would be slowed without a word.

@@ -51,7 +51,15 @@ internal sealed class ActivationTask(PluginCatalog catalog, ActivationRegistry r
             Text(variables["message_name"]) ?? name, BpmnProcessId: null, ActivationCondition: null,
             CorrelationKeyExpression: "=" + JsonSerializer.Serialize(correlationKey), MessageIdExpression: null, Activation.DefaultMessageTtl,
             ResultVariable: null, ResultExpression: null, ConsumeUnmatchedEvents: true) { Secrets = [.. secrets] };
-        var added = registry.SetTaskActivation(activation);
+        bool added;
+        try
+        {
+            added = registry.SetTaskActivation(activation);
+        }
+        catch (InvalidOperationException full)
+        {
+            return Task.FromResult(HostJobResult.Failed("TooManyActivations", full.Message, false));
+        }
         logger.LogInformation("Inbound activation {Activation} ({Connector}) via {Protocol} {Outcome} by a task",
             id, connector.Type, "Zeebe", added ? "activated" : "already active");
         return Task.FromResult(HostJobResult.Completed());

@@ -24,5 +24,9 @@ public sealed class InboundOptions
     /// folder in the user's local application data.</summary>
     public string? StateDirectory { get; set; }
 
+    /// <summary>The most activations <c>_activate_inbound_connector</c> tasks may make (each lasts until the host stops):
+    /// a task past it fails, naming the setting, instead of a process loop growing the host without end.</summary>
+    public int MaxTaskActivations { get; set; } = 1000;
+
     internal IReadOnlyList<Activation> Parsed { get; set; } = [];
 }

@@ -63,6 +63,8 @@ internal sealed class InboundOptionsSetup(IConfiguration configuration) : IPostC
         // Past the timers' limit it never gets here: SettingsBinding refuses every such time span first.
         if (options.DefaultPollInterval <= TimeSpan.Zero)
             problems.Add($"{InboundOptions.Section}:DefaultPollInterval must be positive, not {options.DefaultPollInterval}");
+        if (options.MaxTaskActivations < 1)
+            problems.Add($"{InboundOptions.Section}:MaxTaskActivations must be at least 1, not {options.MaxTaskActivations}");
         if (options.MaxBodyBytes < 1024)
             problems.Add($"{InboundOptions.Section}:MaxBodyBytes must be at least 1024, not {options.MaxBodyBytes}");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
