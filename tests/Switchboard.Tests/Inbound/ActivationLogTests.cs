@@ -49,4 +49,24 @@ public sealed class ActivationLogTests : IAsyncLifetime
         Lines("of a poll's 300 events").Should().ContainSingle().Which.Should().Contain("300 unmatched");
         Lines("Inbound activation poller").Length.Should().BeLessThan(10, "no event that was settled has a line of its own");
     }
+
+    [Fact]
+    public async Task Events_failing_one_after_another_are_logged_once_and_their_number_when_they_go_through_again()
+    {
+        // Each poll's event failed while the gateway was down, and each failure was a Warning of its own.
+        var gateway = await TestGatewayServer.StartAsync();
+        var state = gateway.Gateway;
+        var port = gateway.Port;
+        await using var host = await StartHostAsync("cursor", "0", "Switchboard:Zeebe:Address=" + gateway.Address);
+        await Eventually.WaitFor(() => state.Messages.Count >= 1, because: "the poller publishes");
+        await gateway.KillAsync();
+        await Eventually.WaitFor(() => host.Http.GetStringAsync("/inbound"),
+            listing => System.Text.Json.Nodes.JsonNode.Parse(listing)![0]!["activity"]!["failed"]!.GetValue<long>() >= 5,
+            because: "five polls fail while the gateway is down");
+        await using var back = await TestGatewayServer.StartAsync(state, port);
+        await Eventually.WaitFor(() => Lines("correlates events again").Length > 0, because: "the gateway is back");
+
+        Lines("the gateway answered").Where(l => l.Contains(" WRN ")).Should().ContainSingle("a streak of failures is said once");
+        Lines("correlates events again").Should().ContainSingle().Which.Should().MatchRegex(@"; \d+ in a row could not be correlated");
+    }
 }

@@ -100,6 +100,9 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
 
     private string? _misconfiguration;
 
+    // Events that could not be correlated since the last one that was (see CorrelateWrittenAsync).
+    private int _failedInARow;
+
     /// <summary>The activation's properties do not bind: its problem, logged as a warning the first time (and again
     /// only when it changes), since the activation tries again after every wait and would say it each time.</summary>
     protected string Misconfigured(ActivationBinding binding)
@@ -142,9 +145,21 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
         using var span = Telemetry.InboundTelemetry.Start(Activation.ConnectorType, Activation.Id, Definition.Metadata.Kind.ToString().ToLowerInvariant());
         var correlation = await Services.Correlator.CorrelateAsync(Activation, json, eventId, stop);
         Services.Activity.Record(Activation, correlation.HttpStatus, correlation.Message);
-        if (logSettled || !correlation.ToOutcome().IsSettled)
-            Logger.Log(correlation.Succeeded || correlation.HttpStatus is 409 or 422 ? LogLevel.Information : LogLevel.Warning,
-                "Inbound activation {Activation} ({Connector}) via {Protocol}: {Outcome}",
+        var settled = correlation.ToOutcome().IsSettled;
+        // Events that fail one after another (the gateway down, a subscription redelivering) are said once, at the first,
+        // and their number once they go through again: a line per event would flood the log, as the job worker's
+        // repeated failures would.
+        var level = correlation.Succeeded || correlation.HttpStatus is 409 or 422 ? LogLevel.Information : LogLevel.Warning;
+        if (settled)
+        {
+            if (Interlocked.Exchange(ref _failedInARow, 0) is > 1 and var failed)
+                Logger.LogInformation("Inbound activation {Activation} ({Connector}) via {Protocol} correlates events again; {Failed} in a row could not be correlated",
+                    Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind, failed);
+        }
+        else if (Interlocked.Increment(ref _failedInARow) > 1)
+            level = LogLevel.Debug;
+        if (logSettled || !settled)
+            Logger.Log(level, "Inbound activation {Activation} ({Connector}) via {Protocol}: {Outcome}",
                 Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind, correlation.Message);
         return correlation;
     }
