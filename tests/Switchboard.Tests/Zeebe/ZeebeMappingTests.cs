@@ -69,6 +69,18 @@ public sealed class ZeebeMappingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_BPMN_error_code_longer_than_a_name_can_be_fails_the_job_without_retries()
+    {
+        var job = await RunAsync("""{"action":"divide","a":1,"b":0}""", new()
+        {
+            ["errorExpression"] = """=bpmnError(string join(for i in 1..700 return "0123456789", ""), "m")""",
+        });
+
+        job.State.Should().Be(JobState.Incident, job.ErrorMessage);
+        job.ErrorMessage.Should().Be("the BPMN error code errorExpression gave is 7000 characters; at most 6000");
+    }
+
+    [Fact]
     public async Task An_errorExpression_can_fail_a_successful_call_as_a_job_error_with_its_retries_and_backoff()
     {
         var job = await RunAsync("""{"action":"subtract","a":1,"b":5}""", new()

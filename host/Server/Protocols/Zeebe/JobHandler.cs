@@ -169,6 +169,12 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         var failure = outcome.Error is { } error ? new FeelFailure(error.Code, error.Message, error.Data) : null;
         switch (ErrorMapping.Decide(expression, outcome.Output, failure, job.Retries))
         {
+            case ErrorDecision.BpmnError bpmn when bpmn.Code.Length > MaxErrorMessage:
+                // An error code is a name catch events match; one past the gateway's message limit came back
+                // RESOURCE_EXHAUSTED, was retried until the job's deadline, and the job ran again.
+                await FailAsync(job, 0, $"the BPMN error code errorExpression gave is {bpmn.Code.Length} characters; at most {MaxErrorMessage}",
+                    "InvalidErrorExpression", TimeSpan.Zero, stopping);
+                return true;
             case ErrorDecision.BpmnError bpmn:
                 var thrown = new ThrowErrorRequest
                 {
