@@ -177,7 +177,7 @@ public sealed class PollingInboundTests : IAsyncLifetime
         Environment.SetEnvironmentVariable("SECRET_TASK_PROBE_KEY", "key-s3cr3t-8");
         var log = new SharedLog();
         await using var host = await RunningHost.StartAsync(_sandbox.Directory, log,
-            ["Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state]);
+            ["Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state, "Switchboard:Log:Level=Information"]);
 
         // The replaced values went into the job's error (incident text, error variables), the activation's id and
         // path (GET /inbound answers anyone), what became of each event, and the log.
@@ -188,12 +188,16 @@ public sealed class PollingInboundTests : IAsyncLifetime
         await Eventually.WaitFor(() => _gateway.Gateway.Messages.Count >= 2, because: "the activated poller publishes");
         var listing = await Eventually.WaitFor(() => host.Http.GetStringAsync("/inbound"), l => l.Contains("published", StringComparison.Ordinal),
             because: "the listing shows what became of the last event");
+        var again = await _gateway.Gateway.FinishedAsync(_gateway.Gateway.CreateJob("_activate_inbound_connector",
+            """{"name":"Random number","correlation_key":"{{secrets.TASK_PROBE_KEY}}","min":3,"max":3,"intervalSeconds":0.1}"""));
 
         unknown.ErrorMessage.Should().Contain("no loaded plugin serves an inbound connector named '***'");
         keyed.State.Should().Be(JobState.Completed, keyed.ErrorMessage);
         _gateway.Gateway.Messages.Should().OnlyContain(m => m.CorrelationKey == "key-s3cr3t-8", "the secret is the key the messages go out with");
         listing.Should().NotContain("s3cr3t").And.Contain("task:Random number:sha256-");
         log.ToString().Should().NotContain("s3cr3t");
+        again.State.Should().Be(JobState.Completed, again.ErrorMessage);
+        log.ToString().Should().Contain("already active by a task", "the same task run again keeps its activation, secrets and all");
     }
 
     [Fact]

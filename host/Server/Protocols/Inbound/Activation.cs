@@ -21,6 +21,9 @@ internal sealed record Activation(
     /// it was activated): masked in everything it reports, logs and shows.</summary>
     public IReadOnlyCollection<string> Secrets { get; init; } = [];
 
+    /// <summary><paramref name="text"/> with <see cref="Secrets"/> masked.</summary>
+    public string Masked(string text) => Secrets.Count == 0 ? text : new Core.Invoking.SecretMasker(Secrets).Apply(text);
+
     /// <summary>Camunda's default time to live of a published message.</summary>
     public static readonly TimeSpan DefaultMessageTtl = TimeSpan.FromHours(1);
 }

@@ -45,9 +45,12 @@ internal sealed class ActivationRegistry
                 throw new InvalidOperationException($"this host already serves {_byTask.Count} activations made by tasks, the most " +
                     $"{InboundOptions.Section}:MaxTaskActivations allows; each lasts until the host stops");
             // The same task run again (its job retried, or the process instance started twice) keeps the running activation.
-            if (_byTask.TryGetValue(activation.Id, out var existing) && existing with { Properties = activation.Properties } == activation
+            // Its properties and secrets are new collections each time: compared by content, not by reference.
+            if (_byTask.TryGetValue(activation.Id, out var existing)
+                && existing with { Properties = activation.Properties, Secrets = activation.Secrets } == activation
                 && existing.Properties.Count == activation.Properties.Count
-                && existing.Properties.All(p => activation.Properties.TryGetValue(p.Key, out var value) && value == p.Value))
+                && existing.Properties.All(p => activation.Properties.TryGetValue(p.Key, out var value) && value == p.Value)
+                && existing.Secrets.Count == activation.Secrets.Count && existing.Secrets.All(activation.Secrets.Contains))
                 return false;
             _byTask[activation.Id] = activation;
             _byContext = Index(_discovered);

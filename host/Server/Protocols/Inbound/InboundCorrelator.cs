@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Switchboard.Abstractions.Inbound;
-using Switchboard.Core.Invoking;
 using Switchboard.Feel;
 using Switchboard.Host.Protocols.Zeebe;
 using Switchboard.Host.Protocols.Zeebe.Gateway;
@@ -58,7 +57,7 @@ internal sealed class InboundCorrelator(IServiceProvider services)
         }
         // What became of an event is logged and shown (its correlation key, the gateway's detail): never a secret the
         // activation was made with.
-        return activation.Secrets.Count == 0 ? correlation : correlation with { Message = new SecretMasker(activation.Secrets).Apply(correlation.Message) };
+        return correlation with { Message = activation.Masked(correlation.Message) };
     }
 
     private async Task<Correlation> CorrelateOrThrowAsync(Activation activation, JsonObject scope, JsonNode? @event, string? eventId,

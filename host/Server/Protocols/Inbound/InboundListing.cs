@@ -17,7 +17,7 @@ internal sealed class InboundListing(PluginCatalog catalog, ActivationRegistry r
             ["type"] = a.ConnectorType,
             ["kind"] = served?.Kind.ToString().ToLowerInvariant(),
             ["path"] = served is null or { Kind: InboundKind.Webhook } ? "/inbound/" + a.Context : null,
-            ["messageName"] = a.Secrets.Count == 0 || a.MessageName is null ? a.MessageName : new Core.Invoking.SecretMasker(a.Secrets).Apply(a.MessageName),
+            ["messageName"] = a.MessageName is null ? null : a.Masked(a.MessageName),
             ["bpmnProcessId"] = a.BpmnProcessId,
             ["health"] = Health(a, served),
             ["activity"] = activity.Describe(a.Id),
