@@ -53,8 +53,9 @@ internal sealed class LogValueSanitizer(int maxLength) : ILogEventEnricher
         Rune.IsControl(r) || r.Value is 0x2028 or 0x2029 || Rune.GetUnicodeCategory(r) == UnicodeCategory.Format;
 
     /// <summary>Control and format characters as C-style escapes (each UTF-16 unit of one outside the BMP as <c>\uXXXX</c>),
-    /// then at most <paramref name="max"/> characters and a marker saying how many were cut.</summary>
-    public static string Escape(string text, int max)
+    /// then at most <paramref name="max"/> characters and a marker saying how many were cut; line breaks kept as they are
+    /// with <paramref name="keepLineBreaks"/>, for a writer that escapes them itself.</summary>
+    public static string Escape(string text, int max, bool keepLineBreaks = false)
     {
         var builder = new StringBuilder(Math.Min(text.Length, max) + 32);
         var taken = 0;
@@ -64,6 +65,7 @@ internal sealed class LogValueSanitizer(int maxLength) : ILogEventEnricher
             Rune.DecodeFromUtf16(text.AsSpan(taken), out var rune, out var units);
             switch (rune.Value)
             {
+                case '\n' or '\r' when keepLineBreaks: builder.Append((char)rune.Value); break;
                 case '\n': builder.Append("\\n"); break;
                 case '\r': builder.Append("\\r"); break;
                 case '\t': builder.Append("\\t"); break;

@@ -39,14 +39,16 @@ internal static class LoggingSetup
         if (!requestScope)
             configuration.MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LevelAlias.Off);
         if (!json)
-            configuration.Enrich.With<ExceptionSummaryEnricher>();
-        // Last, so it also sees what the enrichers above added (the exception summary carries outside text too).
+            configuration.Enrich.With(new ExceptionSummaryEnricher(maxLength));
+        // Last, so it also sees what the enrichers above added (the exception summary, escaped and capped by itself, is not text it cuts).
         configuration.Enrich.With(new LogValueSanitizer(maxLength));
+        ITextFormatter formatter = json
+            ? new CappedExceptionFormatter(new RenderedCompactJsonFormatter(), maxLength)
+            : new MessageTemplateTextFormatter(TextTemplate);
         if (output is not null)
-            return configuration.WriteTo.Sink(new TextWriterSink(json ? new RenderedCompactJsonFormatter() : new MessageTemplateTextFormatter(TextTemplate), output));
-        return json
-            ? configuration.WriteTo.Console(new RenderedCompactJsonFormatter())
-            : configuration.WriteTo.Console(outputTemplate: TextTemplate);
+            return configuration.WriteTo.Sink(new TextWriterSink(formatter, output));
+        // Text through the console sink's own template, which colours it on a terminal.
+        return json ? configuration.WriteTo.Console(formatter) : configuration.WriteTo.Console(outputTemplate: TextTemplate);
     }
 
     /// <summary>Writes formatted events to a writer the caller owns (the console sink writes only to the console).</summary>

@@ -82,6 +82,65 @@ public sealed class LogInjectionTests
         if (format == "json")
             line.Should().Contain("\"@x\"").And.Contain(nameof(An_exception_is_logged_on_one_line_with_its_summary_once_and_in_JSON_with_its_stack), "the stack is kept");
         else
-            line.Should().Contain("the error was see below (InvalidOperationException: the disk is full)");
+            line.Should().Contain("the error was see below (System.InvalidOperationException: the disk is full\\n   at ")
+                .And.Contain(nameof(An_exception_is_logged_on_one_line_with_its_summary_once_and_in_JSON_with_its_stack), "the stack is kept in text too");
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    public void A_plugins_exception_of_megabytes_is_logged_capped_and_escaped_on_one_line_with_its_stack_and_inner_exceptions(string format)
+    {
+        var huge = "line one\n12:00:00.000 ERR Forged line\u202e" + new string('x', 5_000_000);
+        var exception = Thrown(() => throw new InvalidOperationException("the call failed", Thrown(() => throw new ArgumentException(huge))));
+
+        var lines = Log(format, exception);
+
+        lines.Should().ContainSingle("one event is one line");
+        var line = lines[0];
+        line.Length.Should().BeLessThan(40_000, "a plugin's message is capped in every format");
+        line.Should().Contain("more characters]").And.NotContain("\u202e").And.Contain("\\u202e")
+            .And.Contain("the call failed").And.Contain("System.ArgumentException")
+            .And.Contain(nameof(A_plugins_exception_of_megabytes_is_logged_capped_and_escaped_on_one_line_with_its_stack_and_inner_exceptions), "the stacks are kept");
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    public void An_exception_whose_message_throws_is_still_logged(string format)
+    {
+        var lines = Log(format, Thrown(() => throw new MessageThrows()));
+
+        lines.Should().ContainSingle().Which.Should().Contain("Leaky").And.Contain("could not be read: System.InvalidOperationException")
+            .And.Contain(nameof(MessageThrows));
+    }
+
+    private static string[] Log(string format, Exception exception)
+    {
+        var output = new StringWriter();
+        var settings = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Format"] = format }).Build();
+        using (var serilog = Switchboard.Host.Logging.LoggingSetup.Configure(new Serilog.LoggerConfiguration(), settings, output).CreateLogger())
+        using (var factory = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog))
+            factory.CreateLogger("Test").LogError(exception, "Plugin {Plugin} failed", "Leaky");
+        return output.ToString().TrimEnd('\n').Split('\n');
+    }
+
+    private static Exception Thrown(Action thrower)
+    {
+        try
+        {
+            thrower();
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+        throw new InvalidOperationException("nothing was thrown");
+    }
+
+    private sealed class MessageThrows : Exception
+    {
+        public override string Message => throw new InvalidOperationException("a plugin's message that throws");
     }
 }

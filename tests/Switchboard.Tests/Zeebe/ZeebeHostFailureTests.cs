@@ -29,7 +29,7 @@ public sealed class ZeebeHostFailureTests
         job.Retries.Should().Be(2);
         job.ErrorMessage.Should().Be("the host failed handling the job (InvalidOperationException); its log has the details");
         log.ToString().Split('\n').Should().Contain(l => l.Contains(" ERR ") && l.Contains("failed inside the host")
-            && l.Contains("(InvalidOperationException: a defect of the host)"));
+            && l.Contains("(System.InvalidOperationException: a defect of the host\\n   at "));
     }
 
     private sealed class Broken : IHostJob
