@@ -76,6 +76,49 @@ internal static class JsonText
         }
     }
 
+    /// <summary>JSON text with each escape of a lone surrogate written <c>\ufffd</c> instead: the same JSON, every string
+    /// of it Unicode text. Escapes of pairs, and everything else, are kept as they are.</summary>
+    public static string WithoutLoneSurrogates(string json)
+    {
+        var text = new StringBuilder(json);
+        for (var i = 0; i < text.Length - 1; i++)
+        {
+            if (text[i] != '\\')
+                continue;
+            if (SurrogateEscapeAt(text, i) is not { } unit)
+            {
+                i++; // past the escaped character: a backslash escaped is not the start of another escape
+                continue;
+            }
+            if (char.IsHighSurrogate(unit) && SurrogateEscapeAt(text, i + 6) is { } next && char.IsLowSurrogate(next))
+            {
+                i += 11;
+                continue;
+            }
+            text.Remove(i, 6).Insert(i, "\\ufffd");
+            i += 5;
+        }
+        return text.ToString();
+    }
+
+    // The surrogate a \uXXXX escape at the index stands for; null for any other escape or text.
+    private static char? SurrogateEscapeAt(StringBuilder text, int at)
+    {
+        if (at + 6 > text.Length || text[at] != '\\' || text[at + 1] != 'u')
+            return null;
+        var unit = 0;
+        for (var i = at + 2; i < at + 6; i++)
+        {
+            var digit = HexDigit(text[i]);
+            if (digit < 0)
+                return null;
+            unit = unit * 16 + digit;
+        }
+        return char.IsSurrogate((char)unit) ? (char)unit : null;
+    }
+
+    private static int HexDigit(char c) => c is >= '0' and <= '9' ? c - '0' : (c | 0x20) is >= 'a' and <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+
     /// <summary>Whether every surrogate in <paramref name="text"/> is half of a pair.</summary>
     public static bool IsText(string text)
     {

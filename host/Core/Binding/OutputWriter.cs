@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
@@ -27,6 +28,9 @@ internal sealed class OutputWriter(TypeModels models)
 
     // Larger buffers (an unusually large output) are let go after their output.
     private const int KeptBytes = 64 * 1024;
+
+    // Set while an output is written again because JSON it holds has an escaped lone surrogate (see WriteText).
+    [ThreadStatic] private static bool t_repairing;
 
     // Only the JSON's own rules: protocols escape strings as they write them out, each to its own rules.
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -55,7 +59,27 @@ internal sealed class OutputWriter(TypeModels models)
         json.Reset(buffer);
         try
         {
-            Write(json, value, 0);
+            try
+            {
+                Write(json, value, 0);
+            }
+            catch (TextToRepair) when (!t_repairing)
+            {
+                // JSON the connector returned (a parsed answer of a third party's, say) holds a string such as "\ud83d": valid
+                // JSON, but not text System.Text.Json will write. Written again from the start, every JSON value by its
+                // raw text with each lone surrogate as U+FFFD: the rare case pays, not every output.
+                buffer.ResetWrittenCount();
+                json.Reset(buffer);
+                t_repairing = true;
+                try
+                {
+                    Write(json, value, 0);
+                }
+                finally
+                {
+                    t_repairing = false;
+                }
+            }
             json.Flush();
             // An output that is JSON null (a null element or document) is no output, as a null return is.
             return buffer.WrittenSpan.SequenceEqual("null"u8) ? null : buffer.WrittenSpan.ToArray();
@@ -81,16 +105,16 @@ internal sealed class OutputWriter(TypeModels models)
                 json.WriteNullValue();
                 return;
             case JsonNode node:
-                node.WriteTo(json);
+                WriteJson(json, node);
                 return;
             case JsonElement element:
                 if (element.ValueKind == JsonValueKind.Undefined)
                     json.WriteNullValue();
                 else
-                    element.WriteTo(json);
+                    WriteJson(json, element);
                 return;
             case JsonDocument document:
-                document.RootElement.WriteTo(json);
+                WriteJson(json, document.RootElement);
                 return;
             case string s:
                 json.WriteStringValue(s);
@@ -240,6 +264,100 @@ internal sealed class OutputWriter(TypeModels models)
                 return members[i].Wire;
         return value.ToString();
     }
+
+    // System.Text.Json writes parsed strings by unescaping them, and throws for an escaped lone surrogate; the output is
+    // then written again with t_repairing set.
+    private static void WriteJson(Utf8JsonWriter json, JsonNode node)
+    {
+        if (t_repairing)
+        {
+            WriteRepaired(json, node);
+            return;
+        }
+        try
+        {
+            node.WriteTo(json);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new TextToRepair();
+        }
+    }
+
+    private static void WriteJson(Utf8JsonWriter json, JsonElement element)
+    {
+        if (t_repairing)
+        {
+            json.WriteRawValue(JsonText.WithoutLoneSurrogates(element.GetRawText()), skipInputValidation: true);
+            return;
+        }
+        try
+        {
+            element.WriteTo(json);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new TextToRepair();
+        }
+    }
+
+    // A node's parsed parts by their raw text; parts built in code hold .NET strings, which the writer writes (a lone
+    // surrogate there as U+FFFD). Keys of a parsed object are read through the node, which gives no raw text of them.
+    private static void WriteRepaired(Utf8JsonWriter json, JsonNode node)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        switch (node)
+        {
+            case JsonValue value when value.TryGetValue<JsonElement>(out var element):
+                WriteJson(json, element);
+                return;
+            case JsonObject map:
+                List<KeyValuePair<string, JsonNode?>> members;
+                try
+                {
+                    members = [.. map];
+                }
+                catch (InvalidOperationException)
+                {
+                    throw new OutputException("NotText", "", "has a key that " + JsonText.NotText);
+                }
+                json.WriteStartObject();
+                foreach (var (key, child) in members)
+                {
+                    json.WritePropertyName(key);
+                    Repaired(json, key, child);
+                }
+                json.WriteEndObject();
+                return;
+            case JsonArray list:
+                json.WriteStartArray();
+                for (var i = 0; i < list.Count; i++)
+                    Repaired(json, $"[{i}]", list[i]);
+                json.WriteEndArray();
+                return;
+            default:
+                node.WriteTo(json);
+                return;
+        }
+    }
+
+    private static void Repaired(Utf8JsonWriter json, string step, JsonNode? node)
+    {
+        try
+        {
+            if (node is null)
+                json.WriteNullValue();
+            else
+                WriteRepaired(json, node);
+        }
+        catch (OutputException e)
+        {
+            throw e.Under(step);
+        }
+    }
+
+    /// <summary>JSON in the output holds an escaped lone surrogate: the output is written again, repairing it.</summary>
+    private sealed class TextToRepair : Exception;
 
     private static OutputException NonFinite(string shown) =>
         new("NonFiniteNumber", "", $"is {shown}, which JSON cannot represent (a number overflowed or was undefined)");

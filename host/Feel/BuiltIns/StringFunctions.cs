@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Switchboard.Feel.Values;
+using Switchboard.Feel.Evaluation;
 using static Switchboard.Feel.BuiltIns.BuiltIn;
 
 namespace Switchboard.Feel.BuiltIns;
@@ -82,22 +83,42 @@ public static class StringFunctions
     {
         if (a[0] is not string input || a[2] is not string replacement || Pattern(a, 3, w) is not { } regex)
             return w.Null("replace expects input, pattern and replacement strings");
-        return regex.Replace(input, replacement);
+        if (EvaluationBudget.Current is not { } budget)
+            return regex.Replace(input, replacement);
+        // Charged match by match, as the answer grows: every empty match of a long input replaced by that input is an
+        // answer quadratic in the input's length, past what a string can hold.
+        return regex.Replace(input, match =>
+        {
+            var replaced = match.Result(replacement);
+            budget.Spend(1);
+            budget.SpendOnText(replaced.Length);
+            return replaced;
+        });
     }
 
     private static object? Join(object?[] a, FeelWarnings w)
     {
         if (a[0] is not List<object?> list || (a.At(1) is not (null or string)) || a.At(2) is not (null or string) || a.At(3) is not (null or string))
             return w.Null("string join expects a list of strings and string separators");
-        var text = new StringBuilder((string?)a.At(2) ?? "");
-        var first = true;
+        // Its length first, charged before it is built: the items may be one long string referenced many times.
+        var separator = (string?)a.At(1) ?? "";
+        long length = 0;
         foreach (var item in list)
         {
             if (item is null)
                 continue;
             if (item is not string s)
                 return w.Null("string join expects a list of strings");
-            text.Append(first ? "" : (string?)a.At(1) ?? "").Append(s);
+            length += s.Length + separator.Length;
+        }
+        EvaluationBudget.Current?.SpendOnText(length);
+        var text = new StringBuilder((string?)a.At(2) ?? "");
+        var first = true;
+        foreach (var item in list)
+        {
+            if (item is not string s)
+                continue;
+            text.Append(first ? "" : separator).Append(s);
             first = false;
         }
         return text.Append((string?)a.At(3) ?? "").ToString();

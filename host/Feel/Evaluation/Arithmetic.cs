@@ -52,6 +52,11 @@ public static class Arithmetic
         {
             return warnings.Null($"'{op}' is out of range");
         }
+        catch (DivideByZeroException)
+        {
+            // 0 ** -1: null, as a division by zero is, rather than the whole evaluation stopped.
+            return warnings.Null("division by zero");
+        }
     }
 
     public static object? Negate(object? value, FeelWarnings warnings) => value switch

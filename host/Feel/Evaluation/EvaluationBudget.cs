@@ -65,6 +65,11 @@ public sealed class EvaluationBudget(TimeProvider time)
             throw new FeelEvaluationException($"the expression was stopped after {MaxTime.TotalSeconds:0.#} s: it takes far longer than a mapping needs");
     }
 
+    /// <summary>Takes what text of <paramref name="characters"/> costs, before it is built: a function that builds one
+    /// string from many (a join, a print of a list) would otherwise make all of it first, hundreds of megabytes from a
+    /// list of references to one large string, and be charged only once it returned.</summary>
+    public void SpendOnText(long characters) => Spend(characters / CharactersPerStep);
+
     /// <summary>Takes what <paramref name="value"/> holds: its items, its entries or its characters.</summary>
     public void SpendOn(object? value)
     {

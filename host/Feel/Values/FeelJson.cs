@@ -16,8 +16,18 @@ public static class FeelJson
             case JsonObject obj:
             {
                 var context = new FeelContext(obj.Count);
-                foreach (var (key, value) in obj)
-                    context.Set(key, ToFeel(value));
+                try
+                {
+                    foreach (var (key, value) in obj)
+                        context.Set(key, ToFeel(value));
+                }
+                catch (InvalidOperationException)
+                {
+                    // A key parsed from an escaped lone surrogate ("\ud800"), which System.Text.Json will not read as
+                    // text, and the parsed object gives no other way to its keys. No expression could name that key;
+                    // the object is null rather than the whole evaluation failing outside its errors.
+                    return null;
+                }
                 return context;
             }
             case JsonArray array:
@@ -38,21 +48,31 @@ public static class FeelJson
     /// value too large or too deeply nested to write.</summary>
     public static JsonNode? ToJson(object? value)
     {
-        var left = MaxNodes;
-        return ToJson(value, 0, ref left);
+        var limits = new Limits { Nodes = MaxNodes, Characters = MaxCharacters };
+        return ToJson(value, 0, ref limits);
     }
 
     /// <summary>Values one result may hold when written as JSON. An evaluation is held to far fewer
     /// (<see cref="Evaluation.EvaluationBudget"/>), but a list it holds many times over is written out each time.</summary>
     public const long MaxNodes = 1_000_000;
 
+    /// <summary>Characters of text one result may hold when written as JSON. A string held many times over is written
+    /// out each time: a list of a hundred thousand references to one 40 KB string is 4 billion characters of JSON.</summary>
+    public const long MaxCharacters = 16_000_000;
+
+    private struct Limits
+    {
+        public long Nodes;
+        public long Characters;
+    }
+
     /// <summary>Lists and contexts nested deeper than this are not written: the host reads no JSON nested deeper either,
     /// and each level is a frame of the stack, whose overflow ends the process.</summary>
     public const int MaxDepth = 1000;
 
-    private static JsonNode? ToJson(object? value, int depth, ref long left)
+    private static JsonNode? ToJson(object? value, int depth, ref Limits left)
     {
-        if (--left < 0)
+        if (--left.Nodes < 0)
             throw new FeelEvaluationException($"the result holds more than {MaxNodes:N0} values");
         if (depth > MaxDepth && value is List<object?> or FeelContext or FeelRange)
             throw new FeelEvaluationException($"the result is nested deeper than {MaxDepth} levels");
@@ -61,6 +81,11 @@ public static class FeelJson
             case null:
                 return null;
             case string s:
+                left.Characters -= s.Length;
+                if (left.Characters < 0)
+                    throw new FeelEvaluationException($"the result holds more than {MaxCharacters:N0} characters of text");
+                // Within an evaluation (to json), charged as the text the JSON will be.
+                Evaluation.EvaluationBudget.Current?.SpendOnText(s.Length);
                 return JsonValue.Create(s);
             case bool b:
                 return JsonValue.Create(b);
@@ -77,7 +102,10 @@ public static class FeelJson
             {
                 var obj = new JsonObject();
                 foreach (var (key, item) in context.Entries())
+                {
+                    left.Characters -= key.Length;
                     obj[key] = ToJson(item, depth + 1, ref left);
+                }
                 return obj;
             }
             case FeelRange range:
@@ -101,7 +129,16 @@ public static class FeelJson
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:
-                return value.TryGetValue<string>(out var s) ? s : value.ToString();
+                try
+                {
+                    return value.TryGetValue<string>(out var s) ? s : value.ToString();
+                }
+                catch (InvalidOperationException) when (value.TryGetValue<JsonElement>(out var raw))
+                {
+                    // Valid JSON that is not Unicode text: an escaped lone surrogate ("\ud83d", text a service cut
+                    // between the halves of a pair), which System.Text.Json will not read as a string.
+                    return LoneSurrogates.Decode(raw.GetRawText());
+                }
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Switchboard.Feel.Evaluation;
 
 namespace Switchboard.Feel.Values;
 
@@ -27,7 +28,10 @@ public static class FeelText
         switch (value)
         {
             case null: return "null";
-            case string s: return "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+            case string s:
+                // Charged before it is copied: a list may hold one long string many times over.
+                EvaluationBudget.Current?.SpendOnText(s.Length);
+                return "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
             case bool b: return b ? "true" : "false";
             case decimal d: return Number(d);
             case DateOnly d: return d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

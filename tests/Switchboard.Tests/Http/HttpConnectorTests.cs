@@ -52,6 +52,19 @@ public sealed class HttpConnectorTests(HttpFixture fixture) : IClassFixture<Http
     }
 
     [Fact]
+    public async Task A_JSON_answer_holding_an_escaped_lone_surrogate_is_the_calls_result_not_a_retryable_failure()
+    {
+        // It was answered ConnectorFailed (InvalidOperationException), retryable: a POST that reached the service and got
+        // its 200 was sent again by every retry of its Zeebe job.
+        var call = await DoAsync("PostRequestV2", new JsonObject { ["url"] = fixture.Upstream.Url("cut-text"), ["data"] = new JsonObject { ["item"] = "book" } });
+
+        call.Json["error"].Should().BeNull(call.Text);
+        var body = Response(call)["body"]!;
+        body["id"]!.GetValue<int>().Should().Be(42);
+        body["title"]!.GetValue<string>().Should().Be("cut \uFFFD", "a lone half of a pair reads as U+FFFD, as any decoder of UTF-16 reads it");
+    }
+
+    [Fact]
     public async Task A_JSON_response_is_the_body_with_its_status_and_media_type_and_headers_when_asked()
     {
         var call = await DoAsync("GetRequestV2", new JsonObject { ["url"] = fixture.Upstream.Url("json"), ["include_response_headers"] = true });

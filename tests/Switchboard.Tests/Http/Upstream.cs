@@ -44,6 +44,9 @@ public sealed class Upstream : IAsyncDisposable
             return next(context);
         });
         app.MapGet("/json", () => Results.Json(new { id = 123, name = "widget", tags = new[] { "a", "b" } }));
+        // Valid JSON that is not Unicode text: a title cut between the two halves of a surrogate pair, as a service that
+        // cuts text by UTF-16 units sends it.
+        app.MapPost("/cut-text", () => Results.Text("""{"id":42,"title":"cut \ud83d"}""", "application/json"));
         app.MapGet("/xml", () => Results.Text("<item><id>7</id></item>", "application/xml"));
         app.MapGet("/text", () => Results.Text("plain hello", "text/plain"));
         app.MapGet("/missing", () => Results.Json(new { error = "no such item" }, statusCode: 404));

@@ -25,6 +25,34 @@ public sealed class OutputWriterTests
             """);
     }
 
+    [Theory]
+    [InlineData("""{"id":7,"title":"cut \ud83d"}""", """{"id":7,"title":"cut \ufffd"}""")]
+    [InlineData("""["\udc00 low first","pair \ud83d\ude00 kept","\\ud800 is no escape","two \ud800\ud800"]""",
+        """["\ufffd low first","pair \ud83d\ude00 kept","\\ud800 is no escape","two \ufffd\ufffd"]""")]
+    public void Parsed_JSON_holding_an_escaped_lone_surrogate_is_written_with_U_FFFD_in_its_place(string answer, string written)
+    {
+        // A connector returning a third party's answer as it parsed it (the shipped HTTP connector does): System.Text.Json
+        // will not write such a string, and the call failed as the connector's retryable internal error.
+        foreach (var output in new object[] { JsonNode.Parse(answer)!, JsonDocument.Parse(answer).RootElement,
+            new { answer = JsonNode.Parse(answer), more = JsonDocument.Parse(answer) } })
+        {
+            var text = Encoding.UTF8.GetString(_writer.WriteText(output)!);
+
+            text.Should().Contain(written, output.GetType().Name);
+            JsonNode.Parse(text)!.ToJsonString().Should().NotBeEmpty("it is JSON every reader takes");
+        }
+    }
+
+    [Fact]
+    public void A_parsed_key_holding_an_escaped_lone_surrogate_is_an_output_error_naming_where_it_is()
+    {
+        var output = new JsonObject { ["items"] = new JsonArray(JsonNode.Parse("""{"ok":1}"""), JsonNode.Parse("""{"k\ud800":"v\ud800"}""")) };
+
+        var write = () => _writer.WriteText(output);
+
+        write.Should().Throw<OutputException>().Which.Message.Should().Be("output field 'items[1]' has a key that " + JsonText.NotText);
+    }
+
     [Fact]
     public void Numbers_in_the_output_read_as_any_numeric_type_as_parsed_input_does()
     {
