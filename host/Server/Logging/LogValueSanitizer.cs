@@ -41,9 +41,29 @@ internal sealed class LogValueSanitizer(int maxLength) : ILogEventEnricher
                 var items = sequence.Elements.Select(Sanitize).ToList();
                 return items.All(i => i is null) ? null
                     : new SequenceValue(sequence.Elements.Select((e, i) => items[i] ?? e));
+            // A dictionary's keys and values and a structure's fields are text from outside as much as a plain value:
+            // a plugin logging a dictionary of headers, or an object it was sent.
+            case DictionaryValue dictionary:
+                var entries = dictionary.Elements
+                    .Select(e => (Key: Sanitize(e.Key) as ScalarValue, Value: Sanitize(e.Value), Entry: e)).ToList();
+                return entries.All(e => e.Key is null && e.Value is null) ? null
+                    : new DictionaryValue(entries.Select(e => new KeyValuePair<ScalarValue, LogEventPropertyValue>(e.Key ?? e.Entry.Key, e.Value ?? e.Entry.Value)));
+            case StructureValue structure:
+                var fields = structure.Properties.Select(p => Sanitize(p.Value)).ToList();
+                var typeTag = structure.TypeTag is { } tag && NeedsWork(tag) ? Escape(tag, maxLength) : structure.TypeTag;
+                return fields.All(f => f is null) && ReferenceEquals(typeTag, structure.TypeTag) ? null
+                    : new StructureValue(structure.Properties.Select((p, i) => new LogEventProperty(SafeName(p.Name), fields[i] ?? p.Value)), typeTag);
             default:
                 return null;
         }
+    }
+
+    // A structure's field names come from the logged object's type, a plugin's: escaped and capped as values are. A
+    // name Serilog refuses (empty) cannot come from a type, but is kept valid all the same.
+    private string SafeName(string name)
+    {
+        var safe = NeedsWork(name) ? Escape(name, maxLength) : name;
+        return safe.Length == 0 ? "_" : safe;
     }
 
     private bool NeedsWork(string text) => text.Length > maxLength || text.EnumerateRunes().Any(IsUnsafe);

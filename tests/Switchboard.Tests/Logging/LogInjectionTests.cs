@@ -115,6 +115,26 @@ public sealed class LogInjectionTests
             .And.Contain(nameof(MessageThrows));
     }
 
+    [Fact]
+    public void Text_in_a_logged_dictionary_or_object_is_capped_and_escaped_as_any_logged_text()
+    {
+        // A plugin logging the headers it was answered with, or an object it was sent: the values were written whole.
+        var headers = new Dictionary<string, string> { ["x-padding"] = new string('a', 1_000_000), ["user"] = "admin\u202e", ["k\u202e"] = "v" };
+        var output = new StringWriter();
+        using (var serilog = Switchboard.Host.Logging.LoggingSetup.Configure(new Serilog.LoggerConfiguration(), new ConfigurationBuilder().Build(), output).CreateLogger())
+        using (var factory = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog))
+        {
+            var logger = factory.CreateLogger("Plugin.Acme");
+            logger.LogWarning("Upstream refused with headers {Headers}", headers);
+            logger.LogWarning("Refused {@Order}", new { Note = new string('n', 1_000_000), By = "admin\u202e" });
+        }
+
+        var lines = output.ToString().TrimEnd('\n').Split('\n');
+        lines.Should().HaveCount(2);
+        lines.Should().OnlyContain(l => l.Length < 10_000, "each text value is capped at Switchboard:Log:MaxValueLength");
+        output.ToString().Should().NotContain("\u202e").And.Contain("admin\\\\u202e").And.Contain("k\\\\u202e").And.Contain("more characters]");
+    }
+
     private static string[] Log(string format, Exception exception)
     {
         var output = new StringWriter();
