@@ -51,6 +51,8 @@ public static class ConversionFunctions
         };
     }
 
+    private static readonly TimeSpan MaxOffset = TimeSpan.FromHours(18);
+
     private static object? Time(object?[] a, FeelWarnings w)
     {
         if (a.Length >= 3)
@@ -58,6 +60,9 @@ public static class ConversionFunctions
             if (Int(a[0]) is not { } h || Int(a[1]) is not { } m || a[2] is not decimal s || h is < 0 or > 23 || m is < 0 or > 59 || s is < 0 or >= 60)
                 return w.Null("time expects hour, minute and second numbers");
             var offset = a.At(3) as TimeSpan?;
+            // A zone offset is at most 18 hours either way (as java.time's, which Camunda's FEEL uses); P1000D is none.
+            if (offset is { } o && o.Duration() > MaxOffset)
+                return w.Null("time expects an offset of at most 18 hours");
             return new FeelTime(new TimeOnly(h, m).Add(TimeSpan.FromTicks((long)(s * TimeSpan.TicksPerSecond))), offset);
         }
         return a[0] switch

@@ -20,16 +20,24 @@ public sealed class FeelHostileInputTests
         // 40,001 empty matches, each replaced by the 40,000 characters: 1.6 billion characters, past what a string holds.
         var result = _engine.Parse("{s: " + Forty + ", r: replace(s, \"\", s)}.r").EvaluateValue(null);
 
-        result.Stopped.Should().Contain("1,000,000 steps");
+        result.Value.Should().BeNull();
+        StoppedOrTimedOut(result.Stopped, result.Warnings);
     }
+
+    // The budget stops it after about 8 million characters; on a machine loaded enough, the regular expression's own
+    // 200 ms timeout (a null with a warning) may come first. Either way it ends bounded, with no exception.
+    private static void StoppedOrTimedOut(string? stopped, IReadOnlyList<string> warnings) =>
+        (stopped?.Contains("1,000,000 steps") == true || warnings.Any(w => w.Contains("timed out", StringComparison.OrdinalIgnoreCase)))
+            .Should().BeTrue($"stopped: {stopped}; warnings: {string.Join("; ", warnings)}");
 
     [Fact]
     public void A_result_mapping_with_a_quadratic_replace_fails_the_mapping_instead_of_throwing_out_of_it()
     {
         var outcome = ResultMapping.Apply("={x: {s: " + Forty + ", r: replace(s, \"\", s)}.r}", JsonNode.Parse("{}"), _engine);
 
-        outcome.Succeeded.Should().BeFalse();
-        outcome.Error.Should().Contain("1,000,000 steps");
+        if (outcome.Succeeded)
+            outcome.Variables!["x"].Should().BeNull("only the regular expression's timeout may come first");
+        StoppedOrTimedOut(outcome.Error, outcome.Warnings);
     }
 
     [Fact]
@@ -111,5 +119,16 @@ public sealed class FeelHostileInputTests
 
         result.Stopped.Should().BeNull();
         result.Warnings.Should().Contain(w => w.Contains("division by zero"));
+    }
+
+    [Fact]
+    public void A_time_offset_beyond_18_hours_is_null_with_a_warning()
+    {
+        // It was taken and printed as +00:00: a time that says another zone than it was given.
+        var result = _engine.Parse("time(1, 1, 1, duration(\"P1000D\"))").EvaluateValue(null);
+
+        result.Value.Should().BeNull();
+        result.Warnings.Should().Contain(w => w.Contains("18 hours"));
+        _engine.Evaluate("string(time(1, 1, 1, duration(\"-PT5H\")))", null).Value!.GetValue<string>().Should().Be("01:01:01-05:00");
     }
 }
