@@ -23,6 +23,13 @@ public sealed class ConnectorHarness : IAsyncDisposable
     /// <summary>The host's default call timeout (Switchboard:Catalog:DefaultTimeout) for connectors that declare none.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The host's default wait for a connector's <c>Dispose</c> when it unloads a plugin (Switchboard:Catalog:StopTimeout).</summary>
+    public static readonly TimeSpan DefaultStopTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <see cref="DisposeAsync"/> waits for the connector's <c>Dispose</c>, as the host's StopTimeout: past it
+    /// the dispose is left running, noted in <see cref="Logs"/>, and the test goes on.</summary>
+    public TimeSpan StopTimeout { get; set; } = DefaultStopTimeout;
+
     private readonly ConnectorDefinition _connector;
     private readonly IPluginContext _plugin;
     private readonly ConcurrentQueue<string> _logs = new();
@@ -74,30 +81,39 @@ public sealed class ConnectorHarness : IAsyncDisposable
     public async Task<ConnectorResult> InvokeAsync(JsonObject? input, string? operation = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        BoundCall? call;
-        try
-        {
-            if (CallBinder.Bind(_connector, operation, input, [], out call) is { } invalid)
-                return Result(Outcome.Failure(invalid));
-        }
-        catch (Exception e)
-        {
-            return Result(Outcome.Failure(ConnectorFailure.BeforeRun(e)));
-        }
+        // An operation the connector does not have is answered before any plugin code runs, as in the host.
+        if (_connector.Metadata.FindOperation(operation) is not { } chosen)
+            return Result(Outcome.Failure(CallBinder.Bind(_connector, operation, input, [], out _)!));
 
-        var limit = timeout ?? call!.Operation.Timeout;
+        var limit = timeout ?? chosen.Timeout;
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cancellation.CancelAfter(limit);
-        var info = new InvocationInfo
+        var token = cancellation.Token;
+        var features = Features.ToList();
+        // Off the caller's thread and within the call's timeout, as in the host: binding runs plugin code too (setters,
+        // validators), and a connector that blocks in it or in its operation cannot hold the test past its timeout.
+        var run = Task.Run(async () =>
         {
-            Protocol = Protocol.InProcess,
-            ConnectorType = _connector.Metadata.Type,
-            Operation = call!.Operation.Id,
-            RequestId = Guid.NewGuid().ToString("N"),
-        };
-        var context = CallRunner.Context(call, new CapturedLogger(_logs), cancellation.Token, _plugin, info, Features.ToList());
-        // Off the caller's thread, as in the host: a connector that blocks cannot hold the test past its timeout.
-        var run = Task.Run(() => CallRunner.RunAsync(call, context, _writer, _connector.Metadata.Type, limit, cancellationToken).AsTask(), CancellationToken.None);
+            BoundCall? call;
+            try
+            {
+                if (CallBinder.Bind(_connector, operation, input, [], out call) is { } invalid)
+                    return Outcome.Failure(invalid);
+            }
+            catch (Exception e)
+            {
+                return Outcome.Failure(ConnectorFailure.BeforeRun(e));
+            }
+            var info = new InvocationInfo
+            {
+                Protocol = Protocol.InProcess,
+                ConnectorType = _connector.Metadata.Type,
+                Operation = call!.Operation.Id,
+                RequestId = Guid.NewGuid().ToString("N"),
+            };
+            var context = CallRunner.Context(call, new CapturedLogger(_logs), token, _plugin, info, features);
+            return await CallRunner.RunAsync(call, context, _writer, _connector.Metadata.Type, limit, cancellationToken).ConfigureAwait(false);
+        }, CancellationToken.None);
         try
         {
             return Result(await run.WaitAsync(cancellation.Token).ConfigureAwait(false));
@@ -109,10 +125,25 @@ public sealed class ConnectorHarness : IAsyncDisposable
     }
 
     /// <summary>Disposes the connector instance, as the host does when it unloads the plugin.</summary>
+    /// <remarks>As the host does: on a thread of its own, waiting at most <see cref="StopTimeout"/>; a <c>Dispose</c> that
+    /// throws or outlasts it is noted in <see cref="Logs"/> as a <c>Warning:</c> line, never thrown at the test.</remarks>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            await ConnectorInstances.DisposeAsync(_connector.Instance).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        var disposing = Task.Run(() => ConnectorInstances.DisposeAsync(_connector.Instance).AsTask());
+        try
+        {
+            await disposing.WaitAsync(StopTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logs.Enqueue($"Warning: disposing {_connector.Metadata.Type} did not finish within {StopTimeout.TotalSeconds:0.###} s; the host logs this and unloads the plugin without it");
+        }
+        catch (Exception e)
+        {
+            _logs.Enqueue($"Warning: disposing {_connector.Metadata.Type} failed: {e.GetType().Name}: {e.Message}; the host logs this and unloads the plugin");
+        }
     }
 
     private ConnectorResult Result(Outcome outcome) => new(outcome.Output, outcome.Error, Logs) { Response = outcome.Response };

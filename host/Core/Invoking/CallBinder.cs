@@ -47,8 +47,18 @@ internal static class CallBinder
             ? null
             : new HashSet<string>(knownSecrets, StringComparer.Ordinal);
         var errors = new List<FieldError>();
-        var bound = InputBinder.Bind(input, invoker.Input, errors, secrets ?? NoSecrets);
-        InputValidator.Validate(bound, invoker.Input, errors);
+        object bound;
+        try
+        {
+            bound = InputBinder.Bind(input, invoker.Input, errors, secrets ?? NoSecrets);
+            InputValidator.Validate(bound, invoker.Input, errors);
+        }
+        catch (Exception e) when (secrets is { Count: > 0 })
+        {
+            // Plugin code (a validator parsing a secret field, say) threw with a message that may quote a secret it was
+            // given: masked with the secrets bound so far, as everything else the call answers is.
+            return ConnectorFailure.BeforeRun(e, new SecretMasker(secrets));
+        }
         var masker = secrets is null or { Count: 0 } ? SecretMasker.None : new SecretMasker(secrets);
         if (errors.Count > 0)
             return ConnectorFailure.InvalidParameters(errors, masker);

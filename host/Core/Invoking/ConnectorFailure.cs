@@ -52,8 +52,8 @@ internal static class ConnectorFailure
     }
 
     /// <summary>Binding runs plugin code (constructors, property setters, validators): their failures are the connector's, and not retried.</summary>
-    public static InvocationError BeforeRun(Exception exception) =>
-        new(ErrorKind.Internal, "ConnectorFailed", $"{exception.GetType().Name}: {exception.Message}", Retryable: false);
+    public static InvocationError BeforeRun(Exception exception, SecretMasker? masker = null) =>
+        new(ErrorKind.Internal, "ConnectorFailed", (masker ?? SecretMasker.None).Apply($"{exception.GetType().Name}: {exception.Message}"), Retryable: false);
 
     /// <summary>A call that outlived its timeout.</summary>
     public static InvocationError Timeout(string connectorType, TimeSpan timeout) =>

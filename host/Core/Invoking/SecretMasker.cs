@@ -1,46 +1,140 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Switchboard.Core.Invoking;
 
 /// <summary>Replaces known secret values with <c>***</c> in text and JSON leaving the host.</summary>
+/// <remarks>
+/// A secret reaches text as itself and, as often, JSON-escaped: a connector's error quoting the JSON body it sent, an
+/// upstream echoing JSON as plain text (<c>tok\"x</c>, <c>p\u00E4ss</c>). Each of those spellings is masked. JSON is
+/// masked by its values, never by its text: a numeric secret replaced inside the text of a number (a PIN <c>4711</c> in
+/// <c>47110</c>) made JSON no reader takes, and failed the call that had succeeded.
+/// </remarks>
 internal sealed class SecretMasker
 {
     public const string Mask = "***";
 
-    private readonly List<string> _secrets;
+    // Every spelling of every secret, longest first, so a secret containing another is masked whole.
+    private readonly List<string> _forms;
+
+    // The secrets themselves: a JSON number or literal is masked only when it is one of them whole.
+    private readonly HashSet<string> _whole;
 
     private static readonly List<string> NoSecrets = [];
 
     /// <summary>A masker with nothing to mask, shared by every call that has no secrets.</summary>
     public static readonly SecretMasker None = new([]);
 
-    public SecretMasker(IEnumerable<string> secrets) =>
-        // Longest first, so a secret containing another is masked whole. Most calls have none: no sorting for them.
-        _secrets = secrets is ICollection<string> { Count: 0 } ? NoSecrets
-            : secrets.Where(s => s.Length >= 3).Distinct().OrderByDescending(s => s.Length).ToList();
+    public SecretMasker(IEnumerable<string> secrets)
+    {
+        // Most calls have none: nothing to spell out or sort for them.
+        if (secrets is ICollection<string> { Count: 0 })
+        {
+            _forms = NoSecrets;
+            _whole = [];
+            return;
+        }
+        _whole = secrets.Where(s => s.Length >= 3).ToHashSet(StringComparer.Ordinal);
+        _forms = _whole.SelectMany(Spellings).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length).ToList();
+    }
 
-    public bool IsEmpty => _secrets.Count == 0;
+    public bool IsEmpty => _forms.Count == 0;
 
     public string Apply(string text)
     {
-        foreach (var secret in _secrets)
-            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        foreach (var form in _forms)
+            text = text.Replace(form, Mask, StringComparison.Ordinal);
         return text;
     }
 
+    /// <summary>The node with every secret masked in its keys and strings, and any number or literal that is a secret
+    /// made the mask; the same node when there was nothing to mask.</summary>
     public JsonNode? Apply(JsonNode? node)
     {
         if (node is null || IsEmpty)
             return node;
-        var json = node.ToJsonString();
-        var masked = json;
-        foreach (var secret in _secrets)
+        try
         {
-            masked = masked.Replace(secret, Mask, StringComparison.Ordinal);
-            var escaped = JsonValue.Create(secret).ToJsonString()[1..^1];
-            if (escaped != secret)
-                masked = masked.Replace(escaped, Mask, StringComparison.Ordinal);
+            var changed = false;
+            var masked = Walk(node, ref changed);
+            return changed ? masked : node;
         }
-        return masked == json ? node : JsonNode.Parse(masked);
+        catch (InvalidOperationException)
+        {
+            // JSON that System.Text.Json cannot read as text (a key holding an escaped lone surrogate): nothing of it
+            // can be looked at, so none of it leaves.
+            return JsonValue.Create(Mask);
+        }
+    }
+
+    private JsonNode? Walk(JsonNode? node, ref bool changed)
+    {
+        switch (node)
+        {
+            case null:
+                return null;
+            case JsonObject map:
+            {
+                var copy = new JsonObject();
+                foreach (var (key, child) in map)
+                {
+                    var maskedKey = Apply(key);
+                    changed |= maskedKey != key;
+                    copy[maskedKey] = Walk(child, ref changed);
+                }
+                return copy;
+            }
+            case JsonArray list:
+            {
+                var copy = new JsonArray();
+                foreach (var item in list)
+                    copy.Add(Walk(item, ref changed));
+                return copy;
+            }
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+            {
+                var text = value.GetValue<string>();
+                var masked = Apply(text);
+                if (masked == text)
+                    return value.DeepClone();
+                changed = true;
+                return JsonValue.Create(masked);
+            }
+            default:
+            {
+                if (_whole.Contains(node.ToJsonString()))
+                {
+                    changed = true;
+                    return JsonValue.Create(Mask);
+                }
+                return node.DeepClone();
+            }
+        }
+    }
+
+    // The secret, and the secret as JSON writers escape it: only quotes, backslashes and controls (relaxed), or every
+    // character outside ASCII and the HTML-sensitive ones too, in upper- or lower-case hex.
+    private static IEnumerable<string> Spellings(string secret)
+    {
+        yield return secret;
+        yield return JsonEncodedText.Encode(secret, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
+        var strict = JsonEncodedText.Encode(secret, JavaScriptEncoder.Default).ToString();
+        yield return strict;
+        yield return LowerHex(strict);
+    }
+
+    private static string LowerHex(string escaped)
+    {
+        var text = escaped.ToCharArray();
+        for (var i = 0; i + 5 < text.Length; i++)
+        {
+            if (text[i] != '\\' || text[i + 1] != 'u')
+                continue;
+            for (var h = i + 2; h < i + 6; h++)
+                text[h] = char.ToLowerInvariant(text[h]);
+            i += 5;
+        }
+        return new string(text);
     }
 }

@@ -292,10 +292,14 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
 
     private void Finish(Invocation invocation, Outcome outcome, TimeSpan elapsed, Activity? activity)
     {
-        CallTelemetry.Finished(invocation, outcome, elapsed, activity);
-        recentCalls?.Add(invocation, outcome, elapsed);
+        // Named as the connector declares it: operations are found whatever their case, and each spelling a caller
+        // sent ("DELETE", "dElEtE") was a metric series of its own, until the metrics' series limit was spent.
+        var operation = catalog.Find(invocation.ConnectorType)?.FindOperation(invocation.Operation) is { } declared
+            ? (declared.Id.Length == 0 ? "(only)" : declared.Id)
+            : invocation.ShownOperation;
+        CallTelemetry.Finished(invocation, operation, outcome, elapsed, activity);
+        recentCalls?.Add(invocation, operation, outcome, elapsed);
         var milliseconds = Math.Round(elapsed.TotalMilliseconds, 2);
-        var operation = invocation.ShownOperation;
         if (outcome.Error is not { } error)
         {
             // Checked first: the call would otherwise box its arguments into an array on every call, logged or not.

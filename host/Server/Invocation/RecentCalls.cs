@@ -26,10 +26,10 @@ public sealed class RecentCalls
     public long Version => Interlocked.Read(ref _count);
 
     /// <summary>Records a finished call.</summary>
-    internal void Add(Invocation invocation, Outcome outcome, TimeSpan elapsed)
+    internal void Add(Invocation invocation, string operation, Outcome outcome, TimeSpan elapsed)
     {
         var error = outcome.Error;
-        var call = new RecentCall(_time.GetUtcNow(), Capped(invocation.ConnectorType), Capped(invocation.ShownOperation), invocation.Protocol,
+        var call = new RecentCall(_time.GetUtcNow(), Capped(invocation.ConnectorType), Capped(operation), invocation.Protocol,
             error is null, Math.Round(elapsed.TotalMilliseconds, 2), error?.Code, error is null ? null : Capped(error.Message));
         lock (_lock)
         {

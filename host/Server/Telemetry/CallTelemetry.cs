@@ -84,21 +84,22 @@ internal static class CallTelemetry
     public static void Ended(InFlightCount count) => Interlocked.Decrement(ref count.Value);
 
     /// <summary>The call has its outcome: counted, timed, and its span ended with the outcome and error code.</summary>
-    public static void Finished(Invocation.Invocation invocation, Outcome outcome, TimeSpan elapsed, Activity? activity)
+    /// <param name="operation">The operation as its connector declares it, where one was found (see <see cref="InvocationPipeline"/>).</param>
+    public static void Finished(Invocation.Invocation invocation, string operation, Outcome outcome, TimeSpan elapsed, Activity? activity)
     {
         var error = outcome.Error;
         // Metric tags must stay few: a type or operation that is not loaded is counted as "(unknown)", so a caller
         // inventing names cannot make a series each.
-        var (connector, operation) = error?.Kind switch
+        var (connector, shownOperation) = error?.Kind switch
         {
             ErrorKind.UnknownConnector => ("(unknown)", "(unknown)"),
             ErrorKind.UnknownOperation => (invocation.ConnectorType, "(unknown)"),
-            _ => (invocation.ConnectorType, invocation.ShownOperation),
+            _ => (invocation.ConnectorType, operation),
         };
         var tags = new TagList
         {
             { "connector", connector },
-            { "operation", operation },
+            { "operation", shownOperation },
             { "protocol", ProtocolName(invocation) },
             { "outcome", error is null ? "success" : "error" },
         };

@@ -338,11 +338,17 @@ public sealed class ZeebeWorkerTests
                 """{"action":"add","a":"secrets.OPERAND","b":1}""", new() { ["resultVariable"] = "sum" }));
             var unknown = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("test.switchboard:probe:1",
                 """{"echo":"{{secrets.NOT_THERE}}"}""", new() { ["operation"] = "identify", ["resultVariable"] = "probe" }));
+            // 12345 + 100000: the sum's digits hold the secret's. Masking rewrote the output's text, so the number became
+            // JSON no reader takes and the job that had succeeded failed, retried into an incident.
+            var holding = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1",
+                """{"action":"add","a":"secrets.OPERAND","b":100000}""", new() { ["resultVariable"] = "sum" }));
 
             failed.ErrorMessage.Should().Be("upstream rejected token ***", "the value reached the connector and was masked on the way back");
             failed.FailVariables!.ToJsonString().Should().NotContain("quoted");
             added.CompletedVariables!["sum"]!["result"]!.GetValue<double>().Should().Be(12346);
             unknown.CompletedVariables!["probe"]!["echo"]!.GetValue<string>().Should().Be("{{secrets.NOT_THERE}}", "an unknown secret stays as written");
+            holding.State.Should().Be(JobState.Completed, holding.ErrorMessage);
+            holding.CompletedVariables!["sum"]!["result"]!.GetValue<double>().Should().Be(112345, "a number is masked only when it is the secret whole");
         }
         finally
         {

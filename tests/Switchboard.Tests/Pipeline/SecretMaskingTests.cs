@@ -1,0 +1,58 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions;
+using Switchboard.Core.Binding;
+using Switchboard.Core.Invoking;
+
+namespace Switchboard.Tests.Pipeline;
+
+/// <summary>A call's secrets masked in what its connector answers, in each spelling a secret reaches text in.</summary>
+public sealed class SecretMaskingTests
+{
+    private readonly OutputWriter _writer = new(new TypeModels());
+
+    [Theory]
+    [InlineData("4711", """{"count":47110,"pin":"4711","exact":4711}""", """{"count":47110,"pin":"***","exact":"***"}""")]
+    [InlineData("1234", """{"created":1712345678}""", """{"created":1712345678}""")]
+    [InlineData("true", """{"ok":true,"said":"it is true"}""", """{"ok":"***","said":"it is ***"}""")]
+    public void A_secret_that_reads_as_a_number_or_literal_is_masked_by_value_and_the_output_stays_JSON(string secret, string answer, string masked)
+    {
+        // The masker replaced the secret in the output's text: a PIN inside a number made JSON no reader takes, and the call
+        // that had succeeded failed (a Zeebe job retried into an incident).
+        var outcome = ConnectorOutput.ToOutcome(JsonNode.Parse(answer), _writer, new SecretMasker([secret]));
+
+        outcome.Error.Should().BeNull();
+        outcome.Output!.ToJsonString().Should().Be(masked);
+    }
+
+    [Fact]
+    public void A_connector_error_whose_details_hold_such_a_number_is_mapped()
+    {
+        var error = ConnectorFailure.From(new ConnectorException("Rejected", "the backend refused 4711", retryable: false, details: new { count = 47110 }),
+            _writer, new SecretMasker(["4711"]));
+
+        error.Message.Should().Be("the backend refused ***");
+        error.Data!.ToJsonString().Should().Be("""{"count":47110}""");
+    }
+
+    [Theory]
+    [InlineData("p\u00e4sswort-42")]
+    [InlineData("tok\"quoted\"-77")]
+    [InlineData("back\\slash-99")]
+    public void A_secret_JSON_escaped_inside_text_is_masked(string secret)
+    {
+        // A connector's error quoting the JSON body it sent; an upstream echoing JSON as plain text (raw_response).
+        foreach (var encoder in new[] { JavaScriptEncoder.Default, JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
+        {
+            var body = new JsonObject { ["password"] = secret }.ToJsonString(new JsonSerializerOptions { Encoder = encoder });
+            var masker = new SecretMasker([secret]);
+
+            var error = ConnectorFailure.From(new ConnectorException("Rejected", "upstream refused " + body), _writer, masker);
+            var outcome = ConnectorOutput.ToOutcome(new { raw_response = body }, _writer, masker);
+
+            error.Message.Should().Be("upstream refused {\"password\":\"***\"}", body);
+            outcome.Output!["raw_response"]!.GetValue<string>().Should().Be("{\"password\":\"***\"}", body);
+        }
+    }
+}
