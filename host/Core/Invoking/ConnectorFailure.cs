@@ -10,7 +10,8 @@ internal static class ConnectorFailure
     /// <summary>Input that failed binding or validation: every field named, never retried.</summary>
     public static InvocationError InvalidParameters(IEnumerable<FieldError> errors, SecretMasker masker)
     {
-        var masked = errors.Select(e => e with { Message = masker.Apply(e.Message) }).ToList();
+        // The field too: a path holds map keys, and a key may be a secret substituted into the input.
+        var masked = errors.Select(e => e with { Field = masker.Apply(e.Field), Message = masker.Apply(e.Message) }).ToList();
         return new InvocationError(ErrorKind.InvalidInput, "InvalidParameters",
             "invalid parameters: " + string.Join("; ", masked.Select(e => $"{e.Field} {e.Message}")), Retryable: false)
         { FieldErrors = masked };
@@ -22,7 +23,7 @@ internal static class ConnectorFailure
         ConnectorInputException e => new InvocationError(ErrorKind.InvalidInput, Code(e.Code, masker), masker.Apply(e.Message), Retryable: false)
         {
             Data = masker.Apply(writer.Write(e.Details)),
-            FieldErrors = e.Field is null ? [] : [new FieldError(e.Field, masker.Apply(e.Message))],
+            FieldErrors = e.Field is null ? [] : [new FieldError(masker.Apply(e.Field), masker.Apply(e.Message))],
         },
         ConnectorException e => new InvocationError(ErrorKind.ConnectorError, Code(e.Code, masker), masker.Apply(e.Message), e.Retryable)
         {

@@ -113,27 +113,33 @@ internal sealed class SecretMasker
         }
     }
 
-    // The secret, and the secret as JSON writers escape it: only quotes, backslashes and controls (relaxed), or every
-    // character outside ASCII and the HTML-sensitive ones too, in upper- or lower-case hex.
+    // The secret, the secret as JSON writers escape it (only quotes, backslashes and controls, relaxed; or every
+    // character outside ASCII and the HTML-sensitive ones too, in upper- or lower-case hex), and as a URL carries it
+    // (a connector shows the address it called, percent-encoded).
     private static IEnumerable<string> Spellings(string secret)
     {
         yield return secret;
+        var inUrl = Uri.EscapeDataString(secret);
+        yield return inUrl;
+        yield return LowerHex(inUrl);
         yield return JsonEncodedText.Encode(secret, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
         var strict = JsonEncodedText.Encode(secret, JavaScriptEncoder.Default).ToString();
         yield return strict;
         yield return LowerHex(strict);
     }
 
+    // Hex digits of \uXXXX and %XX escapes in lower case; other characters as they are.
     private static string LowerHex(string escaped)
     {
         var text = escaped.ToCharArray();
-        for (var i = 0; i + 5 < text.Length; i++)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (text[i] != '\\' || text[i + 1] != 'u')
-                continue;
-            for (var h = i + 2; h < i + 6; h++)
+            var digits = text[i] == '%' && i + 2 < text.Length ? 2 : text[i] == '\\' && i + 5 < text.Length && text[i + 1] == 'u' ? 4 : 0;
+            var first = text[i] == '%' ? i + 1 : i + 2;
+            for (var h = first; h < first + digits; h++)
                 text[h] = char.ToLowerInvariant(text[h]);
-            i += 5;
+            if (digits > 0)
+                i = first + digits - 1;
         }
         return new string(text);
     }

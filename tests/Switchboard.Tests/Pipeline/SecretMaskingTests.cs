@@ -55,4 +55,26 @@ public sealed class SecretMaskingTests
             outcome.Output!["raw_response"]!.GetValue<string>().Should().Be("{\"password\":\"***\"}", body);
         }
     }
+
+    [Fact]
+    public void A_secret_percent_encoded_in_an_address_a_connector_quotes_is_masked()
+    {
+        const string secret = "key with spaces|ä";
+        var address = "https://api.example/items?key=" + Uri.EscapeDataString(secret);
+
+        var error = ConnectorFailure.From(new ConnectorException("Rejected", "GET " + address + " failed; lower: " + address.ToLowerInvariant()),
+            _writer, new SecretMasker([secret]));
+
+        error.Message.Should().Be("GET https://api.example/items?key=*** failed; lower: https://api.example/items?key=***");
+    }
+
+    [Fact]
+    public void A_secret_in_the_path_of_a_field_error_is_masked()
+    {
+        // A map key substituted from a secret (Zeebe substitutes keys too) named by the field's path.
+        var error = ConnectorFailure.InvalidParameters([new FieldError("headers.tok-secret-1", "must not be empty")], new SecretMasker(["tok-secret-1"]));
+
+        error.FieldErrors.Should().ContainSingle().Which.Field.Should().Be("headers.***");
+        error.Message.Should().Be("invalid parameters: headers.*** must not be empty");
+    }
 }
