@@ -26,6 +26,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<InvocationPipeline>();
     private readonly ConcurrentDictionary<string, ILogger> _pluginLoggers = new(StringComparer.Ordinal);
+    private readonly ErrorCodeLabels _errorCodes = new();
 
     /// <summary>Runs <paramref name="invocation"/>; never throws for anything the connector or the input does.</summary>
     /// <remarks>A value task on a pooled state machine: every call of every protocol comes here and waits for the
@@ -297,7 +298,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         var operation = catalog.Find(invocation.ConnectorType)?.FindOperation(invocation.Operation) is { } declared
             ? (declared.Id.Length == 0 ? "(only)" : declared.Id)
             : invocation.ShownOperation;
-        CallTelemetry.Finished(invocation, operation, outcome, elapsed, activity);
+        CallTelemetry.Finished(invocation, operation, outcome, elapsed, activity, _errorCodes);
         recentCalls?.Add(invocation, operation, outcome, elapsed);
         var milliseconds = Math.Round(elapsed.TotalMilliseconds, 2);
         if (outcome.Error is not { } error)

@@ -85,7 +85,8 @@ internal static class CallTelemetry
 
     /// <summary>The call has its outcome: counted, timed, and its span ended with the outcome and error code.</summary>
     /// <param name="operation">The operation as its connector declares it, where one was found (see <see cref="InvocationPipeline"/>).</param>
-    public static void Finished(Invocation.Invocation invocation, string operation, Outcome outcome, TimeSpan elapsed, Activity? activity)
+    /// <param name="errorCodes">The host's bound on the error codes counted per connector.</param>
+    public static void Finished(Invocation.Invocation invocation, string operation, Outcome outcome, TimeSpan elapsed, Activity? activity, ErrorCodeLabels errorCodes)
     {
         var error = outcome.Error;
         // Metric tags must stay few: a type or operation that is not loaded is counted as "(unknown)", so a caller
@@ -104,7 +105,7 @@ internal static class CallTelemetry
             { "outcome", error is null ? "success" : "error" },
         };
         if (error is not null)
-            tags.Add("error.code", error.Code);
+            tags.Add("error.code", errorCodes.Label(connector, error.Code));
         SwitchboardTelemetry.Calls.Add(1, tags);
         SwitchboardTelemetry.CallDuration.Record(elapsed.TotalSeconds, tags);
         if (activity is null)

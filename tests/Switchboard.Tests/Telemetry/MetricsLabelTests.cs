@@ -41,4 +41,22 @@ public sealed class MetricsLabelTests
         scrape.Split('\n').Where(l => l.StartsWith("switchboard_calls_total{", StringComparison.Ordinal))
             .Should().Contain(l => l.Contains("error_code=\"a\\\"b\\\\c\\nd\"")).And.Contain(l => l.Contains("Quota\U0001F600Exceeded"));
     }
+
+    [Fact]
+    public async Task Error_codes_a_connector_makes_of_its_input_count_under_at_most_100_labels()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Faults"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        var run = Guid.NewGuid().ToString("N")[..8];
+
+        for (var i = 0; i < 130; i++)
+            (await host.Http.PostAsync(CspCall.Request(i, CspCall.Faults, new JsonObject { ["code"] = $"Order{run}x{i}" }, "raise"))).Error.Should().NotBeNull();
+
+        var scrape = await host.Http.GetStringAsync("/metrics");
+        var codes = scrape.Split('\n').Where(l => l.StartsWith("switchboard_calls_total{", StringComparison.Ordinal) && l.Contains("connector=\"test.switchboard:faults:1\""))
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, "error_code=\"([^\"]*)\"").Groups[1].Value).Distinct().ToList();
+        codes.Where(c => c.StartsWith("Order" + run)).Should().HaveCount(100, "each code was a series of every call instrument");
+        codes.Should().Contain("(other)");
+    }
 }
