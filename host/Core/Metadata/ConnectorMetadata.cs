@@ -24,9 +24,10 @@ public sealed record ConnectorMetadata(
     {
         if (string.IsNullOrEmpty(id))
             return Operations.Count == 1 ? Operations[0] : null;
-        foreach (var operation in Operations)
-            if (string.Equals(operation.Id, id, StringComparison.OrdinalIgnoreCase))
-                return operation;
+        // Indexed: every call looks its operation up (twice), and a foreach over the read-only list boxes its enumerator.
+        for (var i = 0; i < Operations.Count; i++)
+            if (string.Equals(Operations[i].Id, id, StringComparison.OrdinalIgnoreCase))
+                return Operations[i];
         return null;
     }
 }
