@@ -64,7 +64,15 @@ internal static class WorkerOutput
             // In front: a log line is itself cut at Switchboard:Log:MaxValueLength, which would hide a note at the end.
             if (dropped > 0)
                 kept.Insert(0, $"[line cut at {MaxLineLength} characters, {dropped} more dropped] ");
-            line(kept.ToString());
+            try
+            {
+                line(kept.ToString());
+            }
+            catch (Exception)
+            {
+                // The line is lost, the stream is not: a pump that ended here left the worker blocked on a full pipe
+                // at its next write, and every call writing there hung until its timeout.
+            }
             kept.Clear();
             dropped = 0;
         }

@@ -474,24 +474,27 @@ internal sealed class WorkerProcess : IAsyncDisposable
     {
         if (string.IsNullOrEmpty(line))
             return;
-        JsonObject? logged = null;
-        if (line.StartsWith('{'))
+        try
         {
-            try
+            if (line.StartsWith('{') && JsonNode.Parse(line) is JsonObject logged)
             {
-                logged = JsonNode.Parse(line) as JsonObject;
-            }
-            catch (System.Text.Json.JsonException)
-            {
+                RelayEvent(logged);
+                return;
             }
         }
-        if (logged is null)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or FormatException)
         {
-            // Not an event: the worker's own words before its log existed (why the plugin did not load).
-            _lastLine = line;
-            _logger.LogWarning("Worker of plugin {Plugin}: {WorkerLine}", _plugin, line);
-            return;
+            // JSON plugin code printed that is no event of the worker's log ({"@l":1}, a key twice, an escaped lone
+            // surrogate): relayed as a line. A throw here ended the stream's pump, the pipe filled, and every later
+            // call that wrote to it hung in the worker until its timeout.
         }
+        // Not an event: the worker's own words before its log existed (why the plugin did not load), or plugin code's.
+        _lastLine = line;
+        _logger.LogWarning("Worker of plugin {Plugin}: {WorkerLine}", _plugin, line);
+    }
+
+    private void RelayEvent(JsonObject logged)
+    {
         var level = (string?)logged["@l"] switch
         {
             "Verbose" => LogLevel.Trace,
@@ -508,7 +511,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         using var scope = _logger.BeginScope(Properties(logged));
         // The worker has already escaped, capped and masked the values; its exception comes with its stack.
         if ((string?)logged["@x"] is { } exception)
-            _logger.Log(level, "Worker of plugin {Plugin} ({WorkerCategory}): {WorkerMessage}\n{WorkerException}", _plugin, (string?)logged["SourceContext"], message, exception);
+            _logger.Log(level, "Worker of plugin {Plugin} ({WorkerCategory}): {WorkerMessage} {WorkerException}", _plugin, (string?)logged["SourceContext"], message, exception);
         else
             _logger.Log(level, "Worker of plugin {Plugin} ({WorkerCategory}): {WorkerMessage}", _plugin, (string?)logged["SourceContext"], message);
     }

@@ -160,6 +160,15 @@ public sealed class CrasherConnector
         return new { pid = Environment.ProcessId };
     }
 
+    /// <summary>Writes <c>message</c> as one line to standard output, then answers: plugin code printing a line of its own.</summary>
+    [Operation("say")]
+    public object Say(Frame input)
+    {
+        Console.Out.WriteLine(input.Message);
+        Console.Out.Flush();
+        return new { pid = Environment.ProcessId };
+    }
+
     /// <summary>Answers with a text of <c>mb</c> megabytes: over what a worker message carries past 64.</summary>
     [Operation("large")]
     public object Large(Size input) => new { text = new string('x', input.Megabytes * 1024 * 1024), pid = Environment.ProcessId };
