@@ -82,7 +82,7 @@ public sealed class EvaluationBudget(TimeProvider time)
                 Spend(context.Count);
                 break;
             case string text:
-                Spend(text.Length / CharactersPerStep);
+                SpendOnText(text.Length);
                 break;
         }
     }
