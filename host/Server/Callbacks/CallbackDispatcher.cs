@@ -11,12 +11,13 @@ namespace Switchboard.Host.Callbacks;
 /// limits, accounting and shutdown drain for every protocol that calls back; the protocol only writes and sends its answer.</summary>
 /// <remarks>
 /// The queue is bounded (<see cref="CallbackLimits.MaxPendingCalls"/>) and at most <see cref="CallbackLimits.MaxConcurrentCalls"/>
-/// calls run at once. A delivery leaves its run slot at once, so a slow receiver delays only its own callback. At shutdown no
-/// new call is accepted; pending ones get <see cref="CallbackLimits.DrainTimeout"/> to finish and deliver, then they are
-/// cancelled and their callbacks say the host shut down, within <see cref="CallbackLimits.FinalDeliveryTimeout"/>. Every
-/// callback that cannot be delivered is logged and counted as lost.
+/// calls run at once. A delivery leaves its run slot at once, so a slow receiver delays only its own callback. When the
+/// host starts stopping, every protocol's dispatcher stops accepting calls at once; pending ones get
+/// <see cref="CallbackLimits.DrainTimeout"/> to finish and deliver, then they are cancelled and their callbacks say the
+/// host shut down, within <see cref="CallbackLimits.FinalDeliveryTimeout"/>; what is left when the host's shutdown timeout
+/// fires is cancelled then. Every callback that cannot be delivered is logged and counted as lost.
 /// </remarks>
-internal abstract class CallbackDispatcher<TCall> : BackgroundService where TCall : class, IAsyncCall
+internal abstract class CallbackDispatcher<TCall> : BackgroundService, IHostedLifecycleService where TCall : class, IAsyncCall
 {
     private readonly InvocationPipeline _pipeline;
     private readonly CallbackLimits _limits;
@@ -25,6 +26,8 @@ internal abstract class CallbackDispatcher<TCall> : BackgroundService where TCal
     private readonly CancellationTokenSource _cancelCalls = new();
     private readonly CancellationTokenSource _cancelDeliveries = new();
     private readonly ConcurrentDictionary<Task, bool> _deliveries = new();
+    private readonly object _drainLock = new();
+    private Task? _drain;
     private volatile bool _stopping;
     private int _pending;
 
@@ -97,24 +100,71 @@ internal abstract class CallbackDispatcher<TCall> : BackgroundService where TCal
             new ParallelOptions { MaxDegreeOfParallelism = _limits.MaxConcurrentCalls },
             async (call, _) => await RunAsync(call));
 
+    Task IHostedLifecycleService.StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedLifecycleService.StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // The host calls this on every service before it stops any. Each protocol's drain starts here, side by side with the
+    // others': started from StopAsync, one protocol's began only after the other's had ended, and the two together
+    // outlasted the host's shutdown timeout.
+    Task IHostedLifecycleService.StoppingAsync(CancellationToken cancellationToken)
+    {
+        BeginDrain();
+        return Task.CompletedTask;
+    }
+
+    Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Waits for the drain (begun when the host started stopping) until <paramref name="cancellationToken"/>,
+    /// the host's shutdown timeout, fires: then what still runs or delivers is cancelled at once and its callback is lost.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await BeginDrain().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Logger.LogError("Shutdown timeout reached with {Pending} asynchronous {Protocol} calls pending; they are cancelled and their callbacks are lost",
+                Metrics.Pending, _protocol);
+            await _cancelCalls.CancelAsync();
+            await _cancelDeliveries.CancelAsync();
+        }
+        await base.StopAsync(cancellationToken);
+    }
+
+    private Task BeginDrain()
+    {
+        lock (_drainLock)
+            return _drain ??= DrainAsync();
+    }
+
+    // No new call is accepted; pending ones get DrainTimeout to finish and deliver, then they are cancelled and their
+    // callbacks get FinalDeliveryTimeout.
+    private async Task DrainAsync()
     {
         _stopping = true;
         _queue.Writer.TryComplete();
         var drained = DrainedAsync();
         if (Metrics.Pending > 0)
             Logger.LogInformation("Finishing {Pending} asynchronous {Protocol} calls before shutdown", Metrics.Pending, _protocol);
-        if (!await FinishesWithin(drained, _limits.DrainTimeout, cancellationToken))
+        if (await FinishesWithin(drained, _limits.DrainTimeout, CancellationToken.None))
+            return;
+        Logger.LogWarning("{Pending} asynchronous {Protocol} calls did not finish within {DrainSeconds} s of shutdown; cancelling them and calling back with an error",
+            Metrics.Pending, _protocol, _limits.DrainTimeout.TotalSeconds);
+        try
         {
-            Logger.LogWarning("{Pending} asynchronous {Protocol} calls did not finish within {DrainSeconds} s of shutdown; cancelling them and calling back with an error",
-                Metrics.Pending, _protocol, _limits.DrainTimeout.TotalSeconds);
             await _cancelCalls.CancelAsync();
             _cancelDeliveries.CancelAfter(_limits.FinalDeliveryTimeout);
-            if (!await FinishesWithin(drained, _limits.FinalDeliveryTimeout + TimeSpan.FromSeconds(1), CancellationToken.None))
-                Logger.LogError("{Pending} asynchronous {Protocol} calls were still pending when the host stopped; their callbacks are lost",
-                    Metrics.Pending, _protocol);
         }
-        await base.StopAsync(cancellationToken);
+        catch (ObjectDisposedException)
+        {
+            // The host stopped at its shutdown timeout meanwhile and disposed the dispatcher: everything is cancelled.
+            return;
+        }
+        if (!await FinishesWithin(drained, _limits.FinalDeliveryTimeout + TimeSpan.FromSeconds(1), CancellationToken.None))
+            Logger.LogError("{Pending} asynchronous {Protocol} calls were still pending when the host stopped; their callbacks are lost",
+                Metrics.Pending, _protocol);
     }
 
     public override void Dispose()
