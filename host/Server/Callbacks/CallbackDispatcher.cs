@@ -30,6 +30,7 @@ internal abstract class CallbackDispatcher<TCall> : BackgroundService, IHostedLi
     private Task? _drain;
     private volatile bool _stopping;
     private int _pending;
+    private long _pendingBytes;
 
     protected CallbackDispatcher(InvocationPipeline pipeline, CallbackMetrics metrics, CallbackLimits limits, Protocol protocol, ILogger logger)
     {
@@ -46,10 +47,15 @@ internal abstract class CallbackDispatcher<TCall> : BackgroundService, IHostedLi
 
     protected ILogger Logger { get; }
 
-    /// <summary>Queues <paramref name="call"/>; false with the reason when the host is stopping or too many calls are pending.</summary>
+    /// <summary>Queues <paramref name="call"/>; false with the reason when the host is stopping, or too many calls, or
+    /// calls holding too many bytes of requests, are pending.</summary>
     public bool TryAccept(TCall call, out string refusal)
     {
-        if (Interlocked.Increment(ref _pending) <= _limits.MaxPendingCalls)
+        var pending = Interlocked.Increment(ref _pending);
+        var bytes = Interlocked.Add(ref _pendingBytes, call.RequestBytes);
+        // A call larger than the whole allowance is still taken when nothing else is pending, so it can run at all.
+        var bytesAllowed = bytes <= _limits.MaxPendingBytes || pending == 1;
+        if (pending <= _limits.MaxPendingCalls && bytesAllowed)
         {
             Metrics.Accepted();
             if (_queue.Writer.TryWrite(call))
@@ -60,9 +66,12 @@ internal abstract class CallbackDispatcher<TCall> : BackgroundService, IHostedLi
             Metrics.Refused();
         }
         Interlocked.Decrement(ref _pending);
+        Interlocked.Add(ref _pendingBytes, -call.RequestBytes);
         refusal = _stopping
             ? "the host is shutting down and accepts no asynchronous calls; retry on another instance"
-            : $"too many asynchronous calls are pending ({_limits.MaxPendingCalls}); retry later";
+            : bytesAllowed
+                ? $"too many asynchronous calls are pending ({_limits.MaxPendingCalls}); retry later"
+                : $"the asynchronous calls pending hold too many bytes of requests ({_limits.MaxPendingBytes} at most, this call {call.RequestBytes}); retry later";
         return false;
     }
 
@@ -226,6 +235,7 @@ internal abstract class CallbackDispatcher<TCall> : BackgroundService, IHostedLi
 
     private void Settle(TCall call, Delivery delivery, Exception? failure)
     {
+        Interlocked.Add(ref _pendingBytes, -call.RequestBytes);
         Interlocked.Decrement(ref _pending);
         Metrics.Finished();
         if (delivery.Delivered)

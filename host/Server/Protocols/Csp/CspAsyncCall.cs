@@ -4,7 +4,7 @@ using Switchboard.Host.Invocation;
 namespace Switchboard.Host.Protocols.Csp;
 
 /// <summary>An accepted asynchronous call on its way to its callback URL.</summary>
-internal sealed class CspAsyncCall(CspRequest request, PreparedInvocation prepared) : IAsyncCall
+internal sealed class CspAsyncCall(CspRequest request, PreparedInvocation prepared, long requestBytes) : IAsyncCall
 {
     private int _attempts;
 
@@ -12,6 +12,9 @@ internal sealed class CspAsyncCall(CspRequest request, PreparedInvocation prepar
 
     /// <summary>The call, validated when it was accepted and bound to that generation.</summary>
     public PreparedInvocation Prepared { get; } = prepared;
+
+    /// <summary>The size of the JSON-RPC request (one member of a batch: its own), held until the call is called back.</summary>
+    public long RequestBytes { get; } = requestBytes;
 
     public Invocation.Invocation Invocation => Prepared.Invocation;
 

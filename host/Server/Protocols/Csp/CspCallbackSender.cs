@@ -19,7 +19,7 @@ internal sealed class CspCallbackSender(InvocationPipeline pipeline, IHttpClient
     public const string HttpClientName = "Switchboard.Csp.Callback";
 
     private static CallbackLimits Limits(CspCallbackOptions callback) =>
-        new(callback.MaxConcurrentCalls, callback.MaxPendingCalls, callback.DrainTimeout, callback.FinalDeliveryTimeout);
+        new(callback.MaxConcurrentCalls, callback.MaxPendingCalls, callback.MaxPendingBytes, callback.DrainTimeout, callback.FinalDeliveryTimeout);
 
     protected override async Task<Delivery> DeliverAsync(CspAsyncCall call, Outcome outcome, CancellationToken cancellationToken)
     {

@@ -46,6 +46,10 @@ public sealed class CspCallbackOptions
     /// <summary>Asynchronous calls accepted but not finished; beyond it new ones are refused with -32603.</summary>
     public int MaxPendingCalls { get; set; } = 1000;
 
+    /// <summary>Bytes of requests the pending calls may hold (each keeps its request until it is called back); beyond it
+    /// new ones are refused with -32603 <c>Busy</c>, unless nothing else is pending.</summary>
+    public long MaxPendingBytes { get; set; } = 100 * 1024 * 1024;
+
     /// <summary>At shutdown, how long pending calls may take to finish and deliver before they are cancelled.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 

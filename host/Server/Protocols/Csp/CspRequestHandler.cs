@@ -139,7 +139,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
         var (prepared, invalid) = await pipeline.PrepareAsync(invocation, requestAborted);
         if (prepared is null)
             return new CspReply(CspOutcomeMapper.ToResponse(request.Id, invalid!));
-        if (!callbacks.TryAccept(new CspAsyncCall(request, prepared), out var refusal))
+        if (!callbacks.TryAccept(new CspAsyncCall(request, prepared, System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).Length), out var refusal))
         {
             prepared.Dispose();
             logger.LogWarning("{Protocol} asynchronous call of connector {Connector} refused: {Reason}", Protocol.Csp, request.ConnectorType, refusal);

@@ -21,6 +21,7 @@ public static class CspServices
             .Validate(o => o.Callback.AttemptTimeout > TimeSpan.Zero, "Switchboard:Csp:Callback:AttemptTimeout must be positive")
             .Validate(o => o.Callback.MaxConcurrentCalls > 0 && o.Callback.MaxPendingCalls > 0,
                 "Switchboard:Csp:Callback:MaxConcurrentCalls and MaxPendingCalls must be positive")
+            .Validate(o => o.Callback.MaxPendingBytes > 0, "Switchboard:Csp:Callback:MaxPendingBytes must be positive")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<CspCallbackMetrics>();

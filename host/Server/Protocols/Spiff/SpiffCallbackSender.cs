@@ -12,14 +12,14 @@ using Switchboard.Host.Invocation;
 namespace Switchboard.Host.Protocols.Spiff;
 
 /// <summary>A long-running command accepted with a callback URL.</summary>
-internal sealed record SpiffAsyncCall(PreparedInvocation Prepared, string Command, Uri Callback) : IAsyncCall;
+internal sealed record SpiffAsyncCall(PreparedInvocation Prepared, string Command, Uri Callback, long RequestBytes) : IAsyncCall;
 
 /// <summary>Spiff's side of the callback dispatcher: PUTs each long-running command's envelope to the backend's callback URL.</summary>
 /// <remarks>Queueing, limits, drain at shutdown and accounting are the shared <see cref="CallbackDispatcher{TCall}"/>'s;
 /// retries with backoff come from the named client's resilience handler (5xx, 408, 429, timeouts, connection failures).</remarks>
 internal sealed class SpiffCallbackSender(InvocationPipeline pipeline, IHttpClientFactory clients, SpiffOptions options, SpiffCallbackMetrics metrics, ILogger<SpiffCallbackSender> logger)
     : CallbackDispatcher<SpiffAsyncCall>(pipeline, metrics,
-        new CallbackLimits(options.CallbackMaxConcurrentCalls, options.CallbackMaxPendingCalls, options.CallbackDrainTimeout, options.CallbackFinalDeliveryTimeout),
+        new CallbackLimits(options.CallbackMaxConcurrentCalls, options.CallbackMaxPendingCalls, options.CallbackMaxPendingBytes, options.CallbackDrainTimeout, options.CallbackFinalDeliveryTimeout),
         Protocol.Spiff, logger)
 {
     /// <summary>Name of the HTTP client carrying the callback credentials and retry policy.</summary>

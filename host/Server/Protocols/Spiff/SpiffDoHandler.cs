@@ -70,7 +70,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
 
         if (request.CallbackUrl is { } callbackUrl && RunsInBackground(found))
         {
-            await AcceptAsync(http, invocation, found.Id, callbackUrl);
+            await AcceptAsync(http, invocation, found.Id, callbackUrl, body.Length);
             return;
         }
 
@@ -109,7 +109,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
     // call, and a command that is not long-running must answer at once, so the BPMN can read its command_response.
     private static bool RunsInBackground(SpiffCommand command) => command.Operation.LongRunning;
 
-    private async Task AcceptAsync(HttpContext http, Call invocation, string command, string callbackUrl)
+    private async Task AcceptAsync(HttpContext http, Call invocation, string command, string callbackUrl, long requestBytes)
     {
         if (_callbackTargets.Check(callbackUrl, out var callback) is { } problem)
         {
@@ -126,7 +126,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             await WriteAsync(http, SpiffOutcomeMapper.ResponseStatus(failure), SpiffEnvelope.Failure(failure));
             return;
         }
-        if (!callbacks.TryAccept(new SpiffAsyncCall(prepared, command, callback!), out var refusal))
+        if (!callbacks.TryAccept(new SpiffAsyncCall(prepared, command, callback!, requestBytes), out var refusal))
         {
             prepared.Dispose();
             // The host's own limit, not the client's doing: a warning, as CSP logs the same refusal.

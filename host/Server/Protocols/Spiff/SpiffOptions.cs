@@ -42,6 +42,10 @@ public sealed class SpiffOptions
     /// <summary>Long-running commands accepted and not yet called back; beyond this a new one is answered 503 <c>Busy</c>.</summary>
     public int CallbackMaxPendingCalls { get; set; } = 1000;
 
+    /// <summary>Bytes of requests the pending commands may hold (each keeps its request until it is called back); beyond
+    /// it a new one is answered 503 <c>Busy</c>, unless nothing else is pending.</summary>
+    public long CallbackMaxPendingBytes { get; set; } = 100 * 1024 * 1024;
+
     /// <summary>At shutdown, how long pending commands may still run and call back before they are cancelled.</summary>
     public TimeSpan CallbackDrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 

@@ -42,6 +42,8 @@ internal sealed class SpiffOptionsSetup(IConfigurationSection section) : IConfig
             problems.Add($"{Prefix}CallbackMaxConcurrentCalls must be at least 1, not {options.CallbackMaxConcurrentCalls}");
         if (options.CallbackMaxPendingCalls < 1)
             problems.Add($"{Prefix}CallbackMaxPendingCalls must be at least 1, not {options.CallbackMaxPendingCalls}");
+        if (options.CallbackMaxPendingBytes < 1)
+            problems.Add($"{Prefix}CallbackMaxPendingBytes must be at least 1, not {options.CallbackMaxPendingBytes}");
         if (options.MaxBodyBytes < 1024)
             problems.Add($"{Prefix}MaxBodyBytes must be at least 1024, not {options.MaxBodyBytes}");
         foreach (var origin in options.CorsOrigins.Concat(options.CallbackOrigins))
