@@ -15,7 +15,7 @@ public sealed class HostileWebhookTests : IAsyncLifetime
     private readonly SharedLog _log = new();
     private RunningHost _host = null!;
 
-    private static readonly string[] Modes = ["ok", "syncblock", "status", "forgedstatus", "nullresult", "selfref", "throwinggetter"];
+    private static readonly string[] Modes = ["ok", "syncblock", "status", "forgedstatus", "nullresult", "selfref", "throwinggetter", "rejectsecret", "respondsecret"];
 
     public async Task InitializeAsync()
     {
@@ -29,6 +29,7 @@ public sealed class HostileWebhookTests : IAsyncLifetime
                 $"Switchboard:Inbound:Activations:{mode}:inbound.type=test.switchboard:hostile-webhook:1",
                 $"Switchboard:Inbound:Activations:{mode}:mode={mode}",
                 $"Switchboard:Inbound:Activations:{mode}:count=1000",
+                $"Switchboard:Inbound:Activations:{mode}:token=Tr0ub4dor-activation-secret",
                 $"Switchboard:Inbound:Activations:{mode}:messageName=m",
                 $"Switchboard:Inbound:Activations:{mode}:correlationKeyExpression==\"k\"",
             }),
@@ -79,5 +80,17 @@ public sealed class HostileWebhookTests : IAsyncLifetime
         var message = JsonNode.Parse(body)!["message"]!.GetValue<string>();
         message.Should().StartWith("the connector failed: ").And.Contain(problem);
         _log.ToString().Should().NotContain("failed inside the adapter");
+    }
+
+    [Theory]
+    [InlineData("rejectsecret", HttpStatusCode.Unauthorized)]
+    [InlineData("respondsecret", HttpStatusCode.OK)]
+    public async Task A_secret_property_the_connector_quotes_in_its_answer_is_masked_as_in_every_other_answer(string mode, HttpStatusCode expected)
+    {
+        var (status, body) = await PostAsync(mode);
+
+        status.Should().Be(expected);
+        body.Should().NotContain("Tr0ub4dor-activation-secret").And.Contain("***");
+        _log.ToString().Should().NotContain("Tr0ub4dor-activation-secret");
     }
 }

@@ -10,4 +10,8 @@ public sealed class HostileProperties
 
     [Parameter("count")]
     public int Count { get; set; }
+
+    /// <summary>A secret the <c>rejectsecret</c> and <c>respondsecret</c> modes quote back to the caller.</summary>
+    [Parameter("token"), Secret]
+    public string? Token { get; set; }
 }

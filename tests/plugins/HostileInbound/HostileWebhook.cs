@@ -10,7 +10,8 @@ namespace Switchboard.TestPlugins.HostileInbound;
 /// <c>nullresult</c> yields no result; <c>selfref</c> and <c>throwinggetter</c> answer with a body that cannot be
 /// written (it contains itself; a property throws); <c>hold</c> drops <c>&lt;activation id&gt;-&lt;guid&gt;.held</c> into its folder
 /// and answers 200 only once a file <c>release</c> is there; <c>disposeblock</c> answers 200, then blocks its
-/// <c>Dispose</c> for good; <c>ok</c> answers 200. Its constructor blocks for good when the plugin's configuration says
+/// <c>Dispose</c> for good; <c>rejectsecret</c> and <c>respondsecret</c> quote the secret <c>token</c> in a refusal's
+/// message and in an answer's body; <c>ok</c> answers 200. Its constructor blocks for good when the plugin's configuration says
 /// <c>Constructor=block</c>.</summary>
 [InboundConnector("test.switchboard:hostile-webhook:1", Name = "Hostile webhook")]
 public sealed class HostileWebhook : IWebhookConnector<HostileProperties>, IDisposable
@@ -51,6 +52,10 @@ public sealed class HostileWebhook : IWebhookConnector<HostileProperties>, IDisp
                 return Task.FromResult(WebhookResult.Respond(200, new ThrowingBody()));
             case "hold":
                 return HoldAsync(context);
+            case "rejectsecret":
+                return Task.FromResult(WebhookResult.Reject(401, $"the token {properties.Token} is not the one expected"));
+            case "respondsecret":
+                return Task.FromResult(WebhookResult.Respond(200, new { expected = properties.Token, note = $"expected {properties.Token}" }));
         }
         return Task.FromResult(WebhookResult.Respond(200, new { ok = true }));
     }

@@ -102,8 +102,8 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         switch (decision!.Result.Decision)
         {
             case WebhookDecision.Reject:
-                await AnswerAsync(http, decision.Result.StatusCode, new JsonObject { ["message"] = decision.Result.Message });
-                Log(activation, decision.Result.StatusCode, "refused by the connector: " + decision.Result.Message, started);
+                await AnswerAsync(http, decision.Result.StatusCode, new JsonObject { ["message"] = decision.Message });
+                Log(activation, decision.Result.StatusCode, "refused by the connector: " + decision.Message, started);
                 return;
             case WebhookDecision.Respond:
                 await AnswerAsync(http, decision.Result.StatusCode, decision.Body);
@@ -136,8 +136,9 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         Log(activation, correlation.HttpStatus, correlation.Message, started);
     }
 
-    /// <summary>What the connector decided, with the body of a direct answer already written as JSON.</summary>
-    private sealed record Decided(WebhookResult Result, JsonNode? Body);
+    /// <summary>What the connector decided, with a refusal's message and the body of a direct answer as they are sent:
+    /// the body written as JSON, and both with the activation's secrets masked.</summary>
+    private sealed record Decided(WebhookResult Result, JsonNode? Body, string? Message);
 
     private string TimedOut => $"the connector did not answer within {catalogOptions.DefaultTimeout.TotalSeconds:0.###} s";
 
@@ -203,7 +204,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
                         lease.Generation.PluginContext);
                     var result = await ((Task<WebhookResult>)InboundConnectorCall.Invoke(lease.Definition, instance, binding.Properties, request, context)
                         ?? throw new WebhookResultException("it returned no task (null)"));
-                    return (Check(result, lease.Generation.Writer), null);
+                    return (Check(result, lease.Generation.Writer, binding.Masker), null);
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
                 {
@@ -234,8 +235,9 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
 
     /// <summary>The connector's result as the host can send it; throws <see cref="WebhookResultException"/> naming what
     /// cannot be (a null result, a status out of range, as a plugin built before the range checks could give, or a
-    /// body that cannot be written as JSON).</summary>
-    private static Decided Check(WebhookResult? result, OutputWriter writer)
+    /// body that cannot be written as JSON). A secret property the connector quotes is masked there, as in every answer
+    /// the host sends.</summary>
+    private static Decided Check(WebhookResult? result, OutputWriter writer, SecretMasker masker)
     {
         if (result is null)
             throw new WebhookResultException("it gave no WebhookResult (null)");
@@ -243,10 +245,10 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         if (result.Decision != WebhookDecision.Accept && (result.StatusCode < low || result.StatusCode > high))
             throw new WebhookResultException($"it answered with the status {result.StatusCode}, which is not an HTTP status it may answer with ({low} to {high})");
         if (result.Decision != WebhookDecision.Respond)
-            return new Decided(result, null);
+            return new Decided(result, null, result.Message is { } message ? masker.Apply(message) : null);
         try
         {
-            return new Decided(result, writer.Write(result.Body));
+            return new Decided(result, masker.Apply(writer.Write(result.Body)), null);
         }
         catch (Exception e)
         {
