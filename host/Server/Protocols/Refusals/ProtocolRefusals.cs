@@ -14,9 +14,12 @@ internal sealed class ProtocolRefusals
     private readonly bool _csp;
     private readonly bool _inbound;
     private readonly SpiffOptions? _spiff;
+    private readonly int _maxHeaderCount;
 
     public ProtocolRefusals(IEnumerable<ProtocolRoutes> routes, IServiceProvider services)
     {
+        // Kestrel refuses more header fields than this itself (431) before any application code sees the request.
+        _maxHeaderCount = services.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>()?.Value.Limits.MaxRequestHeaderCount ?? 100;
         // Only the protocols this host was composed with have routes whose refusals take their form.
         var protocols = routes.Select(r => r.Name).ToHashSet();
         _csp = protocols.Contains("csp");
@@ -61,7 +64,7 @@ internal sealed class ProtocolRefusals
         _ => "HttpError" + status,
     };
 
-    private static string Describe(int status, string method, PathString path) => status switch
+    private string Describe(int status, string method, PathString path) => status switch
     {
         400 => "the request is not valid HTTP (for example a NUL or control character in the path, or a malformed header line)",
         404 => $"there is no route {Shown(path)}",
@@ -69,7 +72,8 @@ internal sealed class ProtocolRefusals
         408 => "the request's headers did not arrive in time",
         413 => "the request body is too large",
         414 => $"the path and query are longer than {ProtocolStatusPages.MaxRequestTarget} characters",
-        431 => $"the request headers are larger than {ProtocolStatusPages.MaxHeaderBytes} bytes",
+        // Kestrel's refusal does not say which of its limits a request passed: both are named.
+        431 => $"the request has more than {_maxHeaderCount} header fields, or headers larger than {ProtocolStatusPages.MaxHeaderBytes} bytes",
         _ => $"the request was refused with HTTP {status}",
     };
 

@@ -39,11 +39,11 @@ internal static class ProtocolStatusPages
             transport?.RequestEntered();
             try
             {
-                var status = OverOurLimits(http.Request);
+                var (status, problem) = OverOurLimits(http.Request);
                 if (status != 0)
                 {
                     http.Response.StatusCode = status;
-                    await WriteAsync(http, refusals);
+                    await WriteAsync(http, refusals, problem);
                     return;
                 }
                 await next(http);
@@ -64,11 +64,11 @@ internal static class ProtocolStatusPages
     private static bool Bodiless(HttpResponse response) =>
         !response.HasStarted && response.StatusCode is >= 400 and <= 599 && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType);
 
-    private static int OverOurLimits(HttpRequest request)
+    private static (int Status, string? Problem) OverOurLimits(HttpRequest request)
     {
         var target = (request.Path.Value?.Length ?? 0) + (request.QueryString.Value?.Length ?? 0);
         if (target > MaxRequestTarget)
-            return StatusCodes.Status414UriTooLong;
+            return (StatusCodes.Status414UriTooLong, null);
         var headers = 0L;
         foreach (var (name, values) in request.Headers)
         {
@@ -76,12 +76,14 @@ internal static class ProtocolStatusPages
             foreach (var value in values)
                 headers += value?.Length ?? 0;
         }
-        return headers > MaxHeaderBytes ? StatusCodes.Status431RequestHeaderFieldsTooLarge : 0;
+        return headers > MaxHeaderBytes
+            ? (StatusCodes.Status431RequestHeaderFieldsTooLarge, $"the request headers are {headers} bytes, larger than the {MaxHeaderBytes} allowed")
+            : (0, null);
     }
 
-    private static Task WriteAsync(HttpContext http, ProtocolRefusals refusals)
+    private static Task WriteAsync(HttpContext http, ProtocolRefusals refusals, string? problem = null)
     {
-        var problem = http.Response.StatusCode == StatusCodes.Status400BadRequest && !HostAllowed(http) ? HostProblem(http.Request) : null;
+        problem ??= http.Response.StatusCode == StatusCodes.Status400BadRequest && !HostAllowed(http) ? HostProblem(http.Request) : null;
         if (refusals.Body(http.Response.StatusCode, http.Request.Method, http.Request.Path, problem) is not { } body)
             return Task.CompletedTask;
         http.Response.ContentType = "application/json";
