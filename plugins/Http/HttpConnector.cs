@@ -15,7 +15,9 @@ public sealed class HttpConnector : IDisposable
     // One connection pool owned by the plugin and disposed with it when it unloads; DNS changes are picked up by
     // recycling pooled connections instead of recycling handlers (no IHttpClientFactory: its handler-expiry timers
     // outlive the container in Microsoft.Extensions.Http 8.x and keep the plugin loaded).
-    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+    // No cookie jar: the pool serves every call of every process, and a session cookie one call received was sent
+    // with every later call to that host, whoever made it.
+    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2), UseCookies = false };
     private readonly HttpClient _retrying;
     private readonly HttpClient _singleShot;
     private readonly RequestSender _sender;

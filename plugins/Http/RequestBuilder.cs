@@ -43,9 +43,20 @@ internal static class RequestBuilder
             }
         }
         if (!string.IsNullOrEmpty(input.BasicAuthUsername))
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{input.BasicAuthUsername}:{input.BasicAuthPassword}")));
+            request.Headers.Authorization = Basic(input.BasicAuthUsername, input.BasicAuthPassword);
+        // A URL's user part is basic authentication, as SpiffArena's own HTTP commands (Python requests) send it;
+        // HttpClient drops it silently. Authentication given otherwise wins.
+        else if (request.Headers.Authorization is null && request.RequestUri is { UserInfo: { Length: > 0 } userInfo })
+        {
+            var colon = userInfo.IndexOf(':');
+            request.Headers.Authorization = colon < 0
+                ? Basic(Uri.UnescapeDataString(userInfo), null)
+                : Basic(Uri.UnescapeDataString(userInfo[..colon]), Uri.UnescapeDataString(userInfo[(colon + 1)..]));
+        }
     }
+
+    private static AuthenticationHeaderValue Basic(string user, string? password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
 
     /// <summary>What makes a header unsendable: a name that is not an RFC 9110 token, or a value with a control character other than tab.</summary>
     internal static string? HeaderProblem(string name, string? value)

@@ -26,10 +26,23 @@ internal sealed class RequestSender(HttpClient retrying, HttpClient singleShot)
         // Only scheme, host, port and path are logged or returned: the user part, query strings and headers often carry credentials.
         var target = RequestBuilder.Loggable(url);
         var started = Stopwatch.GetTimestamp();
-        HttpResponseMessage response;
         try
         {
-            response = await (write is null ? retrying : singleShot).SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
+            // Headers first: the body is read by ResponseReader, which bounds it (HttpClient's own buffer allows 2 GB).
+            using var response = await (write is null ? retrying : singleShot).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var status = (int)response.StatusCode;
+            logger.LogInformation("{Method} {Target} answered {Status} in {ElapsedMs} ms",
+                method.Method, target, status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            var body = method == HttpMethod.Head ? new JsonObject() : await ResponseReader.BodyAsync(response.Content, mediaType, $"{method} {target}", deadline.Token);
+            if (status >= 300)
+                throw new ConnectorException($"HttpError{status}", $"{method} {target} answered {status} {response.ReasonPhrase}",
+                    retryable: status is 408 or 429 or >= 500, details: body) { StatusCode = status is >= 400 and <= 599 ? status : 502 };
+            return new ConnectorResponse(body, status)
+            {
+                MediaType = mediaType ?? "application/json",
+                Headers = input.IncludeResponseHeaders ? ResponseReader.Headers(response) : null,
+            };
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -39,22 +52,10 @@ internal sealed class RequestSender(HttpClient retrying, HttpClient singleShot)
         {
             throw new ConnectorException("HttpConnectionFailed", $"{method} {target} failed: {e.HttpRequestError}: {e.Message}", retryable: true) { StatusCode = 502 };
         }
-
-        using (response)
+        catch (IOException e)
         {
-            var status = (int)response.StatusCode;
-            logger.LogInformation("{Method} {Target} answered {Status} in {ElapsedMs} ms",
-                method.Method, target, status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
-            var body = method == HttpMethod.Head ? new JsonObject() : await ResponseReader.BodyAsync(response.Content, mediaType, deadline.Token);
-            if (status >= 300)
-                throw new ConnectorException($"HttpError{status}", $"{method} {target} answered {status} {response.ReasonPhrase}",
-                    retryable: status is 408 or 429 or >= 500, details: body) { StatusCode = status is >= 400 and <= 599 ? status : 502 };
-            return new ConnectorResponse(body, status)
-            {
-                MediaType = mediaType ?? "application/json",
-                Headers = input.IncludeResponseHeaders ? ResponseReader.Headers(response) : null,
-            };
+            // The connection failed while the body was read.
+            throw new ConnectorException("HttpConnectionFailed", $"{method} {target} failed while its answer was read: {e.Message}", retryable: true) { StatusCode = 502 };
         }
     }
 }

@@ -25,10 +25,17 @@ internal sealed class RetryHandler(HttpMessageHandler inner, int maxRetries, Tim
             if (attempt >= maxRetries || !IsTransient(response.StatusCode))
                 return response;
             var retryAfter = response.Headers.RetryAfter?.Delta;
+            // A server asking for a longer pause is answered with its own status: waiting would outlast the call (a
+            // Retry-After of 2147483647 s was beyond what a timer can wait, and failed the call as the connector's bug).
+            if (retryAfter > MaxRetryAfter)
+                return response;
             response.Dispose();
             await Task.Delay(Backoff(attempt, retryAfter), cancellationToken);
         }
     }
+
+    /// <summary>The longest <c>Retry-After</c> waited for before a retry.</summary>
+    internal static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
     private static bool IsTransient(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 
@@ -84,7 +84,7 @@ internal static class HttpAuthentication
         HttpResponseMessage response;
         try
         {
-            response = await client.SendAsync(request, cancellationToken);
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (HttpRequestException e)
         {
@@ -95,10 +95,32 @@ internal static class HttpAuthentication
             if (!response.IsSuccessStatusCode)
                 throw new ConnectorException("OAuthTokenRefused", $"the token endpoint {target} answered {(int)response.StatusCode} {response.ReasonPhrase}",
                     retryable: (int)response.StatusCode >= 500);
-            var answer = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
-            return answer?["access_token"]?.GetValue<string>() is { Length: > 0 } token
-                ? token
-                : throw new ConnectorException("OAuthTokenRefused", $"the token endpoint {target} answered without an access_token", retryable: false);
+            byte[] answer;
+            try
+            {
+                answer = await ResponseReader.BytesAsync(response.Content, $"the token endpoint {target}", cancellationToken);
+            }
+            catch (IOException e)
+            {
+                throw new ConnectorException("OAuthTokenFailed", $"the token endpoint {target} broke off its answer: {e.Message}", retryable: true);
+            }
+            return AccessToken(answer)
+                ?? throw new ConnectorException("OAuthTokenRefused", $"the token endpoint {target} answered without an access_token", retryable: false);
+        }
+    }
+
+    // The access_token of a token endpoint's JSON answer; null for anything else (a login page, a number), which is the
+    // endpoint refusing, not the connector failing.
+    private static string? AccessToken(byte[] answer)
+    {
+        try
+        {
+            return JsonNode.Parse(answer) is JsonObject token && token["access_token"] is JsonValue value
+                && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -49,6 +49,8 @@ public sealed class CamundaRestConnector : IDisposable
             input.StoreResponse ? "storeResponse" : "documentReturnFormat.choice",
             "storing the response as a document needs Camunda's document store, which Switchboard offers to Zeebe jobs when Switchboard:Zeebe:RestAddress names the cluster's REST API") : null;
         var method = Method(input.Method);
+        // Checked before the request goes out too: the answer could not be read back.
+        var textEncoding = TextEncoding(input.DocumentReturnFormat);
         var headers = Map(input.Headers, "headers");
         var contentType = headers.TryGetValue("Content-Type", out var type) ? type : null;
         var body = method == HttpMethod.Get || method == HttpMethod.Head ? null : input.Body?.DeepClone();
@@ -86,14 +88,15 @@ public sealed class CamundaRestConnector : IDisposable
         using var ownedClient = tls is null ? null : new HttpClient(tls, disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
         try
         {
+            // Headers first: the body is read by ResponseReader, which bounds it (HttpClient's own buffer allows 2 GB).
             using var response = await (ownedClient ?? (input.FollowRedirects ? _followingClient : _directClient))
-                .SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             var status = (int)response.StatusCode;
             context.Logger.LogInformation("{Method} {Target} answered {Status} in {ElapsedMs} ms",
                 method.Method, RequestBuilder.Loggable(url), status, Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
             if (documents is not null && status < 400)
-                return new CamundaRestResult(status, Headers(response), null, response.ReasonPhrase, await StoreAsync(documents, response, deadline.Token));
-            var result = new CamundaRestResult(status, Headers(response), await BodyAsync(response, input.DocumentReturnFormat, deadline.Token), response.ReasonPhrase);
+                return new CamundaRestResult(status, Headers(response), null, response.ReasonPhrase, await StoreAsync(documents, response, target, deadline.Token));
+            var result = new CamundaRestResult(status, Headers(response), await BodyAsync(response, textEncoding, target, deadline.Token), response.ReasonPhrase);
             if (status < 400)
                 return result;
             // Camunda's error: the status as the code, the reason as the message, the response as the error's variables.
@@ -118,6 +121,11 @@ public sealed class CamundaRestConnector : IDisposable
                 : $"{e.HttpRequestError}: {e.Message}";
             throw new ConnectorException(code, $"{target}: {what} ({reason})", retryable: true) { StatusCode = 502 };
         }
+        catch (IOException e)
+        {
+            // The connection failed while the body was read: an I/O failure, 408 as Camunda's runtime reports them.
+            throw new ConnectorException("408", $"{target}: the connection was aborted while the answer was read ({e.Message})", retryable: true) { StatusCode = 502 };
+        }
     }
 
     // storeResponse in Camunda's REST template, or the DOCUMENT return format of its newer versions.
@@ -125,9 +133,9 @@ public sealed class CamundaRestConnector : IDisposable
         input.StoreResponse || (input.DocumentReturnFormat?.Choice is { } choice && choice.Equals("DOCUMENT", StringComparison.OrdinalIgnoreCase));
 
     // The body as a document with the response's content type, as Camunda's runtime stores it; the reference as the store gave it.
-    private static async Task<JsonNode?> StoreAsync(IDocumentStore documents, HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<JsonNode?> StoreAsync(IDocumentStore documents, HttpResponseMessage response, string target, CancellationToken cancellationToken)
     {
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var bytes = await ResponseReader.BytesAsync(response.Content, target, cancellationToken);
         try
         {
             var reference = await documents.CreateAsync(new DocumentCreation { Content = bytes, ContentType = response.Content.Headers.ContentType?.ToString() }, cancellationToken);
@@ -227,28 +235,33 @@ public sealed class CamundaRestConnector : IDisposable
         return headers;
     }
 
-    private static async Task<JsonNode?> BodyAsync(HttpResponseMessage response, ReturnFormat? format, CancellationToken cancellationToken)
+    // The encoding a TEXT return format reads the body with; null for any other format.
+    private static Encoding? TextEncoding(ReturnFormat? format)
     {
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (format?.Choice is { } choice && choice.Equals("TEXT", StringComparison.OrdinalIgnoreCase))
+        if (format?.Choice is not { } choice || !choice.Equals("TEXT", StringComparison.OrdinalIgnoreCase))
+            return null;
+        try
         {
-            Encoding encoding;
-            try
-            {
-                encoding = Encoding.GetEncoding(string.IsNullOrWhiteSpace(format.Encoding) ? "utf-8" : format.Encoding);
-            }
-            catch (ArgumentException)
-            {
-                throw new ConnectorInputException("InvalidEncoding", $"'{format.Encoding}' is not a character encoding this host knows") { Field = "documentReturnFormat.encoding" };
-            }
-            return JsonValue.Create(encoding.GetString(bytes));
+            return Encoding.GetEncoding(string.IsNullOrWhiteSpace(format.Encoding) ? "utf-8" : format.Encoding);
         }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            // NotSupportedException: a name .NET knows and refuses (UTF-7).
+            throw new ConnectorInputException("InvalidEncoding", $"'{format.Encoding}' is not a character encoding this host knows") { Field = "documentReturnFormat.encoding" };
+        }
+    }
+
+    private static async Task<JsonNode?> BodyAsync(HttpResponseMessage response, Encoding? textEncoding, string target, CancellationToken cancellationToken)
+    {
+        var bytes = await ResponseReader.BytesAsync(response.Content, target, cancellationToken);
+        if (textEncoding is not null)
+            return JsonValue.Create(textEncoding.GetString(bytes));
         var text = Encoding.UTF8.GetString(bytes);
         if (string.IsNullOrWhiteSpace(text))
             return null;
         try
         {
-            return JsonNode.Parse(text);
+            return JsonNode.Parse(text, documentOptions: ResponseReader.Parsing);
         }
         catch (JsonException)
         {

@@ -12,6 +12,9 @@ internal static class ConnectTimeoutHandler
     public static SocketsHttpHandler Create(bool followRedirects) => new()
     {
         AllowAutoRedirect = followRedirects,
+        // No cookie jar: the pool serves every job, and a session cookie one job received went with every later job's
+        // request to that host.
+        UseCookies = false,
         // DNS changes are picked up by recycling pooled connections (the plugin owns the pool; see HttpConnector).
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         ConnectCallback = ConnectAsync,
