@@ -13,6 +13,9 @@ internal static class DeliveryFailure
     public static ConnectorException? From(Exception e, SmtpInput input) => e switch
     {
         SmtpCommandException command => Command(command),
+        // Not retryable: a server that sends an endless reply is broken or hostile, and does it again on the next try.
+        ReplyTooLargeException => new ConnectorException("SmtpReplyTooLarge",
+            $"{input.SmtpHost}:{input.SmtpPort} sent a reply longer than {ReplySizeGuard.MaxReplyBytes / 1024} KiB; gave up on the connection", retryable: false, innerException: e),
         AuthenticationException => new ConnectorException("SmtpAuthFailed",
             $"the server refused the credentials of '{input.SmtpUser}'", retryable: false, innerException: e),
         NotSupportedException when e.Message.Contains("authentication", StringComparison.OrdinalIgnoreCase) =>
