@@ -41,7 +41,7 @@ public sealed class SmtpConnector
                 await client.AuthenticateAsync(input.SmtpUser, input.SmtpPassword ?? "", context.CancellationToken);
             }
             var response = await client.SendAsync(message, context.CancellationToken);
-            await client.DisconnectAsync(quit: true, context.CancellationToken);
+            await QuitAsync(client, context);
             context.Logger.LogInformation("Sent {MessageId} to {RecipientCount} recipients via {SmtpHost}:{SmtpPort}",
                 message.MessageId, recipients.Count, input.SmtpHost, input.SmtpPort);
             return new SmtpOutput(message.MessageId ?? "", recipients, response);
@@ -49,6 +49,28 @@ public sealed class SmtpConnector
         catch (Exception e) when (DeliveryFailure.From(e, input) is { } failure)
         {
             throw failure;
+        }
+    }
+
+    /// <summary>How long a goodbye after the server accepted the message may take.</summary>
+    private static readonly TimeSpan QuitTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Says QUIT as courtesy, briefly and never failing: once the server answered 250 to the data, the message is on its way,
+    /// and a failure now (QUIT unanswered, connection gone) would make the caller retry and send the email a second time.
+    /// </summary>
+    private static async Task QuitAsync(SmtpClient client, IConnectorContext context)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        bounded.CancelAfter(QuitTimeout);
+        try
+        {
+            await client.DisconnectAsync(quit: true, bounded.Token);
+        }
+        catch (Exception e)
+        {
+            // Disposing the client closes the connection regardless.
+            context.Logger.LogDebug("The SMTP server accepted the message; saying goodbye failed: {Reason}", e.Message);
         }
     }
 }

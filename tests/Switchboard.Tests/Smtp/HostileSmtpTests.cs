@@ -73,6 +73,32 @@ public sealed class HostileSmtpTests(HostileSmtpFixture fixture) : IClassFixture
     }
 
     [Theory]
+    [InlineData("never answers QUIT")]
+    [InlineData("hangs up after accepting")]
+    public async Task A_message_the_server_accepted_is_a_success_whatever_the_server_does_after_it(string behaviour)
+    {
+        var accepted = 0;
+        var hangUp = behaviour.StartsWith("hangs up");
+        await using var peer = HostileSmtpPeer.Conversation(
+            async (_, writer, stop) =>
+            {
+                await writer.WriteLineAsync("250 2.0.0 queued as 42");
+                Interlocked.Increment(ref accepted);
+                return !hangUp;
+            },
+            (_, stop) => Task.Delay(Timeout.Infinite, stop));
+        var started = Stopwatch.StartNew();
+
+        // A long smtp_timeout_seconds: the goodbye after acceptance must be short whatever it says.
+        var answer = await CallAsync(Input(peer.Port, timeoutSeconds: 30));
+
+        Volatile.Read(ref accepted).Should().Be(1, "the server accepted the message with 250");
+        answer.Error.Should().BeNull($"the server accepted the message ({behaviour}); a retryable failure makes every retry send the email again: {answer.Text}");
+        answer.Result!["output"]!["serverResponse"]!.GetValue<string>().Should().Contain("queued as 42");
+        started.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20), "QUIT after acceptance is a courtesy, bounded well below smtp_timeout_seconds");
+    }
+
+    [Theory]
     [InlineData("subject", "Hello\r\nBcc: victim@evil.example")]
     [InlineData("subject", "Hello\nX-Injected: yes")]
     [InlineData("to", "\"Ada\r\nX-Injected: yes\" <ada@example.com>")]
