@@ -53,6 +53,15 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             return;
         }
         using var span = Telemetry.InboundTelemetry.Start(activation.ConnectorType, activation.Id, "webhook");
+        // Read before the plugin's generation is leased: a body sent slowly (Kestrel lets one trickle in at 240 bytes a
+        // second) held the lease meanwhile, and a replaced generation cannot unload while a lease on it is held.
+        var read = await RequestBody.ReadAsync(http, options.Value.MaxBodyBytes, http.RequestAborted);
+        if (read.Body is not { } body)
+        {
+            await AnswerAsync(http, read.Status, new JsonObject { ["message"] = read.Problem, ["errorCode"] = read.ErrorCode });
+            Log(activation, read.Status, read.Problem!, started);
+            return;
+        }
         using var lease = catalog.AcquireInbound(activation.ConnectorType);
         if (lease is null)
         {
@@ -64,13 +73,6 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         {
             // A polling or subscription activation has a context too (its id), but no webhook listens there.
             await AnswerAsync(http, 404, new JsonObject { ["message"] = $"activation '{activation.Id}' is a {lease.Definition.Metadata.Kind.ToString().ToLowerInvariant()} connector; no webhook listens on /inbound/{LogValueSanitizer.Escape(context, 200)}" });
-            return;
-        }
-        var read = await RequestBody.ReadAsync(http, options.Value.MaxBodyBytes, http.RequestAborted);
-        if (read.Body is not { } body)
-        {
-            await AnswerAsync(http, read.Status, new JsonObject { ["message"] = read.Problem, ["errorCode"] = read.ErrorCode });
-            Log(activation, read.Status, read.Problem!, started);
             return;
         }
 
