@@ -23,6 +23,9 @@ internal static class LoggingSetup
         builder.Services.AddSerilog(configuration => Configure(configuration, section, output), preserveStaticLogger: true);
     }
 
+    /// <summary>The most items of one logged sequence or dictionary that are taken and written.</summary>
+    public const int MaxLoggedItems = 100;
+
     /// <summary>The host's logging pipeline from its <c>Switchboard:Log</c> section, written to <paramref name="output"/> (the console when null).</summary>
     public static LoggerConfiguration Configure(LoggerConfiguration configuration, IConfiguration section, TextWriter? output = null)
     {
@@ -31,7 +34,10 @@ internal static class LoggingSetup
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .Enrich.FromLogContext();
+            .Enrich.FromLogContext()
+            // A logged sequence is text from outside too (a plugin logging a list it was answered with, or one it produces
+            // lazily, without end): Serilog takes every item unless told otherwise.
+            .Destructure.ToMaximumCollectionCount(MaxLoggedItems);
         // While this category logs at all, ASP.NET Core gives every request an Activity and a log scope (RequestId,
         // RequestPath, the trace id) for the lines logged while it is served: 1-2 µs of CPU on each request, a few per
         // cent of a CSP call, whether a line is logged or not. Off unless asked for; its per-request lines (Information)

@@ -135,6 +135,34 @@ public sealed class LogInjectionTests
         output.ToString().Should().NotContain("\u202e").And.Contain("admin\\\\u202e").And.Contain("k\\\\u202e").And.Contain("more characters]");
     }
 
+    [Fact]
+    public void A_logged_sequence_is_taken_at_most_100_items_deep_and_an_endless_one_ends()
+    {
+        // A plugin logging the list it was answered with, or a sequence it produces lazily (one that never ends included):
+        // every item was taken and written, so one line could hold megabytes or never be written at all.
+        var pulled = 0;
+        IEnumerable<int> Produced()
+        {
+            for (var i = 0; i < 1_000_000; i++)
+            {
+                pulled++;
+                yield return i;
+            }
+        }
+        var output = new StringWriter();
+        using (var serilog = Switchboard.Host.Logging.LoggingSetup.Configure(new Serilog.LoggerConfiguration(), new ConfigurationBuilder().Build(), output).CreateLogger())
+        using (var factory = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog))
+        {
+            var logger = factory.CreateLogger("Plugin.Acme");
+            logger.LogWarning("Upstream answered {Items}", Enumerable.Range(0, 1_000_000).ToList());
+            logger.LogWarning("Produced {Items}", Produced());
+        }
+
+        var lines = output.ToString().TrimEnd('\n').Split('\n');
+        lines.Should().HaveCount(2).And.OnlyContain(l => l.Length < 2_000, "a sequence is logged with its first 100 items");
+        pulled.Should().BeLessThanOrEqualTo(101, "no more of a lazy sequence is taken than is logged");
+    }
+
     private static string[] Log(string format, Exception exception)
     {
         var output = new StringWriter();
