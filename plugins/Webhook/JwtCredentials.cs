@@ -21,6 +21,7 @@ internal static class JwtCredentials
     private static readonly TimeSpan KeepKeys = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RefetchAtMostEvery = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(10);
+    private const int MaxKeySetBytes = 1024 * 1024;
     private static readonly ConcurrentDictionary<string, (Task<JsonWebKeySet> Keys, DateTimeOffset Started)> KeySets = new(StringComparer.Ordinal);
     private static readonly object Fetching = new();
 
@@ -48,6 +49,7 @@ internal static class JwtCredentials
             var why = e switch
             {
                 HttpRequestException { StatusCode: { } status } => $"it answered HTTP {(int)status}",
+                HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded } => $"its answer is larger than {MaxKeySetBytes / (1024 * 1024)} MiB",
                 HttpRequestException http => http.HttpRequestError.ToString(),
                 TaskCanceledException => $"no answer within {FetchTimeout.TotalSeconds:0} s",
                 _ => "the answer is not a JSON Web Key Set",
@@ -94,7 +96,8 @@ internal static class JwtCredentials
     {
         // A client per fetch, disposed at once: a pooled one would keep timers that hold the plugin loaded. Not tied to
         // one request's cancellation: every request waiting for these keys shares the fetch.
-        using var http = new HttpClient { Timeout = FetchTimeout };
+        // Bounded: a key set is a few kilobytes, and HttpClient would otherwise buffer up to 2 GB of whatever the URL sends.
+        using var http = new HttpClient { Timeout = FetchTimeout, MaxResponseContentBufferSize = MaxKeySetBytes };
         return new JsonWebKeySet(await http.GetStringAsync(url));
     }
 

@@ -30,12 +30,17 @@ public sealed class WebhookJwtTests : IAsyncLifetime
     {
         _gateway = await TestGatewayServer.StartAsync();
         _gateway.Gateway.Deploy("orders");
-        _jwks = await LoopbackServer.StartAsync(app => app.MapGet("/.well-known/jwks.json", () =>
+        _jwks = await LoopbackServer.StartAsync(app =>
         {
-            Interlocked.Increment(ref _keyFetches);
-            var key = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(_signing.ExportParameters(false)) { KeyId = "k1" });
-            return Results.Json(new { keys = new[] { new { kty = key.Kty, kid = key.Kid, use = "sig", alg = "RS256", n = key.N, e = key.E } } });
-        }));
+            app.MapGet("/.well-known/jwks.json", () =>
+            {
+                Interlocked.Increment(ref _keyFetches);
+                var key = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(_signing.ExportParameters(false)) { KeyId = "k1" });
+                return Results.Json(new { keys = new[] { new { kty = key.Kty, kid = key.Kid, use = "sig", alg = "RS256", n = key.N, e = key.E } } });
+            });
+            // A key set URL that answers with megabytes (a wrong URL, a hostile server).
+            app.MapGet("/huge.json", () => Results.Text("{\"keys\":[],\"pad\":\"" + new string('x', 4 * 1024 * 1024) + "\"}", "application/json"));
+        });
         _sandbox.Add(Repository.ShippedPlugin("Webhook"));
         _host = await RunningHost.StartAsync(_sandbox.Directory, _log,
             "Switchboard:Catalog:Watch=false",
@@ -50,7 +55,11 @@ public sealed class WebhookJwtTests : IAsyncLifetime
             "Switchboard:Inbound:Activations:jwtdown:inbound.type=io.camunda:webhook:1",
             "Switchboard:Inbound:Activations:jwtdown:bpmnProcessId=orders",
             "Switchboard:Inbound:Activations:jwtdown:inbound.auth.type=JWT",
-            "Switchboard:Inbound:Activations:jwtdown:inbound.auth.jwt.jwkUrl=http://keys:pw-5ecret@127.0.0.1:1/jwks?token=q-5ecret");
+            "Switchboard:Inbound:Activations:jwtdown:inbound.auth.jwt.jwkUrl=http://keys:pw-5ecret@127.0.0.1:1/jwks?token=q-5ecret",
+            "Switchboard:Inbound:Activations:jwthuge:inbound.type=io.camunda:webhook:1",
+            "Switchboard:Inbound:Activations:jwthuge:bpmnProcessId=orders",
+            "Switchboard:Inbound:Activations:jwthuge:inbound.auth.type=JWT",
+            "Switchboard:Inbound:Activations:jwthuge:inbound.auth.jwt.jwkUrl=" + _jwks.Address + "huge.json");
     }
 
     public async Task DisposeAsync()
@@ -139,6 +148,16 @@ public sealed class WebhookJwtTests : IAsyncLifetime
         down.Status.Should().Be(HttpStatusCode.Unauthorized, down.Body);
         down.Body.Should().Contain("http://127.0.0.1:1/jwks").And.NotContain("5ecret");
         _log.ToString().Should().NotContain("5ecret");
+        _gateway.Gateway.Instances.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_key_set_answer_over_1_MiB_is_refused_unread_and_named()
+    {
+        var answer = await PostAsync(Token(_signing, new { roles = new[] { "orders:write" } }), "jwthuge");
+
+        answer.Status.Should().Be(HttpStatusCode.Unauthorized, answer.Body);
+        answer.Body.Should().Contain("huge.json").And.Contain("larger than 1 MiB");
         _gateway.Gateway.Instances.Should().BeEmpty();
     }
 
