@@ -17,7 +17,9 @@ public sealed class HttpConnector : IDisposable
     // outlive the container in Microsoft.Extensions.Http 8.x and keep the plugin loaded).
     // No cookie jar: the pool serves every call of every process, and a session cookie one call received was sent
     // with every later call to that host, whoever made it.
-    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2), UseCookies = false };
+    // Redirects are followed by RedirectHandler, not by the pool: it keeps basic auth on the same host and drops it on
+    // another, as SpiffArena's Python requests does (.NET's own following drops it on every redirect).
+    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2), UseCookies = false, AllowAutoRedirect = false };
     private readonly HttpClient _retrying;
     private readonly HttpClient _singleShot;
     private readonly RequestSender _sender;
@@ -25,10 +27,11 @@ public sealed class HttpConnector : IDisposable
     /// <summary>Builds the plugin's HTTP clients.</summary>
     public HttpConnector()
     {
-        // GET and HEAD: 408, 429, 5xx and connection failures, twice, with jittered exponential backoff.
-        _retrying = new HttpClient(new RetryHandler(_handler, maxRetries: 2, baseDelay: TimeSpan.FromMilliseconds(300)), disposeHandler: false);
+        // GET and HEAD: 408, 429, 5xx and connection failures, twice, with jittered exponential backoff; a retry
+        // follows the redirects again from the first URL.
+        _retrying = new HttpClient(new RetryHandler(new RedirectHandler(_handler), maxRetries: 2, baseDelay: TimeSpan.FromMilliseconds(300)), disposeHandler: false);
         // Methods whose repetition could act twice: no retries.
-        _singleShot = new HttpClient(_handler, disposeHandler: false);
+        _singleShot = new HttpClient(new RedirectHandler(_handler), disposeHandler: false);
         _sender = new RequestSender(_retrying, _singleShot);
     }
 

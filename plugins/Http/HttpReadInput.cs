@@ -37,6 +37,10 @@ public class HttpReadInput
     [Parameter("timeout_seconds", Tooltip = "GET and HEAD are retried twice on 408, 429, 5xx and connection failures within this time; the other methods are never retried."),
      Range(1, 3600), Description("Seconds the request may take, retries included.")]
     public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Headers in <see cref="Headers"/> that the connector's authentication added (an API key), dropped when a
+    /// redirect names another host; not an input.</summary>
+    internal HashSet<string> CredentialHeaders { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>A request with a body (POST, PUT, PATCH, DELETE).</summary>

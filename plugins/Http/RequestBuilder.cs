@@ -42,6 +42,8 @@ internal static class RequestBuilder
                 request.Content.Headers.TryAddWithoutValidation(name, value);
             }
         }
+        if (input.CredentialHeaders.Count > 0)
+            request.Options.Set(RedirectHandler.CredentialHeaders, [.. input.CredentialHeaders]);
         if (!string.IsNullOrEmpty(input.BasicAuthUsername))
             request.Headers.Authorization = Basic(input.BasicAuthUsername, input.BasicAuthPassword);
         // A URL's user part is basic authentication, as SpiffArena's own HTTP commands (Python requests) send it;

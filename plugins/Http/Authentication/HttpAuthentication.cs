@@ -37,6 +37,8 @@ internal static class HttpAuthentication
                 else
                 {
                     request.Headers![name] = value;
+                    // A credential for this host: dropped when a redirect names another (RedirectHandler).
+                    request.CredentialHeaders.Add(name);
                 }
                 break;
             case "oauth-client-credentials-flow":

@@ -25,9 +25,9 @@ namespace Switchboard.Plugins.Http.CamundaRest;
 [SpiffCommand("http/CamundaRestRequest")]
 public sealed class CamundaRestConnector : IDisposable
 {
-    // Redirects are a property of the pool: one pool that follows them, one that does not (Camunda's default).
-    private readonly SocketsHttpHandler _following = ConnectTimeoutHandler.Create(followRedirects: true);
-    private readonly SocketsHttpHandler _direct = ConnectTimeoutHandler.Create(followRedirects: false);
+    // One pool; redirects are followed by RedirectHandler in front of it (only for followRedirects, Camunda's default
+    // being off), which drops the credentials when a redirect names another host.
+    private readonly SocketsHttpHandler _pool = ConnectTimeoutHandler.Create();
     private readonly HttpClient _followingClient;
     private readonly HttpClient _directClient;
     private readonly ClientTlsHandlers _tls = new();
@@ -35,8 +35,8 @@ public sealed class CamundaRestConnector : IDisposable
     /// <summary>Builds the connector's HTTP clients (no retries of their own: Zeebe retries the job).</summary>
     public CamundaRestConnector()
     {
-        _followingClient = new HttpClient(_following, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-        _directClient = new HttpClient(_direct, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        _followingClient = new HttpClient(new RedirectHandler(_pool), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        _directClient = new HttpClient(_pool, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>Sends the request and returns the response, or fails with the status as the error code.</summary>
@@ -84,8 +84,9 @@ public sealed class CamundaRestConnector : IDisposable
         var started = Stopwatch.GetTimestamp();
         // Mutual TLS needs a pool of its own per certificate; every other request shares the connector's pools.
         var owned = false;
-        var tls = input.ClientTls is { } clientTls && HasContent(clientTls) ? _tls.For(clientTls, input.FollowRedirects, out owned) : null;
-        using var ownedClient = tls is null ? null : new HttpClient(tls, disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
+        var tls = input.ClientTls is { } clientTls && HasContent(clientTls) ? _tls.For(clientTls, out owned) : null;
+        using var ownedClient = tls is null ? null
+            : new HttpClient(input.FollowRedirects ? new RedirectHandler(tls) : tls, disposeHandler: owned) { Timeout = Timeout.InfiniteTimeSpan };
         try
         {
             // Headers first: the body is read by ResponseReader, which bounds it (HttpClient's own buffer allows 2 GB).
@@ -275,7 +276,6 @@ public sealed class CamundaRestConnector : IDisposable
         _followingClient.Dispose();
         _directClient.Dispose();
         _tls.Dispose();
-        _following.Dispose();
-        _direct.Dispose();
+        _pool.Dispose();
     }
 }

@@ -7,8 +7,7 @@ using Switchboard.Abstractions;
 
 namespace Switchboard.Plugins.Http.CamundaRest;
 
-/// <summary>Connection pools for requests with mutual TLS: one per client certificate, trusted CA and redirect
-/// policy, since a TLS connection belongs to the certificate it was opened with and must never carry another's
+/// <summary>Connection pools for requests with mutual TLS: one per client certificate and trusted CA, since a TLS connection belongs to the certificate it was opened with and must never carry another's
 /// request. A few are kept for reuse; past that a pool serves one request and is closed.</summary>
 internal sealed class ClientTlsHandlers : IDisposable
 {
@@ -17,13 +16,13 @@ internal sealed class ClientTlsHandlers : IDisposable
     private readonly ConcurrentDictionary<string, SocketsHttpHandler> _handlers = new(StringComparer.Ordinal);
 
     /// <summary>The pool for <paramref name="tls"/>; <paramref name="owned"/> when the caller must dispose it after the request.</summary>
-    public SocketsHttpHandler For(RestClientTls tls, bool followRedirects, out bool owned)
+    public SocketsHttpHandler For(RestClientTls tls, out bool owned)
     {
-        var key = Key(tls, followRedirects);
+        var key = Key(tls);
         owned = false;
         if (_handlers.TryGetValue(key, out var kept))
             return kept;
-        var handler = Create(tls, followRedirects);
+        var handler = Create(tls);
         if (_handlers.Count >= Kept)
         {
             owned = true;
@@ -35,9 +34,9 @@ internal sealed class ClientTlsHandlers : IDisposable
         return _handlers[key];
     }
 
-    private static SocketsHttpHandler Create(RestClientTls tls, bool followRedirects)
+    private static SocketsHttpHandler Create(RestClientTls tls)
     {
-        var handler = ConnectTimeoutHandler.Create(followRedirects);
+        var handler = ConnectTimeoutHandler.Create();
         if (!string.IsNullOrWhiteSpace(tls.ClientCertificate) || !string.IsNullOrWhiteSpace(tls.ClientPrivateKey))
             handler.SslOptions.ClientCertificates = [ClientCertificate(tls)];
         if (!string.IsNullOrWhiteSpace(tls.TrustedCertificate))
@@ -81,8 +80,8 @@ internal sealed class ClientTlsHandlers : IDisposable
     }
 
     // A digest, so the cache holds no key material as its key.
-    private static string Key(RestClientTls tls, bool followRedirects) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-        string.Join('\0', tls.ClientCertificate, tls.ClientPrivateKey, tls.PrivateKeyPassword, tls.TrustedCertificate, followRedirects))));
+    private static string Key(RestClientTls tls) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+        string.Join('\0', tls.ClientCertificate, tls.ClientPrivateKey, tls.PrivateKeyPassword, tls.TrustedCertificate))));
 
     public void Dispose()
     {

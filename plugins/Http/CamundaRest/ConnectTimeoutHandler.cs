@@ -9,9 +9,10 @@ internal static class ConnectTimeoutHandler
     /// <summary>The request option carrying its connect timeout; absent or zero: no limit of its own.</summary>
     public static readonly HttpRequestOptionsKey<TimeSpan> ConnectTimeout = new("switchboard.connectTimeout");
 
-    public static SocketsHttpHandler Create(bool followRedirects) => new()
+    /// <summary>A pool that never follows redirects itself: <see cref="RedirectHandler"/> in front of it does, when asked.</summary>
+    public static SocketsHttpHandler Create() => new()
     {
-        AllowAutoRedirect = followRedirects,
+        AllowAutoRedirect = false,
         // No cookie jar: the pool serves every job, and a session cookie one job received went with every later job's
         // request to that host.
         UseCookies = false,

@@ -23,9 +23,10 @@ public sealed class HttpPollingConnector : IPollingConnector<HttpPollingProperti
         using var handler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(properties.ConnectionTimeoutInSeconds),
-            AllowAutoRedirect = properties.FollowRedirects,
+            AllowAutoRedirect = false,
         };
-        using var client = new HttpClient(handler, disposeHandler: false);
+        // Redirects as the REST connector follows them: credentials are dropped when a redirect names another host.
+        using var client = new HttpClient(properties.FollowRedirects ? new RedirectHandler(handler) : handler, disposeHandler: false);
         var write = new HttpWriteInput
         {
             Url = properties.Url,

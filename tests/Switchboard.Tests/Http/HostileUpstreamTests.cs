@@ -95,6 +95,18 @@ public sealed class HostileUpstreamFixture : IAsyncLifetime
         app.MapPost("/token-html", () => Results.Text("<html><body>Please log in</body></html>", "text/html"));
         app.MapPost("/token-number", () => Results.Text("""{"access_token":12345,"token_type":"Bearer"}""", "application/json"));
 
+        // An API that moved (same host), and a redirect to another host: localhost where the call went to 127.0.0.1,
+        // same port, which a client must treat as another host. /echo says what reached it.
+        app.MapGet("/v1/basic-check", () => Results.Redirect("/basic-check", permanent: true));
+        app.MapGet("/elsewhere/{**path}", (HttpRequest request, string path) =>
+            Results.Redirect($"http://localhost:{request.Host.Port}/{path}"));
+        app.MapGet("/echo", (HttpRequest request) => Results.Json(new
+        {
+            host = request.Host.Host,
+            query = request.QueryString.Value,
+            headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString()),
+        }));
+
         app.MapGet("/deep", () => Results.Text(new string('[', 100) + new string(']', 100), "application/json"));
     }
 }
@@ -217,5 +229,68 @@ public sealed class HostileUpstreamTests(HostileUpstreamFixture fixture) : IClas
 
         call.Json["error"].Should().BeNull("SpiffArena's HTTP commands (Python requests) send a URL's user:password@ as basic auth: " + call.Text);
         call.Text.Should().NotContain("W3");
+    }
+
+    // Redirects (attack round ten): a credential given for one host goes on to that host and never to another one a
+    // redirect names; headers the user wrote themselves go on, as Python requests sends them.
+
+    [Theory]
+    [InlineData("headers")]
+    [InlineData("query")]
+    public async Task A_CamundaRest_API_key_is_not_sent_to_another_host_a_redirect_names(string apiKeyLocation)
+    {
+        var call = await DoAsync("CamundaRestRequest", new JsonObject
+        {
+            ["method"] = "GET",
+            ["url"] = fixture.Url("elsewhere/echo"),
+            ["followRedirects"] = true,
+            ["headers"] = new JsonObject { ["X-Trace"] = "trace-11" },
+            ["authentication"] = new JsonObject { ["type"] = "apiKey", ["apiKeyLocation"] = apiKeyLocation, ["name"] = "X-Api-Key", ["value"] = "api-key-K9" },
+        });
+
+        call.Json["error"].Should().BeNull(call.Text);
+        call.Text.Should().Contain("\"host\":\"localhost\"", "the redirect to the other host was followed");
+        // By name: the value of a secret input is masked in the output, so it would not show even if it had been sent.
+        call.Text.Should().NotContain("X-Api-Key", "the API key was given for 127.0.0.1, not for the host a redirect named");
+        call.Text.Should().Contain("trace-11", "a header the user wrote goes on, as requests sends it");
+    }
+
+    [Theory]
+    [InlineData("GetRequestV2")]
+    [InlineData("CamundaRestRequest")]
+    public async Task Authorization_is_not_sent_to_another_host_a_redirect_names(string command)
+    {
+        var input = command == "GetRequestV2"
+            ? new JsonObject { ["url"] = fixture.Url("elsewhere/echo"), ["basic_auth_username"] = "api-user", ["basic_auth_password"] = "basic pass:W3" }
+            : new JsonObject
+            {
+                ["method"] = "GET", ["url"] = fixture.Url("elsewhere/echo"), ["followRedirects"] = true,
+                ["authentication"] = new JsonObject { ["type"] = "bearer", ["token"] = "bearer-token-T5" },
+            };
+
+        var call = await DoAsync(command, input);
+
+        call.Json["error"].Should().BeNull(call.Text);
+        call.Text.Should().Contain("\"host\":\"localhost\"", "the redirect to the other host was followed");
+        call.Text.Should().NotContain("Authorization").And.NotContain("bearer-token-T5");
+    }
+
+    [Theory]
+    [InlineData("GetRequestV2")]
+    [InlineData("CamundaRestRequest")]
+    public async Task Basic_auth_goes_on_when_a_redirect_stays_on_the_same_host(string command)
+    {
+        var input = command == "GetRequestV2"
+            ? new JsonObject { ["url"] = fixture.Url("v1/basic-check"), ["basic_auth_username"] = "api-user", ["basic_auth_password"] = "basic pass:W3" }
+            : new JsonObject
+            {
+                ["method"] = "GET", ["url"] = fixture.Url("v1/basic-check"), ["followRedirects"] = true,
+                ["authentication"] = new JsonObject { ["type"] = "basic", ["username"] = "api-user", ["password"] = "basic pass:W3" },
+            };
+
+        var call = await DoAsync(command, input);
+
+        call.Json["error"].Should().BeNull("SpiffArena's requests keeps basic auth on a redirect to the same host (an API moved from /v1 to /v2): " + call.Text);
+        call.Text.Should().Contain("\"authenticated\":true");
     }
 }
