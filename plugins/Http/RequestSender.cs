@@ -23,6 +23,7 @@ internal sealed class RequestSender(HttpClient retrying, HttpClient singleShot)
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(input.TimeoutSeconds));
+        request.Options.Set(RetryHandler.Deadline, Stopwatch.GetTimestamp() + input.TimeoutSeconds * Stopwatch.Frequency);
         // Only scheme, host, port and path are logged or returned: the user part, query strings and headers often carry credentials.
         var target = RequestBuilder.Loggable(url);
         var started = Stopwatch.GetTimestamp();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 
 namespace Switchboard.Plugins.Http;
@@ -25,14 +26,22 @@ internal sealed class RetryHandler(HttpMessageHandler inner, int maxRetries, Tim
             if (attempt >= maxRetries || !IsTransient(response.StatusCode))
                 return response;
             var retryAfter = response.Headers.RetryAfter?.Delta;
-            // A server asking for a longer pause is answered with its own status: waiting would outlast the call (a
-            // Retry-After of 2147483647 s was beyond what a timer can wait, and failed the call as the connector's bug).
-            if (retryAfter > MaxRetryAfter)
+            var delay = Backoff(attempt, retryAfter);
+            // A pause the call cannot wait out is answered with the server's own status at once: waiting would end as a
+            // timeout that says the server did not answer (and a Retry-After of 2147483647 s was beyond what a timer can
+            // wait, which failed the call as the connector's bug).
+            if (retryAfter > MaxRetryAfter || PastDeadline(request, delay))
                 return response;
             response.Dispose();
-            await Task.Delay(Backoff(attempt, retryAfter), cancellationToken);
+            await Task.Delay(delay, cancellationToken);
         }
     }
+
+    /// <summary>When the call must be answered, as a <see cref="Stopwatch"/> timestamp: a retry that would start after it is not waited for.</summary>
+    public static readonly HttpRequestOptionsKey<long> Deadline = new("switchboard.deadline");
+
+    private static bool PastDeadline(HttpRequestMessage request, TimeSpan delay) =>
+        request.Options.TryGetValue(Deadline, out var deadline) && Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency) >= deadline;
 
     /// <summary>The longest <c>Retry-After</c> waited for before a retry.</summary>
     internal static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);

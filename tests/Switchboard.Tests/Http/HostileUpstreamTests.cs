@@ -79,6 +79,13 @@ public sealed class HostileUpstreamFixture : IAsyncLifetime
             await response.WriteAsync("""{"id":7,"created":true}""");
         });
 
+        // A 503 asking for a retry in 10 s.
+        app.MapGet("/retry-later", (HttpResponse response) =>
+        {
+            response.Headers.RetryAfter = "10";
+            return Results.Text("down for maintenance", "text/plain", statusCode: 503);
+        });
+
         // A 503 asking for a retry in 68 years.
         app.MapGet("/retry-much-later", (HttpResponse response) =>
         {
@@ -166,6 +173,15 @@ public sealed class HostileUpstreamTests(HostileUpstreamFixture fixture) : IClas
         var call = await DoAsync("GetRequestV2", new JsonObject { ["url"] = fixture.Url("retry-much-later"), ["timeout_seconds"] = 10 });
 
         call.Json["error"]?["error_code"]?.GetValue<string>().Should().Be("HttpError503", call.Text);
+    }
+
+    [Fact]
+    public async Task A_503_asking_for_a_retry_after_the_calls_timeout_is_its_HttpError503_at_once_not_a_timeout()
+    {
+        var call = await DoAsync("GetRequestV2", new JsonObject { ["url"] = fixture.Url("retry-later"), ["timeout_seconds"] = 3 });
+
+        call.Json["error"]?["error_code"]?.GetValue<string>().Should().Be("HttpError503",
+            "the upstream answered at once; waiting 10 s for a retry in a call of 3 s would end as HttpTimeout, 'did not answer': " + call.Text);
     }
 
     [Theory]
