@@ -8,6 +8,12 @@ public static class ConnectorFunctions
 {
     public const string ErrorType = "errorType";
 
+    /// <summary>The functions whose only use is to raise an error (or ignore one): a warning from one of them means an
+    /// error was asked for and could not be made, which must not read as "no error".</summary>
+    public static bool IsErrorFunctionWarning(string warning) =>
+        warning.StartsWith("bpmnError:", StringComparison.Ordinal) || warning.StartsWith("jobError:", StringComparison.Ordinal)
+        || warning.StartsWith("ignoreError:", StringComparison.Ordinal);
+
     public static IEnumerable<FeelFunction> All() =>
     [
         Define("bpmnError", "code, message, variables", BpmnError, required: 2),
@@ -44,7 +50,8 @@ public static class ConnectorFunctions
             return w.Null("jobError: parameter 'message' must be a string");
         var variables = a.Given(1) ? a[1] as FeelContext : new FeelContext(0);
         var retries = a.Given(2) ? a[2] as decimal? : 0m;
-        var backoff = a.Given(3) ? a[3] as TimeSpan? : TimeSpan.Zero;
+        // A duration, or its ISO text ("PT1S") as the context form's retryBackoff takes it.
+        var backoff = !a.Given(3) ? TimeSpan.Zero : a[3] is string text ? FeelIso.ParseDuration(text) as TimeSpan? : a[3] as TimeSpan?;
         if (variables is null || retries is null || backoff is null)
             return w.Null("jobError: 'variables' must be a context, 'retries' a number and 'retryBackoff' a days-time duration");
         var error = new FeelContext(5);

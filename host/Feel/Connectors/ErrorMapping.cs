@@ -31,6 +31,10 @@ public static class ErrorMapping
         // Stopped at a limit is no answer; read as "no error", a failure would pass as a success.
         if (evaluated.Stopped is { } stopped)
             return new ErrorDecision.Invalid("errorExpression could not be evaluated: " + stopped);
+        // bpmnError or jobError called with an argument of the wrong type gives null: an error was asked for, and read as
+        // "no error" the job completed as a success.
+        if (evaluated.Value is null && evaluated.Warnings.FirstOrDefault(ConnectorFunctions.IsErrorFunctionWarning) is { } refused)
+            return new ErrorDecision.Invalid("errorExpression asked for an error that could not be made: " + refused);
         try
         {
             return Interpret(evaluated.Value);
