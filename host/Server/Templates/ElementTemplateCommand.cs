@@ -56,7 +56,11 @@ public static class ElementTemplateCommand
                 await File.WriteAllTextAsync(path, template.ToJsonString(Indented) + Environment.NewLine);
                 Console.WriteLine(path);
             }
-            return 0;
+            // The others' templates are written, but the run is not a success: a script or CI job would miss the gap.
+            var failed = catalog.Plugins.Where(p => p.State == PluginState.Failed).ToList();
+            foreach (var plugin in failed)
+                await Console.Error.WriteLineAsync($"templates: plugin {plugin.Name} did not load, so its templates were not written: {plugin.Reason}");
+            return failed.Count == 0 ? 0 : 1;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {

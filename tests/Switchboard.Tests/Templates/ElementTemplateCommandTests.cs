@@ -31,6 +31,22 @@ public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>
     }
 
     [Fact]
+    public async Task A_plugin_that_does_not_load_fails_the_run_naming_it_and_the_others_templates_are_written()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        // Its connector's template id is Calculator's: refused at load, naming both.
+        sandbox.Add(Repository.TestPlugin("TemplateIdClash"));
+        var output = NewFolder();
+
+        var (exitCode, log) = await RunHostAsync("templates", "--out", output, "--plugins", sandbox.Directory);
+
+        exitCode.Should().Be(1, "a script or a CI job must not read a run that left a plugin's templates out as a success: " + log);
+        log.Should().Contain("templates: plugin TemplateIdClash did not load");
+        Directory.GetFiles(output).Select(Path.GetFileName).Should().Contain("io.switchboard.calculator.json");
+    }
+
+    [Fact]
     public async Task Ids_and_content_are_stable_across_runs()
     {
         var first = NewFolder();
