@@ -161,6 +161,10 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         return command;
     }
 
+    /// <summary>Describes one inbound connector type (for tests; a plugin's are described by <see cref="Describe(Assembly)"/>).</summary>
+    internal InboundDefinition DescribeInbound(Type type) =>
+        DescribeInbound(type, type.GetCustomAttribute<InboundConnectorAttribute>() ?? throw new PluginLoadException($"{type.FullName}: not an [InboundConnector]"));
+
     private InboundDefinition DescribeInbound(Type type, InboundConnectorAttribute attribute)
     {
         if (string.IsNullOrWhiteSpace(attribute.Type))
@@ -171,8 +175,15 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
             ?? throw new PluginLoadException($"{type.FullName}: the properties type {propertiesType.Name} must be a class with properties");
         if (type.GetConstructor([typeof(IPluginContext)]) is null && type.GetConstructor(Type.EmptyTypes) is null)
             throw new PluginLoadException($"{type.FullName}: needs a public parameterless constructor or one taking IPluginContext");
+        var parameters = new ParameterDescriber(writer, type.FullName!, attribute.Type).Describe(properties);
+        // An activation's properties and the host's own settings of it (its result variable, its message's time to live...)
+        // are one set of names on the BPMN element and in configuration: a property of the same name would read the
+        // host's setting as its own, and its template field would overwrite the host's.
+        if (parameters.FirstOrDefault(p => ActivationSettings.Contains(p.Id)) is { } clash)
+            throw new PluginLoadException($"{type.FullName}: property '{clash.Id}' of inbound connector '{attribute.Type}' has the name of an " +
+                $"activation setting the host reads itself ({string.Join(", ", ActivationSettings)}); give it another id, such as [Parameter(\"inbound.{clash.Id}\")]");
         var metadata = new InboundConnectorMetadata(attribute.Type, attribute.Name ?? TypeModels.Words(type.Name), attribute.Description,
-            attribute.Version, kind, plugin.PluginName, new ParameterDescriber(writer, type.FullName!, attribute.Type).Describe(properties))
+            attribute.Version, kind, plugin.PluginName, parameters)
         {
             Icon = ConnectorIcon.Read(type, attribute.Icon, plugin.PluginDirectory),
             Keywords = Keywords(attribute.Keywords),
@@ -180,6 +191,13 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         };
         return new InboundDefinition(metadata, type, propertiesType, properties, contract.GetMethod(method)!, () => Create(type));
     }
+
+    /// <summary>The names of an activation's own settings, which the host reads beside the connector's properties.</summary>
+    private static readonly string[] ActivationSettings =
+    [
+        "inbound.type", "activationCondition", "consumeUnmatchedEvents", "correlationKeyExpression", "messageIdExpression",
+        "messageTtl", "messageName", "bpmnProcessId", "resultVariable", "resultExpression",
+    ];
 
     /// <summary>Which of the three inbound interfaces <paramref name="type"/> implements (exactly one), and the method the host calls.</summary>
     private static (Type Contract, InboundKind Kind, string Method) InboundContract(Type type)
