@@ -75,14 +75,24 @@ public sealed class TestJob(long key, string type, string variables, string head
 
     public ActivatedJob ToActivated(IReadOnlyCollection<string> fetch)
     {
-        var all = JsonNode.Parse(variables, documentOptions: Deep)!.AsObject();
-        // fetchVariable limits what travels, as the real gateway does; empty means all.
-        var sent = fetch.Count == 0 ? all : new JsonObject(all.Where(p => fetch.Contains(p.Key)).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        JsonObject? all;
+        try
+        {
+            all = JsonNode.Parse(variables, documentOptions: Deep) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            all = null;
+        }
+        // fetchVariable limits what travels, as the real gateway does; empty means all. Variables a test makes no object
+        // of (a list, a document deeper than the gateway reads) travel as written, to see what a worker makes of them.
+        var sent = all is null ? variables
+            : (fetch.Count == 0 ? all : new JsonObject(all.Where(p => fetch.Contains(p.Key)).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())))).ToJsonString();
         return new ActivatedJob
         {
             Key = Key, Type = Type, ProcessInstanceKey = Key + 1000, BpmnProcessId = "test-process", ProcessDefinitionVersion = 1,
             ProcessDefinitionKey = 4503599627370497, ElementId = "task", ElementInstanceKey = Key + 2000, CustomHeaders = headers,
-            Worker = Worker, Retries = Retries, Deadline = new DateTimeOffset(_deadline).ToUnixTimeMilliseconds(), Variables = sent.ToJsonString(),
+            Worker = Worker, Retries = Retries, Deadline = new DateTimeOffset(_deadline).ToUnixTimeMilliseconds(), Variables = sent,
             TenantId = "<default>",
         };
     }

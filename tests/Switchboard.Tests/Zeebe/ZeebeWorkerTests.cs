@@ -301,6 +301,23 @@ public sealed class ZeebeWorkerTests
         job.ErrorMessage.Should().Contain("a ").And.NotContain("not a JSON object");
         job.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("InvalidParameters");
     }
+    [Theory]
+    [InlineData(1001, "nested deeper than 1000 levels")]
+    [InlineData(0, "not a JSON object")]
+    public async Task Variables_beyond_the_depth_this_host_reads_are_named_as_too_deep_not_as_no_object(int depth, string problem)
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = Plugins();
+        await using var host = await HostAsync(sandbox, server.Address);
+
+        var variables = depth == 0 ? "[1,2]" : "{\"action\":\"add\",\"a\":" + new string('[', depth) + "1" + new string(']', depth) + ",\"b\":2}";
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob("io.switchboard:calculator:1", variables));
+
+        job.State.Should().Be(JobState.Incident);
+        job.ErrorMessage.Should().Contain(problem);
+        job.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("InvalidVariables");
+    }
+
     [Fact]
     public async Task A_connector_error_spends_one_retry_with_the_headers_backoff_and_masks_the_secret()
     {

@@ -30,9 +30,9 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
     /// <summary>Runs a job of a type the host serves itself and reports its result.</summary>
     public async Task HandleAsync(ActivatedJob job, IHostJob hostJob, CancellationToken stopping)
     {
-        if (Variables(job, out var usedSecrets) is not { } variables)
+        if (Variables(job, out var usedSecrets, out var problem) is not { } variables)
         {
-            await FailAsync(job, 0, "the job's variables are not a JSON object", "InvalidVariables", TimeSpan.Zero, stopping);
+            await FailAsync(job, 0, problem, "InvalidVariables", TimeSpan.Zero, stopping);
             return;
         }
         var result = await hostJob.RunAsync(variables, usedSecrets, stopping);
@@ -50,14 +50,16 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         FailAsync(job, OneRetryLess(job.Retries), $"the host failed handling the job ({e.GetType().Name}); its log has the details", "HostError",
             TimeSpan.Zero, stopping);
 
-    /// <summary>The job's variables with secret placeholders replaced (the secrets used in <paramref name="usedSecrets"/>), or null when they are no JSON object.</summary>
-    private JsonObject? Variables(ActivatedJob job, out HashSet<string> usedSecrets) =>
-        VariablesElement(job, out usedSecrets) is { } element ? JsonObject.Create(element) : null;
+    /// <summary>The job's variables with secret placeholders replaced (the secrets used in <paramref name="usedSecrets"/>), or
+    /// null with the <paramref name="problem"/> when they are no JSON object.</summary>
+    private JsonObject? Variables(ActivatedJob job, out HashSet<string> usedSecrets, out string problem) =>
+        VariablesElement(job, out usedSecrets, out problem) is { } element ? JsonObject.Create(element) : null;
 
     /// <summary>The job's variables as <see cref="Variables"/> reads them, as the parsed element the binder reads without a node tree.</summary>
-    private JsonElement? VariablesElement(ActivatedJob job, out HashSet<string> usedSecrets)
+    private JsonElement? VariablesElement(ActivatedJob job, out HashSet<string> usedSecrets, out string problem)
     {
         usedSecrets = new HashSet<string>(StringComparer.Ordinal);
+        problem = "the job's variables are not a JSON object";
         try
         {
             var text = SecretPlaceholders.Replace(job.Variables ?? "", secrets, usedSecrets);
@@ -69,8 +71,29 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         }
         catch (JsonException)
         {
+            // Said as what it is: "not a JSON object" sent the user looking for a shape problem. The parser's own message
+            // is not quoted, as it may show a character of the variables.
+            if (NestedDeeperThanRead(job.Variables ?? ""))
+                problem = $"the job's variables are nested deeper than {Core.Binding.JsonDepth.Max} levels, the most this host reads";
             return null;
         }
+    }
+
+    // Only on the failure path: read once more without the depth limit, to tell a too deep document from a broken one.
+    private static bool NestedDeeperThanRead(string text)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), new JsonReaderOptions { MaxDepth = int.MaxValue });
+        try
+        {
+            while (reader.Read())
+                if (reader.CurrentDepth >= Core.Binding.JsonDepth.Max)
+                    return true;
+        }
+        catch (JsonException)
+        {
+            // Broken before it got that deep.
+        }
+        return false;
     }
 
     // Zeebe stores variables nested as deep as JsonDepth.Max, where System.Text.Json stops at 64 by default: a deeper
@@ -112,10 +135,10 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
                 job.Deadline = extended.ToUnixTimeMilliseconds();
         }
 
-        var variables = VariablesElement(job, out var usedSecrets);
+        var variables = VariablesElement(job, out var usedSecrets, out var variablesProblem);
         if (variables is null)
         {
-            await FailAsync(job, 0, "the job's variables are not a JSON object", "InvalidVariables", TimeSpan.Zero, stopping);
+            await FailAsync(job, 0, variablesProblem, "InvalidVariables", TimeSpan.Zero, stopping);
             return;
         }
 
