@@ -33,6 +33,12 @@ internal sealed class ParameterDescriber(OutputWriter writer, string connectorCl
             return [];
         try
         {
+            // Two properties under one id would be bound from one field and written as one name twice, which JSON
+            // readers take as the last (and the Modeler's form as one field bound twice).
+            if (model.Properties.GroupBy(p => p.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new PluginLoadException($"{connectorClass}: connector '{connectorType}': properties " +
+                    $"{string.Join(" and ", twice.Select(p => p.Property.Name))} of {model.ClrType.Name} both have the id '{twice.Key}'; " +
+                    "give each its own with [Parameter(\"...\")] or [JsonPropertyName(\"...\")]");
             return model.Properties.Select(p => Parameter(p, depth)).ToList();
         }
         finally
