@@ -20,7 +20,8 @@ public sealed class ConnectorAttribute : Attribute
     /// <summary>One-sentence description of what the connector does.</summary>
     public string? Description { get; set; }
 
-    /// <summary>Version of the connector's contract; element templates carry it.</summary>
+    /// <summary>Version of the connector's contract; element templates carry it. Each version of one type (<c>:1</c>, <c>:2</c>)
+    /// declares its own: two that declare one fail their plugin's load.</summary>
     public int Version { get; set; } = 1;
 
     /// <summary>SpiffWorkflow command id (<c>plugin/Command</c>) of a single-operation connector.</summary>

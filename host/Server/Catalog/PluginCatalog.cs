@@ -289,6 +289,10 @@ public sealed class PluginCatalog : IAsyncDisposable
         CatalogTelemetry.Loaded(name, reload: previous is not null || generation.Number > 1);
         _logger.LogInformation("Plugin {Plugin} generation {Generation} loaded in {ElapsedMs} ms, serving {Connectors}",
             name, generation.Number, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, generation.Connectors.Select(c => c.Metadata.Type).ToArray());
+        // Served all the same: only its element template is withheld, and its author should hear why at once.
+        foreach (var connector in generation.Connectors)
+            if (ZeebeInputTargets.Problem(connector.Metadata) is { } problem)
+                _logger.LogWarning("Plugin {Plugin} generation {Generation}: {Problem}", name, generation.Number, problem);
         Publish(name, before);
         if (previous is not null)
         {

@@ -60,7 +60,10 @@ public static class ElementTemplateCommand
             var failed = catalog.Plugins.Where(p => p.State == PluginState.Failed).ToList();
             foreach (var plugin in failed)
                 await Console.Error.WriteLineAsync($"templates: plugin {plugin.Name} did not load, so its templates were not written: {plugin.Reason}");
-            return failed.Count == 0 ? 0 : 1;
+            var withheld = ElementTemplates.Withheld(catalog).ToList();
+            foreach (var (_, reason) in withheld)
+                await Console.Error.WriteLineAsync($"templates: {reason}");
+            return failed.Count == 0 && withheld.Count == 0 ? 0 : 1;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {

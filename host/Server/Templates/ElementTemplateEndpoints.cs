@@ -13,7 +13,9 @@ internal static class ElementTemplateEndpoints
             Results.Json(new JsonArray(ElementTemplates.All(catalog).Select(t => (JsonNode?)t).ToArray())));
         endpoints.MapGet("/element-templates/{connectorType}", (string connectorType, PluginCatalog catalog) =>
             catalog.Find(connectorType) is { } connector
-                ? Results.Json(ElementTemplateBuilder.Build(connector, ElementTemplateVersion.Of(catalog, connector.PluginName, connector.Version)))
+                ? ZeebeInputTargets.Problem(connector) is { } problem
+                    ? Results.Json(new JsonObject { ["detail"] = problem }, statusCode: StatusCodes.Status422UnprocessableEntity)
+                    : Results.Json(ElementTemplateBuilder.Build(connector, ElementTemplateVersion.Of(catalog, connector.PluginName, connector.Version)))
                 : catalog.InboundConnectors.FirstOrDefault(c => c.Type == connectorType) is { } inbound
                     // An inbound connector has one template per element kind.
                     ? Results.Json(new JsonArray(InboundElementTemplateBuilder.Build(inbound, ElementTemplateVersion.Of(catalog, inbound.PluginName, inbound.Version))

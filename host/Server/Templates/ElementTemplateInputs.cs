@@ -13,26 +13,31 @@ internal static class ElementTemplateInputs
     /// <c>input.</c> where that is one of <paramref name="reservedIds"/>); a template with several operations names
     /// and conditions them itself (<see cref="ElementTemplateBuilder"/>).</summary>
     public static IEnumerable<JsonObject> For(OperationMetadata operation, ISet<string> reservedIds) =>
-        Leaves(operation.Input, "", "", parentRequired: true, 0)
-            .Select(leaf => Property(leaf.Parameter, leaf.Path, leaf.Label, leaf.Required, reservedIds));
+        Leaves(operation.Input, [], "", parentRequired: true, 0)
+            .Select(leaf => Property(leaf.Parameter, string.Join('.', leaf.Ids), leaf.Label, leaf.Required, reservedIds));
 
-    private static IEnumerable<(ParameterMetadata Parameter, string Path, string Label, bool Required)> Leaves(
-        IReadOnlyList<ParameterMetadata> parameters, string prefix, string labelPrefix, bool parentRequired, int depth)
+    /// <summary>The fields of <paramref name="operation"/> its template binds, each as the ids of the objects it lies in
+    /// and its own (the binding's name is them joined with '.').</summary>
+    public static IEnumerable<string[]> Targets(OperationMetadata operation) =>
+        Leaves(operation.Input, [], "", parentRequired: true, 0).Select(leaf => leaf.Ids);
+
+    private static IEnumerable<(ParameterMetadata Parameter, string[] Ids, string Label, bool Required)> Leaves(
+        IReadOnlyList<ParameterMetadata> parameters, string[] parentIds, string labelPrefix, bool parentRequired, int depth)
     {
         foreach (var parameter in parameters)
         {
-            var path = prefix.Length == 0 ? parameter.Id : prefix + "." + parameter.Id;
+            string[] ids = [.. parentIds, parameter.Id];
             // Flattened fields keep their object's name in the label, so "Host" reads "Server: Host".
             var label = labelPrefix + parameter.Label;
             // A required field inside an optional object is only required once the object is given.
             var required = parentRequired && parameter.Required;
             if (parameter.Kind == ParameterKind.Object && parameter.Children.Count > 0 && depth < MaxDepth)
             {
-                foreach (var leaf in Leaves(parameter.Children, path, label + ": ", required, depth + 1))
+                foreach (var leaf in Leaves(parameter.Children, ids, label + ": ", required, depth + 1))
                     yield return leaf;
             }
             else
-                yield return (parameter, path, label, required);
+                yield return (parameter, ids, label, required);
         }
     }
 

@@ -3,11 +3,15 @@ using Switchboard.Host.Catalog;
 
 namespace Switchboard.Host.Templates;
 
-/// <summary>Every element template the loaded connectors give: one per outbound connector, then one per inbound
-/// connector and element kind.</summary>
+/// <summary>Every element template the loaded connectors give: one per outbound connector whose fields Zeebe can bind
+/// (<see cref="ZeebeInputTargets"/>), then one per inbound connector and element kind.</summary>
 internal static class ElementTemplates
 {
     public static IEnumerable<JsonObject> All(PluginCatalog catalog) =>
-        catalog.Connectors.Select(c => ElementTemplateBuilder.Build(c, ElementTemplateVersion.Of(catalog, c.PluginName, c.Version)))
+        catalog.Connectors.Where(c => ZeebeInputTargets.Problem(c) is null).Select(c => ElementTemplateBuilder.Build(c, ElementTemplateVersion.Of(catalog, c.PluginName, c.Version)))
             .Concat(catalog.InboundConnectors.SelectMany(c => InboundElementTemplateBuilder.Build(c, ElementTemplateVersion.Of(catalog, c.PluginName, c.Version))));
+
+    /// <summary>The loaded outbound connectors that have no template, each with the reason.</summary>
+    public static IEnumerable<(string Type, string Reason)> Withheld(PluginCatalog catalog) =>
+        catalog.Connectors.Select(c => (c.Type, Reason: ZeebeInputTargets.Problem(c))).Where(c => c.Reason is not null)!;
 }

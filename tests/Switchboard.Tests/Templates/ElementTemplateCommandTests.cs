@@ -47,6 +47,22 @@ public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>
     }
 
     [Fact]
+    public async Task A_connector_whose_template_cannot_bind_a_field_fails_the_run_naming_the_field_and_the_others_are_written()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("UnbindableFields"));
+        var output = NewFolder();
+
+        var (exitCode, log) = await RunHostAsync("templates", "--out", output, "--plugins", sandbox.Directory);
+
+        exitCode.Should().Be(1, "three connectors got no template: " + log);
+        log.Should().Contain("templates: field 'x-api-key' cannot be the target of a Zeebe input mapping")
+            .And.Contain("templates: field 'instance' cannot be the target")
+            .And.Contain("templates: field 'auth.api.key' of operation 'nested' cannot be the target");
+        Directory.GetFiles(output).Select(Path.GetFileName).Should().Equal("test.switchboard.bindable.json");
+    }
+
+    [Fact]
     public async Task Ids_and_content_are_stable_across_runs()
     {
         var first = NewFolder();

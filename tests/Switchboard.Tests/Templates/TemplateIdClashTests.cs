@@ -34,15 +34,35 @@ public sealed class TemplateIdClashTests
     }
 
     [Theory]
-    [InlineData("io.switchboard:calculator:1", "io.switchboard:calculator:2", false)]
-    [InlineData("io.switchboard:calculator:1", "io.switchboard.calculator:7", true)]
-    [InlineData("a.b:c:1", "a:b.c:1", true)]
-    [InlineData("a:b", "a::b", true)]
-    public void Two_types_share_an_id_only_as_two_versions_of_one_connector(string first, string second, bool clash)
+    [InlineData("io.switchboard:calculator:1", 1, "io.switchboard:calculator:2", 2, false)]
+    [InlineData("io.switchboard:calculator:1", 1, "io.switchboard:calculator:2", 1, true)]
+    [InlineData("io.switchboard:calculator:1", 1, "io.switchboard.calculator:7", 7, true)]
+    [InlineData("a.b:c:1", 1, "a:b.c:1", 2, true)]
+    [InlineData("a:b", 1, "a::b", 2, true)]
+    public void Two_types_share_an_id_only_as_two_contract_versions_of_one_connector(string first, int firstVersion, string second, int secondVersion, bool clash)
     {
         ElementTemplateIds.TemplateId(first).Should().Be(ElementTemplateIds.TemplateId(second));
-        var claims = new[] { first, second }.Select(type => new Core.Metadata.ConnectorMetadata(type, "Name", null, 1, null, "Plugin", []))
+        var claims = new[] { (first, firstVersion), (second, secondVersion) }
+            .Select(c => new Core.Metadata.ConnectorMetadata(c.Item1, "Name", null, c.Item2, null, "Plugin", []))
             .SelectMany(ElementTemplateClaims.Of).ToList();
         ElementTemplateClaims.Collision(claims, claims).HasValue.Should().Be(clash);
+    }
+
+    [Fact]
+    public async Task Two_versions_of_a_connector_left_at_one_contract_version_refuse_the_plugin_naming_both_and_the_way_out()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox =>
+        {
+            sandbox.Add(Repository.ShippedPlugin("Calculator"));
+            sandbox.Add(Repository.TestPlugin("TemplateVersionClash"));
+        }, watch: false);
+
+        // Both were version 1, so two different templates had one id and version: the Modeler refused the second.
+        var clash = harness.Plugin("TemplateVersionClash");
+        clash.State.Should().Be(PluginState.Failed);
+        clash.Reason.Should().Be("connector types 'test.switchboard:thing:1' (plugin 'TemplateVersionClash') and 'test.switchboard:thing:2' (plugin 'TemplateVersionClash') " +
+            "would both be element template 'test.switchboard.thing' version 1, which the Modeler refuses to hold twice: " +
+            "give the newer one its own contract version (Version = 2 in its attribute)");
+        harness.Plugin("Calculator").State.Should().Be(PluginState.Loaded);
     }
 }
