@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Switchboard.Abstractions;
-using Switchboard.Core.Binding;
 using Switchboard.Core.Describing;
 using Switchboard.Core.Invoking;
 using Switchboard.Tests.Pipeline;
@@ -12,11 +11,7 @@ namespace Switchboard.Tests.Catalog;
 /// two fields bound to one input. The plugin's load now fails, naming both properties and the id.</summary>
 public sealed class DuplicateIdTests
 {
-    private static ConnectorDefinition Describe(Type type)
-    {
-        var models = new TypeModels();
-        return new ConnectorDescriber(models, new OutputWriter(models), new TestPluginContext("Twice"), TimeSpan.FromSeconds(30)).DescribeConnector(type);
-    }
+    private static ConnectorDefinition Describe(Type type) => Described.Connector(type, "Twice");
 
     [Theory]
     [InlineData(typeof(TwiceInInput), "properties Name and Title of NamedInput both have the id 'name'")]

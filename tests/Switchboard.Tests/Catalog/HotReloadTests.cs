@@ -59,7 +59,9 @@ public sealed class HotReloadTests : IAsyncLifetime
         PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V2"), ProbeFolder);
 
         await WaitForVariant("v2", "the overwritten plugin is reloaded");
-        _harness.Plugin("ReloadProbe").Generation.Should().Be(2);
+        // At least one reload: on a loaded machine the copy can outlast the 300 ms quiet period, and the half-copied
+        // folder is loaded (or refused) once before the whole copy is.
+        _harness.Plugin("ReloadProbe").Generation.Should().BeGreaterThanOrEqualTo(2);
         await OldGenerationsUnload();
     }
 

@@ -146,11 +146,7 @@ public sealed class CallBinderTests
 
     private static readonly ConnectorDefinition Numbers = Describe(typeof(NumbersConnector));
 
-    private static ConnectorDefinition Describe(Type type)
-    {
-        var models = new TypeModels();
-        return new ConnectorDescriber(models, new OutputWriter(models), new TestPluginContext("Checked"), TimeSpan.FromSeconds(30)).DescribeConnector(type);
-    }
+    private static ConnectorDefinition Describe(Type type) => Described.Connector(type, "Checked");
 
 }
 

@@ -1,0 +1,16 @@
+using Switchboard.Core.Binding;
+using Switchboard.Core.Describing;
+using Switchboard.Core.Invoking;
+
+namespace Switchboard.Tests.Pipeline;
+
+/// <summary>Connector classes described as the catalog describes a plugin's, each with a type model of its own.</summary>
+internal static class Described
+{
+    /// <summary>The definition of outbound connector class <paramref name="type"/> of a plugin named <paramref name="plugin"/>.</summary>
+    public static ConnectorDefinition Connector(Type type, string plugin = "Test")
+    {
+        var models = new TypeModels();
+        return new ConnectorDescriber(models, new OutputWriter(models), new TestPluginContext(plugin), TimeSpan.FromSeconds(30)).DescribeConnector(type);
+    }
+}
