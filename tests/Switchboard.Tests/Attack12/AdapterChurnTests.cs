@@ -1,0 +1,192 @@
+using Switchboard.Host.Catalog;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.ZeebeTestGateway;
+
+namespace Switchboard.Tests.Attack12;
+
+/// <summary>Attack round twelve: do the adapters follow the catalog when a reload changes what a plugin declares, or
+/// when plugins are removed and added while calls run?</summary>
+public sealed class AdapterChurnTests
+{
+    private const string Reshape = "test.switchboard:reshape:1";
+    private const string Probe = "test.switchboard:probe:1";
+    private const string Calculator = "io.switchboard:calculator:1";
+
+    private static readonly string[] FastPolling =
+    [
+        "Switchboard:Zeebe:PollInterval=00:00:00.050",
+        "Switchboard:Zeebe:RequestTimeout=00:00:01",
+        "Switchboard:Zeebe:WorkerName=attack12-worker",
+    ];
+
+    /// <summary>True when <paramref name="done"/> holds within <paramref name="timeout"/>; never throws for the wait.</summary>
+    private static async Task<bool> Within(Func<bool> done, TimeSpan timeout)
+    {
+        try
+        {
+            await Eventually.WaitFor(done, timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public async Task A_reload_that_adds_an_input_field_has_zeebe_jobs_deliver_that_field_to_the_connector()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        var folder = sandbox.Add(Repository.TestPlugin("Reshape.V1"), "Reshape");
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address]);
+
+        var first = await server.Gateway.FinishedAsync(server.Gateway.CreateJob(Reshape, """{"name":"Ada","title":"Dr"}""",
+            new() { ["resultVariable"] = "greeting" }));
+        first.CompletedVariables!["greeting"]!["variant"]!.GetValue<string>().Should().Be("v1");
+
+        PluginSandbox.Copy(Repository.TestPlugin("Reshape.V2"), folder);
+        await Eventually.WaitFor(() => host.Catalog.Find(Reshape)?.Operations.Any(o => o.Input.Any(p => p.Id == "title")) == true,
+            because: "generation 2, which declares 'title', is loaded");
+
+        var second = await server.Gateway.FinishedAsync(server.Gateway.CreateJob(Reshape, """{"name":"Ada","title":"Dr"}""",
+            new() { ["resultVariable"] = "greeting" }));
+        second.State.Should().Be(JobState.Completed, second.ErrorMessage);
+        second.CompletedVariables!["greeting"]!["variant"]!.GetValue<string>().Should().Be("v2", "the job runs on the reloaded generation");
+        (second.CompletedVariables!["greeting"]!["title"]?.GetValue<string>()).Should().Be("Dr",
+            "the reloaded connector declares the input 'title' and the job carries it, yet the Zeebe worker still fetches only the variables " +
+            "generation 1 declared, so the new field silently arrives empty on every Zeebe job until the host restarts (CSP and Spiff get it)");
+    }
+
+    [Fact]
+    public async Task A_connector_added_while_a_removed_connectors_job_still_runs_gets_its_zeebe_worker_at_once()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        var probeFolder = sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe");
+        var release = Path.Combine(sandbox.Directory, ".release-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Plugins:ReloadProbe:TimeoutSeconds=120",
+            "Switchboard:Zeebe:DrainTimeout=00:02:00", "shutdownTimeoutSeconds=5"]);
+        try
+        {
+            // A long job of the probe's type runs while its plugin is removed: its worker drains it (documented).
+            var held = server.Gateway.CreateJob(Probe, $$"""{"releaseFile":{{System.Text.Json.JsonSerializer.Serialize(release)}}}""",
+                new() { ["operation"] = "wait" });
+            await Eventually.WaitFor(() => server.Gateway.Job(held).Activations > 0, because: "the probe job runs");
+            Directory.Delete(probeFolder, recursive: true);
+            await Eventually.WaitFor(() => host.Catalog.Find(Probe) is null, because: "the probe plugin is removed");
+
+            // Meanwhile an unrelated plugin is deployed.
+            sandbox.Add(Repository.ShippedPlugin("Calculator"));
+            await Eventually.WaitFor(() => host.Catalog.Find(Calculator) is not null, because: "the Calculator plugin loads");
+            var sum = server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}""", new() { ["resultVariable"] = "sum" });
+
+            var completed = await Within(() => server.Gateway.Job(sum).State == JobState.Completed, TimeSpan.FromSeconds(15));
+            completed.Should().BeTrue("the Calculator plugin is loaded and serves CSP and Spiff at once, but its Zeebe jobs are not worked " +
+                "(job is " + server.Gateway.Job(sum).State + ", calculator streams open: " + server.Gateway.OpenStreams(Calculator) +
+                ") for as long as a job of an unrelated, removed connector is still running: up to Switchboard:Zeebe:DrainTimeout (20 s by default, " +
+                "2 min here, as set for long jobs)");
+        }
+        finally
+        {
+            File.WriteAllText(release, "go");
+        }
+    }
+
+    [Fact]
+    public async Task A_removed_connectors_zeebe_stream_closes_while_another_removed_connectors_job_still_runs()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        var probeFolder = sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe");
+        var calculatorFolder = sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        var release = Path.Combine(sandbox.Directory, ".release-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Plugins:ReloadProbe:TimeoutSeconds=120",
+            "Switchboard:Zeebe:DrainTimeout=00:02:00", "shutdownTimeoutSeconds=5"]);
+        try
+        {
+            await Eventually.WaitFor(() => server.Gateway.OpenStreams(Calculator) > 0, because: "the calculator worker opens its stream");
+            var held = server.Gateway.CreateJob(Probe, $$"""{"releaseFile":{{System.Text.Json.JsonSerializer.Serialize(release)}}}""",
+                new() { ["operation"] = "wait" });
+            await Eventually.WaitFor(() => server.Gateway.Job(held).Activations > 0, because: "the probe job runs");
+            Directory.Delete(probeFolder, recursive: true);
+            await Eventually.WaitFor(() => host.Catalog.Find(Probe) is null, because: "the probe plugin is removed");
+
+            Directory.Delete(calculatorFolder, recursive: true);
+            await Eventually.WaitFor(() => host.Catalog.Find(Calculator) is null, because: "the Calculator plugin is removed");
+
+            var orphan = server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}""", new() { ["resultVariable"] = "sum" });
+            var closed = await Within(() => server.Gateway.OpenStreams(Calculator) == 0, TimeSpan.FromSeconds(15));
+            var job = server.Gateway.Job(orphan);
+            closed.Should().BeTrue("the Calculator plugin is removed, yet the host keeps its job stream and polls open for " + Calculator +
+                " for as long as the removed probe's job still runs (up to Switchboard:Zeebe:DrainTimeout), and takes that type's jobs only to fail them, " +
+                "spending a retry each time (the job created after the removal is " + job.State + " after " + job.Activations + " activation(s), retries " +
+                job.Retries + ": " + job.ErrorMessage + ")");
+        }
+        finally
+        {
+            File.WriteAllText(release, "go");
+        }
+    }
+
+    [Fact]
+    public async Task A_removed_plugin_unloads_while_another_removed_plugins_zeebe_job_still_runs()
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        var probeFolder = sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe");
+        var calculatorFolder = sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        var release = Path.Combine(sandbox.Directory, ".release-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Plugins:ReloadProbe:TimeoutSeconds=120",
+            "Switchboard:Zeebe:DrainTimeout=00:02:00", "shutdownTimeoutSeconds=5"]);
+        try
+        {
+            (await server.Gateway.FinishedAsync(server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}"""))).State
+                .Should().Be(JobState.Completed);
+            var held = server.Gateway.CreateJob(Probe, $$"""{"releaseFile":{{System.Text.Json.JsonSerializer.Serialize(release)}}}""",
+                new() { ["operation"] = "wait" });
+            await Eventually.WaitFor(() => server.Gateway.Job(held).Activations > 0, because: "the probe job runs");
+            Directory.Delete(probeFolder, recursive: true);
+            await Eventually.WaitFor(() => host.Catalog.Find(Probe) is null, because: "the probe plugin is removed");
+
+            Directory.Delete(calculatorFolder, recursive: true);
+            var calculator = await Eventually.WaitFor(() => Task.FromResult(host.Catalog.Plugins.FirstOrDefault(p => p.Name == "Calculator")),
+                p => p is null || (p.PreviousGenerations.Count > 0 && p.PreviousGenerations.All(g => g.State is PluginState.Unloaded or PluginState.Leaked)),
+                TimeSpan.FromSeconds(30), because: "the removed Calculator's generation settles");
+
+            (calculator is null ? "unloaded" : string.Join(", ", calculator.PreviousGenerations.Select(g => $"generation {g.Generation} {g.State}: {g.Reason}")))
+                .Should().Be("unloaded", "the Calculator plugin was removed and runs no call (it unloads when nothing else is going on), but while an " +
+                    "unrelated removed plugin's Zeebe job still runs, its still-open Zeebe worker keeps the old generation in memory and " +
+                    "/plugins reports it leaked");
+        }
+        finally
+        {
+            File.WriteAllText(release, "go");
+        }
+    }
+
+    [Fact]
+    public async Task A_leaked_generation_of_a_removed_plugin_stays_reported_when_the_plugin_is_deployed_again()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("Leaky")), watch: false,
+            options => options.UnloadTimeout = TimeSpan.FromMilliseconds(300));
+        var folder = Path.Combine(harness.Sandbox.Directory, "Leaky");
+
+        Directory.Delete(folder, recursive: true);
+        await harness.Catalog.SyncAsync("Leaky");
+        await harness.Catalog.WaitForUnloadsAsync();
+        harness.Plugin("Leaky").LeakedGenerations.Should().Be(1, "the removed plugin's generation pins itself (sanity check)");
+
+        PluginSandbox.Copy(Repository.TestPlugin("Leaky"), folder);
+        await harness.Catalog.SyncAsync("Leaky");
+
+        var listed = harness.Catalog.Plugins.Where(p => p.Name == "Leaky").ToList();
+        listed.Sum(p => p.LeakedGenerations).Should().Be(1,
+            "generation 1 is still leaked in memory, but once the plugin is deployed again /plugins (and the dashboard) list it with " +
+            "leakedGenerations 0 and no previous generations: the leak disappears from every report (listed: " +
+            string.Join("; ", listed.Select(p => $"{p.Name} gen {p.Generation} {p.State} leaked={p.LeakedGenerations} previous=[{string.Join(",", p.PreviousGenerations.Select(g => g.Generation + ":" + g.State))}]")) + ")");
+    }
+}

@@ -1,0 +1,38 @@
+using Switchboard.Host.Catalog;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Attack12;
+
+/// <summary>Attack round twelve: a plugin load still running when the catalog stops waiting for it.</summary>
+public sealed class LoadRaceTests
+{
+    [Fact]
+    public async Task A_lifecycle_that_finishes_starting_after_the_load_timeout_is_stopped_when_its_generation_is_discarded()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("SlowStart")), watch: false,
+            options =>
+            {
+                options.LoadTimeout = TimeSpan.FromSeconds(1);
+                options.UnloadTimeout = TimeSpan.FromMilliseconds(500);
+            });
+        var folder = Path.Combine(harness.Sandbox.Directory, "SlowStart");
+        harness.Plugin("SlowStart").State.Should().Be(PluginState.Failed, "its start did not finish within the load timeout");
+
+        // The start code finishes late: its background work is now running in a generation that never serves.
+        File.WriteAllText(Path.Combine(folder, "release-start"), "");
+        await Eventually.WaitFor(() => File.Exists(Path.Combine(folder, "started")), because: "the late start finishes");
+
+        var stopped = true;
+        try
+        {
+            await Eventually.WaitFor(() => File.Exists(Path.Combine(folder, "stopped")), TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            stopped = false;
+        }
+        stopped.Should().BeTrue("the plugin was reported failed (stuck) and its generation is thrown away, but the lifecycle whose StartAsync " +
+            "finished late is never given StopAsync: the background work it started (timers, threads, connections) runs on for good in a " +
+            "generation that serves nothing and can never unload, and nothing in /plugins says so");
+    }
+}
