@@ -14,6 +14,9 @@ internal sealed class JobWorker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _polling = new();
     private readonly CancellationTokenSource _abort = new();
+    // Cancelled when the host's shutdown timeout ends the drain early; never disposed, so a late cut cannot throw.
+    private readonly CancellationTokenSource _drainCut = new();
+    private readonly Lazy<Task> _disposal;
     private readonly SemaphoreSlim _capacity;
 
     // Written whenever a polled job finishes. A poller short of room waits for it instead of the poll interval: as the Java
@@ -48,11 +51,14 @@ internal sealed class JobWorker : IAsyncDisposable
 
     public JobWorker(ConnectorMetadata connector, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger,
         TimeProvider time, Action? tokenRefused = null)
-        // Only the variables the input declares travel; an operation's inputs all count, whichever is chosen.
-        : this(connector.Type, options.FetchAllVariables ? [] : connector.Operations.SelectMany(o => o.Input).Select(p => p.Id).Distinct().ToList(),
-            null, gateway, handler, options, logger, time, tokenRefused)
+        : this(connector.Type, FetchVariablesOf(connector, options), null, gateway, handler, options, logger, time, tokenRefused)
     {
     }
+
+    /// <summary>The variables a worker for <paramref name="connector"/> asks for: only those its input declares (an
+    /// operation's inputs all count, whichever is chosen), or all of them (empty) with <c>FetchAllVariables</c>.</summary>
+    public static IReadOnlyList<string> FetchVariablesOf(ConnectorMetadata connector, ZeebeOptions options) =>
+        options.FetchAllVariables ? [] : connector.Operations.SelectMany(o => o.Input).Select(p => p.Id).Distinct().ToList();
 
     /// <summary>A worker for a job type the host serves itself; its jobs see all their variables.</summary>
     public JobWorker(IHostJob hostJob, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger, TimeProvider time,
@@ -75,6 +81,7 @@ internal sealed class JobWorker : IAsyncDisposable
         _logger = logger;
         _capacity = new SemaphoreSlim(options.MaxJobsActive, options.MaxJobsActive);
         _state = new Telemetry.ZeebeWorkerState(type, "polling");
+        _disposal = new(CloseAsync);
         _loop = options.Polling ? Task.Run(PollAsync) : Task.CompletedTask;
         _stream = options.Streaming ? Task.Run(StreamAsync) : Task.CompletedTask;
     }
@@ -370,8 +377,15 @@ internal sealed class JobWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops activating, lets running jobs finish and report within the drain timeout, then gives up on the rest.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops activating, lets running jobs finish and report within the drain timeout (or until
+    /// <see cref="CutDrain"/>), then gives up on the rest. Called again, it answers the same closing.</summary>
+    public ValueTask DisposeAsync() => new(_disposal.Value);
+
+    /// <summary>Ends the wait for running jobs now, as when the host's shutdown timeout is up: what has not reported is
+    /// left to its Zeebe job timeout.</summary>
+    public void CutDrain() => _drainCut.Cancel();
+
+    private async Task CloseAsync()
     {
         _polling.Cancel();
         await Task.WhenAll(_loop, _stream).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -380,8 +394,9 @@ internal sealed class JobWorker : IAsyncDisposable
         Interlocked.Exchange(ref _drained, drained);
         if (Volatile.Read(ref _unreported) == 0)
             drained.TrySetResult();
-        if (await Task.WhenAny(drained.Task, Task.Delay(_options.DrainTimeout)) != drained.Task)
-            _logger.LogWarning("{Count} {Connector} jobs did not finish within the drain timeout; Zeebe will hand them out again", Volatile.Read(ref _unreported), Type);
+        if (await Task.WhenAny(drained.Task, Task.Delay(_options.DrainTimeout, _drainCut.Token)) != drained.Task)
+            _logger.LogWarning("{Count} {Connector} jobs did not finish within the {Limit}; Zeebe will hand them out again",
+                Volatile.Read(ref _unreported), Type, _drainCut.IsCancellationRequested ? "host's shutdown timeout" : "drain timeout");
         _abort.Cancel();
         // The abort ends every report still under way at once (a call's wait heeds it even where its plugin code does
         // not). What it cannot end, the host's own work on a finished call that has not returned, is not waited for

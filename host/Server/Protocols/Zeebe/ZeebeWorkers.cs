@@ -20,7 +20,11 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
 {
     private readonly ILogger _logger = loggers.CreateLogger<ZeebeWorkers>();
     private readonly Dictionary<string, JobWorker> _workers = new(StringComparer.Ordinal);
+    // Workers closing, each with its closing under way (guarded by _workers): they drain their running jobs beside the
+    // open workers, so that a long job of a removed connector holds up no other change.
+    private readonly Dictionary<JobWorker, Task> _closing = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _stopped;
     private IDisposable? _subscription;
     private GrpcChannel? _channel;
     private Gateway.Gateway.GatewayClient? _gateway;
@@ -40,10 +44,11 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
     /// <summary>The gateway in use, or null when the adapter is off.</summary>
     public Uri? Address { get; private set; }
 
-    /// <summary>The workers open now, by job type.</summary>
+    /// <summary>The workers open now, then those still closing (a closing worker stays listed until its running jobs
+    /// have reported).</summary>
     public IReadOnlyList<JobWorker> Workers
     {
-        get { lock (_workers) return [.. _workers.Values]; }
+        get { lock (_workers) return [.. _workers.Values, .. _closing.Keys]; }
     }
 
     /// <summary>The adapter's state for <c>/health</c>: off, connected, or retrying with the last error; and each worker's job type and load.</summary>
@@ -134,18 +139,29 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         SyncAsync().ContinueWith(t => _logger.LogError(t.Exception!.GetBaseException(), "Zeebe workers could not follow the catalog's connector index version {IndexVersion}", index.Version),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
-    // The catalog is the source of truth: open a worker for each type it serves and close the others.
+    // The catalog is the source of truth: open a worker for each type it serves and close the others. A worker whose
+    // connector a reload gave other inputs is replaced, since the variables it fetches are fixed when its stream opens.
+    // Closing workers drain in the background: awaited here, one removed connector's long job held every later change
+    // (a new connector got no worker, a removed one kept taking jobs) for up to the drain timeout.
     private async Task SyncAsync()
     {
         await _gate.WaitAsync();
         try
         {
+            if (_stopped)
+                return;
             var wanted = catalog.Connectors.ToDictionary(c => c.Type, StringComparer.Ordinal);
             var ours = hostJobs.Select(j => j.Type).ToHashSet(StringComparer.Ordinal);
             List<JobWorker> closing;
             lock (_workers)
             {
-                closing = _workers.Values.Where(w => !wanted.ContainsKey(w.Type) && !ours.Contains(w.Type)).ToList();
+                closing = _workers.Values.Where(w => !ours.Contains(w.Type)
+                    && (!wanted.TryGetValue(w.Type, out var connector) || !w.FetchVariables.SequenceEqual(JobWorker.FetchVariablesOf(connector, options.Value)))).ToList();
+                foreach (var worker in closing)
+                {
+                    _workers.Remove(worker.Type);
+                    _closing[worker] = Task.CompletedTask; // listed before its closing starts, which unlists it when done
+                }
                 // A plugin cannot take a job type the host serves: the host's worker keeps it.
                 foreach (var connector in wanted.Values.Where(c => !_workers.ContainsKey(c.Type)))
                 {
@@ -153,13 +169,12 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
                     _logger.LogInformation("Zeebe worker for {Connector} opened via {Protocol}", connector.Type, "Zeebe");
                 }
             }
-            // A closing worker stays listed until its running jobs have reported.
             foreach (var worker in closing)
             {
-                await worker.DisposeAsync();
+                var closed = CloseAsync(worker);
                 lock (_workers)
-                    _workers.Remove(worker.Type);
-                _logger.LogInformation("Zeebe worker for {Connector} closed via {Protocol}", worker.Type, "Zeebe");
+                    if (_closing.ContainsKey(worker))
+                        _closing[worker] = closed;
             }
         }
         finally
@@ -168,16 +183,48 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         }
     }
 
+    private async Task CloseAsync(JobWorker worker)
+    {
+        await worker.DisposeAsync();
+        lock (_workers)
+            _closing.Remove(worker);
+        _logger.LogInformation("Zeebe worker for {Connector} closed via {Protocol}", worker.Type, "Zeebe");
+    }
+
+    /// <summary>Closes every worker: each stops activating and its running jobs get <c>DrainTimeout</c> to report, or
+    /// until <paramref name="cancellationToken"/> (the host's shutdown timeout) ends the wait for all of them.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
+        // Taken so that no change of the catalog opens a worker after this (each sync holds it only a moment).
+        await _gate.WaitAsync(CancellationToken.None);
+        List<JobWorker> open;
+        try
+        {
+            _stopped = true;
+            lock (_workers)
+            {
+                open = [.. _workers.Values];
+                _workers.Clear();
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        var closings = open.Select(w => w.DisposeAsync().AsTask()).ToList();
         List<JobWorker> all;
         lock (_workers)
         {
-            all = [.. _workers.Values];
-            _workers.Clear();
+            closings.AddRange(_closing.Values);
+            all = [.. open, .. _closing.Keys];
         }
-        await Task.WhenAll(all.Select(w => w.DisposeAsync().AsTask()));
+        using var cut = cancellationToken.Register(() =>
+        {
+            foreach (var worker in all)
+                worker.CutDrain();
+        });
+        await Task.WhenAll(closings);
     }
 
     public async ValueTask DisposeAsync()

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using Switchboard.Tests.Infrastructure;
 using Switchboard.ZeebeTestGateway;
 
-namespace Switchboard.Tests.Attack12;
+namespace Switchboard.Tests.Zeebe;
 
-/// <summary>Attack round twelve: the host stopping while a removed plugin's Zeebe job still drains.</summary>
-public sealed class ShutdownRaceTests
+/// <summary>The host stopping while a removed plugin's Zeebe job still drains (attack round twelve).</summary>
+public sealed class ZeebeShutdownTests
 {
     private const string Probe = "test.switchboard:probe:1";
 
