@@ -44,11 +44,12 @@ internal sealed class GenerationLoader(CatalogOptions options, IConfiguration co
         }
     }
 
-    /// <summary>Throws away a generation that never served: no lifecycle is stopped, its context is unloaded (tracked by the catalog).</summary>
+    /// <summary>Throws away a generation that never served: the lifecycles that started (or finish starting later) are
+    /// stopped, its context is unloaded (tracked by the catalog).</summary>
     public void Discard(PluginGeneration generation)
     {
         generation.Retire();
-        trackUnload(Task.Run(() => unloader.UnloadAsync(generation, stopLifecycles: false)));
+        trackUnload(Task.Run(() => unloader.UnloadAsync(generation)));
     }
 
     private PluginGeneration Load(string name, string directory, string fingerprint, int number)
@@ -96,7 +97,9 @@ internal sealed class GenerationLoader(CatalogOptions options, IConfiguration co
                 using var timeout = new CancellationTokenSource(options.LoadTimeout);
                 Task starting;
                 using (generation.Context!.EnterContextualReflection())
-                    starting = lifecycle.StartAsync(timeout.Token);
+                    starting = lifecycle.StartAsync(timeout.Token) ?? throw new InvalidOperationException("it returned no task (null)");
+                // Recorded before the wait: a start that outlasts the load timeout may still finish, and must then be stopped.
+                generation.Starts.Add((lifecycle, starting));
                 await starting.WaitAsync(timeout.Token);
             }
             catch (Exception e)

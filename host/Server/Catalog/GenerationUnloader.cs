@@ -1,3 +1,4 @@
+using Switchboard.Abstractions;
 using Switchboard.Core.Describing;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
@@ -8,14 +9,13 @@ namespace Switchboard.Host.Catalog;
 /// <summary>Takes a retired generation down: waits for its calls, stops its background work, unloads it and verifies the unload.</summary>
 internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
 {
-    public async Task UnloadAsync(PluginGeneration generation, bool stopLifecycles)
+    public async Task UnloadAsync(PluginGeneration generation)
     {
         try
         {
             await DrainAsync(generation);
             generation.State = PluginState.Unloading;
-            if (stopLifecycles)
-                await StopAsync(generation);
+            await StopAsync(generation);
             await DisposeConnectorsAsync(generation);
             generation.Release();
             // A worker process ends with its generation: its connection closes and it exits (or is killed).
@@ -77,13 +77,32 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
         generation.Reason = null;
     }
 
+    // Stops the lifecycles that started. One whose start failed is not stopped; one whose start is still running (it
+    // outlasted the load timeout and the generation was given up) is stopped once it finishes starting, since what it
+    // started then (timers, threads, connections) would otherwise run on for good in a generation that never serves.
     private async Task StopAsync(PluginGeneration generation)
     {
-        foreach (var lifecycle in generation.Lifecycles)
+        foreach (var (lifecycle, start) in generation.Starts.ToList())
         {
-            using var timeout = new CancellationTokenSource(options.StopTimeout);
-            await RunPluginCodeAsync(generation, $"{lifecycle.GetType().Name}.StopAsync", () => lifecycle.StopAsync(timeout.Token), timeout.Token);
+            if (!start.IsCompleted)
+            {
+                _ = start.ContinueWith(_ =>
+                {
+                    logger.LogWarning("Plugin {Plugin} generation {Generation}: {Code} finished after its load was given up; stopping it",
+                        generation.PluginName, generation.Number, $"{lifecycle.GetType().Name}.StartAsync");
+                    return StopAsync(generation, lifecycle);
+                }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default).Unwrap();
+                continue;
+            }
+            if (start.IsCompletedSuccessfully)
+                await StopAsync(generation, lifecycle);
         }
+    }
+
+    private async Task StopAsync(PluginGeneration generation, IPluginLifecycle lifecycle)
+    {
+        using var timeout = new CancellationTokenSource(options.StopTimeout);
+        await RunPluginCodeAsync(generation, $"{lifecycle.GetType().Name}.StopAsync", () => lifecycle.StopAsync(timeout.Token), timeout.Token);
     }
 
     private async Task DisposeConnectorsAsync(PluginGeneration generation)

@@ -209,9 +209,22 @@ public sealed class PluginCatalog : IAsyncDisposable
         }
         if (slot is null)
         {
-            slot = new PluginSlot(name);
             lock (_stateLock)
+            {
+                // Deployed again while a removed generation is still on its way out or leaked: the plugin keeps its slot,
+                // so that generation stays listed and counted (a new slot hid it from every report) and numbers go on.
+                slot = _removed.FirstOrDefault(r => r.Name == name);
+                if (slot is not null)
+                {
+                    _removed.Remove(slot);
+                    slot.FailedFingerprint = null;
+                    slot.Conflicted = false;
+                    slot.Crashes.Clear();
+                    slot.Record("folder added again");
+                }
+                slot ??= new PluginSlot(name);
                 _plugins[name] = slot;
+            }
         }
 
         string fingerprint;
@@ -469,7 +482,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         var retired = Stopwatch.GetTimestamp();
         // Off the catalog's thread from the first step: plugin stop and dispose code, and the collections that verify
         // the unload, never hold up the next load or reload.
-        var retirement = Task.Run(() => _unloader.UnloadAsync(generation, stopLifecycles: true)).ContinueWith(_ =>
+        var retirement = Task.Run(() => _unloader.UnloadAsync(generation)).ContinueWith(_ =>
         {
             CatalogTelemetry.Retired(slot.Name, generation.State == PluginState.Leaked, Stopwatch.GetElapsedTime(retired));
             lock (_stateLock)

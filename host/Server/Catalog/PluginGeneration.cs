@@ -68,6 +68,10 @@ internal sealed class PluginGeneration
     public IReadOnlyList<LoadedConnector> Connectors { get; set; } = [];
     public IReadOnlyList<LoadedInbound> Inbound { get; set; } = [];
     public IReadOnlyList<IPluginLifecycle> Lifecycles { get; set; } = [];
+
+    /// <summary>Each lifecycle whose <c>StartAsync</c> was called, with its start, in order: what unloading stops (those
+    /// whose start succeeded, including one that finishes after its load was given up).</summary>
+    public List<(IPluginLifecycle Lifecycle, Task Start)> Starts { get; private set; } = [];
     public PluginState State { get; set; } = PluginState.Loading;
     public string? Reason { get; set; }
     public Task Drained => _drained.Task;
@@ -117,6 +121,7 @@ internal sealed class PluginGeneration
         Connectors = [];
         Inbound = [];
         Lifecycles = [];
+        Starts = [];
         Models = null!;
         Writer = null!;
         _context = null;

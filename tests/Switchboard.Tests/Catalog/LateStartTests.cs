@@ -1,10 +1,10 @@
 using Switchboard.Host.Catalog;
 using Switchboard.Tests.Infrastructure;
 
-namespace Switchboard.Tests.Attack12;
+namespace Switchboard.Tests.Catalog;
 
-/// <summary>Attack round twelve: a plugin load still running when the catalog stops waiting for it.</summary>
-public sealed class LoadRaceTests
+/// <summary>A plugin load still running when the catalog stops waiting for it (attack round twelve).</summary>
+public sealed class LateStartTests
 {
     [Fact]
     public async Task A_lifecycle_that_finishes_starting_after_the_load_timeout_is_stopped_when_its_generation_is_discarded()
