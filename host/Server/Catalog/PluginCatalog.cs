@@ -141,7 +141,10 @@ public sealed class PluginCatalog : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await SyncLockedAsync(name, force);
+            // A restart scheduled after a worker process crashed may come after shutdown: nothing loads then, since
+            // nothing would stop what it started.
+            if (!_stopRequested)
+                await SyncLockedAsync(name, force);
         }
         finally
         {

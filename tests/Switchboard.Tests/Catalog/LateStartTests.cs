@@ -35,4 +35,18 @@ public sealed class LateStartTests
             "finished late is never given StopAsync: the background work it started (timers, threads, connections) runs on for good in a " +
             "generation that serves nothing and can never unload, and nothing in /plugins says so");
     }
+
+    [Fact]
+    public async Task Nothing_is_loaded_again_once_the_catalog_has_stopped()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.ShippedPlugin("Calculator")), watch: false);
+        await harness.Catalog.StopAsync();
+
+        // What a worker process's crash schedules a moment later (the restart after its backoff), racing the shutdown.
+        await harness.Catalog.SyncAsync("Calculator", force: true);
+
+        harness.Catalog.Find("io.switchboard:calculator:1").Should().BeNull(
+            "the catalog has stopped: a plugin loaded now would start its lifecycles and, isolated, a worker process that nothing stops");
+        harness.Catalog.Plugins.Where(p => p.State == PluginState.Loaded).Should().BeEmpty();
+    }
 }
