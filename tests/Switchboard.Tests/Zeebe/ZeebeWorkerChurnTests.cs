@@ -11,7 +11,6 @@ namespace Switchboard.Tests.Zeebe;
 public sealed class ZeebeWorkerChurnTests
 {
     private const string Reshape = "test.switchboard:reshape:1";
-    private const string Probe = "test.switchboard:probe:1";
     private const string Calculator = "io.switchboard:calculator:1";
 
     private static readonly string[] FastPolling =
@@ -66,114 +65,64 @@ public sealed class ZeebeWorkerChurnTests
             "generation 1 declared, so the new field silently arrives empty on every Zeebe job until the host restarts (CSP and Spiff get it)");
     }
 
+    // A removed connector's job that runs this long is drained for as long as the test needs.
+    private static readonly string[] LongDrain = ["Switchboard:Zeebe:DrainTimeout=00:02:00", "shutdownTimeoutSeconds=5"];
+
     [Fact]
     public async Task A_connector_added_while_a_removed_connectors_job_still_runs_gets_its_zeebe_worker_at_once()
     {
-        await using var server = await TestGatewayServer.StartAsync();
-        using var sandbox = new PluginSandbox();
-        var probeFolder = sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe");
-        var release = Path.Combine(sandbox.Directory, ".release-" + Guid.NewGuid().ToString("N")[..8]);
-        await using var host = await RunningHost.StartAsync(sandbox.Directory,
-            [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Plugins:ReloadProbe:TimeoutSeconds=120",
-            "Switchboard:Zeebe:DrainTimeout=00:02:00", "shutdownTimeoutSeconds=5"]);
-        try
-        {
-            // A long job of the probe's type runs while its plugin is removed: its worker drains it (documented).
-            var held = server.Gateway.CreateJob(Probe, $$"""{"releaseFile":{{System.Text.Json.JsonSerializer.Serialize(release)}}}""",
-                new() { ["operation"] = "wait" });
-            await Eventually.WaitFor(() => server.Gateway.Job(held).Activations > 0, because: "the probe job runs");
-            Directory.Delete(probeFolder, recursive: true);
-            await Eventually.WaitFor(() => host.Catalog.Find(Probe) is null, because: "the probe plugin is removed");
+        await using var held = await RemovedProbeWithHeldJob.StartAsync(_ => { }, LongDrain);
+        var (server, host) = (held.Server, held.Host);
 
-            // Meanwhile an unrelated plugin is deployed.
-            sandbox.Add(Repository.ShippedPlugin("Calculator"));
-            await Eventually.WaitFor(() => host.Catalog.Find(Calculator) is not null, because: "the Calculator plugin loads");
-            var sum = server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}""", new() { ["resultVariable"] = "sum" });
+        held.Sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await Eventually.WaitFor(() => host.Catalog.Find(Calculator) is not null, because: "the Calculator plugin loads");
+        var sum = server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}""", new() { ["resultVariable"] = "sum" });
 
-            var completed = await Within(() => server.Gateway.Job(sum).State == JobState.Completed, TimeSpan.FromSeconds(15));
-            completed.Should().BeTrue("the Calculator plugin is loaded and serves CSP and Spiff at once, but its Zeebe jobs are not worked " +
-                "(job is " + server.Gateway.Job(sum).State + ", calculator streams open: " + server.Gateway.OpenStreams(Calculator) +
-                ") for as long as a job of an unrelated, removed connector is still running: up to Switchboard:Zeebe:DrainTimeout (20 s by default, " +
-                "2 min here, as set for long jobs)");
-        }
-        finally
-        {
-            File.WriteAllText(release, "go");
-        }
+        var completed = await Within(() => server.Gateway.Job(sum).State == JobState.Completed, TimeSpan.FromSeconds(15));
+        completed.Should().BeTrue("the Calculator plugin is loaded and serves CSP and Spiff at once, but its Zeebe jobs are not worked " +
+            "(job is " + server.Gateway.Job(sum).State + ", calculator streams open: " + server.Gateway.OpenStreams(Calculator) +
+            ") for as long as a job of an unrelated, removed connector is still running: up to Switchboard:Zeebe:DrainTimeout (20 s by default, " +
+            "2 min here, as set for long jobs)");
     }
 
     [Fact]
     public async Task A_removed_connectors_zeebe_stream_closes_while_another_removed_connectors_job_still_runs()
     {
-        await using var server = await TestGatewayServer.StartAsync();
-        using var sandbox = new PluginSandbox();
-        var probeFolder = sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe");
-        var calculatorFolder = sandbox.Add(Repository.ShippedPlugin("Calculator"));
-        var release = Path.Combine(sandbox.Directory, ".release-" + Guid.NewGuid().ToString("N")[..8]);
-        await using var host = await RunningHost.StartAsync(sandbox.Directory,
-            [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Plugins:ReloadProbe:TimeoutSeconds=120",
-            "Switchboard:Zeebe:DrainTimeout=00:02:00", "shutdownTimeoutSeconds=5"]);
-        try
-        {
-            await Eventually.WaitFor(() => server.Gateway.OpenStreams(Calculator) > 0, because: "the calculator worker opens its stream");
-            var held = server.Gateway.CreateJob(Probe, $$"""{"releaseFile":{{System.Text.Json.JsonSerializer.Serialize(release)}}}""",
-                new() { ["operation"] = "wait" });
-            await Eventually.WaitFor(() => server.Gateway.Job(held).Activations > 0, because: "the probe job runs");
-            Directory.Delete(probeFolder, recursive: true);
-            await Eventually.WaitFor(() => host.Catalog.Find(Probe) is null, because: "the probe plugin is removed");
+        string calculatorFolder = null!;
+        await using var held = await RemovedProbeWithHeldJob.StartAsync(sandbox => calculatorFolder = sandbox.Add(Repository.ShippedPlugin("Calculator")), LongDrain);
+        var (server, host) = (held.Server, held.Host);
+        await Eventually.WaitFor(() => server.Gateway.OpenStreams(Calculator) > 0, because: "the calculator worker opens its stream");
 
-            Directory.Delete(calculatorFolder, recursive: true);
-            await Eventually.WaitFor(() => host.Catalog.Find(Calculator) is null, because: "the Calculator plugin is removed");
+        Directory.Delete(calculatorFolder, recursive: true);
+        await Eventually.WaitFor(() => host.Catalog.Find(Calculator) is null, because: "the Calculator plugin is removed");
 
-            var orphan = server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}""", new() { ["resultVariable"] = "sum" });
-            var closed = await Within(() => server.Gateway.OpenStreams(Calculator) == 0, TimeSpan.FromSeconds(15));
-            var job = server.Gateway.Job(orphan);
-            closed.Should().BeTrue("the Calculator plugin is removed, yet the host keeps its job stream and polls open for " + Calculator +
-                " for as long as the removed probe's job still runs (up to Switchboard:Zeebe:DrainTimeout), and takes that type's jobs only to fail them, " +
-                "spending a retry each time (the job created after the removal is " + job.State + " after " + job.Activations + " activation(s), retries " +
-                job.Retries + ": " + job.ErrorMessage + ")");
-        }
-        finally
-        {
-            File.WriteAllText(release, "go");
-        }
+        var orphan = server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}""", new() { ["resultVariable"] = "sum" });
+        var closed = await Within(() => server.Gateway.OpenStreams(Calculator) == 0, TimeSpan.FromSeconds(15));
+        var job = server.Gateway.Job(orphan);
+        closed.Should().BeTrue("the Calculator plugin is removed, yet the host keeps its job stream and polls open for " + Calculator +
+            " for as long as the removed probe's job still runs (up to Switchboard:Zeebe:DrainTimeout), and takes that type's jobs only to fail them, " +
+            "spending a retry each time (the job created after the removal is " + job.State + " after " + job.Activations + " activation(s), retries " +
+            job.Retries + ": " + job.ErrorMessage + ")");
     }
 
     [Fact]
     public async Task A_removed_plugin_unloads_while_another_removed_plugins_zeebe_job_still_runs()
     {
-        await using var server = await TestGatewayServer.StartAsync();
-        using var sandbox = new PluginSandbox();
-        var probeFolder = sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe");
-        var calculatorFolder = sandbox.Add(Repository.ShippedPlugin("Calculator"));
-        var release = Path.Combine(sandbox.Directory, ".release-" + Guid.NewGuid().ToString("N")[..8]);
-        await using var host = await RunningHost.StartAsync(sandbox.Directory,
-            [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Plugins:ReloadProbe:TimeoutSeconds=120",
-            "Switchboard:Zeebe:DrainTimeout=00:02:00", "shutdownTimeoutSeconds=5"]);
-        try
-        {
-            (await server.Gateway.FinishedAsync(server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}"""))).State
-                .Should().Be(JobState.Completed);
-            var held = server.Gateway.CreateJob(Probe, $$"""{"releaseFile":{{System.Text.Json.JsonSerializer.Serialize(release)}}}""",
-                new() { ["operation"] = "wait" });
-            await Eventually.WaitFor(() => server.Gateway.Job(held).Activations > 0, because: "the probe job runs");
-            Directory.Delete(probeFolder, recursive: true);
-            await Eventually.WaitFor(() => host.Catalog.Find(Probe) is null, because: "the probe plugin is removed");
+        string calculatorFolder = null!;
+        await using var held = await RemovedProbeWithHeldJob.StartAsync(sandbox => calculatorFolder = sandbox.Add(Repository.ShippedPlugin("Calculator")), LongDrain);
+        var (server, host) = (held.Server, held.Host);
+        (await server.Gateway.FinishedAsync(server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}"""))).State
+            .Should().Be(JobState.Completed);
 
-            Directory.Delete(calculatorFolder, recursive: true);
-            var calculator = await Eventually.WaitFor(() => Task.FromResult(host.Catalog.Plugins.FirstOrDefault(p => p.Name == "Calculator")),
-                // Gone from the list once unloaded (a generation is marked unloaded a moment before its slot is unlisted).
-                p => p is null || p.PreviousGenerations.Any(g => g.State == PluginState.Leaked),
-                TimeSpan.FromSeconds(30), because: "the removed Calculator's generation settles");
+        Directory.Delete(calculatorFolder, recursive: true);
+        var calculator = await Eventually.WaitFor(() => Task.FromResult(host.Catalog.Plugins.FirstOrDefault(p => p.Name == "Calculator")),
+            // Gone from the list once unloaded (a generation is marked unloaded a moment before its slot is unlisted).
+            p => p is null || p.PreviousGenerations.Any(g => g.State == PluginState.Leaked),
+            TimeSpan.FromSeconds(30), because: "the removed Calculator's generation settles");
 
-            (calculator is null ? "unloaded" : string.Join(", ", calculator.PreviousGenerations.Select(g => $"generation {g.Generation} {g.State}: {g.Reason}")))
-                .Should().Be("unloaded", "the Calculator plugin was removed and runs no call (it unloads when nothing else is going on), but while an " +
-                    "unrelated removed plugin's Zeebe job still runs, its still-open Zeebe worker keeps the old generation in memory and " +
-                    "/plugins reports it leaked");
-        }
-        finally
-        {
-            File.WriteAllText(release, "go");
-        }
+        (calculator is null ? "unloaded" : string.Join(", ", calculator.PreviousGenerations.Select(g => $"generation {g.Generation} {g.State}: {g.Reason}")))
+            .Should().Be("unloaded", "the Calculator plugin was removed and runs no call (it unloads when nothing else is going on), but while an " +
+                "unrelated removed plugin's Zeebe job still runs, its still-open Zeebe worker keeps the old generation in memory and " +
+                "/plugins reports it leaked");
     }
 }
