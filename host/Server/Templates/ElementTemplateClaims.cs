@@ -32,18 +32,11 @@ internal static class ElementTemplateClaims
     /// claim: the same id with another owner, or the same id and contract version with another type.</summary>
     public static (Claim Claim, Claim Holder)? Collision(IEnumerable<Claim> claims, IEnumerable<Claim> held)
     {
-        var holders = new Dictionary<string, List<Claim>>(StringComparer.Ordinal);
-        foreach (var claim in held)
-        {
-            if (!holders.TryGetValue(claim.Id, out var list))
-                holders[claim.Id] = list = [];
-            list.Add(claim);
-        }
+        var holders = held.ToLookup(c => c.Id, StringComparer.Ordinal);
         foreach (var claim in claims)
-            if (holders.TryGetValue(claim.Id, out var list))
-                foreach (var holder in list)
-                    if (holder.Owner != claim.Owner || (holder.Version == claim.Version && holder.Type != claim.Type))
-                        return (claim, holder);
+            foreach (var holder in holders[claim.Id])
+                if (holder.Owner != claim.Owner || (holder.Version == claim.Version && holder.Type != claim.Type))
+                    return (claim, holder);
         return null;
     }
 

@@ -61,7 +61,7 @@ public static class ElementTemplateCommand
             foreach (var plugin in failed)
                 await Console.Error.WriteLineAsync($"templates: plugin {plugin.Name} did not load, so its templates were not written: {plugin.Reason}");
             var withheld = ElementTemplates.Withheld(catalog).ToList();
-            foreach (var (_, reason) in withheld)
+            foreach (var reason in withheld)
                 await Console.Error.WriteLineAsync($"templates: {reason}");
             return failed.Count == 0 && withheld.Count == 0 ? 0 : 1;
         }

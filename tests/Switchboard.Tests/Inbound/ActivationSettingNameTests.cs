@@ -1,6 +1,5 @@
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
-using Switchboard.Core.Binding;
 using Switchboard.Core.Describing;
 using Switchboard.Tests.Pipeline;
 
@@ -11,11 +10,7 @@ namespace Switchboard.Tests.Inbound;
 /// setting as its own, and its template field overwrote the host's (attack round eleven).</summary>
 public sealed class ActivationSettingNameTests
 {
-    private static void Describe(Type type)
-    {
-        var models = new TypeModels();
-        new ConnectorDescriber(models, new OutputWriter(models), new TestPluginContext("Feeds"), TimeSpan.FromSeconds(30)).DescribeInbound(type);
-    }
+    private static void Describe(Type type) => Described.Inbound(type, "Feeds");
 
     [Fact]
     public void A_property_named_like_an_activation_setting_is_refused_naming_it()
