@@ -611,14 +611,17 @@ public sealed class ZeebeWorkerTests
         await using var server = await TestGatewayServer.StartAsync();
         using var sandbox = Plugins("ReloadProbe");
         var host = await HostAsync(sandbox, server.Address);
-        var key = server.Gateway.CreateJob("test.switchboard:probe:1", """{"milliseconds":1500}""", new() { ["operation"] = "wait", ["resultVariable"] = "probe" });
+        // Long enough to be still running when /plugins is read on a loaded machine (1.5 s once was not).
+        var key = server.Gateway.CreateJob("test.switchboard:probe:1", """{"milliseconds":4000}""", new() { ["operation"] = "wait", ["resultVariable"] = "probe" });
         await Eventually.WaitFor(() => server.Gateway.Job(key).Activations > 0, because: "the job is running");
 
-        var plugins = System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/plugins"))!.AsArray();
-        var probe = plugins.Single(p => p!["name"]!.GetValue<string>() == "ReloadProbe")!["connectors"]![0]!["zeebe"]!;
+        // The gateway counts the activation before the worker has taken the job in hand, so the count is waited for.
+        var probe = await Eventually.WaitFor(async () =>
+            System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/plugins"))!.AsArray()
+                .Single(p => p!["name"]!.GetValue<string>() == "ReloadProbe")!["connectors"]![0]!["zeebe"]!,
+            z => z["activeJobs"]!.GetValue<int>() == 1, because: "the running job is counted");
         probe["jobType"]!.GetValue<string>().Should().Be("test.switchboard:probe:1");
         probe["worker"]!.GetValue<string>().Should().Be("polling");
-        probe["activeJobs"]!.GetValue<int>().Should().Be(1);
 
         await host.DisposeAsync();
 
