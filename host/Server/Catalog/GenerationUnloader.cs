@@ -14,7 +14,7 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
         try
         {
             await DrainAsync(generation);
-            generation.State = PluginState.Unloading;
+            generation.Become(PluginState.Unloading);
             await StopAsync(generation);
             await DisposeConnectorsAsync(generation);
             generation.Release();
@@ -22,22 +22,21 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
             if (generation.Worker is { } worker)
                 await worker.DisposeAsync();
             var collected = await VerifyAsync(generation.ContextReference);
-            generation.State = collected ? PluginState.Unloaded : PluginState.Leaked;
             if (collected)
             {
-                generation.Reason = null;
+                generation.Become(PluginState.Unloaded);
                 logger.LogInformation("Plugin {Plugin} generation {Generation} unloaded", generation.PluginName, generation.Number);
             }
             else
             {
-                generation.Reason = $"still referenced {options.UnloadTimeout.TotalSeconds:0.#} s after unloading (a thread, timer, static cache or event subscription keeps it alive)";
+                generation.Become(PluginState.Leaked,
+                    $"still referenced {options.UnloadTimeout.TotalSeconds:0.#} s after unloading (a thread, timer, static cache or event subscription keeps it alive)");
                 logger.LogWarning("Plugin {Plugin} generation {Generation} leaked: {Reason}", generation.PluginName, generation.Number, generation.Reason);
             }
         }
         catch (Exception e)
         {
-            generation.State = PluginState.Leaked;
-            generation.Reason = $"unload failed: {e.Message}";
+            generation.Become(PluginState.Leaked, $"unload failed: {e.Message}");
             logger.LogError(e, "Plugin {Plugin} generation {Generation} failed to unload", generation.PluginName, generation.Number);
         }
     }
@@ -71,10 +70,10 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
     {
         if (await Task.WhenAny(generation.Drained, Task.Delay(options.DrainTimeout)) == generation.Drained)
             return;
-        generation.Reason = $"{generation.InFlight} calls still running after {options.DrainTimeout.TotalSeconds:0} s";
+        generation.Explain($"{generation.InFlight} calls still running after {options.DrainTimeout.TotalSeconds:0} s");
         logger.LogWarning("Plugin {Plugin} generation {Generation} is stuck draining: {Reason}", generation.PluginName, generation.Number, generation.Reason);
         await generation.Drained;
-        generation.Reason = null;
+        generation.Explain(null);
     }
 
     // Stops the lifecycles that started. One whose start failed is not stopped; one whose start is still running (it

@@ -290,7 +290,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         }
 
         var previous = slot.Current;
-        generation.State = PluginState.Loaded;
+        generation.Become(PluginState.Loaded);
         ConnectorIndex before;
         lock (_stateLock)
         {
@@ -480,7 +480,7 @@ public sealed class PluginCatalog : IAsyncDisposable
 
     private void Retire(PluginSlot slot, PluginGeneration generation)
     {
-        generation.State = PluginState.Draining;
+        generation.Become(PluginState.Draining);
         generation.Retire();
         var retired = Stopwatch.GetTimestamp();
         // Off the catalog's thread from the first step: plugin stop and dispose code, and the collections that verify
@@ -513,8 +513,8 @@ public sealed class PluginCatalog : IAsyncDisposable
         CatalogTelemetry.UnloadedLate(slot.Name);
         lock (_stateLock)
         {
-            slot.UnloadedLate(generation);
-            generation.Reason = $"unloaded late, {after.TotalSeconds:0} s after it was retired: still referenced after {_options.UnloadTimeout.TotalSeconds:0.#} s, then released";
+            slot.UnloadedLate(generation,
+                $"unloaded late, {after.TotalSeconds:0} s after it was retired: still referenced after {_options.UnloadTimeout.TotalSeconds:0.#} s, then released");
             slot.Record($"generation {generation.Number} unloaded late");
             slot.Prune();
             if (slot.Previous.All(g => g.State == PluginState.Unloaded))

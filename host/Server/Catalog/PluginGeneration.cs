@@ -23,12 +23,14 @@ internal sealed class PluginGeneration
     private bool _retired;
     private PluginLoader? _loader;
     private AssemblyLoadContext? _context;
+    private GenerationStatus _status;
 
     public PluginGeneration(string pluginName, int number, PluginLoader loader, AssemblyLoadContext context, string fingerprint,
         string? version, TypeModels models, OutputWriter writer, IPluginContext pluginContext)
     {
         PluginName = pluginName;
         Number = number;
+        _status = new GenerationStatus(number, PluginState.Loading, null);
         _loader = loader;
         _context = context;
         ContextReference = new WeakReference(context, trackResurrection: false);
@@ -45,6 +47,7 @@ internal sealed class PluginGeneration
     {
         PluginName = pluginName;
         Number = number;
+        _status = new GenerationStatus(number, PluginState.Loading, null);
         Fingerprint = fingerprint;
         ContextReference = new WeakReference(null);
         Models = null!;
@@ -72,8 +75,26 @@ internal sealed class PluginGeneration
     /// <summary>Each lifecycle whose <c>StartAsync</c> was called, with its start, in order: what unloading stops (those
     /// whose start succeeded, including one that finishes after its load was given up).</summary>
     public List<(IPluginLifecycle Lifecycle, Task Start)> Starts { get; private set; } = [];
-    public PluginState State { get; set; } = PluginState.Loading;
-    public string? Reason { get; set; }
+    /// <summary>Where the generation is and why, as one value: readers of the catalog's status (other threads) see a
+    /// state with its own reason, never a new state beside the reason of the one before or before its reason is set.</summary>
+    public GenerationStatus Status => Volatile.Read(ref _status);
+
+    public PluginState State => Status.State;
+    public string? Reason => Status.Reason;
+
+    /// <summary>Moves to <paramref name="state"/>, for <paramref name="reason"/> (none clears the last one).</summary>
+    public void Become(PluginState state, string? reason = null)
+    {
+        lock (_lock)
+            Volatile.Write(ref _status, new GenerationStatus(Number, state, reason));
+    }
+
+    /// <summary>Gives the current state a reason (or clears it) without leaving it.</summary>
+    public void Explain(string? reason)
+    {
+        lock (_lock)
+            Volatile.Write(ref _status, _status with { Reason = reason });
+    }
     public Task Drained => _drained.Task;
 
     /// <summary>The load context, for running plugin code with contextual reflection; null once released.</summary>

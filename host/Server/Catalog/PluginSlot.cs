@@ -48,33 +48,38 @@ internal sealed class PluginSlot(string name)
     }
 
     /// <summary>A generation reported leaked was collected after all: no longer counted as leaked, listed or not.</summary>
-    public void UnloadedLate(PluginGeneration generation)
+    public void UnloadedLate(PluginGeneration generation, string reason)
     {
         if (!Previous.Contains(generation) && _leakedUnlisted > 0)
             _leakedUnlisted--;
-        generation.State = PluginState.Unloaded;
+        generation.Become(PluginState.Unloaded, reason);
     }
 
     private const int MaxSettledListed = 10;
     private int _leakedUnlisted;
 
-    public PluginStatus ToStatus() => new(
-        Name,
-        Current is not null ? PluginState.Loaded
-            : Reason is not null ? PluginState.Failed
-            : Previous.Any(g => g.State == PluginState.Leaked) ? PluginState.Leaked
-            : Previous.Count > 0 ? PluginState.Unloading
-            : PluginState.Loading,
-        Reason,
-        Current?.Version,
-        Current?.Number ?? 0,
-        Current?.LoadedAt,
-        Current?.Connectors.Select(c => c.Metadata.Type).ToList() ?? [],
-        Previous.Select(g => new GenerationStatus(g.Number, g.State, g.Reason)).ToList())
+    public PluginStatus ToStatus()
     {
-        LeakedGenerations = _leakedUnlisted + Previous.Count(g => g.State == PluginState.Leaked),
-        InboundConnectors = Current?.Inbound.Select(i => i.Definition.Metadata.Type).ToList() ?? [],
-        Worker = Current?.Worker?.Status(),
-        History = _history.ToList(),
-    };
+        // Each generation's state and reason read once: the unloader moves them on from its own thread meanwhile.
+        var previous = Previous.Select(g => g.Status).ToList();
+        return new(
+            Name,
+            Current is not null ? PluginState.Loaded
+                : Reason is not null ? PluginState.Failed
+                : previous.Any(g => g.State == PluginState.Leaked) ? PluginState.Leaked
+                : previous.Count > 0 ? PluginState.Unloading
+                : PluginState.Loading,
+            Reason,
+            Current?.Version,
+            Current?.Number ?? 0,
+            Current?.LoadedAt,
+            Current?.Connectors.Select(c => c.Metadata.Type).ToList() ?? [],
+            previous)
+        {
+            LeakedGenerations = _leakedUnlisted + previous.Count(g => g.State == PluginState.Leaked),
+            InboundConnectors = Current?.Inbound.Select(i => i.Definition.Metadata.Type).ToList() ?? [],
+            Worker = Current?.Worker?.Status(),
+            History = _history.ToList(),
+        };
+    }
 }
