@@ -20,7 +20,8 @@ internal static class StatusEndpoints
     /// <summary>Every plugin as <c>/plugins</c> lists it (the dashboard shows the same).</summary>
     internal static JsonArray Describe(PluginCatalog catalog, ZeebeWorkers? zeebe)
     {
-        var workers = zeebe?.Workers.ToDictionary(w => w.Type) ?? [];
+        // The open worker of each type: a redeployed connector's type may also have one still closing.
+        var workers = zeebe?.OpenWorkers ?? new Dictionary<string, JobWorker>();
         var connectors = catalog.Connectors.ToDictionary(c => c.Type);
         var result = new JsonArray();
         foreach (var plugin in catalog.Plugins)

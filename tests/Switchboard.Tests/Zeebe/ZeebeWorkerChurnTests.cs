@@ -125,4 +125,31 @@ public sealed class ZeebeWorkerChurnTests
                 "unrelated removed plugin's Zeebe job still runs, its still-open Zeebe worker keeps the old generation in memory and " +
                 "/plugins reports it leaked");
     }
+
+    [Fact]
+    public async Task The_status_pages_answer_while_a_redeployed_connectors_worker_opens_beside_its_old_one_still_draining()
+    {
+        await using var held = await RemovedProbeWithHeldJob.StartAsync(_ => { }, LongDrain);
+        var host = held.Host;
+        var workers = host.Services.GetRequiredService<ZeebeWorkers>();
+
+        held.Sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe");
+        await Eventually.WaitFor(() => workers.Workers.Count(w => w.Type == RemovedProbeWithHeldJob.Probe) == 2,
+            because: "the redeployed probe gets a worker while the removed one still drains its job");
+
+        var plugins = await host.Http.GetAsync("/plugins");
+        plugins.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, "/plugins lists every plugin whatever its workers do");
+        var probe = System.Text.Json.Nodes.JsonNode.Parse(await plugins.Content.ReadAsStringAsync())!.AsArray()
+            .Single(p => p!["name"]!.GetValue<string>() == "ReloadProbe")!["connectors"]![0]!["zeebe"]!;
+        probe["worker"]!.GetValue<string>().Should().Be("polling");
+        probe["activeJobs"]!.GetValue<int>().Should().Be(0, "the connector's own worker is the new one; the held job is the removed generation's");
+
+        var state = await host.Http.GetAsync("/ui/api/state");
+        state.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, "the dashboard's state is built from the same list");
+
+        var health = System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/health"))!["zeebe"]!["workers"]!.AsArray()
+            .Where(w => w!["jobType"]!.GetValue<string>() == RemovedProbeWithHeldJob.Probe)
+            .Select(w => $"{w!["state"]!.GetValue<string>()} {w["activeJobs"]!.GetValue<int>()}");
+        health.Should().BeEquivalentTo(["polling 0", "closing 1"], "/health tells the worker that only finishes its job from the one that takes jobs");
+    }
 }

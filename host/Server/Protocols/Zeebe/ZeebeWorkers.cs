@@ -51,13 +51,22 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
         get { lock (_workers) return [.. _workers.Values, .. _closing.Keys]; }
     }
 
+    /// <summary>The open worker of each job type: the one that takes its jobs. A redeployed or reshaped connector's type
+    /// may also have a worker still closing, which <see cref="Workers"/> lists beside it.</summary>
+    public IReadOnlyDictionary<string, JobWorker> OpenWorkers
+    {
+        get { lock (_workers) return new Dictionary<string, JobWorker>(_workers, StringComparer.Ordinal); }
+    }
+
     /// <summary>The adapter's state for <c>/health</c>: off, connected, or retrying with the last error; and each worker's job type and load.</summary>
     public JsonObject Describe()
     {
         if (Address is null)
             return new JsonObject { ["state"] = "off", ["reason"] = "no gateway address configured" };
-        var workers = Workers;
-        var error = workers.Select(w => w.LastError).FirstOrDefault(e => e is not null);
+        List<(JobWorker Worker, bool Closing)> workers;
+        lock (_workers)
+            workers = [.. _workers.Values.Select(w => (w, false)), .. _closing.Keys.Select(w => (w, true))];
+        var error = workers.Select(w => w.Worker.LastError).FirstOrDefault(e => e is not null);
         return new JsonObject
         {
             ["state"] = error is null ? "connected" : "retrying",
@@ -65,9 +74,10 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
             ["lastError"] = StatusText.Cut(error),
             ["workers"] = new JsonArray(workers.Select(w => (JsonNode?)new JsonObject
             {
-                ["jobType"] = w.Type,
-                ["activeJobs"] = w.Active,
-                ["state"] = w.LastError is null ? "polling" : "retrying",
+                ["jobType"] = w.Worker.Type,
+                ["activeJobs"] = w.Worker.Active,
+                // A closing worker takes no more jobs; it is listed until its running ones have reported.
+                ["state"] = w.Closing ? "closing" : w.Worker.LastError is null ? "polling" : "retrying",
             }).ToArray()),
         };
     }
