@@ -15,8 +15,8 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
         {
             await DrainAsync(generation);
             generation.Become(PluginState.Unloading);
-            await StopAsync(generation);
-            await DisposeConnectorsAsync(generation);
+            var startingLate = await StopAsync(generation);
+            await DisposeConnectorsAsync(generation, startingLate);
             generation.Release();
             // A worker process ends with its generation: its connection closes and it exits (or is killed).
             if (generation.Worker is { } worker)
@@ -79,23 +79,32 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
     // Stops the lifecycles that started. One whose start failed is not stopped; one whose start is still running (it
     // outlasted the load timeout and the generation was given up) is stopped once it finishes starting, since what it
     // started then (timers, threads, connections) would otherwise run on for good in a generation that never serves.
-    private async Task StopAsync(PluginGeneration generation)
+    // Answers those still starting, which their late stop disposes.
+    private async Task<HashSet<object>> StopAsync(PluginGeneration generation)
     {
+        var startingLate = new HashSet<object>(ReferenceEqualityComparer.Instance);
         foreach (var (lifecycle, start) in generation.Starts.ToList())
         {
             if (!start.IsCompleted)
             {
-                _ = start.ContinueWith(_ =>
+                startingLate.Add(lifecycle);
+                // Disposed only after that: stopped first, as everywhere else (see DisposeConnectorsAsync).
+                _ = start.ContinueWith(async started =>
                 {
-                    logger.LogWarning("Plugin {Plugin} generation {Generation}: {Code} finished after its load was given up; stopping it",
-                        generation.PluginName, generation.Number, $"{lifecycle.GetType().Name}.StartAsync");
-                    return StopAsync(generation, lifecycle);
-                }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default).Unwrap();
+                    if (started.IsCompletedSuccessfully)
+                    {
+                        logger.LogWarning("Plugin {Plugin} generation {Generation}: {Code} finished after its load was given up; stopping it",
+                            generation.PluginName, generation.Number, $"{lifecycle.GetType().Name}.StartAsync");
+                        await StopAsync(generation, lifecycle);
+                    }
+                    await DisposeAsync(generation, lifecycle);
+                }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
                 continue;
             }
             if (start.IsCompletedSuccessfully)
                 await StopAsync(generation, lifecycle);
         }
+        return startingLate;
     }
 
     private async Task StopAsync(PluginGeneration generation, IPluginLifecycle lifecycle)
@@ -104,13 +113,20 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
         await RunPluginCodeAsync(generation, $"{lifecycle.GetType().Name}.StopAsync", () => lifecycle.StopAsync(timeout.Token), timeout.Token);
     }
 
-    private async Task DisposeConnectorsAsync(PluginGeneration generation)
+    // A lifecycle still starting is left to its late stop, which disposes it after stopping it (see StopAsync).
+    private async Task DisposeConnectorsAsync(PluginGeneration generation, HashSet<object> startingLate)
     {
         foreach (var instance in generation.Connectors.Select(c => c.Instance).OfType<object>().Concat(generation.Lifecycles).Distinct())
         {
-            using var timeout = new CancellationTokenSource(options.StopTimeout);
-            await RunPluginCodeAsync(generation, $"disposing {instance.GetType().Name}", () => ConnectorInstances.DisposeAsync(instance).AsTask(), timeout.Token);
+            if (!startingLate.Contains(instance))
+                await DisposeAsync(generation, instance);
         }
+    }
+
+    private async Task DisposeAsync(PluginGeneration generation, object instance)
+    {
+        using var timeout = new CancellationTokenSource(options.StopTimeout);
+        await RunPluginCodeAsync(generation, $"disposing {instance.GetType().Name}", () => ConnectorInstances.DisposeAsync(instance).AsTask(), timeout.Token);
     }
 
     /// <summary>Runs a lifecycle's stop or an instance's dispose on a thread of its own, waiting at most until

@@ -37,6 +37,29 @@ public sealed class LateStartTests
     }
 
     [Fact]
+    public async Task A_lifecycle_that_finishes_starting_late_is_stopped_before_it_is_disposed()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("SlowStart")), watch: false,
+            options =>
+            {
+                options.LoadTimeout = TimeSpan.FromSeconds(1);
+                options.UnloadTimeout = TimeSpan.FromMilliseconds(500);
+            });
+        var folder = Path.Combine(harness.Sandbox.Directory, "SlowStart");
+        var order = Path.Combine(folder, "order");
+        harness.Plugin("SlowStart").State.Should().Be(PluginState.Failed, "its start did not finish within the load timeout");
+        // The generation is given up and unloaded while its lifecycle is still starting.
+        await Eventually.WaitFor(() => harness.Logs.All is var logs && (logs.Contains("Plugin SlowStart generation 1 leaked") || logs.Contains("Plugin SlowStart generation 1 unloaded")),
+            because: "the generation whose start outlasted the load timeout is unloaded");
+
+        File.WriteAllText(Path.Combine(folder, "release-start"), "");
+        await Eventually.WaitFor(() => File.Exists(order) && File.ReadAllLines(order).Length == 2, because: "the late start is stopped and the lifecycle disposed");
+
+        File.ReadAllLines(order).Should().Equal(["stop", "dispose"],
+            "a lifecycle is stopped before it is disposed, as everywhere else: disposed first, its late StopAsync ran on a disposed object");
+    }
+
+    [Fact]
     public async Task Nothing_is_loaded_again_once_the_catalog_has_stopped()
     {
         await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.ShippedPlugin("Calculator")), watch: false);

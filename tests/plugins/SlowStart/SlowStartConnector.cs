@@ -17,8 +17,9 @@ public sealed class PingInput
 public sealed record PingOutput(string Echo);
 
 /// <summary>Starts background work only once the file <c>release-start</c> exists in its folder (deaf to the start's
-/// cancellation, as slow third-party start code is), then writes <c>started</c>; its stop writes <c>stopped</c>.</summary>
-public sealed class SlowStartLifecycle(IPluginContext plugin) : IPluginLifecycle
+/// cancellation, as slow third-party start code is), then writes <c>started</c>; its stop writes <c>stopped</c>. Its stop
+/// and its dispose each add a line to <c>order</c>.</summary>
+public sealed class SlowStartLifecycle(IPluginContext plugin) : IPluginLifecycle, IDisposable
 {
     private Timer? _timer;
 
@@ -34,6 +35,9 @@ public sealed class SlowStartLifecycle(IPluginContext plugin) : IPluginLifecycle
     {
         if (_timer is not null)
             await _timer.DisposeAsync();
+        File.AppendAllText(Path.Combine(plugin.PluginDirectory, "order"), "stop\n");
         await File.WriteAllTextAsync(Path.Combine(plugin.PluginDirectory, "stopped"), "", CancellationToken.None);
     }
+
+    public void Dispose() => File.AppendAllText(Path.Combine(plugin.PluginDirectory, "order"), "dispose\n");
 }
