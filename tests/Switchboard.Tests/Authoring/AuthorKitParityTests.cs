@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions.Spiff;
+using Switchboard.Core;
+using Switchboard.Host.Catalog;
+using Switchboard.Testing;
+using Switchboard.TestPlugins.KitParity;
+using Switchboard.Tests.Csp;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.Tests.Spiff;
+
+namespace Switchboard.Tests.Authoring;
+
+/// <summary>The README promises that the author kit is "a thin wrapper over Switchboard.Core ... so what passes there
+/// behaves the same in the host": each test here calls the running host (CSP or Spiff) and the kit with the same
+/// connector, settings and input, and asserts that they agree.</summary>
+public sealed class AuthorKitParityTests
+{
+    private const string Type = "test.switchboard:kitparity:1";
+    private const string InternalType = "test.switchboard:kitparity-internal:1";
+
+    [Fact]
+    public async Task A_connector_class_the_host_does_not_serve_is_refused_by_the_kit()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("KitParity"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+
+        var answer = await host.Http.PostAsync(CspCall.Request(1, InternalType, new JsonObject()));
+        answer.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("ConnectorNotFound", answer.ToString());
+
+        // The host never serves an internal [Connector] class: the kit, which "refuses a connector the host would refuse
+        // to load", must not run it either.
+        var kit = () => ConnectorHarness.For<InternalConnector>();
+
+        kit.Should().Throw<ArgumentException>("the host answers {0} for this connector", answer);
+    }
+
+    [Fact]
+    public async Task A_concurrency_setting_the_host_refuses_at_load_is_refused_by_the_kit()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("KitParity"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Plugins:KitParity:MaxConcurrentCalls=0");
+        var plugin = host.Catalog.Plugins.Single(p => p.Name == "KitParity");
+        plugin.State.Should().Be(PluginState.Failed);
+
+        var kit = () => ConnectorHarness.For<KitParityConnector>(new Dictionary<string, string?> { ["MaxConcurrentCalls"] = "0" });
+
+        kit.Should().Throw<ArgumentException>("the host refuses the plugin with these settings: {0}", plugin.Reason);
+    }
+
+    [Fact]
+    public async Task A_connector_whose_own_start_fails_in_the_host_is_refused_by_the_kit()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("KitParity"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Plugins:KitParity:Endpoint=not a url");
+        var plugin = host.Catalog.Plugins.Single(p => p.Name == "KitParity");
+        plugin.State.Should().Be(PluginState.Failed);
+        plugin.Reason.Should().Contain("SelfStartingConnector.StartAsync failed");
+
+        var kit = () => ConnectorHarness.For<SelfStartingConnector>(new Dictionary<string, string?> { ["Endpoint"] = "not a url" });
+
+        kit.Should().Throw<ArgumentException>("the host refuses the plugin with these settings: {0}", plugin.Reason);
+    }
+
+    [Fact]
+    public async Task Past_the_plugins_concurrency_limit_the_kit_answers_as_the_host_does()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("KitParity"));
+        var settings = new Dictionary<string, string?> { ["MaxConcurrentCalls"] = "1", ["MaxQueuedCalls"] = "0" };
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, settings.Select(s => $"Plugins:KitParity:{s.Key}={s.Value}").ToArray());
+        await using var kit = ConnectorHarness.For<KitParityConnector>(settings);
+
+        // The host: one call holds the only slot, a second one meanwhile.
+        var hostHold = Hold(sandbox, "host");
+        var holding = host.Http.PostAsync(CspCall.Request(1, Type, hostHold.Input, "hold"));
+        await Eventually.WaitFor(() => File.Exists(hostHold.Marker), because: "the host's first call starts");
+        var hostSecond = await host.Http.PostAsync(CspCall.Request(2, Type, new JsonObject(), "quick"));
+        File.WriteAllText(hostHold.Release, "go");
+        (await holding).Result!["output"]!.GetValue<string>().Should().Be("held");
+
+        // The kit, with the same settings: the same two calls.
+        var kitHold = Hold(sandbox, "kit");
+        var kitHolding = kit.InvokeAsync(kitHold.Input, "hold");
+        await Eventually.WaitFor(() => File.Exists(kitHold.Marker), because: "the kit's first call starts");
+        var kitSecond = await kit.InvokeAsync(new JsonObject(), "quick");
+        File.WriteAllText(kitHold.Release, "go");
+        (await kitHolding).Output!.GetValue<string>().Should().Be("held");
+
+        hostSecond.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("Busy", hostSecond.ToString());
+        var kitSeen = kitSecond.Error is null ? $"success with output {kitSecond.Output?.ToJsonString()}" : $"{kitSecond.Error.Kind} {kitSecond.Error.Code}";
+        kitSeen.Should().Be($"{ErrorKind.Busy} Busy", "the host answers the second call {0}", hostSecond);
+    }
+
+    // Files beside the plugins folder, not in it: the catalog watches that folder.
+    private static (JsonObject Input, string Marker, string Release) Hold(PluginSandbox sandbox, string side)
+    {
+        var folder = sandbox.Directory + "-files";
+        Directory.CreateDirectory(folder);
+        var marker = Path.Combine(folder, side + "-started");
+        var release = Path.Combine(folder, side + "-release");
+        return (new JsonObject { ["marker"] = marker, ["release"] = release }, marker, release);
+    }
+
+    [Fact]
+    public async Task The_call_a_connector_reads_from_context_Invocation_is_the_same_for_a_Spiff_task()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("KitParity"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        await using var kit = ConnectorHarness.For<KitParityConnector>();
+
+        var call = await SpiffCall.DoAsync(host.Http, "kitparity/Who", """{"spiff__task_id":"task-7","spiff__process_instance_id":"instance-9"}""");
+        // The kit's documented way to hand over a Spiff call's details: a SpiffTask feature, "as a protocol adapter would".
+        kit.Features.Add(new SpiffTask { TaskId = "task-7", ProcessInstanceId = "instance-9" });
+        var result = await kit.InvokeAsync("{}", "who");
+
+        var hostSeen = call.Json["command_response"]!["body"]!.ToJsonString();
+        hostSeen.Should().Be("""{"requestId":"task-7","processInstanceId":"instance-9","operation":"who"}""", call.Text);
+        result.Output?.ToJsonString().Should().Be(hostSeen, "the host's connector read {0}; the kit's read {1}", hostSeen, result.Output?.ToJsonString());
+    }
+
+    [Fact]
+    public async Task An_input_holding_a_lone_surrogate_escape_fails_alike()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("KitParity"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        await using var kit = ConnectorHarness.For<KitParityConnector>();
+        const string input = """{"text":"cut \ud83d here"}""";
+
+        var answer = await host.Http.PostAsync($$"""{"jsonrpc":"2.0","id":1,"method":"{{Type}}","params":{"operation":"echo","input":""" + input + "}}");
+        var spiff = await SpiffCall.DoAsync(host.Http, "kitparity/Echo", input);
+        var result = await kit.InvokeAsync(input, "echo");
+
+        var hostSeen = $"{answer.ErrorData?["errorCode"]} retryable={answer.ErrorData?["retryable"]}";
+        hostSeen.Should().Be("InvalidParameters retryable=false", answer.ToString());
+        spiff.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("InvalidParameters", spiff.Text);
+        $"{result.Error?.Code} retryable={result.Error?.Retryable.ToString().ToLowerInvariant()}".Should().Be(hostSeen,
+            "the host refuses it over CSP ({0}) and Spiff; the kit answered {1}", answer, result.Error?.ToString() ?? result.Output?.ToJsonString());
+    }
+}
