@@ -34,7 +34,11 @@ public sealed class ConnectorHarness : IAsyncDisposable
     private readonly IPluginContext _plugin;
     private readonly ConcurrentQueue<string> _logs = new();
     private readonly OutputWriter _writer;
+    private readonly CallSlots _slots;
     private int _disposed;
+
+    /// <summary>The host's default wait for a plugin's <c>IPluginLifecycle.StartAsync</c> (Switchboard:Catalog:LoadTimeout).</summary>
+    private static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(30);
 
     private ConnectorHarness(Type type, IReadOnlyDictionary<string, string?>? configuration, string? pluginDirectory)
     {
@@ -46,12 +50,31 @@ public sealed class ConnectorHarness : IAsyncDisposable
         _writer = new OutputWriter(models);
         try
         {
-            // The host's own describer: a connector the host would refuse to load is refused here, with the same reason.
+            // The host's own describer and limits: a connector the host would refuse to load is refused here, with the
+            // same reason, and calls past its concurrency limit are answered Busy as in the host.
             _connector = new ConnectorDescriber(models, _writer, _plugin, DefaultTimeout).DescribeConnector(type);
+            _slots = new CallSlots(ConcurrencyLimits.Default.With(settings));
+            if (_connector.Instance is IPluginLifecycle lifecycle)
+                Start(lifecycle);
         }
         catch (PluginLoadException e)
         {
             throw new ArgumentException($"the host would not load this connector: {e.Message}", nameof(type), e);
+        }
+    }
+
+    // A connector that is its own lifecycle is started before it serves, as the host starts it when it loads the plugin;
+    // a start that fails (or outlasts the host's load timeout) refuses it, as it fails the plugin's load in the host.
+    private static void Start(IPluginLifecycle lifecycle)
+    {
+        using var timeout = new CancellationTokenSource(LoadTimeout);
+        try
+        {
+            Task.Run(() => lifecycle.StartAsync(timeout.Token)).WaitAsync(timeout.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            throw ConnectorDescriber.StartFailed(lifecycle, e);
         }
     }
 
@@ -78,6 +101,10 @@ public sealed class ConnectorHarness : IAsyncDisposable
         InvokeAsync(JsonNode.Parse(inputJson)?.AsObject(), operation, timeout, cancellationToken);
 
     /// <summary>Invokes an operation with a JSON object as input.</summary>
+    /// <remarks>The call carries <see cref="Features"/>: a <c>ZeebeJob</c> among them makes it a Zeebe call (its key the
+    /// request id, its process instance the call's), a <c>SpiffTask</c> a Spiff call, as the host's adapters describe
+    /// them in <c>context.Invocation</c>. Past the connector's <c>MaxConcurrentCalls</c> and <c>MaxQueuedCalls</c> (from
+    /// the configuration given, the host's defaults otherwise) a call is answered <c>Busy</c>, as in the host.</remarks>
     public async Task<ConnectorResult> InvokeAsync(JsonObject? input, string? operation = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -85,34 +112,48 @@ public sealed class ConnectorHarness : IAsyncDisposable
         if (_connector.Metadata.FindOperation(operation) is not { } chosen)
             return Result(Outcome.Failure(CallBinder.Bind(_connector, operation, input, [], out _)!));
 
+        // Text no protocol reader lets through (a lone surrogate escape) is refused as every one refuses it.
+        if (JsonText.FindInvalid(input) is { } notText)
+            return Result(Outcome.Failure(ConnectorFailure.InvalidParameters([new FieldError(notText, JsonText.NotText)], SecretMasker.None)));
+
         var limit = timeout ?? chosen.Timeout;
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cancellation.CancelAfter(limit);
         var token = cancellation.Token;
         var features = Features.ToList();
+        var (protocol, requestId, processInstanceId) = CallDescription.FromFeatures(features);
+        CallSlots.Taken taken;
+        try
+        {
+            taken = await _slots.TakeAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return Result(CallRunner.Abandoned(_connector.Metadata.Type, limit, cancellationToken.IsCancellationRequested));
+        }
+        if (taken.Permit is not { } permit)
+            return Result(Outcome.Failure(_slots.Busy(_connector.Metadata.Type)));
         // Off the caller's thread and within the call's timeout, as in the host: binding runs plugin code too (setters,
         // validators), and a connector that blocks in it or in its operation cannot hold the test past its timeout.
+        // The slot is the call's until its code has really ended, as in the host: not when the test stops waiting for it.
         var run = Task.Run(async () =>
         {
-            BoundCall? call;
-            try
+            using (permit)
             {
-                if (CallBinder.Bind(_connector, operation, input, [], out call) is { } invalid)
-                    return Outcome.Failure(invalid);
+                BoundCall? call;
+                try
+                {
+                    if (CallBinder.Bind(_connector, operation, input, [], out call) is { } invalid)
+                        return Outcome.Failure(invalid);
+                }
+                catch (Exception e)
+                {
+                    return Outcome.Failure(ConnectorFailure.BeforeRun(e));
+                }
+                var info = CallDescription.Of(protocol, _connector.Metadata.Type, call!.Operation.Id, requestId, processInstanceId, features);
+                var context = CallRunner.Context(call, new CapturedLogger(_logs), token, _plugin, info, features);
+                return await CallRunner.RunAsync(call, context, _writer, _connector.Metadata.Type, limit, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e)
-            {
-                return Outcome.Failure(ConnectorFailure.BeforeRun(e));
-            }
-            var info = new InvocationInfo
-            {
-                Protocol = Protocol.InProcess,
-                ConnectorType = _connector.Metadata.Type,
-                Operation = call!.Operation.Id,
-                RequestId = Guid.NewGuid().ToString("N"),
-            };
-            var context = CallRunner.Context(call, new CapturedLogger(_logs), token, _plugin, info, features);
-            return await CallRunner.RunAsync(call, context, _writer, _connector.Metadata.Type, limit, cancellationToken).ConfigureAwait(false);
         }, CancellationToken.None);
         try
         {
@@ -124,14 +165,30 @@ public sealed class ConnectorHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Disposes the connector instance, as the host does when it unloads the plugin.</summary>
+    /// <summary>Stops (when it is its own <c>IPluginLifecycle</c>) and disposes the connector instance, as the host does when it unloads the plugin.</summary>
     /// <remarks>As the host does: on a thread of its own, waiting at most <see cref="StopTimeout"/>; a <c>Dispose</c> that
     /// throws or outlasts it is noted in <see cref="Logs"/> as a <c>Warning:</c> line, never thrown at the test.</remarks>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        var disposing = Task.Run(() => ConnectorInstances.DisposeAsync(_connector.Instance).AsTask());
+        var disposing = Task.Run(async () =>
+        {
+            // A connector that is its own lifecycle is stopped first, as the host stops it before disposing it.
+            if (_connector.Instance is IPluginLifecycle lifecycle)
+            {
+                using var stopping = new CancellationTokenSource(StopTimeout);
+                try
+                {
+                    await lifecycle.StopAsync(stopping.Token).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    _logs.Enqueue($"Warning: {lifecycle.GetType().Name}.StopAsync failed: {e.GetType().Name}: {e.Message}; the host logs this and disposes it");
+                }
+            }
+            await ConnectorInstances.DisposeAsync(_connector.Instance).ConfigureAwait(false);
+        });
         try
         {
             await disposing.WaitAsync(StopTimeout).ConfigureAwait(false);

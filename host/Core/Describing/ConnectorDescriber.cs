@@ -36,12 +36,15 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         {
             try
             {
+                ConnectorDefinition? described = null;
                 if (type.GetCustomAttribute<ConnectorAttribute>() is { } connector)
-                    connectors.Add(DescribeConnector(type, connector));
+                    connectors.Add(described = DescribeConnector(type, connector));
                 if (type.GetCustomAttribute<InboundConnectorAttribute>() is { } inboundAttribute)
                     inbound.Add(DescribeInbound(type, inboundAttribute));
+                // A connector that is its own lifecycle is started and stopped as the instance that serves its calls:
+                // a second instance made here started what the serving one never saw.
                 if (typeof(IPluginLifecycle).IsAssignableFrom(type))
-                    lifecycles.Add((IPluginLifecycle)Create(type));
+                    lifecycles.Add((IPluginLifecycle)(described?.Instance ?? Create(type)));
             }
             catch (Exception e) when (e is not PluginLoadException)
             {
@@ -58,11 +61,18 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         Lifecycles = lifecycles;
     }
 
+    /// <summary>Why a plugin does not load when <paramref name="lifecycle"/>'s start failed (or outlasted its time).</summary>
+    public static PluginLoadException StartFailed(IPluginLifecycle lifecycle, Exception e) =>
+        new($"{lifecycle.GetType().FullName}.StartAsync failed: {Describe(e)}", e);
+
     /// <summary>Describes one connector class by the same rules as a whole plugin (the author kit's entry point).</summary>
     public ConnectorDefinition DescribeConnector(Type type)
     {
         var attribute = type.GetCustomAttribute<ConnectorAttribute>()
             ?? throw new PluginLoadException($"{type.FullName} is not marked [Connector]");
+        // The host finds connectors among a plugin's public types only: one that is not public is never served.
+        if (!type.IsVisible)
+            throw new PluginLoadException($"{type.FullName} is not public: the host serves only public classes marked [Connector]");
         try
         {
             return DescribeConnector(type, attribute);

@@ -1,3 +1,4 @@
+using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
 
 namespace Switchboard.Host.Catalog;

@@ -1,3 +1,4 @@
+using Switchboard.Core.Invoking;
 using System.Reflection;
 using System.Runtime.Loader;
 using McMaster.NETCore.Plugins;
@@ -104,7 +105,7 @@ internal sealed class GenerationLoader(CatalogOptions options, IConfiguration co
             }
             catch (Exception e)
             {
-                throw new PluginLoadException($"{lifecycle.GetType().FullName}.StartAsync failed: {ConnectorDescriber.Describe(e)}", e);
+                throw ConnectorDescriber.StartFailed(lifecycle, e);
             }
         }
     }

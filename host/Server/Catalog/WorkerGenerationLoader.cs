@@ -1,3 +1,4 @@
+using Switchboard.Core.Invoking;
 using Switchboard.Core.Describing;
 using Switchboard.Host.Connectors;
 using Switchboard.Host.Isolation;

@@ -1,3 +1,4 @@
+using Switchboard.Core.Invoking;
 using Switchboard.Core.Describing;
 
 namespace Switchboard.Host.Connectors;

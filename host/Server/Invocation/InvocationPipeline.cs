@@ -211,21 +211,9 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     internal static InvocationInfo Describe(PreparedInvocation prepared)
     {
         var invocation = prepared.Invocation;
-        var job = invocation.Feature<ZeebeJob>();
-        return new InvocationInfo
-        {
-            Protocol = invocation.Protocol,
-            // The catalog finds connectors by their exact type, so this is the connector's own.
-            ConnectorType = invocation.ConnectorType,
-            Operation = prepared.Call!.Operation.Id,
-            RequestId = invocation.RequestId,
-            ProcessInstanceId = invocation.ProcessInstanceId,
-#pragma warning disable CS0618 // still filled for connectors built against 1.0, which read them here instead of from the features
-            JobKey = job?.Key,
-            Retries = job?.Retries,
-            TaskData = invocation.Feature<SpiffTask>()?.TaskData,
-#pragma warning restore CS0618
-        };
+        // The catalog finds connectors by their exact type, so this is the connector's own.
+        return CallDescription.Of(invocation.Protocol, invocation.ConnectorType, prepared.Call!.Operation.Id, invocation.RequestId,
+            invocation.ProcessInstanceId, invocation.Features);
     }
 
     /// <summary>Runs a call in the worker process serving the connector: the same concurrency limit and timeout as in the

@@ -65,6 +65,22 @@ public sealed class AuthorKitParityTests
     }
 
     [Fact]
+    public async Task A_connector_that_is_its_own_lifecycle_serves_its_calls_as_the_instance_that_was_started()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("KitParity"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory);
+        await using var kit = ConnectorHarness.For<SelfStartingConnector>();
+
+        var answer = await host.Http.PostAsync(CspCall.Request(1, "test.switchboard:kitparity-started:1", new JsonObject()));
+        var result = await kit.InvokeAsync("{}");
+
+        answer.Result?["output"]?.GetValue<string>().Should().Be("served by the started instance",
+            "the host started one instance of the connector and served its calls with another ({0})", answer);
+        result.Output?.GetValue<string>().Should().Be("served by the started instance", "the kit starts it as the host does");
+    }
+
+    [Fact]
     public async Task Past_the_plugins_concurrency_limit_the_kit_answers_as_the_host_does()
     {
         using var sandbox = new PluginSandbox();

@@ -79,6 +79,6 @@ public sealed class ProtocolFeatureTests
 
         result.Output!["jobKey"]!.GetValue<long>().Should().Be(42);
         result.Output["elementId"]!.GetValue<string>().Should().Be("send-mail");
-        result.Output["protocol"]!.GetValue<string>().Should().Be("InProcess");
+        result.Output["protocol"]!.GetValue<string>().Should().Be("Zeebe", "a call carrying a Zeebe job is described as the Zeebe adapter describes it");
     }
 }

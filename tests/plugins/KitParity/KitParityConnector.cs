@@ -76,13 +76,19 @@ internal sealed class InternalConnector
 [Connector("test.switchboard:kitparity-started:1", Name = "Self-starting kit parity")]
 public sealed class SelfStartingConnector(IPluginContext plugin) : IPluginLifecycle
 {
-    [Operation]
-    public string Run(Nothing input) => "served";
+    private bool _started;
 
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        Uri.TryCreate(plugin.Configuration["Endpoint"] ?? "http://localhost/", UriKind.Absolute, out _)
-            ? Task.CompletedTask
-            : throw new InvalidOperationException("Endpoint must be an absolute URL");
+    /// <summary>Says whether the instance serving the call is the one that was started.</summary>
+    [Operation]
+    public string Run(Nothing input) => _started ? "served by the started instance" : "served by an instance that was never started";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(plugin.Configuration["Endpoint"] ?? "http://localhost/", UriKind.Absolute, out _))
+            throw new InvalidOperationException("Endpoint must be an absolute URL");
+        _started = true;
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using System.Text.Json;
 using Switchboard.Core.Describing;
-using Switchboard.Host.Logging;
 using Microsoft.Extensions.Configuration;
 
-namespace Switchboard.Host.Connectors;
+namespace Switchboard.Core.Invoking;
 
-/// <summary>How many calls one connector may run at once, and how many more may wait for a slot.</summary>
+/// <summary>How many calls one connector may run at once, and how many more may wait for a slot: the same rule in the
+/// host and in the author kit.</summary>
 /// <param name="MaxConcurrentCalls">Calls running at once.</param>
 /// <param name="MaxQueuedCalls">Calls waiting (oldest first, each within its own timeout); beyond this a call is answered <c>Busy</c>.</param>
-public sealed record ConcurrencyLimits(int MaxConcurrentCalls, int MaxQueuedCalls)
+internal sealed record ConcurrencyLimits(int MaxConcurrentCalls, int MaxQueuedCalls)
 {
     /// <summary>64 running, 1,000 waiting.</summary>
     public static ConcurrencyLimits Default { get; } = new(64, 1000);
@@ -36,6 +37,8 @@ public sealed record ConcurrencyLimits(int MaxConcurrentCalls, int MaxQueuedCall
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum)
             return value;
         var path = plugin is IConfigurationSection section ? $"{section.Path}:{key}" : key;
-        throw new PluginLoadException($"{path} must be a whole number of at least {minimum}, not '{LogValueSanitizer.Escape(text, 100)}'");
+        // The setting's text is quoted escaped and cut, as it reaches logs and status pages.
+        var shown = JsonEncodedText.Encode(text.Length > 100 ? text[..100] + "…" : text).ToString();
+        throw new PluginLoadException($"{path} must be a whole number of at least {minimum}, not '{shown}'");
     }
 }

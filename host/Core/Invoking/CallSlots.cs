@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
-using Switchboard.Core;
 
-namespace Switchboard.Host.Connectors;
+namespace Switchboard.Core.Invoking;
 
 /// <summary>One connector's concurrency limit, the same for every way its code is called (an outbound call of any
 /// protocol, a webhook request): <see cref="ConcurrencyLimits.MaxConcurrentCalls"/> run at once,
 /// <see cref="ConcurrencyLimits.MaxQueuedCalls"/> more wait their turn (oldest first, each within its own timeout),
-/// and any beyond those are refused at once as <see cref="Busy"/>.</summary>
+/// and any beyond those are refused at once as <see cref="Busy"/>. The author kit holds one too, so a test past the
+/// limit is answered as the host answers it.</summary>
 /// <remarks>So a connector whose code blocks its thread holds at most its limit's threads, whatever the flood of
 /// callers, and a caller past the limit learns it at once instead of when its timeout ends. Refusals are counted in
 /// bursts (from the first refusal to the next call admitted), so that an adapter can log a flood once.</remarks>
