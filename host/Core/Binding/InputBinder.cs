@@ -146,8 +146,14 @@ internal static class InputBinder
             case ParameterKind.Map when node.ValueKind == JsonValueKind.Object:
                 var dictionary = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), model.Item!.ClrType))!;
                 foreach (var entry in node.EnumerateObject())
-                    if (TryConvert(entry.Value, model.Item!, path + "." + entry.Name, errors, secrets, depth + 1, out var item))
+                {
+                    var entryPath = path + "." + entry.Name;
+                    var first = errors.Count;
+                    if (TryConvert(entry.Value, model.Item!, entryPath, errors, secrets, depth + 1, out var item))
                         dictionary[entry.Name] = item;
+                    for (var i = first; i < errors.Count; i++)
+                        errors[i] = errors[i].InMapEntry(path, entryPath);
+                }
                 value = dictionary;
                 return errors.Count == before;
             default:

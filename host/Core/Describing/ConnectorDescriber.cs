@@ -168,6 +168,10 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
         var slash = command.IndexOf('/');
         if (slash <= 0 || slash == command.Length - 1 || command.IndexOf('/', slash + 1) >= 0)
             throw new PluginLoadException($"SpiffWorkflow command '{command}' must be '<plugin>/<Command>' with exactly one '/'");
+        // Both parts are path segments of /v1/do/{plugin}/{Command}: '?' and '#' would end the path in a caller's URL and
+        // '%' begin an escape, so the call would reach another command or none.
+        if (command.IndexOfAny(['?', '#', '%']) is var at and >= 0 || (at = command.AsSpan().IndexOfAnyInRange('\0', '\u001f')) >= 0)
+            throw new PluginLoadException($"SpiffWorkflow command '{command}' holds '{(command[at] < ' ' ? $"\\u{(int)command[at]:x4}" : command[at])}', which a URL path cannot carry as it is");
         return command;
     }
 

@@ -86,14 +86,14 @@ internal sealed class PluginGeneration
     public void Become(PluginState state, string? reason = null)
     {
         lock (_lock)
-            Volatile.Write(ref _status, new GenerationStatus(Number, state, reason));
+            Volatile.Write(ref _status, new GenerationStatus(Number, state, Protocols.StatusText.Cut(reason)));
     }
 
     /// <summary>Gives the current state a reason (or clears it) without leaving it.</summary>
     public void Explain(string? reason)
     {
         lock (_lock)
-            Volatile.Write(ref _status, _status with { Reason = reason });
+            Volatile.Write(ref _status, _status with { Reason = Protocols.StatusText.Cut(reason) });
     }
     public Task Drained => _drained.Task;
 

@@ -1,3 +1,4 @@
+using Switchboard.Host.Protocols;
 namespace Switchboard.Host.Catalog;
 
 /// <summary>A plugin folder's slot: its serving generation, the reason it failed, and older generations unloading.</summary>
@@ -7,7 +8,13 @@ internal sealed class PluginSlot(string name)
 
     public string Name { get; } = name;
     public PluginGeneration? Current { get; set; }
-    public string? Reason { get; set; }
+    /// <summary>Why its last load failed, cut as status pages show text: a plugin's message can run to megabytes, which
+    /// every <c>/plugins</c> answer and every dashboard push would carry.</summary>
+    public string? Reason
+    {
+        get;
+        set => field = StatusText.Cut(value);
+    }
     public string? FailedFingerprint { get; set; }
 
     /// <summary>Whether its last load was refused because another plugin served one of its connector types: unlike a
@@ -26,7 +33,7 @@ internal sealed class PluginSlot(string name)
     /// <summary>Adds one line to the plugin's recent history (the last <see cref="HistoryKept"/> are kept); under the catalog's state lock.</summary>
     public void Record(string what)
     {
-        _history.Add(new PluginEvent(DateTimeOffset.UtcNow, what));
+        _history.Add(new PluginEvent(DateTimeOffset.UtcNow, StatusText.Cut(what)!));
         if (_history.Count > HistoryKept)
             _history.RemoveAt(0);
     }

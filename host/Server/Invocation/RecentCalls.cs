@@ -5,7 +5,8 @@ namespace Switchboard.Host.Invocation;
 
 /// <summary>The last calls the pipeline finished, newest first, for the developer dashboard: which connector, over
 /// which protocol, how it ended and how long it took. It never holds a call's input or output: only names, the error
-/// code and the error's message, which the core has already masked.</summary>
+/// code and the error's message, which the core has already masked, with a map entry's key in a field's path written
+/// <c>{key}</c>.</summary>
 public sealed class RecentCalls
 {
     /// <summary>How many calls are kept.</summary>
@@ -30,7 +31,7 @@ public sealed class RecentCalls
     {
         var error = outcome.Error;
         var call = new RecentCall(_time.GetUtcNow(), Capped(invocation.ConnectorType), Capped(operation), invocation.Protocol,
-            error is null, Math.Round(elapsed.TotalMilliseconds, 2), error?.Code, error is null ? null : Capped(error.Message));
+            error is null, Math.Round(elapsed.TotalMilliseconds, 2), error?.Code, error is null ? null : Capped(WithoutMapKeys(error)));
         lock (_lock)
         {
             _ring[_count % Capacity] = call;
@@ -51,7 +52,19 @@ public sealed class RecentCalls
         }
     }
 
-    private static string Capped(string text) => text.Length <= MaxText ? text : text[..MaxText] + "…";
+    private static string Capped(string text) => text.Length <= MaxText ? text : text[..(char.IsHighSurrogate(text[MaxText - 1]) ? MaxText - 1 : MaxText)] + "…";
+
+    // A field error's path names a map entry by its key, which is the caller's input: kept here as {key}.
+    private static string WithoutMapKeys(InvocationError error)
+    {
+        var message = error.Message;
+        foreach (var field in error.FieldErrors)
+        {
+            if (field.Shape is { } shape)
+                message = message.Replace(field.Field, shape, StringComparison.Ordinal);
+        }
+        return message;
+    }
 }
 
 /// <summary>One finished call as the dashboard lists it.</summary>

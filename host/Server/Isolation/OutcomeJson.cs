@@ -33,6 +33,8 @@ internal static class OutcomeJson
                 json.WriteStartObject();
                 json.WriteString("field", field.Field);
                 json.WriteString("message", field.Message);
+                if (field.Shape is { } shape)
+                    json.WriteString("shape", shape);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -91,7 +93,10 @@ internal static class OutcomeJson
                 foreach (var field in fields as JsonArray ?? throw new InvalidDataException("error.fieldErrors is not a list"))
                 {
                     var item = field as JsonObject ?? throw new InvalidDataException("an entry of error.fieldErrors is not a JSON object");
-                    fieldErrors.Add(new FieldError(Text(item, "error.fieldErrors[].field"), Text(item, "error.fieldErrors[].message")));
+                    fieldErrors.Add(new FieldError(Text(item, "error.fieldErrors[].field"), Text(item, "error.fieldErrors[].message"))
+                    {
+                        Shape = item["shape"] is null ? null : Text(item, "error.fieldErrors[].shape"),
+                    });
                 }
             }
             var backoff = Number<long>(error, "error.retryBackoffMs");

@@ -1,7 +1,7 @@
 namespace Switchboard.Host.Protocols;
 
 /// <summary>Text from outside (a gateway's error, a plugin's failure message, an event's outcome) as the host's status
-/// endpoints show it, <c>GET /health</c> and <c>GET /inbound</c>.</summary>
+/// endpoints show it, <c>GET /health</c>, <c>GET /inbound</c>, <c>GET /plugins</c> and the dashboard.</summary>
 /// <remarks>Both answer anyone, and such a text can run to megabytes: it is cut to what says what is wrong, when it is
 /// kept, so that neither the answers nor what the host holds for them grow with it.</remarks>
 internal static class StatusText
@@ -10,5 +10,12 @@ internal static class StatusText
     public const int MaxLength = 500;
 
     /// <summary><paramref name="text"/>, cut to <see cref="MaxLength"/> characters with an ellipsis when longer.</summary>
-    public static string? Cut(string? text) => text is { Length: > MaxLength } ? text[..MaxLength] + "…" : text;
+    /// <remarks>Never between the two halves of a surrogate pair: a lone half is not text, and a JSON writer refuses it.</remarks>
+    public static string? Cut(string? text)
+    {
+        if (text is not { Length: > MaxLength })
+            return text;
+        var end = char.IsHighSurrogate(text[MaxLength - 1]) ? MaxLength - 1 : MaxLength;
+        return text[..end] + "…";
+    }
 }

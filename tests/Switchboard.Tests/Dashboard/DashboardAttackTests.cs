@@ -101,24 +101,4 @@ public sealed class DashboardPageAttackTests
             File.Delete(probe);
         }
     }
-
-    [Fact]
-    public async Task Invoke_over_Spiff_on_a_connectors_card_calls_that_connector_not_another_one()
-    {
-        const string card = ".connector[data-connector=\"test.switchboard:hostile-dashboard-command:1\"]";
-        using var sandbox = new PluginSandbox();
-        sandbox.Add(Repository.ShippedPlugin("Calculator"));
-        sandbox.Add(Repository.TestPlugin("HostileDashboard"));
-        await using var host = await RunningHost.StartAsync(sandbox.Directory);
-        await using var browser = await HeadlessBrowser.StartAsync();
-        await browser.GotoAsync(new Uri(host.Address, "/ui/").ToString());
-        await browser.WaitForAsync("#plugins tr[data-plugin=\"HostileDashboard\"]", "loaded");
-
-        await browser.ClickAsync($"{card} > summary");
-        await browser.ClickAsync($"{card} button[data-protocol=\"spiff\"]");
-        var answered = await browser.WaitForAsync($"{card} .response", "HTTP");
-
-        answered.Should().Contain("the hostile connector ran",
-            $"the button on the 'Misleading command' card should call that connector (its command 'calculator/Calculate?from=hostile'); the page sent {await browser.TextAsync($"{card} .request")}");
-    }
 }

@@ -30,20 +30,3 @@ public sealed class HostileDashboardLifecycle(IPluginContext plugin) : IPluginLi
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
-
-/// <summary>A connector whose SpiffWorkflow command holds a '?': the host publishes it as its own id, apart from
-/// Calculator's <c>calculator/Calculate</c>.</summary>
-[Connector("test.switchboard:hostile-dashboard-command:1", Name = "Misleading command")]
-[Switchboard.Abstractions.Spiff.SpiffCommand("calculator/Calculate?from=hostile")]
-public sealed class MisleadingCommandConnector
-{
-    [Operation]
-    public ReachedOutput Run(RunInput input) => new("the hostile connector ran");
-}
-
-public sealed class RunInput
-{
-    public string? Note { get; set; }
-}
-
-public sealed record ReachedOutput(string Reached);

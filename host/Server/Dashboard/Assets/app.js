@@ -78,8 +78,17 @@ function render(state) {
   renderCalls(state.recentCalls);
 }
 
+// The table is rebuilt only when the plugins changed (every recorded call pushes the state), and a history the user
+// opened stays open across a rebuild.
+let pluginsShown = null;
+
 function renderPlugins(plugins) {
+  const shown = JSON.stringify(plugins);
+  if (shown === pluginsShown) return;
+  pluginsShown = shown;
   const body = document.querySelector("#plugins tbody");
+  const opened = new Set([...body.querySelectorAll("tr[data-plugin]")]
+    .filter(row => row.querySelector("details[open]")).map(row => row.dataset.plugin));
   body.replaceChildren(...plugins.map(plugin => el("tr", { "data-plugin": plugin.name },
     el("td", {}, el("strong", {}, plugin.name),
       plugin.isolation && plugin.isolation.mode === "process" ? el("div", { class: "muted" }, `own process ${plugin.isolation.processId}`) : null),
@@ -94,6 +103,9 @@ function renderPlugins(plugins) {
       plugin.inboundConnectors.map(type => el("div", {}, type, el("span", { class: "muted" }, " · inbound")))),
     el("td", {}, el("details", {}, el("summary", {}, `${plugin.history.length} event(s)`),
       el("ul", {}, plugin.history.slice().reverse().map(e => el("li", {}, `${new Date(e.at).toLocaleTimeString()} ${e.what}`))))))));
+  for (const row of body.querySelectorAll("tr[data-plugin]")) {
+    if (opened.has(row.dataset.plugin)) row.querySelector("details").open = true;
+  }
 }
 
 function renderCalls(calls) {
@@ -204,7 +216,8 @@ async function invoke(protocol, connector, operation, form, protocols) {
     if (operation.id) params.operation = operation.id;
     body = { jsonrpc: "2.0", id: ++requestId, method: connector.type, params };
   } else {
-    url = protocols.spiff + operation.spiffCommand;
+    // Each part is a path segment: escaped, so that no character of a command can end or change the path.
+    url = protocols.spiff + operation.spiffCommand.split("/").map(encodeURIComponent).join("/");
     body = input;
   }
   const text = JSON.stringify(body, null, 2);
