@@ -9,12 +9,7 @@ public sealed class LateStartTests
     [Fact]
     public async Task A_lifecycle_that_finishes_starting_after_the_load_timeout_is_stopped_when_its_generation_is_discarded()
     {
-        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("SlowStart")), watch: false,
-            options =>
-            {
-                options.LoadTimeout = TimeSpan.FromSeconds(1);
-                options.UnloadTimeout = TimeSpan.FromMilliseconds(500);
-            });
+        await using var harness = await SlowStartAsync();
         var folder = Path.Combine(harness.Sandbox.Directory, "SlowStart");
         harness.Plugin("SlowStart").State.Should().Be(PluginState.Failed, "its start did not finish within the load timeout");
 
@@ -39,12 +34,7 @@ public sealed class LateStartTests
     [Fact]
     public async Task A_lifecycle_that_finishes_starting_late_is_stopped_before_it_is_disposed()
     {
-        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("SlowStart")), watch: false,
-            options =>
-            {
-                options.LoadTimeout = TimeSpan.FromSeconds(1);
-                options.UnloadTimeout = TimeSpan.FromMilliseconds(500);
-            });
+        await using var harness = await SlowStartAsync();
         var folder = Path.Combine(harness.Sandbox.Directory, "SlowStart");
         var order = Path.Combine(folder, "order");
         harness.Plugin("SlowStart").State.Should().Be(PluginState.Failed, "its start did not finish within the load timeout");
@@ -72,4 +62,13 @@ public sealed class LateStartTests
             "the catalog has stopped: a plugin loaded now would start its lifecycles and, isolated, a worker process that nothing stops");
         harness.Catalog.Plugins.Where(p => p.State == PluginState.Loaded).Should().BeEmpty();
     }
+
+    // The SlowStart plugin, whose start outlasts a load timeout of 1 s until the test releases it.
+    private static Task<CatalogHarness> SlowStartAsync() =>
+        CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("SlowStart")), watch: false,
+            options =>
+            {
+                options.LoadTimeout = TimeSpan.FromSeconds(1);
+                options.UnloadTimeout = TimeSpan.FromMilliseconds(500);
+            });
 }

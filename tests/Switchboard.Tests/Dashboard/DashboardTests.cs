@@ -182,18 +182,6 @@ public sealed class DashboardTests
 
     private static JsonNode? Plugin(JsonObject state, string name) => state["plugins"]!.AsArray().FirstOrDefault(p => p!["name"]!.ToString() == name);
 
-    // Reads events until a state matches; the host pushes each change, so no polling here.
-    private static async Task<JsonObject> NextStateAsync(StreamReader events, Func<JsonObject, bool> matches)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var line = await events.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("the event stream ended");
-            if (!line.StartsWith("data: ", StringComparison.Ordinal) || line.Length == "data: ".Length)
-                continue;
-            var state = JsonNode.Parse(line["data: ".Length..])!.AsObject();
-            if (matches(state))
-                return state;
-        }
-    }
+    private static async Task<JsonObject> NextStateAsync(StreamReader events, Func<JsonObject, bool> matches) =>
+        (await DashboardEvents.NextStateAsync(events, matches)).State;
 }
