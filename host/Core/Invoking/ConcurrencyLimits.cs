@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using System.Text.Json;
+using Switchboard.Core.Outcomes;
 using Switchboard.Core.Describing;
 using Microsoft.Extensions.Configuration;
 
@@ -37,8 +37,6 @@ internal sealed record ConcurrencyLimits(int MaxConcurrentCalls, int MaxQueuedCa
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum)
             return value;
         var path = plugin is IConfigurationSection section ? $"{section.Path}:{key}" : key;
-        // The setting's text is quoted escaped and cut, as it reaches logs and status pages.
-        var shown = JsonEncodedText.Encode(text.Length > 100 ? text[..100] + "…" : text).ToString();
-        throw new PluginLoadException($"{path} must be a whole number of at least {minimum}, not '{shown}'");
+        throw new PluginLoadException($"{path} must be a whole number of at least {minimum}, not '{EscapedText.Of(text, 100)}'");
     }
 }

@@ -1,5 +1,6 @@
 using Switchboard.Abstractions;
 using Switchboard.Core;
+using Switchboard.Host.Protocols;
 
 namespace Switchboard.Host.Invocation;
 
@@ -52,7 +53,7 @@ public sealed class RecentCalls
         }
     }
 
-    private static string Capped(string text) => text.Length <= MaxText ? text : text[..(char.IsHighSurrogate(text[MaxText - 1]) ? MaxText - 1 : MaxText)] + "…";
+    private static string Capped(string text) => StatusText.Cut(text, MaxText)!;
 
     // A field error's path names a map entry by its key, which is the caller's input: kept here as {key}.
     private static string WithoutMapKeys(InvocationError error)

@@ -9,13 +9,13 @@ internal static class StatusText
     /// <summary>The most characters of one text a status endpoint shows.</summary>
     public const int MaxLength = 500;
 
-    /// <summary><paramref name="text"/>, cut to <see cref="MaxLength"/> characters with an ellipsis when longer.</summary>
+    /// <summary><paramref name="text"/>, cut to <paramref name="max"/> characters with an ellipsis when longer.</summary>
     /// <remarks>Never between the two halves of a surrogate pair: a lone half is not text, and a JSON writer refuses it.</remarks>
-    public static string? Cut(string? text)
+    public static string? Cut(string? text, int max = MaxLength)
     {
-        if (text is not { Length: > MaxLength })
+        if (text is null || text.Length <= max)
             return text;
-        var end = char.IsHighSurrogate(text[MaxLength - 1]) ? MaxLength - 1 : MaxLength;
+        var end = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
         return text[..end] + "…";
     }
 }
