@@ -92,8 +92,10 @@ public sealed class LeakReportTests
 
         holder.Context = null;
 
+        // The catalog logs it once it has listed it: both are waited for.
         var status = await Eventually.WaitFor(() => Task.FromResult(harness.Plugin("Calculator")),
-            s => s.PreviousGenerations.Single().State == PluginState.Unloaded, because: "a later look finds the generation collected");
+            s => s.PreviousGenerations.Single().State == PluginState.Unloaded && harness.Logs.All.Contains("Plugin Calculator generation 1 unloaded late"),
+            because: "a later look finds the generation collected");
         status.LeakedGenerations.Should().Be(0);
         status.PreviousGenerations.Single().Reason.Should().StartWith("unloaded late");
         status.History.Select(e => e.What).Should().Contain("generation 1 unloaded late");
