@@ -107,7 +107,9 @@ if (options.Text("load", "runner") == "wrk")
         var (bareRun, ourRun) = (runs[baseline][^1], runs[subject][^1]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  round {round + 1}: {baseline.Name} {bareRun.RequestsPerSecond:0} rps, {subject.Name} {ourRun.RequestsPerSecond:0} rps, ratio {ourRun.RequestsPerSecond / bareRun.RequestsPerSecond:0.00}; " +
-            $"server CPU per request {bareRun.CpuMicrosecondsPerRequest:0.0} µs vs {ourRun.CpuMicrosecondsPerRequest:0.0} µs"));
+            $"server CPU per request {bareRun.CpuMicrosecondsPerRequest:0.0} µs vs {ourRun.CpuMicrosecondsPerRequest:0.0} µs; " +
+            $"allocated {bareRun.BytesPerRequest:0} vs {ourRun.BytesPerRequest:0} B, collections per 1000 (gen0/gen1) {bareRun.Gen0PerThousand:0.00}/{bareRun.Gen1PerThousand:0.00} vs {ourRun.Gen0PerThousand:0.00}/{ourRun.Gen1PerThousand:0.00}, " +
+            $"paused {bareRun.PauseMicrosecondsPerRequest:0.00} vs {ourRun.PauseMicrosecondsPerRequest:0.00} µs per request"));
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"target (wrk)",-16} {"requests",10} {"rps",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}"));
     foreach (var (target, list) in runs)

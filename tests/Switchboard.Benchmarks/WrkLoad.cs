@@ -13,8 +13,11 @@ internal static partial class WrkLoad
     /// thread, user and system) across the run divided by the requests served.</summary>
     /// <remarks>Both servers live in this process and only one is loaded at a time, so the CPU time of a run is the loaded
     /// server's, plus what the idle one does meanwhile (timers, metrics). It moves less with the machine's speed than
-    /// requests per second do, which also depend on how much of the two cores wrk gets.</remarks>
-    public sealed record Result(string Target, double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors, double CpuMicrosecondsPerRequest);
+    /// requests per second do, which also depend on how much of the two cores wrk gets. The collector's figures are this
+    /// process's too, per request: bytes allocated, collections of the youngest generation and of the next one (per
+    /// thousand requests), and the time the collector paused every thread.</remarks>
+    public sealed record Result(string Target, double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors, double CpuMicrosecondsPerRequest,
+        double BytesPerRequest = double.NaN, double Gen0PerThousand = double.NaN, double Gen1PerThousand = double.NaN, double PauseMicrosecondsPerRequest = double.NaN);
 
     /// <summary>Runs <c>wrk -t<paramref name="threads"/> -c<paramref name="connections"/> -d<paramref name="duration"/> --latency</c>
     /// posting the target's request; errors are non-2xx answers and socket errors.</summary>
@@ -33,14 +36,22 @@ internal static partial class WrkLoad
             foreach (var argument in new[] { $"-t{threads}", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", "-s", script, target.Url.ToString() })
                 start.ArgumentList.Add(argument);
             var cpuBefore = ProcessCpu();
+            var collector = Collector.Now();
             using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
             var output = await process.StandardOutput.ReadToEndAsync();
             var errors = await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
             var cpu = ProcessCpu() - cpuBefore;
+            var collected = Collector.Now() - collector;
             if (process.ExitCode != 0)
                 throw new InvalidOperationException($"wrk failed ({process.ExitCode}): {errors}{output}");
-            return Parse(target.Name, output, cpu);
+            var result = Parse(target.Name, output, cpu);
+            double PerRequest(double value) => result.Requests > 0 ? value / result.Requests : double.NaN;
+            return result with
+            {
+                BytesPerRequest = PerRequest(collected.Allocated), Gen0PerThousand = PerRequest(collected.Gen0 * 1000.0),
+                Gen1PerThousand = PerRequest(collected.Gen1 * 1000.0), PauseMicrosecondsPerRequest = PerRequest(collected.Paused.TotalMicroseconds),
+            };
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -50,6 +61,16 @@ internal static partial class WrkLoad
         {
             File.Delete(script);
         }
+    }
+
+    // The collector's counters for the whole process; a difference of two readings is what happened between them.
+    private readonly record struct Collector(long Allocated, int Gen0, int Gen1, TimeSpan Paused)
+    {
+        public static Collector Now() =>
+            new(GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.GetTotalPauseDuration());
+
+        public static Collector operator -(Collector after, Collector before) =>
+            new(after.Allocated - before.Allocated, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Paused - before.Paused);
     }
 
     private static TimeSpan ProcessCpu()
