@@ -115,8 +115,14 @@ public sealed partial class TestGateway
     /// <summary>While set, publishes are taken and never answered, as by a gateway whose broker is stuck.</summary>
     public bool HangPublishes { get; set; }
 
-    private static async Task<PublishMessageResponse> HangPublishAsync(ServerCallContext context)
+    private int _hungPublishes;
+
+    /// <summary>How many publishes <see cref="HangPublishes"/> took and left unanswered so far.</summary>
+    public int HungPublishes => Volatile.Read(ref _hungPublishes);
+
+    private async Task<PublishMessageResponse> HangPublishAsync(ServerCallContext context)
     {
+        Interlocked.Increment(ref _hungPublishes);
         await Task.Delay(Timeout.Infinite, context.CancellationToken);
         throw new RpcException(new Status(StatusCode.Cancelled, "cancelled"));
     }
