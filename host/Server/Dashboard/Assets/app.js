@@ -193,7 +193,8 @@ function field(parameter) {
 
 // A field left empty is left out, so the host's own validation speaks for required ones.
 function inputOf(form) {
-  const input = {};
+  // No prototype: a parameter may be named __proto__, which on a plain object sets the prototype instead of a field.
+  const input = Object.create(null);
   for (const control of form.querySelectorAll("[name]")) {
     const raw = control.value;
     if (raw === "") continue;
@@ -252,14 +253,26 @@ function showOutcome(protocol, answer, form) {
     return;
   }
   const errors = fieldErrors(answer);
-  let shown = 0;
+  const fields = [...form.querySelectorAll(".field[data-field]")];
   for (const { field, message } of errors) {
-    const name = String(field).replace(/^params\./, "").replace(/^input\./, "").split(/[.[]/)[0];
-    const slot = form.querySelector(`.field[data-field="${CSS.escape(name)}"] .field-error`);
-    if (slot) { slot.textContent = message; shown++; }
+    const slot = fieldFor(fields, String(field));
+    if (slot) slot.querySelector(".field-error").textContent = message;
   }
   const error = (answer.error && (answer.error.data || answer.error)) || (answer.result && answer.result.error) || {};
   result.textContent = "Failed: " + (error.errorCode || error.error_code || error.code || "") + " " + (error.errorMessage || error.message || "");
+}
+
+// The form's field an error's path is about: the parameter whose id the path is or starts with (followed by a nested
+// member or an index), the longest such id winning, since an id may itself hold "." or "[" (retry.count, tags[main]).
+function fieldFor(fields, path) {
+  const bare = path.replace(/^params\./, "").replace(/^input\./, "");
+  let best = null;
+  for (const candidate of fields) {
+    const id = candidate.dataset.field;
+    const about = [path, bare].some(p => p === id || p.startsWith(id + ".") || p.startsWith(id + "["));
+    if (about && (!best || id.length > best.dataset.field.length)) best = candidate;
+  }
+  return best;
 }
 
 // Field errors wherever the protocol puts them: CSP's data.validationErrors, Spiff's fields.
