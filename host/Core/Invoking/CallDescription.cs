@@ -36,12 +36,13 @@ internal static class CallDescription
     }
 
     /// <summary>The protocol and ids an adapter gives a call carrying <paramref name="features"/>: a Zeebe job's key and
-    /// process instance, a Spiff task's id and process instance; otherwise an in-process call with a fresh id.</summary>
-    public static (Protocol Protocol, string RequestId, string? ProcessInstanceId) FromFeatures(IReadOnlyList<object> features) =>
+    /// process instance, a Spiff task's id and process instance (each null where the task has none, as the Spiff adapter
+    /// passes on what SpiffArena sent); otherwise an in-process call with a fresh id.</summary>
+    public static (Protocol Protocol, string? RequestId, string? ProcessInstanceId) FromFeatures(IReadOnlyList<object> features) =>
         Find<ZeebeJob>(features) is { } job
             ? (Protocol.Zeebe, job.Key.ToString(CultureInfo.InvariantCulture), job.ProcessInstanceKey.ToString(CultureInfo.InvariantCulture))
-            : Find<SpiffTask>(features) is { TaskId: { } taskId } task
-                ? (Protocol.Spiff, taskId, task.ProcessInstanceId)
+            : Find<SpiffTask>(features) is { } task
+                ? (Protocol.Spiff, task.TaskId, task.ProcessInstanceId)
                 : (Protocol.InProcess, Guid.NewGuid().ToString("N"), null);
 
     // Features are few: an indexed loop, no LINQ on the call path.
