@@ -12,6 +12,19 @@ internal abstract class GenerationLease(PluginGeneration generation) : IDisposab
     public PluginGeneration Generation => _generation ?? throw new ObjectDisposedException(GetType().Name);
 
     public void Dispose() => Interlocked.Exchange(ref _generation, null)?.Exit();
+
+    /// <summary>Moves the claim to the returned one, which its new owner disposes; this lease holds nothing after (and
+    /// disposing it does nothing). For plugin code that may outlive the request that started it: the claim then lasts
+    /// as long as that code, not as long as the request.</summary>
+    public IDisposable HandOver() =>
+        new Held(Interlocked.Exchange(ref _generation, null) ?? throw new ObjectDisposedException(GetType().Name));
+
+    private sealed class Held(PluginGeneration generation) : IDisposable
+    {
+        private PluginGeneration? _generation = generation;
+
+        public void Dispose() => Interlocked.Exchange(ref _generation, null)?.Exit();
+    }
 }
 
 /// <summary>A claim on one connector of one plugin generation, for an outbound call.</summary>

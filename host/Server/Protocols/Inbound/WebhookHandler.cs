@@ -19,8 +19,9 @@ namespace Switchboard.Host.Protocols.Inbound;
 
 /// <summary>Serves <c>/inbound/{context}</c>: finds the activation listening there, lets its connector (from the
 /// plugin generation serving it now) check the request, correlates it and answers with the outcome's status.</summary>
-/// <remarks>Every request holds a lease on the generation it runs on, as an outbound call does, so a reload never
-/// breaks a request in flight and the old generation unloads once its requests are done; and a slot of its connector's
+/// <remarks>Every request holds a lease on the generation it runs on while the connector's code runs (and as long as
+/// code that outlived its timeout still runs), as an outbound call does, so a reload never breaks a request in flight
+/// and the old generation unloads once that code is done, not held up by a gateway slow to correlate; and a slot of its connector's
 /// concurrency limit while the connector's code runs, as an outbound call does, so a flood of requests to a connector
 /// that blocks is refused at once past the limit rather than holding a thread each until its timeout.</remarks>
 internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator correlator, IOptions<InboundOptions> options, CatalogOptions catalogOptions,
@@ -94,6 +95,9 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         timeout.CancelAfter(catalogOptions.DefaultTimeout);
         if (await TakeSlotAsync(http, activation, lease.Slots, timeout.Token, started) is not { } permit)
             return;
+        // The connector's run takes the lease over and gives it back when its code ends: the generation is not held while
+        // the answer is sent and the message correlated, so a gateway slow to answer cannot keep a replaced generation
+        // from unloading, and it is held for as long as plugin code that outlived its timeout still runs.
         var (decision, problem) = await DecideAsync(activation, lease, request, permit, timeout, http.RequestAborted);
         if (problem is not null)
         {
@@ -194,19 +198,21 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     private async Task<(Decided? Decision, (int Status, string Message)? Problem)> DecideAsync(Activation activation, InboundLease lease,
         WebhookRequest request, RateLimitLease permit, CancellationTokenSource timeout, CancellationToken aborted)
     {
-        // Binding, the constructor, the check and Dispose all run off the request's thread; the slot is given back
-        // when the last of them ends.
-        var run = InboundConnectorCall.Start<(Decided?, (int, string)?)>(lease.Generation, lease.Definition, activation, _logger,
+        // Binding, the constructor, the check and Dispose all run off the request's thread; the slot and the generation
+        // are given back when the last of them ends.
+        var (generation, definition) = (lease.Generation, lease.Definition);
+        var held = lease.HandOver();
+        var run = InboundConnectorCall.Start<(Decided?, (int, string)?)>(generation, definition, activation, _logger,
             binding => (null, (500, binding.Problem!)),
             async (instance, binding) =>
             {
                 try
                 {
-                    var context = new InboundContext(activation.Id, InboundConnectorCall.PluginLogger(loggers, lease.Generation, binding), timeout.Token,
-                        lease.Generation.PluginContext);
-                    var result = await ((Task<WebhookResult>)InboundConnectorCall.Invoke(lease.Definition, instance, binding.Properties, request, context)
+                    var context = new InboundContext(activation.Id, InboundConnectorCall.PluginLogger(loggers, generation, binding), timeout.Token,
+                        generation.PluginContext);
+                    var result = await ((Task<WebhookResult>)InboundConnectorCall.Invoke(definition, instance, binding.Properties, request, context)
                         ?? throw new WebhookResultException("it returned no task (null)"));
-                    return (Check(result, lease.Generation.Writer, binding.Masker), null);
+                    return (Check(result, generation.Writer, binding.Masker), null);
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
                 {
@@ -218,8 +224,12 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
                 }
             },
             (e, binding) => ConnectorFailed(activation, e, binding.Masker));
-        _ = run.Ended.ContinueWith(static (_, state) => ((RateLimitLease)state!).Dispose(), permit,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = run.Ended.ContinueWith(static (_, state) =>
+        {
+            var (permit, held) = ((RateLimitLease, IDisposable))state!;
+            permit.Dispose();
+            held.Dispose();
+        }, (permit, held), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             return await run.Result.WaitAsync(timeout.Token);
