@@ -17,7 +17,7 @@ internal sealed class JobWorker : IAsyncDisposable
     // Cancelled when the host's shutdown timeout ends the drain early; never disposed, so a late cut cannot throw.
     private readonly CancellationTokenSource _drainCut = new();
     private readonly Lazy<Task> _disposal;
-    private readonly SemaphoreSlim _capacity;
+    private readonly JobCapacity _capacity;
 
     // Written whenever a polled job finishes. A poller short of room waits for it instead of the poll interval: as the Java
     // client does, it polls again as soon as finished jobs free enough room, so a fast connector is not held to one
@@ -49,9 +49,11 @@ internal sealed class JobWorker : IAsyncDisposable
     private readonly Action? _tokenRefused;
     private readonly IHostJob? _hostJob;
 
+    /// <param name="capacity">The type's room for running jobs, shared with a worker of the type still draining; none
+    /// makes room of its own.</param>
     public JobWorker(ConnectorMetadata connector, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger,
-        TimeProvider time, Action? tokenRefused = null)
-        : this(connector.Type, FetchVariablesOf(connector, options), null, gateway, handler, options, logger, time, tokenRefused)
+        TimeProvider time, Action? tokenRefused = null, JobCapacity? capacity = null)
+        : this(connector.Type, FetchVariablesOf(connector, options), null, gateway, handler, options, logger, time, tokenRefused, capacity)
     {
     }
 
@@ -63,12 +65,12 @@ internal sealed class JobWorker : IAsyncDisposable
     /// <summary>A worker for a job type the host serves itself; its jobs see all their variables.</summary>
     public JobWorker(IHostJob hostJob, Gateway.Gateway.GatewayClient gateway, JobHandler handler, ZeebeOptions options, ILogger logger, TimeProvider time,
         Action? tokenRefused = null)
-        : this(hostJob.Type, [], hostJob, gateway, handler, options, logger, time, tokenRefused)
+        : this(hostJob.Type, [], hostJob, gateway, handler, options, logger, time, tokenRefused, null)
     {
     }
 
     private JobWorker(string type, IReadOnlyList<string> fetchVariables, IHostJob? hostJob, Gateway.Gateway.GatewayClient gateway, JobHandler handler,
-        ZeebeOptions options, ILogger logger, TimeProvider time, Action? tokenRefused)
+        ZeebeOptions options, ILogger logger, TimeProvider time, Action? tokenRefused, JobCapacity? capacity)
     {
         _tokenRefused = tokenRefused;
         _time = time;
@@ -79,7 +81,9 @@ internal sealed class JobWorker : IAsyncDisposable
         _handler = handler;
         _options = options;
         _logger = logger;
-        _capacity = new SemaphoreSlim(options.MaxJobsActive, options.MaxJobsActive);
+        _capacity = capacity ?? new JobCapacity(options.MaxJobsActive);
+        // From now on the jobs a draining worker of this type ends wake this one, which takes their room.
+        _capacity.Own(() => _freed.Writer.TryWrite(true));
         _state = new Telemetry.ZeebeWorkerState(type, "polling");
         _disposal = new(CloseAsync);
         _loop = options.Polling ? Task.Run(PollAsync) : Task.CompletedTask;
@@ -92,8 +96,8 @@ internal sealed class JobWorker : IAsyncDisposable
     /// <summary>The variable names asked for on activation; empty asks for all.</summary>
     public IReadOnlyList<string> FetchVariables { get; }
 
-    /// <summary>Jobs running now.</summary>
-    public int Active => _options.MaxJobsActive - _capacity.CurrentCount;
+    /// <summary>Jobs this worker runs now (its type's room may also be held by a worker of the type still draining).</summary>
+    public int Active => Volatile.Read(ref _unreported);
 
     /// <summary>The last poll failure, or null while polling works.</summary>
     public string? LastError
@@ -125,7 +129,7 @@ internal sealed class JobWorker : IAsyncDisposable
     private async Task PollOnceAsync(ErrorBackoff backoff)
     {
         // Poll again once at least 30 % of the capacity is free, as the official clients do.
-        var free = _capacity.CurrentCount;
+        var free = _capacity.Free;
         if (free < Math.Max(1, (int)Math.Ceiling(_options.MaxJobsActive * 0.3)))
         {
             // While the stream has jobs buffered their ends do not wake the poller (see Start): look again each poll interval.
@@ -365,6 +369,9 @@ internal sealed class JobWorker : IAsyncDisposable
         finally
         {
             _capacity.Release();
+            // A closing worker's job frees room of its type that the open worker takes.
+            if (_polling.IsCancellationRequested)
+                _capacity.WakeOwner();
             // A streamed job's end wakes the poller only once the stream has nothing buffered (see _streamIdle): a
             // stream under steady load would otherwise make a poll for every few jobs it delivers, each competing with
             // it for the same room, as the Java client avoids.
@@ -387,6 +394,7 @@ internal sealed class JobWorker : IAsyncDisposable
 
     private async Task CloseAsync()
     {
+        _state.Set(Telemetry.ZeebeWorkerState.Closing);
         _polling.Cancel();
         await Task.WhenAll(_loop, _stream).ContinueWith(_ => { }, TaskScheduler.Default);
         // No job starts any more. Set before the count is read, so the last report either sees it or ends before the read.

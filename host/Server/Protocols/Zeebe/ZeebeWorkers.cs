@@ -23,6 +23,9 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
     // Workers closing, each with its closing under way (guarded by _workers): they drain their running jobs beside the
     // open workers, so that a long job of a removed connector holds up no other change.
     private readonly Dictionary<JobWorker, Task> _closing = [];
+    // Each connector type's room for running jobs, kept across its workers: a replaced worker's jobs still draining
+    // count against the room of the worker that replaced it (MaxJobsActive is per type). Guarded by _workers.
+    private readonly Dictionary<string, JobCapacity> _capacities = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _stopped;
     private IDisposable? _subscription;
@@ -175,7 +178,9 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
                 // A plugin cannot take a job type the host serves: the host's worker keeps it.
                 foreach (var connector in wanted.Values.Where(c => !_workers.ContainsKey(c.Type)))
                 {
-                    _workers[connector.Type] = new JobWorker(connector, _gateway!, _handler!, options.Value, _logger, time, _tokenRefused);
+                    if (!_capacities.TryGetValue(connector.Type, out var capacity))
+                        _capacities[connector.Type] = capacity = new JobCapacity(options.Value.MaxJobsActive);
+                    _workers[connector.Type] = new JobWorker(connector, _gateway!, _handler!, options.Value, _logger, time, _tokenRefused, capacity);
                     _logger.LogInformation("Zeebe worker for {Connector} opened via {Protocol}", connector.Type, "Zeebe");
                 }
             }
