@@ -25,10 +25,14 @@ public static class WorkerMain
             return 2;
         }
         // One compact JSON object per event on stderr, with the host's own escaping, capping and masking; the host
-        // reads each back as an event of its own log with the plugin named.
+        // reads each back as an event of its own log with the plugin named. Plugin code's console goes to stdout, its
+        // Console.Error included, which the host relays as text only: a line plugin code prints, however it is shaped,
+        // can never pass for an event of the worker's log (a forged level, category or connector).
+        var events = TextWriter.Synchronized(new StreamWriter(Console.OpenStandardError(), new System.Text.UTF8Encoding(false)) { AutoFlush = true });
+        Console.SetError(Console.Out);
         var logSection = new ConfigurationBuilder().AddConfiguration(configuration.GetSection("Switchboard:Log"))
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Format"] = "json" }).Build();
-        using var serilog = Logging.LoggingSetup.Configure(new Serilog.LoggerConfiguration(), logSection, Console.Error).CreateLogger();
+        using var serilog = Logging.LoggingSetup.Configure(new Serilog.LoggerConfiguration(), logSection, events).CreateLogger();
         using var loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog);
         var options = new CatalogOptions { PluginsDirectory = directory, Watch = false, OnlyPlugin = plugin };
         configuration.GetSection(CatalogOptions.Section).Bind(options);

@@ -103,7 +103,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         process.Start();
         worker._output = Task.WhenAll(
             WorkerOutput.PumpAsync(process.StandardError, worker.Relay),
-            WorkerOutput.PumpAsync(process.StandardOutput, worker.Relay));
+            WorkerOutput.PumpAsync(process.StandardOutput, worker.RelayText));
 
         using var timeout = new CancellationTokenSource(startTimeout);
         try
@@ -469,7 +469,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
             waiting.TrySetResult(null);
     }
 
-    // The worker's own log lines, which it writes as text; relayed with the plugin named.
+    // The worker's standard error: its log's events, each relayed as an event of the host's log with the plugin named,
+    // and the text it writes before its log exists (why the plugin did not load).
     private void Relay(string? line)
     {
         if (string.IsNullOrEmpty(line))
@@ -488,7 +489,16 @@ internal sealed class WorkerProcess : IAsyncDisposable
             // surrogate): relayed as a line. A throw here ended the stream's pump, the pipe filled, and every later
             // call that wrote to it hung in the worker until its timeout.
         }
-        // Not an event: the worker's own words before its log existed (why the plugin did not load), or plugin code's.
+        // Not an event: the worker's own words before its log existed (why the plugin did not load).
+        RelayText(line);
+    }
+
+    // The worker's standard output, where plugin code's console goes (its Console.Error too): text, never read as an
+    // event, whatever its shape, so plugin code cannot pass a line off as the worker's or the host's own.
+    private void RelayText(string? line)
+    {
+        if (string.IsNullOrEmpty(line))
+            return;
         _lastLine = line;
         _logger.LogWarning("Worker of plugin {Plugin}: {WorkerLine}", _plugin, line);
     }
