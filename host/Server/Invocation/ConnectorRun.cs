@@ -102,7 +102,13 @@ internal sealed class ConnectorRun : IThreadPoolWorkItem, IValueTaskSource<Outco
             // A call bound in this flow is already in the plugin's load context: the empty scope leaves it so. One
             // prepared earlier and run later (a callback's) enters it here, and leaves it before the answer wakes its caller.
             using (AssemblyLoadContext.CurrentContextualReflectionContext == generation.Context ? default : generation.Context!.EnterContextualReflection())
-                outcome = await CallRunner.RunAsync(call, context, generation.Writer, _lease.Connector.Metadata.Type, _timeout, _callerCancellation);
+            {
+                // The connector's awaits come back marked as plugin code (see PluginCodeContext); ours here does not.
+                ValueTask<Outcome> running;
+                using (PluginCodeContext.Install())
+                    running = CallRunner.RunAsync(call, context, generation.Writer, _lease.Connector.Metadata.Type, _timeout, _callerCancellation);
+                outcome = await running;
+            }
             Answer(outcome);
         }
         catch (Exception e)

@@ -15,7 +15,9 @@ internal static class PluginCodeStart
         // The caller's execution context flows, its plugin's load context (as contextual reflection context) with it.
         return Task.Run(() =>
         {
+            // The code's awaits come back marked as plugin code too (see PluginCodeContext).
             using (BlockedThreadCompensator.Shared.Enter())
+            using (PluginCodeContext.Install())
                 return code() ?? throw new InvalidOperationException("the connector returned no task (null)");
         });
     }
