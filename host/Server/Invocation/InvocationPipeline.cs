@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Spiff;
@@ -39,7 +40,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = CallTelemetry.Start(invocation);
-        var outcome = TryPrepare(invocation, out var prepared, bindInRun: true) is { } invalid
+        var outcome = TryPrepare(invocation, out var prepared) is { } invalid
             ? Outcome.Failure(invalid)
             : await RunAsync(prepared!, activity, cancellationToken, inline);
         Finish(invocation, outcome, Stopwatch.GetElapsedTime(started), activity);
@@ -59,32 +60,13 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     public async ValueTask<(PreparedInvocation? Prepared, InvocationError? Error)> PrepareAsync(Invocation invocation, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        var timeout = invocation.Timeout ?? catalog.Find(invocation.ConnectorType)?.FindOperation(invocation.Operation)?.Timeout ?? DefaultTimeout;
-        var (error, prepared) = await PrepareWithinAsync(invocation, timeout, cancellationToken);
-        if (error is null && prepared!.Call is null && prepared.Worker is { } worker)
-        {
-            using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            within.CancelAfter(timeout);
-            try
-            {
-                error = await worker.ValidateAsync(invocation, within.Token);
-            }
-            catch (OperationCanceledException) when (within.IsCancellationRequested)
-            {
-                error = CallRunner.Abandoned(invocation.ConnectorType, timeout, cancellationToken.IsCancellationRequested).Error;
-            }
-            if (error is not null)
-            {
-                prepared.Dispose();
-                prepared = null;
-            }
-        }
+        var (prepared, error) = await PrepareHeldAsync(invocation, cancellationToken);
         if (error is not null)
             Finish(invocation, Outcome.Failure(error), Stopwatch.GetElapsedTime(started), null);
         return (prepared, error);
     }
 
-    /// <summary>Runs a call <see cref="Prepare"/> accepted; never throws for anything the connector does.</summary>
+    /// <summary>Runs a call <see cref="PrepareAsync"/> accepted; never throws for anything the connector does.</summary>
     public async Task<Outcome> InvokeAsync(PreparedInvocation prepared, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
@@ -97,26 +79,102 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     // The timeout of a call whose operation is not known yet (the worker answers an unknown one at once).
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    // Binding runs plugin code (input constructors, setters, validators), which may block: on the pool, so that the
-    // caller is answered when the call's timeout passes, whatever that code does. A prepared call that comes too late is
-    // released when it comes.
-    private async Task<(InvocationError? Error, PreparedInvocation? Prepared)> PrepareWithinAsync(Invocation invocation, TimeSpan timeout,
-        CancellationToken cancellationToken)
+    // The generation is held before anything is read from it, so the timeout, the concurrency slot and the binding are
+    // one generation's even when a reload comes meanwhile. Binding runs plugin code (input constructors, setters,
+    // validators), which may block: it holds a slot of the connector's concurrency limit, as a call's run does, so calls
+    // with a callback whose binding blocks hold at most MaxConcurrentCalls threads; and it runs on the pool, so that the
+    // caller is answered when the call's timeout passes, whatever that code does. A binding that ends too late gives back
+    // its slot and its generation when it ends.
+    private async Task<(PreparedInvocation? Prepared, InvocationError? Error)> PrepareHeldAsync(Invocation invocation, CancellationToken cancellationToken)
     {
-        var binding = PluginCodeStart.Run(() => Task.FromResult((Error: TryPrepare(invocation, out var prepared), Prepared: prepared)));
+        var lease = catalog.Acquire(invocation.ConnectorType);
+        if (lease is null)
+            return (null, NotFound(invocation));
+        var handedOver = false;
         try
         {
-            return await binding.WaitAsync(timeout, cancellationToken);
+            var metadata = lease.Connector.Metadata;
+            var timeout = invocation.Timeout ?? metadata.FindOperation(invocation.Operation)?.Timeout ?? DefaultTimeout;
+            using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            within.CancelAfter(timeout);
+            InvocationError Abandoned() => CallRunner.Abandoned(metadata.Type, timeout, cancellationToken.IsCancellationRequested).Error!;
+            RateLimitLease permit;
+            try
+            {
+                if ((await lease.Connector.Slots.TakeAsync(within.Token)).Permit is not { } taken)
+                    return (null, lease.Connector.Slots.Busy(metadata.Type));
+                permit = taken;
+            }
+            catch (OperationCanceledException) when (within.IsCancellationRequested)
+            {
+                return (null, Abandoned());
+            }
+
+            // The worker binds and validates the input itself (and binds it again when the call runs): the same errors,
+            // at the same moment, as in-process.
+            if (lease.Generation.Worker is { } worker)
+            {
+                using (permit)
+                {
+                    InvocationError? invalid;
+                    try
+                    {
+                        invalid = await worker.ValidateAsync(invocation, within.Token);
+                    }
+                    catch (OperationCanceledException) when (within.IsCancellationRequested)
+                    {
+                        invalid = Abandoned();
+                    }
+                    if (invalid is not null)
+                        return (null, invalid);
+                    handedOver = true;
+                    return (new PreparedInvocation(invocation, lease, null), null);
+                }
+            }
+
+            // From here the binding owns the lease (a prepared call holds it, a failed binding gives it back).
+            handedOver = true;
+            var binding = PluginCodeStart.Run(() => Task.FromResult(BindHeld(lease, invocation)));
+            _ = binding.ContinueWith(static (_, slot) => ((RateLimitLease)slot!).Dispose(), permit,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            try
+            {
+                return await binding.WaitAsync(within.Token);
+            }
+            catch (OperationCanceledException) when (within.IsCancellationRequested)
+            {
+                _ = binding.ContinueWith(static done => done.Result.Prepared?.Dispose(), CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                return (null, Abandoned());
+            }
         }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        finally
         {
-            _ = binding.ContinueWith(static done => done.Result.Prepared?.Dispose(), CancellationToken.None,
-                TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-            return (CallRunner.Abandoned(invocation.ConnectorType, timeout, cancellationToken.IsCancellationRequested).Error, null);
+            if (!handedOver)
+                lease.Dispose();
         }
     }
 
-    private InvocationError? TryPrepare(Invocation invocation, out PreparedInvocation? prepared, bool bindInRun = false)
+    // Binds a call on the generation the lease holds: the prepared call, which holds the lease, or the error, the lease given back.
+    private static (PreparedInvocation? Prepared, InvocationError? Error) BindHeld(ConnectorLease lease, Invocation invocation)
+    {
+        try
+        {
+            if (Bind(lease, invocation, out var call) is { } invalid)
+            {
+                lease.Dispose();
+                return (null, invalid);
+            }
+            return (new PreparedInvocation(invocation, lease, call!), null);
+        }
+        catch (Exception e)
+        {
+            lease.Dispose();
+            return (null, ConnectorFailure.BeforeRun(e));
+        }
+    }
+
+    private InvocationError? TryPrepare(Invocation invocation, out PreparedInvocation? prepared)
     {
         prepared = null;
         var lease = catalog.Acquire(invocation.ConnectorType);
@@ -127,7 +185,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             // The worker binds and validates the input itself, with the same core; its errors come back as the outcome.
             // A call that runs at once is bound by its run, within its timeout (see ConnectorRun), once its operation is
             // known: an unknown one is answered here, before any plugin code.
-            if (lease.Generation.Worker is not null || (bindInRun && lease.Connector.Metadata.FindOperation(invocation.Operation) is not null))
+            if (lease.Generation.Worker is not null || lease.Connector.Metadata.FindOperation(invocation.Operation) is not null)
             {
                 prepared = new PreparedInvocation(invocation, lease, null);
                 return null;
@@ -224,7 +282,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         {
             var metadata = lease.Connector.Metadata;
             // The core's own rule for which operation a call names; an unknown one is answered by the worker at once.
-            var timeout = invocation.Timeout ?? metadata.FindOperation(invocation.Operation)?.Timeout ?? TimeSpan.FromSeconds(30);
+            var timeout = invocation.Timeout ?? metadata.FindOperation(invocation.Operation)?.Timeout ?? DefaultTimeout;
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cancellation.CancelAfter(timeout);
             using var permit = (await lease.Connector.Slots.TakeAsync(cancellation.Token)).Permit;
