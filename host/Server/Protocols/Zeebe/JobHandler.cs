@@ -96,6 +96,9 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
         return false;
     }
 
+    // How long a job refused Busy waits before Zeebe hands it out again.
+    private static readonly TimeSpan BusyBackoff = TimeSpan.FromSeconds(1);
+
     // Zeebe stores variables nested as deep as JsonDepth.Max, where System.Text.Json stops at 64 by default: a deeper
     // variable is data the process holds, and the binder names the field if it is too deep to bind.
     private static readonly JsonDocumentOptions ZeebeVariables = new() { MaxDepth = Core.Binding.JsonDepth.Max };
@@ -158,6 +161,15 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             KnownSecrets = usedSecrets,
             RequestId = job.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, stopping, inline);
+
+        // The connector never ran: its concurrency limit was full (calls of any protocol hold its slots). Not charged a
+        // retry, and not the connector's outcome for errorExpression to map; handed back after a pause, so that it is
+        // activated again once a slot may be free rather than at once.
+        if (outcome.Error is { Kind: ErrorKind.Busy } busy)
+        {
+            await FailAsync(job, job.Retries, busy.Message, busy.Code, BusyBackoff, stopping);
+            return;
+        }
 
         // errorExpression may turn any outcome, success included, into a BPMN error, a job error or a completion.
         if (headers.ErrorExpression is { } errorExpression && await ApplyErrorExpressionAsync(job, errorExpression, outcome, stopping))
