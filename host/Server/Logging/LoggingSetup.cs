@@ -1,3 +1,4 @@
+using System.Globalization;
 using Serilog;
 using Serilog.Events;
 using Serilog.Core;
@@ -22,6 +23,9 @@ internal static class LoggingSetup
         // its own) must not write through whichever set the static Log.Logger last.
         builder.Services.AddSerilog(configuration => Configure(configuration, section, output), preserveStaticLogger: true);
     }
+
+    /// <summary>The most events waiting for the console; more are dropped while it is held up.</summary>
+    public const int MaxQueuedEvents = 10_000;
 
     /// <summary>The most items of one logged sequence or dictionary that are taken and written.</summary>
     public const int MaxLoggedItems = 100;
@@ -50,11 +54,21 @@ internal static class LoggingSetup
         configuration.Enrich.With(new LogValueSanitizer(maxLength));
         ITextFormatter formatter = json
             ? new CappedExceptionFormatter(new RenderedCompactJsonFormatter(), maxLength)
-            : new MessageTemplateTextFormatter(TextTemplate);
+            : new MessageTemplateTextFormatter(TextTemplate, CultureInfo.InvariantCulture);
         if (output is not null)
             return configuration.WriteTo.Sink(new TextWriterSink(formatter, output));
-        // Text through the console sink's own template, which colours it on a terminal.
-        return json ? configuration.WriteTo.Console(formatter) : configuration.WriteTo.Console(outputTemplate: TextTemplate);
+        // Text through the console sink's own template, which colours it on a terminal; numbers as the JSON form writes
+        // them, whatever culture plugin code makes the process's default. The console is written from a thread of its
+        // own: System.Console's writer is locked by whoever writes, plugin code included, and a plugin holding it (or a
+        // reader of the host's output that stops reading) held up every thread that logged, so calls that failed were
+        // never answered. Past MaxQueuedEvents waiting, events are dropped rather than the host held up.
+        return configuration.WriteTo.Async(console =>
+        {
+            if (json)
+                console.Console(formatter);
+            else
+                console.Console(outputTemplate: TextTemplate, formatProvider: CultureInfo.InvariantCulture);
+        }, bufferSize: MaxQueuedEvents, blockWhenFull: false);
     }
 
     /// <summary>Writes formatted events to a writer the caller owns (the console sink writes only to the console).</summary>
