@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
@@ -195,7 +196,7 @@ public sealed class ConnectorHarness : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            _logs.Enqueue($"Warning: disposing {_connector.Metadata.Type} did not finish within {StopTimeout.TotalSeconds:0.###} s; the host logs this and unloads the plugin without it");
+            _logs.Enqueue(string.Create(CultureInfo.InvariantCulture, $"Warning: disposing {_connector.Metadata.Type} did not finish within {StopTimeout.TotalSeconds:0.###} s; the host logs this and unloads the plugin without it"));
         }
         catch (Exception e)
         {

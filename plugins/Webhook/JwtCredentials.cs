@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -51,7 +52,7 @@ internal static class JwtCredentials
                 HttpRequestException { StatusCode: { } status } => $"it answered HTTP {(int)status}",
                 HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded } => $"its answer is larger than {MaxKeySetBytes / (1024 * 1024)} MiB",
                 HttpRequestException http => http.HttpRequestError.ToString(),
-                TaskCanceledException => $"no answer within {FetchTimeout.TotalSeconds:0} s",
+                TaskCanceledException => string.Create(CultureInfo.InvariantCulture, $"no answer within {FetchTimeout.TotalSeconds:0} s"),
                 _ => "the answer is not a JSON Web Key Set",
             };
             return (401, $"the signing keys could not be fetched from {shown}: {why}");

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Switchboard.Feel.Evaluation;
 
 /// <summary>The work and time one evaluation may take: each expression evaluated, each iteration and each value a
@@ -38,7 +39,7 @@ public sealed class EvaluationBudget(TimeProvider time)
     {
         _left -= steps;
         if (_left < 0)
-            throw new FeelEvaluationException($"the expression was stopped after {MaxSteps:N0} steps: it iterates, or builds lists or strings, far beyond what a mapping needs");
+            throw new FeelEvaluationException(string.Create(CultureInfo.InvariantCulture, $"the expression was stopped after {MaxSteps:N0} steps: it iterates, or builds lists or strings, far beyond what a mapping needs"));
         _untilClockRead -= steps;
         if (_untilClockRead <= 0)
         {
@@ -62,7 +63,7 @@ public sealed class EvaluationBudget(TimeProvider time)
     public void CheckTime()
     {
         if (time.GetElapsedTime(_started) > MaxTime)
-            throw new FeelEvaluationException($"the expression was stopped after {MaxTime.TotalSeconds:0.#} s: it takes far longer than a mapping needs");
+            throw new FeelEvaluationException(string.Create(CultureInfo.InvariantCulture, $"the expression was stopped after {MaxTime.TotalSeconds:0.#} s: it takes far longer than a mapping needs"));
     }
 
     /// <summary>Takes what text of <paramref name="characters"/> costs, before it is built: a function that builds one

@@ -73,7 +73,7 @@ public static class FeelJson
     private static JsonNode? ToJson(object? value, int depth, ref Limits left)
     {
         if (--left.Nodes < 0)
-            throw new FeelEvaluationException($"the result holds more than {MaxNodes:N0} values");
+            throw new FeelEvaluationException(string.Create(CultureInfo.InvariantCulture, $"the result holds more than {MaxNodes:N0} values"));
         if (depth > MaxDepth && value is List<object?> or FeelContext or FeelRange)
             throw new FeelEvaluationException($"the result is nested deeper than {MaxDepth} levels");
         switch (value)
@@ -83,7 +83,7 @@ public static class FeelJson
             case string s:
                 left.Characters -= s.Length;
                 if (left.Characters < 0)
-                    throw new FeelEvaluationException($"the result holds more than {MaxCharacters:N0} characters of text");
+                    throw new FeelEvaluationException(string.Create(CultureInfo.InvariantCulture, $"the result holds more than {MaxCharacters:N0} characters of text"));
                 // Within an evaluation (to json), charged as the text the JSON will be.
                 Evaluation.EvaluationBudget.Current?.SpendOnText(s.Length);
                 return JsonValue.Create(s);

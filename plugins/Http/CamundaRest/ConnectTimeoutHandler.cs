@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 
 namespace Switchboard.Plugins.Http.CamundaRest;
@@ -36,7 +37,7 @@ internal static class ConnectTimeoutHandler
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             socket.Dispose();
-            throw new TimeoutException($"no connection to {context.DnsEndPoint.Host}:{context.DnsEndPoint.Port} within {timeout.TotalSeconds:0.###} s (connectionTimeoutInSeconds)");
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"no connection to {context.DnsEndPoint.Host}:{context.DnsEndPoint.Port} within {timeout.TotalSeconds:0.###} s (connectionTimeoutInSeconds)"));
         }
         catch
         {

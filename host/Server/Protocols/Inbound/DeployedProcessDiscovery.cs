@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -54,7 +55,7 @@ internal sealed class DeployedProcessDiscovery(IOptions<ZeebeOptions> zeebe, IOp
         for (var from = 0; ; from += PageSize)
         {
             if (from >= MaxDefinitions)
-                throw new InvalidOperationException($"the process definition search goes on past {MaxDefinitions:N0} definitions, "
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"the process definition search goes on past {MaxDefinitions:N0} definitions, ")
                     + "more than the host reads in one round; the search is not followed further");
             var search = new JsonObject { ["filter"] = new JsonObject { ["isLatestVersion"] = true }, ["page"] = new JsonObject { ["from"] = from, ["limit"] = PageSize } };
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "v2/process-definitions/search")) { Content = JsonContent.Create(search) };

@@ -88,7 +88,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         var timeoutSeconds = Services.CatalogOptions.DefaultTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
         timeout.CancelAfter(timeoutSeconds);
-        var timedOut = $"the poll did not finish within {timeoutSeconds.TotalSeconds:0.###} s";
+        var timedOut = string.Create(CultureInfo.InvariantCulture, $"the poll did not finish within {timeoutSeconds.TotalSeconds:0.###} s");
         var run = StartConnector<(Polled?, string?)>(async (instance, binding) =>
         {
             try
@@ -190,7 +190,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             }
             catch (OperationCanceledException) when (delivery.IsCancellationRequested)
             {
-                return (cursor, $"event {i + 1} of {result.Events.Count} was not delivered within {Services.CatalogOptions.DefaultTimeout.TotalSeconds:0.###} s");
+                return (cursor, string.Create(CultureInfo.InvariantCulture, $"event {i + 1} of {result.Events.Count} was not delivered within {Services.CatalogOptions.DefaultTimeout.TotalSeconds:0.###} s"));
             }
             var outcome = correlation.ToOutcome();
             if (!outcome.IsSettled && correlation.HttpStatus is 400 or 422)
