@@ -131,7 +131,20 @@ internal sealed class ConnectorRun : IThreadPoolWorkItem, IValueTaskSource<Outco
         if (Interlocked.Exchange(ref _answered, 1) != 0)
             return;
         _registration.Dispose();
-        _answer.SetResult(outcome);
+        // The waiting adapter goes on right here: outside the plugin code's context (see PluginCodeContext), so that its
+        // own awaits come back as they would without one.
+        var context = SynchronizationContext.Current;
+        if (context is not null)
+            SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            _answer.SetResult(outcome);
+        }
+        finally
+        {
+            if (context is not null)
+                SynchronizationContext.SetSynchronizationContext(context);
+        }
     }
 
     Outcome IValueTaskSource<Outcome>.GetResult(short token) => _answer.GetResult(token);

@@ -42,8 +42,9 @@ public static class WorkerMain
         await catalog.StartAsync();
         if (catalog.Plugins.FirstOrDefault(p => p.Name == plugin) is not { State: PluginState.Loaded })
         {
-            await Console.Error.WriteLineAsync($"plugin {plugin} did not load: {catalog.Plugins.FirstOrDefault(p => p.Name == plugin)?.Reason ?? "no such folder"}");
-            await Console.Error.FlushAsync();
+            // On stderr after the log's events, so that it is the last line the host reads there and quotes as the reason.
+            await events.WriteLineAsync($"plugin {plugin} did not load: {catalog.Plugins.FirstOrDefault(p => p.Name == plugin)?.Reason ?? "no such folder"}");
+            await events.FlushAsync();
             // At once, without disposing the catalog: a stuck constructor or StartAsync is still running, and the host
             // is waiting for this process to end to read why.
             Environment.Exit(3);

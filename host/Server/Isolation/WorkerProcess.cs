@@ -490,18 +490,17 @@ internal sealed class WorkerProcess : IAsyncDisposable
             // surrogate): relayed as a line. A throw here ended the stream's pump, the pipe filled, and every later
             // call that wrote to it hung in the worker until its timeout.
         }
-        // Not an event: the worker's own words before its log existed (why the plugin did not load).
-        RelayText(line);
+        // Not an event: the worker's own words outside its log (why the plugin did not load), quoted if it ends.
+        _lastLine = line;
+        _logger.LogWarning("Worker of plugin {Plugin}: {WorkerLine}", _plugin, line);
     }
 
     // The worker's standard output, where plugin code's console goes (its Console.Error too): text, never read as an
     // event, whatever its shape, so plugin code cannot pass a line off as the worker's or the host's own.
     private void RelayText(string? line)
     {
-        if (string.IsNullOrEmpty(line))
-            return;
-        _lastLine = line;
-        _logger.LogWarning("Worker of plugin {Plugin}: {WorkerLine}", _plugin, line);
+        if (!string.IsNullOrEmpty(line))
+            _logger.LogWarning("Worker of plugin {Plugin}: {WorkerLine}", _plugin, line);
     }
 
     private void RelayEvent(JsonObject logged)
