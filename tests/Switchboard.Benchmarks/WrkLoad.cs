@@ -67,7 +67,7 @@ internal static partial class WrkLoad
     private readonly record struct Collector(long Allocated, int Gen0, int Gen1, TimeSpan Paused)
     {
         public static Collector Now() =>
-            new(GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.GetTotalPauseDuration());
+            new(GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.GetTotalPauseDuration());
 
         public static Collector operator -(Collector after, Collector before) =>
             new(after.Allocated - before.Allocated, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Paused - before.Paused);
