@@ -58,7 +58,8 @@ internal static class CspRequestReader
         var operation = ReadString(parameters, "operation", ref errors);
         var callbackText = ReadString(parameters, "callbackUrl", ref errors);
         Uri? callbackUrl = null;
-        if (!string.IsNullOrEmpty(callbackText) && callbackTargets.Check(callbackText, out callbackUrl) is { } problem)
+        // An empty string is a callback URL that cannot be used, refused as any other, not a synchronous call.
+        if (callbackText is not null && callbackTargets.Check(callbackText, out callbackUrl) is { } problem)
             (errors ??= []).Add(new FieldError("params.callbackUrl", problem));
         if (errors is not null)
         {

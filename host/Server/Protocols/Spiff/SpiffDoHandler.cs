@@ -68,6 +68,11 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
             Features = [new SpiffTask { TaskId = request.TaskId, ProcessInstanceId = request.ProcessInstanceId, TaskData = request.TaskData }],
         };
 
+        if (request.CallbackUrlProblem is { } notUrl && RunsInBackground(found))
+        {
+            await RefuseCallbackUrlAsync(http, found.Id, notUrl);
+            return;
+        }
         if (request.CallbackUrl is { } callbackUrl && RunsInBackground(found))
         {
             await AcceptAsync(http, invocation, found.Id, callbackUrl, body.Length);
@@ -109,12 +114,16 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
     // call, and a command that is not long-running must answer at once, so the BPMN can read its command_response.
     private static bool RunsInBackground(SpiffCommand command) => command.Operation.LongRunning;
 
+    // A callback URL that cannot be used is bad input the backend must see at once: HTTP 200 with the failure, as it reads it.
+    private Task RefuseCallbackUrlAsync(HttpContext http, string command, string problem) =>
+        RefuseAsync(http, command, StatusCodes.Status200OK, new SpiffFailure(400, "InvalidParameters",
+            $"invalid parameters: {CallbackKey} {problem}") { Fields = [new FieldError(CallbackKey, problem)] });
+
     private async Task AcceptAsync(HttpContext http, Call invocation, string command, string callbackUrl, long requestBytes)
     {
         if (_callbackTargets.Check(callbackUrl, out var callback) is { } problem)
         {
-            await RefuseAsync(http, command, StatusCodes.Status200OK, new SpiffFailure(400, "InvalidParameters",
-                $"invalid parameters: {CallbackKey} {problem}") { Fields = [new FieldError(CallbackKey, problem)] });
+            await RefuseCallbackUrlAsync(http, command, problem);
             return;
         }
         // The backend fails the task at once on an error in a 202, so bad input must be answered now, not through the callback.

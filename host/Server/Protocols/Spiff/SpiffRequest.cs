@@ -25,4 +25,7 @@ internal sealed record SpiffRequest(JsonElement Body, bool HasReservedKeys)
 
     /// <summary><c>spiff__callback_url</c>: where a long-running command PUTs its result.</summary>
     public string? CallbackUrl { get; init; }
+
+    /// <summary>Why <c>spiff__callback_url</c> cannot be a URL at all (it is no string); null when it is one or is missing.</summary>
+    public string? CallbackUrlProblem { get; init; }
 }

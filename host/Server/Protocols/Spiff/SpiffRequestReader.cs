@@ -28,7 +28,7 @@ internal static class SpiffRequestReader
             return (new SpiffRequest(root, HasReservedKeys: false), null, null);
 
         // The reserved keys are read from the parsed element; the parameters stay in it (see SpiffRequest.Parameters).
-        string? taskId = null, processInstanceId = null, callbackUrl = null;
+        string? taskId = null, processInstanceId = null, callbackUrl = null, callbackProblem = null;
         JsonElement? taskData = null;
         foreach (var property in root.EnumerateObject())
         {
@@ -39,11 +39,19 @@ internal static class SpiffRequestReader
             else if (property.NameEquals("spiff__process_instance_id"u8))
                 processInstanceId = Text(property.Value);
             else if (property.NameEquals("spiff__callback_url"u8))
-                callbackUrl = Text(property.Value);
+            {
+                // Anything but a string (or null: none) is a callback URL that cannot be used, refused where one is used
+                // as a bad one is (see SpiffDoHandler), never taken as no callback URL, which ran a long-running command at
+                // once and called nobody back.
+                if (property.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                    callbackProblem = $"must be a string, the URL to call back, not {Describe(ElementNode.Over(property.Value))}";
+                else
+                    callbackUrl = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+            }
             else if (property.NameEquals("spiff__task_data"u8) && property.Value.ValueKind != JsonValueKind.Null)
                 taskData = property.Value; // the request's document is never disposed: the element stays readable
         }
-        return (new SpiffRequest(root, HasReservedKeys: true) { TaskId = taskId, ProcessInstanceId = processInstanceId, CallbackUrl = callbackUrl, TaskData = taskData }, null, null);
+        return (new SpiffRequest(root, HasReservedKeys: true) { TaskId = taskId, ProcessInstanceId = processInstanceId, CallbackUrl = callbackUrl, CallbackUrlProblem = callbackProblem, TaskData = taskData }, null, null);
     }
 
     /// <summary>The body's members other than the reserved keys, as a new object.</summary>
@@ -73,6 +81,7 @@ internal static class SpiffRequestReader
     {
         null => "null",
         JsonArray => "an array",
+        JsonObject => "an object",
         JsonValue value => value.GetValueKind() switch
         {
             JsonValueKind.String => "a string",

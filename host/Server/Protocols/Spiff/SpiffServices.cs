@@ -39,9 +39,9 @@ public static class SpiffServices
                 var options = provider.GetRequiredService<SpiffOptions>();
                 client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("switchboard", "1.0"));
                 if (!string.IsNullOrEmpty(options.CallbackBearerToken))
-                    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.CallbackBearerToken);
+                    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.CallbackBearerToken.Trim());
                 if (!string.IsNullOrEmpty(options.CallbackApiKey))
-                    client.DefaultRequestHeaders.Add("SpiffWorkflow-Api-Key", options.CallbackApiKey);
+                    client.DefaultRequestHeaders.Add("SpiffWorkflow-Api-Key", options.CallbackApiKey.Trim()); // a mounted secret's newline cannot be sent
             });
 
         // The policy is built from the validated options when CORS first asks for it; MapSpiff turns CORS on only with origins set.
