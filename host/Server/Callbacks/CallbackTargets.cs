@@ -12,7 +12,41 @@ namespace Switchboard.Host.Callbacks;
 /// </remarks>
 internal sealed class CallbackTargets(IEnumerable<string> allowed, string setting)
 {
-    private readonly string[] _allowed = allowed.Select(a => a.Trim()).Where(a => a.Length > 0).ToArray();
+    private readonly string[] _allowed = allowed.Select(a => a.Trim()).Where(a => a.Length > 0).Select(ComparedForm).ToArray();
+
+    /// <summary>Why <paramref name="entry"/> can match no callback URL (a host written with a port, an origin with a
+    /// wildcard), or null when it can; checked at start, so that a typo stops the host instead of refusing every callback
+    /// the operator meant to allow.</summary>
+    public static string? EntryProblem(string entry)
+    {
+        var trimmed = entry.Trim();
+        if (trimmed.Length == 0)
+            return null;
+        if (trimmed.Contains("://", StringComparison.Ordinal))
+            return trimmed.Contains('*') || !Uri.TryCreate(trimmed, UriKind.Absolute, out var origin) || (origin.Scheme != Uri.UriSchemeHttp && origin.Scheme != Uri.UriSchemeHttps)
+                ? "an origin must be an absolute http or https URL without wildcards, such as https://backend.example:7000"
+                : null;
+        var host = ComparedForm(trimmed.StartsWith("*.", StringComparison.Ordinal) ? trimmed[2..] : trimmed);
+        return Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6
+            ? null
+            : "a host entry is a host name such as callbacks.example.com, or *.example.com for its subdomains, without a scheme, port or path (to name a port, write the origin, such as http://127.0.0.1:7000)";
+    }
+
+    // A host entry as URLs are compared (their IdnHost): a name written in Unicode (bücher.example) in its ASCII form.
+    private static string ComparedForm(string entry)
+    {
+        if (entry.Contains("://", StringComparison.Ordinal))
+            return entry;
+        var wildcard = entry.StartsWith("*.", StringComparison.Ordinal) ? "*." : "";
+        try
+        {
+            return wildcard + new System.Globalization.IdnMapping().GetAscii(entry[wildcard.Length..]);
+        }
+        catch (ArgumentException)
+        {
+            return entry; // not a name IDNA can write; it matches what it matches as written, and EntryProblem names it
+        }
+    }
 
     /// <summary>Whether entries restrict the targets.</summary>
     public bool Restricted => _allowed.Length > 0;

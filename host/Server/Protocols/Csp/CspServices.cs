@@ -12,6 +12,8 @@ public static class CspServices
     {
         builder.Services.AddOptions<CspOptions>()
             .BindSettings(builder.Configuration.GetSection(CspOptions.Section))
+            .Validate(o => o.BearerToken is null || !string.IsNullOrWhiteSpace(o.BearerToken),
+                "Switchboard:Csp:BearerToken is set but empty: set a real token, or remove the setting to leave the CSP routes open")
             .Validate(o => o.MaxBodyBytes > 0, "Switchboard:Csp:MaxBodyBytes must be positive")
             .Validate(o => o.MaxDepth is > 0 and <= Core.Binding.JsonDepth.Max, $"Switchboard:Csp:MaxDepth must be between 1 and {Core.Binding.JsonDepth.Max}")
             .Validate(o => o.MaxBatchSize > 0, "Switchboard:Csp:MaxBatchSize must be positive")
@@ -23,6 +25,8 @@ public static class CspServices
                 "Switchboard:Csp:Callback:MaxConcurrentCalls and MaxPendingCalls must be positive")
             .Validate(o => o.Callback.MaxPendingBytes > 0, "Switchboard:Csp:Callback:MaxPendingBytes must be positive")
             .ValidateOnStart();
+        // Each entry is named with its problem, which a fixed message above could not do.
+        builder.Services.AddSingleton<IValidateOptions<CspOptions>>(new CallbackHostsValidation());
 
         builder.Services.AddSingleton<CspCallbackMetrics>();
         builder.Services.AddSingleton<CspRequestHandler>();
@@ -32,5 +36,19 @@ public static class CspServices
         builder.Services.AddSingleton(new ProtocolRoutes("csp", app => app.MapCsp()));
         CallbackHealthCheck.Add<CspCallbackMetrics>(builder.Services, "csp");
         return builder;
+    }
+}
+
+/// <summary>Refuses, at start, a <c>Switchboard:Csp:CallbackAllowedHosts</c> entry that can match no callback URL, naming it.</summary>
+internal sealed class CallbackHostsValidation : IValidateOptions<CspOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CspOptions options)
+    {
+        var problems = options.CallbackAllowedHosts
+            .Select((entry, i) => CallbackTargets.EntryProblem(entry) is { } problem
+                ? $"{CspOptions.Section}:CallbackAllowedHosts:{i} '{Logging.LoggableUrl.OfSetting(entry)}': {problem}"
+                : null)
+            .OfType<string>().ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
