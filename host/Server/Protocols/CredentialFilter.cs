@@ -23,7 +23,9 @@ internal sealed class CredentialFilter : IEndpointFilter
 
     private CredentialFilter(string protocol, IReadOnlyList<string> secrets, string what, Func<HttpRequest, string?> presented, Func<HttpContext, IResult> refusal, ILogger logger)
     {
-        _expected = secrets.Select(secret => SHA256.HashData(Encoding.UTF8.GetBytes(secret))).ToArray();
+        // Trimmed as the presented value is (and as Kestrel trims header values): a secret read from a mounted file often
+        // ends in a newline, which no caller can send, so every request was refused.
+        _expected = secrets.Select(secret => SHA256.HashData(Encoding.UTF8.GetBytes(secret.Trim()))).ToArray();
         _protocol = protocol;
         _what = what;
         _presented = presented;
