@@ -21,8 +21,10 @@ internal sealed class CatalogOptionsSetup(IConfiguration configuration) : IConfi
     public ValidateOptionsResult Validate(string? name, CatalogOptions options)
     {
         var problems = options.Problems().ToList();
+        if (Hosting.FolderSetting.Problem("the plugins folder (--plugins or Switchboard:Catalog:PluginsDirectory)", options.PluginsDirectory) is { } folder)
+            problems.Add(folder);
         // A typo must not start a host that serves nothing and says it is healthy; only the default folder is created.
-        if (!Directory.Exists(options.PluginsDirectory))
+        else if (!Directory.Exists(options.PluginsDirectory))
             problems.Add($"the plugins folder {Path.GetFullPath(options.PluginsDirectory)} does not exist "
                 + "(from --plugins or Switchboard:Catalog:PluginsDirectory); create it or name an existing folder");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -67,6 +67,9 @@ internal sealed class InboundOptionsSetup(IConfiguration configuration) : IPostC
             problems.Add($"{InboundOptions.Section}:MaxTaskActivations must be at least 1, not {options.MaxTaskActivations}");
         if (options.MaxBodyBytes < 1024)
             problems.Add($"{InboundOptions.Section}:MaxBodyBytes must be at least 1024, not {options.MaxBodyBytes}");
+        // The pollers keep their cursors there: a folder that cannot hold them would have each poll start from scratch.
+        if (options.StateDirectory is { Length: > 0 } state && Hosting.FolderSetting.Problem($"{InboundOptions.Section}:StateDirectory", state) is { } folder)
+            problems.Add(folder);
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
