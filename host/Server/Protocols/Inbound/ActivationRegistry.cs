@@ -1,3 +1,4 @@
+using Switchboard.Host.Protocols.Zeebe.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace Switchboard.Host.Protocols.Inbound;
@@ -13,13 +14,19 @@ internal sealed class ActivationRegistry
     private IReadOnlyList<Activation> _discovered = [];
     private readonly Dictionary<string, Activation> _byTask = new(StringComparer.Ordinal);
 
-    public ActivationRegistry(IOptions<InboundOptions> options, ILogger<ActivationRegistry> logger)
+    /// <param name="secrets">Where <c>{{secrets.NAME}}</c> in the configured activations' properties is looked up (the
+    /// Zeebe adapter's provider); none leaves them as written.</param>
+    public ActivationRegistry(IOptions<InboundOptions> options, ILogger<ActivationRegistry> logger, ISecretProvider? secrets = null)
     {
-        _configured = options.Value.Parsed;
+        _configured = options.Value.Parsed.Select(a => ActivationSecrets.Apply(a, secrets)).ToList();
+        Secrets = secrets;
         _maxTaskActivations = options.Value.MaxTaskActivations;
         _logger = logger;
         _byContext = Index([]);
     }
+
+    /// <summary>Where discovery looks up the secrets its activations' properties name; null when none is configured.</summary>
+    public ISecretProvider? Secrets { get; }
 
     /// <summary>Raised after the set of activations changed (the pollers and subscriptions follow it).</summary>
     public event Action? Changed;

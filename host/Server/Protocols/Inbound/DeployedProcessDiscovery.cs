@@ -87,7 +87,8 @@ internal sealed class DeployedProcessDiscovery(IOptions<ZeebeOptions> zeebe, IOp
             var xml = System.Text.Encoding.UTF8.GetString(bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes);
             try
             {
-                _byDefinitionKey[key] = BpmnActivations.Parse(xml).ToList();
+                // Secrets are put in once, when a definition is read: an unchanged round then hands back the same activations.
+                _byDefinitionKey[key] = BpmnActivations.Parse(xml).Select(a => ActivationSecrets.Apply(a, registry.Secrets)).ToList();
             }
             // Whatever one definition's BPMN makes the reader throw (bad XML, a bad duration, an id used twice) skips that
             // definition alone: the others are still served.
