@@ -148,7 +148,7 @@ internal sealed class ConnectorDescriber(TypeModels models, OutputWriter writer,
             return null;
         if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= LongestWait.Seconds)
             return TimeSpan.FromSeconds(seconds);
-        throw new PluginLoadException($"Plugins:{plugin.PluginName}:TimeoutSeconds must be a positive number of seconds up to {LongestWait.Seconds} (about 49 days), not '{value}'");
+        throw new PluginLoadException($"Plugins:{plugin.PluginName}:TimeoutSeconds must be a positive number of seconds up to {LongestWait.Seconds} (about 49 days), not '{Outcomes.EscapedText.Of(value, 100)}'");
     }
 
     /// <summary>The <c>[SpiffCommand]</c> of the operation, else (for a single operation) of the class; else derived from the

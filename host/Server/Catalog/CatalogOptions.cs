@@ -82,6 +82,6 @@ public sealed class CatalogOptions
         if (MaxQueuedCalls < 0)
             yield return $"{section}{nameof(MaxQueuedCalls)} must be 0 or more, not {MaxQueuedCalls}";
         if (Isolation is not ("inprocess" or "process"))
-            yield return $"{section}{nameof(Isolation)} must be inprocess or process, not '{Isolation}'";
+            yield return $"{section}{nameof(Isolation)} must be inprocess or process, not '{Logging.LogValueSanitizer.Escape(Isolation, 100)}'";
     }
 }

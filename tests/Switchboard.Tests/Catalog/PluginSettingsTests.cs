@@ -14,6 +14,8 @@ public sealed class PluginSettingsTests
     [InlineData("Plugins:Calculator:MaxConcurrentCalls=abc", "Plugins:Calculator:MaxConcurrentCalls must be a whole number of at least 1, not 'abc'")]
     [InlineData("Plugins:Calculator:MaxQueuedCalls=-1", "Plugins:Calculator:MaxQueuedCalls must be a whole number of at least 0, not '-1'")]
     [InlineData("Plugins:Calculator:TimeoutSeconds=99999999", "Plugins:Calculator:TimeoutSeconds must be a positive number of seconds up to 4294967")]
+    // A value from outside is quoted escaped, as every other setting's: a bidi override written raw reorders the line it is shown in.
+    [InlineData("Plugins:Calculator:TimeoutSeconds=5\u202Eevil", "Plugins:Calculator:TimeoutSeconds must be a positive number of seconds up to 4294967 (about 49 days), not '5\\u202eevil'")]
     public async Task A_plugin_setting_that_cannot_be_read_fails_the_plugin_naming_it_and_the_others_serve(string setting, string problem)
     {
         using var sandbox = new PluginSandbox();
