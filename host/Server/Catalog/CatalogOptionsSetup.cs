@@ -23,8 +23,9 @@ internal sealed class CatalogOptionsSetup(IConfiguration configuration) : IConfi
         var problems = options.Problems().ToList();
         if (Hosting.FolderSetting.Problem("the plugins folder (--plugins or Switchboard:Catalog:PluginsDirectory)", options.PluginsDirectory) is { } folder)
             problems.Add(folder);
-        // A typo must not start a host that serves nothing and says it is healthy; only the default folder is created.
-        else if (!Directory.Exists(options.PluginsDirectory))
+        // A typo must not start a host that serves nothing and says it is healthy; only the default folder, which no
+        // one named, is created when missing (by the catalog, at start).
+        else if (!Directory.Exists(options.PluginsDirectory) && !string.IsNullOrWhiteSpace(configuration[CatalogOptions.Section + ":PluginsDirectory"]))
             problems.Add($"the plugins folder {Path.GetFullPath(options.PluginsDirectory)} does not exist "
                 + "(from --plugins or Switchboard:Catalog:PluginsDirectory); create it or name an existing folder");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
