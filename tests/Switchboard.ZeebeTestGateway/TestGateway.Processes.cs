@@ -127,9 +127,41 @@ public sealed partial class TestGateway
         throw new RpcException(new Status(StatusCode.Cancelled, "cancelled"));
     }
 
+    /// <summary>While set, a publish is kept (the broker took it) and its answer held until <see cref="ReleaseHeldPublishes"/>
+    /// is called or the client gives up on the call, as by a broker slow to answer.</summary>
+    public bool HoldPublishAnswers { get; set; }
+
+    private readonly TaskCompletionSource _releaseHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _heldPublishes, _abandonedHeldPublishes;
+
+    /// <summary>How many publishes <see cref="HoldPublishAnswers"/> kept with their answer held.</summary>
+    public int HeldPublishes => Volatile.Read(ref _heldPublishes);
+
+    /// <summary>How many held publishes the client gave up on (cancelled) before their answer was released.</summary>
+    public int AbandonedHeldPublishes => Volatile.Read(ref _abandonedHeldPublishes);
+
+    /// <summary>Answers every held publish (and any held later).</summary>
+    public void ReleaseHeldPublishes() => _releaseHeld.TrySetResult();
+
+    private async Task<PublishMessageResponse> HoldAnswerAsync(PublishMessageResponse response, ServerCallContext context)
+    {
+        Interlocked.Increment(ref _heldPublishes);
+        try
+        {
+            await _releaseHeld.Task.WaitAsync(context.CancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Increment(ref _abandonedHeldPublishes);
+            throw;
+        }
+        return response;
+    }
+
     public override Task<PublishMessageResponse> PublishMessage(PublishMessageRequest request, ServerCallContext context)
     {
         Authorize(context);
+        var hold = HoldPublishAnswers;
         if (HangPublishes)
             return HangPublishAsync(context);
         if (string.IsNullOrEmpty(request.Name))
@@ -161,7 +193,8 @@ public sealed partial class TestGateway
                 _publishAnswersToLose--;
                 throw new RpcException(new Status(StatusCode.Unavailable, "the gateway went away before it answered"));
             }
-            return Task.FromResult(new PublishMessageResponse { Key = _nextKey++ });
+            var response = new PublishMessageResponse { Key = _nextKey++ };
+            return hold ? HoldAnswerAsync(response, context) : Task.FromResult(response);
         }
     }
 

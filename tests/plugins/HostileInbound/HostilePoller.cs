@@ -8,13 +8,19 @@ namespace Switchboard.TestPlugins.HostileInbound;
 /// <c>forever</c> ask for the next poll after no time at all and after <see cref="TimeSpan.MaxValue"/>; <c>nullresult</c>
 /// yields a null result; <c>nullevents</c> a result it builds itself with no list of events; <c>many</c> hands <c>count</c> events at once;
 /// <c>blockinggetter</c> an event whose getter blocks for good; <c>hugethrow</c> throws with a 5 MB message;
-/// <c>disposethrow</c> polls as <c>cursor</c> does and throws from its <c>Dispose</c>; <c>cursor</c> (and any other)
+/// <c>disposethrow</c> polls as <c>cursor</c> does and throws from its <c>Dispose</c>; <c>gap</c> hands two events
+/// <c>{"e": 1}</c>, <c>{"e": 2}</c> moving the cursor from none to <c>1</c>, except that its second poll of the activation
+/// hands nothing and keeps the cursor (a source answering once with an empty page), and once at <c>1</c> hands nothing;
+/// <c>cursor</c> (and any other)
 /// moves its cursor by one each poll, waiting <c>count</c> ms. Its constructor blocks for good when the plugin's
 /// configuration says <c>Constructor=block</c>.</summary>
 [InboundConnector("test.switchboard:hostile-poll:1", Name = "Hostile poll")]
 public sealed class HostilePoller : IPollingConnector<HostileProperties>, IDisposable
 {
     private string? _mode;
+
+    // How many times each activation was polled (the gap mode), for this generation of the plugin.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Polls = new();
 
     public HostilePoller(IPluginContext plugin)
     {
@@ -54,6 +60,11 @@ public sealed class HostilePoller : IPollingConnector<HostileProperties>, IDispo
                 return Task.FromResult(PollResult.Of([new BlockingEvent()], next.ToString(), TimeSpan.FromMilliseconds(100)));
             case "hugethrow":
                 throw new InvalidOperationException("poll failed: " + new string('x', 5_000_000));
+            case "gap":
+                var polls = Polls.AddOrUpdate(context.ActivationId, 1, (_, n) => n + 1);
+                if (polls == 2 || cursor == "1")
+                    return Task.FromResult(PollResult.Of([], cursor, TimeSpan.FromMilliseconds(100)));
+                return Task.FromResult(PollResult.Of([new { e = 1 }, new { e = 2 }], "1", TimeSpan.FromMilliseconds(100)));
             case "many":
                 return Task.FromResult(PollResult.Of(Enumerable.Range(1, properties.Count).Select(i => (object?)new { poll = next, i }), next.ToString(),
                     TimeSpan.FromMinutes(1)));
