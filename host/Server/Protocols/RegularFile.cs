@@ -16,6 +16,9 @@ internal static class RegularFile
     /// <exception cref="IOException">It is not a regular file, or cannot be read.</exception>
     public static async Task<string?> ReadTextAsync(string path, CancellationToken cancellationToken)
     {
+        // A folder where the file belongs is no file either: taken for none, a poller was asked for its whole history again.
+        if (Directory.Exists(path))
+            throw new IOException($"{path} is not a regular file (a folder); remove it and the activation starts without a cursor");
         if (!File.Exists(path))
             return null;
         if (OperatingSystem.IsWindows())
