@@ -67,8 +67,24 @@ internal sealed class CursorStore
     {
         System.IO.Directory.CreateDirectory(_directory);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await File.WriteAllTextAsync(temporary, text, Encoding.UTF8, cancellationToken);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            await File.WriteAllTextAsync(temporary, text, Encoding.UTF8, cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            // A write or move that failed (a full disk, a folder where the file belongs) must not leave its temporary
+            // file behind: a failing save is retried every poll, and each left one more.
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (IOException)
+            {
+            }
+            throw;
+        }
     }
 
     private string PathOf(string activationId, string extension = ".cursor") =>
