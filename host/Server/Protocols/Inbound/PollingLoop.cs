@@ -227,7 +227,9 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             Forget();
             return (next, skipped);
         }
-        _unsettled = null;
+        // The cursor did not move: an unsettled move kept from an earlier poll is still the one a repeat will make, and
+        // keeps its ids (as on disk) until the cursor moves on. Dropped here, a poll that handed nothing in between made
+        // the repeat publish its events again under new ids.
         return (cursor, skipped);
     }
 
