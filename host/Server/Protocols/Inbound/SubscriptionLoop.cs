@@ -67,7 +67,16 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
         public string PluginDirectory => loop.Generation.PluginContext.PluginDirectory;
         public TFeature? Get<TFeature>() where TFeature : class => FeelExpressions.Feature<TFeature>();
 
-        public async Task<EventOutcome> PublishAsync(object? @event) => (await loop.CorrelateAsync(@event, eventId: null, stop)).ToOutcome();
+        public async Task<EventOutcome> PublishAsync(object? @event)
+        {
+            if (stop.IsCancellationRequested)
+                return (await loop.CorrelateAsync(@event, eventId: null, stop)).ToOutcome();
+            // An event being published is delivered even if the activation stops meanwhile (a reload, a deactivation),
+            // bounded by the call timeout as a poll's event is: cancelled, its publish could reach Zeebe while the
+            // subscription was told Failed, and the source delivered it again, to be published twice.
+            using var delivery = new CancellationTokenSource(loop.Services.CatalogOptions.DefaultTimeout);
+            return (await loop.CorrelateAsync(@event, eventId: null, delivery.Token)).ToOutcome();
+        }
 
         public void ReportUp() => loop.Health.Up();
 
