@@ -19,14 +19,10 @@ internal sealed class ActivationRegistry
     public ActivationRegistry(IOptions<InboundOptions> options, ILogger<ActivationRegistry> logger, ISecretProvider? secrets = null)
     {
         _configured = options.Value.Parsed.Select(a => ActivationSecrets.Apply(a, secrets)).ToList();
-        Secrets = secrets;
         _maxTaskActivations = options.Value.MaxTaskActivations;
         _logger = logger;
         _byContext = Index([]);
     }
-
-    /// <summary>Where discovery looks up the secrets its activations' properties name; null when none is configured.</summary>
-    public ISecretProvider? Secrets { get; }
 
     /// <summary>Raised after the set of activations changed (the pollers and subscriptions follow it).</summary>
     public event Action? Changed;

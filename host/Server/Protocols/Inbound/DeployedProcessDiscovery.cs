@@ -12,7 +12,7 @@ namespace Switchboard.Host.Protocols.Inbound;
 /// cluster REST API, reads each new one's BPMN, and replaces the discovered activations (a newer version of a process
 /// replaces the older one's). Off without <see cref="ZeebeOptions.RestAddress"/>.</summary>
 internal sealed class DeployedProcessDiscovery(IOptions<ZeebeOptions> zeebe, IOptions<InboundOptions> inbound, IHttpClientFactory clients,
-    ActivationRegistry registry, ILogger<DeployedProcessDiscovery> logger) : BackgroundService
+    ActivationRegistry registry, ILogger<DeployedProcessDiscovery> logger, Zeebe.Secrets.ISecretProvider? secrets = null) : BackgroundService
 {
     private const int PageSize = 100;
 
@@ -88,7 +88,7 @@ internal sealed class DeployedProcessDiscovery(IOptions<ZeebeOptions> zeebe, IOp
             try
             {
                 // Secrets are put in once, when a definition is read: an unchanged round then hands back the same activations.
-                _byDefinitionKey[key] = BpmnActivations.Parse(xml).Select(a => ActivationSecrets.Apply(a, registry.Secrets)).ToList();
+                _byDefinitionKey[key] = BpmnActivations.Parse(xml).Select(a => ActivationSecrets.Apply(a, secrets)).ToList();
             }
             // Whatever one definition's BPMN makes the reader throw (bad XML, a bad duration, an id used twice) skips that
             // definition alone: the others are still served.

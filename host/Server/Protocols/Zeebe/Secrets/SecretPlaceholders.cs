@@ -6,12 +6,15 @@ namespace Switchboard.Host.Protocols.Zeebe.Secrets;
 /// <summary>Replaces <c>{{secrets.NAME}}</c> anywhere in a job's variables, and a string that is just <c>secrets.NAME</c>, before the input is bound.</summary>
 internal static partial class SecretPlaceholders
 {
+    // {{secrets.NAME}}: the one form of both patterns below.
+    private const string Braced = @"\{\{\s*secrets\.(?<name>[A-Za-z0-9_\-.]+)\s*\}\}";
+
     // The second form needs the quote before it to open a JSON string: one escaped inside a string (\", after an odd
     // number of backslashes) is text, and "quoted: \"secrets.DB" put the secret in.
-    [GeneratedRegex(@"\{\{\s*secrets\.(?<name>[A-Za-z0-9_\-.]+)\s*\}\}|(?<=(?<!\\)(?:\\\\)*"")secrets\.(?<name>[A-Za-z0-9_\-.]+)(?="")")]
+    [GeneratedRegex(Braced + @"|(?<=(?<!\\)(?:\\\\)*"")secrets\.(?<name>[A-Za-z0-9_\-.]+)(?="")")]
     private static partial Regex Placeholder();
 
-    [GeneratedRegex(@"\{\{\s*secrets\.(?<name>[A-Za-z0-9_\-.]+)\s*\}\}")]
+    [GeneratedRegex(Braced)]
     private static partial Regex TextPlaceholder();
 
     /// <summary>A text setting with every known <c>{{secrets.NAME}}</c> replaced by the secret as it is (an inbound
