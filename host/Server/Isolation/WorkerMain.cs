@@ -29,6 +29,9 @@ public static class WorkerMain
         // Console.Error included, which the host relays as text only: a line plugin code prints, however it is shaped,
         // can never pass for an event of the worker's log (a forged level, category or connector).
         var events = TextWriter.Synchronized(new StreamWriter(Console.OpenStandardError(), new System.Text.UTF8Encoding(false)) { AutoFlush = true });
+        // The console's own writer hands the pipe 256 characters per system call: a plugin printing a megabyte made
+        // four thousand of them, and the host waited on them.
+        Console.SetOut(new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = true });
         Console.SetError(Console.Out);
         var logSection = new ConfigurationBuilder().AddConfiguration(configuration.GetSection("Switchboard:Log"))
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Format"] = "json" }).Build();

@@ -18,20 +18,19 @@ internal static class WorkerOutput
     /// short starts with a note of how many characters were dropped.</summary>
     public static async Task PumpAsync(TextReader reader, Action<string> line)
     {
-        var buffer = new char[4096];
+        var buffer = new char[16 * 1024];
         var kept = new StringBuilder();
         long dropped = 0;
         int read;
         while ((read = await ReadAsync(reader, buffer)) > 0)
         {
             var start = 0;
-            for (var i = 0; i < read; i++)
+            int end;
+            while ((end = buffer.AsSpan(start, read - start).IndexOf('\n')) >= 0)
             {
-                if (buffer[i] != '\n')
-                    continue;
-                Keep(buffer.AsSpan(start, i - start));
+                Keep(buffer.AsSpan(start, end));
                 Hand();
-                start = i + 1;
+                start += end + 1;
             }
             Keep(buffer.AsSpan(start, read - start));
         }

@@ -146,13 +146,16 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         sandbox.Add(Repository.TestPlugin("Crasher"));
         var log = new SharedLog();
         await using var host = await RunningHost.StartAsync(sandbox.Directory, log,
-            "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process");
+            // A timeout far past the print's time: on a busy machine running other tests beside this one, moving 256 MB
+            // through a pipe took longer than the default 30 s, and what is asserted here is the cut, not the speed.
+            "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process", "Plugins:Crasher:TimeoutSeconds=600");
         var body = """{"jsonrpc":"2.0","id":1,"method":"io.switchboard.test:crasher:1","params":{"operation":"print","input":{"mb":256}}}""";
 
         // 256 million characters on one line: gathered whole, that is half a gigabyte of the host's memory, and a loop
         // of such calls grew the host by gigabytes while the worker stayed small. (What the host allocates meanwhile is
         // not asserted: tests running beside this one allocate in the same process.)
-        using var response = await host.Http.PostAsync("/csp/connector", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var patient = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromMinutes(10) };
+        using var response = await patient.PostAsync("/csp/connector", new StringContent(body, Encoding.UTF8, "application/json"));
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         await Eventually.WaitFor(() => Task.FromResult(log.ToString()), l => l.Contains("line cut at"), TimeSpan.FromSeconds(60),
             "the worker's line is relayed once it ends");
