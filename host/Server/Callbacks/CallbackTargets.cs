@@ -32,15 +32,18 @@ internal sealed class CallbackTargets(IEnumerable<string> allowed, string settin
             : "a host entry is a host name such as callbacks.example.com, or *.example.com for its subdomains, without a scheme, port or path (to name a port, write the origin, such as http://127.0.0.1:7000)";
     }
 
-    // A host entry as URLs are compared (their IdnHost): a name written in Unicode (bücher.example) in its ASCII form.
+    // A host entry as URLs are compared (see HostOf): a name written in Unicode (bücher.example) in its ASCII form, an
+    // IPv6 address without the brackets a URL writes around it ([::1]), a fully qualified name without its final dot.
     private static string ComparedForm(string entry)
     {
         if (entry.Contains("://", StringComparison.Ordinal))
             return entry;
+        if (entry.Length > 2 && entry[0] == '[' && entry[^1] == ']')
+            entry = entry[1..^1];
         var wildcard = entry.StartsWith("*.", StringComparison.Ordinal) ? "*." : "";
         try
         {
-            return wildcard + new System.Globalization.IdnMapping().GetAscii(entry[wildcard.Length..]);
+            return wildcard + WithoutFinalDot(new System.Globalization.IdnMapping().GetAscii(entry[wildcard.Length..]));
         }
         catch (ArgumentException)
         {
@@ -65,12 +68,19 @@ internal sealed class CallbackTargets(IEnumerable<string> allowed, string settin
 
     private static bool Matches(Uri url, string entry)
     {
+        var host = HostOf(url);
         if (entry.Contains("://", StringComparison.Ordinal))
             return Uri.TryCreate(entry, UriKind.Absolute, out var origin)
                    && origin.Scheme == url.Scheme && origin.Port == url.Port
-                   && string.Equals(origin.IdnHost, url.IdnHost, StringComparison.OrdinalIgnoreCase);
+                   && string.Equals(HostOf(origin), host, StringComparison.OrdinalIgnoreCase);
         if (entry.StartsWith("*.", StringComparison.Ordinal))
-            return url.IdnHost.EndsWith(entry[1..], StringComparison.OrdinalIgnoreCase) && url.IdnHost.Length > entry.Length - 1;
-        return string.Equals(url.IdnHost, entry, StringComparison.OrdinalIgnoreCase);
+            return host.EndsWith(entry[1..], StringComparison.OrdinalIgnoreCase) && host.Length > entry.Length - 1;
+        return string.Equals(host, entry, StringComparison.OrdinalIgnoreCase);
     }
+
+    // The host as entries are compared: IdnHost (ASCII, an IPv6 address without brackets), and a fully qualified name
+    // (callbacks.example.com.) as the same host without its final dot, which DNS resolves to the same address.
+    private static string HostOf(Uri url) => WithoutFinalDot(url.IdnHost);
+
+    private static string WithoutFinalDot(string host) => host.Length > 1 && host[^1] == '.' ? host[..^1] : host;
 }

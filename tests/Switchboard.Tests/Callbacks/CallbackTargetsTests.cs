@@ -30,6 +30,31 @@ public sealed class CallbackTargetsTests
         parsed.Should().BeNull();
     }
 
+    // An operator writes an IPv6 host as URLs write it, in brackets, and a fully qualified name may end in a dot on
+    // either side: both passed the start-up check, and every callback to the host they name was refused.
+    [Theory]
+    [InlineData("[::1]", "http://[::1]:7000/cb")]
+    [InlineData("::1", "http://[::1]:7000/cb")]
+    [InlineData("callbacks.example.com", "https://callbacks.example.com./cb")]
+    [InlineData("callbacks.example.com.", "https://callbacks.example.com/cb")]
+    [InlineData("*.example.com", "https://api.example.com./cb")]
+    [InlineData("*.example.com.", "https://api.example.com/cb")]
+    [InlineData("https://backend.example.:7000", "https://backend.example:7000/cb")]
+    [InlineData("https://backend.example:7000", "https://backend.example.:7000/cb")]
+    public void A_host_written_in_brackets_or_with_a_final_dot_allows_that_host(string entry, string url)
+    {
+        CallbackTargets.EntryProblem(entry).Should().BeNull();
+        new CallbackTargets([entry], "Test:Targets").Check(url, out var parsed).Should().BeNull($"'{entry}' names the host of {url}");
+        parsed.Should().Be(new Uri(url));
+    }
+
+    [Theory]
+    [InlineData("[::1]", "http://[::2]:7000/cb")]
+    [InlineData("*.example.com.", "https://example.com./cb")]
+    [InlineData("callbacks.example.com.", "https://callbacks.example.com.evil.example/cb")]
+    public void Brackets_and_final_dots_allow_no_other_host(string entry, string url) =>
+        new CallbackTargets([entry], "Test:Targets").Check(url, out _).Should().Contain("does not allow");
+
     [Fact]
     public void Without_entries_any_http_or_https_URL_passes() =>
         new CallbackTargets([], "Test:Targets").Check("https://anywhere.example/x", out _).Should().BeNull();
