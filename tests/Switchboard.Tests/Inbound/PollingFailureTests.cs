@@ -18,7 +18,8 @@ public sealed class PollingFailureTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _box.DisposeAsync();
 
-    private Task<RunningHost> StartHostAsync(string mode, string stateDirectory) => RunningHost.StartAsync(_box.Plugins.Directory,
+    private Task<RunningHost> StartHostAsync(string mode, string stateDirectory, params string[] more) => RunningHost.StartAsync(_box.Plugins.Directory,
+        [.. more,
         "Switchboard:Zeebe:Address=" + _box.Gateway.Address,
         "Switchboard:Inbound:StateDirectory=" + stateDirectory,
         "Switchboard:Inbound:DefaultPollInterval=00:00:00.100",
@@ -26,7 +27,7 @@ public sealed class PollingFailureTests : IAsyncLifetime
         "Switchboard:Inbound:Activations:poller:mode=" + mode,
         "Switchboard:Inbound:Activations:poller:count=100",
         "Switchboard:Inbound:Activations:poller:messageName=polled",
-        "Switchboard:Inbound:Activations:poller:correlationKeyExpression==\"k\"");
+        "Switchboard:Inbound:Activations:poller:correlationKeyExpression==\"k\""]);
 
     private static async Task<JsonNode> Health(RunningHost host) => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!;
 
@@ -62,6 +63,19 @@ public sealed class PollingFailureTests : IAsyncLifetime
 
         var down = await DownAsync(host, "the cursor cannot be read");
         down["reason"]!.GetValue<string>().Should().Contain("is not a regular file").And.Contain(fifo);
+    }
+
+    [Fact]
+    public async Task An_event_the_gateway_does_not_take_within_the_call_timeout_is_reported_as_not_delivered_in_time()
+    {
+        // A broker that takes publishes and never answers: the host gives up on the event at its call timeout. That is
+        // the host's own deadline; it was reported as an answer of the gateway's ("the gateway answered Cancelled").
+        _box.Gateway.Gateway.HangPublishes = true;
+        await using var host = await StartHostAsync("cursor", _box.State, "Switchboard:Catalog:DefaultTimeout=00:00:01");
+
+        var down = await DownAsync(host, "the first event is not delivered");
+        down["reason"]!.GetValue<string>().Should().StartWith("event 1 of ").And.EndWith(" was not delivered within 1 s")
+            .And.NotContain("Cancelled");
     }
 
     [Fact]

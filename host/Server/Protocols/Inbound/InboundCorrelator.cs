@@ -131,6 +131,12 @@ internal sealed class InboundCorrelator(IServiceProvider services)
             // The same message id inside its time to live: this event was correlated before. Not a failure, never retried.
             return new Correlation("already correlated", 409, "a message with this id was already correlated");
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // The client's own cancellation (a delivery's deadline, a webhook's caller gone, the host stopping), not an
+            // answer of the gateway's: whoever cancelled says why. Whether Zeebe took the event is unknown.
+            return new Correlation("failed", 503, "the delivery was cancelled before the gateway answered");
+        }
         catch (RpcException e)
         {
             var status = e.StatusCode switch

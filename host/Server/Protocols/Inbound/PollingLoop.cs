@@ -190,9 +190,15 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             }
             catch (OperationCanceledException) when (delivery.IsCancellationRequested)
             {
-                return (cursor, string.Create(CultureInfo.InvariantCulture, $"event {i + 1} of {result.Events.Count} was not delivered within {Services.CatalogOptions.DefaultTimeout.TotalSeconds:0.###} s"));
+                correlation = new Correlation("failed", 503, "the delivery was cancelled");
             }
             var outcome = correlation.ToOutcome();
+            if (!outcome.IsSettled && delivery.IsCancellationRequested)
+            {
+                // The publish may have reached Zeebe: its id is kept for the repeat, as after any unsettled event.
+                await KeepUnsettledAsync(i + 1);
+                return (cursor, string.Create(CultureInfo.InvariantCulture, $"event {i + 1} of {result.Events.Count} was not delivered within {Services.CatalogOptions.DefaultTimeout.TotalSeconds:0.###} s"));
+            }
             if (!outcome.IsSettled && correlation.HttpStatus is 400 or 422)
             {
                 // The event itself cannot be correlated (an expression fails on it or gives no key, the gateway refuses
