@@ -1,4 +1,4 @@
-using System.Globalization;
+using Switchboard.Core.Outcomes;
 using System.ComponentModel.DataAnnotations;
 using Switchboard.Abstractions;
 using Switchboard.Core.Binding;
@@ -59,5 +59,5 @@ internal static class ConnectorFailure
 
     /// <summary>A call that outlived its timeout.</summary>
     public static InvocationError Timeout(string connectorType, TimeSpan timeout) =>
-        new(ErrorKind.Timeout, "Timeout", string.Create(CultureInfo.InvariantCulture, $"connector '{connectorType}' did not finish within {timeout.TotalSeconds:0.###} s"), Retryable: true);
+        new(ErrorKind.Timeout, "Timeout", $"connector '{connectorType}' did not finish within {SecondsText.Of(timeout)}", Retryable: true);
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Switchboard.Core.Outcomes;
 using Switchboard.Abstractions;
 using Switchboard.Core.Describing;
 using System.Runtime.CompilerServices;
@@ -31,7 +31,7 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
             else
             {
                 generation.Become(PluginState.Leaked,
-                    string.Create(CultureInfo.InvariantCulture, $"still referenced {options.UnloadTimeout.TotalSeconds:0.#} s after unloading (a thread, timer, static cache or event subscription keeps it alive)"));
+                    $"still referenced {SecondsText.Of(options.UnloadTimeout)} after unloading (a thread, timer, static cache or event subscription keeps it alive)");
                 logger.LogWarning("Plugin {Plugin} generation {Generation} leaked: {Reason}", generation.PluginName, generation.Number, generation.Reason);
             }
         }
@@ -71,7 +71,7 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
     {
         if (await Task.WhenAny(generation.Drained, Task.Delay(options.DrainTimeout)) == generation.Drained)
             return;
-        generation.Explain(string.Create(CultureInfo.InvariantCulture, $"{generation.InFlight} calls still running after {options.DrainTimeout.TotalSeconds:0} s"));
+        generation.Explain($"{generation.InFlight} calls still running after {SecondsText.Of(options.DrainTimeout)}");
         logger.LogWarning("Plugin {Plugin} generation {Generation} is stuck draining: {Reason}", generation.PluginName, generation.Number, generation.Reason);
         await generation.Drained;
         generation.Explain(null);

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Switchboard.Core.Outcomes;
 using Microsoft.Extensions.Primitives;
 using Switchboard.Host.Telemetry;
 using System.Diagnostics;
@@ -285,7 +285,7 @@ public sealed class PluginCatalog : IAsyncDisposable
             // The plugin's code is still running on its own thread; the catalog cannot stop it, only stop waiting.
             // Should it ever finish, the generation it built never serves and is unloaded.
             slot.FailedFingerprint = fingerprint;
-            Fail(slot, string.Create(CultureInfo.InvariantCulture, $"stuck: loading did not finish within {limit.TotalSeconds:0.###} s (a constructor or IPluginLifecycle.StartAsync that blocks); the catalog went on without it"));
+            Fail(slot, $"stuck: loading did not finish within {SecondsText.Of(limit)} (a constructor or IPluginLifecycle.StartAsync that blocks); the catalog went on without it");
             _ = loading.ContinueWith(t => _loader.Discard(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             return;
         }
@@ -515,7 +515,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         lock (_stateLock)
         {
             slot.UnloadedLate(generation,
-                string.Create(CultureInfo.InvariantCulture, $"unloaded late, {after.TotalSeconds:0} s after it was retired: still referenced after {_options.UnloadTimeout.TotalSeconds:0.#} s, then released"));
+                $"unloaded late, {after.TotalSeconds:0} s after it was retired: still referenced after {_options.UnloadTimeout.TotalSeconds:0.#} s, then released");
             slot.Record($"generation {generation.Number} unloaded late");
             slot.Prune();
             if (slot.Previous.All(g => g.State == PluginState.Unloaded))

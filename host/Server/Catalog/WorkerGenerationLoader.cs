@@ -1,3 +1,4 @@
+using Switchboard.Core.Outcomes;
 using System.Globalization;
 using Switchboard.Core.Invoking;
 using Switchboard.Core.Describing;
@@ -64,7 +65,7 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
                 throw;
             // Whatever else went wrong fails this plugin's load, never the catalog's loop.
             throw new PluginLoadException(e is OperationCanceledException
-                ? string.Create(CultureInfo.InvariantCulture, $"its worker process did not describe its connectors within {options.LoadTimeout.TotalSeconds:0.###} s")
+                ? $"its worker process did not describe its connectors within {SecondsText.Of(options.LoadTimeout)}"
                 : $"its worker process described its connectors in a form the host cannot read: {e.Message}", e);
         }
     }

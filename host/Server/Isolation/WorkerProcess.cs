@@ -1,3 +1,4 @@
+using Switchboard.Core.Outcomes;
 using System.Globalization;
 using Switchboard.Host.Protocols;
 using System.Collections.Concurrent;
@@ -368,7 +369,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             if (await Task.WhenAny(answer, Exited, Task.Delay(HungGrace)) != answer && !Exited.IsCompleted)
             {
-                _killReason = string.Create(CultureInfo.InvariantCulture, $"it was hung (a call got no answer {HungGrace.TotalSeconds:0.###} s past its timeout) and was killed");
+                _killReason = $"it was hung (a call got no answer {SecondsText.Of(HungGrace)} past its timeout) and was killed";
                 _logger.LogWarning("Worker process {ProcessId} of plugin {Plugin} is hung: a call got no answer {GraceSeconds} s past its timeout; killing it",
                     SafeId(), _plugin, HungGrace.TotalSeconds);
                 Kill();

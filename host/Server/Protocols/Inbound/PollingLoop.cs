@@ -1,3 +1,4 @@
+using Switchboard.Core.Outcomes;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions.Inbound;
@@ -88,7 +89,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         var timeoutSeconds = Services.CatalogOptions.DefaultTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
         timeout.CancelAfter(timeoutSeconds);
-        var timedOut = string.Create(CultureInfo.InvariantCulture, $"the poll did not finish within {timeoutSeconds.TotalSeconds:0.###} s");
+        var timedOut = $"the poll did not finish within {SecondsText.Of(timeoutSeconds)}";
         var run = StartConnector<(Polled?, string?)>(async (instance, binding) =>
         {
             try
@@ -197,7 +198,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             {
                 // The publish may have reached Zeebe: its id is kept for the repeat, as after any unsettled event.
                 await KeepUnsettledAsync(i + 1);
-                return (cursor, string.Create(CultureInfo.InvariantCulture, $"event {i + 1} of {result.Events.Count} was not delivered within {Services.CatalogOptions.DefaultTimeout.TotalSeconds:0.###} s"));
+                return (cursor, $"event {i + 1} of {result.Events.Count} was not delivered within {SecondsText.Of(Services.CatalogOptions.DefaultTimeout)}");
             }
             if (!outcome.IsSettled && correlation.HttpStatus is 400 or 422)
             {

@@ -1,3 +1,4 @@
+using Switchboard.Core.Outcomes;
 using System.Globalization;
 using System.Diagnostics;
 using System.Text;
@@ -147,7 +148,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     /// the body written as JSON, and both with the activation's secrets masked.</summary>
     private sealed record Decided(WebhookResult Result, JsonNode? Body, string? Message);
 
-    private string TimedOut => string.Create(CultureInfo.InvariantCulture, $"the connector did not answer within {catalogOptions.DefaultTimeout.TotalSeconds:0.###} s");
+    private string TimedOut => $"the connector did not answer within {SecondsText.Of(catalogOptions.DefaultTimeout)}";
 
     /// <summary>A slot of the connector's concurrency limit for this request (waiting in its queue within the timeout), or
     /// null when the request was answered instead: 503 <c>Busy</c> with <c>Retry-After</c> past the running and waiting
