@@ -341,10 +341,11 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     {
         // Named as the connector declares it: operations are found whatever their case, and each spelling a caller
         // sent ("DELETE", "dElEtE") was a metric series of its own, until the metrics' series limit was spent.
-        var operation = catalog.Find(invocation.ConnectorType)?.FindOperation(invocation.Operation) is { } declared
-            ? (declared.Id.Length == 0 ? "(only)" : declared.Id)
-            : invocation.ShownOperation;
-        CallTelemetry.Finished(invocation, operation, outcome, elapsed, activity, _errorCodes);
+        var declared = catalog.Find(invocation.ConnectorType)?.FindOperation(invocation.Operation) is { } found
+            ? (found.Id.Length == 0 ? "(only)" : found.Id)
+            : null;
+        var operation = declared ?? invocation.ShownOperation;
+        CallTelemetry.Finished(invocation, declared, outcome, elapsed, activity, _errorCodes);
         recentCalls?.Add(invocation, operation, outcome, elapsed);
         var milliseconds = Math.Round(elapsed.TotalMilliseconds, 2);
         if (outcome.Error is not { } error)

@@ -84,18 +84,19 @@ internal static class CallTelemetry
     public static void Ended(InFlightCount count) => Interlocked.Decrement(ref count.Value);
 
     /// <summary>The call has its outcome: counted, timed, and its span ended with the outcome and error code.</summary>
-    /// <param name="operation">The operation as its connector declares it, where one was found (see <see cref="InvocationPipeline"/>).</param>
+    /// <param name="declaredOperation">The operation as its connector declares it; null when it declares none by the
+    /// name the call gave (see <see cref="InvocationPipeline"/>).</param>
     /// <param name="errorCodes">The host's bound on the error codes counted per connector.</param>
-    public static void Finished(Invocation.Invocation invocation, string operation, Outcome outcome, TimeSpan elapsed, Activity? activity, ErrorCodeLabels errorCodes)
+    public static void Finished(Invocation.Invocation invocation, string? declaredOperation, Outcome outcome, TimeSpan elapsed, Activity? activity, ErrorCodeLabels errorCodes)
     {
         var error = outcome.Error;
         // Metric tags must stay few: a type or operation that is not loaded is counted as "(unknown)", so a caller
-        // inventing names cannot make a series each.
+        // inventing names cannot make a series each. Whatever answered the call: one refused Busy or timed out while
+        // waiting for a slot was answered before its operation was looked at, under the caller's own text.
         var (connector, shownOperation) = error?.Kind switch
         {
             ErrorKind.UnknownConnector => ("(unknown)", "(unknown)"),
-            ErrorKind.UnknownOperation => (invocation.ConnectorType, "(unknown)"),
-            _ => (invocation.ConnectorType, operation),
+            _ => (invocation.ConnectorType, declaredOperation ?? "(unknown)"),
         };
         var tags = new TagList
         {
