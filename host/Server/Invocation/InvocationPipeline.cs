@@ -94,6 +94,13 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         try
         {
             var metadata = lease.Connector.Metadata;
+            if (lease.Generation.Worker is null && metadata.FindOperation(invocation.Operation) is null)
+            {
+                // An operation the connector does not declare is answered at once, before any plugin code, as a call
+                // without a callback is: not refused Busy, or held in the queue, for a slot it would never use.
+                handedOver = true;
+                return BindHeld(lease, invocation);
+            }
             var timeout = invocation.Timeout ?? metadata.FindOperation(invocation.Operation)?.Timeout ?? DefaultTimeout;
             using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             within.CancelAfter(timeout);

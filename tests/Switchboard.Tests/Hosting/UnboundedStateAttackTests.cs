@@ -63,6 +63,34 @@ public sealed class UnboundedStateAttackTests
         }
     }
 
+    /// <summary>An operation the connector does not declare is answered as unknown at once, as a synchronous call's is,
+    /// not refused <c>Busy</c> (or held in the queue until its timeout) waiting for a slot it would never use.</summary>
+    [Fact]
+    public async Task An_asynchronous_call_naming_an_undeclared_operation_is_answered_unknown_at_once_while_the_connector_is_busy()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Neighbour"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Plugins:Neighbour:MaxConcurrentCalls=1", "Plugins:Neighbour:MaxQueuedCalls=0", "shutdownTimeoutSeconds=2");
+        using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromMinutes(2) };
+        var holding = http.PostAsync(CspCall.Request(1, Neighbour, new JsonObject(), "hold"));
+        try
+        {
+            await Eventually.WaitFor(async () => (string?)(await http.PostAsync(CspCall.Request(2, NeighbourProbe, new JsonObject(), "holding"))).Result?["output"]?["result"],
+                n => n == "1", because: "the CSP call holds the connector's one slot");
+
+            var answer = await http.PostAsync(CspCall.Request(100, Neighbour, new JsonObject(), "noSuchOperation", callbackUrl: "http://127.0.0.1:9/callback"));
+
+            ((int?)answer.Error?["code"]).Should().Be(-32601, answer.ToString());
+            ((string?)answer.Error?["data"]?["errorCode"]).Should().NotBe("Busy");
+        }
+        finally
+        {
+            await http.PostAsync(CspCall.Request(3, NeighbourProbe, new JsonObject(), "releaseHold"));
+            await holding;
+        }
+    }
+
     private static string WebhookBpmn(string processId, string elementId, string context) => $$"""
         <?xml version="1.0" encoding="UTF-8"?>
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
