@@ -20,6 +20,14 @@ internal static partial class LoggableUrl
         return masked.Length <= 200 ? masked : masked[..200] + "…";
     }
 
+    /// <summary>Free text from a peer (a gateway's error detail) with the user part of every URL in it masked: a peer
+    /// naming the address it failed to reach names its credentials with it.</summary>
+    public static string InText(string text) => text.Contains("://", StringComparison.Ordinal) ? UserPartInText().Replace(text, "${scheme}***@") : text;
+
+    // Up to the last '@' before the URL's path, its end or a space.
+    [GeneratedRegex(@"(?<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)[^\s/?#]*@")]
+    private static partial Regex UserPartInText();
+
     // Everything up to the last '@' before the path: a password may itself hold '@', ':' or '/'-free text of any kind.
     [GeneratedRegex(@"^(?<scheme>[^:/?#@]*://)?[^/?#]*@")]
     private static partial Regex UserPart();

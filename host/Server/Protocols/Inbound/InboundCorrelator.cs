@@ -147,7 +147,7 @@ internal sealed class InboundCorrelator(IServiceProvider services)
                 StatusCode.Unavailable or StatusCode.DeadlineExceeded => 503,
                 _ => 500,
             };
-            return new Correlation("failed", status, $"the gateway answered {e.StatusCode}: {e.Status.Detail}");
+            return new Correlation("failed", status, $"the gateway answered {GatewayErrorText.Of(e)}");
         }
     }
 

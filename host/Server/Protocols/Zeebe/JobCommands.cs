@@ -11,16 +11,19 @@ namespace Switchboard.Host.Protocols.Zeebe;
 internal sealed class JobCommands(TimeSpan attemptTimeout, TimeProvider time, ILogger logger, Action? tokenRefused)
 {
     /// <summary>Sends a command until the gateway takes it. Answers false, having logged a warning naming the job, when
-    /// transient failures lasted past <paramref name="giveUpAt"/> (the job's deadline): by then Zeebe hands the job out
-    /// again, so the result could no longer count and holding the job's slot would only starve the worker.</summary>
+    /// transient failures lasted past <paramref name="giveUpAt"/> (the job's deadline) and <see cref="MinAttempts"/>
+    /// attempts: by then Zeebe hands the job out again, so the result could no longer count and holding the job's slot
+    /// would only starve the worker.</summary>
     /// <param name="send">Sends one attempt with the gRPC deadline it is given.</param>
     /// <exception cref="RpcException">The gateway refused the command for good (NOT_FOUND, INVALID_ARGUMENT, ...).</exception>
     public async Task<bool> SendAsync(ActivatedJob job, string command, DateTimeOffset giveUpAt, Func<DateTime, Task> send, CancellationToken stopping)
     {
         var backoff = new ErrorBackoff();
         var refreshed = tokenRefused is null;
+        var attempts = 0;
         while (true)
         {
+            attempts++;
             try
             {
                 // Without a deadline a gateway that never answers would hold the job's slot for good.
@@ -33,13 +36,16 @@ internal sealed class JobCommands(TimeSpan attemptTimeout, TimeProvider time, IL
                 refreshed = true;
                 tokenRefused!();
             }
-            catch (RpcException e) when (IsTransient(e.StatusCode) && !stopping.IsCancellationRequested)
+            catch (RpcException e) when (IsTransient(e) && !stopping.IsCancellationRequested)
             {
                 var wait = backoff.Next();
-                if (time.GetUtcNow() + wait > giveUpAt)
+                // The deadline is the broker's clock (0 from a gateway that leaves it out): read on the host's, it may
+                // seem past from the start, and the first refusal dropped a finished job's result without one retry. A
+                // few attempts are always made; a job that did time out is answered NOT_FOUND.
+                if (attempts >= MinAttempts && time.GetUtcNow() + wait > giveUpAt)
                 {
                     logger.LogWarning("{Command} for job {JobKey} of {Connector} via {Protocol} was given up: the gateway did not take it before the job's deadline {Deadline:O} (last {Error}); Zeebe hands the job out again",
-                        command, job.Key, job.Type, "Zeebe", giveUpAt, $"{e.StatusCode}: {e.Status.Detail}");
+                        command, job.Key, job.Type, "Zeebe", giveUpAt, GatewayErrorText.Of(e));
                     return false;
                 }
                 await Task.Delay(wait, time, stopping);
@@ -47,7 +53,13 @@ internal sealed class JobCommands(TimeSpan attemptTimeout, TimeProvider time, IL
         }
     }
 
-    // UNAVAILABLE (no gateway, or no token: see ZeebeWorkers' credentials), RESOURCE_EXHAUSTED (backpressure) and
-    // DEADLINE_EXCEEDED (no answer in time) may pass on another attempt.
-    private static bool IsTransient(StatusCode code) => code is StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded;
+    /// <summary>The attempts a command gets whatever its deadline reads as on the host's clock.</summary>
+    public const int MinAttempts = 3;
+
+    // UNAVAILABLE (no gateway, or no token: see ZeebeWorkers' credentials), RESOURCE_EXHAUSTED (backpressure, but not a
+    // message over the gateway's limit, which no attempt will pass) and DEADLINE_EXCEEDED (no answer in time) may pass
+    // on another attempt.
+    private static bool IsTransient(RpcException e) =>
+        e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
+        || (e.StatusCode == StatusCode.ResourceExhausted && !GatewayErrorText.IsMessageTooLarge(e));
 }

@@ -129,7 +129,7 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             {
                 // Running without the longer timeout could see the job handed out again mid-run and run twice: the user
                 // asked for the timeout, so the job stops here with why (gateways before 8.4 answer UNIMPLEMENTED).
-                await FailAsync(job, 0, $"the gateway refused UpdateJobTimeout for the jobTimeout header ({e.StatusCode}: {e.Status.Detail}); "
+                await FailAsync(job, 0, $"the gateway refused UpdateJobTimeout for the jobTimeout header ({GatewayErrorText.Of(e)}); "
                     + "Zeebe 8.4 or later takes it, else remove the header", "JobTimeoutRefused", TimeSpan.Zero, stopping);
                 return;
             }
@@ -221,9 +221,18 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
                         "ErrorVariablesTooLarge", TimeSpan.Zero, stopping);
                     return true;
                 }
-                if (!await commands.SendAsync(job, "ThrowError", JobDeadline.Of(job), deadline => gateway.ThrowErrorAsync(thrown,
-                        GzipRequests.For(thrown.Variables.Length + thrown.ErrorMessage.Length), deadline, stopping).ResponseAsync, stopping))
+                try
+                {
+                    if (!await commands.SendAsync(job, "ThrowError", JobDeadline.Of(job), deadline => gateway.ThrowErrorAsync(thrown,
+                            GzipRequests.For(thrown.Variables.Length + thrown.ErrorMessage.Length), deadline, stopping).ResponseAsync, stopping))
+                        return true;
+                }
+                catch (RpcException e) when (GatewayErrorText.IsMessageTooLarge(e))
+                {
+                    await FailAsync(job, 0, $"the variables of BPMN error {bpmn.Code} are {thrown.Variables.Length} bytes, more than the gateway takes ({GatewayErrorText.Of(e)})",
+                        "ErrorVariablesTooLarge", TimeSpan.Zero, stopping);
                     return true;
+                }
                 Reported(job, "error_thrown");
                 logger.LogInformation("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} threw BPMN error {ErrorCode}",
                     job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, bpmn.Code);
@@ -251,9 +260,19 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             return;
         }
         var complete = new CompleteJobRequest { JobKey = job.Key, Variables = text };
-        if (!await commands.SendAsync(job, "CompleteJob", JobDeadline.Of(job),
-                deadline => gateway.CompleteJobAsync(complete, GzipRequests.For(text.Length), deadline, stopping).ResponseAsync, stopping))
+        try
+        {
+            if (!await commands.SendAsync(job, "CompleteJob", JobDeadline.Of(job),
+                    deadline => gateway.CompleteJobAsync(complete, GzipRequests.For(text.Length), deadline, stopping).ResponseAsync, stopping))
+                return;
+        }
+        catch (RpcException e) when (GatewayErrorText.IsMessageTooLarge(e))
+        {
+            // A cluster whose message limit is below ours: given up at the deadline, the job ran again and again.
+            await FailAsync(job, 0, $"the result is {text.Length} bytes, more than the gateway takes ({GatewayErrorText.Of(e)})", "ResultTooLarge",
+                TimeSpan.Zero, stopping);
             return;
+        }
         Reported(job, "completed");
         // A success is debug, as CSP and Spiff log theirs: at the default level a busy worker would write a line per job.
         // Checked first: the call would otherwise box its arguments into an array for every job, logged or not.
@@ -290,9 +309,19 @@ internal sealed class JobHandler(Gateway.Gateway.GatewayClient gateway, Invocati
             RetryBackOff = (long)backoff.TotalMilliseconds,
             Variables = text,
         };
-        if (!await commands.SendAsync(job, "FailJob", JobDeadline.Of(job),
-                deadline => gateway.FailJobAsync(failed, GzipRequests.For(failed.Variables.Length + cut.Length), deadline, stopping).ResponseAsync, stopping))
+        try
+        {
+            if (!await commands.SendAsync(job, "FailJob", JobDeadline.Of(job),
+                    deadline => gateway.FailJobAsync(failed, GzipRequests.For(failed.Variables.Length + cut.Length), deadline, stopping).ResponseAsync, stopping))
+                return;
+        }
+        catch (RpcException e) when (extraVariables is not null && GatewayErrorText.IsMessageTooLarge(e))
+        {
+            // Without the job error's own variables the command is small (its message is cut).
+            await FailAsync(job, 0, $"the variables of job error '{cut}' are {text.Length} bytes, more than the gateway takes ({GatewayErrorText.Of(e)})",
+                "ErrorVariablesTooLarge", TimeSpan.Zero, stopping);
             return;
+        }
         Reported(job, "failed");
         logger.LogWarning("Job {JobKey} of {Connector} (process instance {ProcessInstance}) via {Protocol} failed with {ErrorCode}, {Retries} retries left: {ErrorMessage}",
             job.Key, job.Type, job.ProcessInstanceKey, Protocol.Zeebe, code, retries, cut);

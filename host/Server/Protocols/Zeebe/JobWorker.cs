@@ -130,7 +130,7 @@ internal sealed class JobWorker : IAsyncDisposable
     {
         // Poll again once at least 30 % of the capacity is free, as the official clients do.
         var free = _capacity.Free;
-        if (free < Math.Max(1, (int)Math.Ceiling(_options.MaxJobsActive * 0.3)))
+        if (WaitsForRoom(free))
         {
             // While the stream has jobs buffered their ends do not wake the poller (see Start): look again each poll interval.
             await SignalOrTimeAsync(_freed.Reader, _options.Streaming ? _options.PollInterval : null);
@@ -149,6 +149,13 @@ internal sealed class JobWorker : IAsyncDisposable
         // poll interval, so a busy stream is not joined by a poll per interval and type.
         await PauseAsync(Volatile.Read(ref _streamDelivering) ? _emptyPolls.Next() : _options.PollInterval);
     }
+
+    private bool WaitsForRoom(int free) => free < Math.Max(1, (int)Math.Ceiling(_options.MaxJobsActive * 0.3));
+
+    // Whether the stream's failures and successes speak for the worker's health: where it is all there is, or while the
+    // poller waits for room. A worker whose every slot held a running job said "connected" for as long as they ran, with
+    // the gateway gone.
+    private bool StreamSpeaks => !_options.Polling || WaitsForRoom(_capacity.Free);
 
     // The pause after an empty poll, up to 5 s while the stream delivers. It ends early when the stream is held back:
     // the jobs the gateway then gives back to polls would otherwise wait out the rest of it while slots come free.
@@ -228,7 +235,7 @@ internal sealed class JobWorker : IAsyncDisposable
             return; // the stream ended first
         }
         backoff.Reset();
-        if (!_options.Polling)
+        if (StreamSpeaks)
             LastError = null;
     }
 
@@ -259,10 +266,10 @@ internal sealed class JobWorker : IAsyncDisposable
             {
                 if (e.StatusCode == StatusCode.Unauthenticated)
                     _tokenRefused?.Invoke();
-                var error = $"{e.StatusCode}: {e.Status.Detail}";
+                var error = GatewayErrorText.Of(e);
                 // The client's own refusal of a message over its limit reads as RESOURCE_EXHAUSTED too, but it is no
                 // backpressure: the jobs in that answer are lost to their timeout, again and again, until the limit moves.
-                var tooLarge = e.StatusCode == StatusCode.ResourceExhausted && e.Status.Detail.Contains("maximum configured message size", StringComparison.Ordinal);
+                var tooLarge = GatewayErrorText.IsMessageTooLarge(e);
                 if (tooLarge)
                     error += $" (a job larger than Switchboard:Zeebe:MaxMessageSize, {_options.MaxMessageSize} bytes: raise it to the cluster's maxMessageSize)";
                 // RESOURCE_EXHAUSTED is the broker's backpressure: wait like any error, without alarm.
@@ -288,8 +295,9 @@ internal sealed class JobWorker : IAsyncDisposable
     // Debug until something else happens) and the backoff before the next attempt.
     private async Task FailedAsync(string activity, string error, LogLevel level, Exception? exception, bool streaming, ErrorBackoff backoff)
     {
-        // The worker's health follows its polls; a failing stream speaks for it only where it is all there is.
-        if (!streaming || !_options.Polling)
+        // The worker's health follows its polls; a failing stream speaks for it where it is all there is, or while the
+        // poller waits for room.
+        if (!streaming || StreamSpeaks)
             LastError = error;
         _logger.Log(level, exception, "{Activity} for {Connector} via {Protocol} failed: {Error}", activity, Type, "Zeebe", error);
         await Task.Delay(backoff.Next(), _time, _polling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -352,7 +360,8 @@ internal sealed class JobWorker : IAsyncDisposable
         catch (Exception e) when (e is RpcException or OperationCanceledException)
         {
             // NOT_FOUND: the job timed out and went elsewhere; cancelled: shutdown gave up on it. Zeebe re-activates it either way.
-            _logger.LogWarning("Job {JobKey} of {Connector} via {Protocol} was not reported: {Error}", job.Key, Type, "Zeebe", e.Message);
+            _logger.LogWarning("Job {JobKey} of {Connector} via {Protocol} was not reported: {Error}", job.Key, Type, "Zeebe",
+                e is RpcException rpc ? GatewayErrorText.Of(rpc) : e.Message);
         }
         catch (Exception e)
         {
