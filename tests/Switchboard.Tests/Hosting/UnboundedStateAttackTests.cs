@@ -28,25 +28,38 @@ public sealed class UnboundedStateAttackTests
             .Select(l => Regex.Match(l, "operation=\"([^\"]*)\"").Groups[1].Value).Distinct().ToList();
     }
 
-    /// <summary>A caller naming operations the connector does not declare is counted under <c>(unknown)</c> (an unknown
-    /// operation) and never makes a series per name: but an asynchronous CSP call (with a callbackUrl) that is refused
-    /// <c>Busy</c> before its operation is looked at is counted under the caller's own text, so every name a caller
-    /// invents while the connector is busy is a new series of every call instrument, for as long as the host runs.</summary>
-    [Fact]
-    public async Task Asynchronous_calls_refused_Busy_with_invented_operation_names_make_no_metric_series_per_name()
+    /// <summary>Runs <paramref name="body"/> against a host whose Neighbour connector has one slot, no queue, and that
+    /// slot held by a running call: every call that takes a slot is refused <c>Busy</c>.</summary>
+    private static async Task WhileTheNeighbourIsBusyAsync(Func<RunningHost, HttpClient, Task> body)
     {
         using var sandbox = new PluginSandbox();
         sandbox.Add(Repository.TestPlugin("Neighbour"));
         await using var host = await RunningHost.StartAsync(sandbox.Directory,
             "Plugins:Neighbour:MaxConcurrentCalls=1", "Plugins:Neighbour:MaxQueuedCalls=0", "shutdownTimeoutSeconds=2");
         using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromMinutes(2) };
-        var run = Guid.NewGuid().ToString("N")[..8];
         var holding = http.PostAsync(CspCall.Request(1, Neighbour, new JsonObject(), "hold"));
         try
         {
             await Eventually.WaitFor(async () => (string?)(await http.PostAsync(CspCall.Request(2, NeighbourProbe, new JsonObject(), "holding"))).Result?["output"]?["result"],
                 n => n == "1", because: "the CSP call holds the connector's one slot");
+            await body(host, http);
+        }
+        finally
+        {
+            await http.PostAsync(CspCall.Request(3, NeighbourProbe, new JsonObject(), "releaseHold"));
+            await holding;
+        }
+    }
 
+    /// <summary>A caller naming operations the connector does not declare is counted under <c>(unknown)</c> (an unknown
+    /// operation) and never makes a series per name: but an asynchronous CSP call (with a callbackUrl) that is refused
+    /// <c>Busy</c> before its operation is looked at is counted under the caller's own text, so every name a caller
+    /// invents while the connector is busy is a new series of every call instrument, for as long as the host runs.</summary>
+    [Fact]
+    public Task Asynchronous_calls_refused_Busy_with_invented_operation_names_make_no_metric_series_per_name() =>
+        WhileTheNeighbourIsBusyAsync(async (host, http) =>
+        {
+            var run = Guid.NewGuid().ToString("N")[..8];
             var answers = new List<CspAnswer>();
             for (var i = 0; i < 20; i++)
                 answers.Add(await http.PostAsync(CspCall.Request(100 + i, Neighbour, new JsonObject(), $"invented{run}x{i}", callbackUrl: "http://127.0.0.1:9/callback")));
@@ -55,41 +68,19 @@ public sealed class UnboundedStateAttackTests
             var invented = (await OperationLabelsAsync(host, Neighbour)).Where(o => o.Contains(run)).ToList();
             invented.Should().BeEmpty(
                 $"an operation the connector does not declare is counted as (unknown), whatever refused the call; {invented.Count} series were made of names a caller invented (first answer: {answers[0]})");
-        }
-        finally
-        {
-            await http.PostAsync(CspCall.Request(3, NeighbourProbe, new JsonObject(), "releaseHold"));
-            await holding;
-        }
-    }
+        });
 
     /// <summary>An operation the connector does not declare is answered as unknown at once, as a synchronous call's is,
     /// not refused <c>Busy</c> (or held in the queue until its timeout) waiting for a slot it would never use.</summary>
     [Fact]
-    public async Task An_asynchronous_call_naming_an_undeclared_operation_is_answered_unknown_at_once_while_the_connector_is_busy()
-    {
-        using var sandbox = new PluginSandbox();
-        sandbox.Add(Repository.TestPlugin("Neighbour"));
-        await using var host = await RunningHost.StartAsync(sandbox.Directory,
-            "Plugins:Neighbour:MaxConcurrentCalls=1", "Plugins:Neighbour:MaxQueuedCalls=0", "shutdownTimeoutSeconds=2");
-        using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromMinutes(2) };
-        var holding = http.PostAsync(CspCall.Request(1, Neighbour, new JsonObject(), "hold"));
-        try
+    public Task An_asynchronous_call_naming_an_undeclared_operation_is_answered_unknown_at_once_while_the_connector_is_busy() =>
+        WhileTheNeighbourIsBusyAsync(async (_, http) =>
         {
-            await Eventually.WaitFor(async () => (string?)(await http.PostAsync(CspCall.Request(2, NeighbourProbe, new JsonObject(), "holding"))).Result?["output"]?["result"],
-                n => n == "1", because: "the CSP call holds the connector's one slot");
-
             var answer = await http.PostAsync(CspCall.Request(100, Neighbour, new JsonObject(), "noSuchOperation", callbackUrl: "http://127.0.0.1:9/callback"));
 
             ((int?)answer.Error?["code"]).Should().Be(-32601, answer.ToString());
             ((string?)answer.Error?["data"]?["errorCode"]).Should().NotBe("Busy");
-        }
-        finally
-        {
-            await http.PostAsync(CspCall.Request(3, NeighbourProbe, new JsonObject(), "releaseHold"));
-            await holding;
-        }
-    }
+        });
 
     private static string WebhookBpmn(string processId, string elementId, string context) => $$"""
         <?xml version="1.0" encoding="UTF-8"?>
