@@ -310,3 +310,51 @@ internal sealed class RawSmtpServer : IAsyncDisposable
         _stop.Dispose();
     }
 }
+
+/// <summary>The shipped Webhook plugin's API key check, from the side of whoever sends the request.</summary>
+public sealed class ShippedWebhookAttackTests : IAsyncLifetime
+{
+    private readonly PluginSandbox _sandbox = new();
+    private Switchboard.ZeebeTestGateway.TestGatewayServer _gateway = null!;
+    private RunningHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await Switchboard.ZeebeTestGateway.TestGatewayServer.StartAsync();
+        _gateway.Gateway.Deploy("orders");
+        _sandbox.Add(Repository.ShippedPlugin("Webhook"));
+        _host = await RunningHost.StartAsync(_sandbox.Directory,
+            "Switchboard:Catalog:Watch=false",
+            "Switchboard:Zeebe:Address=" + _gateway.Address,
+            "Switchboard:Inbound:Activations:keyed:inbound.type=io.camunda:webhook:1",
+            "Switchboard:Inbound:Activations:keyed:bpmnProcessId=orders",
+            "Switchboard:Inbound:Activations:keyed:inbound.auth.type=APIKEY",
+            "Switchboard:Inbound:Activations:keyed:inbound.auth.apiKey=key-S3cret-r18");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _gateway.DisposeAsync();
+        _sandbox.Dispose();
+    }
+
+    // The API key locator is FEEL over the request, body included: a body whose object repeats a key (JSON that parses,
+    // and throws when its members are read) made the check throw, so a request without the key was answered as the
+    // connector failing (500, logged as an error with its stack) instead of 401.
+    [Fact]
+    public async Task A_request_with_a_wrong_API_key_and_a_body_repeating_a_key_is_refused_401_not_a_connector_failure()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/inbound/keyed")
+        {
+            Content = new StringContent("""{"id":1,"id":2}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", "not-the-key");
+
+        using var response = await _host.Http.SendAsync(request);
+
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized, body);
+        _gateway.Gateway.Instances.Should().BeEmpty();
+    }
+}
