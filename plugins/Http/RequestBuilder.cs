@@ -33,7 +33,7 @@ internal static class RequestBuilder
         {
             // Headers are added without the typed parsers (which refuse many real-world values), so the wire-level
             // rules are checked here: a CR or LF in a value would otherwise split the request.
-            if (HeaderProblem(name, value) is { } problem)
+            if ((HeaderProblem(name, value) ?? FramingProblem(name, value, request.Content)) is { } problem)
                 throw new ConnectorInputException("InvalidHeader", problem) { Field = "headers" };
             // Content headers (Content-Type) belong to the body; the rest to the request.
             if (!request.Headers.TryAddWithoutValidation(name, value) && request.Content is not null)
@@ -71,6 +71,15 @@ internal static class RequestBuilder
             return $"the value of header '{name}' contains a control character (CR, LF, NUL or another), which cannot be sent";
         return null;
     }
+
+    // The body's framing is the connector's to write: a Transfer-Encoding it does not apply (anything but chunked, or
+    // chunked without a body) went out as written, beside a Content-Length or on a request with no body, and a server or
+    // proxy framing the request by it took the next request on the connection (another caller's) for this one's body.
+    private static string? FramingProblem(string name, string? value, HttpContent? content) =>
+        name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
+        && (content is null || !string.Equals(value?.Trim(), "chunked", StringComparison.OrdinalIgnoreCase))
+            ? "header 'Transfer-Encoding' frames the body, which the connector does: only 'chunked', on a request with a body, may be asked for"
+            : null;
 
     private static bool IsTokenChar(char c) =>
         c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
