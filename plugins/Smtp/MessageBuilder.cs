@@ -15,11 +15,14 @@ internal static class MessageBuilder
         message.Bcc.AddRange(Addresses(input.EmailBcc, "email_bcc", required: false));
         message.ReplyTo.AddRange(Addresses(input.EmailReplyTo, "email_reply_to", required: false));
         message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(message.From.Mailboxes.First().Domain is { Length: > 0 } domain ? domain : "localhost");
-        message.Body = new BodyBuilder { TextBody = Blank(input.EmailBody), HtmlBody = Blank(input.EmailBodyHtml) }.ToMessageBody();
+        message.Body = new BodyBuilder { TextBody = Body(input.EmailBody), HtmlBody = Body(input.EmailBodyHtml) }.ToMessageBody();
         return message;
     }
 
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+    // Every line ends in LF here, which MimeKit sends as CRLF. A bare CR it sends as it is (RFC 5321 2.3.8 forbids it):
+    // "<CR>.<CR>" in an end user's text ended the data for servers that accept that, and the rest was read as new
+    // SMTP commands, a forged message from the sending account.
+    private static string? Body(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Replace("\r\n", "\n").Replace('\r', '\n');
 
     private static InternetAddressList Addresses(string? text, string field, bool required)
     {
