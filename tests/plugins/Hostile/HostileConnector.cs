@@ -53,6 +53,26 @@ public sealed class HostileConnector
     [Operation("otherOutput", TimeoutSeconds = 2)]
     public object OtherOutput(HostileInput input) => new OtherOutput { Result = "other" };
 
+    /// <summary>Awaits until cancelled, having registered on its token a callback that blocks its thread until the file
+    /// named by the input's note exists (a client library whose cancel closes a connection synchronously, and hangs on a
+    /// peer that does not answer). Drops <c>cancel-hook-started</c> beside that file when the call starts and
+    /// <c>cancel-hook-running</c> when the callback runs (not into the plugin's folder, which a write would reload).</summary>
+    [Operation("blockOnCancel", TimeoutSeconds = 600), SpiffCommand("hostile/BlockOnCancel")]
+    public async Task<HostileOutput> BlockOnCancel(HostileInput input, IConnectorContext context)
+    {
+        var release = input.Note ?? "";
+        var folder = Path.GetDirectoryName(release)!;
+        context.CancellationToken.Register(() =>
+        {
+            File.WriteAllText(Path.Combine(folder, "cancel-hook-running"), "");
+            while (!File.Exists(release))
+                Thread.Sleep(20);
+        });
+        await File.WriteAllTextAsync(Path.Combine(folder, "cancel-hook-started"), "");
+        await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        return new HostileOutput("never");
+    }
+
     /// <summary>Answers at once.</summary>
     [Operation("ping"), SpiffCommand("hostile/Ping")]
     public HostileOutput Ping(HostileInput input) => new("pong");
@@ -72,9 +92,26 @@ public sealed class HostileLifecycle(IPluginContext plugin) : IPluginLifecycle, 
     /// good before returning any task when it holds <c>block-stop-sync</c>.</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Marker.Present(plugin, "block-stop-callback"))
+            return StopBlockingInCallbackAsync(File.ReadAllText(Path.Combine(plugin.PluginDirectory, "block-stop-callback")).Trim(), cancellationToken);
         if (Marker.Present(plugin, "block-stop-sync"))
             Thread.Sleep(Timeout.Infinite);
         return Marker.Present(plugin, "block-stop") ? Task.Delay(Timeout.Infinite, CancellationToken.None) : Task.CompletedTask;
+    }
+
+    /// <summary>With <c>block-stop-callback</c> (holding a file path): deaf to its token in its own awaits, but registers on
+    /// it, once stopping is under way, a callback that blocks its thread until that file exists (a client library whose
+    /// cancel closes a connection synchronously); drops the path with <c>.running</c> appended when the callback runs.</summary>
+    private static async Task StopBlockingInCallbackAsync(string release, CancellationToken cancellationToken)
+    {
+        await Task.Delay(200, CancellationToken.None);
+        cancellationToken.Register(() =>
+        {
+            File.WriteAllText(release + ".running", "");
+            while (!File.Exists(release))
+                Thread.Sleep(20);
+        });
+        await Task.Delay(Timeout.Infinite, CancellationToken.None);
     }
 
     /// <summary>Blocks its thread for good when the folder holds <c>block-dispose</c>.</summary>
