@@ -56,8 +56,9 @@ public sealed class ShutdownAttackTests
 
             taken.Should().BeFalse("docs/zeebe.md: 'Shutdown: workers stop activating'; but a job created after the host began " +
                 "stopping was activated by it, because the Zeebe workers stop only when their turn in the reverse order of hosted services " +
-                "comes (after the HTTP server has drained its requests and the inbound loops have stopped): a job taken then is cut at the " +
-                "shutdown timeout unreported and waits out its Zeebe job timeout, while other workers could have run it at once");
+                "comes (after the HTTP server has drained its requests and the inbound loops have stopped), and then get no time of their own: a " +
+                "job taken then that is still running when the shutdown timeout ends is cut unreported and waits out its Zeebe job timeout, while " +
+                "other workers could have run it at once");
         }
         finally
         {
