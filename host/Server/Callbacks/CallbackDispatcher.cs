@@ -136,11 +136,17 @@ internal abstract class CallbackDispatcher<TCall> : BackgroundService, IHostedLi
         {
             Logger.LogError("Shutdown timeout reached with {Pending} asynchronous {Protocol} calls pending; they are cancelled and their callbacks are lost",
                 Metrics.Pending, _protocol);
-            await _cancelCalls.CancelAsync();
-            await _cancelDeliveries.CancelAsync();
+            // Not awaited: the calls' cancellation runs their plugins' callbacks, which may block (see CancelCalls).
+            CancelCalls();
+            _ = _cancelDeliveries.CancelAsync();
         }
         await base.StopAsync(cancellationToken);
     }
+
+    // Cancels the calls still running from the pool, without waiting: their plugin code's callbacks on its token run
+    // there, and one that blocked (a client library closing a connection synchronously) held the drain, the callbacks'
+    // final delivery and the host's stop for as long as it blocked.
+    private void CancelCalls() => _ = _cancelCalls.CancelAsync();
 
     private Task BeginDrain()
     {
@@ -163,7 +169,7 @@ internal abstract class CallbackDispatcher<TCall> : BackgroundService, IHostedLi
             Metrics.Pending, _protocol, _limits.DrainTimeout.TotalSeconds);
         try
         {
-            await _cancelCalls.CancelAsync();
+            CancelCalls();
             _cancelDeliveries.CancelAfter(_limits.FinalDeliveryTimeout);
         }
         catch (ObjectDisposedException)

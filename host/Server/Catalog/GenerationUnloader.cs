@@ -111,7 +111,7 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
     private async Task StopAsync(PluginGeneration generation, IPluginLifecycle lifecycle)
     {
         using var timeout = new CancellationTokenSource(options.StopTimeout);
-        await RunPluginCodeAsync(generation, $"{lifecycle.GetType().Name}.StopAsync", () => lifecycle.StopAsync(timeout.Token), timeout.Token);
+        await RunPluginCodeAsync(generation, $"{lifecycle.GetType().Name}.StopAsync", () => lifecycle.StopAsync(timeout.Token));
     }
 
     // A lifecycle still starting is left to its late stop, which disposes it after stopping it (see StopAsync).
@@ -126,20 +126,21 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
 
     private async Task DisposeAsync(PluginGeneration generation, object instance)
     {
-        using var timeout = new CancellationTokenSource(options.StopTimeout);
-        await RunPluginCodeAsync(generation, $"disposing {instance.GetType().Name}", () => ConnectorInstances.DisposeAsync(instance).AsTask(), timeout.Token);
+        await RunPluginCodeAsync(generation, $"disposing {instance.GetType().Name}", () => ConnectorInstances.DisposeAsync(instance).AsTask());
     }
 
-    /// <summary>Runs a lifecycle's stop or an instance's dispose on a thread of its own, waiting at most until
-    /// <paramref name="timeout"/> fires: code that blocks, synchronously or not, is left running and the unload goes on.
+    /// <summary>Runs a lifecycle's stop or an instance's dispose on a thread of its own, waiting at most
+    /// <see cref="CatalogOptions.StopTimeout"/>: code that blocks, synchronously or not, is left running and the unload goes on.
     /// Never throws; a failure or a timeout is logged naming the code.</summary>
-    private async Task RunPluginCodeAsync(PluginGeneration generation, string what, Func<Task> code, CancellationToken timeout)
+    /// <remarks>The wait has a timer of its own, not the token the plugin code was given: callbacks on a token run newest
+    /// first, so a plugin's callback that blocked kept the host's wait on the same token from ever ending.</remarks>
+    private async Task RunPluginCodeAsync(PluginGeneration generation, string what, Func<Task> code)
     {
         try
         {
-            await PluginThread.Run($"Switchboard unload {generation.PluginName}#{generation.Number}", code).WaitAsync(timeout);
+            await PluginThread.Run($"Switchboard unload {generation.PluginName}#{generation.Number}", code).WaitAsync(options.StopTimeout);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (TimeoutException)
         {
             logger.LogWarning("Plugin {Plugin} generation {Generation}: {Code} failed: it did not finish within {TimeoutSeconds} s; the unload goes on without it",
                 generation.PluginName, generation.Number, what, options.StopTimeout.TotalSeconds);

@@ -241,7 +241,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             var metadata = lease.Connector.Metadata;
             var operation = prepared.Call?.Operation ?? metadata.FindOperation(invocation.Operation)!;
             var timeout = invocation.Timeout ?? operation.Timeout;
-            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var cancellation = new CallCancellation(cancellationToken);
             cancellation.CancelAfter(timeout);
 
             try

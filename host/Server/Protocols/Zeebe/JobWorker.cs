@@ -185,6 +185,7 @@ internal sealed class JobWorker : IAsyncDisposable
         var request = new StreamActivatedJobsRequest { Type = Type, Worker = _options.WorkerName, Timeout = (long)_options.JobTimeout.TotalMilliseconds };
         request.FetchVariable.AddRange(FetchVariables);
         using var open = CancellationTokenSource.CreateLinkedTokenSource(_polling.Token);
+        _polling.Token.ThrowIfCancellationRequested(); // as for a poll (see ActivateAsync)
         var call = _gateway.StreamActivatedJobs(request, cancellationToken: _polling.Token);
         _ = SteadyAsync(backoff, open.Token);
         using (call)
@@ -315,6 +316,8 @@ internal sealed class JobWorker : IAsyncDisposable
         };
         request.FetchVariable.AddRange(FetchVariables);
         // The official clients give the call requestTimeout plus 10 s before they give up on it.
+        // A call made with a token already cancelled still reaches the gateway, which may hand it a job nobody reads.
+        _polling.Token.ThrowIfCancellationRequested();
         using var call = _gateway.ActivateJobs(request, null, DateTime.UtcNow + _options.RequestTimeout + TimeSpan.FromSeconds(10), _polling.Token);
         var count = 0;
         await foreach (var response in call.ResponseStream.ReadAllAsync(_polling.Token))
@@ -397,6 +400,23 @@ internal sealed class JobWorker : IAsyncDisposable
     /// <see cref="CutDrain"/>), then gives up on the rest. Called again, it answers the same closing.</summary>
     public ValueTask DisposeAsync() => new(_disposal.Value);
 
+    /// <summary>Stops polling and streaming; running jobs go on and report. Closing (<see cref="DisposeAsync"/>) follows.</summary>
+    public void StopActivating()
+    {
+        try
+        {
+            _polling.Cancel();
+            _state.Set(Telemetry.ZeebeWorkerState.Closing);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed already.
+        }
+    }
+
+    /// <summary>Whether the worker takes no more jobs: it stopped activating, or is closing.</summary>
+    public bool StoppedActivating => _polling.IsCancellationRequested;
+
     /// <summary>Ends the wait for running jobs now, as when the host's shutdown timeout is up: what has not reported is
     /// left to its Zeebe job timeout.</summary>
     public void CutDrain() => _drainCut.Cancel();
@@ -414,7 +434,9 @@ internal sealed class JobWorker : IAsyncDisposable
         if (await Task.WhenAny(drained.Task, Task.Delay(_options.DrainTimeout, _drainCut.Token)) != drained.Task)
             _logger.LogWarning("{Count} {Connector} jobs did not finish within the {Limit}; Zeebe will hand them out again",
                 Volatile.Read(ref _unreported), Type, _drainCut.IsCancellationRequested ? "host's shutdown timeout" : "drain timeout");
-        _abort.Cancel();
+        // From the pool and not awaited: the abort runs the plugin code's callbacks on its calls' tokens, and one that
+        // blocked held the worker's close, and the host's stop, for as long as it blocked.
+        var aborting = _abort.CancelAsync();
         // The abort ends every report still under way at once (a call's wait heeds it even where its plugin code does
         // not). What it cannot end, the host's own work on a finished call that has not returned, is not waited for
         // beyond a moment: the process must be able to stop.
@@ -422,7 +444,8 @@ internal sealed class JobWorker : IAsyncDisposable
             _logger.LogWarning("{Count} {Connector} jobs via {Protocol} were still being reported after the abort; the worker stops without them",
                 Volatile.Read(ref _unreported), Type, "Zeebe");
         _polling.Dispose();
-        _abort.Dispose();
+        if (aborting.IsCompleted)
+            _abort.Dispose();
         _state.Set(null);
     }
 }

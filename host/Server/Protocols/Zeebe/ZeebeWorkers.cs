@@ -16,7 +16,7 @@ namespace Switchboard.Host.Protocols.Zeebe;
 /// type the host serves itself (<see cref="IHostJob"/>); off when no gateway is configured.</summary>
 internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pipeline, IOptions<ZeebeOptions> options,
     ISecretProvider secrets, IHttpClientFactory httpClients, ILoggerFactory loggers, IEnumerable<IHostJob> hostJobs, TimeProvider time)
-    : IHostedService, IAsyncDisposable
+    : IHostedLifecycleService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggers.CreateLogger<ZeebeWorkers>();
     private readonly Dictionary<string, JobWorker> _workers = new(StringComparer.Ordinal);
@@ -79,8 +79,9 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
             {
                 ["jobType"] = w.Worker.Type,
                 ["activeJobs"] = w.Worker.Active,
-                // A closing worker takes no more jobs; it is listed until its running ones have reported.
-                ["state"] = w.Closing ? "closing" : w.Worker.LastError is null ? "polling" : "retrying",
+                // A closing worker takes no more jobs (nor does any once the host begins stopping); it is listed until its
+                // running ones have reported.
+                ["state"] = w.Closing || w.Worker.StoppedActivating ? "closing" : w.Worker.LastError is null ? "polling" : "retrying",
             }).ToArray()),
         };
     }
@@ -205,6 +206,33 @@ internal sealed class ZeebeWorkers(PluginCatalog catalog, InvocationPipeline pip
             _closing.Remove(worker);
         _logger.LogInformation("Zeebe worker for {Connector} closed via {Protocol}", worker.Type, "Zeebe");
     }
+
+    Task IHostedLifecycleService.StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedLifecycleService.StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops every worker activating jobs as soon as the host begins stopping. Services stop one after another,
+    /// this one late: until its turn, while a slow HTTP call held the server's stop, the workers went on taking jobs,
+    /// which were then cut unreported when the shutdown timeout had run out, and waited out their Zeebe job timeout.</summary>
+    async Task IHostedLifecycleService.StoppingAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            _stopped = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        List<JobWorker> all;
+        lock (_workers)
+            all = [.. _workers.Values, .. _closing.Keys];
+        foreach (var worker in all)
+            worker.StopActivating();
+    }
+
+    Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Closes every worker: each stops activating and its running jobs get <c>DrainTimeout</c> to report, or
     /// until <paramref name="cancellationToken"/> (the host's shutdown timeout) ends the wait for all of them.</summary>
