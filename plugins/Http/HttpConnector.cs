@@ -29,9 +29,14 @@ public sealed class HttpConnector : IDisposable
     {
         // GET and HEAD: 408, 429, 5xx and connection failures, twice, with jittered exponential backoff; a retry
         // follows the redirects again from the first URL.
-        _retrying = new HttpClient(new RetryHandler(new RedirectHandler(_handler), maxRetries: 2, baseDelay: TimeSpan.FromMilliseconds(300)), disposeHandler: false);
+        // Without HttpClient's own 100 s: each request has timeout_seconds (up to an hour), and a request allowed more
+        // failed at 100 s as the connector's failure instead of answering (see RequestSender).
+        _retrying = new HttpClient(new RetryHandler(new RedirectHandler(_handler), maxRetries: 2, baseDelay: TimeSpan.FromMilliseconds(300)), disposeHandler: false)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
         // Methods whose repetition could act twice: no retries.
-        _singleShot = new HttpClient(new RedirectHandler(_handler), disposeHandler: false);
+        _singleShot = new HttpClient(new RedirectHandler(_handler), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         _sender = new RequestSender(_retrying, _singleShot);
     }
 

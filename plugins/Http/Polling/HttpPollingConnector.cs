@@ -26,7 +26,11 @@ public sealed class HttpPollingConnector : IPollingConnector<HttpPollingProperti
             AllowAutoRedirect = false,
         };
         // Redirects as the REST connector follows them: credentials are dropped when a redirect names another host.
-        using var client = new HttpClient(properties.FollowRedirects ? new RedirectHandler(handler) : handler, disposeHandler: false);
+        // The request's own deadline (connection and read timeouts) bounds it, not HttpClient's default of 100 s.
+        using var client = new HttpClient(properties.FollowRedirects ? new RedirectHandler(handler) : handler, disposeHandler: false)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
         var write = new HttpWriteInput
         {
             Url = properties.Url,

@@ -162,6 +162,39 @@ public sealed class ShippedPluginAttackTests(ShippedPluginAttackFixture fixture)
     }
 }
 
+/// <summary>The Spiff HTTP commands' own timeout, up to an hour, against HttpClient's default of 100 s.</summary>
+public sealed class SlowUpstreamTests(ShippedPluginAttackFixture fixture) : IClassFixture<ShippedPluginAttackFixture>
+{
+    // timeout_seconds may be up to 3600; the clients kept HttpClient's default of 100 s, so a request allowed more failed
+    // at 100 s as the connector's own failure (a TaskCanceledException), not as HttpTimeout and not within its time. This
+    // test takes 101 s, most of it waiting on a socket.
+    [Fact]
+    public async Task A_request_allowed_more_than_100_seconds_gets_an_answer_that_takes_longer()
+    {
+        using var slow = new TcpListener(IPAddress.Loopback, 0);
+        slow.Start();
+        var serving = Task.Run(async () =>
+        {
+            using var client = await slow.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var buffer = new byte[4096];
+            _ = await stream.ReadAsync(buffer);
+            await Task.Delay(TimeSpan.FromSeconds(101));
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 13\r\nConnection: close\r\n\r\n{\"late\":true}"));
+        });
+        using var patient = new HttpClient { BaseAddress = fixture.Host.Address, Timeout = TimeSpan.FromMinutes(5) };
+
+        var call = await SpiffCall.DoAsync(patient, "http/GetRequestV2", new JsonObject
+        {
+            ["url"] = $"http://127.0.0.1:{((IPEndPoint)slow.LocalEndpoint).Port}/report",
+            ["timeout_seconds"] = 200,
+        }.ToJsonString());
+
+        call.Json["error"].Should().BeNull(call.Text);
+        await serving;
+    }
+}
+
 /// <summary>An HTTP/1.1 server on a loopback port that records the first request's head as it arrived and answers 200.</summary>
 internal sealed class RawHttpUpstream : IAsyncDisposable
 {
