@@ -89,6 +89,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
+            // Closed at once below: plugin code reading the console in a worker reads nothing, as it has no input of its
+            // own, instead of the host's terminal or the pipe feeding the host.
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         // Under `dotnet test` or `dotnet run` the current process is dotnet itself; a published host runs its own apphost.
@@ -103,6 +106,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         var worker = new WorkerProcess(process, listener, socketPath, plugin, logger) { HungGrace = hungGrace ?? TimeSpan.FromSeconds(10) };
         process.Exited += (_, _) => worker.Ended($"exit code {SafeExitCode(process)}");
         process.Start();
+        process.StandardInput.Close();
         worker._output = Task.WhenAll(
             WorkerOutput.PumpAsync(process.StandardError, worker.Relay),
             WorkerOutput.PumpAsync(process.StandardOutput, worker.RelayText));

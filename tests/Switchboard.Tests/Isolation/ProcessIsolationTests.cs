@@ -181,6 +181,23 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         commandLine.Should().Contain("Switchboard.Worker.dll").And.NotContain("worker-secret-Q4").And.NotContain("ApiKey");
     }
 
+    // A worker inherited the host's standard input: plugin code reading the console in a worker read the host's terminal
+    // (or the pipe an operator feeds the host), taking input that was never its own, or blocked on it for good.
+    [Fact]
+    public async Task A_worker_does_not_read_the_hosts_standard_input()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Crasher"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process");
+
+        var plugins = (await host.Http.GetFromJsonAsync<JsonArray>("/plugins"))!;
+        var pid = plugins.Single(p => (string)p!["name"]! == "Crasher")!["isolation"]!["processId"]!.GetValue<int>();
+        var hosts = File.ResolveLinkTarget($"/proc/{Environment.ProcessId}/fd/0", returnFinalTarget: false)?.ToString() ?? "(none)";
+        var workers = File.ResolveLinkTarget($"/proc/{pid}/fd/0", returnFinalTarget: false)?.ToString() ?? "(none)";
+
+        workers.Should().NotBe(hosts, "the worker's standard input is its own, not the host's");
+    }
+
     [Fact]
     public async Task A_worker_gets_the_runtimes_part_of_the_hosts_environment_and_not_the_hosts_secrets()
     {
