@@ -110,7 +110,9 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
 
     private async Task StopAsync(PluginGeneration generation, IPluginLifecycle lifecycle)
     {
-        using var timeout = new CancellationTokenSource(options.StopTimeout);
+        // The plugin's own callbacks on this token may throw: its deadline survives them (see CallCancellation).
+        using var timeout = new CancellationTokenSource();
+        using var deadline = Invocation.CallCancellation.Deadline(timeout, options.StopTimeout);
         await RunPluginCodeAsync(generation, $"{lifecycle.GetType().Name}.StopAsync", () => lifecycle.StopAsync(timeout.Token));
     }
 

@@ -241,8 +241,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             var metadata = lease.Connector.Metadata;
             var operation = prepared.Call?.Operation ?? metadata.FindOperation(invocation.Operation)!;
             var timeout = invocation.Timeout ?? operation.Timeout;
-            using var cancellation = new CallCancellation(cancellationToken);
-            cancellation.CancelAfter(timeout);
+            using var cancellation = new CallCancellation(cancellationToken, timeout);
 
             try
             {

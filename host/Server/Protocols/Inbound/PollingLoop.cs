@@ -88,7 +88,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
     {
         var timeoutSeconds = Services.CatalogOptions.DefaultTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        timeout.CancelAfter(timeoutSeconds);
+        using var deadline = Invocation.CallCancellation.Deadline(timeout, timeoutSeconds); // survives the plugin's callbacks
         var timedOut = $"the poll did not finish within {SecondsText.Of(timeoutSeconds)}";
         var run = StartConnector<(Polled?, string?)>(async (instance, binding) =>
         {

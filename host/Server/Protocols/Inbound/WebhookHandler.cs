@@ -94,7 +94,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             return;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        timeout.CancelAfter(catalogOptions.DefaultTimeout);
+        using var deadline = Invocation.CallCancellation.Deadline(timeout, catalogOptions.DefaultTimeout); // survives the plugin's callbacks
         if (await TakeSlotAsync(http, activation, lease.Slots, timeout.Token, started) is not { } permit)
             return;
         // The connector's run takes the lease over and gives it back when its code ends: the generation is not held while
