@@ -78,6 +78,22 @@ public sealed class ShutdownAttackTests
 
     /// <summary>A host serving the Hostile plugin whose <c>blockOnCancel</c> call is running; disposing releases the
     /// call's blocking cancellation callback, then waits for the host's stop (and stops it if the test did not).</summary>
+    // CancelAfter's timer ran the token's callbacks on a pool thread and threw what they threw there, unhandled: the
+    // process ended (the clean-clone CI crashed so). Before the fix this test ends the test run itself.
+    [Fact]
+    public async Task A_connector_whose_cancellation_callback_throws_when_its_call_times_out_does_not_end_the_host()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Hostile"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:Watch=false");
+
+        var timedOut = await host.Http.PostAsync(CspCall.Request(1, Hostile, new JsonObject(), "throwOnCancel"));
+        var after = await host.Http.PostAsync(CspCall.Request(2, Hostile, new JsonObject(), "ping"));
+
+        ((string?)timedOut.ErrorData?["errorCode"]).Should().Be("Timeout", timedOut.ToString());
+        ((string?)after.Result?["output"]?["result"]).Should().Be("pong", after.ToString());
+    }
+
     private sealed class BlockedOnCancel : IAsyncDisposable
     {
         public required PluginSandbox Sandbox { get; init; }

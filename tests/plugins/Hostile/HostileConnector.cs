@@ -49,6 +49,16 @@ public sealed class HostileConnector
     [Operation("newOutput", TimeoutSeconds = 2)]
     public object NewOutput(HostileInput input) => new StuckDefaults("new");
 
+    /// <summary>Awaits until cancelled, having registered on its token a callback that throws: cancelled by the call's
+    /// deadline, the callback runs on the deadline's timer thread.</summary>
+    [Operation("throwOnCancel", TimeoutSeconds = 1)]
+    public async Task<HostileOutput> ThrowOnCancel(HostileInput input, IConnectorContext context)
+    {
+        context.CancellationToken.Register(() => throw new InvalidOperationException("the plugin's cancellation callback failed"));
+        await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        return new HostileOutput("never");
+    }
+
     /// <summary>Answers an output of another type the host first meets at this call.</summary>
     [Operation("otherOutput", TimeoutSeconds = 2)]
     public object OtherOutput(HostileInput input) => new OtherOutput { Result = "other" };
