@@ -52,17 +52,11 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
                     break;
                 case "cancel":
                     // The host stopped waiting for the call: its connector sees its token cancelled, as in-process.
+                    // From the pool and not awaited: the cancel runs the plugin's callbacks on the token, and one that
+                    // blocked held this loop, and every other call's answer, for as long as it blocked; one that threw
+                    // ended the loop, and with it the worker.
                     if (_running.TryGetValue(id, out var cancelled))
-                    {
-                        try
-                        {
-                            await cancelled.CancelAsync();
-                        }
-                        catch (ObjectDisposedException)
-                        {
-                            // It ended meanwhile.
-                        }
-                    }
+                        ThreadPool.UnsafeQueueUserWorkItem(static call => CallCancellation.CancelSurviving(call), cancelled, preferLocal: false);
                     break;
                 case "documentCreated":
                     if (_documents.TryRemove(id, out var waiting))

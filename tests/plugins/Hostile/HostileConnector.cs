@@ -83,6 +83,23 @@ public sealed class HostileConnector
         return new HostileOutput("never");
     }
 
+    /// <summary>Awaits until cancelled, having registered on its token a callback that drops <c>cancel-hook-running</c>
+    /// and then throws; its deadline is far, so what cancels it is its caller going away. Drops <c>cancel-hook-started</c>
+    /// when the call starts; both beside the file named by the input's note.</summary>
+    [Operation("throwOnCallerCancel", TimeoutSeconds = 600)]
+    public async Task<HostileOutput> ThrowOnCallerCancel(HostileInput input, IConnectorContext context)
+    {
+        var folder = Path.GetDirectoryName(input.Note ?? "")!;
+        context.CancellationToken.Register(() =>
+        {
+            File.WriteAllText(Path.Combine(folder, "cancel-hook-running"), "");
+            throw new InvalidOperationException("the plugin's cancellation callback failed");
+        });
+        await File.WriteAllTextAsync(Path.Combine(folder, "cancel-hook-started"), "");
+        await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        return new HostileOutput("never");
+    }
+
     /// <summary>Answers at once.</summary>
     [Operation("ping"), SpiffCommand("hostile/Ping")]
     public HostileOutput Ping(HostileInput input) => new("pong");
