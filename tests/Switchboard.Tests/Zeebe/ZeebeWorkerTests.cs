@@ -610,20 +610,34 @@ public sealed class ZeebeWorkerTests
     {
         await using var server = await TestGatewayServer.StartAsync();
         using var sandbox = Plugins("ReloadProbe");
-        var host = await HostAsync(sandbox, server.Address);
-        // Long enough to be still running when /plugins is read on a loaded machine (1.5 s once was not).
-        var key = server.Gateway.CreateJob("test.switchboard:probe:1", """{"milliseconds":4000}""", new() { ["operation"] = "wait", ["resultVariable"] = "probe" });
-        await Eventually.WaitFor(() => server.Gateway.Job(key).Activations > 0, because: "the job is running");
+        var host = await RunningHost.StartAsync(sandbox.Directory,
+            [.. FastPolling, "Switchboard:Zeebe:Address=" + server.Address, "Plugins:ReloadProbe:TimeoutSeconds=120"]);
+        // The job runs until the test releases it: a job of fixed length (4 s) once ended before a loaded machine's
+        // /plugins answered. Beside the plugin's folder, not in it, where a new file would reload the plugin.
+        var release = Path.Combine(sandbox.Directory, ".release-" + Guid.NewGuid().ToString("N")[..8]);
+        var key = server.Gateway.CreateJob("test.switchboard:probe:1", $$"""{"releaseFile":{{System.Text.Json.JsonSerializer.Serialize(release)}}}""",
+            new() { ["operation"] = "wait", ["resultVariable"] = "probe" });
+        Task? stopping = null;
+        try
+        {
+            await Eventually.WaitFor(() => server.Gateway.Job(key).Activations > 0, because: "the job is running");
 
-        // The gateway counts the activation before the worker has taken the job in hand, so the count is waited for.
-        var probe = await Eventually.WaitFor(async () =>
-            System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/plugins"))!.AsArray()
-                .Single(p => p!["name"]!.GetValue<string>() == "ReloadProbe")!["connectors"]![0]!["zeebe"]!,
-            z => z["activeJobs"]!.GetValue<int>() == 1, because: "the running job is counted");
-        probe["jobType"]!.GetValue<string>().Should().Be("test.switchboard:probe:1");
-        probe["worker"]!.GetValue<string>().Should().Be("polling");
+            // The gateway counts the activation before the worker has taken the job in hand, so the count is waited for.
+            var probe = await Eventually.WaitFor(async () =>
+                System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/plugins"))!.AsArray()
+                    .Single(p => p!["name"]!.GetValue<string>() == "ReloadProbe")!["connectors"]![0]!["zeebe"]!,
+                z => z["activeJobs"]!.GetValue<int>() == 1, TimeSpan.FromSeconds(60), "the running job is counted");
+            probe["jobType"]!.GetValue<string>().Should().Be("test.switchboard:probe:1");
+            probe["worker"]!.GetValue<string>().Should().Be("polling");
 
-        await host.DisposeAsync();
+            // Shutdown begins with the job still running; it ends only once the job has finished and reported.
+            stopping = host.DisposeAsync().AsTask();
+        }
+        finally
+        {
+            File.WriteAllText(release, "go");
+            await (stopping ?? host.DisposeAsync().AsTask());
+        }
 
         server.Gateway.Job(key).State.Should().Be(JobState.Completed, "shutdown waits for the running job and sends its result");
         server.Gateway.Job(key).Completions.Should().Be(1);
