@@ -9,6 +9,10 @@ public sealed class WebhookRequest
     /// <summary>Request headers; a header sent several times is joined with commas.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The URL the request came to, as the host received it: scheme, host (with its port) and path, without the
+    /// query string (that is <see cref="Query"/>). A proxy in front of the host may have received another.</summary>
+    public string Url { get; init; } = "";
+
     /// <summary>Query string parameters.</summary>
     public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();
 

@@ -4,35 +4,36 @@ using Switchboard.Abstractions.Inbound;
 
 namespace Switchboard.Plugins.Webhook;
 
-/// <summary>HMAC of the raw body with the shared secret, compared in constant time with the header's hex value (a
-/// <c>sha256=</c>-style prefix, as GitHub sends, is allowed).</summary>
+/// <summary>HMAC of what <c>inbound.hmacScopes</c> covers (<see cref="SignedContent"/>; the raw body by default) with the
+/// shared secret, compared in constant time with the header's value, which Camunda's connector takes in three forms:
+/// hexadecimal, hexadecimal after a tag (<c>sha256=...</c>, as GitHub sends), or base64 (as Shopify and Twilio send).</summary>
 internal static class Signature
 {
-    public static string? Check(WebhookProperties properties, WebhookRequest request)
+    public static string? Check(WebhookProperties properties, WebhookRequest request, SignedContent content)
     {
         if (string.IsNullOrEmpty(properties.HmacSecret) || string.IsNullOrEmpty(properties.HmacHeader))
             return "HMAC validation is enabled but inbound.hmacSecret or inbound.hmacHeader is not set";
         if (!request.Headers.TryGetValue(properties.HmacHeader, out var sent) || string.IsNullOrWhiteSpace(sent))
             return $"the request carries no {properties.HmacHeader} signature";
         var key = Encoding.UTF8.GetBytes(properties.HmacSecret);
+        var signed = content.Bytes(request);
         var expected = properties.HmacAlgorithm switch
         {
-            "sha_1" => HMACSHA1.HashData(key, request.Body.Span),
-            "sha_512" => HMACSHA512.HashData(key, request.Body.Span),
-            _ => HMACSHA256.HashData(key, request.Body.Span),
+            "sha_1" => HMACSHA1.HashData(key, signed),
+            "sha_512" => HMACSHA512.HashData(key, signed),
+            _ => HMACSHA256.HashData(key, signed),
         };
-        var hex = sent.Trim();
-        if (hex.IndexOf('=') is var equals and > 0)
-            hex = hex[(equals + 1)..];
-        byte[] given;
-        try
-        {
-            given = Convert.FromHexString(hex);
-        }
-        catch (FormatException)
-        {
-            return $"the {properties.HmacHeader} signature is not hexadecimal";
-        }
-        return CryptographicOperations.FixedTimeEquals(given, expected) ? null : $"the {properties.HmacHeader} signature does not match the body";
+        sent = sent.Trim();
+        var untagged = sent.IndexOf('=') is var equals and > 0 && sent.IndexOf('=', equals + 1) < 0 ? sent[(equals + 1)..] : sent;
+        // Compared as text, each form in constant time: which form the sender used is no secret.
+        var matches = Same(sent, Convert.ToHexString(expected)) | Same(untagged, Convert.ToHexString(expected)) |
+            SameExactly(sent, Convert.ToBase64String(expected));
+        return matches ? null : $"the {properties.HmacHeader} signature does not match the {content.Covers}";
     }
+
+    // Hexadecimal in either case.
+    private static bool Same(string given, string expected) => SameExactly(given.ToUpperInvariant(), expected);
+
+    private static bool SameExactly(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }

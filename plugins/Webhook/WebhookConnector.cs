@@ -15,8 +15,15 @@ public sealed class WebhookConnector : IWebhookConnector<WebhookProperties>
     {
         if (properties.Method != "any" && !string.Equals(properties.Method, request.Method, StringComparison.OrdinalIgnoreCase))
             return WebhookResult.Reject(405, $"this webhook accepts {properties.Method.ToUpperInvariant()} only, not {request.Method}");
-        if (properties.ShouldValidateHmac == "enabled" && Signature.Check(properties, request) is { } problem)
-            return WebhookResult.Reject(401, problem);
+        if (properties.ShouldValidateHmac == "enabled")
+        {
+            var (content, misconfigured) = SignedContent.For(HmacScopes.Read(properties.HmacScopes, context.Get<IExpressionEvaluator>()), request.Method);
+            // The element is modeled wrong, not the request: the sender is told so, not refused as unauthenticated.
+            if (content is null)
+                return WebhookResult.Respond(500, new { message = misconfigured });
+            if (Signature.Check(properties, request, content) is { } problem)
+                return WebhookResult.Reject(401, problem);
+        }
         if (properties.AuthType == "JWT")
             return await JwtCredentials.CheckAsync(properties, request, context) is { } jwt ? WebhookResult.Reject(jwt.Status, jwt.Message) : WebhookResult.Accept();
         if (Credentials.Check(properties, request, context) is { } refused)

@@ -25,6 +25,9 @@ public sealed class WebhookProperties
     [Parameter("inbound.hmacAlgorithm"), AllowedValues("sha_1", "sha_256", "sha_512"), Description("The hash the signature uses.")]
     public string HmacAlgorithm { get; set; } = "sha_256";
 
+    [Parameter("inbound.hmacScopes"), Description("What the signature covers, a FEEL list (Camunda's rules): =[\"body\"] (the default), =[\"url\",\"body\"], =[\"url\",\"parameters\"] or =[\"url\",\"body\",\"parameters\"] (Twilio's).")]
+    public string? HmacScopes { get; set; }
+
     [Parameter("inbound.auth.type"), AllowedValues("NONE", "BASIC", "APIKEY", "JWT"), Description("How callers authenticate.")]
     public string AuthType { get; set; } = "NONE";
 

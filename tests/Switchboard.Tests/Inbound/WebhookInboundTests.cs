@@ -37,6 +37,17 @@ public sealed class WebhookInboundTests : IAsyncLifetime
                 ("correlationKeyExpression", "=request.body.orderId"), ("activationCondition", "=request.body.amount > 100"), ("consumeUnmatchedEvents", "true")),
             .. Activation("signed", ("inbound.context", "signed"), ("messageName", "signed-event"), ("correlationKeyExpression", "=request.body.id"),
                 ("inbound.shouldValidateHmac", "enabled"), ("inbound.hmacSecret", Secret), ("inbound.hmacHeader", "X-Signature"), ("inbound.hmacAlgorithm", "sha_256")),
+            .. Activation("twilio", ("inbound.context", "twilio"), ("messageName", "sms"), ("correlationKeyExpression", "=request.body.From"),
+                ("resultExpression", "={text: request.body.Body}"),
+                // As Camunda's Twilio template sets them (hidden there).
+                ("inbound.shouldValidateHmac", "enabled"), ("inbound.hmacSecret", Secret), ("inbound.hmacHeader", "x-twilio-signature"),
+                ("inbound.hmacAlgorithm", "sha_1"), ("inbound.hmacScopes", "=[\"url\",\"body\",\"parameters\"]")),
+            .. Activation("signed-query", ("inbound.context", "signed-query"), ("messageName", "signed-query"), ("correlationKeyExpression", "=request.params.a"),
+                ("inbound.shouldValidateHmac", "enabled"), ("inbound.hmacSecret", Secret), ("inbound.hmacHeader", "X-Signature"),
+                ("inbound.hmacScopes", "=[\"url\",\"parameters\"]")),
+            .. Activation("url-only", ("inbound.context", "url-only"), ("bpmnProcessId", "orders"),
+                ("inbound.shouldValidateHmac", "enabled"), ("inbound.hmacSecret", Secret), ("inbound.hmacHeader", "X-Signature"),
+                ("inbound.hmacScopes", "=[\"url\"]")),
             .. Activation("unknown-process", ("inbound.context", "unknown-process"), ("bpmnProcessId", "never-deployed")),
             .. Activation("basic", ("inbound.context", "basic"), ("bpmnProcessId", "orders"), ("inbound.auth.type", "BASIC"),
                 ("inbound.auth.username", "shop"), ("inbound.auth.password", "pa55word")),
@@ -154,6 +165,70 @@ public sealed class WebhookInboundTests : IAsyncLifetime
         forged.Status.Should().Be(HttpStatusCode.Unauthorized);
         signed.Status.Should().Be(HttpStatusCode.OK, signed.Body.ToJsonString());
         _gateway.Gateway.Messages.Where(m => m.Name == "signed-event").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_base64_signature_of_the_body_is_accepted_as_Camunda_accepts_it()
+    {
+        const string json = """{"id":"e-64"}""";
+        var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(json)));
+
+        var signed = await PostAsync("signed", json, r => r.Headers.Add("X-Signature", signature));
+        var forged = await PostAsync("signed", json, r => r.Headers.Add("X-Signature", Convert.ToBase64String(new byte[32])));
+
+        signed.Status.Should().Be(HttpStatusCode.OK, signed.Body.ToJsonString());
+        forged.Status.Should().Be(HttpStatusCode.Unauthorized);
+        _gateway.Gateway.Messages.Where(m => m.CorrelationKey == "e-64").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_Twilio_form_signed_over_the_URL_and_its_sorted_fields_is_accepted_and_its_fields_are_the_body()
+    {
+        const string form = "From=%2B15550001&Body=Hello+world&AccountSid=AC1";
+        var url = new Uri(_host.Http.BaseAddress!, "/inbound/twilio").ToString();
+        // Twilio's rule: the URL, then each field's name and value, sorted by name; HMAC-SHA1, base64.
+        string Sign(string signedUrl) => Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(Secret),
+            Encoding.UTF8.GetBytes(signedUrl + "AccountSid" + "AC1" + "Body" + "Hello world" + "From" + "+15550001")));
+        void Form(HttpRequestMessage r, string signature)
+        {
+            r.Content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded");
+            r.Headers.Add("X-Twilio-Signature", signature);
+        }
+
+        var signed = await PostAsync("twilio", "", r => Form(r, Sign(url)));
+        var otherUrl = await PostAsync("twilio", "", r => Form(r, Sign(url.Replace("twilio", "elsewhere"))));
+
+        signed.Status.Should().Be(HttpStatusCode.OK, signed.Body.ToJsonString());
+        otherUrl.Status.Should().Be(HttpStatusCode.Unauthorized);
+        otherUrl.Body["message"]!.GetValue<string>().Should().Contain("URL and body");
+        var message = _gateway.Gateway.Messages.Where(m => m.Name == "sms").Should().ContainSingle().Subject;
+        message.CorrelationKey.Should().Be("+15550001", "a form body's fields are request.body's, as in Camunda's runtime");
+        message.Variables.ToJsonString().Should().Be("""{"text":"Hello world"}""");
+    }
+
+    [Fact]
+    public async Task A_GET_signed_over_the_URL_and_its_parameters_is_accepted_and_a_scope_combination_nobody_signs_is_named()
+    {
+        var url = new Uri(_host.Http.BaseAddress!, "/inbound/signed-query").ToString();
+        // The parameters as sent, each written as Java's URLEncoder writes it (a space as +, ! as %21).
+        var signature = Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(url + "?b=2&a=x+y%21")));
+        void Get(HttpRequestMessage r, string context, string? signatureSent)
+        {
+            r.RequestUri = new Uri($"/inbound/{context}?b=2&a=x%20y%21", UriKind.Relative);
+            r.Content = null;
+            if (signatureSent is not null)
+                r.Headers.Add("X-Signature", signatureSent);
+        }
+
+        var signed = await PostAsync("signed-query", "", r => Get(r, "signed-query", signature), HttpMethod.Get);
+        var forged = await PostAsync("signed-query", "", r => Get(r, "signed-query", new string('0', 64)), HttpMethod.Get);
+        var urlOnly = await PostAsync("url-only", "", r => Get(r, "url-only", signature), HttpMethod.Get);
+
+        signed.Status.Should().Be(HttpStatusCode.OK, signed.Body.ToJsonString());
+        _gateway.Gateway.Messages.Where(m => m.Name == "signed-query").Select(m => m.CorrelationKey).Should().Equal("x y!");
+        forged.Status.Should().Be(HttpStatusCode.Unauthorized);
+        urlOnly.Status.Should().Be(HttpStatusCode.InternalServerError, "the element is modeled wrong, not the request");
+        urlOnly.Body["message"]!.GetValue<string>().Should().Contain("inbound.hmacScopes [url]").And.NotContain(Secret);
     }
 
     [Fact]

@@ -82,6 +82,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         var request = new WebhookRequest
         {
             Method = http.Request.Method.ToUpperInvariant(),
+            Url = Microsoft.AspNetCore.Http.Extensions.UriHelper.BuildAbsolute(http.Request.Scheme, http.Request.Host, http.Request.PathBase, http.Request.Path),
             Headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             Query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
             Body = body,
@@ -286,7 +287,14 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     private static JsonObject Event(WebhookRequest request, byte[] bytes)
     {
         JsonNode? body = null;
-        if (bytes.Length > 0)
+        if (bytes.Length > 0 && IsForm(request))
+        {
+            // A form (Twilio's, Slack's) is its fields, as Camunda's runtime reads it: request.body.From; a field sent
+            // several times is joined with commas, as a header is.
+            var form = System.Web.HttpUtility.ParseQueryString(Encoding.UTF8.GetString(bytes));
+            body = new JsonObject(form.AllKeys.Select(name => KeyValuePair.Create(name ?? "", (JsonNode?)(form[name] ?? ""))));
+        }
+        else if (bytes.Length > 0)
         {
             // Read as the HTTP protocols read a body (a byte order mark allowed; UTF-8, keys once each and Unicode strings
             // required); anything else is the text it holds, so a repeated key never reaches Zeebe and a bad string never
@@ -302,6 +310,11 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             ["params"] = new JsonObject(request.Query.Select(q => KeyValuePair.Create(q.Key, (JsonNode?)q.Value))),
         };
     }
+
+    private static bool IsForm(WebhookRequest request) =>
+        request.Headers.TryGetValue("content-type", out var type) &&
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media) &&
+        media.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
     private void Log(Activation activation, int status, string outcome, long started)
     {
