@@ -46,6 +46,7 @@ public sealed class ZeebeWorkerChurnTests
             new() { ["resultVariable"] = "greeting" }));
         first.CompletedVariables!["greeting"]!["variant"]!.GetValue<string>().Should().Be("v1");
 
+        var streamsBefore = server.Gateway.StreamAttempts(Reshape);
         PluginSandbox.Copy(Repository.TestPlugin("Reshape.V2"), folder);
         await Eventually.WaitFor(() => host.Catalog.Find(Reshape)?.Operations.Any(o => o.Input.Any(p => p.Id == "title")) == true,
             because: "generation 2, which declares 'title', is loaded");
@@ -53,8 +54,10 @@ public sealed class ZeebeWorkerChurnTests
         // worker that closes its stream; the job below comes once the worker has followed the reload.
         var workers = host.Services.GetRequiredService<ZeebeWorkers>();
         await Eventually.WaitFor(() => workers.Workers.Where(w => w.Type == Reshape).Select(w => w.FetchVariables.Contains("title")).SequenceEqual([true])
-                && server.Gateway.OpenStreams(Reshape) == 1,
-            because: "the Zeebe worker follows the reload (before the fix, its fetched variables stayed those of generation 1) and the gateway has seen the old stream close");
+                && server.Gateway.StreamAttempts(Reshape) > streamsBefore && server.Gateway.OpenStreams(Reshape) == 1,
+            because: "the Zeebe worker follows the reload (before the fix, its fetched variables stayed those of generation 1), and the " +
+                "gateway has the new worker's stream and no longer the old one (one open stream alone was, two times in six, the old one " +
+                "not yet closed, which the job was then pushed to)");
 
         var second = await server.Gateway.FinishedAsync(server.Gateway.CreateJob(Reshape, """{"name":"Ada","title":"Dr"}""",
             new() { ["resultVariable"] = "greeting" }));
@@ -144,7 +147,7 @@ public sealed class ZeebeWorkerChurnTests
         probe["worker"]!.GetValue<string>().Should().Be("polling");
         probe["activeJobs"]!.GetValue<int>().Should().Be(0, "the connector's own worker is the new one; the held job is the removed generation's");
 
-        var state = await host.Http.GetAsync("/ui/api/state");
+        var state = await host.DashboardGetAsync("/ui/api/state");
         state.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, "the dashboard's state is built from the same list");
 
         var health = System.Text.Json.Nodes.JsonNode.Parse(await host.Http.GetStringAsync("/health"))!["zeebe"]!["workers"]!.AsArray()
