@@ -45,6 +45,7 @@ public sealed class StartupSettingsTests
     [InlineData("Switchboard:Dashboard:MaxFeedClients=0", "Switchboard:Dashboard:MaxFeedClients must be at least 1, not 0")]
     [InlineData("Switchboard:Dashboard:Enabled=maybe", "Switchboard:Dashboard:Enabled")]
     [InlineData("Switchboard:Dashboard:Path=/ui/{page}", "Switchboard:Dashboard:Path must be a path such as /ui")]
+    [InlineData("Switchboard:Dashboard:Key=short", "Switchboard:Dashboard:Key must be at least 16 characters")]
     [InlineData("Switchboard:Dashboard:Path=ui", "Switchboard:Dashboard:Path must be a path such as /ui")]
     [InlineData("Switchboard:Inbound:Activations:a:messageName=m", "Switchboard:Inbound:Activations:a:inbound.type is required")]
     [InlineData("Switchboard:Inbound:Activations:a:inbound.type=io.camunda:webhook:1", "Switchboard:Inbound:Activations:a needs exactly one of messageName")]

@@ -30,10 +30,16 @@ internal static class DashboardEndpoints
             : Results.Redirect(http.Request.PathBase + http.Request.Path + "/"));
         ui.MapGet("/assets/{name}", (string name) => DashboardAssets.Serve(name));
 
-        // The data sits behind the protocols' own secrets when any is set: whoever may call connectors may see them.
+        // The data needs a secret: the protocols' own when any is set (whoever may call connectors may see them), the
+        // configured key, or the key made for this run, logged with the address once the host listens.
         var api = ui.MapGroup("/api");
-        if (Secrets(app.Services) is { Count: > 0 } secrets)
-            api.AddEndpointFilter(CredentialFilter.Bearer("Dashboard", secrets, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CredentialFilter))));
+        var keys = app.Services.GetRequiredService<DashboardKeys>();
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        api.AddEndpointFilter(CredentialFilter.Bearer("Dashboard", keys.Accepted, loggers.CreateLogger(typeof(CredentialFilter))));
+        if (keys.Made is { } made)
+            app.Lifetime.ApplicationStarted.Register(() => loggers.CreateLogger(typeof(DashboardEndpoints)).LogInformation(
+                "Developer dashboard: {DashboardAddresses} (the key in the address is made for this run; it is also accepted as Authorization: Bearer)",
+                string.Join(" ", Addresses(app.Urls, options.Path, made))));
         // The feed's snapshot: built once per change for every reader, so polling it costs a copy, not a build.
         api.MapGet("/state", (DashboardFeed feed) => Results.Text(feed.Current().Json, "application/json"));
         api.MapGet("/events", async (DashboardFeed feed, IHostApplicationLifetime lifetime, HttpContext http) =>
@@ -57,15 +63,12 @@ internal static class DashboardEndpoints
         });
     }
 
-    private static List<string> Secrets(IServiceProvider services)
-    {
-        var secrets = new List<string>();
-        if (services.GetService<IOptions<CspOptions>>()?.Value.BearerToken is { Length: > 0 } token)
-            secrets.Add(token);
-        if (services.GetService<SpiffOptions>()?.ApiKey is { Length: > 0 } key)
-            secrets.Add(key);
-        return secrets;
-    }
+    // Where a person opens it: an address the host listens on everywhere (0.0.0.0, [::]) is opened as localhost.
+    private static IEnumerable<string> Addresses(ICollection<string> urls, string path, string key) =>
+        urls.Select(url => Uri.TryCreate(url.Replace("://+", "://localhost").Replace("://*", "://localhost"), UriKind.Absolute, out var uri)
+                ? new UriBuilder(uri) { Host = uri.Host is "0.0.0.0" or "[::]" ? "localhost" : uri.Host, Path = path.TrimEnd('/') + "/", Fragment = "key=" + key }.Uri.ToString()
+                : null)
+            .OfType<string>().Distinct();
 
     // The state now, then again after each plugin status change (at once) or new calls (within CallsCheck); every client
     // sends the snapshot the feed built once for that change.

@@ -10,6 +10,13 @@ public sealed class DashboardOptions
     /// a public address does not show it there; true: served on every address; false: not served at all.</summary>
     public bool? Enabled { get; set; }
 
+    /// <summary>A key the dashboard's data (<c>api/*</c>) accepts as <c>Authorization: Bearer &lt;key&gt;</c>, beside the
+    /// CSP bearer token and the Spiff API key. Unset while neither of those is set, the host makes one at each start and
+    /// logs the dashboard's address with it (<c>http://localhost:8080/ui/#key=...</c>): a loopback address alone cannot
+    /// tell a person at the machine from a connector inside the host fetching a URL its caller chose. At least 16
+    /// characters.</summary>
+    public string? Key { get; set; }
+
     /// <summary>Where the dashboard answers.</summary>
     public string Path { get; set; } = "/ui";
 

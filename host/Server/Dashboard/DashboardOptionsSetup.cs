@@ -27,6 +27,8 @@ internal sealed class DashboardOptionsSetup(IConfigurationSection section) : ICo
             problems.Add($"{Prefix}MaxFeedClients must be at least 1, not {options.MaxFeedClients}");
         if (options.Path is not { Length: > 1 } path || path[0] != '/' || path.IndexOfAny(NotInPath) >= 0 || path.Any(char.IsWhiteSpace))
             problems.Add($"{Prefix}Path must be a path such as /ui, starting with '/' and without spaces, '{{', '}}', '*', '?', '#' or '\\', not '{options.Path}'");
+        if (options.Key is { } key && (key.Length < 16 || key.Any(char.IsWhiteSpace)))
+            problems.Add($"{Prefix}Key must be at least 16 characters without spaces (a key that can be guessed protects nothing); it is {key.Length} characters");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

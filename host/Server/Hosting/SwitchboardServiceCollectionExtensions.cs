@@ -32,6 +32,7 @@ public static class SwitchboardServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<DashboardOptions>>().Value);
         services.TryAddSingleton<DashboardState>();
         services.TryAddSingleton<DashboardFeed>();
+        services.TryAddSingleton(sp => new DashboardKeys(sp.GetRequiredService<DashboardOptions>(), sp));
         return new SwitchboardBuilder(services, configuration);
     }
 }

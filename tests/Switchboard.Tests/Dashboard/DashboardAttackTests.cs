@@ -22,7 +22,7 @@ public sealed class DashboardAttackTests
         var plugins = await host.Http.GetStringAsync("/plugins");
 
         // What one open page receives for one connector call made elsewhere.
-        using var response = await host.Http.GetAsync("/ui/api/events", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await host.DashboardGetAsync("/ui/api/events", HttpCompletionOption.ResponseHeadersRead);
         using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
         await DashboardEvents.NextStateAsync(events, _ => true);
         (await host.Http.PostAsync(CspCall.Request(1, CspCall.Calculator, CspCall.Add(5, 3)))).Should().NotBeNull();
@@ -42,7 +42,7 @@ public sealed class DashboardAttackTests
         const string personal = "Jane Doe, SSN 078-05-1120";
 
         await host.Http.PostAsync(CspCall.Request(1, Hostile, new JsonObject { ["counts"] = new JsonObject { [personal] = "many" } }));
-        var state = JsonNode.Parse(await host.Http.GetStringAsync("/ui/api/state"))!;
+        var state = JsonNode.Parse(await (await host.DashboardGetAsync("/ui/api/state")).Content.ReadAsStringAsync())!;
 
         var call = state["recentCalls"]!.AsArray().Single()!;
         call["errorCode"]!.ToString().Should().Be("InvalidParameters");

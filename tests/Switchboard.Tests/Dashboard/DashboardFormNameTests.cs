@@ -25,7 +25,7 @@ public sealed class DashboardFormNameTests
         direct.ToString().Should().Contain("\"got\":\"hello\"");
         await using var browser = await HeadlessBrowser.StartAsync();
 
-        await browser.GotoAsync(new Uri(host.Address, "/ui/").ToString());
+        await browser.GotoAsync(host.DashboardAddress);
         await browser.WaitForAsync("#plugins tr[data-plugin=\"FormNames\"]", "loaded");
         await browser.ClickAsync($"{Card} > summary");
         const string form = Card + " form[data-operation=\"echo\"]";
@@ -50,7 +50,7 @@ public sealed class DashboardFormNameTests
         await using var host = await RunningHost.StartAsync(sandbox.Directory);
         await using var browser = await HeadlessBrowser.StartAsync();
 
-        await browser.GotoAsync(new Uri(host.Address, "/ui/").ToString());
+        await browser.GotoAsync(host.DashboardAddress);
         await browser.WaitForAsync("#plugins tr[data-plugin=\"FormNames\"]", "loaded");
         await browser.ClickAsync($"{Card} > summary");
         const string form = Card + " form[data-operation=\"dotted\"]";

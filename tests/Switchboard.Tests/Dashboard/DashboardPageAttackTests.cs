@@ -21,7 +21,7 @@ public sealed class DashboardPageAttackTests
         await File.WriteAllTextAsync(probe, $"window.historyOpen = () => !!document.querySelector('{CalculatorHistory}[open]');");
         try
         {
-            await browser.GotoAsync(new Uri(host.Address, "/ui/").ToString());
+            await browser.GotoAsync(host.DashboardAddress);
             await browser.WaitForAsync("#plugins tr[data-plugin=\"Calculator\"]", "loaded");
             await browser.AddScriptAsync(probe);
             await browser.ClickAsync($"{CalculatorHistory} > summary");

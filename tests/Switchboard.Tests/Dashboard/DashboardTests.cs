@@ -18,7 +18,7 @@ public sealed class DashboardTests
         using var sandbox = new PluginSandbox();
         var calculator = sandbox.Add(Repository.ShippedPlugin("Calculator"));
         await using var host = await RunningHost.StartAsync(sandbox.Directory);
-        using var response = await host.Http.GetAsync("/ui/api/events", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await host.DashboardGetAsync("/ui/api/events", HttpCompletionOption.ResponseHeadersRead);
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
         using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
 
@@ -51,7 +51,7 @@ public sealed class DashboardTests
         {
             for (var i = 0; i < 4; i++)
             {
-                var response = await host.Http.GetAsync("/ui/api/events", HttpCompletionOption.ResponseHeadersRead);
+                var response = await host.DashboardGetAsync("/ui/api/events", HttpCompletionOption.ResponseHeadersRead);
                 response.StatusCode.Should().Be(HttpStatusCode.OK);
                 var events = new StreamReader(await response.Content.ReadAsStreamAsync());
                 feeds.Add((response, events));
@@ -67,7 +67,7 @@ public sealed class DashboardTests
             seen.Distinct().Should().ContainSingle();
             (state.Builds - builtBefore).Should().Be(1, "the state is built once per change, not once per client");
 
-            using var refused = await host.Http.GetAsync("/ui/api/events", HttpCompletionOption.ResponseHeadersRead);
+            using var refused = await host.DashboardGetAsync("/ui/api/events", HttpCompletionOption.ResponseHeadersRead);
             refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
             refused.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(1));
             JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["detail"]!.ToString().Should()
@@ -95,13 +95,13 @@ public sealed class DashboardTests
         var builtBefore = state.Builds;
         var answers = new List<string>();
         for (var i = 0; i < 10; i++)
-            answers.Add(await host.Http.GetStringAsync("/ui/api/state"));
+            answers.Add(await (await host.DashboardGetAsync("/ui/api/state")).Content.ReadAsStringAsync());
 
         answers.Distinct().Should().ContainSingle();
         JsonNode.Parse(answers[0])!["recentCalls"]!.AsArray().Should().ContainSingle();
         (state.Builds - builtBefore).Should().BeLessThanOrEqualTo(1, "ten readers of an unchanged state share one build");
         (await host.Http.PostAsync(CspCall.Request(2, CspCall.Calculator, CspCall.Add(2, 3)))).Status.Should().Be(HttpStatusCode.OK);
-        JsonNode.Parse(await host.Http.GetStringAsync("/ui/api/state"))!["recentCalls"]!.AsArray().Should().HaveCount(2, "a change is read at once");
+        JsonNode.Parse(await (await host.DashboardGetAsync("/ui/api/state")).Content.ReadAsStringAsync())!["recentCalls"]!.AsArray().Should().HaveCount(2, "a change is read at once");
     }
 
     [Fact]
@@ -124,6 +124,41 @@ public sealed class DashboardTests
             state.StatusCode.Should().Be(HttpStatusCode.OK, "either protocol's secret opens it");
             JsonNode.Parse(await state.Content.ReadAsStringAsync())!["connectors"]!.AsArray().Should().ContainSingle();
         }
+    }
+
+    [Fact]
+    public async Task Without_a_protocol_secret_the_data_needs_a_key_made_for_this_run_which_the_host_logs_with_its_address()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log, "Switchboard:Log:Level=Information");
+        await using var other = await RunningHost.StartAsync(sandbox.Directory);
+
+        (await host.Http.GetAsync("/ui/api/state")).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "loopback alone is no person");
+        (await host.Http.GetAsync("/ui/api/events")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await Get(host, "/ui/api/state", other.DashboardKey)).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "each run makes its own key");
+        var state = await Get(host, "/ui/api/state", host.DashboardKey);
+        state.StatusCode.Should().Be(HttpStatusCode.OK);
+        JsonNode.Parse(await state.Content.ReadAsStringAsync())!["connectors"]!.AsArray().Should().ContainSingle();
+
+        host.DashboardKey.Should().MatchRegex("^[A-Za-z0-9_-]{22}$", "128 random bits, written to travel in an address");
+        await Eventually.WaitFor(() => log.ToString().Contains(host.DashboardAddress), because: "the host logs the address to open, key included");
+        (await host.Http.GetStringAsync("/ui/")).Should().NotContain(host.DashboardKey, "the page itself holds no key");
+        (await host.Http.GetStringAsync("/plugins")).Should().NotContain(host.DashboardKey);
+    }
+
+    [Fact]
+    public async Task A_configured_key_opens_the_data_and_no_key_is_made()
+    {
+        using var sandbox = new PluginSandbox();
+        var log = new SharedLog();
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, log, "Switchboard:Dashboard:Key=a-key-of-our-own-choosing");
+
+        (await Get(host, "/ui/api/state", "a-key-of-our-own-choosing")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await host.Http.GetAsync("/ui/api/state")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        host.Services.GetRequiredService<DashboardKeys>().Made.Should().BeNull();
+        log.ToString().Should().NotContain("a-key-of-our-own-choosing", "a configured key is the operator's to hand out");
     }
 
     [Fact]

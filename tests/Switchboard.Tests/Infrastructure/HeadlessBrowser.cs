@@ -61,6 +61,9 @@ public sealed class HeadlessBrowser : IAsyncDisposable
     public Task ScreenshotAsync(string path) => StepAsync(new JsonObject { ["step"] = "screenshot", ["path"] = path });
 
     /// <summary>How many times the page's main frame navigated (1 after the first <see cref="GotoAsync"/>: a reload would add one).</summary>
+    /// <summary>The address in the page's address bar now.</summary>
+    public async Task<string> UrlAsync() => await StepAsync(new JsonObject { ["step"] = "url" });
+
     public async Task<int> NavigationsAsync() => int.Parse(await StepAsync(new JsonObject { ["step"] = "navigations" }));
 
     /// <summary>What the page's script wrote to the console as errors, and uncaught exceptions, as a JSON array.</summary>

@@ -24,6 +24,20 @@ public sealed class RunningHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
     public PluginCatalog Catalog => _app.Services.GetRequiredService<PluginCatalog>();
 
+    /// <summary>A key the dashboard's data accepts here: the one the host made for this run, or a configured secret.</summary>
+    public string DashboardKey => _app.Services.GetRequiredService<Switchboard.Host.Dashboard.DashboardKeys>().Accepted[0];
+
+    /// <summary>The dashboard's address as the host logs it, its key after <c>#</c>.</summary>
+    public string DashboardAddress => new Uri(Address, "/ui/").ToString() + "#key=" + DashboardKey;
+
+    /// <summary>GET of a dashboard path (<c>/ui/api/state</c>) with the dashboard's key, as the page sends it.</summary>
+    public async Task<HttpResponseMessage> DashboardGetAsync(string path, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new("Bearer", DashboardKey);
+        return await Http.SendAsync(request, completion);
+    }
+
     /// <summary>Starts the host with <c>--plugins</c> and a free port; extra <c>key=value</c> settings are passed as command-line configuration.</summary>
     public static Task<RunningHost> StartAsync(string pluginsDirectory, params string[] settings) => StartAsync(pluginsDirectory, null, settings);
 

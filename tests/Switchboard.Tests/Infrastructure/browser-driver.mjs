@@ -33,6 +33,7 @@ const steps = {
   click: async c => { await page.locator(c.selector).first().click(); },
   screenshot: async c => { await page.screenshot({ path: c.path, fullPage: true }); return c.path; },
   title: async () => await page.title(),
+  url: async () => page.url(),
   navigations: async () => navigations,
   consoleErrors: async () => consoleErrors,
   addScript: async c => { await page.addScriptTag({ path: c.path }); },

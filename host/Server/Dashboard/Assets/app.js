@@ -8,6 +8,15 @@ let requestId = 0;
 
 function secret() { return sessionStorage.getItem(secretKey); }
 
+// The address the host logs at start carries its key after '#' (never sent to a server): kept for this tab, then
+// taken out of the address bar, so a copied address or a screenshot does not carry it on.
+(function keyFromAddress() {
+  const key = new URLSearchParams(location.hash.slice(1)).get("key");
+  if (!key) return;
+  sessionStorage.setItem(secretKey, key);
+  history.replaceState(null, "", location.pathname + location.search);
+})();
+
 function authHeaders(protocol) {
   const value = secret();
   if (!value) return {};
@@ -31,7 +40,7 @@ function el(tag, attributes, ...children) {
 
 function askForSecret() {
   document.getElementById("credentials").hidden = false;
-  setLive(false, "needs the protocols' secret");
+  setLive(false, "needs a key");
 }
 
 function setLive(on, text) {
