@@ -1,10 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using Switchboard.Host.Protocols;
-using Switchboard.Host.Protocols.Csp;
-using Switchboard.Host.Protocols.Spiff;
 
 namespace Switchboard.Host.Dashboard;
 
