@@ -207,6 +207,21 @@ public sealed class WebhookInboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_form_body_is_its_fields_even_with_a_bare_name_an_empty_name_and_a_repeated_one()
+    {
+        // "a" has no value, "=b" no name, x comes twice and X once: as HttpUtility reads it, the bare name and the empty
+        // one both became "", which a JSON object cannot hold twice, and the request was answered 500.
+        var (status, body) = await PostAsync("new-order", "", r => r.Content = new StringContent("a&=b&x=1&x=2&X=3&From=%2B1555",
+            Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        var fields = _gateway.Gateway.Instances.Should().ContainSingle().Subject.Variables["order"]!["body"]!.AsObject();
+        fields["a"]!.GetValue<string>().Should().BeEmpty();
+        fields["From"]!.GetValue<string>().Should().Be("+1555");
+        fields["x"]!.GetValue<string>().Should().Be("1,2,3");
+    }
+
+    [Fact]
     public async Task A_GET_signed_over_the_URL_and_its_parameters_is_accepted_and_a_scope_combination_nobody_signs_is_named()
     {
         var url = new Uri(_host.Http.BaseAddress!, "/inbound/signed-query").ToString();

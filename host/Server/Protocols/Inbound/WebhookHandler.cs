@@ -289,10 +289,11 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         JsonNode? body = null;
         if (bytes.Length > 0 && IsForm(request))
         {
-            // A form (Twilio's, Slack's) is its fields, as Camunda's runtime reads it: request.body.From; a field sent
-            // several times is joined with commas, as a header is.
-            var form = System.Web.HttpUtility.ParseQueryString(Encoding.UTF8.GetString(bytes));
-            body = new JsonObject(form.AllKeys.Select(name => KeyValuePair.Create(name ?? "", (JsonNode?)(form[name] ?? ""))));
+            // A form (Twilio's, Slack's) is its fields, as Camunda's runtime reads it: request.body.From; a name without
+            // a value has the empty text; a field sent several times, or in other cases, once, its values joined with
+            // commas, as a header's are (names read as ASP.NET Core reads a query, without regard to case).
+            var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Encoding.UTF8.GetString(bytes));
+            body = new JsonObject(form.Select(field => KeyValuePair.Create(field.Key, (JsonNode?)field.Value.ToString())));
         }
         else if (bytes.Length > 0)
         {
