@@ -10,6 +10,7 @@ internal abstract class HostScenario(string pluginsDirectory) : IScenario
 {
     private WebApplication? _host;
     private IAsyncDisposable? _bare;
+    private FloorEndpoint? _floor;
 
     /// <summary>Name of the target under test in the results.</summary>
     protected abstract string Name { get; }
@@ -53,8 +54,20 @@ internal abstract class HostScenario(string pluginsDirectory) : IScenario
         _bare = baseline;
 
         Description = $"POST {Path} on the real host, against {what} returning the same {answer.Length}-byte body: {text}";
+        if (WithFloor)
+        {
+            _floor = await FloorEndpoint.StartAsync(Path, Request, answer);
+            Floor = new LoadTarget("minimal json", _floor.Url, Request, 200, answer.Length);
+            Description += "; and a minimal JSON endpoint on bare Kestrel that reads and parses the request, adds the numbers and writes the same answer";
+        }
         return (new LoadTarget(Name, url, Request, 200, answer.Length), new LoadTarget(baselineName, baselineUrl, Request, 200, answer.Length));
     }
+
+    /// <summary>Also measure <see cref="FloorEndpoint"/> (<c>--floor yes</c>): the work any endpoint for this call must do.</summary>
+    public bool WithFloor { get; set; }
+
+    /// <summary>The minimal JSON endpoint, once started with <see cref="WithFloor"/>.</summary>
+    public LoadTarget? Floor { get; private set; }
 
     /// <summary>Compare with a second host running its plugins in-process (<c>--baseline inprocess</c>, with
     /// <c>--isolation process</c>): the cost of process isolation in one run.</summary>
@@ -78,6 +91,8 @@ internal abstract class HostScenario(string pluginsDirectory) : IScenario
     {
         if (_bare is not null)
             await _bare.DisposeAsync();
+        if (_floor is not null)
+            await _floor.DisposeAsync();
         if (_host is not null)
         {
             await _host.StopAsync();

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using Switchboard.Benchmarks;
 
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario csp|spiff|webhook [--connections 16] [--warmup 5] [--duration 10] [--rounds 2] [--plugins DIR]
-//     [--isolation process [--baseline inprocess]] [--load wrk [--wrk-threads 2] [--wrk-connections 32]]
+//     [--isolation process [--baseline inprocess]] [--load wrk [--wrk-threads 2] [--wrk-connections 32]] [--floor yes]
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario catalog
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario pipeline [--callers 32] [--duration 5] [--rounds 3]   (CPU per call, no HTTP)
 // dotnet run -c Release --project tests/Switchboard.Benchmarks -- --scenario alloc   (BenchmarkDotNet, time and allocations per call)
@@ -58,27 +58,35 @@ if (scenario is HostScenario hosted && options.Text("isolation", "inprocess") is
     hosted.ExtraSettings = ["--Switchboard:Catalog:Isolation=" + isolation];
 if (scenario is HostScenario compared && options.Text("baseline", "bare") == "inprocess")
     compared.InProcessBaseline = true;
+if (scenario is HostScenario floored && options.Text("floor", "no") == "yes")
+    floored.WithFloor = true;
 var (subject, baseline) = await scenario.StartAsync();
+var floor = (scenario as HostScenario)?.Floor;
+// Every target in the order each round drives them; the floor, when asked for, between the two.
+LoadTarget[] targets = floor is null ? [baseline, subject] : [baseline, floor, subject];
 Console.WriteLine($"scenario: {scenario.Description}");
 Console.WriteLine($"load: {settings}");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, load runner in the same process");
 
-foreach (var target in new[] { baseline, subject })
+foreach (var target in targets)
     await LoadRunner.DriveAsync(target, settings.Connections, settings.Warmup);
 
-// Rounds alternate between the targets, so a neighbour's load on a shared machine falls on both alike.
-var results = new Dictionary<LoadTarget, LoadResult> { [baseline] = new(baseline.Name), [subject] = new(subject.Name) };
+// Rounds alternate between the targets, so a neighbour's load on a shared machine falls on all alike.
+var results = targets.ToDictionary(target => target, target => new LoadResult(target.Name));
 for (var round = 0; round < settings.Rounds; round++)
 {
     var rps = new Dictionary<LoadTarget, double>();
-    foreach (var target in new[] { baseline, subject })
+    foreach (var target in targets)
     {
         var (latencies, errors, elapsed) = await LoadRunner.DriveAsync(target, settings.Connections, settings.Duration);
         results[target].Add(latencies, errors, elapsed);
         rps[target] = latencies.Count / elapsed.TotalSeconds;
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  round {round + 1}: {baseline.Name} {rps[baseline]:0} rps, {subject.Name} {rps[subject]:0} rps, ratio {rps[subject] / rps[baseline]:0.00}"));
+        $"  round {round + 1}: {string.Join(", ", targets.Select(t => $"{t.Name} {rps[t]:0} rps"))}, ratio {rps[subject] / rps[baseline]:0.00}{FloorRatios(rps[floor ?? subject])}"));
+
+    string FloorRatios(double floorRps) => floor is null ? "" :
+        string.Create(CultureInfo.InvariantCulture, $"; {floor.Name} / {baseline.Name} {floorRps / rps[baseline]:0.00}, {subject.Name} / {floor.Name} {rps[subject] / floorRps:0.00}");
 }
 
 Console.WriteLine();
@@ -89,7 +97,10 @@ foreach (var result in results.Values)
 var (host, bare) = (results[subject], results[baseline]);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"ratio {subject.Name} / {baseline.Name}: rps {host.RequestsPerSecond / bare.RequestsPerSecond:0.00}, p50 {host.Percentile(50) / bare.Percentile(50):0.00}, p99 {host.Percentile(99) / bare.Percentile(99):0.00}"));
-var failures = host.Errors + bare.Errors;
+if (floor is not null)
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"ratio {floor.Name} / {baseline.Name}: rps {results[floor].RequestsPerSecond / bare.RequestsPerSecond:0.00}; {subject.Name} / {floor.Name}: rps {host.RequestsPerSecond / results[floor].RequestsPerSecond:0.00}"));
+var failures = results.Values.Sum(r => r.Errors);
 
 if (options.Text("load", "runner") == "wrk")
 {
@@ -97,12 +108,12 @@ if (options.Text("load", "runner") == "wrk")
     var (threads, connections) = (options.Int("wrk-threads", 2), options.Int("wrk-connections", 32));
     Console.WriteLine();
     Console.WriteLine($"wrk -t{threads} -c{connections} -d{settings.Duration.TotalSeconds:0}s --latency, a separate process; {settings.Rounds} rounds alternating after a {settings.Warmup.TotalSeconds:0} s warm-up each");
-    foreach (var target in new[] { baseline, subject })
+    foreach (var target in targets)
         await WrkLoad.RunAsync(target, threads, connections, settings.Warmup);
-    var runs = new Dictionary<LoadTarget, List<WrkLoad.Result>> { [baseline] = [], [subject] = [] };
+    var runs = targets.ToDictionary(target => target, _ => new List<WrkLoad.Result>());
     for (var round = 0; round < settings.Rounds; round++)
     {
-        foreach (var target in new[] { baseline, subject })
+        foreach (var target in targets)
             runs[target].Add(await WrkLoad.RunAsync(target, threads, connections, settings.Duration));
         var (bareRun, ourRun) = (runs[baseline][^1], runs[subject][^1]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -110,6 +121,10 @@ if (options.Text("load", "runner") == "wrk")
             $"server CPU per request {bareRun.CpuMicrosecondsPerRequest:0.0} µs vs {ourRun.CpuMicrosecondsPerRequest:0.0} µs; " +
             $"allocated {bareRun.BytesPerRequest:0} vs {ourRun.BytesPerRequest:0} B, collections per 1000 (gen0/gen1) {bareRun.Gen0PerThousand:0.00}/{bareRun.Gen1PerThousand:0.00} vs {ourRun.Gen0PerThousand:0.00}/{ourRun.Gen1PerThousand:0.00}, " +
             $"paused {bareRun.PauseMicrosecondsPerRequest:0.00} vs {ourRun.PauseMicrosecondsPerRequest:0.00} µs per request"));
+        if (floor is not null && runs[floor][^1] is var floorRun)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"           {floor.Name} {floorRun.RequestsPerSecond:0} rps, {floorRun.CpuMicrosecondsPerRequest:0.0} µs per request, {floorRun.BytesPerRequest:0} B; " +
+                $"{floor.Name} / {baseline.Name} {floorRun.RequestsPerSecond / bareRun.RequestsPerSecond:0.00}, {subject.Name} / {floor.Name} {ourRun.RequestsPerSecond / floorRun.RequestsPerSecond:0.00}"));
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"target (wrk)",-16} {"requests",10} {"rps",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}"));
     foreach (var (target, list) in runs)
@@ -119,6 +134,13 @@ if (options.Text("load", "runner") == "wrk")
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"ratio (wrk) {subject.Name} / {baseline.Name}: rps {ours.Average(r => r.RequestsPerSecond) / theirs.Average(r => r.RequestsPerSecond):0.00}, p50 {ours.Average(r => r.P50Ms) / theirs.Average(r => r.P50Ms):0.00}, p99 {ours.Average(r => r.P99Ms) / theirs.Average(r => r.P99Ms):0.00}; " +
         $"server CPU per request {theirs.Average(r => r.CpuMicrosecondsPerRequest):0.0} µs vs {ours.Average(r => r.CpuMicrosecondsPerRequest):0.0} µs (this process: both servers, one loaded at a time)"));
-    failures += ours.Sum(r => r.Errors) + theirs.Sum(r => r.Errors);
+    if (floor is not null)
+    {
+        var least = runs[floor];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ratio (wrk) {floor.Name} / {baseline.Name}: rps {least.Average(r => r.RequestsPerSecond) / theirs.Average(r => r.RequestsPerSecond):0.00}, server CPU per request {least.Average(r => r.CpuMicrosecondsPerRequest):0.0} µs; " +
+            $"{subject.Name} / {floor.Name}: rps {ours.Average(r => r.RequestsPerSecond) / least.Average(r => r.RequestsPerSecond):0.00}"));
+    }
+    failures += runs.Values.Sum(list => list.Sum(r => r.Errors));
 }
 return failures == 0 ? 0 : 1;
