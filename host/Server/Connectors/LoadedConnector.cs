@@ -1,6 +1,7 @@
 using Switchboard.Core.Describing;
 using Switchboard.Core.Invoking;
 using Switchboard.Core.Metadata;
+using Switchboard.Host.Telemetry;
 
 namespace Switchboard.Host.Connectors;
 
@@ -29,4 +30,11 @@ internal sealed class LoadedConnector
     /// <summary>Bounds the connector's concurrent calls, so one slow or blocking connector cannot take every thread: the
     /// catalog's limits with the plugin's own settings applied.</summary>
     public CallSlots Slots { get; }
+
+    /// <summary>By protocol, the count of this connector type's calls in flight, kept here once found: every call
+    /// counts itself, and finding the count by the type's name cost a lookup per call.</summary>
+    internal CallTelemetry.InFlightCount?[] InFlightCounts { get; } = new CallTelemetry.InFlightCount?[4];
+
+    /// <summary>The logger its plugin's connectors log to, kept here once found (see <see cref="InFlightCounts"/>).</summary>
+    internal ILogger? PluginLogger { get; set; }
 }

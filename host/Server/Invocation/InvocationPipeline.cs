@@ -43,7 +43,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         var outcome = TryPrepare(invocation, out var prepared) is { } invalid
             ? Outcome.Failure(invalid)
             : await RunAsync(prepared!, activity, cancellationToken, inline);
-        Finish(invocation, outcome, Stopwatch.GetElapsedTime(started), activity);
+        Finish(invocation, outcome, Stopwatch.GetElapsedTime(started), activity, prepared?.Operation);
         return outcome;
     }
 
@@ -62,7 +62,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         var started = Stopwatch.GetTimestamp();
         var (prepared, error) = await PrepareHeldAsync(invocation, cancellationToken);
         if (error is not null)
-            Finish(invocation, Outcome.Failure(error), Stopwatch.GetElapsedTime(started), null);
+            Finish(invocation, Outcome.Failure(error), Stopwatch.GetElapsedTime(started), null, null);
         return (prepared, error);
     }
 
@@ -72,7 +72,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         var started = Stopwatch.GetTimestamp();
         using var activity = CallTelemetry.Start(prepared.Invocation);
         var outcome = await RunAsync(prepared, activity, cancellationToken, inline: null);
-        Finish(prepared.Invocation, outcome, Stopwatch.GetElapsedTime(started), activity);
+        Finish(prepared.Invocation, outcome, Stopwatch.GetElapsedTime(started), activity, prepared.Operation);
         return outcome;
     }
 
@@ -192,9 +192,10 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             // The worker binds and validates the input itself, with the same core; its errors come back as the outcome.
             // A call that runs at once is bound by its run, within its timeout (see ConnectorRun), once its operation is
             // known: an unknown one is answered here, before any plugin code.
-            if (lease.Generation.Worker is not null || lease.Connector.Metadata.FindOperation(invocation.Operation) is not null)
+            var operation = lease.Connector.Metadata.FindOperation(invocation.Operation);
+            if (lease.Generation.Worker is not null || operation is not null)
             {
-                prepared = new PreparedInvocation(invocation, lease, null);
+                prepared = new PreparedInvocation(invocation, lease, null) { Operation = operation };
                 return null;
             }
             if (Bind(lease, invocation, out var call) is { } invalid)
@@ -239,7 +240,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         try
         {
             var metadata = lease.Connector.Metadata;
-            var operation = prepared.Call?.Operation ?? metadata.FindOperation(invocation.Operation)!;
+            var operation = prepared.Operation ?? metadata.FindOperation(invocation.Operation)!;
             var timeout = invocation.Timeout ?? operation.Timeout;
             using var cancellation = new CallCancellation(cancellationToken, timeout);
 
@@ -250,7 +251,8 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                     return Outcome.Failure(lease.Connector.Slots.Busy(metadata.Type));
 
                 // From here the run owns the lease and the permit (see ConnectorRun).
-                var run = new ConnectorRun(lease, permit, prepared, PluginLogger(lease.Generation.PluginName), cancellation.Token, timeout, cancellationToken);
+                var run = new ConnectorRun(lease, permit, prepared, lease.Connector.PluginLogger ??= PluginLogger(lease.Generation.PluginName),
+                    cancellation.Token, timeout, cancellationToken);
                 handedOver = true;
                 return await run.RunAsync(cancellation.Token, inline);
             }
@@ -343,11 +345,13 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
 
 
 
-    private void Finish(Invocation invocation, Outcome outcome, TimeSpan elapsed, Activity? activity)
+    // known: the operation as the connector that ran the call declares it, when the pipeline found it; otherwise it is
+    // looked up here.
+    private void Finish(Invocation invocation, Outcome outcome, TimeSpan elapsed, Activity? activity, OperationMetadata? known)
     {
         // Named as the connector declares it: operations are found whatever their case, and each spelling a caller
         // sent ("DELETE", "dElEtE") was a metric series of its own, until the metrics' series limit was spent.
-        var declared = catalog.Find(invocation.ConnectorType)?.FindOperation(invocation.Operation) is { } found
+        var declared = (known ?? catalog.Find(invocation.ConnectorType)?.FindOperation(invocation.Operation)) is { } found
             ? (found.Id.Length == 0 ? "(only)" : found.Id)
             : null;
         var operation = declared ?? invocation.ShownOperation;

@@ -18,6 +18,7 @@ public sealed class PreparedInvocation : IDisposable
         Invocation = invocation;
         _lease = lease;
         Call = call;
+        Operation = call?.Operation;
     }
 
     /// <summary>The call as the adapter made it.</summary>
@@ -26,6 +27,13 @@ public sealed class PreparedInvocation : IDisposable
     /// <summary>The bound input; null when the plugin runs in a worker process, which binds it itself, and until the
     /// run binds it (binding runs plugin code, so a call made to run at once binds within its timeout, in the run).</summary>
     internal BoundCall? Call { get; set; }
+
+    /// <summary>The operation the call names, as its connector declares it; null when the connector declares none by
+    /// that name (a plugin in a worker process answers that itself).</summary>
+    internal OperationMetadata? Operation { get; init; }
+
+    /// <summary>The connector that will run the call, until it runs.</summary>
+    internal LoadedConnector? Connector => _lease?.Connector;
 
     /// <summary>The plugin and generation that will run the call, for its span.</summary>
     internal (string Plugin, int Generation)? Runner => _lease is { } lease ? (lease.Generation.PluginName, lease.Generation.Number) : null;

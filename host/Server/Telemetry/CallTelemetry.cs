@@ -60,6 +60,16 @@ internal static class CallTelemetry
                 new KeyValuePair<string, object?>("connector", connector), new KeyValuePair<string, object?>("protocol", ProtocolName(protocol)));
     }
 
+    private static InFlightCount InFlightOf(Invocation.Invocation invocation, Connectors.LoadedConnector? connector)
+    {
+        // The connector holds its type's counts once found; the dictionary stays the one place they are kept, so a
+        // reloaded connector of the same type counts on the same series.
+        var protocol = (int)invocation.Protocol;
+        if (connector is null || (uint)protocol >= (uint)connector.InFlightCounts.Length)
+            return InFlightOf(invocation);
+        return connector.InFlightCounts[protocol] ??= InFlightOf(invocation);
+    }
+
     private static InFlightCount InFlightOf(Invocation.Invocation invocation)
     {
         var key = (invocation.ConnectorType, invocation.Protocol);
@@ -70,7 +80,7 @@ internal static class CallTelemetry
     /// call's count is looked up once.</summary>
     public static InFlightCount Running(PreparedInvocation prepared, Activity? activity)
     {
-        var count = InFlightOf(prepared.Invocation);
+        var count = InFlightOf(prepared.Invocation, prepared.Connector);
         Interlocked.Increment(ref count.Value);
         if (activity is not null && prepared.Runner is { } runner)
         {

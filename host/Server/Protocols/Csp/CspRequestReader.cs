@@ -1,4 +1,5 @@
 using Switchboard.Host.Callbacks;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Core.Binding;
@@ -27,7 +28,7 @@ internal static class CspRequestReader
         if (element.ValueKind != JsonValueKind.Object)
             return Invalid(null, out rejection, $"a request must be a JSON object, not {Describe(element)}");
 
-        var isNotification = !element.TryGetProperty("id", out var idElement);
+        var isNotification = !element.TryGetProperty("id"u8, out var idElement);
         if (!isNotification && idElement.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null))
             return Invalid(null, out rejection, $"id must be a string, a number or null, not {Describe(idElement)}");
         // An id that is no Unicode text cannot be read, nor echoed: the request is answered as one without an id.
@@ -35,11 +36,11 @@ internal static class CspRequestReader
             return Invalid(null, out rejection, "id " + JsonText.NotText);
         // The id goes back in the answer as it came; a JSON null id is no id.
         var id = isNotification || idElement.ValueKind == JsonValueKind.Null ? null : JsonValue.Create(idElement);
-        var version = Property(element, "jsonrpc");
+        var version = Property(element, "jsonrpc"u8);
         if (version is not { ValueKind: JsonValueKind.String } || (mayHoldSurrogateEscapes && !ReadsAsText(version.Value)) || !version.Value.ValueEquals("2.0"))
             return Invalid(id, out rejection, version?.ValueKind == JsonValueKind.String ? "jsonrpc must be \"2.0\"" : $"jsonrpc must be the string \"2.0\", not {Describe(version)}");
-        var method = Property(element, "method");
-        var parameters = Property(element, "params");
+        var method = Property(element, "method"u8);
+        var parameters = Property(element, "params"u8);
         // A lone surrogate escape would fail later, when the value is read or logged: refuse it here, naming where it is
         // (walked as nodes, only for the rare body whose text may hold one).
         if (mayHoldSurrogateEscapes && (JsonText.FindInvalid(method is { } m ? ElementNode.Over(m) : null, "method")
@@ -55,8 +56,8 @@ internal static class CspRequestReader
 
         List<FieldError>? errors = null;
         var input = ReadInput(parameters, ref errors);
-        var operation = ReadString(parameters, "operation", ref errors);
-        var callbackText = ReadString(parameters, "callbackUrl", ref errors);
+        var operation = ReadString(parameters, "operation"u8, ref errors);
+        var callbackText = ReadString(parameters, "callbackUrl"u8, ref errors);
         Uri? callbackUrl = null;
         // An empty string is a callback URL that cannot be used, refused as any other, not a synchronous call.
         if (callbackText is not null && callbackTargets.Check(callbackText, out callbackUrl) is { } problem)
@@ -76,15 +77,16 @@ internal static class CspRequestReader
     private static bool ReadsAsText(JsonElement value) =>
         value.ValueKind != JsonValueKind.String || JsonText.FindInvalid(ElementNode.Over(value)) is null;
 
-    // A member's value; null when it is missing or JSON null, which the protocol treats alike.
-    private static JsonElement? Property(JsonElement? parent, string name) =>
+    // A member's value; null when it is missing or JSON null, which the protocol treats alike. Names are UTF-8, as the
+    // parsed body is: a name given as text is transcoded on every look-up.
+    private static JsonElement? Property(JsonElement? parent, ReadOnlySpan<byte> name) =>
         parent is { ValueKind: JsonValueKind.Object } value && value.TryGetProperty(name, out var member) && member.ValueKind != JsonValueKind.Null
             ? member
             : null;
 
     private static JsonElement ReadInput(JsonElement? parameters, ref List<FieldError>? errors)
     {
-        switch (Property(parameters, "input"))
+        switch (Property(parameters, "input"u8))
         {
             case { ValueKind: JsonValueKind.Object } value:
                 return value;
@@ -97,7 +99,7 @@ internal static class CspRequestReader
         }
     }
 
-    private static string? ReadString(JsonElement? parameters, string name, ref List<FieldError>? errors)
+    private static string? ReadString(JsonElement? parameters, ReadOnlySpan<byte> name, ref List<FieldError>? errors)
     {
         switch (Property(parameters, name))
         {
@@ -106,7 +108,7 @@ internal static class CspRequestReader
             case { ValueKind: JsonValueKind.String } value:
                 return value.GetString();
             case var other:
-                (errors ??= []).Add(new FieldError("params." + name, $"must be a string, not {Describe(other)}"));
+                (errors ??= []).Add(new FieldError("params." + Encoding.UTF8.GetString(name), $"must be a string, not {Describe(other)}"));
                 return null;
         }
     }
