@@ -29,7 +29,7 @@ public sealed class CallerAbortAttackTests
         await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:Watch=false", "Plugins:Hostile:Isolation=" + isolation);
         try
         {
-            var worker = await WorkerIdAsync(host);
+            var worker = await host.WorkerProcessIdAsync("Hostile");
             using (var caller = new CancellationTokenSource())
             {
                 using var body = new StringContent(CspCall.Request(1, Hostile, new JsonObject { ["note"] = release }, operation).ToJsonString(),
@@ -45,17 +45,11 @@ public sealed class CallerAbortAttackTests
             var next = await host.Http.PostAsync(CspCall.Request(2, Hostile, new JsonObject(), "ping"));
 
             ((string?)next.Result?["output"]?["result"]).Should().Be("pong", next.ToString());
-            (await WorkerIdAsync(host)).Should().Be(worker, "the connector's worker process goes on serving (0: in the host's process)");
+            (await host.WorkerProcessIdAsync("Hostile")).Should().Be(worker, "the connector's worker process goes on serving (0: in the host's process)");
         }
         finally
         {
             File.WriteAllText(release, "");
         }
-    }
-
-    private static async Task<int> WorkerIdAsync(RunningHost host)
-    {
-        var plugins = (await host.Http.GetFromJsonAsync<JsonArray>("/plugins"))!;
-        return plugins.Single(p => (string)p!["name"]! == "Hostile")!["isolation"]!["processId"]?.GetValue<int>() ?? 0;
     }
 }

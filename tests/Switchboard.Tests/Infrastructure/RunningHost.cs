@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,6 +37,14 @@ public sealed class RunningHost : IAsyncDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new("Bearer", DashboardKey);
         return await Http.SendAsync(request, completion);
+    }
+
+    /// <summary>The process id of the worker serving <paramref name="plugin"/>, as <c>/plugins</c> lists it; 0 when the
+    /// plugin runs in the host's process or has no worker now.</summary>
+    public async Task<int> WorkerProcessIdAsync(string plugin)
+    {
+        var plugins = (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/plugins"))!;
+        return plugins.Single(p => (string)p!["name"]! == plugin)!["isolation"]?["processId"]?.GetValue<int>() ?? 0;
     }
 
     /// <summary>Starts the host with <c>--plugins</c> and a free port; extra <c>key=value</c> settings are passed as command-line configuration.</summary>

@@ -173,8 +173,8 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
             "Plugins:Crasher:TimeoutSeconds=7", "Plugins:Crasher:ApiKey=worker-secret-Q4");
 
         var listed = await host.Http.GetFromJsonAsync<JsonObject>("/csp/connectors/io.switchboard.test:crasher:1");
-        var plugins = (await host.Http.GetFromJsonAsync<JsonArray>("/plugins"))!;
-        var pid = plugins.Single(p => (string)p!["name"]! == "Crasher")!["isolation"]!["processId"]!.GetValue<int>();
+        var pid = await host.WorkerProcessIdAsync("Crasher");
+        pid.Should().NotBe(0, "the plugin runs in a worker process");
         var commandLine = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Replace('\0', ' ');
 
         listed!["operations"]!.AsArray().Should().OnlyContain(o => (int)o!["timeoutSeconds"]! == 7, "the worker described its connector with the setting");
@@ -190,8 +190,8 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         sandbox.Add(Repository.TestPlugin("Crasher"));
         await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process");
 
-        var plugins = (await host.Http.GetFromJsonAsync<JsonArray>("/plugins"))!;
-        var pid = plugins.Single(p => (string)p!["name"]! == "Crasher")!["isolation"]!["processId"]!.GetValue<int>();
+        var pid = await host.WorkerProcessIdAsync("Crasher");
+        pid.Should().NotBe(0, "the plugin runs in a worker process");
         var hosts = File.ResolveLinkTarget($"/proc/{Environment.ProcessId}/fd/0", returnFinalTarget: false)?.ToString() ?? "(none)";
         var workers = File.ResolveLinkTarget($"/proc/{pid}/fd/0", returnFinalTarget: false)?.ToString() ?? "(none)";
 
@@ -208,8 +208,8 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         sandbox.Add(Repository.TestPlugin("Crasher"));
         await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Catalog:Watch=false", "Plugins:Crasher:Isolation=process");
 
-        var plugins = (await host.Http.GetFromJsonAsync<JsonArray>("/plugins"))!;
-        var pid = plugins.Single(p => (string)p!["name"]! == "Crasher")!["isolation"]!["processId"]!.GetValue<int>();
+        var pid = await host.WorkerProcessIdAsync("Crasher");
+        pid.Should().NotBe(0, "the plugin runs in a worker process");
         var names = (await File.ReadAllTextAsync($"/proc/{pid}/environ")).Split('\0', StringSplitOptions.RemoveEmptyEntries)
             .Select(v => v[..v.IndexOf('=')]).ToList();
         const string body = """{"jsonrpc":"2.0","id":1,"method":"io.switchboard.test:crasher:1","params":{"operation":"add","input":{"a":2,"b":3}}}""";
@@ -396,11 +396,7 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
             "a user who isolates a plugin with inbound connectors is told they are not served");
     }
 
-    private async Task<int> WorkerIdAsync()
-    {
-        var plugins = (await _host.Http.GetFromJsonAsync<JsonArray>("/plugins"))!;
-        return plugins.Single(p => (string)p!["name"]! == "Crasher")!["isolation"]!["processId"]?.GetValue<int>() ?? 0;
-    }
+    private Task<int> WorkerIdAsync() => _host.WorkerProcessIdAsync("Crasher");
 
     [Fact]
     public async Task A_plugin_whose_worker_crashes_five_times_within_a_minute_is_reported_failed_with_the_exit_reason()
