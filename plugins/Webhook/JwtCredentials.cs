@@ -121,7 +121,9 @@ internal static class JwtCredentials
         try
         {
             granted = Texts(feel.Evaluate(properties.PermissionsExpression ?? "=[]", payload));
-            required = Texts(feel.Evaluate(properties.RequiredPermissions!, null));
+            if (RequiredTexts(feel.Evaluate(properties.RequiredPermissions!, null), out var wrong) is not { } listed)
+                return (500, "inbound.auth.jwt.requiredPermissions must give a list of texts, not " + wrong + ": the element is modeled wrong");
+            required = listed;
         }
         catch (FormatException e)
         {
@@ -130,6 +132,32 @@ internal static class JwtCredentials
         var missing = required.Except(granted, StringComparer.Ordinal).ToList();
         return missing.Count == 0 ? null : (403, "the token lacks the permissions " + string.Join(", ", missing));
     }
+
+    // The permissions every token must hold: null (no requirement) gives none, as in Camunda's connector, where the
+    // property is a list of texts and any other value fails the element. Read leniently, an object or a number would
+    // require nothing and let every signed token through.
+    private static List<string>? RequiredTexts(JsonNode? value, out string? wrong)
+    {
+        wrong = value switch
+        {
+            null => null,
+            JsonValue text when text.GetValueKind() == JsonValueKind.String => null,
+            // Numbers and booleans in the list are read as their text, as Camunda's binding reads them.
+            JsonArray list => list.Where(item => item is not JsonValue).Select(Kind).FirstOrDefault() is { } odd ? "a list holding " + odd : null,
+            _ => Kind(value),
+        };
+        return wrong is null ? Texts(value) : null;
+    }
+
+    private static string Kind(JsonNode? value) => value?.GetValueKind() switch
+    {
+        null or JsonValueKind.Null => "null",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "a text",
+        JsonValueKind.Number => "a number",
+        _ => "a boolean",
+    };
 
     private static List<string> Texts(JsonNode? value) => value switch
     {

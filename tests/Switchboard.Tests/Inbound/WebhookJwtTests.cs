@@ -51,6 +51,19 @@ public sealed class WebhookJwtTests : IAsyncLifetime
             "Switchboard:Inbound:Activations:jwt:inbound.auth.jwt.jwkUrl=" + _jwks.Address + ".well-known/jwks.json",
             "Switchboard:Inbound:Activations:jwt:inbound.auth.jwt.permissionsExpression==if admin = true then [\"admin\"] else roles",
             "Switchboard:Inbound:Activations:jwt:inbound.auth.jwt.requiredPermissions==[\"orders:write\"]",
+            // Required permissions modeled as something other than a list of texts.
+            "Switchboard:Inbound:Activations:jwtobject:inbound.type=io.camunda:webhook:1",
+            "Switchboard:Inbound:Activations:jwtobject:bpmnProcessId=orders",
+            "Switchboard:Inbound:Activations:jwtobject:inbound.auth.type=JWT",
+            "Switchboard:Inbound:Activations:jwtobject:inbound.auth.jwt.jwkUrl=" + _jwks.Address + ".well-known/jwks.json",
+            "Switchboard:Inbound:Activations:jwtobject:inbound.auth.jwt.permissionsExpression==roles",
+            "Switchboard:Inbound:Activations:jwtobject:inbound.auth.jwt.requiredPermissions=={role: \"orders:write\"}",
+            "Switchboard:Inbound:Activations:jwtmixed:inbound.type=io.camunda:webhook:1",
+            "Switchboard:Inbound:Activations:jwtmixed:bpmnProcessId=orders",
+            "Switchboard:Inbound:Activations:jwtmixed:inbound.auth.type=JWT",
+            "Switchboard:Inbound:Activations:jwtmixed:inbound.auth.jwt.jwkUrl=" + _jwks.Address + ".well-known/jwks.json",
+            "Switchboard:Inbound:Activations:jwtmixed:inbound.auth.jwt.permissionsExpression==roles",
+            "Switchboard:Inbound:Activations:jwtmixed:inbound.auth.jwt.requiredPermissions==[\"orders:read\", [\"orders:write\"]]",
             // Keys behind credentials, at an address nothing listens on.
             "Switchboard:Inbound:Activations:jwtdown:inbound.type=io.camunda:webhook:1",
             "Switchboard:Inbound:Activations:jwtdown:bpmnProcessId=orders",
@@ -159,6 +172,20 @@ public sealed class WebhookJwtTests : IAsyncLifetime
         answer.Status.Should().Be(HttpStatusCode.Unauthorized, answer.Body);
         answer.Body.Should().Contain("huge.json").And.Contain("larger than 1 MiB");
         _gateway.Gateway.Instances.Should().BeEmpty();
+    }
+
+    // Read leniently, required permissions that were an object (or a list holding one) required nothing: every token
+    // the JWKS signed was let through. Camunda's connector reads them as a list of texts and fails the element otherwise.
+    [Theory]
+    [InlineData("jwtobject", "not an object")]
+    [InlineData("jwtmixed", "not a list holding a list")]
+    public async Task Required_permissions_that_are_not_a_list_of_texts_answer_500_naming_them_and_let_no_token_through(string activation, string named)
+    {
+        var (status, body) = await PostAsync(Token(_signing, new { roles = Array.Empty<string>() }), activation);
+
+        status.Should().Be(HttpStatusCode.InternalServerError, body);
+        body.Should().Contain("inbound.auth.jwt.requiredPermissions must give a list of texts, " + named);
+        _gateway.Gateway.Instances.Should().BeEmpty("nothing is correlated");
     }
 
     [Fact]
