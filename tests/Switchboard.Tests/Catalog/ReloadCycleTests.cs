@@ -36,7 +36,13 @@ public sealed class ReloadCycleTests(ITestOutputHelper output)
             sandbox => sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe"), watch: false);
         var identify = () => harness.Pipeline.InvokeAsync(new Invocation("test.switchboard:probe:1", "identify",
             JsonNode.Parse("""{"echo":"cycle"}""")!.AsObject(), Protocol.InProcess));
-        await Eventually.WaitFor(() => LoadedCopies("ReloadProbe") <= 1, because: "other tests' plugins finished unloading");
+        // Unloading ends only when the collector runs, and this test runs alone: nothing else allocates to make it run
+        // (a clean-clone run once waited out the 20 s with earlier tests' contexts still counted).
+        await Eventually.WaitFor(() =>
+        {
+            Collect();
+            return Task.FromResult(LoadedCopies("ReloadProbe"));
+        }, copies => copies <= 1, because: "other tests' plugins finished unloading");
         await identify(); // the serving generation loads its own Newtonsoft lazily; count it in the baseline
         var baselineCopies = LoadedCopies("Newtonsoft.Json");
 
