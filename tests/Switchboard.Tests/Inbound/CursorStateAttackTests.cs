@@ -32,8 +32,6 @@ public sealed class CursorStateAttackTests : IAsyncLifetime
 
     private string CursorPath => Path.Combine(_box.State, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("poller")))[..32] + ".cursor");
 
-    private static async Task<JsonNode> Health(RunningHost host) => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!;
-
     [Fact]
     public async Task A_folder_where_the_cursor_file_belongs_is_refused_as_not_a_regular_file_and_nothing_is_polled_from_no_cursor()
     {
@@ -42,9 +40,7 @@ public sealed class CursorStateAttackTests : IAsyncLifetime
         Directory.CreateDirectory(CursorPath);
         await using var host = await StartHostAsync("cursor");
 
-        var down = await Eventually.WaitFor(() => Health(host),
-            h => h["status"]!.GetValue<string>() == "down" && h["reason"]?.GetValue<string>() != "starting",
-            because: "the cursor cannot be read");
+        var down = await host.InboundDownAsync("the cursor cannot be read");
 
         using var scope = new AssertionScope();
         down["reason"]!.GetValue<string>().Should().StartWith("the cursor could not be read:").And.Contain("not a regular file",
@@ -60,7 +56,7 @@ public sealed class CursorStateAttackTests : IAsyncLifetime
         // The cursor's place is taken by a folder while the host runs: each poll's temporary file cannot be moved over it.
         File.Delete(CursorPath);
         Directory.CreateDirectory(CursorPath);
-        await Eventually.WaitFor(() => Health(host), h => h["reason"]?.GetValue<string>()?.StartsWith("the cursor could not be saved:") == true,
+        await Eventually.WaitFor(() => host.InboundHealthAsync(), h => h["reason"]?.GetValue<string>()?.StartsWith("the cursor could not be saved:") == true,
             because: "the cursor cannot be saved");
         var repeats = _box.Gateway.Gateway.RefusedRepeats;
         await Eventually.WaitFor(() => _box.Gateway.Gateway.RefusedRepeats >= repeats + 3, because: "the same move is polled again, its cursor unsaved");

@@ -44,11 +44,6 @@ public sealed class InboundConnectorLifetimeTests : IAsyncLifetime
         .. settings,
     ]);
 
-    private static async Task<JsonNode> Health(RunningHost host) => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!;
-
-    private static Task<JsonNode> DownAsync(RunningHost host, string because) =>
-        Eventually.WaitFor(() => Health(host), h => h["status"]!.GetValue<string>() == "down" && h["reason"]?.GetValue<string>() != "starting", because: because);
-
     [Theory]
     [InlineData("cursor", "Plugins:HostileInbound:Constructor=block")]
     [InlineData("blockinggetter", "Plugins:HostileInbound:Unused=1")]
@@ -57,7 +52,7 @@ public sealed class InboundConnectorLifetimeTests : IAsyncLifetime
         // Both ran on the activation's own thread, outside the poll's timeout: it showed up for good and never polled again.
         await using var host = await PollerAsync(mode, setting);
 
-        var down = await DownAsync(host, "the blocked poll is timed out");
+        var down = await host.InboundDownAsync("the blocked poll is timed out", pollTimeout: true);
 
         down["reason"]!.GetValue<string>().Should().Be("the poll did not finish within 2 s");
     }
@@ -69,7 +64,7 @@ public sealed class InboundConnectorLifetimeTests : IAsyncLifetime
         await using var host = await PollerAsync("disposethrow");
 
         await Eventually.WaitFor(() => _box.Gateway.Gateway.Messages.Count >= 3, because: "a poll every 100 ms, each event published");
-        var health = await Health(host);
+        var health = await host.InboundHealthAsync();
 
         health["status"]!.GetValue<string>().Should().Be("up", health.ToJsonString());
     }
@@ -80,9 +75,9 @@ public sealed class InboundConnectorLifetimeTests : IAsyncLifetime
         // A result built without the factory methods had no list: the adapter failed on it and stopped the activation.
         await using var host = await PollerAsync("nullevents");
 
-        var down = await DownAsync(host, "the poll failed");
+        var down = await host.InboundDownAsync("the poll failed");
         down["reason"]!.GetValue<string>().Should().Be("the poll failed: the connector's PollResult has no list of events (null)");
-        var again = await Eventually.WaitFor(() => Health(host), h => DateTimeOffset.Parse(h["since"]!.GetValue<string>()) < DateTimeOffset.UtcNow.AddSeconds(-1),
+        var again = await Eventually.WaitFor(() => host.InboundHealthAsync(), h => DateTimeOffset.Parse(h["since"]!.GetValue<string>()) < DateTimeOffset.UtcNow.AddSeconds(-1),
             because: "a second passes");
         again["reason"]!.GetValue<string>().Should().Be(down["reason"]!.GetValue<string>(), "it polls on and fails the same way, not stopped");
     }
@@ -107,7 +102,7 @@ public sealed class InboundConnectorLifetimeTests : IAsyncLifetime
         // Throwing, logging and escaping a 5 MB message takes more than this class's 2 s timeout on a loaded machine.
         await using var host = await PollerAsync("hugethrow", "Switchboard:Catalog:DefaultTimeout=00:00:30");
 
-        var down = await DownAsync(host, "the poll fails");
+        var down = await host.InboundDownAsync("the poll fails");
         var listing = await host.Http.GetStringAsync("/inbound");
 
         var reason = down["reason"]!.GetValue<string>();

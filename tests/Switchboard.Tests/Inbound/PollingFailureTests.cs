@@ -29,11 +29,6 @@ public sealed class PollingFailureTests : IAsyncLifetime
         "Switchboard:Inbound:Activations:poller:messageName=polled",
         "Switchboard:Inbound:Activations:poller:correlationKeyExpression==\"k\""]);
 
-    private static async Task<JsonNode> Health(RunningHost host) => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!;
-
-    private static Task<JsonNode> DownAsync(RunningHost host, string because) =>
-        Eventually.WaitFor(() => Health(host), h => h["status"]!.GetValue<string>() == "down" && h["reason"]?.GetValue<string>() != "starting", because: because);
-
     [Fact]
     public async Task A_cursor_that_cannot_be_saved_fails_the_poll_and_the_activation_goes_on_once_it_can()
     {
@@ -41,11 +36,11 @@ public sealed class PollingFailureTests : IAsyncLifetime
         File.WriteAllText(_box.State, "not a folder");
         await using var host = await StartHostAsync("cursor", Path.Combine(_box.State, "inbound"));
 
-        var down = await DownAsync(host, "the cursor cannot be saved");
+        var down = await host.InboundDownAsync("the cursor cannot be saved");
         down["reason"]!.GetValue<string>().Should().StartWith("the cursor could not be saved:");
 
         File.Delete(_box.State);
-        await Eventually.WaitFor(() => Health(host), h => h["status"]!.GetValue<string>() == "up", because: "the next poll saves its cursor");
+        await Eventually.WaitFor(() => host.InboundHealthAsync(), h => h["status"]!.GetValue<string>() == "up", because: "the next poll saves its cursor");
         var saved = _box.Gateway.Gateway.Messages.Count;
         await Eventually.WaitFor(() => _box.Gateway.Gateway.Messages.Count > saved, because: "the activation polls on");
         File.ReadAllText(Directory.GetFiles(Path.Combine(_box.State, "inbound"), "*.cursor").Single()).Should().NotBeEmpty();
@@ -61,7 +56,7 @@ public sealed class PollingFailureTests : IAsyncLifetime
             await mkfifo.WaitForExitAsync();
         await using var host = await StartHostAsync("cursor", _box.State);
 
-        var down = await DownAsync(host, "the cursor cannot be read");
+        var down = await host.InboundDownAsync("the cursor cannot be read");
         down["reason"]!.GetValue<string>().Should().Contain("is not a regular file").And.Contain(fifo);
     }
 
@@ -73,7 +68,7 @@ public sealed class PollingFailureTests : IAsyncLifetime
         _box.Gateway.Gateway.HangPublishes = true;
         await using var host = await StartHostAsync("cursor", _box.State, "Switchboard:Catalog:DefaultTimeout=00:00:01");
 
-        var down = await DownAsync(host, "the first event is not delivered");
+        var down = await host.InboundDownAsync("the first event is not delivered");
         down["reason"]!.GetValue<string>().Should().StartWith("event 1 of ").And.EndWith(" was not delivered within 1 s")
             .And.NotContain("Cancelled");
     }
@@ -83,7 +78,7 @@ public sealed class PollingFailureTests : IAsyncLifetime
     {
         await using var host = await StartHostAsync("nullresult", _box.State);
 
-        var down = await DownAsync(host, "a null result is not a poll that went through");
+        var down = await host.InboundDownAsync("a null result is not a poll that went through");
         down["reason"]!.GetValue<string>().Should().Be("the poll failed: the connector gave no PollResult (null)");
     }
 }

@@ -42,9 +42,6 @@ public sealed class StuckActivationTests : IAsyncLifetime
         $"Switchboard:Inbound:Activations:{id}:correlationKeyExpression==\"k\"",
     ];
 
-    private static async Task<JsonNode> Health(RunningHost host, string id) =>
-        (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single(a => a!["id"]!.GetValue<string>() == id)!["health"]!;
-
     [Theory]
     [InlineData("test.switchboard:hostile-sub:1", "deaf")]
     [InlineData("test.switchboard:hostile-sub:1", "syncblock")]
@@ -59,11 +56,11 @@ public sealed class StuckActivationTests : IAsyncLifetime
         await host.Catalog.SyncAsync("HostileInbound", force: true);
         await host.Catalog.SyncAsync("Ticker", force: true);
 
-        await Eventually.WaitFor(() => Health(host, "ticks"), h => h["generation"]?.GetValue<int>() == 2,
+        await Eventually.WaitFor(() => host.InboundHealthAsync("ticks"), h => h["generation"]?.GetValue<int>() == 2,
             because: "the other activation moves to its plugin's new generation");
         await Eventually.WaitFor(() => File.Exists(Path.Combine(_box.Hostile, "stuck.started")),
             because: "the stuck activation's new loop starts once the old one is abandoned");
-        (await Health(host, "stuck"))["generation"]!.GetValue<int>().Should().Be(2);
+        (await host.InboundHealthAsync("stuck"))["generation"]!.GetValue<int>().Should().Be(2);
         _log.ToString().Should().Contain("stuck").And.Contain("did not stop within 1 s");
 
         // Its new generation will not stop either: the host abandons it too rather than wait out its shutdown timeout.
@@ -77,7 +74,7 @@ public sealed class StuckActivationTests : IAsyncLifetime
     {
         await using var host = await StartHostAsync([.. Activation("stuck", "test.switchboard:hostile-poll:1", "syncblock"), "Switchboard:Catalog:DefaultTimeout=00:00:01"]);
 
-        var health = await Eventually.WaitFor(() => Health(host, "stuck"), h => h["status"]!.GetValue<string>() == "down"
+        var health = await Eventually.WaitFor(() => host.InboundHealthAsync("stuck"), h => h["status"]!.GetValue<string>() == "down"
             && h["reason"]!.GetValue<string>().StartsWith("the poll did not finish", StringComparison.Ordinal));
         health["reason"]!.GetValue<string>().Should().Be("the poll did not finish within 1 s");
     }

@@ -14,8 +14,6 @@ public sealed class SubscriptionReloadAttackTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _box.DisposeAsync();
 
-    private static async Task<JsonNode> Health(RunningHost host) => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!;
-
     [Fact]
     public async Task A_reload_while_an_event_is_being_published_does_not_answer_it_Failed_so_the_source_redelivers_it_to_be_published_twice()
     {
@@ -36,11 +34,11 @@ public sealed class SubscriptionReloadAttackTests : IAsyncLifetime
         await host.Catalog.SyncAsync("HostileInbound", force: true);
         // The new generation's loop is there (waiting for the old one, or already running): the old one was told to stop
         // while its publish was in flight. Then the broker answers.
-        await Eventually.WaitFor(() => Health(host), h => h["generation"]?.GetValue<int>() == 2, because: "the activation moves to the new generation");
+        await Eventually.WaitFor(() => host.InboundHealthAsync(), h => h["generation"]?.GetValue<int>() == 2, because: "the activation moves to the new generation");
         gateway.ReleaseHeldPublishes();
 
         await Eventually.WaitFor(() => File.Exists(Path.Combine(_box.Hostile, "queue.acked")), because: "the event is acknowledged to its source at last");
-        await Eventually.WaitFor(() => Health(host), h => h["generation"]?.GetValue<int>() == 2 && h["status"]!.GetValue<string>() == "up",
+        await Eventually.WaitFor(() => host.InboundHealthAsync(), h => h["generation"]?.GetValue<int>() == 2 && h["status"]!.GetValue<string>() == "up",
             because: "the new generation's subscription runs");
 
         using var scope = new AssertionScope();

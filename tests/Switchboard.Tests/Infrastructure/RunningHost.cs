@@ -47,6 +47,21 @@ public sealed class RunningHost : IAsyncDisposable
         return plugins.Single(p => (string)p!["name"]! == plugin)!["isolation"]?["processId"]?.GetValue<int>() ?? 0;
     }
 
+    /// <summary>The health <c>GET /inbound</c> gives for an inbound activation: the one with <paramref name="id"/>, or
+    /// the only one.</summary>
+    public async Task<System.Text.Json.Nodes.JsonNode> InboundHealthAsync(string? id = null)
+    {
+        var activations = (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/inbound"))!;
+        return (id is null ? activations.Single() : activations.Single(a => (string)a!["id"]! == id))!["health"]!;
+    }
+
+    /// <summary>Waits for the only inbound activation to be down with a reason other than starting. Unless the caller is
+    /// waiting for a poll to time out, a poll that ran past the call timeout is waited out too: on a loaded machine a
+    /// first poll (JIT, binding) can take longer than a test's short timeout, and the activation polls again.</summary>
+    public Task<System.Text.Json.Nodes.JsonNode> InboundDownAsync(string because, bool pollTimeout = false) =>
+        Eventually.WaitFor(() => InboundHealthAsync(), h => (string)h["status"]! == "down" && (string?)h["reason"] is { } reason
+            && reason != "starting" && (pollTimeout || !reason.StartsWith("the poll did not finish within ", StringComparison.Ordinal)), because: because);
+
     /// <summary>Starts the host with <c>--plugins</c> and a free port; extra <c>key=value</c> settings are passed as command-line configuration.</summary>
     public static Task<RunningHost> StartAsync(string pluginsDirectory, params string[] settings) => StartAsync(pluginsDirectory, null, settings);
 
