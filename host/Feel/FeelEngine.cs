@@ -11,15 +11,20 @@ public sealed class FeelEngine
     private readonly ConcurrentDictionary<string, CompiledExpression> _cache = new(StringComparer.Ordinal);
     private readonly FunctionTable _table;
     private readonly int _capacity;
+    private readonly int _characters;
+    private readonly object _adding = new();
+    private int _cachedCharacters;
     private readonly TimeProvider _clock;
 
     /// <summary>An engine whose <c>now()</c> and <c>today()</c> read <paramref name="clock"/>, which also measures each
-    /// evaluation's time limit (the system clock when null).</summary>
-    public FeelEngine(TimeProvider? clock = null, int cacheCapacity = 1024)
+    /// evaluation's time limit (the system clock when null). Its cache keeps at most <paramref name="cacheCapacity"/>
+    /// expressions of at most <paramref name="cacheCharacters"/> characters together.</summary>
+    public FeelEngine(TimeProvider? clock = null, int cacheCapacity = 1024, int cacheCharacters = 1 << 20)
     {
         _clock = clock ?? TimeProvider.System;
         _table = new FunctionTable(_clock);
         _capacity = cacheCapacity;
+        _characters = cacheCharacters;
     }
 
     /// <summary>Shared engine on the system clock; stateless apart from its cache.</summary>
@@ -33,10 +38,22 @@ public sealed class FeelEngine
         if (_cache.TryGetValue(expression, out var cached))
             return cached;
         var compiled = new CompiledExpression(expression, Parser.Parse(expression, _table.MultiWordNames), _table.Functions, _clock);
-        // Expressions come from process models, so distinct texts are few; a full cache is simply started afresh.
-        if (_cache.Count >= _capacity)
-            _cache.Clear();
-        _cache.TryAdd(expression, compiled);
+        // Bounded by characters as well as by count: a token count bounds a tree, not a string literal in it, and a
+        // model can hold megabyte expressions. One larger than a sixteenth of the budget is parsed for each use, which
+        // costs no more than evaluating it. Expressions come from process models, so distinct texts are few; a full
+        // cache is simply started afresh.
+        if (expression.Length > _characters / 16)
+            return compiled;
+        lock (_adding)
+        {
+            if (_cache.Count >= _capacity || _cachedCharacters + expression.Length > _characters)
+            {
+                _cache.Clear();
+                _cachedCharacters = 0;
+            }
+            if (_cache.TryAdd(expression, compiled))
+                _cachedCharacters += expression.Length;
+        }
         return compiled;
     }
 

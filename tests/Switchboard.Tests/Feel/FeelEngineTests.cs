@@ -69,6 +69,38 @@ public class FeelEngineTests
     }
 
     [Fact]
+    public void An_expression_of_a_megabyte_is_not_kept_by_the_cache_after_its_use()
+    {
+        // A token count bounds a parsed tree, not a string literal in it: a thousand such expressions in process
+        // models were all kept, a gigabyte and more.
+        var engine = new FeelEngine();
+
+        var parsed = ParseAndForget(engine, "\"" + new string('a', 1_000_000) + "\"");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        parsed.IsAlive.Should().BeFalse("an expression this large is parsed for each use, not kept");
+        engine.Parse("\"" + new string('a', 1_000) + "\"").Should().BeSameAs(engine.Parse("\"" + new string('a', 1_000) + "\""));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference ParseAndForget(FeelEngine engine, string expression)
+    {
+        return new WeakReference(engine.Parse(expression));
+    }
+
+    [Fact]
+    public void The_cache_keeps_at_most_its_budget_of_characters()
+    {
+        var engine = new FeelEngine(cacheCharacters: 1_000);
+
+        for (var i = 0; i < 100; i++)
+            engine.Parse($"\"{i:D40}\" + \"x\""); // 49 characters each
+
+        engine.CachedCount.Should().BeGreaterThan(0).And.BeLessThanOrEqualTo(1_000 / 49);
+    }
+
+    [Fact]
     public void Header_values_with_equals_are_feel_and_others_are_literal_strings()
     {
         var variables = new JsonObject { ["x"] = 2 };
