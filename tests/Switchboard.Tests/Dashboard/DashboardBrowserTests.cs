@@ -84,4 +84,38 @@ public sealed class DashboardBrowserTests
             await browser.ScreenshotAsync(Screenshot);
         }
     }
+
+    [Fact]
+    public async Task With_a_CSP_bearer_token_and_a_Spiff_API_key_of_their_own_each_Try_button_calls_with_its_own_protocols_secret()
+    {
+        // The page kept one secret and sent it to both protocols: with the two secrets different, whichever was given,
+        // the other protocol's button was refused, and giving its secret broke the first one's.
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory,
+            "Switchboard:Csp:BearerToken=csp-secret-0123456789", "Switchboard:Spiff:ApiKey=spiff-secret-0123456789");
+        host.DashboardKey.Should().Be("csp-secret-0123456789", "the page is opened with the CSP token, which the dashboard accepts");
+        await using var browser = await HeadlessBrowser.StartAsync();
+        await browser.GotoAsync(host.DashboardAddress);
+        await browser.WaitForAsync("#plugins tr[data-plugin=\"Calculator\"]", "loaded");
+        await browser.ClickAsync($"{CalculatorCard} > summary");
+        await browser.SelectAsync($"{CalculatorCard} [data-field=\"action\"] select", "add");
+        await browser.FillAsync($"{CalculatorCard} [data-field=\"a\"] input[type=number]", "5");
+        await browser.FillAsync($"{CalculatorCard} [data-field=\"b\"] input[type=number]", "3");
+
+        // Spiff refuses the CSP token: the page asks for Spiff's own key and makes the call again with it.
+        await browser.ClickAsync($"{CalculatorCard} button[data-protocol=\"spiff\"]");
+        await browser.WaitForAsync("#credentials", "Spiff endpoint refused");
+        await browser.FillAsync("#secret", "spiff-secret-0123456789");
+        await browser.ClickAsync("#credentials button[type=submit]");
+        (await browser.WaitForAsync($"{CalculatorCard} .response", "HTTP 200")).Should().Contain("command_response");
+        (await browser.TextAsync($"{CalculatorCard} .result")).Should().Contain("8");
+
+        // CSP still goes with the CSP token, and the page's own data with its key.
+        await browser.ClickAsync($"{CalculatorCard} button[data-protocol=\"csp\"]");
+        (await browser.WaitForAsync($"{CalculatorCard} .result", "Output")).Should().Contain("\"result\":8");
+        (await browser.TextAsync($"{CalculatorCard} .response")).Should().Contain("HTTP 200");
+        (await browser.WaitForAsync("#calls tbody tr", "Csp")).Should().Contain("success");
+        (await browser.TextAsync("#live")).Should().NotContain("needs a key");
+    }
 }

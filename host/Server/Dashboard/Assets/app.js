@@ -2,25 +2,32 @@
 // calls connectors over CSP and Spiff exactly as a workflow engine would, showing the request and the response.
 "use strict";
 
-const secretKey = "switchboard.dashboard.secret";
+// The dashboard's own key, and each protocol's secret when it differs: a host may set a CSP bearer token and a Spiff
+// API key of its own, and the page calls each protocol with that protocol's secret. A protocol without one of its own
+// is given the dashboard's key (one secret for all is the common case).
+const secretKeys = { dashboard: "switchboard.dashboard.secret", csp: "switchboard.dashboard.secret.csp", spiff: "switchboard.dashboard.secret.spiff" };
 const cards = new Map(); // connector type -> { signature, element }: forms survive updates that do not change them
 let requestId = 0;
+let retry = null; // the call whose protocol refused its secret, made again once the user gives that protocol's
 
-function secret() { return sessionStorage.getItem(secretKey); }
+function secret(kind) {
+  return sessionStorage.getItem(secretKeys[kind]) ?? (kind === "dashboard" ? null : sessionStorage.getItem(secretKeys.dashboard));
+}
 
 // The address the host logs at start carries its key after '#' (never sent to a server): kept for this tab, then
 // taken out of the address bar, so a copied address or a screenshot does not carry it on.
 (function keyFromAddress() {
   const key = new URLSearchParams(location.hash.slice(1)).get("key");
   if (!key) return;
-  sessionStorage.setItem(secretKey, key);
+  sessionStorage.setItem(secretKeys.dashboard, key);
   history.replaceState(null, "", location.pathname + location.search);
 })();
 
-function authHeaders(protocol) {
-  const value = secret();
+// kind: "dashboard" for the page's own data, or the protocol a call goes over.
+function authHeaders(kind) {
+  const value = secret(kind);
   if (!value) return {};
-  return protocol === "spiff" ? { "Spiff-Connector-Proxy-Api-Key": value } : { "Authorization": "Bearer " + value };
+  return kind === "spiff" ? { "Spiff-Connector-Proxy-Api-Key": value } : { "Authorization": "Bearer " + value };
 }
 
 function el(tag, attributes, ...children) {
@@ -38,9 +45,20 @@ function el(tag, attributes, ...children) {
   return node;
 }
 
-function askForSecret() {
-  document.getElementById("credentials").hidden = false;
-  setLive(false, "needs a key");
+const askFor = {
+  dashboard: "The dashboard needs a key: open the address the host logged at start (it ends in #key=…), or give the CSP bearer token or the Spiff API key when the host has one",
+  csp: "The CSP endpoint refused the key: give its bearer token (Switchboard:Csp:BearerToken)",
+  spiff: "The Spiff endpoint refused the key: give its API key (Switchboard:Spiff:ApiKey)",
+};
+
+// kind: whose secret was refused; the form stores what is given under that kind.
+function askForSecret(kind) {
+  const form = document.getElementById("credentials");
+  form.dataset.for = kind;
+  document.getElementById("secret-label").textContent = askFor[kind];
+  document.getElementById("secret").value = "";
+  form.hidden = false;
+  if (kind === "dashboard") setLive(false, "needs a key");
 }
 
 function setLive(on, text) {
@@ -55,8 +73,8 @@ function setLive(on, text) {
 async function follow() {
   while (true) {
     try {
-      const response = await fetch("api/events", { headers: authHeaders("csp"), cache: "no-store" });
-      if (response.status === 401) { askForSecret(); return; }
+      const response = await fetch("api/events", { headers: authHeaders("dashboard"), cache: "no-store" });
+      if (response.status === 401) { askForSecret("dashboard"); return; }
       if (!response.ok || !response.body) throw new Error("HTTP " + response.status);
       setLive(true, "live");
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -246,7 +264,11 @@ async function invoke(protocol, connector, operation, form, protocols) {
     form.querySelector(".response").textContent = "the request failed: " + error;
     return;
   }
-  if (response.status === 401) { askForSecret(); return; }
+  if (response.status === 401) {
+    retry = () => invoke(protocol, connector, operation, form, protocols);
+    askForSecret(protocol);
+    return;
+  }
   showOutcome(protocol, answer, form);
 }
 
@@ -303,9 +325,17 @@ function fieldErrors(node) {
 
 document.getElementById("credentials").addEventListener("submit", event => {
   event.preventDefault();
-  sessionStorage.setItem(secretKey, document.getElementById("secret").value);
-  document.getElementById("credentials").hidden = true;
-  follow();
+  const form = document.getElementById("credentials");
+  const kind = form.dataset.for || "dashboard";
+  sessionStorage.setItem(secretKeys[kind], document.getElementById("secret").value);
+  form.hidden = true;
+  if (kind === "dashboard") {
+    follow();
+    return;
+  }
+  const again = retry;
+  retry = null;
+  if (again) again();
 });
 
 follow();
