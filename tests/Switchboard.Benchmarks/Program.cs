@@ -82,11 +82,12 @@ for (var round = 0; round < settings.Rounds; round++)
         results[target].Add(latencies, errors, elapsed);
         rps[target] = latencies.Count / elapsed.TotalSeconds;
     }
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  round {round + 1}: {string.Join(", ", targets.Select(t => $"{t.Name} {rps[t]:0} rps"))}, ratio {rps[subject] / rps[baseline]:0.00}{FloorRatios(rps[floor ?? subject])}"));
-
-    string FloorRatios(double floorRps) => floor is null ? "" :
-        string.Create(CultureInfo.InvariantCulture, $"; {floor.Name} / {baseline.Name} {floorRps / rps[baseline]:0.00}, {subject.Name} / {floor.Name} {rps[subject] / floorRps:0.00}");
+    var line = string.Create(CultureInfo.InvariantCulture,
+        $"  round {round + 1}: {string.Join(", ", targets.Select(t => $"{t.Name} {rps[t]:0} rps"))}, ratio {rps[subject] / rps[baseline]:0.00}");
+    if (floor is not null)
+        line += string.Create(CultureInfo.InvariantCulture,
+            $"; {floor.Name} / {baseline.Name} {rps[floor] / rps[baseline]:0.00}, {subject.Name} / {floor.Name} {rps[subject] / rps[floor]:0.00}");
+    Console.WriteLine(line);
 }
 
 Console.WriteLine();

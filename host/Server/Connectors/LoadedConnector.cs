@@ -1,3 +1,4 @@
+using Switchboard.Abstractions;
 using Switchboard.Core.Describing;
 using Switchboard.Core.Invoking;
 using Switchboard.Core.Metadata;
@@ -32,8 +33,11 @@ internal sealed class LoadedConnector
     public CallSlots Slots { get; }
 
     /// <summary>By protocol, the count of this connector type's calls in flight, kept here once found: every call
-    /// counts itself, and finding the count by the type's name cost a lookup per call.</summary>
-    internal CallTelemetry.InFlightCount?[] InFlightCounts { get; } = new CallTelemetry.InFlightCount?[4];
+    /// counts itself, and finding the count by the type's name cost a lookup per call. Indexed by the protocol's value;
+    /// one past the highest, so a protocol added later has its place.</summary>
+    internal CallTelemetry.InFlightCount?[] InFlightCounts { get; } = new CallTelemetry.InFlightCount?[ProtocolCount];
+
+    private static readonly int ProtocolCount = Enum.GetValues<Protocol>().Max(p => (int)p) + 1;
 
     /// <summary>The logger its plugin's connectors log to, kept here once found (see <see cref="InFlightCounts"/>).</summary>
     internal ILogger? PluginLogger { get; set; }

@@ -94,14 +94,15 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         try
         {
             var metadata = lease.Connector.Metadata;
-            if (lease.Generation.Worker is null && metadata.FindOperation(invocation.Operation) is null)
+            var operation = metadata.FindOperation(invocation.Operation);
+            if (lease.Generation.Worker is null && operation is null)
             {
                 // An operation the connector does not declare is answered at once, before any plugin code, as a call
                 // without a callback is: not refused Busy, or held in the queue, for a slot it would never use.
                 handedOver = true;
                 return BindHeld(lease, invocation);
             }
-            var timeout = invocation.Timeout ?? metadata.FindOperation(invocation.Operation)?.Timeout ?? DefaultTimeout;
+            var timeout = invocation.Timeout ?? operation?.Timeout ?? DefaultTimeout;
             using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             within.CancelAfter(timeout);
             InvocationError Abandoned() => CallRunner.Abandoned(metadata.Type, timeout, cancellationToken.IsCancellationRequested).Error!;
@@ -135,7 +136,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
                     if (invalid is not null)
                         return (null, invalid);
                     handedOver = true;
-                    return (new PreparedInvocation(invocation, lease, null), null);
+                    return (new PreparedInvocation(invocation, lease, null) { Operation = operation }, null);
                 }
             }
 
@@ -229,7 +230,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
         {
             try
             {
-                return await RunInWorkerAsync(worker, lease, invocation, cancellationToken);
+                return await RunInWorkerAsync(worker, lease, invocation, prepared.Operation, cancellationToken);
             }
             finally
             {
@@ -284,13 +285,15 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
 
     /// <summary>Runs a call in the worker process serving the connector: the same concurrency limit and timeout as in the
     /// host; binding, the connector and its output in the worker. A worker that dies answers <c>PluginCrashed</c> at once.</summary>
-    private static async Task<Outcome> RunInWorkerAsync(WorkerProcess worker, ConnectorLease lease, Invocation invocation, CancellationToken cancellationToken)
+    /// <param name="operation">The operation as the connector declares it; null for one it does not declare, which the
+    /// worker answers at once.</param>
+    private static async Task<Outcome> RunInWorkerAsync(WorkerProcess worker, ConnectorLease lease, Invocation invocation, OperationMetadata? operation,
+        CancellationToken cancellationToken)
     {
         try
         {
             var metadata = lease.Connector.Metadata;
-            // The core's own rule for which operation a call names; an unknown one is answered by the worker at once.
-            var timeout = invocation.Timeout ?? metadata.FindOperation(invocation.Operation)?.Timeout ?? DefaultTimeout;
+            var timeout = invocation.Timeout ?? operation?.Timeout ?? DefaultTimeout;
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cancellation.CancelAfter(timeout);
             using var permit = (await lease.Connector.Slots.TakeAsync(cancellation.Token)).Permit;
