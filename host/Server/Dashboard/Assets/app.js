@@ -58,6 +58,7 @@ function askForSecret(kind) {
   document.getElementById("secret-label").textContent = askFor[kind];
   document.getElementById("secret").value = "";
   form.hidden = false;
+  document.getElementById("secret").focus(); // the form is at the top: a card's button may be far below it
   if (kind === "dashboard") setLive(false, "needs a key");
 }
 
