@@ -24,7 +24,7 @@ internal static class ResponseReader
         {
             try
             {
-                return JsonNode.Parse(text, documentOptions: Parsing) ?? new JsonObject { ["raw_response"] = text };
+                return JsonAnswer.Parse(text) ?? new JsonObject { ["raw_response"] = text };
             }
             catch (JsonException)
             {

@@ -52,9 +52,10 @@ internal sealed record SignedContent(string Covers, Func<WebhookRequest, byte[]>
                 fields.All(f => f.Value is JsonValue value && value.GetValueKind() == JsonValueKind.String))
                 return Sorted(fields.Select(f => (f.Key, f.Value!.GetValue<string>())));
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
-            // Not JSON: signed as it came.
+            // Not JSON, or an object that names a member twice (JsonObject finds that only as its members are read, and
+            // throws ArgumentException): signed as it came, as the host gives such a body to FEEL as its text.
         }
         return text;
     }

@@ -117,7 +117,7 @@ internal static class HttpAuthentication
     {
         try
         {
-            return JsonNode.Parse(answer) is JsonObject token && token["access_token"] is JsonValue value
+            return JsonAnswer.Parse(answer) is JsonObject token && token["access_token"] is JsonValue value
                 && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
         }
         catch (JsonException)

@@ -262,7 +262,7 @@ public sealed class CamundaRestConnector : IDisposable
             return null;
         try
         {
-            return JsonNode.Parse(text, documentOptions: ResponseReader.Parsing);
+            return JsonAnswer.Parse(text);
         }
         catch (JsonException)
         {

@@ -115,6 +115,10 @@ public sealed class HostileUpstreamFixture : IAsyncLifetime
         }));
 
         app.MapGet("/deep", () => Results.Text(new string('[', 100) + new string(']', 100), "application/json"));
+
+        // JSON that names a member twice: Jackson, which Camunda's connectors read with, keeps the last.
+        app.MapGet("/repeated", () => Results.Text("""{"id":1,"nested":{"k":"a","k":"b"},"id":2}""", "application/json"));
+        app.MapPost("/token-repeated", () => Results.Text("""{"access_token":"first-T0K","token_type":"Bearer","access_token":"second-T0K"}""", "application/json"));
     }
 }
 
@@ -204,6 +208,46 @@ public sealed class HostileUpstreamTests(HostileUpstreamFixture fixture) : IClas
 
         call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("OAuthTokenRefused", call.Text);
         call.Text.Should().NotContain("my-secret-Q7");
+    }
+
+    [Theory]
+    [InlineData("GetRequestV2")]
+    [InlineData("CamundaRestRequest")]
+    public async Task A_JSON_answer_naming_a_member_twice_keeps_its_last_value_as_Camunda_reads_it(string command)
+    {
+        // Both were kept, and written out again: the process saw whichever its reader took, and the host's own FEEL
+        // failed on the object when it read it by name.
+        var input = command == "GetRequestV2"
+            ? new JsonObject { ["url"] = fixture.Url("repeated") }
+            : new JsonObject { ["method"] = "GET", ["url"] = fixture.Url("repeated") };
+
+        var call = await DoAsync(command, input);
+
+        call.Json["error"].Should().BeNull(call.Text);
+        var body = command == "GetRequestV2" ? call.Json["command_response"]!["body"]! : call.Json["command_response"]!["body"]!["body"]!;
+        body.ToJsonString().Should().Be("""{"id":2,"nested":{"k":"b"}}""");
+    }
+
+    [Fact]
+    public async Task A_token_endpoint_answering_access_token_twice_gives_the_last_one_as_Camunda_reads_it()
+    {
+        // The object threw ArgumentException when the token was read from it: the call failed as ConnectorFailed with
+        // the exception's text for its message.
+        var call = await DoAsync("CamundaRestRequest", new JsonObject
+        {
+            ["method"] = "GET",
+            ["url"] = fixture.Url("echo"),
+            ["authentication"] = new JsonObject
+            {
+                ["type"] = "oauth-client-credentials-flow",
+                ["oauthTokenEndpoint"] = fixture.Url("token-repeated"),
+                ["clientId"] = "my-client",
+                ["clientSecret"] = "my-secret-Q7",
+            },
+        });
+
+        call.Json["error"].Should().BeNull(call.Text);
+        call.Json["command_response"]!["body"]!["body"]!["headers"]!["Authorization"]!.GetValue<string>().Should().Be("Bearer second-T0K");
     }
 
     [Fact]

@@ -207,6 +207,24 @@ public sealed class WebhookInboundTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_JSON_body_naming_a_member_twice_is_signed_over_the_URL_and_its_text_not_failed_as_the_connectors_error()
+    {
+        // Twilio's rule reads a JSON object of texts as its sorted fields; one naming a member twice threw
+        // ArgumentException while it was read, and every such request was answered 500 with the exception's text. It is
+        // text, as request.body sees it.
+        const string json = """{"From":"+15550001","From":"+15550002"}""";
+        var url = new Uri(_host.Http.BaseAddress!, "/inbound/twilio").ToString();
+        var signature = Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(url + json)));
+
+        var signed = await PostAsync("twilio", json, r => r.Headers.Add("X-Twilio-Signature", signature));
+        var forged = await PostAsync("twilio", json, r => r.Headers.Add("X-Twilio-Signature", Convert.ToBase64String(new byte[20])));
+
+        signed.Status.Should().NotBe(HttpStatusCode.Unauthorized, signed.Body.ToJsonString()).And.NotBe(HttpStatusCode.InternalServerError);
+        signed.Body.ToJsonString().Should().NotContain("Exception");
+        forged.Status.Should().Be(HttpStatusCode.Unauthorized, forged.Body.ToJsonString());
+    }
+
+    [Fact]
     public async Task A_form_body_is_its_fields_even_with_a_bare_name_an_empty_name_and_a_repeated_one()
     {
         // "a" has no value, "=b" no name, x comes twice and X once: as HttpUtility reads it, the bare name and the empty
