@@ -20,6 +20,9 @@ public sealed partial class TestGateway
     /// <summary>How many coming document uploads to refuse with 503, as a store that is down answers.</summary>
     public int RefusedDocuments { get; set; }
 
+    /// <summary>The body a refused upload is answered with instead of the usual problem detail, as sent (any text).</summary>
+    public string? RefusalBody { get; set; }
+
     /// <summary>Hostile: how many coming document uploads to answer 201 with a reference padded to 8 MB.</summary>
     public int HugeDocumentAnswers { get; set; }
 

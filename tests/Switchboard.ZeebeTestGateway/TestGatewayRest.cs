@@ -53,7 +53,9 @@ internal static class TestGatewayRest
                 Results.Json(new JsonObject { ["type"] = "about:blank", ["title"] = title, ["status"] = status, ["detail"] = detail }, statusCode: status,
                     contentType: "application/problem+json");
             if (gateway.RefuseDocument())
-                return Problem(503, "SERVICE_UNAVAILABLE", "the document store is not available");
+                return gateway.RefusalBody is { } body
+                    ? Results.Text(body, "application/problem+json", statusCode: 503)
+                    : Problem(503, "SERVICE_UNAVAILABLE", "the document store is not available");
             if (gateway.AnswerHuge())
                 return Results.Text("{\"documentId\":\"huge\",\"pad\":\"" + new string('x', 8 * 1024 * 1024) + "\"}", "application/json", statusCode: 201);
             if (!http.Request.HasFormContentType)

@@ -128,6 +128,27 @@ public sealed class CamundaRestConnectorTests(CamundaRestFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task A_document_store_whose_refusal_names_a_member_twice_fails_the_job_naming_the_store_not_an_ArgumentException()
+    {
+        // Reading the problem's title threw ArgumentException, which the refusal's own handling did not expect: the job
+        // failed as the connector's error, the exception's text for its message.
+        fixture.Gateway.Gateway.RefusedDocuments = 1;
+        fixture.Gateway.Gateway.RefusalBody = """{"title":"A","title":"SERVICE_UNAVAILABLE","detail":"down for maintenance"}""";
+        try
+        {
+            var job = await RunAsync(new() { ["url"] = Url("json"), ["documentReturnFormat"] = "DOCUMENT" });
+
+            job.State.Should().Be(JobState.Failed);
+            job.ErrorMessage.Should().Contain("could not be stored as a document").And.Contain("503").And.NotContain("ArgumentException");
+            job.Retries.Should().Be(2, "a store that is down may be back for the next attempt");
+        }
+        finally
+        {
+            fixture.Gateway.Gateway.RefusalBody = null;
+        }
+    }
+
+    [Fact]
     public async Task A_document_store_answering_megabytes_for_a_reference_fails_the_job_instead_of_being_read_whole()
     {
         fixture.Gateway.Gateway.HugeDocumentAnswers = 1;

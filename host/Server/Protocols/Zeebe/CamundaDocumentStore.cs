@@ -105,7 +105,8 @@ internal sealed class CamundaDocumentStore(HttpClient client, Uri restAddress, s
             var text = string.Join(": ", new[] { problem?["title"]?.ToString(), problem?["detail"]?.ToString() }.Where(t => !string.IsNullOrWhiteSpace(t)));
             return LogValueSanitizer.Escape(text.Length > 0 ? text : response.ReasonPhrase ?? "", MaxDetail);
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException or HttpRequestException or IOException)
+        // ArgumentException: a problem that names a member twice, which JsonObject finds only as it is read by name.
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or HttpRequestException or IOException)
         {
             return LogValueSanitizer.Escape(response.ReasonPhrase ?? "", MaxDetail);
         }
