@@ -110,7 +110,9 @@ public static class ConversionFunctions
             return w.Null("from json expects a string");
         try
         {
-            return FeelJson.ToFeel(System.Text.Json.Nodes.JsonNode.Parse(text));
+            // Read from the parsed document, not a node tree: text naming a member twice keeps the last value (see ToFeel).
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            return FeelJson.ToFeel(document.RootElement);
         }
         catch (System.Text.Json.JsonException e)
         {

@@ -44,6 +44,54 @@ public static class FeelJson
         }
     }
 
+    /// <summary>Parsed JSON as a FEEL value. A member named twice in one object keeps its last value, in the place of its
+    /// first, as Camunda's runtime reads JSON with Jackson (a node tree of such an object throws when it is read).</summary>
+    public static object? ToFeel(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+            {
+                var context = new FeelContext();
+                try
+                {
+                    foreach (var member in element.EnumerateObject())
+                        context.Set(member.Name, ToFeel(member.Value));
+                }
+                catch (InvalidOperationException)
+                {
+                    // A key parsed from an escaped lone surrogate: as for a node tree above.
+                    return null;
+                }
+                return context;
+            }
+            case JsonValueKind.Array:
+            {
+                var list = new List<object?>(element.GetArrayLength());
+                foreach (var item in element.EnumerateArray())
+                    list.Add(ToFeel(item));
+                return list;
+            }
+            case JsonValueKind.String:
+                try
+                {
+                    return element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return LoneSurrogates.Decode(element.GetRawText());
+                }
+            case JsonValueKind.Number:
+                return element.TryGetDecimal(out var number) ? number : Approximate(element.GetDouble());
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>A FEEL value as JSON (temporal values as ISO 8601 strings); throws <see cref="FeelEvaluationException"/> for a
     /// value too large or too deeply nested to write.</summary>
     public static JsonNode? ToJson(object? value)

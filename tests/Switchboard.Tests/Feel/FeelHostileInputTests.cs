@@ -112,6 +112,18 @@ public sealed class FeelHostileInputTests
         _engine.Evaluate("from json(\"\\\"a\\\\ud800b\\\"\")", null).Value!.GetValue<string>().Should().Be("a\uFFFDb");
     }
 
+    // A service echoing a form or merging two objects as text can name a member twice. Camunda's runtime reads such JSON
+    // with Jackson: the last value counts, in the first one's place. It was null here, with an ArgumentException's text
+    // as the warning.
+    [Fact]
+    public void From_json_of_text_naming_a_member_twice_keeps_the_last_value_in_the_first_ones_place()
+    {
+        var result = _engine.Evaluate("from json(\"{\\\"a\\\": 1, \\\"b\\\": {\\\"c\\\": 2, \\\"c\\\": 4}, \\\"a\\\": 3}\")", null);
+
+        result.Warnings.Should().BeEmpty();
+        result.Value!.ToJsonString().Should().Be("""{"a":3,"b":{"c":4}}""");
+    }
+
     [Fact]
     public void Zero_to_a_negative_power_is_null_with_a_warning_not_a_stopped_evaluation()
     {
