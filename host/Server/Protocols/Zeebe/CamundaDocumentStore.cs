@@ -94,6 +94,12 @@ internal sealed class CamundaDocumentStore(HttpClient client, Uri restAddress, s
         };
     }
 
+    // A member of a JSON object as text (a string as itself, anything else as its JSON); null when absent or not an object.
+    private static string? Member(JsonElement problem, string name) =>
+        problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty(name, out var value) && value.ValueKind is not JsonValueKind.Null
+            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+            : null;
+
     // The problem detail's title and detail (RFC 9457, as the REST API answers errors), escaped and cut.
     private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -101,12 +107,12 @@ internal sealed class CamundaDocumentStore(HttpClient client, Uri restAddress, s
         {
             if (await BoundedContent.ReadAsync(response.Content, MaxAnswerBytes, cancellationToken) is not { } answer)
                 return LogValueSanitizer.Escape(response.ReasonPhrase ?? "", MaxDetail);
-            var problem = JsonNode.Parse(answer) as JsonObject;
-            var text = string.Join(": ", new[] { problem?["title"]?.ToString(), problem?["detail"]?.ToString() }.Where(t => !string.IsNullOrWhiteSpace(t)));
+            // Read from the parsed document: a member named twice reads as its last value, as Jackson reads it.
+            using var problem = JsonDocument.Parse(answer);
+            var text = string.Join(": ", new[] { Member(problem.RootElement, "title"), Member(problem.RootElement, "detail") }.Where(t => !string.IsNullOrWhiteSpace(t)));
             return LogValueSanitizer.Escape(text.Length > 0 ? text : response.ReasonPhrase ?? "", MaxDetail);
         }
-        // ArgumentException: a problem that names a member twice, which JsonObject finds only as it is read by name.
-        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or HttpRequestException or IOException)
+        catch (Exception e) when (e is JsonException or NotSupportedException or HttpRequestException or IOException)
         {
             return LogValueSanitizer.Escape(response.ReasonPhrase ?? "", MaxDetail);
         }
