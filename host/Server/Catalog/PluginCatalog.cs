@@ -45,7 +45,7 @@ public sealed class PluginCatalog : IAsyncDisposable
     private Task? _requestLoop;
     private volatile bool _stopRequested;
     private CancellationTokenSource _statusChange = new();
-    // Ends the late looks at leaked generations when the catalog stops.
+    // Ends the late looks at leaked generations, and the wait for a load in progress, when the catalog stops.
     private readonly CancellationTokenSource _closing = new();
 
     public PluginCatalog(CatalogOptions options, IConfiguration configuration, ILoggerFactory loggerFactory)
@@ -272,7 +272,9 @@ public sealed class PluginCatalog : IAsyncDisposable
         var limit = isolated ? _options.LoadTimeout + _options.WorkerStartTimeout : _options.LoadTimeout;
         try
         {
-            generation = await loading.WaitAsync(limit);
+            // Not past the catalog's stop either: a plugin still starting when the host stops (a reload just begun) held
+            // the stop for up to the load timeout, and past the host's shutdown timeout no other plugin was stopped at all.
+            generation = await loading.WaitAsync(limit, _closing.Token);
         }
         catch (PluginLoadException e)
         {
@@ -280,12 +282,14 @@ public sealed class PluginCatalog : IAsyncDisposable
             Fail(slot, e.Message);
             return;
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && _closing.IsCancellationRequested))
         {
             // The plugin's code is still running on its own thread; the catalog cannot stop it, only stop waiting.
             // Should it ever finish, the generation it built never serves and is unloaded.
             slot.FailedFingerprint = fingerprint;
-            Fail(slot, $"stuck: loading did not finish within {SecondsText.Of(limit)} (a constructor or IPluginLifecycle.StartAsync that blocks); the catalog went on without it");
+            Fail(slot, e is TimeoutException
+                ? $"stuck: loading did not finish within {SecondsText.Of(limit)} (a constructor or IPluginLifecycle.StartAsync that blocks); the catalog went on without it"
+                : "the host stopped while the plugin was still loading; the catalog stopped without it");
             _ = loading.ContinueWith(t => _loader.Discard(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             return;
         }

@@ -63,6 +63,42 @@ public sealed class LateStartTests
         harness.Catalog.Plugins.Where(p => p.State == PluginState.Loaded).Should().BeEmpty();
     }
 
+    // The host stops (Ctrl+C, a deployment's SIGTERM) just as a plugin's files changed and its new generation is starting.
+    [Fact]
+    public async Task A_reload_still_starting_when_the_catalog_stops_neither_holds_the_stop_nor_keeps_the_serving_generation_from_stopping()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox =>
+            {
+                sandbox.Add(Repository.TestPlugin("SlowStart"));
+                File.WriteAllText(Path.Combine(sandbox.Directory, "SlowStart", "release-start"), "");
+            },
+            watch: false, options => options.LoadTimeout = TimeSpan.FromMinutes(5));
+        var folder = Path.Combine(harness.Sandbox.Directory, "SlowStart");
+        var order = Path.Combine(folder, "order");
+        harness.Plugin("SlowStart").State.Should().Be(PluginState.Loaded);
+        File.Delete(Path.Combine(folder, "release-start"));
+
+        // What a change of its files begins: generation 2, whose start waits for the test.
+        var reloading = harness.Catalog.SyncAsync("SlowStart", force: true);
+        await Eventually.WaitFor(() => File.ReadAllLines(Path.Combine(folder, "starting")).Length == 2, because: "generation 2 is starting");
+
+        using var shutdownTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await harness.Catalog.StopAsync(shutdownTimeout.Token);
+
+        shutdownTimeout.IsCancellationRequested.Should().BeFalse("the stop waits for no load in progress: it waited for generation 2's start, " +
+            "up to the load timeout, and at the host's shutdown timeout gave up without stopping any plugin");
+        harness.Logs.All.Should().NotContain("Shutdown timeout reached");
+        File.ReadAllLines(order).Should().Equal(["stop", "dispose"], "generation 1, serving when the host stopped, is stopped and disposed");
+        harness.Catalog.Find("test.switchboard:slow-start:1").Should().BeNull();
+
+        // Its start finishing after the stop, generation 2 never serves: it is stopped and disposed in turn.
+        File.WriteAllText(Path.Combine(folder, "release-start"), "");
+        await reloading;
+        await Eventually.WaitFor(() => File.ReadAllLines(order).Length == 4, because: "the late generation is stopped and disposed");
+        File.ReadAllLines(order).Should().Equal(["stop", "dispose", "stop", "dispose"]);
+        harness.Catalog.Find("test.switchboard:slow-start:1").Should().BeNull();
+    }
+
     // The SlowStart plugin, whose start outlasts a load timeout of 1 s until the test releases it.
     private static Task<CatalogHarness> SlowStartAsync() =>
         CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("SlowStart")), watch: false,

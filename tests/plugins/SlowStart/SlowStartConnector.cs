@@ -17,14 +17,15 @@ public sealed class PingInput
 public sealed record PingOutput(string Echo);
 
 /// <summary>Starts background work only once the file <c>release-start</c> exists in its folder (deaf to the start's
-/// cancellation, as slow third-party start code is), then writes <c>started</c>; its stop writes <c>stopped</c>. Its stop
-/// and its dispose each add a line to <c>order</c>.</summary>
+/// cancellation, as slow third-party start code is), then writes <c>started</c>; its stop writes <c>stopped</c>. Each start
+/// adds a line to <c>starting</c> as it begins; its stop and its dispose each add a line to <c>order</c>.</summary>
 public sealed class SlowStartLifecycle(IPluginContext plugin) : IPluginLifecycle, IDisposable
 {
     private Timer? _timer;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        File.AppendAllText(Path.Combine(plugin.PluginDirectory, "starting"), "start\n");
         while (!File.Exists(Path.Combine(plugin.PluginDirectory, "release-start")))
             await Task.Delay(20, CancellationToken.None);
         _timer = new Timer(_ => { }, null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
