@@ -123,17 +123,9 @@ public sealed class ConnectorHarness : IAsyncDisposable
         var token = cancellation.Token;
         var features = Features.ToList();
         var (protocol, requestId, processInstanceId) = CallDescription.FromFeatures(features);
-        CallSlots.Taken taken;
-        try
-        {
-            taken = await _slots.TakeAsync(token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            return Result(CallRunner.Abandoned(_connector.Metadata.Type, limit, cancellationToken.IsCancellationRequested));
-        }
-        if (taken.Permit is not { } permit)
-            return Result(Outcome.Failure(_slots.Busy(_connector.Metadata.Type)));
+        var (permit, refusal) = await _slots.EnterAsync(_connector.Metadata.Type, limit, token, cancellationToken).ConfigureAwait(false);
+        if (permit is null)
+            return Result(refusal!);
         // Off the caller's thread and within the call's timeout, as in the host: binding runs plugin code too (setters,
         // validators), and a connector that blocks in it or in its operation cannot hold the test past its timeout.
         // The slot is the call's until its code has really ended, as in the host: not when the test stops waiting for it.

@@ -47,6 +47,36 @@ internal sealed class CallSlots(ConcurrencyLimits limits)
         return new Taken(null, Interlocked.Increment(ref _refusedInBurst) == 1, 0);
     }
 
+    /// <summary>A slot for one call of <paramref name="connectorType"/>, as <see cref="TakeAsync"/> takes it, or the outcome
+    /// the call is answered with instead: <see cref="Busy"/> when refused; timed out, or cancelled when its caller cancelled,
+    /// when <paramref name="within"/> fired while it waited. The one answer to a call that gets no slot, whatever calls it.</summary>
+    /// <param name="connectorType">The connector, named in the answers.</param>
+    /// <param name="timeout">The call's timeout, named when it passed.</param>
+    /// <param name="within">The call's token: its timeout linked with its caller's cancellation.</param>
+    /// <param name="caller">The caller's own cancellation, which tells a cancelled call from a timed-out one.</param>
+    public ValueTask<(RateLimitLease? Permit, Outcome? Refusal)> EnterAsync(string connectorType, TimeSpan timeout, CancellationToken within, CancellationToken caller)
+    {
+        // Every call of every protocol comes here: one that finds a slot free takes no second state machine.
+        var taking = TakeAsync(within);
+        return taking.IsCompletedSuccessfully ? new(Entered(taking.Result, connectorType)) : EnterSlowlyAsync(taking, connectorType, timeout, within, caller);
+    }
+
+    private async ValueTask<(RateLimitLease? Permit, Outcome? Refusal)> EnterSlowlyAsync(ValueTask<Taken> taking, string connectorType, TimeSpan timeout,
+        CancellationToken within, CancellationToken caller)
+    {
+        try
+        {
+            return Entered(await taking, connectorType);
+        }
+        catch (OperationCanceledException) when (within.IsCancellationRequested)
+        {
+            return (null, CallRunner.Abandoned(connectorType, timeout, caller.IsCancellationRequested));
+        }
+    }
+
+    private (RateLimitLease? Permit, Outcome? Refusal) Entered(Taken taken, string connectorType) =>
+        taken.Permit is { } permit ? (permit, null) : (null, Outcome.Failure(Busy(connectorType)));
+
     /// <summary>Why a call was refused: the retryable <c>Busy</c> error, which each protocol answers in its own form.</summary>
     public InvocationError Busy(string connectorType) =>
         new(ErrorKind.Busy, "Busy", $"connector '{connectorType}' is busy: {limits.MaxConcurrentCalls} calls are running and {limits.MaxQueuedCalls} waiting; try again later", Retryable: true);

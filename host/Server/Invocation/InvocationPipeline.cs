@@ -106,17 +106,9 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             within.CancelAfter(timeout);
             InvocationError Abandoned() => CallRunner.Abandoned(metadata.Type, timeout, cancellationToken.IsCancellationRequested).Error!;
-            RateLimitLease permit;
-            try
-            {
-                if ((await lease.Connector.Slots.TakeAsync(within.Token)).Permit is not { } taken)
-                    return (null, lease.Connector.Slots.Busy(metadata.Type));
-                permit = taken;
-            }
-            catch (OperationCanceledException) when (within.IsCancellationRequested)
-            {
-                return (null, Abandoned());
-            }
+            var (permit, refusal) = await lease.Connector.Slots.EnterAsync(metadata.Type, timeout, within.Token, cancellationToken);
+            if (permit is null)
+                return (null, refusal!.Error);
 
             // The worker binds and validates the input itself (and binds it again when the call runs): the same errors,
             // at the same moment, as in-process.
@@ -245,22 +237,16 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             var timeout = invocation.Timeout ?? operation.Timeout;
             using var cancellation = new CallCancellation(cancellationToken, timeout);
 
-            try
-            {
-                // Past the connector's concurrency limit calls wait their turn within their own timeout; past its queue they are refused.
-                if ((await lease.Connector.Slots.TakeAsync(cancellation.Token)).Permit is not { } permit)
-                    return Outcome.Failure(lease.Connector.Slots.Busy(metadata.Type));
+            // Past the connector's concurrency limit calls wait their turn within their own timeout; past its queue they are refused.
+            var (permit, refusal) = await lease.Connector.Slots.EnterAsync(metadata.Type, timeout, cancellation.Token, cancellationToken);
+            if (permit is null)
+                return refusal!;
 
-                // From here the run owns the lease and the permit (see ConnectorRun).
-                var run = new ConnectorRun(lease, permit, prepared, lease.Connector.PluginLogger ??= PluginLogger(lease.Generation.PluginName),
-                    cancellation.Token, timeout, cancellationToken);
-                handedOver = true;
-                return await run.RunAsync(cancellation.Token, inline);
-            }
-            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-            {
-                return CallRunner.Abandoned(metadata.Type, timeout, cancellationToken.IsCancellationRequested);
-            }
+            // From here the run owns the lease and the permit (see ConnectorRun).
+            var run = new ConnectorRun(lease, permit, prepared, lease.Connector.PluginLogger ??= PluginLogger(lease.Generation.PluginName),
+                cancellation.Token, timeout, cancellationToken);
+            handedOver = true;
+            return await run.RunAsync(cancellation.Token, inline);
         }
         catch (Exception e)
         {
@@ -296,9 +282,10 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
             var timeout = invocation.Timeout ?? operation?.Timeout ?? DefaultTimeout;
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cancellation.CancelAfter(timeout);
-            using var permit = (await lease.Connector.Slots.TakeAsync(cancellation.Token)).Permit;
+            var (permit, refusal) = await lease.Connector.Slots.EnterAsync(metadata.Type, timeout, cancellation.Token, cancellationToken);
+            using var taken = permit;
             if (permit is null)
-                return Outcome.Failure(lease.Connector.Slots.Busy(metadata.Type));
+                return refusal!;
             try
             {
                 return await worker.InvokeAsync(invocation with { Timeout = timeout }, cancellation.Token);

@@ -24,6 +24,29 @@ public sealed class BlockingConnectorTests
         answers.Where(a => a.Code == "Busy").Should().OnlyContain(a => a.Retryable, "Busy is worth retrying later");
     }
 
+    // A call with a shorter timeout than the one holding the connector's only slot: its timeout passes while it waits.
+    [Theory]
+    [InlineData("inprocess")]
+    [InlineData("process")]
+    public async Task A_call_whose_timeout_passes_while_it_waits_for_a_slot_is_answered_Timeout(string isolation)
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("Hostile"));
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Plugins:Hostile:Isolation=" + isolation,
+            "Plugins:Hostile:MaxConcurrentCalls=1", "Plugins:Hostile:MaxQueuedCalls=1", "shutdownTimeoutSeconds=2",
+            "Switchboard:Catalog:Watch=false"); // the file "hang" drops into its folder would reload the plugin, with slots of its own
+        using var http = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromSeconds(60) };
+        // "hang" (a 600 s timeout) takes the one slot and keeps it.
+        _ = http.PostAsync(CspCall.Request(1, Hostile, new JsonObject(), "hang"));
+        await Eventually.WaitFor(() => File.Exists(Path.Combine(sandbox.Directory, "Hostile", "hang-started")), because: "the hanging call runs");
+
+        var queued = await Answered(http, CspCall.Request(2, Hostile, new JsonObject { ["note"] = "fine" }, "stuckInput"));
+        var spiff = await SpiffCall.DoAsync(http, "hostile/StuckInput", """{"note":"fine"}""");
+
+        queued.Code.Should().Be("Timeout", "the queued call's 2 s timeout passed while it waited: " + queued.Text);
+        ((string?)spiff.Json["error"]?["error_code"]).Should().Be("Timeout", spiff.Text);
+    }
+
     [Theory]
     [InlineData("inprocess")]
     [InlineData("process")]
