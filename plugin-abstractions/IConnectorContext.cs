@@ -12,7 +12,8 @@ public interface IConnectorContext
     /// <summary>Signalled when the call times out, the caller goes away or the host stops.</summary>
     CancellationToken CancellationToken { get; }
 
-    /// <summary>The plugin's own folder (plugins are loaded from memory, so their assembly has no location).</summary>
+    /// <summary>The plugin's own folder (plugins are loaded from memory, so their assembly has no location); read-only
+    /// to the plugin, as <see cref="IPluginContext.PluginDirectory"/> says.</summary>
     string PluginDirectory { get; }
 
     /// <summary>The plugin's configuration section (<c>Plugins:&lt;PluginName&gt;</c>).</summary>

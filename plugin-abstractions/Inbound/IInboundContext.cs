@@ -18,7 +18,8 @@ public interface IInboundContext
     /// <summary>The plugin's configuration section (<c>Plugins:&lt;PluginName&gt;</c>).</summary>
     IConfiguration Configuration { get; }
 
-    /// <summary>The plugin's own folder.</summary>
+    /// <summary>The plugin's own folder; read-only to the plugin, as <see cref="IPluginContext.PluginDirectory"/> says
+    /// (keep a poller's own state elsewhere: the host keeps its cursor).</summary>
     string PluginDirectory { get; }
 
     /// <summary>A service of the host, looked up by type as <c>HttpContext.Features</c> are:
