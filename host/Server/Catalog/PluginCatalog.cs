@@ -265,9 +265,10 @@ public sealed class PluginCatalog : IAsyncDisposable
             Fail(slot, e.Message);
             return;
         }
+        var number = slot.NextNumber();
         var loading = isolated
-            ? _workers.LoadAsync(name, PluginsDirectory, fingerprint, slot.NextNumber(), generation => CheckConflicts(name, generation))
-            : _loader.LoadAsync(name, directory, fingerprint, slot.NextNumber(), generation => CheckConflicts(name, generation));
+            ? _workers.LoadAsync(name, PluginsDirectory, fingerprint, number, generation => CheckConflicts(name, generation))
+            : _loader.LoadAsync(name, directory, fingerprint, number, generation => CheckConflicts(name, generation));
         // A worker holds its plugin to LoadTimeout itself (and says so when it is stuck); starting its process comes first.
         var limit = isolated ? _options.LoadTimeout + _options.WorkerStartTimeout : _options.LoadTimeout;
         try
@@ -287,9 +288,10 @@ public sealed class PluginCatalog : IAsyncDisposable
             // The plugin's code is still running on its own thread; the catalog cannot stop it, only stop waiting.
             // Should it ever finish, the generation it built never serves and is unloaded.
             slot.FailedFingerprint = fingerprint;
-            Fail(slot, e is TimeoutException
-                ? $"stuck: loading did not finish within {SecondsText.Of(limit)} (a constructor or IPluginLifecycle.StartAsync that blocks); the catalog went on without it"
-                : "the host stopped while the plugin was still loading; the catalog stopped without it");
+            if (e is TimeoutException)
+                Fail(slot, $"stuck: loading did not finish within {SecondsText.Of(limit)} (a constructor or IPluginLifecycle.StartAsync that blocks); the catalog went on without it");
+            else
+                GiveUpAtStop(slot, number);
             _ = loading.ContinueWith(t => _loader.Discard(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             return;
         }
@@ -453,6 +455,18 @@ public sealed class PluginCatalog : IAsyncDisposable
             _logger.LogWarning("Plugin {Plugin} reload failed, generation {Generation} keeps serving: {Reason}", slot.Name, slot.Current.Number, reason);
         else
             _logger.LogError("Plugin {Plugin} failed to load and is skipped: {Reason}", slot.Name, reason);
+    }
+
+    // A load the host's stop overtook did not fail: nothing is counted as a failed load, and the line says what happened
+    // (it said "reload failed, generation N keeps serving" at Warning a moment before generation N was stopped too, or,
+    // for a plugin's first load, "failed to load and is skipped" at Error, on an ordinary stop).
+    private void GiveUpAtStop(PluginSlot slot, int number)
+    {
+        lock (_stateLock)
+            slot.Record($"generation {number} was still loading when the host stopped; it never served");
+        StatusChanged();
+        _logger.LogInformation("Plugin {Plugin} generation {Generation} was still loading when the host stopped; the catalog stopped without it",
+            slot.Name, number);
     }
 
     private void Remove(PluginSlot slot, bool shuttingDown = false)

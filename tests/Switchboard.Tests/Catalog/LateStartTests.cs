@@ -88,6 +88,7 @@ public sealed class LateStartTests
         shutdownTimeout.IsCancellationRequested.Should().BeFalse("the stop waits for no load in progress: it waited for generation 2's start, " +
             "up to the load timeout, and at the host's shutdown timeout gave up without stopping any plugin");
         harness.Logs.All.Should().NotContain("Shutdown timeout reached");
+        harness.Logs.All.Should().NotContain("reload failed", "a reload the stop overtook did not fail");
         File.ReadAllLines(order).Should().Equal(["stop", "dispose"], "generation 1, serving when the host stopped, is stopped and disposed");
         harness.Catalog.Find("test.switchboard:slow-start:1").Should().BeNull();
 
@@ -97,6 +98,28 @@ public sealed class LateStartTests
         await Eventually.WaitFor(() => File.ReadAllLines(order).Length == 4, because: "the late generation is stopped and disposed");
         File.ReadAllLines(order).Should().Equal(["stop", "dispose", "stop", "dispose"]);
         harness.Catalog.Find("test.switchboard:slow-start:1").Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_load_still_running_when_the_host_stops_is_logged_as_given_up_at_the_stop_not_as_a_failed_load()
+    {
+        await using var harness = await CatalogHarness.StartAsync(_ => { }, watch: false, options => options.LoadTimeout = TimeSpan.FromMinutes(5));
+        harness.Sandbox.Add(Repository.TestPlugin("SlowStart"));
+        var folder = Path.Combine(harness.Sandbox.Directory, "SlowStart");
+
+        // Its first load, which a new plugin folder begins, still starting when the host stops.
+        var loading = harness.Catalog.SyncAsync("SlowStart", force: true);
+        await Eventually.WaitFor(() => File.Exists(Path.Combine(folder, "starting")), because: "generation 1 is starting");
+        await harness.Catalog.StopAsync();
+
+        var lines = harness.Logs.Lines.Where(l => l.Contains("SlowStart")).ToList();
+        lines.Should().NotContain(l => l.StartsWith("Error") || l.StartsWith("Warning"),
+            "an ordinary stop overtaking a load is no failure: it was logged at Error as \"failed to load and is skipped\" " +
+            "(and a reload overtaken so at Warning as \"reload failed, generation N keeps serving\", a moment before generation N was stopped)");
+        lines.Should().Contain(l => l.StartsWith("Information") && l.Contains("Plugin SlowStart generation 1 was still loading when the host stopped"));
+
+        File.WriteAllText(Path.Combine(folder, "release-start"), "");
+        await loading;
     }
 
     // The SlowStart plugin, whose start outlasts a load timeout of 1 s until the test releases it.
