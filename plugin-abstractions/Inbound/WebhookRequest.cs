@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Switchboard.Abstractions.Inbound;
 
 /// <summary>An HTTP request received on a webhook inbound connector's route.</summary>
@@ -18,4 +20,17 @@ public sealed class WebhookRequest
 
     /// <summary>Raw request body.</summary>
     public ReadOnlyMemory<byte> Body { get; init; }
+
+    private readonly JsonObject? _mapped;
+
+    /// <summary>The request as the element's FEEL expressions see it, <c>request</c>: <c>body</c> (a JSON body's value, a
+    /// form's fields, else its text), <c>headers</c> (lower-case names) and <c>params</c>. The host fills it with the very
+    /// object its correlation reads, so an expression of the connector's own (an API key locator) sees what the
+    /// activation condition and the correlation key see; each read returns a copy of its own. Null in a request the host
+    /// did not make (one a test builds, unless it sets this).</summary>
+    public JsonObject? Mapped
+    {
+        get => (JsonObject?)_mapped?.DeepClone();
+        init => _mapped = value;
+    }
 }

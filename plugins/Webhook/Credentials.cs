@@ -33,6 +33,14 @@ internal static class Credentials
         return Same(decoded, properties.Username + ":" + properties.Password) ? null : "the user name or password is wrong";
     }
 
+    // The request as the host's correlation reads it (a form's fields, a JSON body behind a byte order mark), as Camunda's
+    // connector reads it for its locator; a request made by hand, without it, offers its headers and query only.
+    private static JsonObject Scope(WebhookRequest request) => request.Mapped ?? new JsonObject
+    {
+        ["headers"] = new JsonObject(request.Headers.Select(h => KeyValuePair.Create(h.Key.ToLowerInvariant(), (JsonNode?)h.Value))),
+        ["params"] = new JsonObject(request.Query.Select(q => KeyValuePair.Create(q.Key, (JsonNode?)q.Value))),
+    };
+
     private static string? ApiKey(WebhookProperties properties, WebhookRequest request, IExpressionEvaluator? feel)
     {
         if (properties.ApiKey is null)
@@ -44,7 +52,7 @@ internal static class Credentials
             // The locator is FEEL over the request, as in Camunda's template.
             try
             {
-                sent = feel.Evaluate(locator, new JsonObject { ["request"] = RequestScope.Of(request) }) is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+                sent = feel.Evaluate(locator, new JsonObject { ["request"] = Scope(request) }) is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
             }
             catch (FormatException e)
             {

@@ -55,6 +55,8 @@ public sealed class WebhookInboundTests : IAsyncLifetime
                 ("inbound.auth.apiKey", "k3y-value")),
             .. Activation("apikey-header", ("inbound.context", "apikey-header"), ("bpmnProcessId", "orders"), ("inbound.auth.type", "APIKEY"),
                 ("inbound.auth.apiKey", "k3y-value"), ("inbound.auth.apiKeyLocator", "=get value(request.headers, \"x-api-key\")")),
+            .. Activation("apikey-body", ("inbound.context", "apikey-body"), ("messageName", "keyed"), ("correlationKeyExpression", "=request.body.order"),
+                ("inbound.auth.type", "APIKEY"), ("inbound.auth.apiKey", "k3y-value"), ("inbound.auth.apiKeyLocator", "=request.body.token")),
             .. Activation("shaped", ("inbound.context", "shaped"), ("bpmnProcessId", "orders"),
                 ("inbound.responseExpression", "={statusCode: 201, body: {received: request.body.id, instance: correlation.key}, headers: {\"X-Flow\": \"orders\"}}")),
             .. Activation("echo", ("inbound.context", "echo"), ("bpmnProcessId", "orders"), ("inbound.responseBodyExpression", "=request.body.challenge")),
@@ -285,6 +287,32 @@ public sealed class WebhookInboundTests : IAsyncLifetime
         wrongKey.Body.ToJsonString().Should().NotContain("k3y-value");
         rightKey.Status.Should().Be(HttpStatusCode.OK, rightKey.Body.ToJsonString());
         keyInHeader.Status.Should().Be(HttpStatusCode.OK, keyInHeader.Body.ToJsonString());
+    }
+
+    [Fact]
+    public async Task An_API_key_located_in_the_body_is_read_from_the_body_the_correlation_reads()
+    {
+        async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpContent content)
+        {
+            using var response = await _host.Http.PostAsync("/inbound/apikey-body", content);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        static HttpContent Form(string text) => new StringContent(text, Encoding.UTF8, "application/x-www-form-urlencoded");
+        // A JSON body behind a byte order mark, as some senders write it: the correlation reads it as JSON.
+        var marked = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. """{"token":"k3y-value","order":"o-2"}"""u8]);
+        marked.Headers.ContentType = new("application/json");
+
+        var form = await SendAsync(Form("token=k3y-value&order=o-1"));
+        var wrongInForm = await SendAsync(Form("token=guess&order=o-3"));
+        var bom = await SendAsync(marked);
+
+        // The locator saw a form's text and a marked body's text (its own reading of the body), where the correlation sees
+        // fields, as Camunda's connector sees them: a sender with the right key was refused 401.
+        form.Status.Should().Be(HttpStatusCode.OK, form.Body);
+        bom.Status.Should().Be(HttpStatusCode.OK, bom.Body);
+        wrongInForm.Status.Should().Be(HttpStatusCode.Unauthorized, wrongInForm.Body);
+        wrongInForm.Body.Should().NotContain("k3y-value");
+        _gateway.Gateway.Messages.Select(m => m.CorrelationKey).Should().BeEquivalentTo(["o-1", "o-2"]);
     }
 
     [Fact]

@@ -79,15 +79,20 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             return;
         }
 
+        var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        var @event = Event(headers, query, body);
         var request = new WebhookRequest
         {
             Method = http.Request.Method.ToUpperInvariant(),
             Url = Microsoft.AspNetCore.Http.Extensions.UriHelper.BuildAbsolute(http.Request.Scheme, http.Request.Host, http.Request.PathBase, http.Request.Path),
-            Headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            Query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+            Headers = headers,
+            Query = query,
             Body = body,
+            // The connector's own expressions (an API key locator) read the request as the correlation does: it read a body
+            // of its own, so a form's fields or a JSON body behind a byte order mark were text to it and fields here.
+            Mapped = @event,
         };
-        var @event = Event(request, body);
         if (WebhookResponse.Verify(activation, @event) is { } challenge)
         {
             await AnswerShapedAsync(http, challenge);
@@ -284,10 +289,10 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     private sealed class WebhookResultException(string message, Exception? inner = null) : Exception(message, inner);
 
     /// <summary>The event FEEL sees as <c>request</c>: the body (JSON when it is JSON, else text), headers and query parameters.</summary>
-    private static JsonObject Event(WebhookRequest request, byte[] bytes)
+    private static JsonObject Event(IReadOnlyDictionary<string, string> headers, IReadOnlyDictionary<string, string> query, byte[] bytes)
     {
         JsonNode? body = null;
-        if (bytes.Length > 0 && IsForm(request))
+        if (bytes.Length > 0 && IsForm(headers))
         {
             // A form (Twilio's, Slack's) is its fields, as Camunda's runtime reads it: request.body.From; a name without
             // a value has the empty text; a field sent several times, or in other cases, once, its values joined with
@@ -307,13 +312,13 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         return new JsonObject
         {
             ["body"] = body,
-            ["headers"] = new JsonObject(request.Headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))),
-            ["params"] = new JsonObject(request.Query.Select(q => KeyValuePair.Create(q.Key, (JsonNode?)q.Value))),
+            ["headers"] = new JsonObject(headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))),
+            ["params"] = new JsonObject(query.Select(q => KeyValuePair.Create(q.Key, (JsonNode?)q.Value))),
         };
     }
 
-    private static bool IsForm(WebhookRequest request) =>
-        request.Headers.TryGetValue("content-type", out var type) &&
+    private static bool IsForm(IReadOnlyDictionary<string, string> headers) =>
+        headers.TryGetValue("content-type", out var type) &&
         Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media) &&
         media.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
