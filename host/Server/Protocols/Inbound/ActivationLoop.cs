@@ -1,3 +1,4 @@
+using Switchboard.Core.Inbound;
 using Microsoft.Extensions.Options;
 using Switchboard.Abstractions;
 using Switchboard.Core.Describing;

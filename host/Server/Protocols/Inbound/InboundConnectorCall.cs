@@ -1,3 +1,4 @@
+using Switchboard.Core.Inbound;
 using System.Reflection;
 using Switchboard.Core.Describing;
 using Switchboard.Core.Invoking;
@@ -29,7 +30,7 @@ internal static class InboundConnectorCall
                 object instance;
                 try
                 {
-                    binding = ActivationBinding.Bind(activation, definition);
+                    binding = ActivationBinding.Bind(activation.Id, activation.Properties, activation.Secrets, definition);
                     if (binding.Problem is not null)
                     {
                         result.TrySetResult(misconfigured(binding));

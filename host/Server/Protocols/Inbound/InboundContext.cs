@@ -1,3 +1,4 @@
+using Switchboard.Core.Inbound;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
 

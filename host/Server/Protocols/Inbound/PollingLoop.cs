@@ -1,3 +1,4 @@
+using Switchboard.Core.Inbound;
 using Switchboard.Core.Outcomes;
 using System.Globalization;
 using System.Text.Json.Nodes;

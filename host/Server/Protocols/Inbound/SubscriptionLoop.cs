@@ -1,3 +1,4 @@
+using Switchboard.Core.Inbound;
 using System.Diagnostics;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;

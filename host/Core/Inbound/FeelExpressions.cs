@@ -2,9 +2,9 @@ using System.Text.Json.Nodes;
 using Switchboard.Abstractions.Inbound;
 using Switchboard.Feel;
 
-namespace Switchboard.Host.Protocols.Inbound;
+namespace Switchboard.Core.Inbound;
 
-/// <summary>The host's FEEL engine offered to inbound connectors as <see cref="IExpressionEvaluator"/>.</summary>
+/// <summary>The host's FEEL engine offered to inbound connectors as <see cref="IExpressionEvaluator"/>, in the host and the author kit alike.</summary>
 internal sealed class FeelExpressions : IExpressionEvaluator
 {
     public static readonly FeelExpressions Instance = new();

@@ -5,7 +5,7 @@ using Switchboard.Core.Binding;
 using Switchboard.Core.Metadata;
 using Switchboard.Feel;
 
-namespace Switchboard.Host.Protocols.Inbound;
+namespace Switchboard.Core.Inbound;
 
 /// <summary>An activation's properties as the input the connector's properties class binds from. BPMN properties are
 /// all text, so a number or a flag is read from its text first, and a structured value (an object, a map, a list, any
