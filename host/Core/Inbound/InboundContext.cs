@@ -1,10 +1,11 @@
-using Switchboard.Core.Inbound;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Inbound;
 
-namespace Switchboard.Host.Protocols.Inbound;
+namespace Switchboard.Core.Inbound;
 
-/// <summary>The host's side of <see cref="IInboundContext"/> for one event.</summary>
+/// <summary>The <see cref="IInboundContext"/> of one webhook request or poll, in the host and the author kit alike.</summary>
 internal sealed class InboundContext(string activationId, ILogger logger, CancellationToken cancellationToken, IPluginContext plugin) : IInboundContext
 {
     public string ActivationId { get; } = activationId;
