@@ -33,6 +33,13 @@ public sealed class ThirdPartyConnectorTests : IDisposable
         output.Should().MatchRegex(@"Passed!\s+- Failed:\s+0, Passed:\s+3", "the generated tests ran on the packed Switchboard.Testing");
         var project = Path.Combine(_root, "Acme.Weather");
         File.ReadAllText(Path.Combine(project, "nuget.config")).Should().Contain(Path.Combine(checkout, "artifacts", "packages"));
+
+        // An inbound connector through the same packed kit: its FEEL-valued property and the FEEL evaluator it is given
+        // need the engine the core's package carries.
+        File.WriteAllText(Path.Combine(project, "tests", "Acme.Weather.Tests", "InboundKitTests.cs"), InboundKitTest);
+        var (inboundExit, inboundOutput) = await DotnetCli.RunScriptAsync(project, ScriptTimeout, "dotnet test tests/Acme.Weather.Tests");
+        inboundExit.Should().Be(0, inboundOutput);
+        inboundOutput.Should().MatchRegex(@"Passed!\s+- Failed:\s+0, Passed:\s+4", "the inbound test ran beside the generated ones");
         var built = Path.Combine(project, "src", "Acme.Weather", "bin", "plugin", "Acme.Weather");
         Directory.GetFiles(built).Select(Path.GetFileName).Should().Contain("Acme.Weather.dll")
             .And.NotContain(f => f!.StartsWith("Switchboard.") || f.StartsWith("Microsoft.Extensions."),
@@ -67,6 +74,48 @@ public sealed class ThirdPartyConnectorTests : IDisposable
         (await template.Content.ReadAsStringAsync()).Should().Contain("\"id\":\"acme.weather.greet\"");
     }
 
+    // A poller whose structured property is FEEL, as a BPMN element may hold it, and which asks the host's evaluator too.
+    private const string InboundKitTest = """
+        using Switchboard.Abstractions;
+        using Switchboard.Abstractions.Inbound;
+        using Switchboard.Testing;
+
+        namespace Acme.Weather.Tests;
+
+        public sealed class PageFilter
+        {
+            [Parameter("page")]
+            public int Page { get; set; }
+        }
+
+        public sealed class PagesProperties
+        {
+            [Parameter("filter")]
+            public PageFilter? Filter { get; set; }
+        }
+
+        [InboundConnector("acme.weather:pages:1")]
+        public sealed class PagesPoller : IPollingConnector<PagesProperties>
+        {
+            public Task<PollResult> PollAsync(PagesProperties properties, string? cursor, IInboundContext context) =>
+                Task.FromResult(PollResult.Of([new { page = properties.Filter?.Page, sum = context.Get<IExpressionEvaluator>()?.Evaluate("=1 + 2", null)?.ToJsonString() }], "next"));
+        }
+
+        public sealed class InboundKitTests
+        {
+            [Fact]
+            public async Task A_poller_binds_FEEL_properties_and_evaluates_FEEL_as_the_host_does()
+            {
+                var poll = await InboundHarness.For<PagesPoller>(new Dictionary<string, string> { ["filter"] = "={page: 3}" }).PollAsync();
+
+                var polled = poll.Events.Single()!;
+                Assert.Equal(3, polled["page"]!.GetValue<int>());
+                Assert.Equal("3", polled["sum"]!.GetValue<string>());
+                Assert.Equal("next", poll.Cursor);
+            }
+        }
+        """;
+
     /// <summary>Steps 1 to 4 of the README's "Write a connector" block: every command line up to the drop-in.</summary>
     private static IEnumerable<string> AuthorSteps()
     {
@@ -78,10 +127,11 @@ public sealed class ThirdPartyConnectorTests : IDisposable
             .TakeWhile(l => !l.StartsWith("cp ", StringComparison.Ordinal));
     }
 
-    /// <summary>What an author's checkout holds for these steps: the abstractions and the kit, the core the kit is built on, the build settings.</summary>
+    /// <summary>What an author's checkout holds for these steps: the abstractions and the kit, the core the kit is built on
+    /// (with the FEEL engine it carries), the build settings.</summary>
     private static void CopyCheckout(string to)
     {
-        foreach (var folder in new[] { "plugin-abstractions", Path.Combine("host", "Core") })
+        foreach (var folder in new[] { "plugin-abstractions", Path.Combine("host", "Core"), Path.Combine("host", "Feel") })
             Repository.CopySources(Path.Combine(Repository.Root, folder), Path.Combine(to, folder));
         foreach (var file in new[] { "Directory.Build.props", "nuget.config", "README.md" })
             File.Copy(Path.Combine(Repository.Root, file), Path.Combine(to, file));
