@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions.Spiff;
 using Switchboard.Core;
+using Switchboard.Plugins.RandomNumber;
 using Switchboard.Host.Catalog;
 using Switchboard.Testing;
 using Switchboard.TestPlugins.KitParity;
@@ -33,6 +34,28 @@ public sealed class AuthorKitParityTests
         var kit = () => ConnectorHarness.For<InternalConnector>();
 
         kit.Should().Throw<ArgumentException>("the host answers {0} for this connector", answer);
+    }
+
+    [Fact]
+    public async Task An_inbound_activation_the_host_reports_misconfigured_is_refused_by_the_kit_in_the_same_words()
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("RandomNumber"));
+        // Inside the sandbox, which goes with it; the catalog ignores a folder whose name starts with a dot.
+        var state = Path.Combine(sandbox.Directory, ".state");
+        const string activation = "Switchboard:Inbound:Activations:numbers:";
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Inbound:StateDirectory=" + state,
+            activation + "inbound.type=io.switchboard:random-number:1", activation + "max=many", activation + "intervalSeconds=0",
+            activation + "messageName=numbers", activation + "correlationKeyExpression==\"k\"");
+        var listing = await Eventually.WaitFor(() => host.Http.GetStringAsync("/inbound"),
+            text => JsonNode.Parse(text)![0]!["health"]!["reason"]?.GetValue<string>().Contains("misconfigured") == true,
+            because: "the host binds the activation's properties and reports why they do not bind");
+        var reported = JsonNode.Parse(listing)![0]!["health"]!["reason"]!.GetValue<string>();
+
+        var kit = InboundHarness.For<RandomNumberConnector>(new Dictionary<string, string> { ["max"] = "many", ["intervalSeconds"] = "0" }, activationId: "numbers");
+
+        kit.Problem.Should().NotBeNull();
+        reported.Should().Contain(kit.Problem!, "the kit binds an activation's properties with the host's own core");
     }
 
     [Fact]
