@@ -40,7 +40,26 @@ public sealed class InboundSubscription
                 return null;
             }
         });
+        // A run that ends before the events a test waits for were published ends the wait too, saying how it ended.
+        subscription._run.ContinueWith(static (run, state) => ((InboundSubscription)state!).Ended(run), subscription,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return subscription;
+    }
+
+    private void Ended(Task<string?> run)
+    {
+        List<TaskCompletionSource> waiting;
+        int count;
+        lock (_lock)
+        {
+            waiting = _waiting.Select(w => w.Reached).ToList();
+            _waiting.Clear();
+            count = _published.Count;
+        }
+        var how = run.IsFaulted ? $"it threw {run.Exception!.GetBaseException().GetType().Name}: {run.Exception.GetBaseException().Message}"
+            : run.Result ?? "it was stopped";
+        foreach (var wait in waiting)
+            wait.TrySetException(new InvalidOperationException($"the subscription ended after {count} event{(count == 1 ? "" : "s")}: {how}"));
     }
 
     /// <summary>The events published so far, in order, each written as JSON as the host writes it for correlation.</summary>
@@ -57,8 +76,9 @@ public sealed class InboundSubscription
     /// masked), or null while it is up.</summary>
     public string? Down { get; private set; }
 
-    /// <summary>Completes once <paramref name="count"/> events in all have been published, or throws
-    /// <see cref="TimeoutException"/> after <paramref name="timeout"/> (30 s when left out).</summary>
+    /// <summary>Completes once <paramref name="count"/> events in all have been published; throws
+    /// <see cref="TimeoutException"/> after <paramref name="timeout"/> (30 s when left out), or
+    /// <see cref="InvalidOperationException"/> saying how the run ended should it end before.</summary>
     public Task WhenPublishedAsync(int count, TimeSpan? timeout = null)
     {
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -94,6 +94,20 @@ public sealed class InboundKitTests
     }
 
     [Fact]
+    public async Task A_subscription_that_fails_ends_the_wait_for_its_events_saying_how()
+    {
+        // The ticker's runs count across the process: a limit no test reaches makes every run of this one fail.
+        var running = InboundHarness.For<TickerConnector>(new Dictionary<string, string> { ["intervalMs"] = "1", ["failRuns"] = "1000000" }).Subscribe();
+
+        var wait = () => running.WhenPublishedAsync(5);
+
+        (await wait.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should()
+            .Be("the subscription ended after 1 event: it threw InvalidOperationException: the broker went away");
+        var stop = () => running.StopAsync();
+        await stop.Should().ThrowAsync<InvalidOperationException>().WithMessage("the broker went away");
+    }
+
+    [Fact]
     public void A_class_the_host_would_not_load_as_an_inbound_connector_is_refused()
     {
         var kit = () => InboundHarness.For<Calculator.CalculatorConnector>(new Dictionary<string, string>());
