@@ -61,8 +61,18 @@ public sealed class InboundHarness
         _properties = properties;
         _secrets = secrets;
         ActivationId = activationId;
-        // Bound once here to say at once what the host would report; every call binds again, as the host does.
-        Problem = ActivationBinding.Bind(activationId, properties, secrets, _connector).Problem;
+        // Bound once here to say at once what the host would report; every call binds again, as the host does. Binding
+        // runs plugin code (setters, validators): off the test's thread and within the timeout, as every call binds.
+        var binding = Task.Run(() => ActivationBinding.Bind(activationId, properties, secrets, _connector));
+        try
+        {
+            Problem = binding.WaitAsync(DefaultTimeout).GetAwaiter().GetResult().Problem;
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                $"binding the activation's properties did not finish within {DefaultTimeout.TotalSeconds:0} s (a setter or validator that blocks)"));
+        }
     }
 
     /// <summary>An activation of <typeparamref name="TConnector"/> with <paramref name="properties"/> (the element's
@@ -75,6 +85,7 @@ public sealed class InboundHarness
     /// <param name="secrets">Values the host would know to be secret besides the properties marked <c>[Secret]</c> (what an
     /// element's <c>{{secrets.NAME}}</c> became): masked in <see cref="Problem"/> and <see cref="Logs"/>.</param>
     /// <exception cref="ArgumentException">The host would refuse to load the connector; the message says why.</exception>
+    /// <exception cref="TimeoutException">Binding the properties (the properties class's own code) did not finish within <see cref="DefaultTimeout"/>.</exception>
     public static InboundHarness For<TConnector>(IReadOnlyDictionary<string, string> properties, IReadOnlyDictionary<string, string?>? configuration = null,
         string? pluginDirectory = null, string activationId = "test", IReadOnlyCollection<string>? secrets = null) where TConnector : class
     {
