@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Switchboard.Abstractions;
@@ -116,8 +115,8 @@ public sealed class InboundHarness
     {
         ArgumentNullException.ThrowIfNull(request);
         return CallAsync(InboundKind.Webhook, "the webhook check", cancellationToken, async (instance, binding, context) =>
-            await ((Task<WebhookResult>?)Invoke(instance, binding.Properties, request, context) ?? throw new InvalidOperationException("it returned no task (null)"))
-                ?? throw new InvalidOperationException("it gave no WebhookResult (null)"));
+            await ((Task<WebhookResult>?)_connector.Invoke(instance, binding.Properties, request, context) ?? throw new InvalidOperationException("the connector returned no task (null)"))
+                ?? throw new InvalidOperationException("the connector gave no WebhookResult (null)"));
     }
 
     /// <summary>Polls once (<c>IPollingConnector&lt;T&gt;</c>) from <paramref name="cursor"/> and returns what it found,
@@ -128,7 +127,7 @@ public sealed class InboundHarness
     public Task<InboundPoll> PollAsync(string? cursor = null, CancellationToken cancellationToken = default) =>
         CallAsync(InboundKind.Polling, "the poll", cancellationToken, async (instance, binding, context) =>
         {
-            var result = await ((Task<PollResult>?)Invoke(instance, binding.Properties, cursor, context) ?? throw new InvalidOperationException("the connector returned no task (null)"))
+            var result = await ((Task<PollResult>?)_connector.Invoke(instance, binding.Properties, cursor, context) ?? throw new InvalidOperationException("the connector returned no task (null)"))
                 ?? throw new InvalidOperationException("the connector gave no PollResult (null)");
             if (result.Events is not { } events)
                 throw new InvalidOperationException("the connector's PollResult has no list of events (null)");
@@ -151,8 +150,6 @@ public sealed class InboundHarness
 
     internal IPluginContext Plugin => _plugin;
 
-    internal ConcurrentQueue<string> LogLines => _logs;
-
     /// <summary>Binds the activation, makes an instance and disposes it after <paramref name="run"/>, all off the caller's
     /// thread, as the host runs each inbound call.</summary>
     internal async Task RunAsync(Func<object, ActivationBinding, Task> run)
@@ -171,10 +168,6 @@ public sealed class InboundHarness
         }
     }
 
-    internal static object? Invoke(object instance, InboundDefinition connector, params object?[] arguments) =>
-        connector.Handle.Invoke(instance, BindingFlags.DoNotWrapExceptions, null, arguments, null);
-
-    private object? Invoke(object instance, params object?[] arguments) => Invoke(instance, _connector, arguments);
 
     private async Task<T> CallAsync<T>(InboundKind kind, string what, CancellationToken cancellationToken, Func<object, ActivationBinding, IInboundContext, Task<T>> call)
     {

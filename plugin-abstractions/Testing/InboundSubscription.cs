@@ -30,7 +30,7 @@ public sealed class InboundSubscription
                 await harness.RunAsync(async (instance, binding) =>
                 {
                     var context = new Context(subscription, harness, binding, outcome);
-                    await ((Task?)InboundHarness.Invoke(instance, harness.Connector, binding.Properties, context)
+                    await ((Task?)harness.Connector.Invoke(instance, binding.Properties, context)
                         ?? throw new InvalidOperationException("the connector returned no task (null)")).ConfigureAwait(false);
                 }).ConfigureAwait(false);
                 return subscription._stop.IsCancellationRequested ? null : "the subscription ended by itself";

@@ -24,4 +24,9 @@ internal sealed class InboundDefinition(InboundConnectorMetadata metadata, Type 
 
     /// <summary>Creates an instance, by the same constructor rule as outbound connectors; the caller disposes it.</summary>
     public object Create() => create();
+
+    /// <summary>Calls <see cref="Handle"/> on <paramref name="instance"/> without wrapping what it throws: the task it
+    /// returns, or null when it returned none.</summary>
+    public object? Invoke(object instance, params object?[] arguments) =>
+        Handle.Invoke(instance, System.Reflection.BindingFlags.DoNotWrapExceptions, null, arguments, null);
 }

@@ -1,5 +1,4 @@
 using Switchboard.Core.Inbound;
-using System.Reflection;
 using Switchboard.Core.Describing;
 using Switchboard.Core.Invoking;
 using Switchboard.Host.Catalog;
@@ -81,8 +80,7 @@ internal static class InboundConnectorCall
     public readonly record struct Run<T>(Task<T> Result, Task Ended);
 
     /// <summary>Calls the connector's interface method (<c>HandleAsync</c>, <c>PollAsync</c> or <c>RunAsync</c>) without wrapping what it throws.</summary>
-    public static object Invoke(InboundDefinition definition, object instance, params object?[] arguments) =>
-        definition.Handle.Invoke(instance, BindingFlags.DoNotWrapExceptions, null, arguments, null)!;
+    public static object Invoke(InboundDefinition definition, object instance, params object?[] arguments) => definition.Invoke(instance, arguments)!;
 
     /// <summary>The plugin's logger for one call, the activation's secret properties masked.</summary>
     public static ILogger PluginLogger(ILoggerFactory loggers, PluginGeneration generation, ActivationBinding binding) =>

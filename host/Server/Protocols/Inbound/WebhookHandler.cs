@@ -289,7 +289,8 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
     /// <summary>A result the connector gave that the host cannot send.</summary>
     private sealed class WebhookResultException(string message, Exception? inner = null) : Exception(message, inner);
 
-    /// <summary>The event FEEL sees as <c>request</c>: the body (JSON when it is JSON, else text), headers and query parameters.</summary>
+    /// <summary>The event FEEL sees as <c>request</c>: the body (a form's fields, JSON when it is JSON, else text), headers and
+    /// query parameters; the connector gets the same as <see cref="WebhookRequest.Mapped"/>.</summary>
     private static JsonObject Event(IReadOnlyDictionary<string, string> headers, IReadOnlyDictionary<string, string> query, byte[] bytes)
     {
         JsonNode? body = null;
