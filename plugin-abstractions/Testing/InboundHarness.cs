@@ -150,8 +150,8 @@ public sealed class InboundHarness
 
     internal IPluginContext Plugin => _plugin;
 
-    /// <summary>Binds the activation, makes an instance and disposes it after <paramref name="run"/>, all off the caller's
-    /// thread, as the host runs each inbound call.</summary>
+    /// <summary>Binds the activation, makes an instance and disposes it after <paramref name="run"/>, as the host runs each
+    /// inbound call; its callers start it off the test's thread.</summary>
     internal async Task RunAsync(Func<object, ActivationBinding, Task> run)
     {
         var binding = ActivationBinding.Bind(ActivationId, _properties, _secrets, _connector);
@@ -167,7 +167,6 @@ public sealed class InboundHarness
             await DisposeAsync(instance).ConfigureAwait(false);
         }
     }
-
 
     private async Task<T> CallAsync<T>(InboundKind kind, string what, CancellationToken cancellationToken, Func<object, ActivationBinding, IInboundContext, Task<T>> call)
     {
