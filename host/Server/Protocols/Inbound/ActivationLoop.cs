@@ -116,7 +116,7 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     }
 
     /// <summary>Calls the connector's method (<c>PollAsync</c> or <c>RunAsync</c>) without wrapping what it throws.</summary>
-    protected object Invoke(object instance, params object?[] arguments) => InboundConnectorCall.Invoke(Definition, instance, arguments);
+    protected object? Invoke(object instance, params object?[] arguments) => Definition.Invoke(instance, arguments);
 
     /// <summary>The plugin's logger for this activation, its secret properties masked.</summary>
     protected ILogger PluginLogger(ActivationBinding binding) => InboundConnectorCall.PluginLogger(Services.Loggers, Generation, binding);

@@ -79,9 +79,6 @@ internal static class InboundConnectorCall
     /// its instance is disposed too (the end of the plugin code it runs).</summary>
     public readonly record struct Run<T>(Task<T> Result, Task Ended);
 
-    /// <summary>Calls the connector's interface method (<c>HandleAsync</c>, <c>PollAsync</c> or <c>RunAsync</c>) without wrapping what it throws.</summary>
-    public static object Invoke(InboundDefinition definition, object instance, params object?[] arguments) => definition.Invoke(instance, arguments)!;
-
     /// <summary>The plugin's logger for one call, the activation's secret properties masked.</summary>
     public static ILogger PluginLogger(ILoggerFactory loggers, PluginGeneration generation, ActivationBinding binding) =>
         new MaskingLogger(loggers.CreateLogger("Plugin." + generation.PluginName), binding.Masker);

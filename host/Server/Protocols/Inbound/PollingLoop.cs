@@ -96,7 +96,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             try
             {
                 var context = new InboundContext(Activation.Id, PluginLogger(binding), timeout.Token, Generation.PluginContext);
-                if (await ((Task<PollResult>)Invoke(instance, binding.Properties, cursor, context)
+                if (await ((Task<PollResult>?)Invoke(instance, binding.Properties, cursor, context)
                         ?? throw new InvalidOperationException("the connector returned no task (null)")) is not { } result)
                     return (null, PollFailed(null, "the connector gave no PollResult (null)"));
                 if (result.Events is not { } events)

@@ -27,7 +27,7 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
                 try
                 {
                     var context = new SubscriptionContext(this, binding, stop);
-                    await ((Task)Invoke(instance, binding.Properties, context) ?? throw new InvalidOperationException("the connector returned no task (null)"));
+                    await ((Task?)Invoke(instance, binding.Properties, context) ?? throw new InvalidOperationException("the connector returned no task (null)"));
                     return stop.IsCancellationRequested ? null : "the subscription ended by itself";
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)

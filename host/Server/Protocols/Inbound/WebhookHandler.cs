@@ -219,7 +219,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
                 {
                     var context = new InboundContext(activation.Id, InboundConnectorCall.PluginLogger(loggers, generation, binding), timeout.Token,
                         generation.PluginContext);
-                    var result = await ((Task<WebhookResult>)InboundConnectorCall.Invoke(definition, instance, binding.Properties, request, context)
+                    var result = await ((Task<WebhookResult>?)definition.Invoke(instance, binding.Properties, request, context)
                         ?? throw new WebhookResultException("it returned no task (null)"));
                     return (Check(result, generation.Writer, binding.Masker), null);
                 }
