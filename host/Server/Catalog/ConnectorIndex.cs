@@ -15,7 +15,7 @@ public sealed class ConnectorIndex
     {
         _entries = entries;
         _inbound = inbound;
-        InboundConnectors = inbound.Values.Select(e => e.Definition.Metadata).OrderBy(m => m.Type, StringComparer.Ordinal).ToList();
+        InboundConnectors = inbound.Values.Select(e => e.Metadata).OrderBy(m => m.Type, StringComparer.Ordinal).ToList();
         Version = version;
         Connectors = entries.Values.Select(e => e.Connector.Metadata).OrderBy(m => m.Type, StringComparer.Ordinal).ToList();
     }
@@ -62,5 +62,5 @@ internal sealed record IndexEntry(PluginGeneration Generation, LoadedConnector C
 /// <summary>One served inbound connector and the generation it belongs to.</summary>
 internal sealed record InboundEntry(PluginGeneration Generation, LoadedInbound Inbound)
 {
-    public InboundDefinition Definition => Inbound.Definition;
+    public Core.Metadata.InboundConnectorMetadata Metadata => Inbound.Metadata;
 }

@@ -36,7 +36,12 @@ internal sealed class ConnectorLease(PluginGeneration generation, LoadedConnecto
 /// <summary>A claim on one inbound connector of one plugin generation, for one event.</summary>
 internal sealed class InboundLease(PluginGeneration generation, LoadedInbound inbound) : GenerationLease(generation)
 {
-    public InboundDefinition Definition { get; } = inbound.Definition;
+    /// <summary>How to create and call the connector in the host; null when its plugin runs in a worker process
+    /// (<see cref="PluginGeneration.Worker"/>).</summary>
+    public InboundDefinition? Definition { get; } = inbound.Definition;
+
+    /// <summary>What the connector declared.</summary>
+    public Core.Metadata.InboundConnectorMetadata Metadata { get; } = inbound.Metadata;
 
     /// <summary>The connector's concurrency limit, which its webhook requests hold a slot of while its code runs.</summary>
     public CallSlots Slots { get; } = inbound.Slots;

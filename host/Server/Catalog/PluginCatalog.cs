@@ -398,13 +398,13 @@ public sealed class PluginCatalog : IAsyncDisposable
             if (_index.TryGet(connector.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
                 throw Conflict(name, $"connector type '{connector.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
         foreach (var inbound in generation.Inbound)
-            if (_index.TryGetInbound(inbound.Definition.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
-                throw Conflict(name, $"inbound connector type '{inbound.Definition.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
+            if (_index.TryGetInbound(inbound.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
+                throw Conflict(name, $"inbound connector type '{inbound.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
 
         // Two connectors may not take one element template id: the Modeler would know one, and templates --out would
         // write one file over the other.
         var claims = generation.Connectors.SelectMany(c => ElementTemplateClaims.Of(c.Metadata))
-            .Concat(generation.Inbound.SelectMany(i => ElementTemplateClaims.Of(i.Definition.Metadata))).ToList();
+            .Concat(generation.Inbound.SelectMany(i => ElementTemplateClaims.Of(i.Metadata))).ToList();
         if (ElementTemplateClaims.Collision(claims, claims) is { } own)
             throw new PluginLoadException(ElementTemplateClaims.Describe(own.Claim, own.Holder));
         var index = _index;
@@ -557,7 +557,7 @@ public sealed class PluginCatalog : IAsyncDisposable
                 foreach (var connector in generation.Connectors)
                     entries[connector.Metadata.Type] = new IndexEntry(generation, connector);
                 foreach (var loaded in generation.Inbound)
-                    inbound[loaded.Definition.Metadata.Type] = new InboundEntry(generation, loaded);
+                    inbound[loaded.Metadata.Type] = new InboundEntry(generation, loaded);
             }
         _index = new ConnectorIndex(entries, inbound, before.Version + 1);
         return before;

@@ -84,7 +84,7 @@ internal sealed class PluginSlot(string name)
             previous)
         {
             LeakedGenerations = _leakedUnlisted + previous.Count(g => g.State == PluginState.Leaked),
-            InboundConnectors = Current?.Inbound.Select(i => i.Definition.Metadata.Type).ToList() ?? [],
+            InboundConnectors = Current?.Inbound.Select(i => i.Metadata.Type).ToList() ?? [],
             Worker = Current?.Worker?.Status(),
             History = _history.ToList(),
         };

@@ -44,9 +44,6 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
         {
             using var timeout = new CancellationTokenSource(options.LoadTimeout);
             var (metadata, inbound) = await worker.DescribeAsync(timeout.Token);
-            if (inbound.Count > 0)
-                _logger.LogWarning("Plugin {Plugin} runs in a worker process, which does not serve inbound connectors yet: {InboundConnectors} are not served; run it in-process to serve them",
-                    name, inbound);
             if (MemoryCeiling(name) is { } ceiling)
                 worker.LimitMemory(ceiling);
             var pluginContext = new PluginContext(name, Path.Combine(pluginsDirectory, name), configuration.GetSection($"Plugins:{name}"), loggerFactory);
@@ -54,6 +51,7 @@ internal sealed class WorkerGenerationLoader(CatalogOptions options, IConfigurat
             var generation = new PluginGeneration(name, number, fingerprint, worker, pluginContext)
             {
                 Connectors = metadata.Select(m => new LoadedConnector(m, limits)).ToList(),
+                Inbound = inbound.Select(m => new LoadedInbound(m, limits)).ToList(),
             };
             check(generation);
             return generation;

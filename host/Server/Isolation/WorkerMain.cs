@@ -58,7 +58,7 @@ public static class WorkerMain
         await using var connection = new NetworkStream(socket, ownsSocket: false);
         try
         {
-            await new WorkerServer(connection, catalog, pipeline, loggers.CreateLogger("Switchboard.Worker")).RunAsync(CancellationToken.None);
+            await new WorkerServer(connection, catalog, pipeline, loggers).RunAsync(CancellationToken.None);
         }
         catch (IOException)
         {

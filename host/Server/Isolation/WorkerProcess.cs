@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions.Documents;
+using Switchboard.Abstractions.Inbound;
 using Switchboard.Core;
 using Switchboard.Core.Metadata;
 
@@ -25,6 +26,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonObject?>> _waiting = new();
     // The document store of each call in the worker that has one, while the call runs.
     private readonly ConcurrentDictionary<long, IDocumentStore> _documentStores = new();
+    // The subscription each running subscribe request serves, for the events and health its worker sends.
+    private readonly ConcurrentDictionary<long, IWorkerSubscriber> _subscribers = new();
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Process _process;
     private readonly Socket _listener;
@@ -155,14 +158,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The metadata of the outbound connectors the worker loaded, and the types of its inbound ones (which
-    /// process isolation does not serve yet).</summary>
-    public async Task<(IReadOnlyList<ConnectorMetadata> Connectors, IReadOnlyList<string> Inbound)> DescribeAsync(CancellationToken cancellationToken)
+    /// <summary>The metadata of the outbound and inbound connectors the worker loaded.</summary>
+    public async Task<(IReadOnlyList<ConnectorMetadata> Connectors, IReadOnlyList<InboundConnectorMetadata> Inbound)> DescribeAsync(CancellationToken cancellationToken)
     {
         var answer = await RequestAsync("describe", null, cancellationToken);
         if (answer is null)
             return ([], []);
-        return (WorkerMetadata.Read(answer["connectors"]!.AsArray()), answer["inbound"]?.AsArray().Select(t => (string)t!).ToList() ?? []);
+        return (WorkerMetadata.Read(answer["connectors"]!.AsArray()),
+            answer["inbound"] is JsonArray inbound ? WorkerMetadata.ReadInbound(inbound) : throw new InvalidDataException("its description has no list of inbound connectors"));
     }
 
     /// <summary>Runs one call in the worker: its outcome, or <c>PluginCrashed</c> if the worker ends first. When the
@@ -290,6 +293,76 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a request of <paramref name="kind"/> (its other members written by <paramref name="write"/>) and hands
+    /// back the worker's answer, null when the worker ended first (cancelled when <paramref name="cancellationToken"/> was
+    /// before it was sent, <see cref="FrameTooLargeException"/> when it is too large to send), however long the
+    /// answer takes: for an inbound connector's run, whose answer comes once its code has ended. When
+    /// <paramref name="cancellationToken"/> is cancelled first the worker is told (<c>cancel</c>), and one that stays
+    /// silent <see cref="HungGrace"/> after that is killed as hung, as for a call. <paramref name="subscriber"/> takes the
+    /// events and health a subscription sends while it runs.</summary>
+    internal Task<JsonObject?> Begin<TState>(string kind, TState state, Action<Utf8JsonWriter, TState> write, CancellationToken cancellationToken,
+        IWorkerSubscriber? subscriber = null)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var answer = new TaskCompletionSource<JsonObject?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting[id] = answer;
+        if (subscriber is not null)
+            _subscribers[id] = subscriber;
+        _ = SendAsync(id, kind, state, write, answer, cancellationToken);
+        return answer.Task;
+    }
+
+    private async Task SendAsync<TState>(long id, string kind, TState state, Action<Utf8JsonWriter, TState> write, TaskCompletionSource<JsonObject?> answer,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Registered first: a worker that ends from here on answers it null (see Ended).
+            if (Exited.IsCompleted)
+                return;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                answer.TrySetCanceled(cancellationToken);
+                return;
+            }
+            try
+            {
+                await _writer!.WriteAsync((id, kind, state, write), static (json, request) =>
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("id", request.id);
+                    json.WriteString("kind", request.kind);
+                    request.write(json, request.state);
+                    json.WriteEndObject();
+                }, CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            catch (FrameTooLargeException e)
+            {
+                // Nothing of it went out; the caller says so in its protocol's words.
+                answer.TrySetException(e);
+                return;
+            }
+            using (cancellationToken.UnsafeRegister(static (state, token) =>
+                   {
+                       var (worker, id, answer) = ((WorkerProcess, long, Task<JsonObject?>))state!;
+                       _ = worker.CancelAsync(id);
+                       _ = worker.WatchAsync(id, answer);
+                   }, (this, id, answer.Task)))
+                await answer.Task;
+        }
+        finally
+        {
+            _subscribers.TryRemove(id, out _);
+            // Unanswered (not sent, or the worker gone): nobody else will answer it.
+            answer.TrySetResult(null);
+            _waiting.TryRemove(id, out _);
+        }
+    }
+
     // A document of a call in the worker, stored with the call's own store; answered even when it fails, naming why.
     private async Task CreateDocumentAsync(JsonObject request)
     {
@@ -327,6 +400,48 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             // The worker is gone: nobody waits for the answer.
         }
+    }
+
+    // An event a subscription in the worker publishes, correlated by the host; always answered, so the connector's
+    // PublishAsync never waits for nothing.
+    private async Task PublishAsync(long id, JsonObject message)
+    {
+        EventOutcome outcome;
+        try
+        {
+            outcome = message["subscription"] is JsonValue subscription && subscription.TryGetValue<long>(out var of) && _subscribers.TryGetValue(of, out var subscriber)
+                ? await subscriber.PublishAsync(message["event"]?.DeepClone())
+                : new EventOutcome(EventStatus.Failed, "the subscription the event was published for is not running");
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Worker process of plugin {Plugin}: an event it published could not be correlated", _plugin);
+            outcome = new EventOutcome(EventStatus.Failed, "the host could not correlate the event: " + e.GetType().Name);
+        }
+        try
+        {
+            await _writer!.WriteAsync((id, outcome), static (json, answer) =>
+            {
+                json.WriteStartObject();
+                json.WriteNumber("id", answer.id);
+                json.WriteString("kind", "published");
+                json.WriteString("status", answer.outcome.Status.ToString());
+                json.WriteString("message", answer.outcome.Message);
+                json.WriteEndObject();
+            }, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+            // The worker is gone: nobody waits for the answer.
+        }
+    }
+
+    // A subscription's own report of its health (ReportUp, ReportDown), already masked in the worker.
+    private void Health(JsonObject message)
+    {
+        if (message["subscription"] is JsonValue subscription && subscription.TryGetValue<long>(out var of) && _subscribers.TryGetValue(of, out var subscriber)
+            && message["up"] is JsonValue upValue && upValue.TryGetValue<bool>(out var up))
+            subscriber.Health(up, message["reason"] is JsonValue reason && reason.TryGetValue<string>(out var text) ? text : null);
     }
 
     private async Task CancelAsync(long id)
@@ -418,6 +533,17 @@ internal sealed class WorkerProcess : IAsyncDisposable
                     _ = CreateDocumentAsync(message);
                     continue;
                 }
+                // What a running subscription sends: an event to correlate (answered once it is), and its health.
+                if (kind == "publish")
+                {
+                    _ = PublishAsync(id, message);
+                    continue;
+                }
+                if (kind == "health")
+                {
+                    Health(message);
+                    continue;
+                }
                 if (_waiting.TryGetValue(id, out var waiting))
                     waiting.TrySetResult(message);
             }
@@ -438,7 +564,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     // A worker that broke the protocol is ended: the calls it still holds are answered now, and a process left running
     // beside a dead connection would only hold its memory until its generation is disposed.
-    private void Broken(string reason)
+    internal void Broken(string reason)
     {
         _killReason ??= reason;
         Kill();

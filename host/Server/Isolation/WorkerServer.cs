@@ -3,6 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Documents;
+using Switchboard.Abstractions.Inbound;
+using Switchboard.Host.Protocols;
+using Switchboard.Host.Protocols.Inbound;
 using Switchboard.Core;
 using Switchboard.Host.Catalog;
 using Switchboard.Host.Invocation;
@@ -13,13 +16,15 @@ namespace Switchboard.Host.Isolation;
 /// each <c>invoke</c> through the worker's own pipeline (binding, validation, masking, timeout, output), concurrently,
 /// answering with the outcome. A call's documents go to the host to store (<c>createDocument</c>, answered
 /// <c>documentCreated</c>).</summary>
-internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, InvocationPipeline pipeline, ILogger logger)
+internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, InvocationPipeline pipeline, ILoggerFactory loggers)
 {
     private readonly FrameWriter _writer = new(connection);
+    private readonly ILogger _logger = loggers.CreateLogger("Switchboard.Worker");
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _running = new();
-    // Documents sent to the host to store, by this side's own ids (the host's call ids are another series).
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonObject>> _documents = new();
-    private long _nextDocumentId;
+    // What this side asked the host (a document to store, a subscription's event to correlate), by this side's own ids
+    // (the host's call ids are another series), until answered.
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonObject>> _answers = new();
+    private long _nextRequestId;
 
     /// <summary>Serves until the host closes the connection.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -37,7 +42,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
                         ["id"] = id,
                         ["kind"] = "described",
                         ["connectors"] = WorkerMetadata.Write(catalog.Connectors),
-                        ["inbound"] = new JsonArray(catalog.InboundConnectors.Select(c => (JsonNode?)c.Type).ToArray()),
+                        ["inbound"] = WorkerMetadata.Write(catalog.InboundConnectors),
                     }, cancellationToken);
                     break;
                 case "invoke":
@@ -45,6 +50,12 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
                     var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     _running[id] = call;
                     _ = InvokeAsync(id, request, call);
+                    break;
+                case "poll" or "webhook" or "subscribe":
+                    // Not awaited: the connector's code runs off this loop, as a call's does; a cancel reaches it here.
+                    var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    _running[id] = run;
+                    _ = InboundAsync(id, (string)request["kind"]!, request, run);
                     break;
                 case "validate":
                     // Not awaited either: binding runs plugin code (setters, validators) that may block.
@@ -58,12 +69,12 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
                     if (_running.TryGetValue(id, out var cancelled))
                         ThreadPool.UnsafeQueueUserWorkItem(static call => CallCancellation.CancelSurviving(call), cancelled, preferLocal: false);
                     break;
-                case "documentCreated":
-                    if (_documents.TryRemove(id, out var waiting))
+                case "documentCreated" or "published":
+                    if (_answers.TryRemove(id, out var waiting))
                         waiting.TrySetResult(request);
                     break;
                 default:
-                    logger.LogWarning("The worker ignores a message of kind {Kind}", (string?)request["kind"]);
+                    _logger.LogWarning("The worker ignores a message of kind {Kind}", (string?)request["kind"]);
                     break;
             }
         }
@@ -80,7 +91,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A message the worker cannot read is still answered, so the call never waits for its timeout.
-            logger.LogError(e, "The worker could not run call {CallId}", id);
+            _logger.LogError(e, "The worker could not run call {CallId}", id);
             outcome = Outcome.Failure(new InvocationError(ErrorKind.Internal, "WorkerFailure", "the worker could not run the call: " + e.Message, Retryable: true));
         }
         finally
@@ -102,7 +113,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "The worker could not validate call {CallId}", id);
+            _logger.LogError(e, "The worker could not validate call {CallId}", id);
             invalid = new InvocationError(ErrorKind.Internal, "WorkerFailure", "the worker could not validate the call: " + e.Message, Retryable: true);
         }
         await AnswerAsync(id, "validated", invalid is null ? null : Outcome.Failure(invalid));
@@ -111,9 +122,9 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
     /// <summary>Stores a document of call <paramref name="callId"/> through the host, which holds the call's store.</summary>
     public async Task<DocumentReference> CreateDocumentAsync(long callId, DocumentCreation document, CancellationToken cancellationToken)
     {
-        var id = Interlocked.Increment(ref _nextDocumentId);
+        var id = Interlocked.Increment(ref _nextRequestId);
         var answer = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _documents[id] = answer;
+        _answers[id] = answer;
         try
         {
             await _writer.WriteAsync((id, callId, document), static (json, request) =>
@@ -135,9 +146,154 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         }
         finally
         {
-            _documents.TryRemove(id, out _);
+            _answers.TryRemove(id, out _);
         }
     }
+
+    // An inbound connector's poll, webhook check or subscription run, with the host's own code (PollCall, WebhookCall,
+    // SubscriptionCall), answered once the connector's code has ended: until then the host holds the connector's slot
+    // and its generation, and a poll that will not end is not followed by another.
+    private async Task InboundAsync(long id, string kind, JsonObject request, CancellationTokenSource run)
+    {
+        var stop = run.Token;
+        try
+        {
+            var activation = InboundMessages.ReadActivation(request);
+            var logger = loggers.CreateLogger("Switchboard.Host.Protocols.Inbound." + activation.Id);
+            using var lease = catalog.AcquireInbound(activation.ConnectorType);
+            if (lease is null)
+            {
+                await AnswerInboundAsync(id, kind, $"no loaded plugin serves the inbound connector type '{activation.ConnectorType}'");
+                return;
+            }
+            // The host's limit for a poll or a webhook check (a subscription has none).
+            var limit = TimeSpan.FromMilliseconds((long?)request["timeoutMs"] ?? 0);
+            switch (kind)
+            {
+                case "poll":
+                    var poll = PollCall.Start(lease.Generation, lease.Definition!, activation, (string?)request["cursor"], limit, logger, loggers, stop);
+                    var polled = await poll.Result;
+                    await poll.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await _writer.WriteAsync((id, polled), static (json, answer) =>
+                    {
+                        json.WriteStartObject();
+                        json.WriteNumber("id", answer.id);
+                        json.WriteString("kind", "polled");
+                        InboundMessages.WritePolled(json, answer.polled);
+                        json.WriteEndObject();
+                    }, CancellationToken.None);
+                    break;
+                case "webhook":
+                    using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop))
+                    using (CallCancellation.Deadline(timeout, limit))
+                    {
+                        var check = WebhookCall.Start(lease.Generation, lease.Definition!, activation, InboundMessages.ReadRequest(request), limit, timeout.Token, stop,
+                            logger, loggers);
+                        var handled = await check.Result;
+                        await check.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                        await _writer.WriteAsync((id, handled), static (json, answer) =>
+                        {
+                            json.WriteStartObject();
+                            json.WriteNumber("id", answer.id);
+                            json.WriteString("kind", "handled");
+                            InboundMessages.WriteHandled(json, answer.handled);
+                            json.WriteEndObject();
+                        }, CancellationToken.None);
+                    }
+                    break;
+                default:
+                    var generation = lease.Generation;
+                    var subscription = SubscriptionCall.Start(generation, lease.Definition!, activation,
+                        binding => new WorkerSubscriptionContext(this, id, activation.Id, generation, binding, loggers, stop), logger, stop);
+                    var ended = await subscription.Result;
+                    await subscription.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await _writer.WriteAsync((id, ended), static (json, answer) =>
+                    {
+                        json.WriteStartObject();
+                        json.WriteNumber("id", answer.id);
+                        json.WriteString("kind", "ended");
+                        InboundMessages.WriteEnded(json, answer.ended);
+                        json.WriteEndObject();
+                    }, CancellationToken.None);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is not IOException and not ObjectDisposedException)
+        {
+            // Answered all the same, so the host's run does not wait for its limit and a hang.
+            _logger.LogError(e, "The worker could not run inbound {Kind} {CallId}", kind, id);
+            await AnswerInboundAsync(id, kind, $"the worker could not run it: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            _running.TryRemove(id, out _);
+            run.Dispose();
+        }
+    }
+
+    // A run that could not start, answered with why in the form its kind is answered in.
+    private Task AnswerInboundAsync(long id, string kind, string problem) => _writer.WriteAsync((id, kind, problem), static (json, answer) =>
+    {
+        json.WriteStartObject();
+        json.WriteNumber("id", answer.id);
+        switch (answer.kind)
+        {
+            case "poll":
+                json.WriteString("kind", "polled");
+                InboundMessages.WritePolled(json, PollAnswer.Failed("the poll failed: " + answer.problem));
+                break;
+            case "webhook":
+                json.WriteString("kind", "handled");
+                InboundMessages.WriteHandled(json, WebhookAnswer.Problem(500, answer.problem));
+                break;
+            default:
+                json.WriteString("kind", "ended");
+                InboundMessages.WriteEnded(json, new SubscriptionEnd("the subscription failed: " + answer.problem));
+                break;
+        }
+        json.WriteEndObject();
+    }, CancellationToken.None);
+
+    /// <summary>Sends an event a subscription published to the host, which correlates it, and hands back what became of it.</summary>
+    public async Task<EventOutcome> PublishAsync(long subscription, JsonNode? @event)
+    {
+        var id = Interlocked.Increment(ref _nextRequestId);
+        var answer = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _answers[id] = answer;
+        try
+        {
+            await _writer.WriteAsync((id, subscription, @event), static (json, request) =>
+            {
+                json.WriteStartObject();
+                json.WriteNumber("id", request.id);
+                json.WriteString("kind", "publish");
+                json.WriteNumber("subscription", request.subscription);
+                json.WritePropertyName("event");
+                json.WriteNodeOrNull(request.@event);
+                json.WriteEndObject();
+            }, CancellationToken.None);
+            var published = await answer.Task;
+            return new EventOutcome(Enum.TryParse<EventStatus>((string?)published["status"], out var status) ? status : EventStatus.Failed,
+                (string?)published["message"] ?? "the host gave no outcome");
+        }
+        finally
+        {
+            _answers.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Tells the host a subscription reported itself up, or down for <paramref name="reason"/> (masked already).</summary>
+    public void ReportHealth(long subscription, bool up, string? reason) =>
+        _ = _writer.WriteAsync((subscription, up, reason), static (json, report) =>
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id", 0);
+            json.WriteString("kind", "health");
+            json.WriteNumber("subscription", report.subscription);
+            json.WriteBoolean("up", report.up);
+            json.WriteString("reason", report.reason);
+            json.WriteEndObject();
+        }, CancellationToken.None).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private Invocation.Invocation Read(long id, JsonObject request)
     {
@@ -167,7 +323,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         }
         catch (FrameTooLargeException e)
         {
-            logger.LogWarning("The worker's answer to call {CallId} is {Bytes} bytes, over the {Limit} a worker message may carry; the call fails naming it",
+            _logger.LogWarning("The worker's answer to call {CallId} is {Bytes} bytes, over the {Limit} a worker message may carry; the call fails naming it",
                 id, e.Bytes, FrameTooLargeException.Limit);
             await WriteAnswerAsync(id, kind, Outcome.Failure(new InvocationError(ErrorKind.ConnectorError, "ResultTooLarge",
                 $"the connector's answer is {e.Bytes} bytes; a plugin in a worker process (Isolation=process) answers at most {FrameTooLargeException.Limit}", Retryable: false)));

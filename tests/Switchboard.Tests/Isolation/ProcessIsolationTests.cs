@@ -383,19 +383,6 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         second.Should().NotBe(first);
     }
 
-    [Fact]
-    public async Task An_isolated_plugins_inbound_connectors_are_named_as_not_served_in_a_warning()
-    {
-        using var sandbox = new PluginSandbox();
-        sandbox.Add(Repository.TestPlugin("Ticker"));
-        var log = new SharedLog();
-        await using var host = await RunningHost.StartAsync(sandbox.Directory, log, "Plugins:Ticker:Isolation=process");
-
-        host.Catalog.Plugins.Single(p => p.Name == "Ticker").State.Should().Be(PluginState.Loaded);
-        log.ToString().Split('\n').Should().Contain(l => l.Contains("WRN") && l.Contains("io.switchboard.test:ticker:1") && l.Contains("not served"),
-            "a user who isolates a plugin with inbound connectors is told they are not served");
-    }
-
     private Task<int> WorkerIdAsync() => _host.WorkerProcessIdAsync("Crasher");
 
     [Fact]

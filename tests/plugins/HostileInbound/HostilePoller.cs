@@ -12,7 +12,9 @@ namespace Switchboard.TestPlugins.HostileInbound;
 /// <c>{"e": 1}</c>, <c>{"e": 2}</c> moving the cursor from none to <c>1</c>, except that its second poll of the activation
 /// hands nothing and keeps the cursor (a source answering once with an empty page), and once at <c>1</c> hands nothing;
 /// <c>cursor</c> (and any other)
-/// moves its cursor by one each poll, waiting <c>count</c> ms. Its constructor blocks for good when the plugin's
+/// moves its cursor by one each poll, waiting <c>count</c> ms; <c>pid</c> does the same with the id of the process it runs in
+/// in each event; <c>failfast</c> ends its process with <c>Environment.FailFast</c> at its first poll of the activation
+/// (marked by <c>&lt;activation id&gt;.crashed</c> in its folder, which every later worker sees) and polls as <c>pid</c> after. Its constructor blocks for good when the plugin's
 /// configuration says <c>Constructor=block</c>.</summary>
 [InboundConnector("test.switchboard:hostile-poll:1", Name = "Hostile poll")]
 public sealed class HostilePoller : IPollingConnector<HostileProperties>, IDisposable
@@ -65,6 +67,16 @@ public sealed class HostilePoller : IPollingConnector<HostileProperties>, IDispo
                 if (polls == 2 || cursor == "1")
                     return Task.FromResult(PollResult.Of([], cursor, TimeSpan.FromMilliseconds(100)));
                 return Task.FromResult(PollResult.Of([new { e = 1 }, new { e = 2 }], "1", TimeSpan.FromMilliseconds(100)));
+            case "failfast":
+                var crashed = Path.Combine(context.PluginDirectory, context.ActivationId + ".crashed");
+                if (!File.Exists(crashed))
+                {
+                    File.WriteAllText(crashed, "");
+                    Environment.FailFast("the hostile poller ends its process");
+                }
+                return Task.FromResult(PollResult.Of([new { poll = next, pid = Environment.ProcessId }], next.ToString(), TimeSpan.FromMilliseconds(properties.Count)));
+            case "pid":
+                return Task.FromResult(PollResult.Of([new { poll = next, pid = Environment.ProcessId }], next.ToString(), TimeSpan.FromMilliseconds(properties.Count)));
             case "many":
                 return Task.FromResult(PollResult.Of(Enumerable.Range(1, properties.Count).Select(i => (object?)new { poll = next, i }), next.ToString(),
                     TimeSpan.FromMinutes(1)));

@@ -11,7 +11,8 @@ namespace Switchboard.TestPlugins.HostileInbound;
 /// written (it contains itself; a property throws); <c>hold</c> drops <c>&lt;activation id&gt;-&lt;guid&gt;.held</c> into its folder
 /// and answers 200 only once a file <c>release</c> is there; <c>disposeblock</c> answers 200, then blocks its
 /// <c>Dispose</c> for good; <c>rejectsecret</c> and <c>respondsecret</c> quote the secret <c>token</c> in a refusal's
-/// message and in an answer's body; <c>ok</c> answers 200. Its constructor blocks for good when the plugin's configuration says
+/// message and in an answer's body; <c>pid</c> answers 200 with the id of the process it runs in (<c>{"pid": n}</c>);
+/// <c>failfast</c> ends its process with <c>Environment.FailFast</c>; <c>ok</c> answers 200. Its constructor blocks for good when the plugin's configuration says
 /// <c>Constructor=block</c>.</summary>
 [InboundConnector("test.switchboard:hostile-webhook:1", Name = "Hostile webhook")]
 public sealed class HostileWebhook : IWebhookConnector<HostileProperties>, IDisposable
@@ -37,6 +38,11 @@ public sealed class HostileWebhook : IWebhookConnector<HostileProperties>, IDisp
         {
             case "syncblock":
                 Thread.Sleep(Timeout.Infinite);
+                break;
+            case "pid":
+                return Task.FromResult(WebhookResult.Respond(200, new { pid = Environment.ProcessId }));
+            case "failfast":
+                Environment.FailFast("the hostile webhook ends its process");
                 break;
             case "status":
                 return Task.FromResult(WebhookResult.Respond(properties.Count, new { ok = true }));

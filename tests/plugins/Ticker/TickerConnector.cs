@@ -13,7 +13,7 @@ public sealed class TickerProperties
     public int FailRuns { get; set; }
 }
 
-/// <summary>A subscription that publishes <c>{"tick": n, "run": r}</c> every interval until it is deactivated.</summary>
+/// <summary>A subscription that publishes <c>{"tick": n, "run": r, "pid": p}</c> (p: the process it runs in) every interval until it is deactivated.</summary>
 [InboundConnector("io.switchboard.test:ticker:1")]
 public sealed class TickerConnector : ISubscriptionConnector<TickerProperties>
 {
@@ -33,7 +33,7 @@ public sealed class TickerConnector : ISubscriptionConnector<TickerProperties>
         var run = Interlocked.Increment(ref _runs);
         for (var tick = 1; ; tick++)
         {
-            var outcome = await context.PublishAsync(new { tick, run });
+            var outcome = await context.PublishAsync(new { tick, run, pid = Environment.ProcessId });
             if (!outcome.IsSettled)
                 context.ReportDown("the last tick was not delivered: " + outcome.Message);
             if (run <= properties.FailRuns)

@@ -2,6 +2,7 @@ using Switchboard.Core.Inbound;
 using Microsoft.Extensions.Options;
 using Switchboard.Abstractions;
 using Switchboard.Core.Describing;
+using Switchboard.Core.Metadata;
 using Switchboard.Host.Catalog;
 
 namespace Switchboard.Host.Protocols.Inbound;
@@ -20,7 +21,12 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
 
     public Activation Activation { get; } = activation;
 
-    public InboundDefinition Definition { get; } = lease.Definition;
+    /// <summary>What the connector declared.</summary>
+    public InboundConnectorMetadata Metadata { get; } = lease.Metadata;
+
+    /// <summary>How to create and call the connector in the host; null when its plugin runs in a worker process
+    /// (<see cref="PluginGeneration.Worker"/>), which then runs it.</summary>
+    protected InboundDefinition? Definition { get; } = lease.Definition;
 
     public PluginGeneration Generation { get; } = lease.Generation;
 
@@ -48,7 +54,7 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
             // The loops catch the plugin's failures themselves; this is ours, and the activation stays down with it.
             Health.Down("the activation stopped: " + e.Message);
             Logger.LogError(e, "Inbound activation {Activation} ({Connector}) via {Protocol} stopped on an error of the adapter",
-                Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind);
+                Activation.Id, Activation.ConnectorType, Metadata.Kind);
         }
     });
 
@@ -73,7 +79,7 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
         catch (TimeoutException)
         {
             Logger.LogWarning("Inbound activation {Activation} ({Connector}) via {Protocol} on {Plugin} generation {Generation} did not stop within {StopSeconds} s: its connector's code is still running (deaf to its cancellation token, or blocking its thread); it is abandoned and the generation unloads without it",
-                Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind, Generation.PluginName, Generation.Number, limit.TotalSeconds);
+                Activation.Id, Activation.ConnectorType, Metadata.Kind, Generation.PluginName, Generation.Number, limit.TotalSeconds);
             _released.TrySetResult();
             // The token stays undisposed: the abandoned code may still read it.
             lease.Dispose();
@@ -91,14 +97,6 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
 
     protected abstract Task RunAsync(CancellationToken stop);
 
-    /// <summary>Starts binding the properties, creating the connector and running <paramref name="call"/> with them inside
-    /// the plugin's load context, the instance disposed after, all off the loop's thread
-    /// (<see cref="InboundConnectorCall.Start{T}"/>). <paramref name="misconfigured"/> when binding failed,
-    /// <paramref name="failed"/> when the connector could not be created (the loop goes on and tries again).</summary>
-    protected InboundConnectorCall.Run<T> StartConnector<T>(Func<object, ActivationBinding, Task<T>> call, Func<ActivationBinding, T> misconfigured,
-        Func<Exception, ActivationBinding, T> failed) =>
-        InboundConnectorCall.Start(Generation, Definition, Activation, Logger, misconfigured, call, failed);
-
     private string? _misconfiguration;
 
     // Events that could not be correlated since the last one that was (see CorrelateWrittenAsync).
@@ -106,44 +104,26 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
 
     /// <summary>The activation's properties do not bind: its problem, logged as a warning the first time (and again
     /// only when it changes), since the activation tries again after every wait and would say it each time.</summary>
-    protected string Misconfigured(ActivationBinding binding)
+    protected string Misconfigured(string problem)
     {
-        var problem = binding.Problem!;
         if (Interlocked.Exchange(ref _misconfiguration, problem) != problem)
             Logger.LogWarning("Inbound activation {Activation} ({Connector}) via {Protocol} cannot run: {Problem}",
-                Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind, problem);
+                Activation.Id, Activation.ConnectorType, Metadata.Kind, problem);
         return problem;
     }
-
-    /// <summary>Calls the connector's method (<c>PollAsync</c> or <c>RunAsync</c>) without wrapping what it throws.</summary>
-    protected object? Invoke(object instance, params object?[] arguments) => Definition.Invoke(instance, arguments);
 
     /// <summary>The plugin's logger for this activation, its secret properties masked.</summary>
     protected ILogger PluginLogger(ActivationBinding binding) => InboundConnectorCall.PluginLogger(Services.Loggers, Generation, binding);
 
-    /// <summary>A connector's failure as one line: its code and message (and the field, for an input error), secrets masked.</summary>
-    protected static string Describe(Exception e, ActivationBinding binding) => binding.Masker.Apply(e switch
-    {
-        ConnectorInputException { Field: { } field } input => $"{input.Code}: {field} {input.Message}",
-        ConnectorException connector => $"{connector.Code}: {connector.Message}",
-        // A constructor that threw: the core's message names the class and what it threw.
-        PluginLoadException load => load.Message,
-        _ => $"{e.GetType().Name}: {e.Message}",
-    });
-
-    /// <summary>Correlates one event the connector produced and records what became of it.</summary>
+    /// <summary>Correlates one event the connector produced, already written as JSON (its getters are plugin code, run
+    /// where the connector's code runs), and records what became of it.</summary>
     /// <param name="eventId">The event's message id when the activation declares none, stable across deliveries of
     /// the same event; null for a random one.</param>
     /// <param name="logSettled">Whether an event that was settled (correlated, already correlated, unmatched) gets a log
     /// line of its own; one that was not always does.</param>
-    protected Task<Correlation> CorrelateAsync(object? @event, string? eventId, CancellationToken stop, bool logSettled = true) =>
-        CorrelateWrittenAsync(Generation.Writer.Write(@event), eventId, stop, logSettled);
-
-    /// <summary>Correlates one event already written as JSON (its getters, plugin code, run where the connector's code
-    /// is timed) and records what became of it.</summary>
     protected async Task<Correlation> CorrelateWrittenAsync(System.Text.Json.Nodes.JsonNode? json, string? eventId, CancellationToken stop, bool logSettled = true)
     {
-        using var span = Telemetry.InboundTelemetry.Start(Activation.ConnectorType, Activation.Id, Definition.Metadata.Kind.ToString().ToLowerInvariant());
+        using var span = Telemetry.InboundTelemetry.Start(Activation.ConnectorType, Activation.Id, Metadata.Kind.ToString().ToLowerInvariant());
         var correlation = await Services.Correlator.CorrelateAsync(Activation, json, eventId, stop);
         Services.Activity.Record(Activation, correlation.HttpStatus, correlation.Message);
         var settled = correlation.ToOutcome().IsSettled;
@@ -155,13 +135,13 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
         {
             if (Interlocked.Exchange(ref _failedInARow, 0) is > 1 and var failed)
                 Logger.LogInformation("Inbound activation {Activation} ({Connector}) via {Protocol} correlates events again; {Failed} in a row could not be correlated",
-                    Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind, failed);
+                    Activation.Id, Activation.ConnectorType, Metadata.Kind, failed);
         }
         else if (Interlocked.Increment(ref _failedInARow) > 1)
             level = LogLevel.Debug;
         if (logSettled || !settled)
             Logger.Log(level, "Inbound activation {Activation} ({Connector}) via {Protocol}: {Outcome}",
-                Activation.Id, Activation.ConnectorType, Definition.Metadata.Kind, correlation.Message);
+                Activation.Id, Activation.ConnectorType, Metadata.Kind, correlation.Message);
         return correlation;
     }
 }

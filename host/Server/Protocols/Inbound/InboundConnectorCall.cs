@@ -1,3 +1,4 @@
+using Switchboard.Abstractions;
 using Switchboard.Core.Inbound;
 using Switchboard.Core.Describing;
 using Switchboard.Core.Invoking;
@@ -82,4 +83,14 @@ internal static class InboundConnectorCall
     /// <summary>The plugin's logger for one call, the activation's secret properties masked.</summary>
     public static ILogger PluginLogger(ILoggerFactory loggers, PluginGeneration generation, ActivationBinding binding) =>
         new MaskingLogger(loggers.CreateLogger("Plugin." + generation.PluginName), binding.Masker);
+
+    /// <summary>A connector's failure as one line: its code and message (and the field, for an input error), secrets masked.</summary>
+    public static string Describe(Exception e, ActivationBinding binding) => binding.Masker.Apply(e switch
+    {
+        ConnectorInputException { Field: { } field } input => $"{input.Code}: {field} {input.Message}",
+        ConnectorException connector => $"{connector.Code}: {connector.Message}",
+        // A constructor that threw: the core's message names the class and what it threw.
+        PluginLoadException load => load.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
+    });
 }

@@ -76,7 +76,7 @@ internal sealed class InboundRunner(PluginCatalog catalog, ActivationRegistry re
         var wanted = new Dictionary<string, Activation>(StringComparer.Ordinal);
         foreach (var activation in registry.All)
         {
-            if (index.TryGetInbound(activation.ConnectorType, out var entry) && entry.Definition.Metadata.Kind != InboundKind.Webhook)
+            if (index.TryGetInbound(activation.ConnectorType, out var entry) && entry.Metadata.Kind != InboundKind.Webhook)
                 wanted.TryAdd(activation.Id, activation);
         }
 
@@ -95,7 +95,7 @@ internal sealed class InboundRunner(PluginCatalog catalog, ActivationRegistry re
                 continue;
             }
             // The loop owns the lease from here and gives it back when it has stopped.
-            ActivationLoop loop = lease.Definition.Metadata.Kind == InboundKind.Polling
+            ActivationLoop loop = lease.Metadata.Kind == InboundKind.Polling
                 ? new PollingLoop(activation, lease, services)
                 : new SubscriptionLoop(activation, lease, services);
             loop.Start(old?.Released ?? Task.CompletedTask);
@@ -104,7 +104,7 @@ internal sealed class InboundRunner(PluginCatalog catalog, ActivationRegistry re
             if (old is not null)
                 stopping.Add(old);
             logger.LogInformation("Inbound activation {Activation} ({Connector}) via {Protocol} activated on {Plugin} generation {Generation}",
-                id, activation.ConnectorType, loop.Definition.Metadata.Kind, loop.Generation.PluginName, loop.Generation.Number);
+                id, activation.ConnectorType, loop.Metadata.Kind, loop.Generation.PluginName, loop.Generation.Number);
         }
         lock (_running)
         {
@@ -136,6 +136,6 @@ internal sealed class InboundRunner(PluginCatalog catalog, ActivationRegistry re
         // A loop that did not stop in time said so itself.
         if (await old.StopAsync())
             logger.LogInformation("Inbound activation {Activation} ({Connector}) via {Protocol} deactivated on {Plugin} generation {Generation}",
-                old.Activation.Id, old.Activation.ConnectorType, old.Definition.Metadata.Kind, old.Generation.PluginName, old.Generation.Number);
+                old.Activation.Id, old.Activation.ConnectorType, old.Metadata.Kind, old.Generation.PluginName, old.Generation.Number);
     }
 }

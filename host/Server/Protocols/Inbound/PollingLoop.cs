@@ -29,7 +29,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
             {
                 await _lastPoll.WaitAsync(stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 stop.ThrowIfCancellationRequested();
-                Polled? result = null;
+                PollAnswer? result = null;
                 string? problem;
                 try
                 {
@@ -80,56 +80,19 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         }
     }
 
-    /// <summary>What a poll handed back, its events already written as JSON.</summary>
-    private sealed record Polled(IReadOnlyList<JsonNode?> Events, string? Cursor, TimeSpan? NextPollAfter);
-
-    /// <summary>One poll, held to the call timeout as a whole: binding, the connector's constructor, its poll, writing its
-    /// events (their getters are the plugin's code too) and its <c>Dispose</c> all run off this loop's thread.</summary>
-    private async Task<(Polled? Result, string? Problem)> PollAsync(string? cursor, CancellationToken stop)
+    /// <summary>One poll, held to the call timeout as a whole (<see cref="PollCall"/>), run in the host or, under process
+    /// isolation, in the plugin's worker process.</summary>
+    private async Task<(PollAnswer? Result, string? Problem)> PollAsync(string? cursor, CancellationToken stop)
     {
-        var timeoutSeconds = Services.CatalogOptions.DefaultTimeout;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        using var deadline = Invocation.CallCancellation.Deadline(timeout, timeoutSeconds); // survives the plugin's callbacks
-        var timedOut = $"the poll did not finish within {SecondsText.Of(timeoutSeconds)}";
-        var run = StartConnector<(Polled?, string?)>(async (instance, binding) =>
-        {
-            try
-            {
-                var context = new InboundContext(Activation.Id, PluginLogger(binding), timeout.Token, Generation.PluginContext);
-                if (await ((Task<PollResult>?)Invoke(instance, binding.Properties, cursor, context)
-                        ?? throw new InvalidOperationException("the connector returned no task (null)")) is not { } result)
-                    return (null, PollFailed(null, "the connector gave no PollResult (null)"));
-                if (result.Events is not { } events)
-                    return (null, PollFailed(null, "the connector's PollResult has no list of events (null)"));
-                return (new Polled(events.Select(Generation.Writer.Write).ToList(), result.Cursor, result.NextPollAfter), null);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                return (null, timedOut);
-            }
-            catch (Exception e) when (!stop.IsCancellationRequested)
-            {
-                return (null, PollFailed(e, binding));
-            }
-        }, binding => (null, Misconfigured(binding)), (e, binding) => (null, PollFailed(e, binding)));
+        var limit = Services.CatalogOptions.DefaultTimeout;
+        var run = Generation.Worker is { } worker
+            ? Isolation.WorkerInbound.Poll(worker, Generation.PluginName, Activation, cursor, limit, stop)
+            : PollCall.Start(Generation, Definition!, Activation, cursor, limit, Logger, Services.Loggers, stop);
         _lastPoll = run.Ended;
-        try
-        {
-            return await run.Result.WaitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
-        {
-            return (null, timedOut);
-        }
-    }
-
-    private string PollFailed(Exception e, ActivationBinding binding) => PollFailed(e, Describe(e, binding));
-
-    private string PollFailed(Exception? e, string why)
-    {
-        Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the poll failed: {Reason}",
-            Activation.Id, Activation.ConnectorType, "Polling", why);
-        return "the poll failed: " + why;
+        var answer = await run.Result;
+        if (answer.Misconfigured)
+            return (null, Misconfigured(answer.Problem!));
+        return answer.Problem is { } problem ? (null, problem) : (answer, null);
     }
 
     // Kept while the same move is polled again, on disk too once a poll ends unsettled (a failure, or a stop between
@@ -155,7 +118,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
     /// <remarks>A deactivation waits for the event being delivered and for the cursor to be saved (each bounded by the
     /// call timeout), and stops before the next event: what was published is never left out of the cursor by a stop,
     /// so a restart does not publish it again.</remarks>
-    private async Task<(string? Cursor, string? Problem)> SettleAsync(Polled result, string? cursor, CancellationToken stop)
+    private async Task<(string? Cursor, string? Problem)> SettleAsync(PollAnswer result, string? cursor, CancellationToken stop)
     {
         var settled = new Dictionary<EventStatus, int>();
         try
@@ -172,7 +135,7 @@ internal sealed class PollingLoop(Activation activation, InboundLease lease, Act
         }
     }
 
-    private async Task<(string? Cursor, string? Problem)> SettleEachAsync(Polled result, string? cursor, Dictionary<EventStatus, int> settled,
+    private async Task<(string? Cursor, string? Problem)> SettleEachAsync(PollAnswer result, string? cursor, Dictionary<EventStatus, int> settled,
         CancellationToken stop)
     {
         string? skipped = null;

@@ -21,25 +21,14 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
         {
             var started = Stopwatch.GetTimestamp();
             Health.Up();
-            // Off this loop's thread, binding and constructor included: a run that blocks holds only its own thread.
-            var run = StartConnector<string?>(async (instance, binding) =>
-            {
-                try
-                {
-                    var context = new SubscriptionContext(this, binding, stop);
-                    await ((Task?)Invoke(instance, binding.Properties, context) ?? throw new InvalidOperationException("the connector returned no task (null)"));
-                    return stop.IsCancellationRequested ? null : "the subscription ended by itself";
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    return null;
-                }
-                catch (Exception e)
-                {
-                    return RunFailed(e, binding);
-                }
-            }, Misconfigured, RunFailed);
-            var problem = await run.Result;
+            // Off this loop's thread, binding and constructor included: a run that blocks holds only its own thread. Under
+            // process isolation the plugin's worker runs it, and what it publishes and reports comes back here.
+            var run = Generation.Worker is { } worker
+                ? Isolation.WorkerInbound.Subscribe(worker, Generation.PluginName, Activation, new Subscriber(this, stop), stop)
+                : SubscriptionCall.Start(Generation, Definition!, Activation, binding => new SubscriptionContext(this, binding, stop), Logger, stop);
+            var (problem, misconfigured) = await run.Result;
+            if (misconfigured)
+                problem = Misconfigured(problem!);
             // The next run starts once this one's instance is disposed: never two at once.
             await run.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (problem is null)
@@ -49,13 +38,6 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
             await Task.Delay(retry, Services.Time, stop);
             retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
         }
-    }
-
-    private string RunFailed(Exception e, ActivationBinding binding)
-    {
-        Logger.LogWarning(e, "Inbound activation {Activation} ({Connector}) via {Protocol}: the subscription failed",
-            Activation.Id, Activation.ConnectorType, "Subscription");
-        return "the subscription failed: " + Describe(e, binding);
     }
 
     /// <summary>The context a running subscription publishes through.</summary>
@@ -68,19 +50,37 @@ internal sealed class SubscriptionLoop(Activation activation, InboundLease lease
         public string PluginDirectory => loop.Generation.PluginContext.PluginDirectory;
         public TFeature? Get<TFeature>() where TFeature : class => FeelExpressions.Feature<TFeature>();
 
-        public async Task<EventOutcome> PublishAsync(object? @event)
-        {
-            if (stop.IsCancellationRequested)
-                return (await loop.CorrelateAsync(@event, eventId: null, stop)).ToOutcome();
-            // An event being published is delivered even if the activation stops meanwhile (a reload, a deactivation),
-            // bounded by the call timeout as a poll's event is: cancelled, its publish could reach Zeebe while the
-            // subscription was told Failed, and the source delivered it again, to be published twice.
-            using var delivery = new CancellationTokenSource(loop.Services.CatalogOptions.DefaultTimeout);
-            return (await loop.CorrelateAsync(@event, eventId: null, delivery.Token)).ToOutcome();
-        }
+        // Written here, on the connector's thread: its getters are plugin code.
+        public Task<EventOutcome> PublishAsync(object? @event) => loop.PublishAsync(loop.Generation.Writer.Write(@event), stop);
 
         public void ReportUp() => loop.Health.Up();
 
         public void ReportDown(string reason) => loop.Health.Down(binding.Masker.Apply(reason ?? "no reason given"));
+    }
+
+    /// <summary>A subscription running in the plugin's worker process, as this loop sees it: the events it publishes
+    /// (written and its reasons masked there) are correlated here, and its reports kept as the activation's health.</summary>
+    private sealed class Subscriber(SubscriptionLoop loop, CancellationToken stop) : Isolation.IWorkerSubscriber
+    {
+        public Task<EventOutcome> PublishAsync(System.Text.Json.Nodes.JsonNode? @event) => loop.PublishAsync(@event, stop);
+
+        public void Health(bool up, string? reason)
+        {
+            if (up)
+                loop.Health.Up();
+            else
+                loop.Health.Down(reason ?? "no reason given");
+        }
+    }
+
+    private async Task<EventOutcome> PublishAsync(System.Text.Json.Nodes.JsonNode? @event, CancellationToken stop)
+    {
+        if (stop.IsCancellationRequested)
+            return (await CorrelateWrittenAsync(@event, eventId: null, stop)).ToOutcome();
+        // An event being published is delivered even if the activation stops meanwhile (a reload, a deactivation),
+        // bounded by the call timeout as a poll's event is: cancelled, its publish could reach Zeebe while the
+        // subscription was told Failed, and the source delivered it again, to be published twice.
+        using var delivery = new CancellationTokenSource(Services.CatalogOptions.DefaultTimeout);
+        return (await CorrelateWrittenAsync(@event, eventId: null, delivery.Token)).ToOutcome();
     }
 }

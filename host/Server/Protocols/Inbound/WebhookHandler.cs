@@ -73,10 +73,10 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             Log(activation, 503, "connector not loaded", started);
             return;
         }
-        if (lease.Definition.Metadata.Kind != InboundKind.Webhook)
+        if (lease.Metadata.Kind != InboundKind.Webhook)
         {
             // A polling or subscription activation has a context too (its id), but no webhook listens there.
-            await AnswerAsync(http, 404, new JsonObject { ["message"] = $"activation '{activation.Id}' is a {lease.Definition.Metadata.Kind.ToString().ToLowerInvariant()} connector; no webhook listens on /inbound/{LogValueSanitizer.Escape(context, 200)}" });
+            await AnswerAsync(http, 404, new JsonObject { ["message"] = $"activation '{activation.Id}' is a {lease.Metadata.Kind.ToString().ToLowerInvariant()} connector; no webhook listens on /inbound/{LogValueSanitizer.Escape(context, 200)}" });
             return;
         }
 
@@ -107,22 +107,20 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         // The connector's run takes the lease over and gives it back when its code ends: the generation is not held while
         // the answer is sent and the message correlated, so a gateway slow to answer cannot keep a replaced generation
         // from unloading, and it is held for as long as plugin code that outlived its timeout still runs.
-        var (decision, problem) = await DecideAsync(activation, lease, request, permit, timeout, http.RequestAborted);
-        if (problem is not null)
+        var decision = await DecideAsync(activation, lease, request, permit, timeout, http.RequestAborted);
+        switch (decision.Decision)
         {
-            await AnswerAsync(http, problem.Value.Status, new JsonObject { ["message"] = problem.Value.Message });
-            Log(activation, problem.Value.Status, problem.Value.Message, started);
-            return;
-        }
-        switch (decision!.Result.Decision)
-        {
+            case null:
+                await AnswerAsync(http, decision.StatusCode, new JsonObject { ["message"] = decision.Message });
+                Log(activation, decision.StatusCode, decision.Message!, started);
+                return;
             case WebhookDecision.Reject:
-                await AnswerAsync(http, decision.Result.StatusCode, new JsonObject { ["message"] = decision.Message });
-                Log(activation, decision.Result.StatusCode, "refused by the connector: " + decision.Message, started);
+                await AnswerAsync(http, decision.StatusCode, new JsonObject { ["message"] = decision.Message });
+                Log(activation, decision.StatusCode, "refused by the connector: " + decision.Message, started);
                 return;
             case WebhookDecision.Respond:
-                await AnswerAsync(http, decision.Result.StatusCode, decision.Body);
-                Log(activation, decision.Result.StatusCode, "answered by the connector", started);
+                await AnswerAsync(http, decision.StatusCode, decision.Body);
+                Log(activation, decision.StatusCode, "answered by the connector", started);
                 return;
         }
 
@@ -151,11 +149,7 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         Log(activation, correlation.HttpStatus, correlation.Message, started);
     }
 
-    /// <summary>What the connector decided, with a refusal's message and the body of a direct answer as they are sent:
-    /// the body written as JSON, and both with the activation's secrets masked.</summary>
-    private sealed record Decided(WebhookResult Result, JsonNode? Body, string? Message);
-
-    private string TimedOut => $"the connector did not answer within {SecondsText.Of(catalogOptions.DefaultTimeout)}";
+    private string TimedOut => WebhookCall.TimedOut(catalogOptions.DefaultTimeout).Message!;
 
     /// <summary>A slot of the connector's concurrency limit for this request (waiting in its queue within the timeout), or
     /// null when the request was answered instead: 503 <c>Busy</c> with <c>Retry-After</c> past the running and waiting
@@ -197,97 +191,27 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         return null;
     }
 
-    /// <summary>Binds the activation's properties and runs the connector's check inside its plugin's load context.</summary>
-    /// <remarks>Binding, the constructor, the check and <c>Dispose</c> start off the request's thread (see
-    /// <see cref="InboundConnectorCall.Start{T}"/>), so any of them that blocks is answered 504 at the call timeout like a
-    /// check that never returns; <paramref name="permit"/> stays taken until the connector's code really ends, its
-    /// <c>Dispose</c> included, so a connector whose code blocks holds at most its limit's threads. Everything of the
-    /// connector's (its result, the body of a direct answer, written with its getters) is checked here, so what fails in
-    /// it is the connector's failure.</remarks>
-    private async Task<(Decided? Decision, (int Status, string Message)? Problem)> DecideAsync(Activation activation, InboundLease lease,
-        WebhookRequest request, RateLimitLease permit, CancellationTokenSource timeout, CancellationToken aborted)
+    /// <summary>What the connector decides about the request (<see cref="WebhookCall"/>), in the host or, under process
+    /// isolation, in the plugin's worker process.</summary>
+    /// <remarks><paramref name="permit"/> and the generation stay taken until the connector's code really ends, its
+    /// <c>Dispose</c> included (in a worker: until the worker answers, or ends), so a connector whose code blocks holds at
+    /// most its limit's threads.</remarks>
+    private Task<WebhookAnswer> DecideAsync(Activation activation, InboundLease lease, WebhookRequest request, RateLimitLease permit,
+        CancellationTokenSource timeout, CancellationToken aborted)
     {
-        // Binding, the constructor, the check and Dispose all run off the request's thread; the slot and the generation
-        // are given back when the last of them ends.
-        var (generation, definition) = (lease.Generation, lease.Definition);
+        var limit = catalogOptions.DefaultTimeout;
+        var run = lease.Generation.Worker is { } worker
+            ? Isolation.WorkerInbound.Handle(worker, lease.Generation.PluginName, activation, request, limit, timeout.Token, aborted)
+            : WebhookCall.Start(lease.Generation, lease.Definition!, activation, request, limit, timeout.Token, aborted, _logger, loggers);
         var held = lease.HandOver();
-        var run = InboundConnectorCall.Start<(Decided?, (int, string)?)>(generation, definition, activation, _logger,
-            binding => (null, (500, binding.Problem!)),
-            async (instance, binding) =>
-            {
-                try
-                {
-                    var context = new InboundContext(activation.Id, InboundConnectorCall.PluginLogger(loggers, generation, binding), timeout.Token,
-                        generation.PluginContext);
-                    var result = await ((Task<WebhookResult>?)definition.Invoke(instance, binding.Properties, request, context)
-                        ?? throw new WebhookResultException("it returned no task (null)"));
-                    return (Check(result, generation.Writer, binding.Masker), null);
-                }
-                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
-                {
-                    return (null, (504, TimedOut));
-                }
-                catch (Exception e)
-                {
-                    return ConnectorFailed(activation, e, binding.Masker);
-                }
-            },
-            (e, binding) => ConnectorFailed(activation, e, binding.Masker));
         _ = run.Ended.ContinueWith(static (_, state) =>
         {
             var (permit, held) = ((RateLimitLease, IDisposable))state!;
             permit.Dispose();
             held.Dispose();
         }, (permit, held), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        try
-        {
-            return await run.Result.WaitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
-        {
-            return (null, (504, TimedOut));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Binding itself failed: no secret is known yet to mask.
-            return ConnectorFailed(activation, e, new SecretMasker([]));
-        }
+        return run.Result;
     }
-
-    /// <summary>The connector's result as the host can send it; throws <see cref="WebhookResultException"/> naming what
-    /// cannot be (a null result, a status out of range, as a plugin built before the range checks could give, or a
-    /// body that cannot be written as JSON). A secret property the connector quotes is masked there, as in every answer
-    /// the host sends.</summary>
-    private static Decided Check(WebhookResult? result, OutputWriter writer, SecretMasker masker)
-    {
-        if (result is null)
-            throw new WebhookResultException("it gave no WebhookResult (null)");
-        var (low, high) = result.Decision == WebhookDecision.Reject ? (400, 499) : (200, 599);
-        if (result.Decision != WebhookDecision.Accept && (result.StatusCode < low || result.StatusCode > high))
-            throw new WebhookResultException($"it answered with the status {result.StatusCode}, which is not an HTTP status it may answer with ({low} to {high})");
-        if (result.Decision != WebhookDecision.Respond)
-            return new Decided(result, null, result.Message is { } message ? masker.Apply(message) : null);
-        try
-        {
-            return new Decided(result, masker.Apply(writer.Write(result.Body)), null);
-        }
-        catch (Exception e)
-        {
-            // A getter that threw reaches us wrapped by reflection: its own exception is the one to name.
-            var cause = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
-            throw new WebhookResultException($"the body of its answer cannot be written: {cause.GetType().Name}: {cause.Message}", e);
-        }
-    }
-
-    private (Decided?, (int Status, string Message)?) ConnectorFailed(Activation activation, Exception e, SecretMasker masker)
-    {
-        _logger.LogError(e, "Inbound activation {Activation} ({Connector}) failed in the connector via {Protocol}", activation.Id, activation.ConnectorType, "Webhook");
-        var why = e is WebhookResultException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-        return (null, (500, masker.Apply("the connector failed: " + why)));
-    }
-
-    /// <summary>A result the connector gave that the host cannot send.</summary>
-    private sealed class WebhookResultException(string message, Exception? inner = null) : Exception(message, inner);
 
     /// <summary>The event FEEL sees as <c>request</c>: the body (a form's fields, JSON when it is JSON, else text), headers and
     /// query parameters; the connector gets the same as <see cref="WebhookRequest.Mapped"/>.</summary>
