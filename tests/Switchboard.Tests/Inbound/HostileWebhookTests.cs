@@ -9,8 +9,11 @@ namespace Switchboard.Tests.Inbound;
 /// <summary>A webhook connector's faults are the connector's, answered in time and named as such: a connector that
 /// blocks its thread is answered 504 at the call timeout without starving the host, and a result the host cannot send
 /// (no result, a status that is not HTTP's, a body that cannot be written) is a 500 saying the connector failed.</summary>
-public sealed class HostileWebhookTests : IAsyncLifetime
+public class HostileWebhookTests : IAsyncLifetime
 {
+    /// <summary>Settings that put the plugin under test in a worker process (<see cref="IsolatedHostileWebhookTests"/>); none here.</summary>
+    protected virtual string[] Isolation => [];
+
     private readonly PluginSandbox _sandbox = new();
     private readonly SharedLog _log = new();
     private RunningHost _host = null!;
@@ -22,6 +25,7 @@ public sealed class HostileWebhookTests : IAsyncLifetime
         _sandbox.Add(Repository.TestPlugin("HostileInbound"));
         _host = await RunningHost.StartAsync(_sandbox.Directory, _log,
         [
+            .. Isolation,
             "Switchboard:Catalog:DefaultTimeout=00:00:02",
             "shutdownTimeoutSeconds=2",
             .. Modes.SelectMany(mode => new[]
@@ -93,4 +97,10 @@ public sealed class HostileWebhookTests : IAsyncLifetime
         body.Should().NotContain("Tr0ub4dor-activation-secret").And.Contain("***");
         _log.ToString().Should().NotContain("Tr0ub4dor-activation-secret");
     }
+}
+
+/// <summary>The same, with the HostileInbound plugin in a worker process (<c>Isolation=process</c>): its faults are answered in the same words, and a check that blocks is answered at the timeout as in the host.</summary>
+public sealed class IsolatedHostileWebhookTests : HostileWebhookTests
+{
+    protected override string[] Isolation => ["Plugins:HostileInbound:Isolation=process"];
 }

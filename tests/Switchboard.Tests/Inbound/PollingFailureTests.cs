@@ -10,8 +10,11 @@ namespace Switchboard.Tests.Inbound;
 
 /// <summary>What a poller's activation does when its own state cannot be kept or read, or its poll gives nothing: it
 /// is down with the reason, and goes on polling, up again once a poll goes through.</summary>
-public sealed class PollingFailureTests : IAsyncLifetime
+public class PollingFailureTests : IAsyncLifetime
 {
+    /// <summary>Settings that put the plugin under test in a worker process (<see cref="IsolatedPollingFailureTests"/>); none here.</summary>
+    protected virtual string[] Isolation => [];
+
     private HostileInboundSandbox _box = null!;
 
     public async Task InitializeAsync() => _box = await HostileInboundSandbox.StartAsync();
@@ -20,6 +23,7 @@ public sealed class PollingFailureTests : IAsyncLifetime
 
     private Task<RunningHost> StartHostAsync(string mode, string stateDirectory, params string[] more) => RunningHost.StartAsync(_box.Plugins.Directory,
         [.. more,
+        .. Isolation,
         "Switchboard:Zeebe:Address=" + _box.Gateway.Address,
         "Switchboard:Inbound:StateDirectory=" + stateDirectory,
         "Switchboard:Inbound:DefaultPollInterval=00:00:00.100",
@@ -81,4 +85,10 @@ public sealed class PollingFailureTests : IAsyncLifetime
         var down = await host.InboundDownAsync("a null result is not a poll that went through");
         down["reason"]!.GetValue<string>().Should().Be("the poll failed: the connector gave no PollResult (null)");
     }
+}
+
+/// <summary>The same, with the HostileInbound plugin in a worker process (<c>Isolation=process</c>): a poll fails, and the activation goes on, as in the host.</summary>
+public sealed class IsolatedPollingFailureTests : PollingFailureTests
+{
+    protected override string[] Isolation => ["Plugins:HostileInbound:Isolation=process"];
 }

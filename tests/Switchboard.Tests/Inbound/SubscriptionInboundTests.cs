@@ -13,8 +13,11 @@ namespace Switchboard.Tests.Inbound;
 
 /// <summary>A subscription connector: started once per activation, its pushed events published; handed to the new
 /// generation on a reload (the old one stopped and unloaded); restarted when it fails, reported down meanwhile.</summary>
-public sealed class SubscriptionInboundTests : IAsyncLifetime
+public class SubscriptionInboundTests : IAsyncLifetime
 {
+    /// <summary>Settings that put the plugin under test in a worker process (<see cref="IsolatedSubscriptionInboundTests"/>); none here.</summary>
+    protected virtual string[] Isolation => [];
+
     private readonly PluginSandbox _sandbox = new();
     private TestGatewayServer _gateway = null!;
 
@@ -39,6 +42,8 @@ public sealed class SubscriptionInboundTests : IAsyncLifetime
             switchboard.AddZeebe().AddInbound();
             switchboard.Services.AddSingleton(clock);
         },
+        [
+        .. Isolation,
         "Switchboard:Catalog:Watch=false",
         "Plugins:Ticker:FailConstructions=" + failConstructions,
         "Switchboard:Zeebe:Address=" + _gateway.Address,
@@ -46,7 +51,8 @@ public sealed class SubscriptionInboundTests : IAsyncLifetime
         "Switchboard:Inbound:Activations:ticks:failRuns=" + failRuns,
         "Switchboard:Inbound:Activations:ticks:messageName=tick",
         "Switchboard:Inbound:Activations:ticks:correlationKeyExpression==\"clock\"",
-        "Switchboard:Inbound:Activations:ticks:resultVariable=tick");
+        "Switchboard:Inbound:Activations:ticks:resultVariable=tick",
+        ]);
 
     private IReadOnlyList<PublishedMessage> Ticks() => _gateway.Gateway.Messages.Where(m => m.Name == "tick").ToList();
 
@@ -110,4 +116,11 @@ public sealed class SubscriptionInboundTests : IAsyncLifetime
             return Ticks().Count > 0;
         }, because: "it is created again after a second and ticks");
     }
+}
+
+/// <summary>The same, with the Ticker plugin in a worker process (<c>Isolation=process</c>): the subscription runs there,
+/// moves to a new generation's worker on a reload, and is restarted after a failure, as in the host.</summary>
+public sealed class IsolatedSubscriptionInboundTests : SubscriptionInboundTests
+{
+    protected override string[] Isolation => ["Plugins:Ticker:Isolation=process"];
 }

@@ -11,8 +11,11 @@ namespace Switchboard.Tests.Inbound;
 /// <summary>Camunda's webhook connector served at <c>/inbound/{context}</c> for activations declared in configuration:
 /// an HTTP request in, a process instance created or a message published on the gateway, with the FEEL-computed key,
 /// id and variables; and the answers Camunda's runtime gives for every other outcome.</summary>
-public sealed class WebhookInboundTests : IAsyncLifetime
+public class WebhookInboundTests : IAsyncLifetime
 {
+    /// <summary>Settings that put the plugin under test in a worker process (<see cref="IsolatedWebhookInboundTests"/>); none here.</summary>
+    protected virtual string[] Isolation => [];
+
     private const string Webhook = "io.camunda:webhook:1";
     private const string Secret = "hmac-s3cret";
     private readonly PluginSandbox _sandbox = new();
@@ -26,6 +29,7 @@ public sealed class WebhookInboundTests : IAsyncLifetime
         _sandbox.Add(Repository.ShippedPlugin("Webhook"));
         _host = await RunningHost.StartAsync(_sandbox.Directory,
         [
+            .. Isolation,
             "Switchboard:Zeebe:Address=" + _gateway.Address,
             .. Activation("start", ("inbound.context", "new-order"), ("bpmnProcessId", "orders"), ("resultVariable", "order")),
             .. Activation("payment", ("inbound.context", "payment"), ("inbound.method", "post"), ("messageName", "payment-received"),
@@ -502,4 +506,10 @@ public sealed class WebhookInboundTests : IAsyncLifetime
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         _gateway.Gateway.Messages.Should().Contain(m => m.Name == "shaped-event" && m.CorrelationKey == "bom");
     }
+}
+
+/// <summary>The same, with the Webhook plugin in a worker process (<c>Isolation=process</c>): its connector checks each request there, with the same answers.</summary>
+public sealed class IsolatedWebhookInboundTests : WebhookInboundTests
+{
+    protected override string[] Isolation => ["Plugins:Webhook:Isolation=process"];
 }
