@@ -352,7 +352,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
                        _ = worker.CancelAsync(id);
                        _ = worker.WatchAsync(id, answer);
                    }, (this, id, answer.Task)))
-                await answer.Task;
+                // The worker's end too: a worker killed as hung no longer holds this request among those it answers.
+                await Task.WhenAny(answer.Task, Exited);
         }
         finally
         {

@@ -172,7 +172,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             {
                 case "poll":
                     var poll = PollCall.Start(lease.Generation, lease.Definition!, activation, (string?)request["cursor"], limit, logger, loggers, stop);
-                    var polled = await poll.Result;
+                    var polled = await ResultAsync(poll.Result, PollAnswer.Failed("the poll was cancelled"), stop);
                     await poll.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     await _writer.WriteAsync((id, polled), static (json, answer) =>
                     {
@@ -189,7 +189,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
                     {
                         var check = WebhookCall.Start(lease.Generation, lease.Definition!, activation, InboundMessages.ReadRequest(request), limit, timeout.Token, stop,
                             logger, loggers);
-                        var handled = await check.Result;
+                        var handled = await ResultAsync(check.Result, WebhookAnswer.Problem(503, "the request was cancelled"), stop);
                         await check.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                         await _writer.WriteAsync((id, handled), static (json, answer) =>
                         {
@@ -205,7 +205,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
                     var generation = lease.Generation;
                     var subscription = SubscriptionCall.Start(generation, lease.Definition!, activation,
                         binding => new WorkerSubscriptionContext(this, id, activation.Id, generation, binding, loggers, stop), logger, stop);
-                    var ended = await subscription.Result;
+                    var ended = await ResultAsync(subscription.Result, new SubscriptionEnd(null), stop);
                     await subscription.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     await _writer.WriteAsync((id, ended), static (json, answer) =>
                     {
@@ -228,6 +228,20 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         {
             _running.TryRemove(id, out _);
             run.Dispose();
+        }
+    }
+
+    // The run's result; when the host cancelled it (its limit, a stop, its caller gone), what it is answered with once
+    // its code has ended: the host no longer waits for the result, only for the end.
+    private static async Task<T> ResultAsync<T>(Task<T> result, T cancelled, CancellationToken stop)
+    {
+        try
+        {
+            return await result;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return cancelled;
         }
     }
 

@@ -9,8 +9,11 @@ namespace Switchboard.Tests.Inbound;
 /// <summary>A polling or subscription activation whose plugin code will not stop (deaf to its cancellation token, or
 /// blocking its thread) costs a bounded wait and one warning, never the inbound updates of the other activations,
 /// nor the host's shutdown.</summary>
-public sealed class StuckActivationTests : IAsyncLifetime
+public class StuckActivationTests : IAsyncLifetime
 {
+    /// <summary>Settings that put the plugins under test in worker processes (<see cref="IsolatedStuckActivationTests"/>); none here.</summary>
+    protected virtual string[] Isolation => [];
+
     private readonly SharedLog _log = new();
     private HostileInboundSandbox _box = null!;
 
@@ -24,6 +27,7 @@ public sealed class StuckActivationTests : IAsyncLifetime
 
     private Task<RunningHost> StartHostAsync(params string[] settings) => RunningHost.StartAsync(_box.Plugins.Directory, _log,
     [
+        .. Isolation,
         "Switchboard:Catalog:Watch=false",
         "Switchboard:Catalog:StopTimeout=00:00:01",
         "Switchboard:Zeebe:Address=" + _box.Gateway.Address,
@@ -78,4 +82,11 @@ public sealed class StuckActivationTests : IAsyncLifetime
             && h["reason"]!.GetValue<string>().StartsWith("the poll did not finish", StringComparison.Ordinal));
         health["reason"]!.GetValue<string>().Should().Be("the poll did not finish within 1 s");
     }
+}
+
+/// <summary>The same, with both plugins in worker processes (<c>Isolation=process</c>): code that will not stop is
+/// abandoned after <c>StopTimeout</c> and its poll reported at the call timeout, as in the host.</summary>
+public sealed class IsolatedStuckActivationTests : StuckActivationTests
+{
+    protected override string[] Isolation => ["Plugins:HostileInbound:Isolation=process", "Plugins:Ticker:Isolation=process"];
 }

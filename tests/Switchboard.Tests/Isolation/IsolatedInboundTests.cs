@@ -152,4 +152,28 @@ public sealed class IsolatedInboundTests : IAsyncLifetime
         }, a => a.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the restarted worker checks requests again");
         JsonNode.Parse(again.Body)!["pid"]!.GetValue<int>().Should().NotBe(pid, "a new worker serves");
     }
+
+    [Fact]
+    public async Task A_poll_that_blocks_its_thread_in_the_worker_is_reported_at_the_timeout_and_the_hung_worker_is_replaced()
+    {
+        await using var host = await StartHostAsync(
+        [
+            .. Activation("stuck", "test.switchboard:hostile-poll:1", "syncblock", "stuck"),
+            "Switchboard:Catalog:DefaultTimeout=00:00:01",
+            "Switchboard:Catalog:WorkerHungGrace=00:00:01",
+        ]);
+        var started = Path.Combine(_sandbox.Directory, "HostileInbound", "stuck.started");
+        await Eventually.WaitFor(() => File.Exists(started), because: "the poll runs, and blocks its thread");
+        var first = await host.WorkerProcessIdAsync("HostileInbound");
+        File.Delete(started);
+
+        var down = await host.InboundDownAsync("the poll is reported at the call timeout", pollTimeout: true);
+        down["reason"]!.GetValue<string>().Should().Be("the poll did not finish within 1 s");
+        // In the host the blocked thread would stay blocked for good; a worker is killed, which frees it.
+        await Eventually.WaitFor(() => File.Exists(started), TimeSpan.FromSeconds(60), "a new worker polls for the activation again");
+        var second = await host.WorkerProcessIdAsync("HostileInbound");
+        second.Should().NotBe(first);
+        _log.ToString().Should().Contain("is hung");
+        _log.ToString().Should().NotContain("did not stop", "the hung worker's end ends its poll, and with it the activation's loop on that generation");
+    }
 }

@@ -54,4 +54,47 @@ public sealed class WorkerMetadataTests
 
         read.Should().Throw<InvalidDataException>();
     }
+
+    private static async Task<JsonArray> InboundDescribedAsync()
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("HostileInbound")), watch: false);
+        return WorkerMetadata.Write(harness.Catalog.InboundConnectors);
+    }
+
+    [Fact]
+    public async Task What_a_worker_writes_of_its_inbound_connectors_reads_back_the_same()
+    {
+        var written = await InboundDescribedAsync();
+
+        var read = WorkerMetadata.ReadInbound(written);
+
+        read.Select(c => c.Type).Should().Equal("test.switchboard:hostile-poll:1", "test.switchboard:hostile-sub:1", "test.switchboard:hostile-webhook:1");
+        WorkerMetadata.Write(read).ToJsonString().Should().Be(written.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("a null connector")]
+    [InlineData("no type")]
+    [InlineData("an empty type")]
+    [InlineData("a kind that is not one")]
+    [InlineData("a null property")]
+    [InlineData("no properties")]
+    public async Task An_inbound_description_with_a_hole_is_refused_naming_it(string hole)
+    {
+        var described = await InboundDescribedAsync();
+        var connector = described[0]!.AsObject();
+        switch (hole)
+        {
+            case "a null connector": described[0] = null; break;
+            case "no type": connector.Remove("Type"); break;
+            case "an empty type": connector["Type"] = ""; break;
+            case "a kind that is not one": connector["Kind"] = 7; break;
+            case "a null property": connector["Properties"]!.AsArray().Add(null); break;
+            case "no properties": connector.Remove("Properties"); break;
+        }
+
+        var read = () => WorkerMetadata.ReadInbound(described);
+
+        read.Should().Throw<InvalidDataException>();
+    }
 }
