@@ -20,46 +20,33 @@ internal static class WorkerMetadata
     public static JsonArray Write(IEnumerable<InboundConnectorMetadata> connectors) =>
         new(connectors.Select(c => JsonSerializer.SerializeToNode(c, Options)).ToArray());
 
-    /// <summary>The inbound connectors a worker described; throws <see cref="InvalidDataException"/> naming the first thing wrong.</summary>
-    public static IReadOnlyList<InboundConnectorMetadata> ReadInbound(JsonArray connectors)
-    {
-        var read = new List<InboundConnectorMetadata>(connectors.Count);
-        foreach (var node in connectors)
-        {
-            InboundConnectorMetadata connector;
-            try
-            {
-                connector = node?.Deserialize<InboundConnectorMetadata>(Strict) ?? throw new InvalidDataException("an inbound connector is null");
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"an inbound connector is not one: {e.Message}", e);
-            }
-            if (connector.Type.Length == 0 || !Enum.IsDefined(connector.Kind) || connector.Keywords.Any(k => k is null))
-                throw new InvalidDataException($"inbound connector '{Logging.LogValueSanitizer.Escape(connector.Type, 200)}' has no type, no known kind or a null keyword");
-            Check(connector.Properties, connector.Type);
-            read.Add(connector);
-        }
-        return read;
-    }
-
     /// <summary>The connectors a worker described; throws <see cref="InvalidDataException"/> naming the first thing wrong.</summary>
-    public static IReadOnlyList<ConnectorMetadata> Read(JsonArray connectors)
+    public static IReadOnlyList<ConnectorMetadata> Read(JsonArray connectors) => ReadEach<ConnectorMetadata>(connectors, "a connector", Check);
+
+    /// <summary>The inbound connectors a worker described; throws <see cref="InvalidDataException"/> naming the first thing wrong.</summary>
+    public static IReadOnlyList<InboundConnectorMetadata> ReadInbound(JsonArray connectors) => ReadEach<InboundConnectorMetadata>(connectors, "an inbound connector", connector =>
     {
-        var read = new List<ConnectorMetadata>(connectors.Count);
-        foreach (var node in connectors)
+        if (connector.Type.Length == 0 || !Enum.IsDefined(connector.Kind) || connector.Keywords.Any(k => k is null))
+            throw new InvalidDataException($"inbound connector '{Logging.LogValueSanitizer.Escape(connector.Type, 200)}' has no type, no known kind or a null keyword");
+        Check(connector.Properties, connector.Type);
+    });
+
+    private static List<T> ReadEach<T>(JsonArray nodes, string what, Action<T> check) where T : class
+    {
+        var read = new List<T>(nodes.Count);
+        foreach (var node in nodes)
         {
-            ConnectorMetadata connector;
+            T item;
             try
             {
-                connector = node?.Deserialize<ConnectorMetadata>(Strict) ?? throw new InvalidDataException("a connector is null");
+                item = node?.Deserialize<T>(Strict) ?? throw new InvalidDataException(what + " is null");
             }
             catch (JsonException e)
             {
-                throw new InvalidDataException($"a connector is not one: {e.Message}", e);
+                throw new InvalidDataException($"{what} is not one: {e.Message}", e);
             }
-            Check(connector);
-            read.Add(connector);
+            check(item);
+            read.Add(item);
         }
         return read;
     }

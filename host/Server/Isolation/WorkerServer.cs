@@ -171,50 +171,21 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
             switch (kind)
             {
                 case "poll":
-                    var poll = PollCall.Start(lease.Generation, lease.Definition!, activation, (string?)request["cursor"], limit, logger, loggers, stop);
-                    var polled = await ResultAsync(poll.Result, PollAnswer.Failed("the poll was cancelled"), stop);
-                    await poll.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    await _writer.WriteAsync((id, polled), static (json, answer) =>
-                    {
-                        json.WriteStartObject();
-                        json.WriteNumber("id", answer.id);
-                        json.WriteString("kind", "polled");
-                        InboundMessages.WritePolled(json, answer.polled);
-                        json.WriteEndObject();
-                    }, CancellationToken.None);
+                    await AnswerWhenEndedAsync(id, "polled", PollCall.Start(lease.Generation, lease.Definition!, activation, (string?)request["cursor"], limit,
+                        logger, loggers, stop), PollAnswer.Failed("the poll was cancelled"), InboundMessages.WritePolled, stop);
                     break;
                 case "webhook":
                     using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop))
                     using (CallCancellation.Deadline(timeout, limit))
-                    {
-                        var check = WebhookCall.Start(lease.Generation, lease.Definition!, activation, InboundMessages.ReadRequest(request), limit, timeout.Token, stop,
-                            logger, loggers);
-                        var handled = await ResultAsync(check.Result, WebhookAnswer.Problem(503, "the request was cancelled"), stop);
-                        await check.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                        await _writer.WriteAsync((id, handled), static (json, answer) =>
-                        {
-                            json.WriteStartObject();
-                            json.WriteNumber("id", answer.id);
-                            json.WriteString("kind", "handled");
-                            InboundMessages.WriteHandled(json, answer.handled);
-                            json.WriteEndObject();
-                        }, CancellationToken.None);
-                    }
+                        await AnswerWhenEndedAsync(id, "handled", WebhookCall.Start(lease.Generation, lease.Definition!, activation,
+                            InboundMessages.ReadRequest(request), limit, timeout.Token, stop, logger, loggers),
+                            WebhookAnswer.Problem(503, "the request was cancelled"), InboundMessages.WriteHandled, stop);
                     break;
                 default:
                     var generation = lease.Generation;
-                    var subscription = SubscriptionCall.Start(generation, lease.Definition!, activation,
-                        binding => new WorkerSubscriptionContext(this, id, activation.Id, generation, binding, loggers, stop), logger, stop);
-                    var ended = await ResultAsync(subscription.Result, new SubscriptionEnd(null), stop);
-                    await subscription.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    await _writer.WriteAsync((id, ended), static (json, answer) =>
-                    {
-                        json.WriteStartObject();
-                        json.WriteNumber("id", answer.id);
-                        json.WriteString("kind", "ended");
-                        InboundMessages.WriteEnded(json, answer.ended);
-                        json.WriteEndObject();
-                    }, CancellationToken.None);
+                    await AnswerWhenEndedAsync(id, "ended", SubscriptionCall.Start(generation, lease.Definition!, activation,
+                        binding => new WorkerSubscriptionContext(this, id, activation.Id, generation, binding, loggers, stop), logger, stop),
+                        new SubscriptionEnd(null), InboundMessages.WriteEnded, stop);
                     break;
             }
         }
@@ -231,42 +202,41 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         }
     }
 
-    // The run's result; when the host cancelled it (its limit, a stop, its caller gone), what it is answered with once
-    // its code has ended: the host no longer waits for the result, only for the end.
-    private static async Task<T> ResultAsync<T>(Task<T> result, T cancelled, CancellationToken stop)
+    // Answers once the run's code has ended, with its result or, when the host cancelled it (its limit, a stop, its
+    // caller gone), with the answer given for that: the host no longer waits for the result then, only for the end.
+    private async Task AnswerWhenEndedAsync<T>(long id, string kind, InboundConnectorCall.Run<T> run, T cancelled, Action<Utf8JsonWriter, T> write,
+        CancellationToken stop)
     {
+        T answer;
         try
         {
-            return await result;
+            answer = await run.Result;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            return cancelled;
+            answer = cancelled;
         }
+        await run.Ended.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await WriteInboundAsync(id, kind, answer, write);
     }
 
     // A run that could not start, answered with why in the form its kind is answered in.
-    private Task AnswerInboundAsync(long id, string kind, string problem) => _writer.WriteAsync((id, kind, problem), static (json, answer) =>
+    private Task AnswerInboundAsync(long id, string kind, string problem) => kind switch
     {
-        json.WriteStartObject();
-        json.WriteNumber("id", answer.id);
-        switch (answer.kind)
+        "poll" => WriteInboundAsync(id, "polled", PollAnswer.Failed("the poll failed: " + problem), InboundMessages.WritePolled),
+        "webhook" => WriteInboundAsync(id, "handled", WebhookAnswer.Problem(500, problem), InboundMessages.WriteHandled),
+        _ => WriteInboundAsync(id, "ended", new SubscriptionEnd("the subscription failed: " + problem), InboundMessages.WriteEnded),
+    };
+
+    private Task WriteInboundAsync<T>(long id, string kind, T answer, Action<Utf8JsonWriter, T> write) =>
+        _writer.WriteAsync((id, kind, answer, write), static (json, message) =>
         {
-            case "poll":
-                json.WriteString("kind", "polled");
-                InboundMessages.WritePolled(json, PollAnswer.Failed("the poll failed: " + answer.problem));
-                break;
-            case "webhook":
-                json.WriteString("kind", "handled");
-                InboundMessages.WriteHandled(json, WebhookAnswer.Problem(500, answer.problem));
-                break;
-            default:
-                json.WriteString("kind", "ended");
-                InboundMessages.WriteEnded(json, new SubscriptionEnd("the subscription failed: " + answer.problem));
-                break;
-        }
-        json.WriteEndObject();
-    }, CancellationToken.None);
+            json.WriteStartObject();
+            json.WriteNumber("id", message.id);
+            json.WriteString("kind", message.kind);
+            message.write(json, message.answer);
+            json.WriteEndObject();
+        }, CancellationToken.None);
 
     /// <summary>Sends an event a subscription published to the host, which correlates it, and hands back what became of it.</summary>
     public async Task<EventOutcome> PublishAsync(long subscription, JsonNode? @event)
