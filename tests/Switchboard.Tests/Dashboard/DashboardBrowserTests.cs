@@ -118,4 +118,37 @@ public sealed class DashboardBrowserTests
         (await browser.WaitForAsync("#calls tbody tr", "Csp")).Should().Contain("success");
         (await browser.TextAsync("#live")).Should().NotContain("needs a key");
     }
+
+    [Fact]
+    public async Task A_protocol_refused_while_the_page_waits_for_its_own_key_keeps_the_key_prompt_and_the_key_given_serves_both()
+    {
+        // A host restarted with a new CSP bearer token (the dashboard's key too), the page still open with the old one: its
+        // feed is refused and it asks for the dashboard's key. A Try button pressed then was refused too and replaced that prompt with the protocol's,
+        // so the key given was kept as the protocol's alone and the page stayed without its live data.
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.ShippedPlugin("Calculator"));
+        var first = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Csp:BearerToken=first-token-0123456789");
+        await using var browser = await HeadlessBrowser.StartAsync();
+        await browser.GotoAsync(first.DashboardAddress);
+        await browser.WaitForAsync("#plugins tr[data-plugin=\"Calculator\"]", "loaded");
+        await browser.ClickAsync($"{CalculatorCard} > summary");
+        await browser.SelectAsync($"{CalculatorCard} [data-field=\"action\"] select", "add");
+        await browser.FillAsync($"{CalculatorCard} [data-field=\"a\"] input[type=number]", "5");
+        await browser.FillAsync($"{CalculatorCard} [data-field=\"b\"] input[type=number]", "3");
+        var (port, oldKey) = (first.Address.Port, first.DashboardKey);
+        await first.DisposeAsync();
+
+        await using var second = await RunningHost.StartAsync(sandbox.Directory, "urls=http://127.0.0.1:" + port,
+            "Switchboard:Csp:BearerToken=second-token-0123456789");
+        second.DashboardKey.Should().Be("second-token-0123456789").And.NotBe(oldKey);
+        await browser.WaitForAsync("#credentials", "The dashboard needs a key", TimeSpan.FromSeconds(30));
+        await browser.ClickAsync($"{CalculatorCard} button[data-protocol=\"csp\"]");
+        await browser.WaitForAsync($"{CalculatorCard} .response", "HTTP 401");
+        (await browser.TextAsync("#credentials")).Should().Contain("The dashboard needs a key", "the page's own prompt stays until it is answered");
+
+        await browser.FillAsync("#secret", second.DashboardKey);
+        await browser.ClickAsync("#credentials button[type=submit]");
+        (await browser.WaitForAsync("#live", "live")).Should().NotContain("needs a key");
+        (await browser.WaitForAsync($"{CalculatorCard} .result", "Output")).Should().Contain("\"result\":8", "the refused call is made again with the key given");
+    }
 }

@@ -176,4 +176,23 @@ public sealed class IsolatedInboundTests : IAsyncLifetime
         _log.ToString().Should().Contain("is hung");
         _log.ToString().Should().NotContain("did not stop", "the hung worker's end ends its poll, and with it the activation's loop on that generation");
     }
+
+    [Fact]
+    public async Task A_subscription_that_crashes_its_worker_is_reported_down_naming_the_crash_and_runs_again_on_the_new_worker()
+    {
+        await using var host = await StartHostAsync([.. Activation("crashy", "test.switchboard:hostile-sub:1", "failfast", "crashy")]);
+        var started = Path.Combine(_sandbox.Directory, "HostileInbound", "crashy.started");
+        var crashed = Path.Combine(_sandbox.Directory, "HostileInbound", "crashy.crashed");
+        await Eventually.WaitFor(() => File.Exists(crashed), because: "the first run ends its worker");
+
+        var down = await Eventually.WaitFor(() => host.InboundHealthAsync(), h => (string?)h["reason"] is { } reason && reason.Contains("ended"),
+            because: "the run that ended its worker is reported");
+        down["reason"]!.GetValue<string>().Should().StartWith("the subscription failed: the worker process of plugin HostileInbound ended");
+
+        // Each run marks its start; the first marked it before it crashed.
+        await Eventually.WaitFor(() => File.GetLastWriteTimeUtc(started) > File.GetLastWriteTimeUtc(crashed), TimeSpan.FromSeconds(60),
+            "the subscription runs again on the restarted worker");
+        await Eventually.WaitFor(() => host.InboundHealthAsync(), h => (string)h["status"]! == "up", because: "the new run is up");
+        host.Catalog.Plugins.Single(p => p.Name == "HostileInbound").State.Should().Be(PluginState.Loaded);
+    }
 }

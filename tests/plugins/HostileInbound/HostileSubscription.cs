@@ -6,7 +6,9 @@ namespace Switchboard.TestPlugins.HostileInbound;
 /// token, <c>syncblock</c> blocks its thread for good before returning any task; <c>queue</c> is a source holding one
 /// event <c>{"e": 1}</c> that it hands until a publish of it is not <c>Failed</c> (then acknowledged: a file
 /// <c>&lt;activation id&gt;.acked</c> in its folder, which every later run, a new generation's too, sees), as a message queue
-/// redelivers an unacknowledged message to its next consumer. Each run drops
+/// redelivers an unacknowledged message to its next consumer; <c>failfast</c> ends its process with
+/// <c>Environment.FailFast</c> in its first run (marked by <c>&lt;activation id&gt;.crashed</c> in its folder, which every later
+/// worker sees) and waits for its cancellation after. Each run drops
 /// <c>&lt;activation id&gt;.started</c> into its folder first.</summary>
 [InboundConnector("test.switchboard:hostile-sub:1", Name = "Hostile subscription")]
 public sealed class HostileSubscription : ISubscriptionConnector<HostileProperties>
@@ -18,6 +20,15 @@ public sealed class HostileSubscription : ISubscriptionConnector<HostileProperti
             Thread.Sleep(Timeout.Infinite);
         if (properties.Mode == "queue")
             return QueueAsync(context);
+        if (properties.Mode == "failfast")
+        {
+            var crashed = Path.Combine(context.PluginDirectory, context.ActivationId + ".crashed");
+            if (!File.Exists(crashed))
+            {
+                File.WriteAllText(crashed, "");
+                Environment.FailFast("the hostile subscription ends its process");
+            }
+        }
         return properties.Mode == "deaf"
             ? Task.Delay(Timeout.Infinite, CancellationToken.None)
             : Task.Delay(Timeout.Infinite, context.CancellationToken);

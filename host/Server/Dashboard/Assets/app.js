@@ -54,6 +54,10 @@ const askFor = {
 // kind: whose secret was refused; the form stores what is given under that kind.
 function askForSecret(kind) {
   const form = document.getElementById("credentials");
+  // The page's own prompt stays until it is answered: its live data waits for that key, which is also every protocol's
+  // that has none of its own, and the refused call is made again once it is given (a protocol that still refuses it is
+  // asked for then).
+  if (!form.hidden && form.dataset.for === "dashboard" && kind !== "dashboard") return;
   form.dataset.for = kind;
   document.getElementById("secret-label").textContent = askFor[kind];
   document.getElementById("secret").value = "";
@@ -330,10 +334,7 @@ document.getElementById("credentials").addEventListener("submit", event => {
   const kind = form.dataset.for || "dashboard";
   sessionStorage.setItem(secretKeys[kind], document.getElementById("secret").value);
   form.hidden = true;
-  if (kind === "dashboard") {
-    follow();
-    return;
-  }
+  if (kind === "dashboard") follow();
   const again = retry;
   retry = null;
   if (again) again();
