@@ -8,8 +8,11 @@ namespace Switchboard.Tests.Inbound;
 /// <summary>A polling connector (the shipped random-number example) run by the host for an activation declared in
 /// configuration: each event published on the gateway, the cursor kept on disk across a restart, and an event that
 /// could not be delivered polled again rather than lost.</summary>
-public sealed class PollingInboundTests : IAsyncLifetime
+public class PollingInboundTests : IAsyncLifetime
 {
+    /// <summary>Settings that put the plugin under test in a worker process (<see cref="IsolatedPollingInboundTests"/>); none here.</summary>
+    protected virtual string[] Isolation => [];
+
     private readonly PluginSandbox _sandbox = new();
     private readonly string _state = Path.Combine(Path.GetTempPath(), "switchboard-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
     private TestGatewayServer _gateway = null!;
@@ -29,6 +32,7 @@ public sealed class PollingInboundTests : IAsyncLifetime
     }
 
     private Task<RunningHost> StartHostAsync(string gatewayAddress) => RunningHost.StartAsync(_sandbox.Directory,
+        [.. Isolation,
         "Switchboard:Zeebe:Address=" + gatewayAddress,
         "Switchboard:Inbound:StateDirectory=" + _state,
         "Switchboard:Inbound:Activations:numbers:inbound.type=io.switchboard:random-number:1",
@@ -37,7 +41,7 @@ public sealed class PollingInboundTests : IAsyncLifetime
         "Switchboard:Inbound:Activations:numbers:max=20",
         "Switchboard:Inbound:Activations:numbers:messageName=number-drawn",
         "Switchboard:Inbound:Activations:numbers:correlationKeyExpression==string(sequence)",
-        "Switchboard:Inbound:Activations:numbers:resultExpression=={drawn: number, n: sequence}");
+        "Switchboard:Inbound:Activations:numbers:resultExpression=={drawn: number, n: sequence}"]);
 
     private IReadOnlyList<long> Sequences() =>
         _gateway.Gateway.Messages.Where(m => m.Name == "number-drawn").Select(m => m.Variables["n"]!.GetValue<long>()).ToList();
@@ -148,7 +152,7 @@ public sealed class PollingInboundTests : IAsyncLifetime
     public async Task An_activate_inbound_connector_task_starts_the_poller_with_its_correlation_key_and_completes()
     {
         await using var host = await RunningHost.StartAsync(_sandbox.Directory,
-            "Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state);
+            [.. Isolation, "Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state]);
 
         var job = _gateway.Gateway.CreateJob("_activate_inbound_connector",
             """{"name":"Random number","correlation_key":"order-7","min":3,"max":3,"intervalSeconds":0.1}""");
@@ -177,7 +181,7 @@ public sealed class PollingInboundTests : IAsyncLifetime
         Environment.SetEnvironmentVariable("SECRET_TASK_PROBE_KEY", "key-s3cr3t-8");
         var log = new SharedLog();
         await using var host = await RunningHost.StartAsync(_sandbox.Directory, log,
-            ["Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state, "Switchboard:Log:Level=Information"]);
+            [.. Isolation, "Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state, "Switchboard:Log:Level=Information"]);
 
         // The replaced values went into the job's error (incident text, error variables), the activation's id and
         // path (GET /inbound answers anyone), what became of each event, and the log.
@@ -205,7 +209,7 @@ public sealed class PollingInboundTests : IAsyncLifetime
     {
         // Each task with a new correlation key made an activation lasting until the host stopped, without end.
         await using var host = await RunningHost.StartAsync(_sandbox.Directory,
-            "Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state, "Switchboard:Inbound:MaxTaskActivations=1");
+            [.. Isolation, "Switchboard:Zeebe:Address=" + _gateway.Address, "Switchboard:Inbound:StateDirectory=" + _state, "Switchboard:Inbound:MaxTaskActivations=1"]);
         Task<TestJob> Activate(string key) => _gateway.Gateway.FinishedAsync(_gateway.Gateway.CreateJob("_activate_inbound_connector",
             $$"""{"name":"Random number","correlation_key":"{{key}}","min":3,"max":3,"intervalSeconds":60}"""));
 
@@ -225,18 +229,28 @@ public sealed class PollingInboundTests : IAsyncLifetime
     {
         // Polls wait at least PollWait.Shortest (0.1 s): a shorter interval would be slowed without a word.
         await using var host = await RunningHost.StartAsync(_sandbox.Directory,
+        [
+            .. Isolation,
             "Switchboard:Zeebe:Address=" + _gateway.Address,
             "Switchboard:Inbound:StateDirectory=" + _state,
             "Switchboard:Inbound:Activations:fast:inbound.type=io.switchboard:random-number:1",
             "Switchboard:Inbound:Activations:fast:intervalSeconds=0.05",
             "Switchboard:Inbound:Activations:fast:messageName=number-drawn",
-            "Switchboard:Inbound:Activations:fast:correlationKeyExpression==string(sequence)");
+            "Switchboard:Inbound:Activations:fast:correlationKeyExpression==string(sequence)",
+        ]);
 
         var health = await Eventually.WaitFor(async () => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!,
-            h => h["reason"]?.GetValue<string>() != "starting", because: "the activation's first poll settles its health");
+            h => h["reason"]?.GetValue<string>() is { } reason && reason != "starting", because: "the activation's first poll settles its health");
 
         health["status"]!.GetValue<string>().Should().Be("down", "an interval the host cannot keep is a misconfiguration");
         health["reason"]!.GetValue<string>().Should().Contain("intervalSeconds").And.Contain("0.1");
         _gateway.Gateway.Messages.Should().BeEmpty();
     }
+}
+
+/// <summary>The same, with the RandomNumber plugin in a worker process (<c>Isolation=process</c>): the worker polls, the
+/// host keeps the cursor, publishes and reports, as in the host.</summary>
+public sealed class IsolatedPollingInboundTests : PollingInboundTests
+{
+    protected override string[] Isolation => ["Plugins:RandomNumber:Isolation=process"];
 }
