@@ -126,6 +126,34 @@ internal sealed class SecretMasker
         var strict = JsonEncodedText.Encode(secret, JavaScriptEncoder.Default).ToString();
         yield return strict;
         yield return LowerHex(strict);
+        foreach (var encoded in Base64Spellings(secret))
+            yield return encoded;
+    }
+
+    // Shorter runs of base64 than this are not masked: a few characters could stand for anything.
+    private const int ShortestBase64 = 8;
+
+    // A secret inside base64 (an Authorization: Basic header an upstream echoes back, user:password encoded together; a
+    // token a connector encodes): the characters its bytes alone make, at each of the three places in a 3-byte group it
+    // can start at. The characters it shares with its neighbours' bits are left, and say too little to give it away.
+    private static IEnumerable<string> Base64Spellings(string secret)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(secret);
+        for (var offset = 0; offset < 3; offset++)
+        {
+            var padded = new byte[offset + bytes.Length];
+            bytes.CopyTo(padded, offset);
+            var text = Convert.ToBase64String(padded);
+            // Character i holds bits [6i, 6i + 6); the secret's bytes are bits [8 offset, 8 (offset + length)).
+            var first = (8 * offset + 5) / 6;
+            var end = 8 * (offset + bytes.Length) / 6;
+            if (end - first < ShortestBase64)
+                continue;
+            var fragment = text[first..end];
+            yield return fragment;
+            // The URL-safe alphabet (JWTs, base64url), where it differs.
+            yield return fragment.Replace('+', '-').Replace('/', '_');
+        }
     }
 
     // Hex digits of \uXXXX and %XX escapes in lower case; other characters as they are.

@@ -68,6 +68,41 @@ public sealed class SecretMaskingTests
         error.Message.Should().Be("GET https://api.example/items?key=*** failed; lower: https://api.example/items?key=***");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("u:")]
+    [InlineData("us:")]
+    [InlineData("user:")]
+    public void A_secret_inside_base64_is_masked_wherever_it_starts_in_the_encoding(string before)
+    {
+        // An upstream echoing the Authorization: Basic header it was sent (user:password, encoded together), a token
+        // encoded into a JWT's payload: the password left in the job's variables, readable by anyone who decodes it.
+        // Its encodings hold '+' and '/', which the URL-safe alphabet spells '-' and '_'.
+        const string secret = "basic~~~pass???W3";
+        var masker = new SecretMasker([secret]);
+        var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(before + secret + "!"));
+        var urlSafe = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes("{\"pw\":\"" + before + secret + "\"}"));
+
+        var outcome = ConnectorOutput.ToOutcome(new { authorization = "Basic " + encoded, token = urlSafe }, _writer, masker);
+
+        foreach (var (name, original) in new[] { ("authorization", "Basic " + encoded), ("token", urlSafe) })
+        {
+            var masked = outcome.Output![name]!.GetValue<string>();
+            masked.Should().Contain("***", original);
+            // What is left around the mask is at most the neighbours' characters and two of the secret's bits' worth.
+            masked.Replace("***", "").Length.Should().BeLessThan(original.Length - 12, original);
+        }
+    }
+
+    [Fact]
+    public void Text_that_is_base64_of_something_else_is_left_as_it_is()
+    {
+        var masker = new SecretMasker(["basic-pass-W3", "pin"]);
+        var unrelated = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("an ordinary payload, no secret in it"));
+
+        masker.Apply(unrelated).Should().Be(unrelated);
+    }
+
     [Fact]
     public void A_secret_in_the_path_of_a_field_error_is_masked()
     {
