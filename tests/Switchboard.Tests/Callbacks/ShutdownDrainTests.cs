@@ -39,7 +39,9 @@ public sealed class ShutdownDrainTests
         await host.DisposeAsync();
         stopping.Stop();
 
-        stopping.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(7.5),
+        // The 4 s bound, and what stopping does after it (the catalog's unloads, whose collections take longer when the
+        // suite's process holds gigabytes), under the 10 s the drains took one after the other.
+        stopping.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(9),
             "shutdownTimeoutSeconds bounds the whole shutdown, both protocols' drains included (one after the other they took 10 s)");
     }
 }

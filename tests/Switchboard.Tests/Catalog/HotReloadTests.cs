@@ -14,8 +14,12 @@ public sealed class HotReloadTests : IAsyncLifetime
     private CatalogHarness _harness = null!;
     private string ProbeFolder => Path.Combine(_harness.Sandbox.Directory, "ReloadProbe");
 
+    // A generation still referenced when the unload timeout ends is looked at again often: on a machine busy with the
+    // rest of the suite, what held it (the probe's timer, a call just finished) can let go a little later, as the host
+    // reports ("unloaded late"). One that never lets go still fails below.
     public async Task InitializeAsync() =>
-        _harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe"));
+        _harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.TestPlugin("ReloadProbe.V1"), "ReloadProbe"),
+            configure: options => options.LateUnloadChecks = Enumerable.Repeat(TimeSpan.FromMilliseconds(250), 80).ToList());
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
@@ -31,8 +35,7 @@ public sealed class HotReloadTests : IAsyncLifetime
     private async Task OldGenerationsUnload()
     {
         await Eventually.WaitFor(() => Task.FromResult(_harness.Catalog.Plugins.SelectMany(p => p.PreviousGenerations).ToList()),
-            gens => gens.Count > 0 && gens.All(g => g.State is PluginState.Unloaded or PluginState.Leaked), because: "the old generation finishes unloading");
-        _harness.Catalog.Plugins.SelectMany(p => p.PreviousGenerations).Should().OnlyContain(g => g.State == PluginState.Unloaded,
+            gens => gens.Count > 0 && gens.All(g => g.State == PluginState.Unloaded), TimeSpan.FromSeconds(40),
             "the old context must be collected even though the plugin used Newtonsoft on its own types and ran a timer");
     }
 

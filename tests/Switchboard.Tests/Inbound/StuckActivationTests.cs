@@ -74,6 +74,20 @@ public class StuckActivationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_poller_is_not_reported_up_before_its_first_poll_has_gone_through()
+    {
+        // The loop said "up" as soon as it started, so a poller whose first poll hangs (or fails at its timeout) was shown
+        // up meanwhile, on /inbound and the dashboard, though nothing had been polled.
+        await using var host = await StartHostAsync(Activation("stuck", "test.switchboard:hostile-poll:1", "syncblock"));
+        await Eventually.WaitFor(() => File.Exists(Path.Combine(_box.Hostile, "stuck.started")), because: "the first poll runs, and blocks");
+
+        var health = await host.InboundHealthAsync("stuck");
+
+        health["status"]!.GetValue<string>().Should().Be("down");
+        health["reason"]!.GetValue<string>().Should().Be("starting");
+    }
+
+    [Fact]
     public async Task A_poll_that_blocks_its_thread_is_reported_down_at_the_call_timeout_like_one_that_never_returns()
     {
         await using var host = await StartHostAsync([.. Activation("stuck", "test.switchboard:hostile-poll:1", "syncblock"), "Switchboard:Catalog:DefaultTimeout=00:00:01"]);

@@ -5,8 +5,9 @@ namespace Switchboard.Host.Protocols.Inbound;
 /// <summary>Whether a running polling or subscription activation works, and since when; shown in <c>GET /inbound</c>.</summary>
 internal sealed class ActivationHealth(TimeProvider time)
 {
-    // Down until the loop has really started (a reload's new loop waits for the one it replaces to stop): never up for
-    // a loop that is not running.
+    // Down until the loop has really started (a reload's new loop waits for the one it replaces to stop) and its
+    // connector is seen to work (a subscription's run started, a poll gone through): never up for a loop that is not
+    // running, nor for a poller that has not polled.
     private volatile Snapshot _current = new(false, "starting", time.GetUtcNow());
 
     public bool IsUp => _current.Up;

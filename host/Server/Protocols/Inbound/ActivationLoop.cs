@@ -41,7 +41,8 @@ internal abstract class ActivationLoop(Activation activation, InboundLease lease
     public void Start(Task predecessor) => _running = Task.Run(async () =>
     {
         await predecessor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        Health.Up();
+        // Up only once the connector is seen to work: a subscription when its run starts, a poller when a poll has gone
+        // through. Said here, a poller whose first poll hung was shown up though nothing had been polled.
         try
         {
             await RunAsync(_stop.Token);
