@@ -14,7 +14,8 @@ namespace Switchboard.Host.Catalog;
 /// its lifecycles, each within <see cref="CatalogOptions.LoadTimeout"/>.</summary>
 /// <remarks>Plugin code (constructors, <c>IPluginLifecycle.StartAsync</c>) runs on a thread of its own, so a plugin that
 /// blocks holds only that thread, never the catalog; the catalog stops waiting at the timeout.</remarks>
-internal sealed class GenerationLoader(CatalogOptions options, IConfiguration configuration, ILoggerFactory loggerFactory, GenerationUnloader unloader, Action<Task> trackUnload)
+internal sealed class GenerationLoader(CatalogOptions options, IConfiguration configuration, ILoggerFactory loggerFactory, GenerationUnloader unloader,
+    GenerationFiles files, Action<Task> trackUnload)
 {
     private readonly ReferenceGate _referenceGate = new();
 
@@ -53,10 +54,33 @@ internal sealed class GenerationLoader(CatalogOptions options, IConfiguration co
         trackUnload(Task.Run(() => unloader.UnloadAsync(generation)));
     }
 
+    // Loads from the generation's own copy of the folder (see GenerationFiles); the plugin is still told its folder,
+    // where its data files are.
     private PluginGeneration Load(string name, string directory, string fingerprint, int number)
     {
-        var mainAssembly = PluginFolder.FindMainAssembly(directory);
-        _referenceGate.Check(mainAssembly);
+        string copy;
+        try
+        {
+            copy = files.Copy(name, number, directory);
+        }
+        catch (Exception e)
+        {
+            files.Delete(name, number);
+            if (e is PluginLoadException)
+                throw;
+            throw new PluginLoadException($"cannot copy the folder's assemblies to load them: {ConnectorDescriber.Describe(e)}", e);
+        }
+        string mainAssembly;
+        try
+        {
+            mainAssembly = PluginFolder.FindMainAssembly(copy);
+            _referenceGate.Check(mainAssembly);
+        }
+        catch
+        {
+            files.Delete(name, number);
+            throw;
+        }
         PluginLoader? loader = null;
         try
         {
@@ -83,6 +107,7 @@ internal sealed class GenerationLoader(CatalogOptions options, IConfiguration co
         catch (Exception e)
         {
             loader?.Dispose();
+            files.Delete(name, number);
             if (e is PluginLoadException)
                 throw;
             throw new PluginLoadException($"cannot load {Path.GetFileName(mainAssembly)}: {ConnectorDescriber.Describe(e)}", e);

@@ -8,9 +8,23 @@ using Microsoft.Extensions.Logging;
 namespace Switchboard.Host.Catalog;
 
 /// <summary>Takes a retired generation down: waits for its calls, stops its background work, unloads it and verifies the unload.</summary>
-internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
+internal sealed class GenerationUnloader(CatalogOptions options, GenerationFiles files, ILogger logger)
 {
     public async Task UnloadAsync(PluginGeneration generation)
+    {
+        try
+        {
+            await TakeDownAsync(generation);
+        }
+        finally
+        {
+            // After the unload, not before: code of the generation may load an assembly until it ends. (Also when the
+            // unload failed: the generation serves no more.)
+            files.Delete(generation.PluginName, generation.Number);
+        }
+    }
+
+    private async Task TakeDownAsync(PluginGeneration generation)
     {
         try
         {
@@ -23,6 +37,7 @@ internal sealed class GenerationUnloader(CatalogOptions options, ILogger logger)
             if (generation.Worker is { } worker)
                 await worker.DisposeAsync();
             var collected = await VerifyAsync(generation.ContextReference);
+            files.Delete(generation.PluginName, generation.Number); // before the state says so
             if (collected)
             {
                 generation.Become(PluginState.Unloaded);

@@ -47,6 +47,7 @@ public sealed class PluginCatalog : IAsyncDisposable
     private CancellationTokenSource _statusChange = new();
     // Ends the late looks at leaked generations, and the wait for a load in progress, when the catalog stops.
     private readonly CancellationTokenSource _closing = new();
+    private readonly GenerationFiles _files = new();
 
     public PluginCatalog(CatalogOptions options, IConfiguration configuration, ILoggerFactory loggerFactory)
     {
@@ -54,8 +55,8 @@ public sealed class PluginCatalog : IAsyncDisposable
         _configuration = configuration;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<PluginCatalog>();
-        _unloader = new GenerationUnloader(options, _logger);
-        _loader = new GenerationLoader(options, configuration, loggerFactory, _unloader, Track);
+        _unloader = new GenerationUnloader(options, _files, _logger);
+        _loader = new GenerationLoader(options, configuration, loggerFactory, _unloader, _files, Track);
         _workers = new WorkerGenerationLoader(options, configuration, loggerFactory);
         PluginsDirectory = Path.GetFullPath(options.PluginsDirectory);
     }
@@ -66,6 +67,9 @@ public sealed class PluginCatalog : IAsyncDisposable
     /// <summary>Fires at the next change of any plugin's status (<see cref="Plugins"/>): a load, a failed load, a reload,
     /// a removal, a generation unloaded or found leaked. Take a new token after it fires, as with configuration reload tokens.</summary>
     public IChangeToken StatusChangeToken => new CancellationChangeToken(Volatile.Read(ref _statusChange).Token);
+
+    /// <summary>The copies of plugin folders the generations load from.</summary>
+    internal GenerationFiles Files => _files;
 
     /// <summary>The folder whose subfolders are plugins.</summary>
     public string PluginsDirectory { get; }
@@ -642,9 +646,12 @@ public sealed class PluginCatalog : IAsyncDisposable
                 _gate.Release();
             }
             await WaitForUnloadsAsync().WaitAsync(cancellationToken);
+            _files.Dispose();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // The copies of the generations abandoned here stay (calls may still run in them until the process ends);
+            // the next catalog to start deletes them.
             string[] abandoned;
             lock (_stateLock)
                 abandoned = _plugins.Values.Concat(_removed).SelectMany(s => s.Previous.Concat(s.Current is null ? [] : [s.Current]))

@@ -72,8 +72,7 @@ internal static class PluginFolder
             foreach (var file in Files(directory).Order(StringComparer.Ordinal))
             {
                 hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(directory, file)));
-                var info = new FileInfo(file);
-                var length = info.LinkTarget is null ? info.Length : (info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo) is { Exists: true } target ? target.Length : 0;
+                var length = Length(file);
                 if (length == 0)
                     continue;
                 using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
@@ -92,6 +91,14 @@ internal static class PluginFolder
             ArrayPool<byte>.Shared.Return(buffer);
         }
         return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    /// <summary>The length of <paramref name="file"/>, or of the file a link to it leads to; 0 for what has none (a
+    /// named pipe, a device, a broken link), which must not be opened (see <see cref="Fingerprint"/>).</summary>
+    public static long Length(string file)
+    {
+        var info = new FileInfo(file);
+        return info.LinkTarget is null ? info.Length : (info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo) is { Exists: true } target ? target.Length : 0;
     }
 
     private const int BlockBytes = 64 * 1024;

@@ -28,9 +28,12 @@ public sealed class BadPluginTests
         {
             sandbox.Add(Repository.ShippedPlugin("Calculator"));
             log = sandbox.Add(Repository.ShippedPlugin("Log"));
-            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(log, "events.pipe")))
-                mkfifo.WaitForExit();
+            // Named as a data file and as what a load context reads (which the generation's copy takes).
+            foreach (var pipe in new[] { "events.pipe", "libevents.so" })
+                using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(log, pipe)))
+                    mkfifo.WaitForExit();
             File.CreateSymbolicLink(Path.Combine(log, "zero.bin"), "/dev/zero");
+            File.CreateSymbolicLink(Path.Combine(log, "zero.dll"), "/dev/zero");
         }, watch: false);
         await using var harness = await starting.WaitAsync(TimeSpan.FromSeconds(60));
 

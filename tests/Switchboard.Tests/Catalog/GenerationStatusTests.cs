@@ -16,7 +16,7 @@ public sealed class GenerationStatusTests
     {
         // Every generation here leaks: its load context is held by the test.
         var held = new AssemblyLoadContext("held by the test", isCollectible: true);
-        var unloader = new GenerationUnloader(new CatalogOptions { UnloadTimeout = TimeSpan.FromMilliseconds(1) }, NullLogger.Instance);
+        var unloader = new GenerationUnloader(new CatalogOptions { UnloadTimeout = TimeSpan.FromMilliseconds(1) }, new GenerationFiles(), NullLogger.Instance);
         var assembly = Path.Combine(Repository.TestPlugin("Leaky"), "Leaky.dll");
         var torn = new List<GenerationStatus>();
 
