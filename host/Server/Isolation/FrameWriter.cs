@@ -52,6 +52,18 @@ internal sealed class FrameWriter(Stream stream)
         }
     }
 
+    /// <summary>Writes one message of <paramref name="kind"/> about request <paramref name="id"/>: the envelope
+    /// (<c>{"id": ..., "kind": ..., ...}</c>) here, its other members by <paramref name="body"/>.</summary>
+    public Task WriteAsync<TState>(long id, string kind, TState state, Action<Utf8JsonWriter, TState> body, CancellationToken cancellationToken) =>
+        WriteAsync((id, kind, state, body), static (json, message) =>
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id", message.id);
+            json.WriteString("kind", message.kind);
+            message.body(json, message.state);
+            json.WriteEndObject();
+        }, cancellationToken);
+
     /// <summary>Writes <paramref name="message"/> as it is.</summary>
     public Task WriteAsync(JsonObject message, CancellationToken cancellationToken) =>
         WriteAsync(message, static (json, m) => m.WriteTo(json), cancellationToken);

@@ -213,12 +213,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
     }
 
     // The request is written straight from the invocation: its input is not copied into a message first.
-    private static void WriteRequest(Utf8JsonWriter json, (long Id, string Kind, Invocation.Invocation? Invocation) request)
+    private static void WriteRequest(Utf8JsonWriter json, Invocation.Invocation? request)
     {
-        json.WriteStartObject();
-        json.WriteNumber("id", request.Id);
-        json.WriteString("kind", request.Kind);
-        if (request.Invocation is { } invocation)
+        if (request is { } invocation)
         {
             json.WriteString("type", invocation.ConnectorType);
             json.WriteString("operation", invocation.Operation);
@@ -242,7 +239,6 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 WorkerFeatures.Write(invocation.Features).WriteTo(json);
             }
         }
-        json.WriteEndObject();
     }
 
     // A call too large to send: nothing of it went out, and it fails as the worker would have refused to read it.
@@ -265,7 +261,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 return null;
             try
             {
-                await _writer!.WriteAsync((id, kind, invocation), WriteRequest, cancellationToken);
+                await _writer!.WriteAsync(id, kind, invocation, WriteRequest, cancellationToken);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {
@@ -327,14 +323,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             }
             try
             {
-                await _writer!.WriteAsync((id, kind, state, write), static (json, request) =>
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("id", request.id);
-                    json.WriteString("kind", request.kind);
-                    request.write(json, request.state);
-                    json.WriteEndObject();
-                }, CancellationToken.None);
+                await _writer!.WriteAsync(id, kind, state, write, CancellationToken.None);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
             {
@@ -421,14 +410,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
         try
         {
-            await _writer!.WriteAsync((id, outcome), static (json, answer) =>
+            await _writer!.WriteAsync(id, "published", outcome, static (json, answer) =>
             {
-                json.WriteStartObject();
-                json.WriteNumber("id", answer.id);
-                json.WriteString("kind", "published");
-                json.WriteString("status", answer.outcome.Status.ToString());
-                json.WriteString("message", answer.outcome.Message);
-                json.WriteEndObject();
+                json.WriteString("status", answer.Status.ToString());
+                json.WriteString("message", answer.Message);
             }, CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
@@ -449,13 +434,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     {
         try
         {
-            await _writer!.WriteAsync(id, static (json, call) =>
-            {
-                json.WriteStartObject();
-                json.WriteNumber("id", call);
-                json.WriteString("kind", "cancel");
-                json.WriteEndObject();
-            }, CancellationToken.None);
+            await _writer!.WriteAsync(id, "cancel", 0, static (_, _) => { }, CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {

@@ -127,16 +127,12 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         _answers[id] = answer;
         try
         {
-            await _writer.WriteAsync((id, callId, document), static (json, request) =>
+            await _writer.WriteAsync(id, "createDocument", (callId, document), static (json, request) =>
             {
-                json.WriteStartObject();
-                json.WriteNumber("id", request.id);
-                json.WriteString("kind", "createDocument");
                 json.WriteNumber("call", request.callId);
                 json.WriteBase64String("content", request.document.Content.Span);
                 json.WriteString("contentType", request.document.ContentType);
                 json.WriteString("fileName", request.document.FileName);
-                json.WriteEndObject();
             }, cancellationToken);
             var created = await answer.Task.WaitAsync(cancellationToken);
             if (created["reference"] is JsonObject reference
@@ -229,14 +225,7 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
     };
 
     private Task WriteInboundAsync<T>(long id, string kind, T answer, Action<Utf8JsonWriter, T> write) =>
-        _writer.WriteAsync((id, kind, answer, write), static (json, message) =>
-        {
-            json.WriteStartObject();
-            json.WriteNumber("id", message.id);
-            json.WriteString("kind", message.kind);
-            message.write(json, message.answer);
-            json.WriteEndObject();
-        }, CancellationToken.None);
+        _writer.WriteAsync(id, kind, answer, write, CancellationToken.None);
 
     /// <summary>Sends an event a subscription published to the host, which correlates it, and hands back what became of it.</summary>
     public async Task<EventOutcome> PublishAsync(long subscription, JsonNode? @event)
@@ -246,15 +235,11 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         _answers[id] = answer;
         try
         {
-            await _writer.WriteAsync((id, subscription, @event), static (json, request) =>
+            await _writer.WriteAsync(id, "publish", (subscription, @event), static (json, request) =>
             {
-                json.WriteStartObject();
-                json.WriteNumber("id", request.id);
-                json.WriteString("kind", "publish");
                 json.WriteNumber("subscription", request.subscription);
                 json.WritePropertyName("event");
                 json.WriteNodeOrNull(request.@event);
-                json.WriteEndObject();
             }, CancellationToken.None);
             var published = await answer.Task;
             return new EventOutcome(Enum.TryParse<EventStatus>((string?)published["status"], out var status) ? status : EventStatus.Failed,
@@ -268,15 +253,11 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
 
     /// <summary>Tells the host a subscription reported itself up, or down for <paramref name="reason"/> (masked already).</summary>
     public void ReportHealth(long subscription, bool up, string? reason) =>
-        _ = _writer.WriteAsync((subscription, up, reason), static (json, report) =>
+        _ = _writer.WriteAsync(0, "health", (subscription, up, reason), static (json, report) =>
         {
-            json.WriteStartObject();
-            json.WriteNumber("id", 0);
-            json.WriteString("kind", "health");
             json.WriteNumber("subscription", report.subscription);
             json.WriteBoolean("up", report.up);
             json.WriteString("reason", report.reason);
-            json.WriteEndObject();
         }, CancellationToken.None).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private Invocation.Invocation Read(long id, JsonObject request)
@@ -314,16 +295,12 @@ internal sealed class WorkerServer(Stream connection, PluginCatalog catalog, Inv
         }
     }
 
-    private Task WriteAnswerAsync(long id, string kind, Outcome? outcome) => _writer.WriteAsync((id, kind, outcome), static (json, answer) =>
+    private Task WriteAnswerAsync(long id, string kind, Outcome? outcome) => _writer.WriteAsync(id, kind, outcome, static (json, answer) =>
     {
-        json.WriteStartObject();
-        json.WriteNumber("id", answer.id);
-        json.WriteString("kind", answer.kind);
         json.WritePropertyName("outcome");
-        if (answer.outcome is null)
+        if (answer is null)
             json.WriteNullValue();
         else
-            OutcomeJson.Write(json, answer.outcome);
-        json.WriteEndObject();
+            OutcomeJson.Write(json, answer);
     }, CancellationToken.None);
 }
