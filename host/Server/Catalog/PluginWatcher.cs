@@ -6,6 +6,11 @@ namespace Switchboard.Host.Catalog;
 /// <remarks>
 /// Replaces the plugin library's own watcher, which sees only <c>Changed</c> events on top-level DLLs and so
 /// misses atomic-rename deploys and fires in the middle of a <c>dotnet build</c>.
+/// A file system watcher watches the folder it found when it started, not the path: a deploy that replaces the plugins
+/// folder as a whole (a link such as <c>current</c> re-pointed at a new release, a new folder renamed in place of the
+/// old one, the folder deleted and created again) left it watching the old folder, or nothing, and no plugin was loaded
+/// or reloaded again until the host restarted. So the folder at the path is looked at every
+/// <see cref="RootCheckInterval"/> (one <c>stat</c>); when it is another, it is watched instead, and rescanned.
 /// </remarks>
 internal sealed class PluginWatcher : IDisposable
 {
@@ -17,6 +22,16 @@ internal sealed class PluginWatcher : IDisposable
     private readonly Dictionary<string, Timer> _timers = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private FileSystemWatcher? _watcher;
+    private Timer? _rootCheck;
+    private RootIdentity? _watched;
+    private bool _disposed;
+
+    /// <summary>How often the folder at the path is compared with the one watched.</summary>
+    public static TimeSpan RootCheckInterval { get; } = TimeSpan.FromSeconds(1);
+
+    // Which folder the path leads to: where its links lead, and when that folder was created (a folder created again,
+    // or renamed in, at the same path is another one).
+    private readonly record struct RootIdentity(string Target, DateTime Created);
 
     public PluginWatcher(string root, TimeSpan quietPeriod, Action<string> onQuiet, Action onOverflow, ILogger logger)
     {
@@ -29,26 +44,97 @@ internal sealed class PluginWatcher : IDisposable
 
     public void Start()
     {
-        _watcher = new FileSystemWatcher(_root)
+        lock (_lock)
         {
-            IncludeSubdirectories = true,
-            InternalBufferSize = 64 * 1024,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-        };
-        _watcher.Created += (_, e) => Touch(e.FullPath);
-        _watcher.Changed += (_, e) => Touch(e.FullPath);
-        _watcher.Deleted += (_, e) => Touch(e.FullPath);
-        _watcher.Renamed += (_, e) =>
+            _watched = Identify();
+            _watcher = Watch();
+            _rootCheck = new Timer(_ => CheckRoot(), null, RootCheckInterval, RootCheckInterval);
+        }
+    }
+
+    private FileSystemWatcher? Watch()
+    {
+        if (!Directory.Exists(_root))
+            return null;
+        FileSystemWatcher watcher;
+        try
+        {
+            watcher = new FileSystemWatcher(_root);
+        }
+        catch (ArgumentException)
+        {
+            return null; // gone again meanwhile: the next check sees it
+        }
+        Configure(watcher);
+        try
+        {
+            watcher.EnableRaisingEvents = true;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or FileNotFoundException)
+        {
+            watcher.Dispose();
+            return null;
+        }
+        return watcher;
+    }
+
+    private RootIdentity? Identify()
+    {
+        try
+        {
+            var root = new DirectoryInfo(_root);
+            var target = root.LinkTarget is null ? root : root.ResolveLinkTarget(returnFinalTarget: true) as DirectoryInfo;
+            return target is { Exists: true } ? new RootIdentity(target.FullName, target.CreationTimeUtc) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private void CheckRoot()
+    {
+        FileSystemWatcher? replaced;
+        RootIdentity? now;
+        lock (_lock)
+        {
+            if (_disposed)
+                return;
+            now = Identify();
+            if (now == _watched)
+                return;
+            _watched = now;
+            replaced = _watcher;
+            _watcher = Watch();
+        }
+        replaced?.Dispose();
+        if (now is null)
+            _logger.LogWarning("The plugins folder {PluginsDirectory} is gone; it is watched for again", _root);
+        else
+        {
+            _logger.LogInformation("The plugins folder {PluginsDirectory} is another folder now ({Target}); watching and rescanning it", _root, now.Value.Target);
+            _onOverflow();
+        }
+    }
+
+    private void Configure(FileSystemWatcher watcher)
+    {
+        watcher.IncludeSubdirectories = true;
+        watcher.InternalBufferSize = 64 * 1024;
+        watcher.NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime;
+        watcher.Created += (_, e) => Touch(e.FullPath);
+        watcher.Changed += (_, e) => Touch(e.FullPath);
+        watcher.Deleted += (_, e) => Touch(e.FullPath);
+        watcher.Renamed += (_, e) =>
         {
             Touch(e.OldFullPath);
             Touch(e.FullPath);
         };
-        _watcher.Error += (_, e) =>
+        watcher.Error += (_, e) =>
         {
             _logger.LogWarning("Plugin folder watcher lost events ({Error}); rescanning {PluginsDirectory}", e.GetException().Message, _root);
             _onOverflow();
         };
-        _watcher.EnableRaisingEvents = true;
     }
 
     private void Touch(string path)
@@ -61,7 +147,7 @@ internal sealed class PluginWatcher : IDisposable
             return;
         lock (_lock)
         {
-            if (_watcher is null)
+            if (_disposed)
                 return;
             if (_timers.TryGetValue(plugin, out var timer))
                 timer.Change(_quietPeriod, Timeout.InfiniteTimeSpan);
@@ -85,6 +171,8 @@ internal sealed class PluginWatcher : IDisposable
     {
         lock (_lock)
         {
+            _disposed = true;
+            _rootCheck?.Dispose();
             _watcher?.Dispose();
             _watcher = null;
             foreach (var timer in _timers.Values)

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Switchboard.Abstractions;
+using Switchboard.Core;
+using Switchboard.Core.Invoking;
+using Switchboard.Host.Invocation;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Catalog;
+
+/// <summary>A deploy that replaces the plugins folder as a whole (a link re-pointed at a new release, or a new folder
+/// renamed in place of the old one) is followed: the new folder's plugins load, and the watcher watches it from then on.</summary>
+public sealed class ReplacedRootTests : IDisposable
+{
+    private readonly DirectoryInfo _base = Directory.CreateTempSubdirectory("switchboard-releases-");
+
+    public void Dispose() => _base.Delete(recursive: true);
+
+    private string Release(string name, string variant)
+    {
+        var release = Path.Combine(_base.FullName, name);
+        PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe." + variant), Path.Combine(release, "ReloadProbe"));
+        return release;
+    }
+
+    private static async Task<string?> Variant(CatalogHarness harness)
+    {
+        var outcome = await harness.Pipeline.InvokeAsync(new Invocation("test.switchboard:probe:1", "identify", new JsonObject(), Protocol.InProcess));
+        return outcome.Output?["variant"]?.GetValue<string>();
+    }
+
+    private Task<CatalogHarness> StartAsync(string root) =>
+        CatalogHarness.StartAsync(_ => { }, configure: options => options.PluginsDirectory = root);
+
+    // `mv -T`: rename(2), which replaces the target in one step, as deploy tools do; .NET's moves refuse to replace a folder.
+    private static async Task Rename(string from, string to)
+    {
+        using var mv = Process.Start("mv", ["-T", from, to])!;
+        await mv.WaitForExitAsync();
+        mv.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_plugins_folder_reached_through_a_link_re_pointed_at_a_new_release_is_followed_and_watched_there()
+    {
+        var current = Path.Combine(_base.FullName, "current");
+        Directory.CreateSymbolicLink(current, Release("v1", "V1"));
+        await using var harness = await StartAsync(current);
+        (await Variant(harness)).Should().Be("v1");
+
+        Directory.CreateSymbolicLink(current + ".next", Release("v2", "V2"));
+        await Rename(current + ".next", current);
+
+        await Eventually.WaitFor(() => Variant(harness), v => v == "v2", TimeSpan.FromSeconds(30), "the link now leads to release v2");
+        // Watched there: a change inside the new release reloads the plugin.
+        PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V1"), Path.Combine(_base.FullName, "v2", "ReloadProbe"));
+        await Eventually.WaitFor(() => Variant(harness), v => v == "v1", TimeSpan.FromSeconds(30), "a change in the release now watched");
+    }
+
+    [Fact]
+    public async Task A_plugins_folder_renamed_aside_for_a_new_one_is_followed_and_the_new_one_watched()
+    {
+        var plugins = Release("plugins", "V1");
+        await using var harness = await StartAsync(plugins);
+        (await Variant(harness)).Should().Be("v1");
+
+        Release("plugins.new", "V2");
+        await Rename(plugins, plugins + ".old");
+        await Rename(plugins + ".new", plugins);
+
+        await Eventually.WaitFor(() => Variant(harness), v => v == "v2", TimeSpan.FromSeconds(30), "the folder now at the path holds v2");
+        PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V1"), Path.Combine(plugins, "ReloadProbe"));
+        await Eventually.WaitFor(() => Variant(harness), v => v == "v1", TimeSpan.FromSeconds(30), "a change in the new folder");
+    }
+
+    [Fact]
+    public async Task A_plugins_folder_deleted_and_created_again_is_loaded_and_watched()
+    {
+        var plugins = Release("plugins", "V1");
+        await using var harness = await StartAsync(plugins);
+        (await Variant(harness)).Should().Be("v1");
+
+        // A deploy's `rm -rf` then copy: its plugins are removed with their folders, as any deleted plugin folder is.
+        Directory.Delete(plugins, recursive: true);
+        await Eventually.WaitFor(() => Variant(harness), v => v is null, TimeSpan.FromSeconds(30), "the plugin's folder was deleted");
+
+        Release("plugins", "V2");
+        await Eventually.WaitFor(() => Variant(harness), v => v == "v2", TimeSpan.FromSeconds(30), "the folder is back, with v2");
+        PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V1"), Path.Combine(plugins, "ReloadProbe"));
+        await Eventually.WaitFor(() => Variant(harness), v => v == "v1", TimeSpan.FromSeconds(30), "a change in the folder created again");
+    }
+}
