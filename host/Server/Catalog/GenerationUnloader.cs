@@ -73,9 +73,7 @@ internal sealed class GenerationUnloader(CatalogOptions options, GenerationFiles
             {
                 return false;
             }
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
+            await SharedCollections.CollectAsync();
             if (!generation.ContextReference.IsAlive)
                 return true;
         }
@@ -176,9 +174,7 @@ internal sealed class GenerationUnloader(CatalogOptions options, GenerationFiles
         {
             if (round < 3)
                 Scrub(context);
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
+            await SharedCollections.CollectAsync();
             if (!context.IsAlive)
                 return true;
             if (DateTime.UtcNow >= deadline)
