@@ -50,7 +50,8 @@ public sealed class ReloadCycleTests(ITestOutputHelper output)
         for (var cycle = 1; cycle <= 100; cycle++)
         {
             await harness.Catalog.SyncAsync("ReloadProbe", force: true);
-            (await identify()).Output!["variant"]!.GetValue<string>().Should().Be("v1");
+            var outcome = await identify();
+            (outcome.Output?["variant"]?.GetValue<string>()).Should().Be("v1", "cycle {0}: {1}", cycle, outcome.Error?.Message);
             if (cycle == 10)
             {
                 await harness.Catalog.WaitForUnloadsAsync();
