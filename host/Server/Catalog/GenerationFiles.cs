@@ -68,8 +68,8 @@ internal sealed class GenerationFiles : IDisposable
             TryDelete(_root.Value);
     }
 
-    // The number first: a plugin's name cannot make two generations' folders one.
-    private string Folder(string name, int number) => Path.Combine(_root.Value, $"{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{name}");
+    // Name and number apart: a folder name may be as long as the file system allows, with no room for a number beside it.
+    private string Folder(string name, int number) => Path.Combine(_root.Value, name, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static void CopyAtMost(Stream input, Stream output, long length)
     {

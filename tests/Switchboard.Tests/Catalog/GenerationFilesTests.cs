@@ -45,7 +45,7 @@ public sealed class GenerationFilesTests
         try
         {
             root = harness.Catalog.Files.Root!;
-            var first = Path.Combine(root, "1-ReloadProbe", "ReloadProbe");
+            var first = Path.Combine(root, "ReloadProbe", "1", "ReloadProbe");
             File.Exists(Path.Combine(first, "ReloadProbe.dll")).Should().BeTrue();
             File.Exists(Path.Combine(first, "Newtonsoft.Json.dll")).Should().BeTrue();
             File.Exists(Path.Combine(first, "ReloadProbe.deps.json")).Should().BeTrue();
@@ -58,14 +58,29 @@ public sealed class GenerationFilesTests
             await Eventually.WaitFor(() => Task.FromResult(harness.Plugin("ReloadProbe").PreviousGenerations),
                 (IReadOnlyList<GenerationStatus> generations) => generations.Count == 1 && generations[0].State == PluginState.Unloaded, TimeSpan.FromSeconds(40), "generation 1 is unloaded");
 
-            Directory.Exists(Path.Combine(root, "1-ReloadProbe")).Should().BeFalse("generation 1 is unloaded");
-            File.Exists(Path.Combine(root, "2-ReloadProbe", "ReloadProbe", "ReloadProbe.dll")).Should().BeTrue("generation 2 serves");
+            Directory.Exists(Path.Combine(root, "ReloadProbe", "1")).Should().BeFalse("generation 1 is unloaded");
+            File.Exists(Path.Combine(root, "ReloadProbe", "2", "ReloadProbe", "ReloadProbe.dll")).Should().BeTrue("generation 2 serves");
         }
         finally
         {
             await harness.DisposeAsync();
         }
         Directory.Exists(root).Should().BeFalse("the catalog stopped");
+    }
+
+    [Fact]
+    public async Task A_plugin_folder_whose_name_is_as_long_as_a_file_name_may_be_loads_and_reloads()
+    {
+        var name = new string('c', 255);
+        await using var harness = await CatalogHarness.StartAsync(sandbox => sandbox.Add(Repository.ShippedPlugin("Calculator"), name), watch: false);
+        harness.Plugin(name).State.Should().Be(PluginState.Loaded, harness.Plugin(name).Reason);
+
+        await harness.Catalog.SyncAsync(name, force: true);
+
+        harness.Plugin(name).Generation.Should().Be(2, harness.Plugin(name).Reason);
+        var outcome = await harness.Pipeline.InvokeAsync(new Invocation("io.switchboard:calculator:1", null,
+            new JsonObject { ["action"] = "add", ["a"] = 1, ["b"] = 2 }, Protocol.InProcess));
+        outcome.Output!["result"]!.GetValue<double>().Should().Be(3);
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public class PollingInboundTests : IAsyncLifetime
         var published = Sequences().Count;
 
         var down = await Eventually.WaitFor(async () => (await host.Http.GetFromJsonAsync<JsonArray>("/inbound"))!.Single()!["health"]!,
-            h => h["status"]!.GetValue<string>() == "down", because: "the activation reports the undelivered event");
+            h => h["status"]!.GetValue<string>() == "down" && (string?)h["reason"] != "starting", because: "the activation reports the undelivered event");
         down["reason"]!.GetValue<string>().Should().Contain("could not be correlated").And.Contain("Unavailable");
 
         _gateway = await TestGatewayServer.StartAsync(_gateway.Gateway, gatewayPort);

@@ -90,7 +90,7 @@ public class SubscriptionInboundTests : IAsyncLifetime
         var clock = new FakeTimeProvider();
         await using var host = await StartHostAsync(failRuns: 1, clock: clock);
 
-        var down = await Eventually.WaitFor(async () => await Listing(host), l => l["health"]!["status"]!.GetValue<string>() == "down");
+        var down = await Eventually.WaitFor(async () => await Listing(host), l => l["health"]!["status"]!.GetValue<string>() == "down" && (string?)l["health"]!["reason"] != "starting");
         down["health"]!["reason"]!.GetValue<string>().Should().Be("the subscription failed: InvalidOperationException: the broker went away");
         // Moved on each look: the restart's wait may begin only after the listing says down.
         await Eventually.WaitFor(() =>
@@ -107,7 +107,7 @@ public class SubscriptionInboundTests : IAsyncLifetime
         var clock = new FakeTimeProvider();
         await using var host = await StartHostAsync(failConstructions: 1, clock: clock);
 
-        var down = await Eventually.WaitFor(async () => await Listing(host), l => l["health"]!["status"]!.GetValue<string>() == "down");
+        var down = await Eventually.WaitFor(async () => await Listing(host), l => l["health"]!["status"]!.GetValue<string>() == "down" && (string?)l["health"]!["reason"] != "starting");
         down["health"]!["reason"]!.GetValue<string>().Should().Be(
             "the subscription failed: Switchboard.TestPlugins.Ticker.TickerConnector: constructor threw InvalidOperationException: the ticker's clock is not reachable yet");
         await Eventually.WaitFor(() =>
