@@ -55,32 +55,36 @@ internal sealed class GenerationLoader(CatalogOptions options, IConfiguration co
     }
 
     // Loads from the generation's own copy of the folder (see GenerationFiles); the plugin is still told its folder,
-    // where its data files are.
+    // where its data files are. A load that fails leaves no copy behind.
     private PluginGeneration Load(string name, string directory, string fingerprint, int number)
     {
-        string copy;
         try
         {
-            copy = files.Copy(name, number, directory);
-        }
-        catch (Exception e)
-        {
-            files.Delete(name, number);
-            if (e is PluginLoadException)
-                throw;
-            throw new PluginLoadException($"cannot copy the folder's assemblies to load them: {ConnectorDescriber.Describe(e)}", e);
-        }
-        string mainAssembly;
-        try
-        {
-            mainAssembly = PluginFolder.FindMainAssembly(copy);
-            _referenceGate.Check(mainAssembly);
+            return LoadFrom(Copy(name, number, directory), name, directory, fingerprint, number);
         }
         catch
         {
             files.Delete(name, number);
             throw;
         }
+    }
+
+    private string Copy(string name, int number, string directory)
+    {
+        try
+        {
+            return files.Copy(name, number, directory);
+        }
+        catch (Exception e) when (e is not PluginLoadException)
+        {
+            throw new PluginLoadException($"cannot copy the folder's assemblies to load them: {ConnectorDescriber.Describe(e)}", e);
+        }
+    }
+
+    private PluginGeneration LoadFrom(string copy, string name, string directory, string fingerprint, int number)
+    {
+        var mainAssembly = PluginFolder.FindMainAssembly(copy);
+        _referenceGate.Check(mainAssembly);
         PluginLoader? loader = null;
         try
         {
@@ -107,7 +111,6 @@ internal sealed class GenerationLoader(CatalogOptions options, IConfiguration co
         catch (Exception e)
         {
             loader?.Dispose();
-            files.Delete(name, number);
             if (e is PluginLoadException)
                 throw;
             throw new PluginLoadException($"cannot load {Path.GetFileName(mainAssembly)}: {ConnectorDescriber.Describe(e)}", e);
