@@ -34,7 +34,11 @@ public sealed class PluginCatalog : IAsyncDisposable
     private readonly GenerationUnloader _unloader;
     private readonly GenerationLoader _loader;
     private readonly WorkerGenerationLoader _workers;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly PluginGates _gates = new();
+    private readonly LoadClaims _claims = new();
+    private readonly Lock _publishLock = new();
+    private ConnectorIndex _published = ConnectorIndex.Empty;
+    private readonly List<Task> _syncs = new();
     private readonly Lock _stateLock = new();
     private readonly Dictionary<string, PluginSlot> _plugins = new(StringComparer.Ordinal);
     private readonly Channel<string?> _requests = Channel.CreateUnbounded<string?>(new UnboundedChannelOptions { SingleReader = true });
@@ -117,7 +121,7 @@ public sealed class PluginCatalog : IAsyncDisposable
             _logger.LogWarning("Plugins folder {PluginsDirectory} did not exist; created it empty", PluginsDirectory);
         }
         var started = Stopwatch.GetTimestamp();
-        await RescanAsync(cancellationToken);
+        await RescanAsync(inNameOrder: true, cancellationToken);
         _logger.LogInformation("Plugin catalog ready: {PluginCount} plugins, {ConnectorCount} connectors from {PluginsDirectory} in {ElapsedMs} ms",
             _plugins.Count, _index.Count, PluginsDirectory, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         _requestLoop = Task.Run(ProcessRequestsAsync, CancellationToken.None);
@@ -129,31 +133,47 @@ public sealed class PluginCatalog : IAsyncDisposable
         }
     }
 
-    /// <summary>Brings every plugin in line with the folder: loads new or changed ones and removes deleted ones.</summary>
-    public async Task RescanAsync(CancellationToken cancellationToken = default)
+    /// <summary>Brings every plugin in line with the folder: loads new or changed ones and removes deleted ones, side by side.</summary>
+    public Task RescanAsync(CancellationToken cancellationToken = default) => RescanAsync(inNameOrder: false, cancellationToken);
+
+    // In name order at start (see StartOrder); later, the plugin serving a type keeps it.
+    private async Task RescanAsync(bool inNameOrder, CancellationToken cancellationToken)
     {
         var names = Directory.GetDirectories(PluginsDirectory).Select(Path.GetFileName).OfType<string>()
             .Where(n => !PluginFolder.IsIgnored(n) && (_options.OnlyPlugin is null || n == _options.OnlyPlugin)).ToHashSet(StringComparer.Ordinal);
         lock (_stateLock)
             names.UnionWith(_plugins.Keys);
-        foreach (var name in names.Order(StringComparer.Ordinal))
-            await SyncAsync(name, force: false, cancellationToken);
+        var ordered = names.Order(StringComparer.Ordinal).ToList();
+        var places = inNameOrder ? StartOrder.InNameOrder(ordered.Count) : null;
+        await Task.WhenAll(ordered.Select((name, i) => SyncAsync(name, force: false, places?[i] ?? StartOrder.None, cancellationToken)));
     }
 
-    /// <summary>Loads, reloads or removes one plugin to match its folder; <paramref name="force"/> reloads even an unchanged folder.</summary>
-    public async Task SyncAsync(string name, bool force = false, CancellationToken cancellationToken = default)
+    /// <summary>Loads, reloads or removes one plugin to match its folder; <paramref name="force"/> reloads even an unchanged folder.
+    /// Other plugins' loads go on meanwhile.</summary>
+    public Task SyncAsync(string name, bool force = false, CancellationToken cancellationToken = default) =>
+        SyncAsync(name, force, StartOrder.None, cancellationToken);
+
+    private async Task SyncAsync(string name, bool force, StartOrder order, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
         try
         {
+            using var gate = await _gates.EnterAsync(name, cancellationToken);
             // A restart scheduled after a worker process crashed may come after shutdown: nothing loads then, since
             // nothing would stop what it started.
-            if (!_stopRequested)
-                await SyncLockedAsync(name, force);
+            if (_stopRequested)
+                return;
+            while (await SyncOnceAsync(name, force, order) is { } earlier)
+            {
+                // Another plugin, earlier by name and loading at the same time, declares one of this one's types: its outcome
+                // decides whether this one may serve, so this one loads again once that one serves or fails.
+                await earlier.WaitAsync(_closing.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (_closing.IsCancellationRequested)
+                    return;
+            }
         }
         finally
         {
-            _gate.Release();
+            order.Checked();
         }
     }
 
@@ -187,23 +207,36 @@ public sealed class PluginCatalog : IAsyncDisposable
 
     private async Task ProcessRequestsAsync()
     {
+        // Not awaited one by one: a plugin that takes long to load must not hold the next plugin's change.
         await foreach (var request in _requests.Reader.ReadAllAsync())
         {
-            try
+            var sync = Task.Run(() => RunRequestAsync(request));
+            lock (_stateLock)
             {
-                if (request is null)
-                    await RescanAsync();
-                else
-                    await SyncAsync(request);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "Plugin {Plugin} could not be synchronised with its folder", request ?? "*");
+                _syncs.RemoveAll(t => t.IsCompleted);
+                _syncs.Add(sync);
             }
         }
     }
 
-    private async Task SyncLockedAsync(string name, bool force)
+    private async Task RunRequestAsync(string? request)
+    {
+        try
+        {
+            if (request is null)
+                await RescanAsync();
+            else
+                await SyncAsync(request);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Plugin {Plugin} could not be synchronised with its folder", request ?? "*");
+        }
+    }
+
+    // One attempt at bringing a plugin in line with its folder, under its gate. Returns the outcome to wait for when a
+    // plugin earlier by name, loading at the same time, took one of this one's types (the attempt left nothing behind).
+    private async Task<Task?> SyncOnceAsync(string name, bool force, StartOrder order)
     {
         var directory = Path.Combine(PluginsDirectory, name);
         PluginSlot? slot;
@@ -213,7 +246,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         {
             if (slot is not null)
                 Remove(slot);
-            return;
+            return null;
         }
         if (slot is null)
         {
@@ -243,21 +276,19 @@ public sealed class PluginCatalog : IAsyncDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Fail(slot, $"cannot read the folder: {e.Message}");
-            return;
+            return null;
         }
         catch (PluginLoadException e)
         {
             Fail(slot, e.Message);
-            return;
+            return null;
         }
         if (!force && slot.Current?.Fingerprint == fingerprint)
-            return;
+            return null;
         if (!force && slot.Current is null && slot.FailedFingerprint == fingerprint && !slot.Conflicted)
-            return;
+            return null;
         slot.Conflicted = false;
 
-        var started = Stopwatch.GetTimestamp();
-        PluginGeneration generation;
         bool isolated;
         try
         {
@@ -267,25 +298,48 @@ public sealed class PluginCatalog : IAsyncDisposable
         {
             slot.FailedFingerprint = fingerprint;
             Fail(slot, e.Message);
-            return;
+            return null;
         }
+        try
+        {
+            return await LoadAndServeAsync(slot, directory, fingerprint, isolated, order);
+        }
+        finally
+        {
+            // Claims a load took are the index's once it serves; a load that ended any other way gives them back.
+            lock (_stateLock)
+                _claims.Release(name);
+        }
+    }
+
+    private async Task<Task?> LoadAndServeAsync(PluginSlot slot, string directory, string fingerprint, bool isolated, StartOrder order)
+    {
+        var name = slot.Name;
+        var started = Stopwatch.GetTimestamp();
+        Task? earlier = null;
+        void Check(PluginGeneration generation) => CheckConflicts(slot, generation, order, rival => earlier = rival);
         var number = slot.NextNumber();
         var loading = isolated
-            ? _workers.LoadAsync(name, PluginsDirectory, fingerprint, number, generation => CheckConflicts(name, generation))
-            : _loader.LoadAsync(name, directory, fingerprint, number, generation => CheckConflicts(name, generation));
+            ? _workers.LoadAsync(name, PluginsDirectory, fingerprint, number, Check)
+            : _loader.LoadAsync(name, directory, fingerprint, number, Check);
         // A worker holds its plugin to LoadTimeout itself (and says so when it is stuck); starting its process comes first.
         var limit = isolated ? _options.LoadTimeout + _options.WorkerStartTimeout : _options.LoadTimeout;
+        PluginGeneration generation;
         try
         {
             // Not past the catalog's stop either: a plugin still starting when the host stops (a reload just begun) held
             // the stop for up to the load timeout, and past the host's shutdown timeout no other plugin was stopped at all.
             generation = await loading.WaitAsync(limit, _closing.Token);
         }
+        catch (PluginLoadException) when (earlier is not null)
+        {
+            return earlier; // refused before any lifecycle started, and discarded by the loader
+        }
         catch (PluginLoadException e)
         {
             slot.FailedFingerprint = fingerprint;
             Fail(slot, e.Message);
-            return;
+            return null;
         }
         catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && _closing.IsCancellationRequested))
         {
@@ -297,21 +351,40 @@ public sealed class PluginCatalog : IAsyncDisposable
             else
                 GiveUpAtStop(slot, number);
             _ = loading.ContinueWith(t => _loader.Discard(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-            return;
+            return null;
+        }
+
+        await order.EarlierChecked.WaitAsync(_closing.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_closing.IsCancellationRequested)
+        {
+            GiveUpAtStop(slot, number);
+            _loader.Discard(generation);
+            return null;
         }
 
         var previous = slot.Current;
-        generation.Become(PluginState.Loaded);
-        ConnectorIndex before;
         lock (_stateLock)
         {
-            slot.Current = generation;
-            slot.Reason = null;
-            slot.FailedFingerprint = null;
-            if (previous is not null)
-                slot.Previous.Add(previous);
-            slot.Record(previous is null ? $"generation {generation.Number} loaded" : $"generation {generation.Number} loaded, replacing {previous.Number}");
-            before = RebuildIndex();
+            // A plugin earlier by name took one of this one's types while this one was starting: this one stops and loads
+            // again after that one's outcome.
+            earlier = _claims.LostTo(name);
+            if (earlier is null)
+            {
+                generation.Become(PluginState.Loaded);
+                slot.Current = generation;
+                slot.Reason = null;
+                slot.FailedFingerprint = null;
+                if (previous is not null)
+                    slot.Previous.Add(previous);
+                slot.Record(previous is null ? $"generation {generation.Number} loaded" : $"generation {generation.Number} loaded, replacing {previous.Number}");
+                RebuildIndex();
+                _claims.Release(name);
+            }
+        }
+        if (earlier is not null)
+        {
+            _loader.Discard(generation);
+            return earlier;
         }
         CatalogTelemetry.Loaded(name, reload: previous is not null || generation.Number > 1);
         _logger.LogInformation("Plugin {Plugin} generation {Generation} loaded in {ElapsedMs} ms, serving {Connectors}",
@@ -320,7 +393,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         foreach (var connector in generation.Connectors)
             if (ZeebeInputTargets.Problem(connector.Metadata) is { } problem)
                 _logger.LogWarning("Plugin {Plugin} generation {Generation}: {Problem}", name, generation.Number, problem);
-        Publish(name, before);
+        Publish(name);
         if (previous is not null)
         {
             Retire(slot, previous);
@@ -328,6 +401,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         }
         if (generation.Worker is { } worker)
             _ = worker.Exited.ContinueWith(exited => OnWorkerExited(slot, generation, exited.Result), TaskScheduler.Default);
+        return null;
     }
 
     private static readonly TimeSpan CrashWindow = TimeSpan.FromSeconds(60);
@@ -356,15 +430,8 @@ public sealed class PluginCatalog : IAsyncDisposable
                 slot.Name, generation.Number, recent, (int)CrashWindow.TotalSeconds, reason);
             _ = Task.Run(async () =>
             {
-                await _gate.WaitAsync();
-                try
-                {
-                    StopServing(slot, generation, $"its worker process crashed {recent} times within {(int)CrashWindow.TotalSeconds} s; last: {reason}");
-                }
-                finally
-                {
-                    _gate.Release();
-                }
+                using var gate = await _gates.EnterAsync(slot.Name);
+                StopServing(slot, generation, $"its worker process crashed {recent} times within {(int)CrashWindow.TotalSeconds} s; last: {reason}");
             });
             return;
         }
@@ -379,7 +446,6 @@ public sealed class PluginCatalog : IAsyncDisposable
     /// <summary>Takes a generation out of service and reports the plugin failed; a change to its files loads it again.</summary>
     private void StopServing(PluginSlot slot, PluginGeneration generation, string reason)
     {
-        ConnectorIndex before;
         lock (_stateLock)
         {
             if (!ReferenceEquals(slot.Current, generation))
@@ -389,40 +455,52 @@ public sealed class PluginCatalog : IAsyncDisposable
             slot.FailedFingerprint = generation.Fingerprint;
             slot.Previous.Add(generation);
             slot.Record($"generation {generation.Number} stopped serving: {reason}");
-            before = RebuildIndex();
+            RebuildIndex();
         }
-        Publish(slot.Name, before);
+        Publish(slot.Name);
         Retire(slot, generation);
         RetryConflicted();
     }
 
-    private void CheckConflicts(string name, PluginGeneration generation)
+    // Under the state lock, in one step with taking the generation's claims: what is served and what the loads in
+    // progress declare are read together, so two plugins loading side by side never both pass with one type.
+    private void CheckConflicts(PluginSlot slot, PluginGeneration generation, StartOrder order, Action<Task> waitFor)
     {
-        foreach (var connector in generation.Connectors)
-            if (_index.TryGet(connector.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
-                throw Conflict(name, $"connector type '{connector.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
-        foreach (var inbound in generation.Inbound)
-            if (_index.TryGetInbound(inbound.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
-                throw Conflict(name, $"inbound connector type '{inbound.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
+        var name = slot.Name;
+        lock (_stateLock)
+        {
+            var index = _index;
+            foreach (var connector in generation.Connectors)
+                if (index.TryGet(connector.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
+                    throw Conflict(slot, $"connector type '{connector.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
+            foreach (var inbound in generation.Inbound)
+                if (index.TryGetInbound(inbound.Metadata.Type, out var existing) && existing.Generation.PluginName != name)
+                    throw Conflict(slot, $"inbound connector type '{inbound.Metadata.Type}' is already served by plugin '{existing.Generation.PluginName}'");
 
-        // Two connectors may not take one element template id: the Modeler would know one, and templates --out would
-        // write one file over the other.
-        var claims = generation.Connectors.SelectMany(c => ElementTemplateClaims.Of(c.Metadata))
-            .Concat(generation.Inbound.SelectMany(i => ElementTemplateClaims.Of(i.Metadata))).ToList();
-        if (ElementTemplateClaims.Collision(claims, claims) is { } own)
-            throw new PluginLoadException(ElementTemplateClaims.Describe(own.Claim, own.Holder));
-        var index = _index;
-        var held = index.Connectors.Where(c => c.PluginName != name).SelectMany(ElementTemplateClaims.Of)
-            .Concat(index.InboundConnectors.Where(c => c.PluginName != name).SelectMany(ElementTemplateClaims.Of));
-        if (ElementTemplateClaims.Collision(claims, held) is { } other)
-            throw Conflict(name, ElementTemplateClaims.Describe(other.Claim, other.Holder));
+            // Two connectors may not take one element template id: the Modeler would know one, and templates --out would
+            // write one file over the other.
+            var claims = generation.Connectors.SelectMany(c => ElementTemplateClaims.Of(c.Metadata))
+                .Concat(generation.Inbound.SelectMany(i => ElementTemplateClaims.Of(i.Metadata))).ToList();
+            if (ElementTemplateClaims.Collision(claims, claims) is { } own)
+                throw new PluginLoadException(ElementTemplateClaims.Describe(own.Claim, own.Holder));
+            var held = index.Connectors.Where(c => c.PluginName != name).SelectMany(ElementTemplateClaims.Of)
+                .Concat(index.InboundConnectors.Where(c => c.PluginName != name).SelectMany(ElementTemplateClaims.Of));
+            if (ElementTemplateClaims.Collision(claims, held) is { } other)
+                throw Conflict(slot, ElementTemplateClaims.Describe(other.Claim, other.Holder));
+
+            if (_claims.Take(generation, claims) is { } earlier)
+            {
+                waitFor(earlier);
+                throw new PluginLoadException("a plugin earlier by name, loading at the same time, declares one of its types");
+            }
+        }
+        order.Checked();
     }
 
-    private PluginLoadException Conflict(string name, string problem)
+    // Under the state lock.
+    private static PluginLoadException Conflict(PluginSlot slot, string problem)
     {
-        lock (_stateLock)
-            if (_plugins.TryGetValue(name, out var slot))
-                slot.Conflicted = true;
+        slot.Conflicted = true;
         return new PluginLoadException(problem);
     }
 
@@ -476,19 +554,18 @@ public sealed class PluginCatalog : IAsyncDisposable
     private void Remove(PluginSlot slot, bool shuttingDown = false)
     {
         var previous = slot.Current;
-        ConnectorIndex before;
         lock (_stateLock)
         {
             _plugins.Remove(slot.Name);
             slot.Current = null;
             slot.Record("folder removed");
-            before = RebuildIndex();
+            RebuildIndex();
         }
         if (shuttingDown)
             _logger.LogDebug("Plugin {Plugin} stops serving: the host is shutting down", slot.Name);
         else
             _logger.LogInformation("Plugin {Plugin} folder removed; its connectors are no longer served", slot.Name);
-        Publish(slot.Name, before);
+        Publish(slot.Name);
         RetryConflicted();
         if (previous is not null)
         {
@@ -550,7 +627,7 @@ public sealed class PluginCatalog : IAsyncDisposable
 
     // Called under the state lock, in the same step that changes a slot's current generation: what the listing says
     // is serving and where calls go change together, never one ahead of the other.
-    private ConnectorIndex RebuildIndex()
+    private void RebuildIndex()
     {
         var before = _index;
         var entries = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
@@ -564,23 +641,30 @@ public sealed class PluginCatalog : IAsyncDisposable
                     inbound[loaded.Metadata.Type] = new InboundEntry(generation, loaded);
             }
         _index = new ConnectorIndex(entries, inbound, before.Version + 1);
-        return before;
     }
 
-    private void Publish(string plugin, ConnectorIndex before)
+    // One publication at a time, each from the last one published to the index now: plugins change side by side, and
+    // subscribers must see the snapshots in order, never an older one after a newer. Two plugins' changes made at once
+    // may come as one change, named after the plugin that published it.
+    private void Publish(string plugin)
     {
         StatusChanged();
-        if (_index.ChangeFrom(before, plugin) is not { } change)
-            return;
-        foreach (var handler in Changed?.GetInvocationList() ?? [])
+        lock (_publishLock)
         {
-            try
+            var now = _index;
+            if (now.ChangeFrom(_published, plugin) is not { } change)
+                return;
+            _published = now;
+            foreach (var handler in Changed?.GetInvocationList() ?? [])
             {
-                ((Action<CatalogChange>)handler)(change);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "A catalog subscriber failed on the change of plugin {Plugin}", plugin);
+                try
+                {
+                    ((Action<CatalogChange>)handler)(change);
+                }
+                catch (Exception e)
+                {
+                    _logger.LogError(e, "A catalog subscriber failed on the change of plugin {Plugin}", plugin);
+                }
             }
         }
     }
@@ -632,18 +716,17 @@ public sealed class PluginCatalog : IAsyncDisposable
         {
             if (_requestLoop is not null)
                 await _requestLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
-            await _gate.WaitAsync(cancellationToken);
-            try
+            Task[] syncs;
+            lock (_stateLock)
+                syncs = _syncs.ToArray();
+            await Task.WhenAll(syncs).WaitAsync(cancellationToken);
+            using (await _gates.EnterAllAsync(cancellationToken))
             {
                 List<PluginSlot> slots;
                 lock (_stateLock)
                     slots = _plugins.Values.ToList();
                 foreach (var slot in slots)
                     Remove(slot, shuttingDown: true);
-            }
-            finally
-            {
-                _gate.Release();
             }
             await WaitForUnloadsAsync().WaitAsync(cancellationToken);
             _files.Dispose();

@@ -24,6 +24,14 @@ public sealed class CatalogHarness : IAsyncDisposable
 
     public static async Task<CatalogHarness> StartAsync(Action<PluginSandbox> fill, bool watch = true, Action<CatalogOptions>? configure = null)
     {
+        var harness = Create(fill, watch, configure);
+        await harness.Catalog.StartAsync();
+        return harness;
+    }
+
+    /// <summary>A harness whose catalog is not started yet, for tests that look at it while it starts.</summary>
+    public static CatalogHarness Create(Action<PluginSandbox> fill, bool watch = true, Action<CatalogOptions>? configure = null)
+    {
         var sandbox = new PluginSandbox();
         fill(sandbox);
         var options = new CatalogOptions
@@ -35,7 +43,6 @@ public sealed class CatalogHarness : IAsyncDisposable
         configure?.Invoke(options);
         var logs = new LogCapture();
         var catalog = new PluginCatalog(options, new ConfigurationBuilder().Build(), logs);
-        await catalog.StartAsync();
         return new CatalogHarness(sandbox, catalog, logs);
     }
 
