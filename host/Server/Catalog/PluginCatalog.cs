@@ -96,8 +96,12 @@ public sealed class PluginCatalog : IAsyncDisposable
     public IDisposable Subscribe(Action<ConnectorIndex> listener)
     {
         void OnChange(CatalogChange _) => Notify(listener, _index);
-        Changed += OnChange;
-        Notify(listener, _index);
+        // Under the publication lock: a change published meanwhile comes after the first snapshot, never before it.
+        lock (_publishLock)
+        {
+            Changed += OnChange;
+            Notify(listener, _index);
+        }
         return new Unsubscriber(() => Changed -= OnChange);
     }
 
@@ -139,13 +143,28 @@ public sealed class PluginCatalog : IAsyncDisposable
     // In name order at start (see StartOrder); later, the plugin serving a type keeps it.
     private async Task RescanAsync(bool inNameOrder, CancellationToken cancellationToken)
     {
-        var names = Directory.GetDirectories(PluginsDirectory).Select(Path.GetFileName).OfType<string>()
+        var names = Folders().Select(Path.GetFileName).OfType<string>()
             .Where(n => !PluginFolder.IsIgnored(n) && (_options.OnlyPlugin is null || n == _options.OnlyPlugin)).ToHashSet(StringComparer.Ordinal);
         lock (_stateLock)
             names.UnionWith(_plugins.Keys);
         var ordered = names.Order(StringComparer.Ordinal).ToList();
         var places = inNameOrder ? StartOrder.InNameOrder(ordered.Count) : null;
         await Task.WhenAll(ordered.Select((name, i) => SyncAsync(name, force: false, places?[i] ?? StartOrder.None, cancellationToken)));
+    }
+
+    // A plugins folder deleted (or replaced, between a deletion and a creation) holds no plugin: the ones loaded are
+    // removed, as its subfolders' deletions remove them. It threw, and the rescan ended in an error logged with a stack.
+    private string[] Folders()
+    {
+        try
+        {
+            return Directory.GetDirectories(PluginsDirectory);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            _logger.LogWarning("Plugins folder {PluginsDirectory} does not exist; no plugin is served until it does", PluginsDirectory);
+            return [];
+        }
     }
 
     /// <summary>Loads, reloads or removes one plugin to match its folder; <paramref name="force"/> reloads even an unchanged folder.

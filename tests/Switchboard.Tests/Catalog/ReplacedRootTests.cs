@@ -89,4 +89,19 @@ public sealed class ReplacedRootTests : IDisposable
         PluginSandbox.Copy(Repository.TestPlugin("ReloadProbe.V1"), Path.Combine(plugins, "ReloadProbe"));
         await Eventually.WaitFor(() => Variant(harness), v => v == "v1", TimeSpan.FromSeconds(30), "a change in the folder created again");
     }
+
+    [Fact]
+    public async Task A_rescan_of_a_plugins_folder_that_is_gone_removes_its_plugins_and_says_so_without_an_error()
+    {
+        var plugins = Release("plugins", "V1");
+        await using var harness = await CatalogHarness.StartAsync(_ => { }, watch: false, configure: options => options.PluginsDirectory = plugins);
+        (await Variant(harness)).Should().Be("v1");
+
+        Directory.Delete(plugins, recursive: true);
+        var rescan = () => harness.Catalog.RescanAsync();
+
+        await rescan.Should().NotThrowAsync("a rescan (the watcher's, after it lost events) may come while the folder is replaced");
+        (await Variant(harness)).Should().BeNull("the plugin's folder is gone with the plugins folder");
+        harness.Logs.All.Should().Contain("does not exist; no plugin is served until it does");
+    }
 }

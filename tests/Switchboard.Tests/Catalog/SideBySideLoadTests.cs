@@ -24,7 +24,7 @@ public sealed class SideBySideLoadTests
             watch: false, options => options.LoadTimeout = TimeSpan.FromMinutes(5));
         var slow = harness.Sandbox.Add(Repository.TestPlugin("SlowStart"));
         var loading = harness.Catalog.SyncAsync("SlowStart");
-        await Eventually.WaitFor(() => File.Exists(Path.Combine(slow, "starting")), because: "the slow plugin's start runs");
+        await Eventually.WaitFor(() => File.Exists(Path.Combine(slow, "starting")), Bound, because: "the slow plugin's start runs");
 
         var reload = harness.Catalog.SyncAsync("Calculator", force: true);
         (await Task.WhenAny(reload, Task.Delay(Bound))).Should().BeSameAs(reload,
@@ -55,7 +55,7 @@ public sealed class SideBySideLoadTests
         var start = harness.Catalog.StartAsync();
         try
         {
-            await Eventually.WaitFor(() => File.Exists(Path.Combine(slow, "starting")), because: "the slow plugin's start runs");
+            await Eventually.WaitFor(() => File.Exists(Path.Combine(slow, "starting")), Bound, because: "the slow plugin's start runs");
             await Eventually.WaitFor(() => harness.Catalog.Find(Calculator) is not null, Bound,
                 because: "the plugin after the slow one loads and serves meanwhile (it waited for the slow one's whole load timeout)");
             harness.Plugin("ASlow").State.Should().Be(PluginState.Loading);
@@ -82,7 +82,7 @@ public sealed class SideBySideLoadTests
         var start = harness.Catalog.StartAsync();
         try
         {
-            await Eventually.WaitFor(() => File.Exists(Path.Combine(first, "starting")), because: "the first plugin's start runs");
+            await Eventually.WaitFor(() => File.Exists(Path.Combine(first, "starting")), Bound, because: "the first plugin's start runs");
         }
         finally
         {
