@@ -15,6 +15,7 @@ public sealed class InboundSubscription
     private readonly List<(int Count, TaskCompletionSource Reached)> _waiting = [];
     private readonly CancellationTokenSource _stop = new();
     private Task<string?> _run = null!;
+    private InvalidOperationException? _ended;
 
     private InboundSubscription()
     {
@@ -46,20 +47,23 @@ public sealed class InboundSubscription
         return subscription;
     }
 
+    // Kept for the waits that begin after the end as well: one begun then waited for its timeout and threw
+    // TimeoutException, though the run had long ended and could say how.
     private void Ended(Task<string?> run)
     {
+        var how = run.IsFaulted ? $"it threw {run.Exception!.GetBaseException().GetType().Name}: {run.Exception.GetBaseException().Message}"
+            : run.Result ?? "it was stopped";
         List<TaskCompletionSource> waiting;
-        int count;
+        InvalidOperationException ended;
         lock (_lock)
         {
             waiting = _waiting.Select(w => w.Reached).ToList();
             _waiting.Clear();
-            count = _published.Count;
+            var count = _published.Count;
+            _ended = ended = new InvalidOperationException($"the subscription ended after {count} event{(count == 1 ? "" : "s")}: {how}");
         }
-        var how = run.IsFaulted ? $"it threw {run.Exception!.GetBaseException().GetType().Name}: {run.Exception.GetBaseException().Message}"
-            : run.Result ?? "it was stopped";
         foreach (var wait in waiting)
-            wait.TrySetException(new InvalidOperationException($"the subscription ended after {count} event{(count == 1 ? "" : "s")}: {how}"));
+            wait.TrySetException(ended);
     }
 
     /// <summary>The events published so far, in order, each written as JSON as the host writes it for correlation.</summary>
@@ -78,7 +82,8 @@ public sealed class InboundSubscription
 
     /// <summary>Completes once <paramref name="count"/> events in all have been published; throws
     /// <see cref="TimeoutException"/> after <paramref name="timeout"/> (30 s when left out), or
-    /// <see cref="InvalidOperationException"/> saying how the run ended should it end before.</summary>
+    /// <see cref="InvalidOperationException"/> saying how the run ended should it end before (at once when it has already
+    /// ended).</summary>
     public Task WhenPublishedAsync(int count, TimeSpan? timeout = null)
     {
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -86,6 +91,8 @@ public sealed class InboundSubscription
         {
             if (_published.Count >= count)
                 return Task.CompletedTask;
+            if (_ended is { } ended)
+                return Task.FromException(ended);
             _waiting.Add((count, reached));
         }
         return reached.Task.WaitAsync(timeout ?? InboundHarness.DefaultTimeout);

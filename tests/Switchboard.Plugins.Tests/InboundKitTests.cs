@@ -94,6 +94,19 @@ public sealed class InboundKitTests
     }
 
     [Fact]
+    public async Task A_wait_for_events_begun_after_the_subscription_ended_says_at_once_how_it_ended()
+    {
+        var running = InboundHarness.For<TickerConnector>(new Dictionary<string, string> { ["intervalMs"] = "1", ["failRuns"] = "1000000" }).Subscribe();
+        var stop = () => running.StopAsync();
+        await stop.Should().ThrowAsync<InvalidOperationException>().WithMessage("the broker went away");
+
+        var wait = () => running.WhenPublishedAsync(5, TimeSpan.FromSeconds(10));
+
+        (await wait.Should().ThrowAsync<InvalidOperationException>("the run has ended: waiting on only times out")).Which.Message.Should()
+            .Be("the subscription ended after 1 event: it threw InvalidOperationException: the broker went away");
+    }
+
+    [Fact]
     public async Task A_subscription_that_fails_ends_the_wait_for_its_events_saying_how()
     {
         // The ticker's runs count across the process: a limit no test reaches makes every run of this one fail.
