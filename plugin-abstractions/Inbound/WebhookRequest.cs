@@ -26,8 +26,8 @@ public sealed class WebhookRequest
     /// <summary>The request as the element's FEEL expressions see it, <c>request</c>: <c>body</c> (a JSON body's value, a
     /// form's fields, else its text), <c>headers</c> (lower-case names) and <c>params</c>. The host fills it with the very
     /// object its correlation reads, so an expression of the connector's own (an API key locator) sees what the
-    /// activation condition and the correlation key see; each read returns a copy of its own. Null in a request the host
-    /// did not make (one a test builds, unless it sets this).</summary>
+    /// activation condition and the correlation key see; each read returns a copy of its own. The author kit fills it the
+    /// same way for a request a test builds; null in a request handed to a connector by other means, unless set.</summary>
     public JsonObject? Mapped
     {
         get => (JsonObject?)_mapped?.DeepClone();

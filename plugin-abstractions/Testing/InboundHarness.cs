@@ -106,14 +106,16 @@ public sealed class InboundHarness
     public IReadOnlyList<string> Logs => _logs.ToArray();
 
     /// <summary>Hands one request to a webhook connector (<c>IWebhookConnector&lt;T&gt;</c>) and returns its decision.</summary>
-    /// <remarks>The host fills <see cref="WebhookRequest.Mapped"/> from the request it received; a request made for a test
-    /// carries it only if the test sets it.</remarks>
+    /// <remarks>The request is made as the host makes the one it receives: header names in lower case (found in any
+    /// case) and <see cref="WebhookRequest.Mapped"/> filled from its body, headers and query, unless the test set
+    /// <see cref="WebhookRequest.Mapped"/> itself.</remarks>
     /// <exception cref="InvalidOperationException">The connector is no webhook connector, the activation is misconfigured
     /// (<see cref="Problem"/>), or it gave no result.</exception>
     /// <exception cref="TimeoutException">The check did not finish within <see cref="Timeout"/>.</exception>
     public Task<WebhookResult> HandleAsync(WebhookRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        request = WebhookRequests.Complete(request);
         return CallAsync(InboundKind.Webhook, "the webhook check", cancellationToken, async (instance, binding, context) =>
             await ((Task<WebhookResult>?)_connector.Invoke(instance, binding.Properties, request, context) ?? throw new InvalidOperationException("the connector returned no task (null)"))
                 ?? throw new InvalidOperationException("the connector gave no WebhookResult (null)"));

@@ -75,6 +75,42 @@ public sealed class InboundKitTests
     }
 
     [Fact]
+    public async Task A_webhook_request_a_test_builds_is_read_as_the_host_reads_it_a_forms_fields_and_headers_named_in_any_case()
+    {
+        var byForm = InboundHarness.For<WebhookConnector>(new Dictionary<string, string>
+        {
+            ["inbound.context"] = "orders",
+            ["inbound.auth.type"] = "APIKEY",
+            ["inbound.auth.apiKey"] = "k3y value",
+            ["inbound.auth.apiKeyLocator"] = "=request.body.key",
+        });
+        static WebhookRequest Form(string key) => new()
+        {
+            Headers = new Dictionary<string, string> { ["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8" },
+            Body = Encoding.UTF8.GetBytes("key=" + key.Replace(' ', '+') + "&note=hi"),
+        };
+        var basic = InboundHarness.For<WebhookConnector>(new Dictionary<string, string>
+        {
+            ["inbound.context"] = "orders",
+            ["inbound.auth.type"] = "BASIC",
+            ["inbound.auth.username"] = "camunda",
+            ["inbound.auth.password"] = "s3cret",
+        });
+
+        var right = await byForm.HandleAsync(Form("k3y value"));
+        var wrong = await byForm.HandleAsync(Form("guess"));
+        var signedIn = await basic.HandleAsync(new WebhookRequest
+        {
+            Headers = new Dictionary<string, string> { ["Authorization"] = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("camunda:s3cret")) },
+        });
+
+        right.Decision.Should().Be(WebhookDecision.Accept,
+            "the host reads a form's fields as request.body, and the kit makes a test's request as the host does: " + right.Message);
+        wrong.Decision.Should().Be(WebhookDecision.Reject);
+        signedIn.Decision.Should().Be(WebhookDecision.Accept, "a header is found in any case, as in the host: " + signedIn.Message);
+    }
+
+    [Fact]
     public async Task A_subscription_publishes_until_it_is_stopped_and_reports_itself_down_when_its_events_fail()
     {
         var running = InboundHarness.For<TickerConnector>(new Dictionary<string, string> { ["intervalMs"] = "1" }).Subscribe();

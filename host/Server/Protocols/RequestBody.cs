@@ -7,11 +7,9 @@ using Switchboard.Core.Binding;
 
 namespace Switchboard.Host.Protocols;
 
-/// <summary>How the HTTP protocols read a JSON request body: whole, within a size limit, checked as UTF-8 and parsed.</summary>
+/// <summary>How the HTTP protocols read a request body: whole, within a size limit (parsing it is <see cref="Switchboard.Core.Binding.JsonBody"/>'s).</summary>
 internal static class RequestBody
 {
-    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
-
     /// <summary>The body's bytes, or why it could not be read: larger than <paramref name="limit"/> (413), sent too slowly (408) or broken framing (400).</summary>
     /// <param name="jsonOnly">Whether only a JSON media type is read (415 otherwise; see <see cref="MediaTypeProblem"/>).</param>
     /// <remarks>A value task: a small body usually arrives with the headers, and reading it then costs no task.</remarks>
@@ -114,59 +112,6 @@ internal static class RequestBody
         catch (Exception e) when (e is OperationCanceledException or BadHttpRequestException or IOException)
         {
             // Too slow, too large or cut off: the refusal goes out anyway and Kestrel closes the connection.
-        }
-    }
-
-    /// <summary>Parsing that refuses a key given twice, which would otherwise surface later, while the object is read, as a server error.</summary>
-    public static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
-
-    /// <summary>The path of the first key or string of <paramref name="root"/>, parsed from <paramref name="body"/>, that
-    /// is not Unicode text (<see cref="JsonText.NotText"/>), or null; walked only when the body's text may hold a lone
-    /// surrogate escape at all.</summary>
-    public static string? FindNotText(byte[] body, JsonElement root) =>
-        JsonText.MayHoldSurrogateEscapes(body) ? JsonText.FindInvalid(ElementNode.Over(root)) : null;
-
-    /// <summary>Parses <paramref name="body"/> (a leading UTF-8 byte order mark allowed); null with <paramref name="problem"/> set when it is not UTF-8 JSON.</summary>
-    public static JsonNode? Parse(byte[] body, JsonDocumentOptions options, out string? problem) =>
-        ParseElement(body, options, out problem) is { } root ? ElementNode.Over(root) : null;
-
-    /// <summary>Parses <paramref name="body"/> as <see cref="Parse"/> does, into an element: a reader that needs only some
-    /// of the body's values (CSP's envelope) makes no tree for the rest.</summary>
-    public static JsonElement? ParseElement(byte[] body, JsonDocumentOptions options, out string? problem)
-    {
-        problem = null;
-        var json = body.AsMemory();
-        if (json.Span.StartsWith(ByteOrderMark))
-            json = json[ByteOrderMark.Length..];
-        // What the parser would say of it ("does not contain any JSON tokens ... isFinalBlock") is its own words, not the caller's.
-        if (json.Span.Trim(" \t\r\n"u8).IsEmpty)
-        {
-            problem = "it is empty";
-            return null;
-        }
-        // The reader checks UTF-8 only where it decodes, so a bad string would surface later, mid-request.
-        if (!Utf8.IsValid(json.Span))
-        {
-            problem = "it is not valid UTF-8";
-            return null;
-        }
-        try
-        {
-            // Over the body's own bytes, which nothing changes after this, instead of a copy. The document is not
-            // disposed: the input read from it may outlive the request (a call answered through a callback), and its
-            // rented index is then simply collected like any array.
-            return JsonDocument.Parse(json, options).RootElement;
-        }
-        catch (JsonException e)
-        {
-            problem = e.Message;
-            return null;
-        }
-        catch (InvalidOperationException)
-        {
-            // The duplicate-key check decodes every key; a key escaping half a surrogate pair cannot be decoded.
-            problem = "a key holds a lone surrogate escape such as \\ud800, which is not Unicode text";
-            return null;
         }
     }
 }

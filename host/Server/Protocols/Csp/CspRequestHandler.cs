@@ -46,7 +46,7 @@ internal sealed class CspRequestHandler(InvocationPipeline pipeline, CspCallback
             return;
         }
 
-        var parsed = RequestBody.ParseElement(body, _parsing, out var problem);
+        var parsed = JsonBody.ParseElement(body, _parsing, out var problem);
         if (parsed is not { } root)
         {
             logger.LogInformation("{Protocol} request refused: the body is not valid JSON: {Reason}", Protocol.Csp, problem);

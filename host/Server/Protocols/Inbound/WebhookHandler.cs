@@ -80,20 +80,10 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
             return;
         }
 
-        var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-        var @event = Event(headers, query, body);
-        var request = new WebhookRequest
-        {
-            Method = http.Request.Method.ToUpperInvariant(),
-            Url = Microsoft.AspNetCore.Http.Extensions.UriHelper.BuildAbsolute(http.Request.Scheme, http.Request.Host, http.Request.PathBase, http.Request.Path),
-            Headers = headers,
-            Query = query,
-            Body = body,
-            // The connector's own expressions (an API key locator) read the request as the correlation does: it read a body
-            // of its own, so a form's fields or a JSON body behind a byte order mark were text to it and fields here.
-            Mapped = @event,
-        };
+        var (request, @event) = WebhookRequests.Make(http.Request.Method,
+            Microsoft.AspNetCore.Http.Extensions.UriHelper.BuildAbsolute(http.Request.Scheme, http.Request.Host, http.Request.PathBase, http.Request.Path),
+            http.Request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())),
+            http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal), body);
         if (WebhookResponse.Verify(activation, @event) is { } challenge)
         {
             await AnswerShapedAsync(http, challenge);
@@ -212,41 +202,6 @@ internal sealed class WebhookHandler(PluginCatalog catalog, InboundCorrelator co
         }, (permit, held), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return run.Result;
     }
-
-    /// <summary>The event FEEL sees as <c>request</c>: the body (a form's fields, JSON when it is JSON, else text), headers and
-    /// query parameters; the connector gets the same as <see cref="WebhookRequest.Mapped"/>.</summary>
-    private static JsonObject Event(IReadOnlyDictionary<string, string> headers, IReadOnlyDictionary<string, string> query, byte[] bytes)
-    {
-        JsonNode? body = null;
-        if (bytes.Length > 0 && IsForm(headers))
-        {
-            // A form (Twilio's, Slack's) is its fields, as Camunda's runtime reads it: request.body.From; a name without
-            // a value has the empty text; a field sent several times, or in other cases, once, its values joined with
-            // commas, as a header's are (names read as ASP.NET Core reads a query, without regard to case).
-            var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Encoding.UTF8.GetString(bytes));
-            body = new JsonObject(form.Select(field => KeyValuePair.Create(field.Key, (JsonNode?)field.Value.ToString())));
-        }
-        else if (bytes.Length > 0)
-        {
-            // Read as the HTTP protocols read a body (a byte order mark allowed; UTF-8, keys once each and Unicode strings
-            // required); anything else is the text it holds, so a repeated key never reaches Zeebe and a bad string never
-            // fails the request later.
-            body = RequestBody.ParseElement(bytes, RequestBody.Strict, out _) is { } element && RequestBody.FindNotText(bytes, element) is null
-                ? ElementNode.Over(element)
-                : JsonValue.Create(Encoding.UTF8.GetString(bytes));
-        }
-        return new JsonObject
-        {
-            ["body"] = body,
-            ["headers"] = new JsonObject(headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))),
-            ["params"] = new JsonObject(query.Select(q => KeyValuePair.Create(q.Key, (JsonNode?)q.Value))),
-        };
-    }
-
-    private static bool IsForm(IReadOnlyDictionary<string, string> headers) =>
-        headers.TryGetValue("content-type", out var type) &&
-        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media) &&
-        media.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
     private void Log(Activation activation, int status, string outcome, long started)
     {

@@ -14,12 +14,12 @@ internal static class SpiffRequestReader
     /// <summary>Parses <paramref name="body"/>; on failure returns null and names the problem (and the field, when one is at fault).</summary>
     public static (SpiffRequest? Request, string? Problem, FieldError? Field) Read(byte[] body)
     {
-        if (RequestBody.ParseElement(body, RequestBody.Strict, out var invalid) is not { } root)
+        if (JsonBody.ParseElement(body, JsonBody.Strict, out var invalid) is not { } root)
             return (null, $"the body is not valid JSON: {invalid}", null);
         if (root.ValueKind != JsonValueKind.Object)
             return (null, $"the body must be a JSON object of parameters, not {Describe(ElementNode.Over(root))}", null);
         // A lone surrogate escape would fail later, inside the connector or while answering: refuse it here, naming where it is.
-        if (RequestBody.FindNotText(body, root) is { } notText)
+        if (JsonBody.FindNotText(body, root) is { } notText)
             return (null, $"invalid parameters: {notText} {JsonText.NotText}", new FieldError(notText, JsonText.NotText));
 
         // Most bodies name no reserved key: without "spiff__" in the text, and without an escape that could spell it,
