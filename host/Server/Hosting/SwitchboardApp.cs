@@ -18,6 +18,7 @@ public static class SwitchboardApp
     public static WebApplication Create(string[] args, TextWriter? logOutput = null, Action<ISwitchboardBuilder>? protocols = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        LastGoodSettingsFiles.Use(builder.Configuration);
         builder.Configuration.AddCommandLine(args, SwitchboardServices.SwitchMappings);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls("http://localhost:8080");
@@ -52,7 +53,9 @@ public static class SwitchboardApp
         else
             protocols(switchboard);
 
-        return builder.Build().MapSwitchboard();
+        var app = builder.Build();
+        LastGoodSettingsFiles.Report(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LastGoodSettingsFiles).FullName!));
+        return app.MapSwitchboard();
     }
 
     // Kestrel reads the addresses only when it starts, and one it cannot parse ended the host unhandled, with its stack.
