@@ -21,8 +21,12 @@ internal static class WebhookRequests
     public static (WebhookRequest Request, JsonObject Event) Make(string method, string url, IEnumerable<KeyValuePair<string, string>> headers,
         IReadOnlyDictionary<string, string> query, byte[] body)
     {
-        var named = headers.GroupBy(h => h.Key.ToLowerInvariant(), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => string.Join(",", g.Select(h => h.Value)), StringComparer.OrdinalIgnoreCase);
+        var named = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in headers)
+        {
+            var lower = name.ToLowerInvariant();
+            named[lower] = named.TryGetValue(lower, out var earlier) ? earlier + "," + value : value;
+        }
         var @event = Event(named, query, body);
         var request = new WebhookRequest
         {
