@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Unicode;
 
 namespace Switchboard.Core.Binding;
@@ -19,12 +18,9 @@ internal static class JsonBody
     public static string? FindNotText(byte[] body, JsonElement root) =>
         JsonText.MayHoldSurrogateEscapes(body) ? JsonText.FindInvalid(ElementNode.Over(root)) : null;
 
-    /// <summary>Parses <paramref name="body"/> (a leading UTF-8 byte order mark allowed); null with <paramref name="problem"/> set when it is not UTF-8 JSON.</summary>
-    public static JsonNode? Parse(byte[] body, JsonDocumentOptions options, out string? problem) =>
-        ParseElement(body, options, out problem) is { } root ? ElementNode.Over(root) : null;
-
-    /// <summary>Parses <paramref name="body"/> as <see cref="Parse"/> does, into an element: a reader that needs only some
-    /// of the body's values (CSP's envelope) makes no tree for the rest.</summary>
+    /// <summary>Parses <paramref name="body"/> (a leading UTF-8 byte order mark allowed) into an element, so a reader that
+    /// needs only some of the body's values (CSP's envelope) makes no tree for the rest; null with
+    /// <paramref name="problem"/> set when it is not UTF-8 JSON.</summary>
     public static JsonElement? ParseElement(byte[] body, JsonDocumentOptions options, out string? problem)
     {
         problem = null;
