@@ -121,10 +121,12 @@ if (options.Text("load", "runner") == "wrk")
             $"  round {round + 1}: {baseline.Name} {bareRun.RequestsPerSecond:0} rps, {subject.Name} {ourRun.RequestsPerSecond:0} rps, ratio {ourRun.RequestsPerSecond / bareRun.RequestsPerSecond:0.00}; " +
             $"server CPU per request {bareRun.CpuMicrosecondsPerRequest:0.0} µs vs {ourRun.CpuMicrosecondsPerRequest:0.0} µs; " +
             $"allocated {bareRun.BytesPerRequest:0} vs {ourRun.BytesPerRequest:0} B, collections per 1000 (gen0/gen1) {bareRun.Gen0PerThousand:0.00}/{bareRun.Gen1PerThousand:0.00} vs {ourRun.Gen0PerThousand:0.00}/{ourRun.Gen1PerThousand:0.00}, " +
-            $"paused {bareRun.PauseMicrosecondsPerRequest:0.00} vs {ourRun.PauseMicrosecondsPerRequest:0.00} µs per request"));
+            $"paused {bareRun.PauseMicrosecondsPerRequest:0.00} vs {ourRun.PauseMicrosecondsPerRequest:0.00} µs per request; " +
+            $"thread-pool work items per request {bareRun.WorkItemsPerRequest:0.00} vs {ourRun.WorkItemsPerRequest:0.00}, context switches {bareRun.SwitchesPerRequest:0.00} vs {ourRun.SwitchesPerRequest:0.00}"));
         if (floor is not null && runs[floor][^1] is var floorRun)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"           {floor.Name} {floorRun.RequestsPerSecond:0} rps, {floorRun.CpuMicrosecondsPerRequest:0.0} µs per request, {floorRun.BytesPerRequest:0} B; " +
+                $"           {floor.Name} {floorRun.RequestsPerSecond:0} rps, {floorRun.CpuMicrosecondsPerRequest:0.0} µs per request, {floorRun.BytesPerRequest:0} B, " +
+                $"{floorRun.WorkItemsPerRequest:0.00} work items and {floorRun.SwitchesPerRequest:0.00} context switches per request; " +
                 $"{floor.Name} / {baseline.Name} {floorRun.RequestsPerSecond / bareRun.RequestsPerSecond:0.00}, {subject.Name} / {floor.Name} {ourRun.RequestsPerSecond / floorRun.RequestsPerSecond:0.00}"));
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"target (wrk)",-16} {"requests",10} {"rps",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}"));

@@ -17,7 +17,8 @@ internal static partial class WrkLoad
     /// process's too, per request: bytes allocated, collections of the youngest generation and of the next one (per
     /// thousand requests), and the time the collector paused every thread.</remarks>
     public sealed record Result(string Target, double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Errors, double CpuMicrosecondsPerRequest,
-        double BytesPerRequest = double.NaN, double Gen0PerThousand = double.NaN, double Gen1PerThousand = double.NaN, double PauseMicrosecondsPerRequest = double.NaN);
+        double BytesPerRequest = double.NaN, double Gen0PerThousand = double.NaN, double Gen1PerThousand = double.NaN, double PauseMicrosecondsPerRequest = double.NaN,
+        double WorkItemsPerRequest = double.NaN, double SwitchesPerRequest = double.NaN);
 
     /// <summary>Runs <c>wrk -t<paramref name="threads"/> -c<paramref name="connections"/> -d<paramref name="duration"/> --latency</c>
     /// posting the target's request; errors are non-2xx answers and socket errors.</summary>
@@ -51,6 +52,7 @@ internal static partial class WrkLoad
             {
                 BytesPerRequest = PerRequest(collected.Allocated), Gen0PerThousand = PerRequest(collected.Gen0 * 1000.0),
                 Gen1PerThousand = PerRequest(collected.Gen1 * 1000.0), PauseMicrosecondsPerRequest = PerRequest(collected.Paused.TotalMicroseconds),
+                WorkItemsPerRequest = PerRequest(collected.WorkItems), SwitchesPerRequest = PerRequest(collected.Switches),
             };
         }
         catch (System.ComponentModel.Win32Exception e)
@@ -64,13 +66,42 @@ internal static partial class WrkLoad
     }
 
     // The collector's counters for the whole process; a difference of two readings is what happened between them.
-    private readonly record struct Collector(long Allocated, int Gen0, int Gen1, TimeSpan Paused)
+    // With the thread pool's work items run and the context switches of every thread of this process: each hand-over
+    // between threads costs a wake-up, which on a virtual machine weighs more than most of what a call computes.
+    private readonly record struct Collector(long Allocated, int Gen0, int Gen1, TimeSpan Paused, long WorkItems, long Switches)
     {
         public static Collector Now() =>
-            new(GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.GetTotalPauseDuration());
+            new(GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.GetTotalPauseDuration(),
+                ThreadPool.CompletedWorkItemCount, ContextSwitches());
 
         public static Collector operator -(Collector after, Collector before) =>
-            new(after.Allocated - before.Allocated, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Paused - before.Paused);
+            new(after.Allocated - before.Allocated, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Paused - before.Paused,
+                after.WorkItems - before.WorkItems, after.Switches - before.Switches);
+
+        // Linux counts them per thread (/proc/self/task/<tid>/status); threads that ended between readings are not counted.
+        private static long ContextSwitches()
+        {
+            long sum = 0;
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+                    try
+                    {
+                        foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                            if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                                sum += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+                    }
+                    catch (IOException)
+                    {
+                        // the thread ended meanwhile
+                    }
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return 0; // not Linux
+            }
+            return sum;
+        }
     }
 
     private static TimeSpan ProcessCpu()
