@@ -110,15 +110,29 @@ public sealed class InboundHarness
     /// case) and <see cref="WebhookRequest.Mapped"/> filled from its body, headers and query, unless the test set
     /// <see cref="WebhookRequest.Mapped"/> itself.</remarks>
     /// <exception cref="InvalidOperationException">The connector is no webhook connector, the activation is misconfigured
-    /// (<see cref="Problem"/>), or it gave no result.</exception>
+    /// (<see cref="Problem"/>), or it gave a result the host cannot send and answers 500 for (none, a status out of range,
+    /// or a direct answer's body that cannot be written as JSON, such as one whose getter throws); the message says which,
+    /// in the host's words.</exception>
     /// <exception cref="TimeoutException">The check did not finish within <see cref="Timeout"/>.</exception>
     public Task<WebhookResult> HandleAsync(WebhookRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         request = WebhookRequests.Complete(request);
         return CallAsync(InboundKind.Webhook, "the webhook check", cancellationToken, async (instance, binding, context) =>
-            await ((Task<WebhookResult>?)_connector.Invoke(instance, binding.Properties, request, context) ?? throw new InvalidOperationException("the connector returned no task (null)"))
-                ?? throw new InvalidOperationException("the connector gave no WebhookResult (null)"));
+        {
+            var result = await ((Task<WebhookResult>?)_connector.Invoke(instance, binding.Properties, request, context)
+                ?? throw new InvalidOperationException("the connector returned no task (null)"));
+            try
+            {
+                // Checked and its body written as the host does before it answers: what the host cannot send fails here too.
+                WebhookAnswer.Of(result, _writer, binding.Masker);
+            }
+            catch (UnsendableWebhookResultException e)
+            {
+                throw new InvalidOperationException("the host would answer 500: the connector failed: " + e.Message, e);
+            }
+            return result!;
+        });
     }
 
     /// <summary>Polls once (<c>IPollingConnector&lt;T&gt;</c>) from <paramref name="cursor"/> and returns what it found,

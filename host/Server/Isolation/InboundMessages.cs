@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions.Inbound;
+using Switchboard.Core.Inbound;
 using Switchboard.Host.Protocols;
 using Switchboard.Host.Protocols.Inbound;
 

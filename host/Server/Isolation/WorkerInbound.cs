@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions.Inbound;
+using Switchboard.Core.Inbound;
 using Switchboard.Host.Protocols.Inbound;
 
 namespace Switchboard.Host.Isolation;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 using Switchboard.Abstractions.Documents;
 using Switchboard.Abstractions.Inbound;
+using Switchboard.Core.Inbound;
 using Switchboard.Host.Protocols;
 using Switchboard.Host.Protocols.Inbound;
 using Switchboard.Core;

@@ -58,6 +58,30 @@ public sealed class AuthorKitParityTests
         reported.Should().Contain(kit.Problem!, "the kit binds an activation's properties with the host's own core");
     }
 
+    [Theory]
+    [InlineData("throwinggetter")]
+    [InlineData("selfref")]
+    public async Task A_webhook_answer_the_host_cannot_send_fails_in_the_kit_in_the_hosts_words(string mode)
+    {
+        using var sandbox = new PluginSandbox();
+        sandbox.Add(Repository.TestPlugin("KitParity"));
+        const string activation = "Switchboard:Inbound:Activations:parity:";
+        await using var host = await RunningHost.StartAsync(sandbox.Directory, "Switchboard:Inbound:StateDirectory=" + Path.Combine(sandbox.Directory, ".state"),
+            activation + "inbound.type=test.switchboard:kitparity-webhook:1", activation + "inbound.context=parity", activation + "mode=" + mode,
+            activation + "messageName=m", activation + "correlationKeyExpression==\"k\"");
+        using var answer = await host.Http.PostAsync("/inbound/parity", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        var body = await answer.Content.ReadAsStringAsync();
+        answer.StatusCode.Should().Be(System.Net.HttpStatusCode.InternalServerError, body);
+        var reported = JsonNode.Parse(body)!["message"]!.GetValue<string>();
+        reported.Should().StartWith("the connector failed: the body of its answer cannot be written");
+
+        var kit = InboundHarness.For<KitParityWebhook>(new Dictionary<string, string> { ["mode"] = mode }, activationId: "parity");
+        var handle = () => kit.HandleAsync(new Abstractions.Inbound.WebhookRequest { Method = "POST", Body = "{}"u8.ToArray() });
+
+        // It returned the connector's result unchecked: a test of the answer passed where the host answers 500.
+        (await handle.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Be("the host would answer 500: " + reported);
+    }
+
     [Fact]
     public async Task A_concurrency_setting_the_host_refuses_at_load_is_refused_by_the_kit()
     {

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Switchboard.Abstractions.Inbound;
 using Switchboard.Core.Binding;
 using Switchboard.Core.Describing;
@@ -8,15 +7,6 @@ using Switchboard.Core.Invoking;
 using Switchboard.Host.Catalog;
 
 namespace Switchboard.Host.Protocols.Inbound;
-
-/// <summary>What a webhook connector decided about one request, as the host sends it: a refusal's message and a direct
-/// answer's body written as JSON, both with the activation's secrets masked. With no <see cref="Decision"/> the connector
-/// could not decide: <see cref="StatusCode"/> and <see cref="Message"/> say why (500 it failed, 504 it ran out of time).</summary>
-internal sealed record WebhookAnswer(WebhookDecision? Decision, int StatusCode, JsonNode? Body, string? Message)
-{
-    /// <summary>The connector could not decide, for <paramref name="message"/>.</summary>
-    public static WebhookAnswer Problem(int status, string message) => new(null, status, null, message);
-}
 
 /// <summary>A webhook connector's check of one request, run where its plugin is loaded: in the host, or in the plugin's
 /// worker process under process isolation, which answers the host's <c>webhook</c> with it. Both run this code, so a
@@ -42,8 +32,8 @@ internal static class WebhookCall
                     var context = new InboundContext(activation.Id, InboundConnectorCall.PluginLogger(loggers, generation, binding), timeout,
                         generation.PluginContext);
                     var result = await ((Task<WebhookResult>?)definition.Invoke(instance, binding.Properties, request, context)
-                        ?? throw new WebhookResultException("it returned no task (null)"));
-                    return Check(result, generation.Writer, binding.Masker);
+                        ?? throw new UnsendableWebhookResultException("it returned no task (null)"));
+                    return WebhookAnswer.Of(result, generation.Writer, binding.Masker);
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
                 {
@@ -79,38 +69,10 @@ internal static class WebhookCall
         }
     }
 
-    /// <summary>The connector's result as the host can send it; throws <see cref="WebhookResultException"/> naming what
-    /// cannot be (a null result, a status out of range, as a plugin built before the range checks could give, or a
-    /// body that cannot be written as JSON). A secret property the connector quotes is masked there, as in every answer
-    /// the host sends.</summary>
-    private static WebhookAnswer Check(WebhookResult? result, OutputWriter writer, SecretMasker masker)
-    {
-        if (result is null)
-            throw new WebhookResultException("it gave no WebhookResult (null)");
-        var (low, high) = result.Decision == WebhookDecision.Reject ? (400, 499) : (200, 599);
-        if (result.Decision != WebhookDecision.Accept && (result.StatusCode < low || result.StatusCode > high))
-            throw new WebhookResultException($"it answered with the status {result.StatusCode}, which is not an HTTP status it may answer with ({low} to {high})");
-        if (result.Decision != WebhookDecision.Respond)
-            return new WebhookAnswer(result.Decision, result.StatusCode, null, result.Message is { } message ? masker.Apply(message) : null);
-        try
-        {
-            return new WebhookAnswer(result.Decision, result.StatusCode, masker.Apply(writer.Write(result.Body)), null);
-        }
-        catch (Exception e)
-        {
-            // A getter that threw reaches us wrapped by reflection: its own exception is the one to name.
-            var cause = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
-            throw new WebhookResultException($"the body of its answer cannot be written: {cause.GetType().Name}: {cause.Message}", e);
-        }
-    }
-
     private static WebhookAnswer Failed(ILogger logger, Activation activation, Exception e, SecretMasker masker)
     {
         logger.LogError(e, "Inbound activation {Activation} ({Connector}) failed in the connector via {Protocol}", activation.Id, activation.ConnectorType, "Webhook");
-        var why = e is WebhookResultException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+        var why = e is UnsendableWebhookResultException ? e.Message : $"{e.GetType().Name}: {e.Message}";
         return WebhookAnswer.Problem(500, masker.Apply("the connector failed: " + why));
     }
-
-    /// <summary>A result the connector gave that the host cannot send.</summary>
-    private sealed class WebhookResultException(string message, Exception? inner = null) : Exception(message, inner);
 }
