@@ -85,6 +85,7 @@ internal sealed class GenerationLoader(CatalogOptions options, IConfiguration co
     {
         var mainAssembly = PluginFolder.FindMainAssembly(copy);
         _referenceGate.Check(mainAssembly);
+        DepsFile.Check(mainAssembly);
         PluginLoader? loader = null;
         try
         {

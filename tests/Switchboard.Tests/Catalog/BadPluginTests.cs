@@ -149,4 +149,48 @@ public sealed class BadPluginTests
         harness.Catalog.Plugins.Where(p => p.Name != "Calculator").Should().OnlyContain(p => p.State == PluginState.Failed);
         await ShouldStillServeCalculator(harness);
     }
+
+    // A .deps.json the runtime's native resolver reads with the wrong types ended the host process (std::logic_error,
+    // abort), every plugin with it; each is now the plugin's own failure, naming the member.
+    [Theory]
+    [InlineData("no runtimeTarget", "runtimeTarget is missing")]
+    [InlineData("runtimeTarget name a number", "runtimeTarget.name must be a string, not a number")]
+    [InlineData("libraries a string", "libraries must be an object, not a string")]
+    [InlineData("library a number", "libraries.\"Calculator/1.0.0\" must be an object, not a number")]
+    [InlineData("library type a number", "libraries.\"Calculator/1.0.0\".type must be a string, not a number")]
+    [InlineData("package an array", "targets.\".NETCoreApp,Version=v8.0\".\"Calculator/1.0.0\" must be an object, not an array")]
+    [InlineData("runtime asset a string", "targets.\".NETCoreApp,Version=v8.0\".\"Calculator/1.0.0\".runtime.\"Calculator.dll\" must be an object, not a string")]
+    [InlineData("runtimeTargets without rid", "targets.\".NETCoreApp,Version=v8.0\".\"Calculator/1.0.0\".runtimeTargets.\"x.so\" has no rid")]
+    [InlineData("an array", "the file must hold a JSON object, not an array")]
+    public async Task A_deps_json_of_the_wrong_shape_fails_its_plugin_naming_the_member_and_the_host_serves_on(string change, string problem)
+    {
+        await using var harness = await CatalogHarness.StartAsync(sandbox =>
+        {
+            sandbox.Add(Repository.ShippedPlugin("Calculator"));
+            var bad = sandbox.Add(Repository.ShippedPlugin("Calculator"), "BadDeps");
+            var path = Path.Combine(bad, "Calculator.deps.json");
+            var deps = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            var package = deps["targets"]![".NETCoreApp,Version=v8.0"]!.AsObject();
+            JsonNode written = deps;
+            switch (change)
+            {
+                case "no runtimeTarget": deps.Remove("runtimeTarget"); break;
+                case "runtimeTarget name a number": deps["runtimeTarget"]!["name"] = 5; break;
+                case "libraries a string": deps["libraries"] = "x"; break;
+                case "library a number": deps["libraries"]!["Calculator/1.0.0"] = 5; break;
+                case "library type a number": deps["libraries"]!["Calculator/1.0.0"]!["type"] = 7; break;
+                case "package an array": package["Calculator/1.0.0"] = new JsonArray(); break;
+                case "runtime asset a string": package["Calculator/1.0.0"]!["runtime"]!["Calculator.dll"] = "x"; break;
+                case "runtimeTargets without rid":
+                    package["Calculator/1.0.0"]!["runtimeTargets"] = new JsonObject { ["x.so"] = new JsonObject { ["assetType"] = "native" } };
+                    break;
+                case "an array": written = new JsonArray(); break;
+            }
+            File.WriteAllText(path, written.ToJsonString());
+        }, watch: false);
+
+        harness.Plugin("BadDeps").State.Should().Be(PluginState.Failed);
+        harness.Plugin("BadDeps").Reason.Should().Be("Calculator.deps.json: " + problem);
+        await ShouldStillServeCalculator(harness);
+    }
 }
