@@ -76,6 +76,15 @@ internal static class WebhookResponse
             ["key"] = "0",
         });
 
+    // The answer's framing and the connection's own headers (RFC 9110, 7.6.1): given by an expression, a Content-Length
+    // or Transfer-Encoding contradicted the body the host writes, and Kestrel failed the answer after the event was
+    // published (the caller, answered nothing or a broken answer, retried it); Connection and Upgrade would speak for
+    // the connection, which is the server's.
+    private static readonly HashSet<string> HostManaged = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "Proxy-Connection", "TE", "Trailer",
+    };
+
     private static Shaped FromContext(JsonObject response, string expression)
     {
         // FEEL numbers are decimals.
@@ -89,6 +98,8 @@ internal static class WebhookResponse
         {
             if (name.Length == 0 || !name.All(c => c > ' ' && c < 127 && c != ':') || value.Any(c => c is > '~' or < ' ' && c != '\t'))
                 return Shaped.Refused($"{expression} gives the header '{LogValueSanitizer.Escape(name, 100)}', which cannot be sent (a bad name, or a value that is not printable ASCII)");
+            if (HostManaged.Contains(name))
+                return Shaped.Refused($"{expression} gives the header '{name}', which cannot be sent: the host sets it itself (it frames the answer or manages the connection)");
         }
         return new Shaped(status, response["body"]?.DeepClone(), headers);
     }
