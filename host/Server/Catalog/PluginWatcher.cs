@@ -29,9 +29,14 @@ internal sealed class PluginWatcher : IDisposable
     /// <summary>How often the folder at the path is compared with the one watched.</summary>
     public static TimeSpan RootCheckInterval { get; } = TimeSpan.FromSeconds(1);
 
-    // Which folder the path leads to: where its links lead, and when that folder was created (a folder created again,
-    // or renamed in, at the same path is another one).
-    private readonly record struct RootIdentity(string Target, DateTime Created);
+    // Which folder the path leads to: where its links lead, and which folder is there (a folder created again, or renamed
+    // in, at the same path is another one).
+    private readonly record struct RootIdentity(string Target, (long Device, long Node) Folder);
+
+    private int _checks;
+
+    /// <summary>How many times the folder at the path has been compared with the one watched.</summary>
+    internal int Checks => Volatile.Read(ref _checks);
 
     public PluginWatcher(string root, TimeSpan quietPeriod, Action<string> onQuiet, Action onOverflow, ILogger logger)
     {
@@ -84,7 +89,7 @@ internal sealed class PluginWatcher : IDisposable
         {
             var root = new DirectoryInfo(_root);
             var target = root.LinkTarget is null ? root : root.ResolveLinkTarget(returnFinalTarget: true) as DirectoryInfo;
-            return target is { Exists: true } ? new RootIdentity(target.FullName, target.CreationTimeUtc) : null;
+            return target is { Exists: true } ? new RootIdentity(target.FullName, FolderIdentity.Of(target)) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -101,6 +106,7 @@ internal sealed class PluginWatcher : IDisposable
             if (_disposed)
                 return;
             now = Identify();
+            Interlocked.Increment(ref _checks);
             if (now == _watched)
                 return;
             _watched = now;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Switchboard.Abstractions;
 using Switchboard.Core;
+using Switchboard.Host.Catalog;
 using Switchboard.Core.Invoking;
 using Switchboard.Host.Invocation;
 using Switchboard.Tests.Infrastructure;
@@ -38,6 +39,34 @@ public sealed class ReplacedRootTests : IDisposable
         using var mv = Process.Start("mv", ["-T", from, to])!;
         await mv.WaitForExitAsync();
         mv.ExitCode.Should().Be(0);
+    }
+
+    // The plugins folder was told apart by its creation time, which on Linux without birth times (overlay file systems)
+    // moves with every entry added or removed: each plugin folder dropped in, removed or renamed was taken for a new
+    // plugins folder, rescanned at once past its quiet period, and failed plugins were tried again.
+    [Fact]
+    public async Task A_plugin_folder_added_removed_or_renamed_inside_is_no_new_plugins_folder_and_a_replaced_one_is()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_base.FullName, "plugins")).FullName;
+        var rescans = 0;
+        using var watcher = new PluginWatcher(root, TimeSpan.FromHours(1), _ => { }, () => Interlocked.Increment(ref rescans),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        watcher.Start();
+
+        Directory.CreateDirectory(Path.Combine(root, "Added"));
+        File.WriteAllText(Path.Combine(root, "Added", "Added.dll"), "");
+        Directory.CreateDirectory(Path.Combine(root, "Removed"));
+        Directory.Delete(Path.Combine(root, "Removed"));
+        Directory.Move(Path.Combine(root, "Added"), Path.Combine(root, "Renamed"));
+        // Two more comparisons: the second began after the first had ended, so after every change above.
+        var checks = watcher.Checks;
+        await Eventually.WaitFor(() => watcher.Checks >= checks + 2, TimeSpan.FromSeconds(30), because: "the folder at the path is compared every second");
+        Volatile.Read(ref rescans).Should().Be(0, "the plugins folder is the same folder, whatever was added to it or removed");
+
+        var next = Directory.CreateDirectory(Path.Combine(_base.FullName, "plugins.next")).FullName;
+        await Rename(root, root + ".old");
+        await Rename(next, root);
+        await Eventually.WaitFor(() => Volatile.Read(ref rescans) > 0, TimeSpan.FromSeconds(30), because: "another folder renamed in at the path is followed");
     }
 
     [Fact]
