@@ -312,6 +312,7 @@ public sealed class PluginCatalog : IAsyncDisposable
         try
         {
             isolated = _workers.Applies(name);
+            slot.Isolated = isolated;
         }
         catch (PluginLoadException e)
         {

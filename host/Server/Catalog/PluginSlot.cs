@@ -20,6 +20,9 @@ internal sealed class PluginSlot(string name)
     /// <summary>Whether its last load was refused because another plugin served one of its connector types: unlike a
     /// failure of its own files, that ends when the other stops serving the type, so it is tried again then.</summary>
     public bool Conflicted { get; set; }
+
+    /// <summary>Whether its settings put the plugin in a worker process (<c>Isolation=process</c>), as of its last load.</summary>
+    public bool Isolated { get; set; }
     public List<PluginGeneration> Previous { get; } = new();
 
     /// <summary>When its worker process crashed lately (process isolation), for the restart backoff and the give-up rule.</summary>
@@ -86,6 +89,7 @@ internal sealed class PluginSlot(string name)
             LeakedGenerations = _leakedUnlisted + previous.Count(g => g.State == PluginState.Leaked),
             InboundConnectors = Current?.Inbound.Select(i => i.Metadata.Type).ToList() ?? [],
             Worker = Current?.Worker?.Status(),
+            Isolated = Isolated,
             History = _history.ToList(),
         };
     }

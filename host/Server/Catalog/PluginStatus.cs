@@ -32,6 +32,10 @@ public sealed record PluginStatus(
     /// <summary>The worker process serving the plugin under process isolation; null when it runs in the host.</summary>
     public WorkerStatus? Worker { get; init; }
 
+    /// <summary>Whether its settings put the plugin in a worker process (<c>Isolation=process</c>), with or without a
+    /// worker serving it now (none while it loads, or once it failed).</summary>
+    public bool Isolated { get; init; }
+
     /// <summary>What happened to the plugin lately, oldest first: loads, reloads, failures, unloads, leaks (the last twenty).</summary>
     public IReadOnlyList<PluginEvent> History { get; init; } = [];
 }

@@ -47,7 +47,8 @@ internal static class StatusEndpoints
                     .ToArray<JsonNode?>()),
                 ["isolation"] = plugin.Worker is { } worker
                     ? new JsonObject { ["mode"] = "process", ["processId"] = worker.ProcessId, ["workingSetBytes"] = worker.WorkingSetBytes, ["cpuSeconds"] = worker.CpuSeconds }
-                    : new JsonObject { ["mode"] = "inprocess" },
+                    // Configured for a worker that does not serve it now (failed, or still loading): no process to name.
+                    : new JsonObject { ["mode"] = plugin.Isolated ? "process" : "inprocess" },
             });
         }
         return result;

@@ -410,6 +410,10 @@ public sealed class ProcessIsolationTests : IAsyncLifetime
         var plugin = await Eventually.WaitFor(() => Task.FromResult(_host.Catalog.Plugins.Single(p => p.Name == "Crasher")),
             p => p.State == PluginState.Failed, TimeSpan.FromSeconds(30));
         plugin.Reason.Should().Contain("crashed 5 times within 60 s").And.Contain("exit code");
+        // Listed as in-process once no worker served it, though its settings put it in one.
+        var listed = JsonNode.Parse(await _host.Http.GetStringAsync("/plugins"))!.AsArray().Single(p => (string)p!["name"]! == "Crasher")!["isolation"]!;
+        listed["mode"]!.GetValue<string>().Should().Be("process", listed.ToJsonString());
+        listed["processId"].Should().BeNull("no worker serves it now");
         var refused = await CspAsync("io.switchboard.test:crasher:1", "add", """{"a":1,"b":1}""");
         refused["error"]!["data"]!["errorCode"]!.GetValue<string>().Should().Be("ConnectorNotFound", "a failed plugin serves nothing until its files change");
         (await CspAsync("io.switchboard:calculator:1", null, """{"action":"add","a":1,"b":1}"""))["result"]!["output"]!["result"]!.GetValue<double>().Should().Be(2);
