@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Core.Binding;
 using Switchboard.Core.Describing;
+using Switchboard.Core.Outcomes;
 
 namespace Switchboard.Core.Invoking;
 
@@ -32,12 +33,13 @@ internal static class CallBinder
         var chosen = metadata.FindOperation(operation);
         if (chosen is null)
         {
+            var named = operation is null ? null : EscapedText.Quote(operation);
             var known = string.Join(", ", metadata.Operations.Select(o => o.Id));
             var message = metadata.Operations is [{ Id: "" }]
-                ? $"connector '{metadata.Type}' has no operation '{operation}'; it has one operation, without a name: leave the operation out"
+                ? $"connector '{metadata.Type}' has no operation '{named}'; it has one operation, without a name: leave the operation out"
                 : string.IsNullOrEmpty(operation)
                     ? $"connector '{metadata.Type}' needs an operation: one of {known}"
-                    : $"connector '{metadata.Type}' has no operation '{operation}'; it has: {known}";
+                    : $"connector '{metadata.Type}' has no operation '{named}'; it has: {known}";
             return new InvocationError(ErrorKind.UnknownOperation, "OperationNotFound", message, Retryable: false);
         }
 

@@ -12,6 +12,10 @@ internal static class EscapedText
     public static bool IsUnsafe(Rune r) =>
         Rune.IsControl(r) || r.Value is 0x2028 or 0x2029 || Rune.GetUnicodeCategory(r) == UnicodeCategory.Format;
 
+    /// <summary>A name from a request (a connector type, an operation, a command) as an answer or a log line quotes it:
+    /// escaped, and at most 200 characters, since an answer echoing a 500,000-character name whole was half a megabyte.</summary>
+    public static string Quote(string text) => Of(text, 200);
+
     /// <summary>Control and format characters as C-style escapes (each UTF-16 unit of one outside the BMP as <c>\uXXXX</c>),
     /// then at most <paramref name="max"/> characters and a marker saying how many were cut; line breaks kept as they are
     /// with <paramref name="keepLineBreaks"/>, for a writer that escapes them itself.</summary>

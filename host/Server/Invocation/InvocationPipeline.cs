@@ -14,6 +14,7 @@ using Switchboard.Core.Invoking;
 using Switchboard.Host.Connectors;
 using Switchboard.Core.Metadata;
 using Switchboard.Core;
+using Switchboard.Core.Outcomes;
 using Switchboard.Host.Isolation;
 using Switchboard.Host.Telemetry;
 
@@ -325,7 +326,7 @@ public sealed class InvocationPipeline(PluginCatalog catalog, ILoggerFactory log
     }
 
     private static InvocationError NotFound(Invocation invocation) =>
-        new(ErrorKind.UnknownConnector, "ConnectorNotFound", $"no loaded connector has the type '{invocation.ConnectorType}'", Retryable: false);
+        new(ErrorKind.UnknownConnector, "ConnectorNotFound", $"no loaded connector has the type '{EscapedText.Quote(invocation.ConnectorType)}'", Retryable: false);
 
 
     // Looked up before it is added, so a call does not allocate the factory's closure.

@@ -20,6 +20,6 @@ internal static class ElementTemplateEndpoints
                     // An inbound connector has one template per element kind.
                     ? Results.Json(new JsonArray(InboundElementTemplateBuilder.Build(inbound, ElementTemplateVersion.Of(catalog, inbound.PluginName, inbound.Version))
                         .Select(t => (JsonNode?)t).ToArray()))
-                    : Results.Json(new JsonObject { ["detail"] = $"no loaded connector has the type '{connectorType}'" }, statusCode: StatusCodes.Status404NotFound));
+                    : Results.Json(new JsonObject { ["detail"] = $"no loaded connector has the type '{Core.Outcomes.EscapedText.Quote(connectorType)}'" }, statusCode: StatusCodes.Status404NotFound));
     }
 }

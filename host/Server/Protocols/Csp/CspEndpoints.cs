@@ -23,7 +23,7 @@ internal static class CspEndpoints
         csp.MapGet("/connectors", (PluginCatalog catalog) => Results.Json(CspConnectorListing.List(catalog)));
         csp.MapGet("/connectors/{type}", (string type, PluginCatalog catalog) => catalog.Find(type) is { } connector
             ? Results.Json(CspConnectorListing.Describe(connector))
-            : Results.Json(new System.Text.Json.Nodes.JsonObject { ["detail"] = $"no loaded connector has the type '{type}'" }, statusCode: StatusCodes.Status404NotFound));
+            : Results.Json(new System.Text.Json.Nodes.JsonObject { ["detail"] = $"no loaded connector has the type '{Core.Outcomes.EscapedText.Quote(type)}'" }, statusCode: StatusCodes.Status404NotFound));
         csp.MapGet("/status", (CspCallbackMetrics metrics) => Results.Json(metrics.Snapshot()));
     }
 }

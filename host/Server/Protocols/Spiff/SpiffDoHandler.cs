@@ -7,6 +7,7 @@ using Switchboard.Abstractions;
 using Switchboard.Core.Binding;
 using Switchboard.Core;
 using Switchboard.Core.Invoking;
+using Switchboard.Core.Outcomes;
 using Switchboard.Host.Invocation;
 using Call = Switchboard.Host.Invocation.Invocation;
 
@@ -38,7 +39,7 @@ internal sealed class SpiffDoHandler(SpiffCommandIndex commands, InvocationPipel
         if (found is null)
         {
             await RefuseAsync(http, plugin + "/" + command, StatusCodes.Status404NotFound, new SpiffFailure(404, SpiffOutcomeMapper.CommandNotFound,
-                $"no loaded connector serves the command '{plugin}/{command}'; GET /v1/commands lists them"));
+                $"no loaded connector serves the command '{EscapedText.Quote(plugin + "/" + command)}'; GET /v1/commands lists them"));
             return;
         }
 
