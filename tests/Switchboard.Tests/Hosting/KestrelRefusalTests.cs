@@ -28,6 +28,8 @@ public sealed class KestrelRefusalTests : IAsyncLifetime
         { "POST /csp/connector?pad=" + new string('x', 70_000) + " HTTP/1.1\r\nHost: a\r\n\r\n", 414, "UriTooLong" },
         { "POST /csp/connector HTTP/1.1\r\nHost: a\r\nX-Pad: " + new string('y', 140_000) + "\r\n\r\n", 431, "HeadersTooLarge" },
         { "POST /csp/connector HTTP/1.1\r\nHost: a\r\nX-Slow: never finishes", 408, "RequestTimeout" },
+        // The absolute form (a proxy's): Kestrel refuses a URI naming another host than Host, and it went out bodiless.
+        { "POST http://elsewhere.example/csp/connector HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}", 400, "BadRequest" },
     };
 
     [Theory]

@@ -88,18 +88,35 @@ internal sealed class KestrelRefusalTransport : IDuplexPipe
         var sample = start[..(int)Math.Min(buffer.Length, start.Length)];
         buffer.Slice(0, sample.Length).CopyTo(sample);
         var space = sample.IndexOf((byte)' ');
-        if (space is < 1 or > 16 || space + 1 >= sample.Length || sample[space + 1] != '/')
+        if (space is < 1 or > 16 || space + 1 >= sample.Length)
             return;
         foreach (var b in sample[..space])
         {
             if (b is < (byte)'A' or > (byte)'Z')
                 return;
         }
-        var target = sample[(space + 1)..];
+        var target = PathOf(sample[(space + 1)..]);
+        if (target.IsEmpty)
+            return;
         var end = target.IndexOfAny((byte)' ', (byte)'?', (byte)'\r');
         _method = Reused(_method, sample[..space]);
         _path = Reused(_path, end < 0 ? target : target[..end]);
         _expectingRequestLine = false;
+    }
+
+    // The path of a request target: itself (origin form), or what follows the authority of an absolute URI (a proxy's
+    // form, which HTTP/1.1 servers must accept: Kestrel refuses one naming another host than the Host header, and the
+    // refusal went out bodiless on a protocol's route); empty for any other form.
+    private static ReadOnlySpan<byte> PathOf(ReadOnlySpan<byte> target)
+    {
+        if (target.Length > 0 && target[0] == '/')
+            return target;
+        var scheme = target.IndexOf("://"u8);
+        if (scheme is < 4 or > 5 || !(Ascii.EqualsIgnoreCase(target[..scheme], "http"u8) || Ascii.EqualsIgnoreCase(target[..scheme], "https"u8)))
+            return [];
+        var authority = target[(scheme + 3)..];
+        var path = authority.IndexOfAny((byte)'/', (byte)' ', (byte)'?');
+        return path >= 0 && authority[path] == '/' ? authority[path..] : "/"u8;
     }
 
     // A kept-alive connection mostly repeats its request line: the text seen last is kept rather than made again.

@@ -66,7 +66,7 @@ internal sealed class ProtocolRefusals
 
     private string Describe(int status, string method, PathString path) => status switch
     {
-        400 => "the request is not valid HTTP (for example a NUL or control character in the path, or a malformed header line)",
+        400 => "the request is not valid HTTP (for example a NUL or control character in the path, a malformed header line, or an absolute URI naming another host than the Host header)",
         404 => $"there is no route {Shown(path)}",
         405 => $"{Shown(path)} does not answer {method}",
         408 => "the request's headers did not arrive in time",
