@@ -66,16 +66,11 @@ internal static class DepsFile
             }
             if (runtimeTarget.ValueKind != JsonValueKind.Object)
                 return $"runtimeTarget must be an object or a string, not {Kind(runtimeTarget)}";
-            var named = false;
-            foreach (var name in All(runtimeTarget, "name"))
-            {
-                if (name.ValueKind != JsonValueKind.String)
-                    return $"runtimeTarget.name must be a string, not {Kind(name)}";
-                target ??= name.GetString();
-                named = true;
-            }
+            if (Texts(runtimeTarget, "name", "runtimeTarget", out var named) is { } problem)
+                return problem;
             if (!named)
                 return "runtimeTarget has no name";
+            target ??= All(runtimeTarget, "name").First().GetString();
         }
         if (target is null)
             return "runtimeTarget is missing";
@@ -99,13 +94,8 @@ internal static class DepsFile
                 var at = $"libraries.{Name(library.Name)}";
                 if (library.Value.ValueKind != JsonValueKind.Object)
                     return $"{at} must be an object, not {Kind(library.Value)}";
-                var typed = false;
-                foreach (var type in All(library.Value, "type"))
-                {
-                    if (type.ValueKind != JsonValueKind.String)
-                        return $"{at}.type must be a string, not {Kind(type)}";
-                    typed = true;
-                }
+                if (Texts(library.Value, "type", at, out var typed) is { } problem)
+                    return problem;
                 // Read only for a library with assets under the runtime target.
                 if (!typed && packages.Contains(library.Name))
                     return $"{at} has no type";
@@ -147,16 +137,24 @@ internal static class DepsFile
                 return $"{fileAt} must be an object, not {Kind(file.Value)}";
             foreach (var member in required)
             {
-                var present = false;
-                foreach (var value in All(file.Value, member))
-                {
-                    if (value.ValueKind != JsonValueKind.String)
-                        return $"{fileAt}.{member} must be a string, not {Kind(value)}";
-                    present = true;
-                }
+                if (Texts(file.Value, member, fileAt, out var present) is { } problem)
+                    return problem;
                 if (!present)
                     return $"{fileAt} has no {member}";
             }
+        }
+        return null;
+    }
+
+    // Every occurrence of the member must be a string; whether there is one at all is the caller's to judge.
+    private static string? Texts(JsonElement owner, string member, string at, out bool present)
+    {
+        present = false;
+        foreach (var value in All(owner, member))
+        {
+            if (value.ValueKind != JsonValueKind.String)
+                return $"{at}.{member} must be a string, not {Kind(value)}";
+            present = true;
         }
         return null;
     }
