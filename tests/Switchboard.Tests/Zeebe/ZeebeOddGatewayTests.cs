@@ -66,6 +66,27 @@ public sealed class ZeebeOddGatewayTests
         job.ErrorMessage.Should().Contain("header jobTimeout 'P10675199DT2H48M5.4775807S' is longer than 49.17:02:47");
     }
 
+    // Sent as the job's new timeout, zero (or below a millisecond, rounded down) expired the job at once: it was handed
+    // out again while the connector ran, which ran two to four times for one job.
+    [Theory]
+    [InlineData("PT0S")]
+    [InlineData("PT0.0001S")]
+    [InlineData("PT0.5S")]
+    public async Task A_job_timeout_header_under_a_second_fails_the_job_naming_the_header_without_running_it(string timeout)
+    {
+        await using var server = await TestGatewayServer.StartAsync();
+        using var sandbox = new PluginSandbox();
+        await using var host = await HostAsync(sandbox, server);
+
+        var job = await server.Gateway.FinishedAsync(server.Gateway.CreateJob(Calculator, """{"action":"add","a":1,"b":2}""",
+            new() { ["jobTimeout"] = timeout }));
+
+        job.State.Should().Be(JobState.Incident, "the job ran, {0} times", job.Activations);
+        job.Retries.Should().Be(0);
+        job.ErrorMessage.Should().Contain($"header jobTimeout '{timeout}' is shorter than 1 s");
+        job.Activations.Should().Be(1);
+    }
+
     [Fact]
     public async Task A_job_with_retries_below_zero_that_fails_is_given_back_with_none_left()
     {
