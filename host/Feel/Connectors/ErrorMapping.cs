@@ -52,29 +52,46 @@ public static class ErrorMapping
         if (result is not FeelContext context)
             return new ErrorDecision.Invalid($"errorExpression yielded a {FeelTypes.NameOf(result)}, expected a context or null");
         var variables = context["variables"] is FeelContext v ? (JsonObject)FeelJson.ToJson(v)! : [];
-        switch (context[ConnectorFunctions.ErrorType] as string)
+        // A field of the wrong type is an invalid expression, not a field left out: read as absent, {code: 5} or
+        // {errorType: 5, ...} let the job complete (or throw an error not asked for), and a retryBackoff that is no
+        // duration became none at all.
+        var errorType = context[ConnectorFunctions.ErrorType];
+        if (errorType is not (null or string))
+            return Wrong("errorType", errorType, "a string");
+        switch ((string?)errorType)
         {
             case "jobError":
-                var retries = context["retries"] is decimal r ? (int)Math.Clamp(decimal.Truncate(r), 0, int.MaxValue) : 0;
-                var backoff = context["retryBackoff"] switch
+                var retries = context["retries"];
+                if (retries is not (null or decimal))
+                    return Wrong("retries", retries, "a number");
+                TimeSpan backoff;
+                switch (context["retryBackoff"])
                 {
-                    TimeSpan t => t,
-                    string s when FeelIso.ParseDuration(s) is TimeSpan t => t,
-                    _ => TimeSpan.Zero,
-                };
-                return new ErrorDecision.JobError(Text(context, "message", "errorMessage") ?? "", variables, retries, backoff < TimeSpan.Zero ? TimeSpan.Zero : backoff);
+                    case null: backoff = TimeSpan.Zero; break;
+                    case TimeSpan t: backoff = t; break;
+                    case string s when FeelIso.ParseDuration(s) is TimeSpan t: backoff = t; break;
+                    case string s: return new ErrorDecision.Invalid($"errorExpression yielded the retryBackoff '{s}', which is no ISO-8601 duration (such as PT30S)");
+                    case var other: return Wrong("retryBackoff", other, "a duration");
+                }
+                return new ErrorDecision.JobError(Text(context, "message", "errorMessage") ?? "", variables,
+                    retries is decimal r ? (int)Math.Clamp(decimal.Truncate(r), 0, int.MaxValue) : 0, backoff < TimeSpan.Zero ? TimeSpan.Zero : backoff);
             case "ignoreError":
                 return new ErrorDecision.Ignore(variables);
             case "bpmnError" or null:
                 // A context without errorType but with a code is the older bpmnError shape; without a code it is no error.
-                var code = Text(context, "code", "errorCode");
-                return string.IsNullOrEmpty(code)
-                    ? new ErrorDecision.None()
-                    : new ErrorDecision.BpmnError(code, Text(context, "message", "errorMessage") ?? "", variables);
+                var code = context["code"] ?? context["errorCode"];
+                if (code is not (null or string))
+                    return Wrong("code", code, "a string");
+                if (string.IsNullOrEmpty((string?)code))
+                    return new ErrorDecision.None();
+                return new ErrorDecision.BpmnError((string)code, Text(context, "message", "errorMessage") ?? "", variables);
             case var other:
                 return new ErrorDecision.Invalid($"errorExpression yielded unknown errorType '{other}'");
         }
     }
+
+    private static ErrorDecision.Invalid Wrong(string field, object value, string expected) =>
+        new($"errorExpression yielded a {field} that is a {FeelTypes.NameOf(value)}, not {expected}");
 
     private static string? Text(FeelContext context, string key, string alternative) =>
         context[key] as string ?? context[alternative] as string;

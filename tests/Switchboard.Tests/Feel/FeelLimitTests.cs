@@ -151,6 +151,7 @@ public class FeelLimitTests
     {
         var decision = ErrorMapping.Decide("={errorType: \"jobError\", message: \"stop\", retries: 2, retryBackoff: \"P99999999999999999999D\"}", JsonNode.Parse("{}"), null, retries: 3);
 
-        decision.Should().BeOfType<ErrorDecision.JobError>().Which.RetryBackoff.Should().Be(TimeSpan.Zero);
+        // Decided as an invalid expression naming the backoff; it was a job error with no backoff at all.
+        decision.Should().BeOfType<ErrorDecision.Invalid>().Which.Message.Should().Contain("retryBackoff 'P99999999999999999999D'");
     }
 }

@@ -46,6 +46,23 @@ public sealed class ErrorFunctionArgumentTests : IAsyncLifetime
         job.ErrorMessage.Should().Contain(function);
     }
 
+    // The context form with a field of the wrong type: read as absent, the job completed (or threw an error not asked for).
+    [Theory]
+    [InlineData("""={code: 5}""", "code that is a number")]
+    [InlineData("""={errorType: "bpmnError", code: 5}""", "code that is a number")]
+    [InlineData("""={errorType: 5, code: "x"}""", "errorType that is a number")]
+    [InlineData("""={errorType: "jobError", message: "m", retries: 2, retryBackoff: "bogus"}""", "retryBackoff 'bogus'")]
+    [InlineData("""={errorType: "jobError", message: "m", retries: "2"}""", "retries that is a string")]
+    public async Task An_error_context_with_a_field_of_the_wrong_type_fails_the_job_as_an_invalid_expression(string errorExpression, string problem)
+    {
+        var job = await RunAsync(errorExpression);
+
+        job.State.Should().Be(JobState.Incident, $"{errorExpression} asked for an error; the job ended {job.State} with {job.CompletedVariables?.ToJsonString()}{job.ErrorCode}");
+        job.Retries.Should().Be(0);
+        job.ErrorMessage.Should().Contain(problem);
+        job.FailVariables!["error"]!["code"]!.GetValue<string>().Should().Be("InvalidErrorExpression");
+    }
+
     [Fact]
     public async Task JobErrors_backoff_may_be_given_as_text_as_in_the_context_form()
     {
