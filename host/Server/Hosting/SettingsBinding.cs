@@ -28,7 +28,9 @@ internal static class SettingsBinding
     // Every time span a setting holds is set on a timer or added to a clock somewhere, and the runtime's timers refuse more
     // than about 49.7 days: a drain timeout of 100 days was accepted at start and crashed the host when it stopped, and a
     // poll interval of 100 days ended the Zeebe poller with nothing said. One rule for every section, here where they
-    // are bound, rather than a check per setting that the next setting would miss.
+    // are bound, rather than a check per setting that the next setting would miss. A negative one means nothing either:
+    // a Zeebe drain timeout of -00:00:05 was accepted, left a removed plugin's worker closing for good, and crashed the
+    // host with a stack when it stopped.
     private static void CheckWaits(object options, string path, int depth)
     {
         foreach (var property in options.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
@@ -41,6 +43,8 @@ internal static class SettingsBinding
             {
                 if (property.GetValue(options) is TimeSpan value && value > Core.Describing.LongestWait.Value)
                     throw new StartupProblem($"{name} must be at most {Core.Describing.LongestWait.Text} (the longest wait the runtime's timers take), not {value}");
+                if (property.GetValue(options) is TimeSpan negative && negative < TimeSpan.Zero)
+                    throw new StartupProblem($"{name} must not be negative, not {negative}");
             }
             else if (depth < 4 && type.IsClass && type.Namespace?.StartsWith("Switchboard.", StringComparison.Ordinal) == true
                      && property.GetValue(options) is { } nested)

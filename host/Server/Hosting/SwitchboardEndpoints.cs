@@ -20,6 +20,7 @@ public static class SwitchboardEndpoints
         app.MapElementTemplates();
         app.MapSwitchboardTelemetry();
         app.MapDashboard();
+        RouteClashes.Check(app);
         return app;
     }
 }
