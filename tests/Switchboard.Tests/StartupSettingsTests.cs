@@ -11,7 +11,7 @@ public sealed class StartupSettingsTests
     [Theory]
     [InlineData("Switchboard:Catalog:DefaultTimeout=100.00:00:00", "Switchboard:Catalog:DefaultTimeout must be at most 49.17:02:47 (the longest wait the runtime's timers take), not 100.00:00:00")]
     [InlineData("Switchboard:Zeebe:DrainTimeout=100.00:00:00", "Switchboard:Zeebe:DrainTimeout must be at most 49.17:02:47")]
-    [InlineData("Switchboard:Zeebe:DrainTimeout=-00:00:05", "Switchboard:Zeebe:DrainTimeout must not be negative, not -00:00:05")]
+    [InlineData("Switchboard:Zeebe:DrainTimeout=-00:00:05", "Switchboard:Zeebe:DrainTimeout must not be negative (a time span such as 00:00:30), not -00:00:05")]
     [InlineData("Switchboard:Csp:Callback:DrainTimeout=-00:00:01", "Switchboard:Csp:Callback:DrainTimeout must not be negative")]
     [InlineData("Switchboard:Zeebe:PollInterval=100.00:00:00", "Switchboard:Zeebe:PollInterval must be at most 49.17:02:47")]
     [InlineData("Switchboard:Zeebe:RequestTimeout=10675199.00:00:00", "Switchboard:Zeebe:RequestTimeout must be at most 49.17:02:47")]

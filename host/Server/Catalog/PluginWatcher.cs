@@ -24,6 +24,7 @@ internal sealed class PluginWatcher : IDisposable
     private FileSystemWatcher? _watcher;
     private Timer? _rootCheck;
     private RootIdentity? _watched;
+    private IDisposable? _held;
     private bool _disposed;
 
     /// <summary>How often the folder at the path is compared with the one watched.</summary>
@@ -52,6 +53,7 @@ internal sealed class PluginWatcher : IDisposable
         lock (_lock)
         {
             _watched = Identify();
+            _held = _watched is { } watched ? FolderIdentity.Hold(watched.Target) : null;
             _watcher = Watch();
             _rootCheck = new Timer(_ => CheckRoot(), null, RootCheckInterval, RootCheckInterval);
         }
@@ -110,6 +112,8 @@ internal sealed class PluginWatcher : IDisposable
             if (now == _watched)
                 return;
             _watched = now;
+            _held?.Dispose();
+            _held = now is { } target ? FolderIdentity.Hold(target.Target) : null;
             replaced = _watcher;
             _watcher = Watch();
         }
@@ -181,6 +185,8 @@ internal sealed class PluginWatcher : IDisposable
             _rootCheck?.Dispose();
             _watcher?.Dispose();
             _watcher = null;
+            _held?.Dispose();
+            _held = null;
             foreach (var timer in _timers.Values)
                 timer.Dispose();
             _timers.Clear();

@@ -44,7 +44,7 @@ internal static class SettingsBinding
                 if (property.GetValue(options) is TimeSpan value && value > Core.Describing.LongestWait.Value)
                     throw new StartupProblem($"{name} must be at most {Core.Describing.LongestWait.Text} (the longest wait the runtime's timers take), not {value}");
                 if (property.GetValue(options) is TimeSpan negative && negative < TimeSpan.Zero)
-                    throw new StartupProblem($"{name} must not be negative, not {negative}");
+                    throw new StartupProblem($"{name} must not be negative (a time span such as 00:00:30), not {negative}");
             }
             else if (depth < 4 && type.IsClass && type.Namespace?.StartsWith("Switchboard.", StringComparison.Ordinal) == true
                      && property.GetValue(options) is { } nested)

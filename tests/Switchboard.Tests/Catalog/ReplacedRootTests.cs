@@ -69,6 +69,25 @@ public sealed class ReplacedRootTests : IDisposable
         await Eventually.WaitFor(() => Volatile.Read(ref rescans) > 0, TimeSpan.FromSeconds(30), because: "another folder renamed in at the path is followed");
     }
 
+    // Deleted and made again between two looks, a folder took the inode number just freed and looked like the one it
+    // replaced: nothing was rescanned and the new folder was never watched. The watched folder is held open now.
+    [Fact]
+    public async Task A_plugins_folder_deleted_and_made_again_between_two_looks_is_another_folder()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_base.FullName, "plugins")).FullName;
+        var rescans = 0;
+        using var watcher = new PluginWatcher(root, TimeSpan.FromHours(1), _ => { }, () => Interlocked.Increment(ref rescans),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        watcher.Start();
+
+        Directory.Delete(root);
+        Directory.CreateDirectory(root);
+        var checks = watcher.Checks;
+        await Eventually.WaitFor(() => watcher.Checks >= checks + 2, TimeSpan.FromSeconds(30), because: "the folder at the path is compared every second");
+
+        Volatile.Read(ref rescans).Should().Be(1, "the folder at the path is another one");
+    }
+
     [Fact]
     public async Task A_plugins_folder_reached_through_a_link_re_pointed_at_a_new_release_is_followed_and_watched_there()
     {

@@ -133,7 +133,7 @@ public sealed class ElementTemplateCommandTests : IClassFixture<TemplatePlugins>
 
     [Theory]
     [InlineData("--Switchboard:Catalog:MaxConcurrentCalls=0", "Switchboard:Catalog:MaxConcurrentCalls must be at least 1")]
-    [InlineData("--Switchboard:Catalog:LoadTimeout=-00:00:01", "Switchboard:Catalog:LoadTimeout must be a positive time span")]
+    [InlineData("--Switchboard:Catalog:LoadTimeout=-00:00:01", "Switchboard:Catalog:LoadTimeout must not be negative")]
     [InlineData("--Switchboard:Catalog:DrainTimeout=soon", "Switchboard:Catalog:DrainTimeout")]
     public async Task A_catalog_setting_that_cannot_work_stops_the_host_with_one_line_naming_it(string setting, string problem)
     {
