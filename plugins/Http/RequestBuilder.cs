@@ -69,17 +69,24 @@ internal static class RequestBuilder
             return $"header name '{Printable(name)}' has characters a header name cannot have (only letters, digits and !#$%&'*+-.^_`|~)";
         if (value is not null && value.Any(c => c is '\r' or '\n' or '\0' || (char.IsControl(c) && c != '\t')))
             return $"the value of header '{name}' contains a control character (CR, LF, NUL or another), which cannot be sent";
+        // .NET refuses them while sending, which came back as a retryable connection failure for the caller's own input.
+        if (value is not null && value.Any(c => c > '\u007e'))
+            return $"the value of header '{name}' has characters beyond ASCII, which a header cannot carry as written (encode the value, e.g. as Base64 or percent-encoded UTF-8)";
         return null;
     }
 
     // The body's framing is the connector's to write: a Transfer-Encoding it does not apply (anything but chunked, or
     // chunked without a body) went out as written, beside a Content-Length or on a request with no body, and a server or
     // proxy framing the request by it took the next request on the connection (another caller's) for this one's body.
+    // A Content-Length is the body's own length, which the connector writes: another one failed the request as it was sent,
+    // reported as a retryable connection failure.
     private static string? FramingProblem(string name, string? value, HttpContent? content) =>
         name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
         && (content is null || !string.Equals(value?.Trim(), "chunked", StringComparison.OrdinalIgnoreCase))
             ? "header 'Transfer-Encoding' frames the body, which the connector does: only 'chunked', on a request with a body, may be asked for"
-            : null;
+            : name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+                ? "header 'Content-Length' is the body's length, which the connector sets itself"
+                : null;
 
     private static bool IsTokenChar(char c) =>
         c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';

@@ -25,7 +25,7 @@ internal sealed class RetryHandler(HttpMessageHandler inner, int maxRetries, Tim
             }
             if (attempt >= maxRetries || !IsTransient(response.StatusCode))
                 return response;
-            var retryAfter = response.Headers.RetryAfter?.Delta;
+            var retryAfter = RetryAfter(response.Headers.RetryAfter);
             var delay = Backoff(attempt, retryAfter);
             // A pause the call cannot wait out is answered with the server's own status at once: waiting would end as a
             // timeout that says the server did not answer (and a Retry-After of 2147483647 s was beyond what a timer can
@@ -36,6 +36,15 @@ internal sealed class RetryHandler(HttpMessageHandler inner, int maxRetries, Tim
             await Task.Delay(delay, cancellationToken);
         }
     }
+
+    // Seconds, or an HTTP date (RFC 9110, 10.2.3): the date was taken for no Retry-After at all, and a server that asked
+    // for an hour's pause was asked again twice within a second.
+    private static TimeSpan? RetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue? header) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
 
     /// <summary>When the call must be answered, as a <see cref="Stopwatch"/> timestamp: a retry that would start after it is not waited for.</summary>
     public static readonly HttpRequestOptionsKey<long> Deadline = new("switchboard.deadline");

@@ -11,7 +11,13 @@ namespace Switchboard.Plugins.Http.Authentication;
 /// the token endpoint with client credentials or a refresh token. One implementation for both connectors.</summary>
 internal static class HttpAuthentication
 {
-    public static async Task ApplyAsync(IHttpAuthentication properties, HttpWriteInput request, HttpClient client, CancellationToken cancellationToken)
+    /// <summary>Adds the authentication to <paramref name="request"/>; an OAuth token is fetched within the request's own
+    /// limits, <paramref name="connectTimeout"/> to connect and <paramref name="limit"/> in all (none when null or zero),
+    /// as the request itself is sent.</summary>
+    /// <remarks>The token request ran with the call's cancellation alone: a token endpoint that never answered held a
+    /// call with a 2 s read timeout until the call's own timeout (5 minutes), and a poll until the poll's.</remarks>
+    public static async Task ApplyAsync(IHttpAuthentication properties, HttpWriteInput request, HttpClient client, TimeSpan connectTimeout, TimeSpan? limit,
+        CancellationToken cancellationToken)
     {
         request.Headers ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         switch (properties.AuthenticationType)
@@ -42,10 +48,10 @@ internal static class HttpAuthentication
                 }
                 break;
             case "oauth-client-credentials-flow":
-                request.Headers!["Authorization"] = "Bearer " + await TokenAsync(properties, refresh: false, client, cancellationToken);
+                request.Headers!["Authorization"] = "Bearer " + await TokenAsync(properties, refresh: false, client, connectTimeout, limit, cancellationToken);
                 break;
             case "oauth-refresh-token":
-                request.Headers!["Authorization"] = "Bearer " + await TokenAsync(properties, refresh: true, client, cancellationToken);
+                request.Headers!["Authorization"] = "Bearer " + await TokenAsync(properties, refresh: true, client, connectTimeout, limit, cancellationToken);
                 break;
             case var other:
                 throw new ConnectorInputException("UnsupportedAuthentication",
@@ -54,7 +60,8 @@ internal static class HttpAuthentication
         }
     }
 
-    private static async Task<string> TokenAsync(IHttpAuthentication properties, bool refresh, HttpClient client, CancellationToken cancellationToken)
+    private static async Task<string> TokenAsync(IHttpAuthentication properties, bool refresh, HttpClient client, TimeSpan connectTimeout, TimeSpan? limit,
+        CancellationToken cancellationToken)
     {
         var endpoint = Required(properties.OAuthTokenEndpoint, "authentication.oauthTokenEndpoint");
         if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
@@ -82,7 +89,24 @@ internal static class HttpAuthentication
                 form.Add(new("client_secret", clientSecret));
         }
         request.Content = new FormUrlEncodedContent(form);
+        request.Options.Set(CamundaRest.ConnectTimeoutHandler.ConnectTimeout, connectTimeout);
         var target = RequestBuilder.Loggable(url);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (limit is { } within && within > TimeSpan.Zero)
+            deadline.CancelAfter(within);
+        try
+        {
+            return await TokenAsync(client, request, target, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ConnectorException("OAuthTokenFailed",
+                $"the token endpoint {target} did not answer within {limit!.Value.TotalSeconds} s (connectionTimeoutInSeconds and readTimeoutInSeconds)", retryable: true);
+        }
+    }
+
+    private static async Task<string> TokenAsync(HttpClient client, HttpRequestMessage request, string target, CancellationToken cancellationToken)
+    {
         HttpResponseMessage response;
         try
         {

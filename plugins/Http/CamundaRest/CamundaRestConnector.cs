@@ -66,19 +66,22 @@ public sealed class CamundaRestConnector : IDisposable
                 : contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) ? BodyFormat.Form
                 : BodyFormat.Raw,
         };
+        // Camunda's read timeout counts from the connection; here it is added to the connect timeout, one deadline for both
+        // (the token request's too).
+        var read = input.ReadTimeoutInSeconds ?? input.ConnectionTimeoutInSeconds;
+        var limit = read > 0 ? TimeSpan.FromSeconds(read + input.ConnectionTimeoutInSeconds) : (TimeSpan?)null;
         if (authentication is not null)
-            await HttpAuthentication.ApplyAsync(authentication, write, _directClient, context.CancellationToken);
+            await HttpAuthentication.ApplyAsync(authentication, write, _directClient, TimeSpan.FromSeconds(input.ConnectionTimeoutInSeconds), limit,
+                context.CancellationToken);
 
         var url = RequestBuilder.Url(write, "queryParameters");
         using var request = new HttpRequestMessage(method, url) { Content = RequestBuilder.Body(write, "body") };
         RequestBuilder.AddHeaders(request, write);
         request.Options.Set(ConnectTimeoutHandler.ConnectTimeout, TimeSpan.FromSeconds(input.ConnectionTimeoutInSeconds));
 
-        // Camunda's read timeout counts from the connection; here it is added to the connect timeout, one deadline for both.
-        var read = input.ReadTimeoutInSeconds ?? input.ConnectionTimeoutInSeconds;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        if (read > 0)
-            deadline.CancelAfter(TimeSpan.FromSeconds(read + input.ConnectionTimeoutInSeconds));
+        if (limit is { } within)
+            deadline.CancelAfter(within);
         // Only scheme, host, port and path are logged or returned: the user part and the query often carry credentials.
         var target = $"{method} {RequestBuilder.Loggable(url)}";
         var started = Stopwatch.GetTimestamp();

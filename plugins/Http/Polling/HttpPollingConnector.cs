@@ -41,7 +41,8 @@ public sealed class HttpPollingConnector : IPollingConnector<HttpPollingProperti
             Data = properties.Method is "POST" or "PUT" or "PATCH" ? properties.Body?.DeepClone() : null,
             BodyFormat = properties.Body is JsonValue text && text.TryGetValue<string>(out _) ? BodyFormat.Raw : BodyFormat.Json,
         };
-        await HttpAuthentication.ApplyAsync(properties, write, client, context.CancellationToken);
+        await HttpAuthentication.ApplyAsync(properties, write, client, TimeSpan.FromSeconds(properties.ConnectionTimeoutInSeconds),
+            TimeSpan.FromSeconds(write.TimeoutSeconds), context.CancellationToken);
 
         var sender = new RequestSender(client, client);
         var response = await sender.SendAsync(new HttpMethod(properties.Method), write, write.Data is null ? null : write, context.Logger, context.CancellationToken);

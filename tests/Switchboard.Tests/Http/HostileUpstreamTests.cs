@@ -16,12 +16,15 @@ public sealed class HostileUpstreamFixture : IAsyncLifetime
     private readonly PluginSandbox _sandbox = new();
     private LoopbackServer _upstream = null!;
     private int _badCharsetHits;
+    private int _retryAtDateHits;
 
     public RunningHost Host { get; private set; } = null!;
 
     public string Url(string path) => new Uri(_upstream.Address, path).ToString();
 
     public int BadCharsetHits => Volatile.Read(ref _badCharsetHits);
+
+    public int RetryAtDateHits => Volatile.Read(ref _retryAtDateHits);
 
     public async Task InitializeAsync()
     {
@@ -85,6 +88,17 @@ public sealed class HostileUpstreamFixture : IAsyncLifetime
             response.Headers.RetryAfter = "10";
             return Results.Text("down for maintenance", "text/plain", statusCode: 503);
         });
+
+        // A 503 asking for a retry in an hour, as an HTTP date.
+        app.MapGet("/retry-at-date", (HttpResponse response) =>
+        {
+            Interlocked.Increment(ref _retryAtDateHits);
+            response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddHours(1).ToString("R");
+            return Results.Text("down for maintenance", "text/plain", statusCode: 503);
+        });
+
+        // A token endpoint that never answers.
+        app.MapPost("/token-hangs", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
 
         // A 503 asking for a retry in 68 years.
         app.MapGet("/retry-much-later", (HttpResponse response) =>
@@ -208,6 +222,57 @@ public sealed class HostileUpstreamTests(HostileUpstreamFixture fixture) : IClas
 
         call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("OAuthTokenRefused", call.Text);
         call.Text.Should().NotContain("my-secret-Q7");
+    }
+
+    // The token request ran with the call's cancellation alone: a token endpoint that never answered held a call whose
+    // timeouts add up to 2 s for the connector's whole timeout, 5 minutes.
+    [Fact]
+    public async Task A_token_endpoint_that_never_answers_fails_the_call_within_its_connection_and_read_timeouts()
+    {
+        var call = await DoAsync("CamundaRestRequest", new JsonObject
+        {
+            ["method"] = "GET",
+            ["url"] = fixture.Url("echo"),
+            ["connectionTimeoutInSeconds"] = 1,
+            ["readTimeoutInSeconds"] = 1,
+            ["authentication"] = new JsonObject
+            {
+                ["type"] = "oauth-client-credentials-flow",
+                ["oauthTokenEndpoint"] = fixture.Url("token-hangs"),
+                ["clientId"] = "my-client",
+                ["clientSecret"] = "my-secret-Q7",
+            },
+        }).WaitAsync(TimeSpan.FromSeconds(60));
+
+        call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("OAuthTokenFailed", call.Text);
+        call.Json["error"]!["message"]!.GetValue<string>().Should().Contain("did not answer within 2 s");
+    }
+
+    // Read as no Retry-After at all, the date form was retried twice within a second.
+    [Fact]
+    public async Task A_503_asking_for_a_retry_at_a_date_an_hour_away_is_its_HttpError503_without_a_retry()
+    {
+        var hits = fixture.RetryAtDateHits;
+        var call = await DoAsync("GetRequestV2", new JsonObject { ["url"] = fixture.Url("retry-at-date"), ["timeout_seconds"] = 10 });
+
+        call.Json["error"]?["error_code"]?.GetValue<string>().Should().Be("HttpError503", call.Text);
+        (fixture.RetryAtDateHits - hits).Should().Be(1, "the server asked for a pause longer than the call may wait");
+    }
+
+    // .NET refuses them as the request is sent, which came back as a retryable connection failure.
+    [Theory]
+    [InlineData("GetRequestV2", "X-Name", "Zoë", "beyond ASCII")]
+    [InlineData("CamundaRestRequest", "X-Name", "Zoë", "beyond ASCII")]
+    [InlineData("CamundaRestRequest", "Content-Length", "2", "the body's length")]
+    public async Task A_header_the_request_cannot_carry_is_an_input_error_and_nothing_is_sent(string command, string header, string value, string problem)
+    {
+        var headers = new JsonObject { [header] = value };
+        var call = await DoAsync(command, command == "GetRequestV2"
+            ? new JsonObject { ["url"] = fixture.Url("echo"), ["headers"] = headers }
+            : new JsonObject { ["method"] = "POST", ["url"] = fixture.Url("echo"), ["headers"] = headers, ["body"] = new JsonObject { ["a"] = 1 } });
+
+        call.Json["error"]!["error_code"]!.GetValue<string>().Should().Be("InvalidHeader", call.Text);
+        call.Json["error"]!["message"]!.GetValue<string>().Should().Contain(problem);
     }
 
     [Theory]
