@@ -27,7 +27,7 @@ public sealed class SmtpConnector
             : input.SmtpStarttls ? SecureSocketOptions.StartTls
             : SecureSocketOptions.StartTlsWhenAvailable;
 
-        using var client = new SmtpClient(new ReplySizeGuard()) { Timeout = input.SmtpTimeoutSeconds * 1000 };
+        using var client = new SmtpClient(new ReplySizeGuard(TimeSpan.FromSeconds(input.SmtpTimeoutSeconds))) { Timeout = input.SmtpTimeoutSeconds * 1000 };
         try
         {
             await client.ConnectAsync(input.SmtpHost.Trim(), input.SmtpPort, security, context.CancellationToken);

@@ -141,6 +141,26 @@ public sealed class HostileSmtpTests(HostileSmtpFixture fixture) : IClassFixture
         started.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
     }
 
+    // MailKit's timeout holds each read: a server sending one more line of its greeting every 200 ms was never timed out,
+    // and the call waited for the connector's own timeout (120 s).
+    [Fact]
+    public async Task A_server_that_trickles_a_reply_that_never_ends_is_SmtpTimeout_after_smtp_timeout_seconds()
+    {
+        await using var peer = new HostileSmtpPeer(async (stream, stop) =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await stream.WriteAsync("220-still greeting\r\n"u8.ToArray(), stop);
+                await Task.Delay(200, stop);
+            }
+        });
+
+        var answer = await CallAsync(Input(peer.Port, timeoutSeconds: 2)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        answer.ErrorData!["errorCode"]!.GetValue<string>().Should().Be("SmtpTimeout", answer.Text);
+        answer.ErrorData["retryable"]!.GetValue<bool>().Should().BeTrue();
+    }
+
     [Fact]
     public async Task A_server_that_answers_every_login_step_with_another_challenge_is_an_smtp_error_that_never_shows_the_password()
     {
