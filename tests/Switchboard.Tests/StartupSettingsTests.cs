@@ -60,6 +60,11 @@ public sealed class StartupSettingsTests
     [InlineData("Switchboard:Inbound:Activations:a:messageTtl=an hour", "Switchboard:Inbound:Activations:a:messageTtl 'an hour' is not an ISO 8601 duration")]
     [InlineData("Switchboard:Inbound:Activations:a:messageTtl=P99999999D", "Switchboard:Inbound:Activations:a:messageTtl 'P99999999D' is longer than the longest duration")]
     [InlineData("Switchboard:Inbound:MaxTaskActivations=0", "Switchboard:Inbound:MaxTaskActivations must be at least 1, not 0")]
+    // Listed as served at /inbound/a/b, which answered 404: the route takes one segment.
+    [InlineData("Switchboard:Inbound:Activations:a:inbound.type=io.camunda:webhook:1|Switchboard:Inbound:Activations:a:messageName=m|Switchboard:Inbound:Activations:a:inbound.context=a/b",
+        "Switchboard:Inbound:Activations:a:inbound.context 'a/b' cannot be a webhook path")]
+    [InlineData("Switchboard:Inbound:Activations:a:inbound.type=io.camunda:webhook:1|Switchboard:Inbound:Activations:a:messageName=m|Switchboard:Inbound:Activations:a:inbound.context=..",
+        "Switchboard:Inbound:Activations:a:inbound.context '..' cannot be a webhook path")]
     [InlineData("Switchboard:Inbound:Activations:a:messageTtl=-PT1H", "Switchboard:Inbound:Activations:a:messageTtl '-PT1H' is negative")]
     public async Task A_setting_that_cannot_work_stops_the_host_at_start_naming_it(string setting, string problem)
     {

@@ -46,6 +46,11 @@ internal sealed class InboundOptionsSetup(IConfiguration configuration) : IPostC
             // The path defaults to the activation id; the connector sees the path it serves under its usual property.
             var context = Get("inbound.context") ?? id;
             properties["inbound.context"] = context;
+            // One path segment: /inbound/{context} routes no other, and a context such as a/b or .. was listed as served
+            // at a path that answered 404.
+            if (context is "." or ".." || context.IndexOfAny(['/', '\\', '?', '#']) >= 0)
+                _problems.Add($"{Prefix}{id}:inbound.context '{context}' cannot be a webhook path: it must be one path segment, without '/', '\\', '?' or '#', and not '.' or '..'"
+                    + (Get("inbound.context") is null ? " (it defaults to the activation's id: set inbound.context)" : ""));
             activations.Add(new Activation(id, type, context, properties, messageName, processId,
                 Get("activationCondition"), Get("correlationKeyExpression"), Get("messageIdExpression"), ttl,
                 Get("resultVariable"), Get("resultExpression"), consume is not null && bool.TryParse(consume, out var c) && c));
