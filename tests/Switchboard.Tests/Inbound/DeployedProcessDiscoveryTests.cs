@@ -80,6 +80,23 @@ public sealed class DeployedProcessDiscoveryTests
         (await host.Http.GetStringAsync("/inbound")).Should().Contain("onboarding/confirmed").And.Contain("/inbound/confirm-v2");
     }
 
+    // Listed as up at /inbound/a/b, a path that answered 404: the route takes one segment.
+    [Fact]
+    public async Task A_deployed_webhook_whose_path_is_not_one_segment_is_listed_down_saying_why()
+    {
+        await using var gateway = await TestGatewayServer.StartAsync();
+        gateway.Gateway.DeployBpmn("onboarding", Bpmn("sign/up", "confirm"));
+        using var sandbox = new PluginSandbox();
+        await using var host = await DiscoveringHostAsync(sandbox, gateway, new SharedLog());
+
+        var listing = await Eventually.WaitFor(() => host.Http.GetStringAsync("/inbound"), l => l.Contains("/inbound/confirm", StringComparison.Ordinal),
+            because: "the deployed process's elements are discovered");
+        var split = System.Text.Json.Nodes.JsonNode.Parse(listing)!.AsArray().Single(a => (string)a!["path"]! == "/inbound/sign/up")!;
+
+        split["health"]!["status"]!.GetValue<string>().Should().Be("down", split.ToJsonString());
+        split["health"]!["reason"]!.GetValue<string>().Should().Contain("cannot be a webhook path");
+    }
+
     [Fact]
     public async Task A_process_whose_BPMN_cannot_be_read_is_skipped_and_the_others_are_served_and_all_named_in_the_log()
     {

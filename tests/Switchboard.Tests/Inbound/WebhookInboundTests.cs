@@ -481,6 +481,25 @@ public class WebhookInboundTests : IAsyncLifetime
         LastRecorded(activation)!["status"]!.GetValue<int>().Should().Be(422);
     }
 
+    // The path defaulted to the activation's id, task:<name>:<key> with ':' made '-': a key such as orders/7 gave a path
+    // of two segments, listed as served, that answered 404.
+    [Fact]
+    public async Task A_webhook_an_activate_task_makes_for_a_key_with_a_slash_is_served_at_the_path_it_lists()
+    {
+        var job = await _gateway.Gateway.FinishedAsync(_gateway.Gateway.CreateJob("_activate_inbound_connector",
+            """{"name":"io.camunda:webhook:1","correlation_key":"orders/7","message_name":"task-event"}"""));
+        job.State.Should().Be(JobState.Completed, job.ErrorMessage);
+        var listed = JsonNode.Parse(await _host.Http.GetStringAsync("/inbound"))!.AsArray()
+            .Single(a => (string)a!["id"]! == "task:io.camunda:webhook:1:orders/7")!;
+        var path = (string)listed["path"]!;
+
+        path.Should().Be("/inbound/task-io.camunda-webhook-1-orders-7");
+        listed["health"]!["status"]!.GetValue<string>().Should().Be("up");
+        var (status, body) = await PostAsync(path["/inbound/".Length..], """{"paid":true}""");
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        _gateway.Gateway.Messages.Should().Contain(m => m.Name == "task-event" && m.CorrelationKey == "orders/7");
+    }
+
     private JsonNode? LastRecorded(string activation) =>
         _host.Services.GetRequiredService<Switchboard.Host.Protocols.Inbound.InboundActivity>().Describe(activation)["last"];
 

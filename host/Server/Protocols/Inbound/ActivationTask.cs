@@ -46,7 +46,10 @@ internal sealed class ActivationTask(PluginCatalog catalog, ActivationRegistry r
             if (!Reserved.Contains(key) && value is not null)
                 properties[key] = Text(value) ?? value.ToJsonString();
         }
-        properties.TryAdd("inbound.context", id.Replace(':', '-'));
+        // A correlation key such as orders/7 made a path of two segments, which no request could reach.
+        properties.TryAdd("inbound.context", WebhookPath.Of(id));
+        if (connector.Kind == Switchboard.Core.Metadata.InboundKind.Webhook && WebhookPath.Problem(properties["inbound.context"]) is { } unreachable)
+            return Task.FromResult(HostJobResult.Failed("InvalidInput", unreachable, false));
         var activation = new Activation(id, connector.Type, properties["inbound.context"], properties,
             Text(variables["message_name"]) ?? name, BpmnProcessId: null, ActivationCondition: null,
             CorrelationKeyExpression: "=" + JsonSerializer.Serialize(correlationKey), MessageIdExpression: null, Activation.DefaultMessageTtl,

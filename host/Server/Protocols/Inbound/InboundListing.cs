@@ -30,7 +30,9 @@ internal sealed class InboundListing(PluginCatalog catalog, ActivationRegistry r
         if (served is null)
             return new JsonObject { ["status"] = "down", ["reason"] = $"no loaded plugin serves the inbound connector type '{activation.ConnectorType}'" };
         if (served.Kind == InboundKind.Webhook)
-            return new JsonObject { ["status"] = "up", ["plugin"] = served.PluginName };
+            return WebhookPath.Problem(activation.Context) is { } unreachable
+                ? new JsonObject { ["status"] = "down", ["reason"] = unreachable, ["plugin"] = served.PluginName }
+                : new JsonObject { ["status"] = "up", ["plugin"] = served.PluginName };
         var loop = runner.Find(activation.Id);
         var health = loop?.Health.Describe() ?? new JsonObject { ["status"] = "down", ["reason"] = "starting" };
         health["plugin"] = served.PluginName;

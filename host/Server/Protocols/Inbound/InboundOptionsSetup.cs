@@ -48,9 +48,8 @@ internal sealed class InboundOptionsSetup(IConfiguration configuration) : IPostC
             properties["inbound.context"] = context;
             // One path segment: /inbound/{context} routes no other, and a context such as a/b or .. was listed as served
             // at a path that answered 404.
-            if (context is "." or ".." || context.IndexOfAny(['/', '\\', '?', '#']) >= 0)
-                _problems.Add($"{Prefix}{id}:inbound.context '{context}' cannot be a webhook path: it must be one path segment, without '/', '\\', '?' or '#', and not '.' or '..'"
-                    + (Get("inbound.context") is null ? " (it defaults to the activation's id: set inbound.context)" : ""));
+            if (WebhookPath.Problem(context) is { } unreachable)
+                _problems.Add($"{Prefix}{id}:{unreachable}" + (Get("inbound.context") is null ? " (it defaults to the activation's id: set inbound.context)" : ""));
             activations.Add(new Activation(id, type, context, properties, messageName, processId,
                 Get("activationCondition"), Get("correlationKeyExpression"), Get("messageIdExpression"), ttl,
                 Get("resultVariable"), Get("resultExpression"), consume is not null && bool.TryParse(consume, out var c) && c));
