@@ -12,9 +12,6 @@ internal sealed class DashboardOptionsSetup(IConfigurationSection section) : ICo
 {
     private const string Prefix = DashboardOptions.Section + ":";
 
-    // Characters a route template gives a meaning to, or a URL path cannot hold.
-    private static readonly char[] NotInPath = ['{', '}', '*', '?', '#', '\\'];
-
     public void Configure(DashboardOptions options)
     {
         SettingsBinding.Bind(section, options);
@@ -25,8 +22,8 @@ internal sealed class DashboardOptionsSetup(IConfigurationSection section) : ICo
         var problems = new List<string>();
         if (options.MaxFeedClients < 1)
             problems.Add($"{Prefix}MaxFeedClients must be at least 1, not {options.MaxFeedClients}");
-        if (options.Path is not { Length: > 1 } path || path[0] != '/' || path.IndexOfAny(NotInPath) >= 0 || path.Any(char.IsWhiteSpace))
-            problems.Add($"{Prefix}Path must be a path such as /ui, starting with '/' and without spaces, '{{', '}}', '*', '?', '#' or '\\', not '{options.Path}'");
+        if (RoutePathSetting.Problem(Prefix + "Path", options.Path, "/ui") is { } path)
+            problems.Add(path);
         if (options.Key is { } key && (key.Length < 16 || key.Any(char.IsWhiteSpace)))
             problems.Add($"{Prefix}Key must be at least 16 characters without spaces (a key that can be guessed protects nothing); it is {key.Length} characters");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

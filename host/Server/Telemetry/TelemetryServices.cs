@@ -14,9 +14,8 @@ internal static class TelemetryServices
         var options = new TelemetryOptions();
         SettingsBinding.Bind(configuration.GetSection(TelemetryOptions.Section), options);
         // An empty path turned the metrics off, and one without its '/' moved them elsewhere, without a word.
-        if (options.Prometheus && (options.MetricsPath is not { Length: > 1 } path || path[0] != '/' || path.IndexOfAny(['{', '}', '*', '?', '#', '\\']) >= 0 || path.Any(char.IsWhiteSpace)))
-            throw new StartupProblem($"{TelemetryOptions.Section}:MetricsPath must be a path such as /metrics, starting with '/' and without spaces, '{{', '}}', '*', '?', '#' or '\\', " +
-                $"not '{Logging.LogValueSanitizer.Escape(options.MetricsPath ?? "", 100)}'; {TelemetryOptions.Section}:Prometheus=false turns the metrics off");
+        if (options.Prometheus && RoutePathSetting.Problem(TelemetryOptions.Section + ":MetricsPath", options.MetricsPath, "/metrics") is { } path)
+            throw new StartupProblem($"{path}; {TelemetryOptions.Section}:Prometheus=false turns the metrics off");
         services.AddSingleton(options);
         services.AddHostedService<TracePropagation>();
         var otlp = options.Otlp && new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT" }
