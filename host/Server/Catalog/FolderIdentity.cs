@@ -36,17 +36,9 @@ internal static class FolderIdentity
     /// <summary>Holds the folder open, on Linux, so that its inode stays its own while it is watched: deleted and made
     /// again at once, a folder gets the inode number just freed, and looked the same as the one it replaced. Null where
     /// nothing needs holding or the folder cannot be opened.</summary>
-    public static IDisposable? Hold(string folder)
-    {
-        if (!OperatingSystem.IsLinux())
-            return null;
-        const int readOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC: a directory opens for reading too
-        var descriptor = Open(Encoding.UTF8.GetBytes(folder + "\0"), readOnlyCloseOnExec);
-        return descriptor < 0 ? null : new Microsoft.Win32.SafeHandles.SafeFileHandle(descriptor, ownsHandle: true);
-    }
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open(byte[] path, int flags);
+    public static IDisposable? Hold(string folder) =>
+        // Opened for reading (O_RDONLY), as a folder may be.
+        OperatingSystem.IsLinux() ? Hosting.UnixDescriptor.Open(folder, Hosting.UnixDescriptor.CloseOnExec) : null;
 
     // The path as the NUL-terminated UTF-8 bytes the C library reads; both arrays marshalled (pinned) by the runtime.
     [DllImport("libc", EntryPoint = "stat", SetLastError = true)]

@@ -48,16 +48,7 @@ internal static class RegularFile
             throw new IOException($"{path} is empty, or a device");
     }
 
-    private static SafeFileHandle OpenWithoutWaiting(string path)
-    {
-        var (nonBlocking, closeOnExec) = OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? (0x4, 0x1000000) : (0x800, 0x80000);
-        var descriptor = Open(Encoding.UTF8.GetBytes(path + "\0"), nonBlocking | closeOnExec);
-        if (descriptor < 0)
-            throw new IOException($"{path} cannot be opened (error {Marshal.GetLastPInvokeError()})");
-        return new SafeFileHandle(descriptor, ownsHandle: true);
-    }
-
-    // The path as the NUL-terminated UTF-8 bytes the C library reads; marshalled by the runtime, so no unsafe code.
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open(byte[] path, int flags);
+    private static SafeFileHandle OpenWithoutWaiting(string path) =>
+        Hosting.UnixDescriptor.Open(path, Hosting.UnixDescriptor.NonBlocking | Hosting.UnixDescriptor.CloseOnExec)
+            ?? throw new IOException($"{path} cannot be opened (error {Marshal.GetLastPInvokeError()})");
 }
