@@ -41,10 +41,12 @@ internal static class SettingsBinding
             var type = property.PropertyType;
             if (type == typeof(TimeSpan) || type == typeof(TimeSpan?))
             {
-                if (property.GetValue(options) is TimeSpan value && value > Core.Describing.LongestWait.Value)
+                if (property.GetValue(options) is not TimeSpan value)
+                    continue;
+                if (value > Core.Describing.LongestWait.Value)
                     throw new StartupProblem($"{name} must be at most {Core.Describing.LongestWait.Text} (the longest wait the runtime's timers take), not {value}");
-                if (property.GetValue(options) is TimeSpan negative && negative < TimeSpan.Zero)
-                    throw new StartupProblem($"{name} must not be negative (a time span such as 00:00:30), not {negative}");
+                if (value < TimeSpan.Zero)
+                    throw new StartupProblem($"{name} must not be negative (a time span such as 00:00:30), not {value}");
             }
             else if (depth < 4 && type.IsClass && type.Namespace?.StartsWith("Switchboard.", StringComparison.Ordinal) == true
                      && property.GetValue(options) is { } nested)

@@ -28,9 +28,6 @@ internal sealed record JobHeaders(string? ResultVariable, string? Operation, Tim
             Text(values, "resultExpression"), Text(values, "errorExpression")), null);
     }
 
-    // As the JobTimeout setting's own minimum.
-    private static readonly TimeSpan ShortestJobTimeout = TimeSpan.FromSeconds(1);
-
     private static string? Text(Dictionary<string, string?> values, string name) =>
         values.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
@@ -46,7 +43,7 @@ internal sealed record JobHeaders(string? ResultVariable, string? Operation, Tim
             return (null, $"header {name} '{text}' is longer than {Core.Describing.LongestWait.Text}, the longest wait a timer takes");
         // Sent as the job's new timeout (whole milliseconds from now), a zero one expired the job at once: the gateway
         // handed it out again while the connector ran, and a POST went out two to four times for one job.
-        if (name == "jobTimeout" && duration < ShortestJobTimeout)
+        if (name == "jobTimeout" && duration < ZeebeOptions.ShortestJobTimeout)
             return (null, $"header {name} '{text}' is shorter than 1 s: the job would be handed out again while its connector runs");
         return (duration, null);
     }

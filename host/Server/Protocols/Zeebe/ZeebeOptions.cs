@@ -50,6 +50,9 @@ public sealed class ZeebeOptions
     /// <summary>How long an activated job stays ours before the gateway hands it out again.</summary>
     public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The shortest job timeout, for <see cref="JobTimeout"/> and a job's <c>jobTimeout</c> header alike.</summary>
+    internal static readonly TimeSpan ShortestJobTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>How long one ActivateJobs call may wait for jobs (long polling).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -21,7 +21,7 @@ public static class ZeebeServices
         builder.Services.AddOptions<ZeebeOptions>()
             .BindSettings(builder.Configuration.GetSection(ZeebeOptions.Section))
             .Validate(o => o.MaxJobsActive > 0, "Switchboard:Zeebe:MaxJobsActive must be positive")
-            .Validate(o => o.JobTimeout >= TimeSpan.FromSeconds(1), "Switchboard:Zeebe:JobTimeout must be at least 1 s")
+            .Validate(o => o.JobTimeout >= ZeebeOptions.ShortestJobTimeout, "Switchboard:Zeebe:JobTimeout must be at least 1 s")
             .Validate(o => o.RequestTimeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.CommandTimeout > TimeSpan.Zero,
                 "Switchboard:Zeebe:RequestTimeout, CommandTimeout and PollInterval must be positive")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WorkerName), "Switchboard:Zeebe:WorkerName must not be empty")
