@@ -41,6 +41,36 @@ public sealed class ReplacedRootTests : IDisposable
         mv.ExitCode.Should().Be(0);
     }
 
+    // A watcher of the plugins folder alone, counting the rescans it asks for; its quiet period never ends in a test.
+    private sealed class RootWatch : IDisposable
+    {
+        private readonly PluginWatcher _watcher;
+        private int _rescans;
+
+        private RootWatch(string root) =>
+            _watcher = new PluginWatcher(root, TimeSpan.FromHours(1), _ => { }, () => Interlocked.Increment(ref _rescans),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        public static RootWatch Start(string root)
+        {
+            var watch = new RootWatch(root);
+            watch._watcher.Start();
+            return watch;
+        }
+
+        public int Rescans => Volatile.Read(ref _rescans);
+
+        // Two more comparisons of the folder at the path: the second began after the first had ended, so after every
+        // change made before this was called.
+        public Task TwoMoreLooksAsync()
+        {
+            var checks = _watcher.Checks;
+            return Eventually.WaitFor(() => _watcher.Checks >= checks + 2, TimeSpan.FromSeconds(30), because: "the folder at the path is compared every second");
+        }
+
+        public void Dispose() => _watcher.Dispose();
+    }
+
     // The plugins folder was told apart by its creation time, which on Linux without birth times (overlay file systems)
     // moves with every entry added or removed: each plugin folder dropped in, removed or renamed was taken for a new
     // plugins folder, rescanned at once past its quiet period, and failed plugins were tried again.
@@ -48,25 +78,20 @@ public sealed class ReplacedRootTests : IDisposable
     public async Task A_plugin_folder_added_removed_or_renamed_inside_is_no_new_plugins_folder_and_a_replaced_one_is()
     {
         var root = Directory.CreateDirectory(Path.Combine(_base.FullName, "plugins")).FullName;
-        var rescans = 0;
-        using var watcher = new PluginWatcher(root, TimeSpan.FromHours(1), _ => { }, () => Interlocked.Increment(ref rescans),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        watcher.Start();
+        using var watched = RootWatch.Start(root);
 
         Directory.CreateDirectory(Path.Combine(root, "Added"));
         File.WriteAllText(Path.Combine(root, "Added", "Added.dll"), "");
         Directory.CreateDirectory(Path.Combine(root, "Removed"));
         Directory.Delete(Path.Combine(root, "Removed"));
         Directory.Move(Path.Combine(root, "Added"), Path.Combine(root, "Renamed"));
-        // Two more comparisons: the second began after the first had ended, so after every change above.
-        var checks = watcher.Checks;
-        await Eventually.WaitFor(() => watcher.Checks >= checks + 2, TimeSpan.FromSeconds(30), because: "the folder at the path is compared every second");
-        Volatile.Read(ref rescans).Should().Be(0, "the plugins folder is the same folder, whatever was added to it or removed");
+        await watched.TwoMoreLooksAsync();
+        watched.Rescans.Should().Be(0, "the plugins folder is the same folder, whatever was added to it or removed");
 
         var next = Directory.CreateDirectory(Path.Combine(_base.FullName, "plugins.next")).FullName;
         await Rename(root, root + ".old");
         await Rename(next, root);
-        await Eventually.WaitFor(() => Volatile.Read(ref rescans) > 0, TimeSpan.FromSeconds(30), because: "another folder renamed in at the path is followed");
+        await Eventually.WaitFor(() => watched.Rescans > 0, TimeSpan.FromSeconds(30), because: "another folder renamed in at the path is followed");
     }
 
     // Deleted and made again between two looks, a folder took the inode number just freed and looked like the one it
@@ -75,17 +100,13 @@ public sealed class ReplacedRootTests : IDisposable
     public async Task A_plugins_folder_deleted_and_made_again_between_two_looks_is_another_folder()
     {
         var root = Directory.CreateDirectory(Path.Combine(_base.FullName, "plugins")).FullName;
-        var rescans = 0;
-        using var watcher = new PluginWatcher(root, TimeSpan.FromHours(1), _ => { }, () => Interlocked.Increment(ref rescans),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        watcher.Start();
+        using var watched = RootWatch.Start(root);
 
         Directory.Delete(root);
         Directory.CreateDirectory(root);
-        var checks = watcher.Checks;
-        await Eventually.WaitFor(() => watcher.Checks >= checks + 2, TimeSpan.FromSeconds(30), because: "the folder at the path is compared every second");
+        await watched.TwoMoreLooksAsync();
 
-        Volatile.Read(ref rescans).Should().Be(1, "the folder at the path is another one");
+        watched.Rescans.Should().Be(1, "the folder at the path is another one");
     }
 
     [Fact]
